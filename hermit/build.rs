@@ -1,0 +1,131 @@
+//! Builds the Eremit kernel for `x86_64-unknown-none` with the features this crate was
+//! given, and packs it as `libhermit.a` with only the ABI (`sys_*`) and the entry symbol
+//! left global, so the kernel's own copies of `core`, `alloc` and `compiler_builtins`
+//! never clash with the application's.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Features of this crate that change the kernel; every other feature is accepted and
+/// ignored (see docs/features.md).
+const KERNEL_FEATURES: &[&str] = &["smp", "tcp", "udp", "dhcpv4", "dns", "pci", "acpi", "fs"];
+
+/// Symbols the kernel exports to the application and to C code.
+const EXPORTED: &[&str] = &["sys_*", "_start", "eremit_*"];
+
+fn main() {
+    let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap());
+    let kernel_dir = manifest_dir.join("../kernel");
+    let out_dir = PathBuf::from(env::var_os("OUT_DIR").unwrap());
+    println!("cargo:rerun-if-changed={}", kernel_dir.display());
+    println!("cargo:rerun-if-env-changed=EREMIT_KERNEL_PROFILE");
+
+    let target = env::var("TARGET").unwrap();
+    if target != "x86_64-unknown-hermit" {
+        // Host builds (e.g. `cargo check --workspace`) need no kernel.
+        println!("cargo:warning=hermit: not building the kernel for target {target}");
+        return;
+    }
+
+    let features: Vec<&str> = KERNEL_FEATURES
+        .iter()
+        .copied()
+        .filter(|f| env::var_os(format!("CARGO_FEATURE_{}", f.to_uppercase())).is_some())
+        .collect();
+    let profile = env::var("EREMIT_KERNEL_PROFILE").unwrap_or_else(|_| "release".into());
+    // One kernel build directory per repository, shared by every application built
+    // against it; cargo keys its artifacts by feature set, so switching features is cheap.
+    let target_dir = manifest_dir.join("../target/kernel");
+
+    let archive = build_kernel(&kernel_dir, &target_dir, &features, &profile);
+    let packed = out_dir.join("libhermit.a");
+    pack(&archive, &out_dir, &packed);
+
+    println!("cargo:rustc-link-search=native={}", out_dir.display());
+    println!("cargo:rustc-link-lib=static=hermit");
+}
+
+fn build_kernel(kernel_dir: &Path, target_dir: &Path, features: &[&str], profile: &str) -> PathBuf {
+    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(kernel_dir)
+        .arg("build")
+        .arg("--lib")
+        .arg("--target=x86_64-unknown-none")
+        .arg(format!("--profile={profile}"))
+        .arg("-Zbuild-std=core,alloc,compiler_builtins")
+        .arg("-Zbuild-std-features=compiler-builtins-mem")
+        .arg("--no-default-features")
+        .arg(format!("--features={}", features.join(",")))
+        .arg("--target-dir")
+        .arg(target_dir)
+        // Frame pointers let the crash report walk the kernel's stack.
+        .env("CARGO_ENCODED_RUSTFLAGS", "-Cforce-frame-pointers=yes");
+    // The application's flags and target are not the kernel's.
+    for var in [
+        "RUSTFLAGS",
+        "CARGO_BUILD_TARGET",
+        "CARGO_TARGET_DIR",
+        "CARGO_BUILD_RUSTFLAGS",
+        "RUSTC_WORKSPACE_WRAPPER",
+        "CARGO_PROFILE_RELEASE_LTO",
+        "CARGO_UNSTABLE_BUILD_STD",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (key, _) in env::vars_os() {
+        let key = key.to_string_lossy().into_owned();
+        if key.starts_with("CARGO_FEATURE_") || key.starts_with("CARGO_CFG_") {
+            cmd.env_remove(key);
+        }
+    }
+    let status = cmd
+        .status()
+        .unwrap_or_else(|e| panic!("hermit: cannot run cargo to build the kernel: {e}"));
+    if !status.success() {
+        panic!("hermit: building the kernel failed (see the errors above)");
+    }
+    let dir = if profile == "dev" { "debug" } else { profile };
+    target_dir
+        .join("x86_64-unknown-none")
+        .join(dir)
+        .join("libhermit.a")
+}
+
+/// `ld -r` merges the archive into one object (so that localising symbols cannot break
+/// references between its members), `objcopy` hides everything but the ABI.
+fn pack(archive: &Path, out_dir: &Path, packed: &Path) {
+    let merged = out_dir.join("hermit.o");
+    run(Command::new(tool("ld"))
+        .arg("-r")
+        .arg("--whole-archive")
+        .arg(archive)
+        .arg("-o")
+        .arg(&merged));
+    let mut objcopy = Command::new(tool("objcopy"));
+    objcopy.arg("--wildcard");
+    for sym in EXPORTED {
+        objcopy.arg(format!("--keep-global-symbol={sym}"));
+    }
+    run(objcopy.arg(&merged));
+    let _ = std::fs::remove_file(packed);
+    run(Command::new(tool("ar")).arg("crs").arg(packed).arg(&merged));
+}
+
+/// Binutils from the host, overridable for unusual setups.
+fn tool(name: &str) -> String {
+    env::var(format!("EREMIT_{}", name.to_uppercase())).unwrap_or_else(|_| name.to_string())
+}
+
+fn run(cmd: &mut Command) {
+    let status = cmd.status().unwrap_or_else(|e| {
+        panic!(
+            "hermit: cannot run {:?}: {e} (install binutils)",
+            cmd.get_program()
+        )
+    });
+    if !status.success() {
+        panic!("hermit: {cmd:?} failed");
+    }
+}

@@ -1,0 +1,103 @@
+//! CPU features and the control-register setup applications need (SSE, AVX, XSAVE).
+
+use core::arch::x86_64::{__cpuid, __cpuid_count};
+use core::sync::atomic::{AtomicBool, Ordering};
+use x86_64::registers::control::{Cr0, Cr0Flags, Cr4, Cr4Flags};
+use x86_64::registers::xcontrol::{XCr0, XCr0Flags};
+
+static HAS_RDRAND: AtomicBool = AtomicBool::new(false);
+static HAS_RDSEED: AtomicBool = AtomicBool::new(false);
+
+pub fn cpuid(leaf: u32, sub: u32) -> (u32, u32, u32, u32) {
+    let r = __cpuid_count(leaf, sub);
+    (r.eax, r.ebx, r.ecx, r.edx)
+}
+
+/// Enables the FPU, SSE, and (where present) XSAVE with AVX and AVX-512 state, so that
+/// application code compiled for x86-64 runs; also FSGSBASE for cheap TLS switches.
+pub fn init() {
+    let max_leaf = __cpuid(0).eax;
+    let (_, _, ecx1, _) = cpuid(1, 0);
+    let ebx7 = if max_leaf >= 7 { cpuid(7, 0).1 } else { 0 };
+    HAS_RDRAND.store(ecx1 & (1 << 30) != 0, Ordering::Relaxed);
+    HAS_RDSEED.store(ebx7 & (1 << 18) != 0, Ordering::Relaxed);
+
+    let mut cr0 = Cr0::read();
+    cr0.remove(Cr0Flags::EMULATE_COPROCESSOR | Cr0Flags::TASK_SWITCHED);
+    cr0.insert(Cr0Flags::MONITOR_COPROCESSOR | Cr0Flags::NUMERIC_ERROR | Cr0Flags::WRITE_PROTECT);
+    // SAFETY: enabling the FPU and write protection changes nothing the kernel relies on.
+    unsafe { Cr0::write(cr0) };
+
+    let mut cr4 = Cr4::read();
+    cr4.insert(Cr4Flags::OSFXSR | Cr4Flags::OSXMMEXCPT_ENABLE);
+    let has_xsave = ecx1 & (1 << 26) != 0;
+    if has_xsave {
+        cr4.insert(Cr4Flags::OSXSAVE);
+    }
+    if ebx7 & 1 != 0 {
+        cr4.insert(Cr4Flags::FSGSBASE);
+    }
+    // SAFETY: each bit set here was checked in CPUID (OSFXSR/OSXMMEXCPT exist on x86-64).
+    unsafe { Cr4::write(cr4) };
+
+    if has_xsave {
+        let supported = cpuid(0xd, 0).0 as u64;
+        let mut xcr0 = XCr0Flags::X87 | XCr0Flags::SSE;
+        if ecx1 & (1 << 28) != 0 && supported & 4 != 0 {
+            xcr0 |= XCr0Flags::AVX;
+            let avx512 = XCr0Flags::OPMASK | XCr0Flags::ZMM_HI256 | XCr0Flags::HI16_ZMM;
+            if ebx7 & (1 << 16) != 0 && supported & avx512.bits() == avx512.bits() {
+                xcr0 |= avx512;
+            }
+        }
+        // SAFETY: only state components the CPU reports as supported are enabled.
+        unsafe { XCr0::write(xcr0) };
+    }
+    // SAFETY: resets the x87 unit to its defined initial state; no state is live yet.
+    unsafe { core::arch::asm!("fninit", options(nomem, nostack)) };
+}
+
+pub fn rdtsc() -> u64 {
+    // SAFETY: RDTSC has no side effects and is available on every x86-64 CPU.
+    unsafe { core::arch::x86_64::_rdtsc() }
+}
+
+/// One 64-bit random value from RDRAND (or RDSEED), retrying as Intel recommends.
+pub fn hardware_random() -> Option<u64> {
+    if HAS_RDRAND.load(Ordering::Relaxed) {
+        for _ in 0..10 {
+            let value: u64;
+            let ok: u8;
+            // SAFETY: RDRAND is present (checked in CPUID); it only writes the registers.
+            unsafe {
+                core::arch::asm!("rdrand {v}", "setc {ok}", v = out(reg) value, ok = out(reg_byte) ok, options(nomem, nostack));
+            }
+            if ok != 0 {
+                return Some(value);
+            }
+        }
+    }
+    if HAS_RDSEED.load(Ordering::Relaxed) {
+        for _ in 0..100 {
+            let value: u64;
+            let ok: u8;
+            // SAFETY: RDSEED is present (checked in CPUID); it only writes the registers.
+            unsafe {
+                core::arch::asm!("rdseed {v}", "setc {ok}", v = out(reg) value, ok = out(reg_byte) ok, options(nomem, nostack));
+            }
+            if ok != 0 {
+                return Some(value);
+            }
+            core::hint::spin_loop();
+        }
+    }
+    None
+}
+
+/// Stops this CPU for good.
+pub fn halt_forever() -> ! {
+    loop {
+        // SAFETY: with interrupts off, HLT simply parks the CPU.
+        unsafe { core::arch::asm!("cli; hlt", options(nomem, nostack)) };
+    }
+}

@@ -1,0 +1,155 @@
+//! From the first Rust instruction to the application's `runtime_entry`.
+
+use alloc::vec::Vec;
+use core::ffi::c_char;
+
+use super::{apic, clock, cpu, exit, gdt, idt, pvh, stacks, tls};
+use crate::cmdline::{self, CommandLine};
+use crate::elf::{PT_LOAD, ProgramHeaders, Segment};
+use crate::mm::heap::HEAP;
+use crate::mm::page_table::PAGE;
+use crate::mm::regions::{self, Range};
+use crate::{console, klog, kreport, mm};
+
+/// Stack of the application's main thread (Linux's default).
+const MAIN_STACK_SIZE: usize = 8 << 20;
+/// The boot page tables map this much; the early heap must fit below it.
+const BOOT_MAPPED: u64 = 1 << 30;
+
+unsafe extern "C" {
+    /// The ELF header at the start of the loaded image (defined by the linker).
+    static __ehdr_start: u8;
+    /// Rust's std (or the C library's start code) takes over from here.
+    fn runtime_entry(argc: i32, argv: *const *const c_char, env: *const *const c_char) -> !;
+}
+
+fn fatal(msg: &str) -> ! {
+    kreport!("eremit: cannot boot: {msg}");
+    exit::exit_vm(125)
+}
+
+/// The image's program headers, read from the loaded image itself.
+fn image_headers() -> ProgramHeaders<'static> {
+    let start = core::ptr::addr_of!(__ehdr_start);
+    // SAFETY: the linker places the ELF header and program headers at the start of the
+    // first loaded segment; 64 bytes are the ELF header.
+    let head = unsafe { core::slice::from_raw_parts(start, 64) };
+    let len = ProgramHeaders::header_len(head).unwrap_or(64);
+    // SAFETY: the program header table follows the ELF header in the same segment.
+    let all = unsafe { core::slice::from_raw_parts(start, len) };
+    ProgramHeaders::parse(all).unwrap_or_else(|_| fatal("the image's ELF headers are not readable"))
+}
+
+fn image_range(headers: &ProgramHeaders<'_>) -> Range {
+    let start = core::ptr::addr_of!(__ehdr_start) as u64;
+    let end = headers
+        .iter()
+        .filter(|s| s.kind == PT_LOAD)
+        .map(|s| s.vaddr + s.memsz)
+        .max()
+        .unwrap_or(start);
+    Range::new(start / PAGE * PAGE, end.next_multiple_of(PAGE))
+}
+
+pub fn boot(start_info: u64) -> ! {
+    cpu::init();
+    console::init(false);
+    gdt::init();
+    idt::init();
+
+    // SAFETY: start_info is what QEMU passed in ebx; the boot tables map low memory.
+    let info = unsafe { pvh::read(start_info) }.unwrap_or_else(|e| fatal(e));
+    let headers = image_headers();
+    let image = image_range(&headers);
+    let ram_end = info.ram().iter().map(|r| r.end).max().unwrap_or(0);
+
+    // Page tables come from a strip right after the image; the early heap follows it,
+    // inside the memory the boot tables already map.
+    let tables = Range::new(
+        image.end,
+        image.end + mm::paging::tables_needed(ram_end) * PAGE,
+    );
+    let Some(host) = info
+        .ram()
+        .iter()
+        .find(|r| r.start <= tables.end && r.end > tables.end)
+    else {
+        fatal("no RAM after the kernel image")
+    };
+    let early = Range::new(tables.end, host.end.min(BOOT_MAPPED));
+    if early.len() < (1 << 20) {
+        fatal("less than 1 MiB of RAM after the kernel image");
+    }
+    // SAFETY: the early range is RAM that nothing else uses, mapped by the boot tables.
+    unsafe { HEAP.add_region(early) };
+
+    let cmd: CommandLine = cmdline::parse(info.cmdline);
+    console::set_verbose(cmd.verbose);
+    klog!(
+        "eremit: booting; memory {} MiB, image {:#x}-{:#x}",
+        ram_end >> 20,
+        image.start,
+        image.end
+    );
+    for unknown in &cmd.unknown {
+        kreport!("eremit: warning: unknown kernel option {unknown:?} ignored");
+    }
+
+    let segments: Vec<Segment> = headers.iter().collect();
+    mm::paging::init(info.ram(), image, segments.iter().copied(), tables);
+    let reserved = [Range::new(0, 1 << 20), Range::new(image.start, early.end)];
+    for r in regions::usable(info.ram(), &reserved, PAGE) {
+        // SAFETY: usable RAM outside the image, the tables and the early heap; mapped by
+        // the tables just loaded.
+        unsafe { HEAP.add_region(r) };
+    }
+    let (free, total) = HEAP.usage();
+    klog!("eremit: heap {} MiB ({} MiB free)", total >> 20, free >> 20);
+
+    clock::init(cmd.tsc_khz);
+    apic::init();
+    run_application(cmd, headers.tls())
+}
+
+/// NUL-terminated copies of `strings` and a null-terminated pointer array to them.
+fn c_vector(strings: &[alloc::string::String]) -> &'static [*const c_char] {
+    let mut ptrs: Vec<*const c_char> = Vec::with_capacity(strings.len() + 1);
+    for s in strings {
+        let mut bytes: Vec<u8> = Vec::with_capacity(s.len() + 1);
+        bytes.extend_from_slice(s.as_bytes());
+        bytes.push(0);
+        ptrs.push(bytes.leak().as_ptr() as *const c_char);
+    }
+    ptrs.push(core::ptr::null());
+    ptrs.leak()
+}
+
+fn run_application(cmd: CommandLine, tls_template: Option<Segment>) -> ! {
+    let argv = c_vector(&cmd.args);
+    let envp = c_vector(&cmd.env);
+    let tp = tls::create(tls_template.as_ref())
+        .unwrap_or_else(|| fatal("no memory for thread-local storage"));
+    tls::activate(tp);
+    let stack_top = stacks::allocate(MAIN_STACK_SIZE, "the main thread")
+        .unwrap_or_else(|| fatal("no memory for the main stack"));
+    klog!(
+        "eremit: entering the application after {} us",
+        clock::uptime_ns() / 1000
+    );
+    // SAFETY: the new stack is mapped and unused; runtime_entry never returns, so
+    // nothing depends on the old stack afterwards.
+    unsafe {
+        core::arch::asm!(
+            "mov rsp, {top}",
+            "xor ebp, ebp",
+            "call {entry}",
+            "ud2",
+            top = in(reg) stack_top,
+            entry = sym runtime_entry,
+            in("rdi") (argv.len() - 1) as i32,
+            in("rsi") argv.as_ptr(),
+            in("rdx") envp.as_ptr(),
+            options(noreturn)
+        )
+    }
+}

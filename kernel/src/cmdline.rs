@@ -1,0 +1,153 @@
+//! The kernel command line: kernel options, then `--`, then the application's argv.
+//!
+//! `eremit run` writes it; raw QEMU users can too (`-append "verbose -- app arg"`).
+//! Tokens are separated by spaces. A double quote toggles quoting (spaces inside are kept)
+//! and a backslash takes the next character literally, so any argument can be passed.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// What the kernel and the application get from the command line.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct CommandLine {
+    /// Kernel log on the log channel (`verbose`).
+    pub verbose: bool,
+    /// TSC frequency measured by the runner on the host (`tsc_khz=N`).
+    pub tsc_khz: Option<u64>,
+    /// `KEY=VALUE` pairs for the application's environment (`env=KEY=VALUE`).
+    pub env: Vec<String>,
+    /// The application's argv, argv[0] included.
+    pub args: Vec<String>,
+    /// Options the kernel did not understand (logged, never fatal).
+    pub unknown: Vec<String>,
+}
+
+/// Splits `line` into tokens, honouring double quotes and backslash escapes.
+pub fn tokenize(line: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    let mut current = String::new();
+    let mut in_token = false;
+    let mut quoted = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                in_token = true;
+                if let Some(next) = chars.next() {
+                    current.push(next);
+                }
+            }
+            '"' => {
+                in_token = true;
+                quoted = !quoted;
+            }
+            c if c.is_ascii_whitespace() && !quoted => {
+                if in_token {
+                    tokens.push(core::mem::take(&mut current));
+                    in_token = false;
+                }
+            }
+            c => {
+                in_token = true;
+                current.push(c);
+            }
+        }
+    }
+    if in_token {
+        tokens.push(current);
+    }
+    tokens
+}
+
+/// Parses the whole command line. Without `--`, every token is a kernel option and the
+/// application gets argv = ["app"].
+pub fn parse(line: &str) -> CommandLine {
+    let mut cmd = CommandLine::default();
+    let mut tokens = tokenize(line).into_iter();
+    let mut saw_separator = false;
+    for token in tokens.by_ref() {
+        if token == "--" {
+            saw_separator = true;
+            break;
+        }
+        if token == "verbose" {
+            cmd.verbose = true;
+        } else if let Some(khz) = token.strip_prefix("tsc_khz=") {
+            match khz.parse::<u64>() {
+                Ok(v) if v > 0 => cmd.tsc_khz = Some(v),
+                _ => cmd.unknown.push(token),
+            }
+        } else if let Some(pair) = token.strip_prefix("env=") {
+            if pair.contains('=') && !pair.starts_with('=') {
+                cmd.env.push(String::from(pair));
+            } else {
+                cmd.unknown.push(token);
+            }
+        } else {
+            cmd.unknown.push(token);
+        }
+    }
+    if saw_separator {
+        cmd.args.extend(tokens);
+    }
+    if cmd.args.is_empty() {
+        cmd.args.push(String::from("app"));
+    }
+    cmd
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| String::from(*x)).collect()
+    }
+
+    #[test]
+    fn splits_options_and_args() {
+        let c = parse("verbose tsc_khz=2200000 env=A=1 env=B=x=y -- /img a --b");
+        assert!(c.verbose);
+        assert_eq!(c.tsc_khz, Some(2_200_000));
+        assert_eq!(c.env, s(&["A=1", "B=x=y"]));
+        assert_eq!(c.args, s(&["/img", "a", "--b"]));
+        assert!(c.unknown.is_empty());
+    }
+
+    #[test]
+    fn quotes_and_escapes() {
+        assert_eq!(
+            tokenize(r#"a "b c" "" d\"e "f\\g""#),
+            s(&["a", "b c", "", "d\"e", "f\\g"])
+        );
+        let c = parse(r#""env=MSG=hello world" -- app "two words" """#);
+        assert_eq!(c.env, s(&["MSG=hello world"]));
+        assert_eq!(c.args, s(&["app", "two words", ""]));
+    }
+
+    #[test]
+    fn bad_options_are_reported_not_fatal() {
+        let c = parse("tsc_khz=abc env=noequals env==x frob");
+        assert_eq!(c.tsc_khz, None);
+        assert!(c.env.is_empty());
+        assert_eq!(
+            c.unknown,
+            s(&["tsc_khz=abc", "env=noequals", "env==x", "frob"])
+        );
+        assert_eq!(c.args, vec![String::from("app")]);
+    }
+
+    #[test]
+    fn empty_and_whitespace() {
+        assert_eq!(
+            parse(""),
+            CommandLine {
+                args: s(&["app"]),
+                ..Default::default()
+            }
+        );
+        assert_eq!(tokenize("  a \t b  "), s(&["a", "b"]));
+        assert_eq!(parse("--").args, s(&["app"]));
+    }
+}

@@ -1,0 +1,20 @@
+//! The Eremit kernel. Built for `x86_64-unknown-none` it is `libhermit.a`, linked into
+//! the application; built for the host it is the set of modules whose logic `cargo test`
+//! and Miri check (parsers, page tables, memory ranges, ...).
+#![cfg_attr(target_os = "none", no_std)]
+#![allow(non_camel_case_types)]
+
+extern crate alloc;
+
+pub mod abi;
+pub mod civil_time;
+pub mod cmdline;
+pub mod elf;
+pub mod mm;
+
+#[cfg(target_os = "none")]
+pub mod arch;
+#[cfg(target_os = "none")]
+mod console;
+#[cfg(target_os = "none")]
+mod syscalls;

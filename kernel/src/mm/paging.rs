@@ -1,0 +1,205 @@
+//! The kernel's page tables: RAM identity-mapped and never executable, the image mapped
+//! page by page with its segments' permissions (write xor execute), page 0 left out so a
+//! null pointer faults, and guard pages under stacks.
+
+use alloc::alloc::{Layout, alloc_zeroed};
+use core::sync::atomic::{AtomicU64, Ordering};
+use hermit_sync::InterruptSpinMutex;
+use x86_64::registers::control::Cr3;
+
+use super::page_table::{
+    HUGE, Mapper, NO_CACHE, NO_EXECUTE, PAGE, TableMemory, WRITABLE, WRITE_THROUGH,
+};
+use super::regions::Range;
+use crate::elf::{PF_W, PF_X, PT_LOAD, Segment};
+
+/// Tables taken from a reserved strip of RAM right after the image (mapped by the boot
+/// tables), before the heap exists.
+struct BumpTables {
+    next: u64,
+    end: u64,
+}
+
+impl TableMemory for BumpTables {
+    fn alloc_table(&mut self) -> Option<u64> {
+        if self.next + PAGE > self.end {
+            return None;
+        }
+        let t = self.next;
+        self.next += PAGE;
+        // SAFETY: [t, t+PAGE) is RAM reserved for page tables and identity-mapped.
+        unsafe { core::ptr::write_bytes(t as *mut u8, 0, PAGE as usize) };
+        Some(t)
+    }
+    fn table(&mut self, phys: u64) -> &mut [u64; 512] {
+        // SAFETY: page tables are identity-mapped RAM owned by the paging code.
+        unsafe { &mut *(phys as *mut [u64; 512]) }
+    }
+}
+
+/// Tables from the heap, once it exists.
+struct HeapTables;
+
+impl TableMemory for HeapTables {
+    fn alloc_table(&mut self) -> Option<u64> {
+        // SAFETY: the layout has non-zero size.
+        let p =
+            unsafe { alloc_zeroed(Layout::from_size_align(PAGE as usize, PAGE as usize).unwrap()) };
+        (!p.is_null()).then_some(p as u64)
+    }
+    fn table(&mut self, phys: u64) -> &mut [u64; 512] {
+        // SAFETY: page tables are identity-mapped RAM owned by the paging code.
+        unsafe { &mut *(phys as *mut [u64; 512]) }
+    }
+}
+
+/// Serialises changes to the live tables.
+static LOCK: InterruptSpinMutex<()> = InterruptSpinMutex::new(());
+static ROOT: AtomicU64 = AtomicU64::new(0);
+static CODE_START: AtomicU64 = AtomicU64::new(0);
+static CODE_END: AtomicU64 = AtomicU64::new(0);
+static RAM_END: AtomicU64 = AtomicU64::new(0);
+
+fn segment_flags(s: &Segment) -> u64 {
+    let mut f = 0;
+    if s.flags & PF_W != 0 {
+        f |= WRITABLE;
+    }
+    if s.flags & PF_X == 0 {
+        f |= NO_EXECUTE;
+    }
+    f
+}
+
+/// How many pages of tables `init` may need for RAM up to `ram_end`.
+pub fn tables_needed(ram_end: u64) -> u64 {
+    let gib = ram_end.div_ceil(1 << 30);
+    // root + PDPTs + one PD per GiB + page tables for the low 2 MiB, the image and edges
+    2 + gib / 512 + gib + 24
+}
+
+/// Builds and loads the final tables. `tables` is the reserved strip for them.
+pub fn init(
+    ram: &[Range],
+    image: Range,
+    segments: impl Iterator<Item = Segment> + Clone,
+    tables: Range,
+) {
+    let mut bump = BumpTables {
+        next: tables.start,
+        end: tables.end,
+    };
+    let mut map = Mapper::new(&mut bump).expect("no memory for the root page table");
+    let image_end = image.end.next_multiple_of(PAGE);
+
+    for s in segments
+        .clone()
+        .filter(|s| s.kind == PT_LOAD && s.memsz > 0)
+    {
+        let start = s.vaddr / PAGE * PAGE;
+        let end = (s.vaddr + s.memsz).next_multiple_of(PAGE);
+        let mut a = start;
+        while a < end {
+            map.map_4k(a, a, segment_flags(&s))
+                .expect("page tables for the image");
+            a += PAGE;
+        }
+        if s.flags & PF_X != 0 {
+            CODE_START.store(start, Ordering::Relaxed);
+            CODE_END.store(end, Ordering::Relaxed);
+        }
+    }
+
+    let not_ram = [Range::new(0, PAGE), Range::new(image.start, image_end)];
+    let mut ram_end = 0;
+    for r in super::regions::usable(ram, &not_ram, PAGE) {
+        map.identity_map(r.start, r.end, WRITABLE | NO_EXECUTE)
+            .expect("page tables for RAM");
+        ram_end = ram_end.max(r.end);
+    }
+    // The local APIC and I/O APIC.
+    for mmio in [0xfee0_0000u64, 0xfec0_0000] {
+        map.map_4k(mmio, mmio, WRITABLE | NO_EXECUTE | NO_CACHE | WRITE_THROUGH)
+            .expect("page tables for MMIO");
+    }
+    let root = map.root();
+    RAM_END.store(ram_end, Ordering::Relaxed);
+    ROOT.store(root, Ordering::Relaxed);
+    // SAFETY: the new tables map the running code, its stack and data with the same
+    // addresses as the boot tables do.
+    unsafe {
+        let (_, flags) = Cr3::read_raw();
+        core::arch::asm!("mov cr3, {}", in(reg) root | flags as u64, options(nostack));
+    }
+}
+
+fn with_mapper<R>(f: impl FnOnce(&mut Mapper<'_, HeapTables>) -> R) -> R {
+    let _g = LOCK.lock();
+    let mut mem = HeapTables;
+    let mut m = Mapper::with_root(&mut mem, ROOT.load(Ordering::Relaxed));
+    f(&mut m)
+}
+
+fn flush(addr: u64) {
+    // SAFETY: invalidating a TLB entry has no other effect.
+    unsafe { core::arch::asm!("invlpg [{}]", in(reg) addr, options(nostack)) };
+}
+
+/// Makes the page at `addr` a guard page.
+pub fn unmap_guard(addr: u64) {
+    with_mapper(|m| m.unmap_4k(addr)).expect("no memory to split a page for a guard page");
+    flush(addr);
+}
+
+/// Maps device memory (uncached, not executable).
+pub fn map_mmio(start: u64, len: u64) {
+    let start_page = start / PAGE * PAGE;
+    let end = (start + len).next_multiple_of(PAGE);
+    with_mapper(|m| {
+        let mut a = start_page;
+        while a < end {
+            m.map_4k(a, a, WRITABLE | NO_EXECUTE | NO_CACHE | WRITE_THROUGH)
+                .expect("page tables for MMIO");
+            flush(a);
+            a += PAGE;
+        }
+    });
+}
+
+/// Whether every byte of `[addr, addr+len)` is mapped. Used before trusting pointers from
+/// the application and while walking stacks in a crash report.
+pub fn is_mapped(addr: u64, len: u64) -> bool {
+    if ROOT.load(Ordering::Relaxed) == 0 || len == 0 {
+        return len == 0;
+    }
+    let Some(last) = addr.checked_add(len - 1) else {
+        return false;
+    };
+    // Avoid the lock: the crash report may run while it is held; reads of the tables
+    // are safe because entries are only ever replaced whole.
+    let mut mem = HeapTables;
+    let mut m = Mapper::with_root(&mut mem, ROOT.load(Ordering::Relaxed));
+    let mut page = addr / PAGE * PAGE;
+    while page <= last {
+        if m.translate(page).is_none() {
+            return false;
+        }
+        page = match page.checked_add(PAGE) {
+            Some(p) => p,
+            None => break,
+        };
+    }
+    true
+}
+
+/// Whether `addr` lies in the image's executable segment.
+pub fn is_code(addr: u64) -> bool {
+    addr >= CODE_START.load(Ordering::Relaxed) && addr < CODE_END.load(Ordering::Relaxed)
+}
+
+/// Highest RAM address, for quick pointer checks.
+pub fn ram_end() -> u64 {
+    RAM_END.load(Ordering::Relaxed)
+}
+
+const _: () = assert!(HUGE % PAGE == 0);

@@ -1,0 +1,70 @@
+//! Clocks and sleeping.
+
+use super::{check_buffer, fail};
+use crate::abi::errno::{EFAULT, EINVAL};
+use crate::abi::{CLOCK_MONOTONIC, CLOCK_REALTIME, clockid_t, timespec};
+use crate::arch::{clock, cpu};
+
+fn to_timespec(ns: i128) -> timespec {
+    timespec {
+        tv_sec: ns.div_euclid(1_000_000_000) as i64,
+        tv_nsec: ns.rem_euclid(1_000_000_000) as i32,
+    }
+}
+
+/// # Safety
+/// `tp` must be valid for writing a `timespec`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_clock_gettime(clockid: clockid_t, tp: *mut timespec) -> i32 {
+    if tp.is_null() {
+        return fail(EFAULT);
+    }
+    if let Err(e) = check_buffer(tp as *const u8, core::mem::size_of::<timespec>()) {
+        return fail(e);
+    }
+    let ns = match clockid {
+        CLOCK_REALTIME => clock::realtime_ns(),
+        CLOCK_MONOTONIC => clock::uptime_ns() as i128,
+        _ => return fail(EINVAL),
+    };
+    // SAFETY: checked above.
+    unsafe { tp.write(to_timespec(ns)) };
+    0
+}
+
+/// Waits `ns` nanoseconds. With a single task nothing else could run meanwhile, so this
+/// waits on the TSC; the scheduler replaces it with a timed block.
+pub(crate) fn wait_ns(ns: u64) {
+    let end = cpu::rdtsc().saturating_add(clock::ns_to_ticks(ns));
+    while cpu::rdtsc() < end {
+        core::hint::spin_loop();
+    }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn sys_usleep(usecs: u64) {
+    wait_ns(usecs.saturating_mul(1000));
+}
+
+/// # Safety
+/// `req` must be valid for reading a `timespec`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_nanosleep(req: *const timespec) -> i32 {
+    if let Err(e) = check_buffer(req as *const u8, core::mem::size_of::<timespec>()) {
+        return fail(e);
+    }
+    if req.is_null() {
+        return fail(EFAULT);
+    }
+    // SAFETY: checked above.
+    let t = unsafe { req.read() };
+    if t.tv_sec < 0 || !(0..1_000_000_000).contains(&t.tv_nsec) {
+        return fail(EINVAL);
+    }
+    wait_ns(
+        (t.tv_sec as u64)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(t.tv_nsec as u64),
+    );
+    0
+}

@@ -1,0 +1,314 @@
+//! Checks that an image is an ELF64 x86-64 file with a PVH entry note
+//! (a `PT_NOTE` segment holding a "Xen" note of type
+//! `XEN_ELFNOTE_PHYS32_ENTRY`), which is what QEMU needs to boot it directly.
+
+use std::fmt;
+use std::io::{self, Read, Seek, SeekFrom};
+
+const EI_CLASS: usize = 4;
+const EI_DATA: usize = 5;
+const ELFCLASS64: u8 = 2;
+const ELFDATA2LSB: u8 = 1;
+const EM_X86_64: u16 = 62;
+const PT_NOTE: u32 = 4;
+const ELF64_EHDR_SIZE: usize = 64;
+const ELF64_PHDR_SIZE: usize = 56;
+/// `XEN_ELFNOTE_PHYS32_ENTRY`: the 32-bit PVH entry point.
+pub const XEN_ELFNOTE_PHYS32_ENTRY: u32 = 18;
+/// Largest note segment that is read; real ones are a few hundred bytes.
+const MAX_NOTE_SEGMENT: u64 = 1 << 20;
+/// Largest number of program headers looked at.
+const MAX_PHDRS: u16 = 1024;
+
+/// Why an image cannot be booted.
+#[derive(Debug)]
+pub enum ImageError {
+    /// The file could not be read at all.
+    Io(io::Error),
+    /// The file was read but is not a bootable image; the text says why.
+    NotBootable(String),
+}
+
+impl fmt::Display for ImageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImageError::Io(e) => write!(f, "{e}"),
+            ImageError::NotBootable(why) => f.write_str(why),
+        }
+    }
+}
+
+fn not_bootable<T>(why: impl Into<String>) -> Result<T, ImageError> {
+    Err(ImageError::NotBootable(why.into()))
+}
+
+fn u16_at(b: &[u8], off: usize) -> u16 {
+    u16::from_le_bytes([b[off], b[off + 1]])
+}
+
+fn u32_at(b: &[u8], off: usize) -> u32 {
+    u32::from_le_bytes(b[off..off + 4].try_into().expect("4 bytes"))
+}
+
+fn u64_at(b: &[u8], off: usize) -> u64 {
+    u64::from_le_bytes(b[off..off + 8].try_into().expect("8 bytes"))
+}
+
+/// Reads exactly `len` bytes at `offset`; a short file is "not bootable".
+fn read_at<R: Read + Seek>(
+    r: &mut R,
+    offset: u64,
+    len: usize,
+    what: &str,
+) -> Result<Vec<u8>, ImageError> {
+    r.seek(SeekFrom::Start(offset)).map_err(ImageError::Io)?;
+    let mut buf = vec![0u8; len];
+    match r.read_exact(&mut buf) {
+        Ok(()) => Ok(buf),
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+            not_bootable(format!("file is truncated ({what})"))
+        }
+        Err(e) => Err(ImageError::Io(e)),
+    }
+}
+
+/// Checks the image read from `r`; `Ok(())` if it carries a PVH entry note.
+pub fn check_pvh<R: Read + Seek>(r: &mut R) -> Result<(), ImageError> {
+    let mut ehdr = [0u8; ELF64_EHDR_SIZE];
+    let mut got = 0;
+    while got < ehdr.len() {
+        match r.read(&mut ehdr[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ImageError::Io(e)),
+        }
+    }
+    if got < 4 || &ehdr[..4] != b"\x7fELF" {
+        return not_bootable("not an ELF file");
+    }
+    if got < ELF64_EHDR_SIZE || ehdr[EI_CLASS] != ELFCLASS64 {
+        return not_bootable("not a 64-bit ELF file");
+    }
+    if ehdr[EI_DATA] != ELFDATA2LSB {
+        return not_bootable("not a little-endian ELF file");
+    }
+    let machine = u16_at(&ehdr, 18);
+    if machine != EM_X86_64 {
+        return not_bootable(format!("ELF machine is {machine}, not x86-64"));
+    }
+    let phoff = u64_at(&ehdr, 32);
+    let phentsize = u16_at(&ehdr, 54);
+    let phnum = u16_at(&ehdr, 56);
+    if phnum == 0 || phoff == 0 {
+        return not_bootable("no program headers");
+    }
+    if usize::from(phentsize) < ELF64_PHDR_SIZE {
+        return not_bootable("bad program header size");
+    }
+    let phnum = phnum.min(MAX_PHDRS);
+    let table_len = usize::from(phentsize) * usize::from(phnum);
+    let table = read_at(r, phoff, table_len, "program headers")?;
+    for phdr in table.chunks_exact(usize::from(phentsize)) {
+        if u32_at(phdr, 0) != PT_NOTE {
+            continue;
+        }
+        let offset = u64_at(phdr, 8);
+        let filesz = u64_at(phdr, 32).min(MAX_NOTE_SEGMENT);
+        let align = u64_at(phdr, 48);
+        let notes = read_at(r, offset, filesz as usize, "note segment")?;
+        if has_pvh_note(&notes, align) {
+            return Ok(());
+        }
+    }
+    not_bootable("no PVH entry note (Xen note of type 18)")
+}
+
+/// Looks for a "Xen" note of type `XEN_ELFNOTE_PHYS32_ENTRY` in the contents
+/// of one note segment. Offsets follow the gABI: the descriptor starts at the
+/// note header plus name rounded up to the segment's alignment (8 for an
+/// 8-aligned segment, otherwise 4), and so does the next note.
+pub fn has_pvh_note(notes: &[u8], segment_align: u64) -> bool {
+    let pad = if segment_align == 8 { 8 } else { 4 };
+    let round = |n: usize| n.checked_add(pad - 1).map(|n| n & !(pad - 1));
+    let mut pos = 0usize;
+    while pos + 12 <= notes.len() {
+        let namesz = u32_at(notes, pos) as usize;
+        let descsz = u32_at(notes, pos + 4) as usize;
+        let ntype = u32_at(notes, pos + 8);
+        let name_start = pos + 12;
+        let Some(name_end) = name_start.checked_add(namesz) else {
+            return false;
+        };
+        if name_end > notes.len() {
+            return false;
+        }
+        let Some(desc_start) = round(name_end) else {
+            return false;
+        };
+        let name = &notes[name_start..name_end];
+        let name = name.strip_suffix(b"\0").unwrap_or(name);
+        if name == b"Xen" && ntype == XEN_ELFNOTE_PHYS32_ENTRY && descsz >= 4 {
+            return desc_start
+                .checked_add(4)
+                .is_some_and(|end| end <= notes.len());
+        }
+        let Some(next) = desc_start.checked_add(descsz).and_then(round) else {
+            return false;
+        };
+        pos = next;
+    }
+    false
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::io::Cursor;
+
+    /// One ELF note with 4-byte padding.
+    pub fn note(name: &[u8], ntype: u32, desc: &[u8]) -> Vec<u8> {
+        let mut v = Vec::new();
+        v.extend_from_slice(&(name.len() as u32).to_le_bytes());
+        v.extend_from_slice(&(desc.len() as u32).to_le_bytes());
+        v.extend_from_slice(&ntype.to_le_bytes());
+        v.extend_from_slice(name);
+        while v.len() % 4 != 0 {
+            v.push(0);
+        }
+        v.extend_from_slice(desc);
+        while v.len() % 4 != 0 {
+            v.push(0);
+        }
+        v
+    }
+
+    /// A minimal ELF64 file: header, one PT_LOAD and one PT_NOTE holding `notes`.
+    pub fn elf(class: u8, machine: u16, notes: &[u8]) -> Vec<u8> {
+        let phoff = 64u64;
+        let phnum = 2u16;
+        let note_off = phoff + 56 * u64::from(phnum);
+        let mut v = vec![0u8; 64];
+        v[..4].copy_from_slice(b"\x7fELF");
+        v[EI_CLASS] = class;
+        v[EI_DATA] = ELFDATA2LSB;
+        v[6] = 1; // EI_VERSION
+        v[16..18].copy_from_slice(&2u16.to_le_bytes()); // ET_EXEC
+        v[18..20].copy_from_slice(&machine.to_le_bytes());
+        v[20..24].copy_from_slice(&1u32.to_le_bytes());
+        v[24..32].copy_from_slice(&0x100000u64.to_le_bytes()); // e_entry
+        v[32..40].copy_from_slice(&phoff.to_le_bytes());
+        v[52..54].copy_from_slice(&64u16.to_le_bytes()); // e_ehsize
+        v[54..56].copy_from_slice(&56u16.to_le_bytes());
+        v[56..58].copy_from_slice(&phnum.to_le_bytes());
+        // PT_LOAD covering nothing in particular.
+        let mut load = vec![0u8; 56];
+        load[0..4].copy_from_slice(&1u32.to_le_bytes());
+        load[48..56].copy_from_slice(&0x1000u64.to_le_bytes());
+        v.extend_from_slice(&load);
+        let mut pnote = vec![0u8; 56];
+        pnote[0..4].copy_from_slice(&PT_NOTE.to_le_bytes());
+        pnote[8..16].copy_from_slice(&note_off.to_le_bytes());
+        pnote[32..40].copy_from_slice(&(notes.len() as u64).to_le_bytes());
+        pnote[40..48].copy_from_slice(&(notes.len() as u64).to_le_bytes());
+        pnote[48..56].copy_from_slice(&4u64.to_le_bytes());
+        v.extend_from_slice(&pnote);
+        v.extend_from_slice(notes);
+        v
+    }
+
+    fn pvh_note() -> Vec<u8> {
+        note(b"Xen\0", 18, &0x100000u64.to_le_bytes())
+    }
+
+    fn check(bytes: &[u8]) -> Result<(), String> {
+        check_pvh(&mut Cursor::new(bytes)).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn accepts_pvh_image() {
+        assert_eq!(check(&elf(2, EM_X86_64, &pvh_note())), Ok(()));
+    }
+
+    #[test]
+    fn accepts_pvh_note_after_other_notes() {
+        let mut notes = note(b"GNU\0", 3, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        notes.extend(note(b"Xen\0", 5, b"xen-3.0\0"));
+        notes.extend(note(b"Xen\0", 18, &0x100000u32.to_le_bytes()));
+        assert_eq!(check(&elf(2, EM_X86_64, &notes)), Ok(()));
+    }
+
+    #[test]
+    fn rejects_missing_note() {
+        let notes = note(b"GNU\0", 3, &[0; 20]);
+        let err = check(&elf(2, EM_X86_64, &notes)).unwrap_err();
+        assert!(err.contains("no PVH entry note"), "{err}");
+        // Right type, wrong name.
+        let notes = note(b"Xenon\0", 18, &[0; 8]);
+        assert!(check(&elf(2, EM_X86_64, &notes)).is_err());
+        // Right name, wrong type.
+        let notes = note(b"Xen\0", 17, &[0; 8]);
+        assert!(check(&elf(2, EM_X86_64, &notes)).is_err());
+    }
+
+    #[test]
+    fn rejects_wrong_class_and_machine() {
+        assert!(
+            check(&elf(1, EM_X86_64, &pvh_note()))
+                .unwrap_err()
+                .contains("64-bit")
+        );
+        assert!(
+            check(&elf(2, 183, &pvh_note()))
+                .unwrap_err()
+                .contains("x86-64")
+        );
+    }
+
+    #[test]
+    fn rejects_non_elf_and_truncated() {
+        assert!(check(b"").unwrap_err().contains("not an ELF"));
+        assert!(
+            check(b"#!/bin/sh\necho hi\n")
+                .unwrap_err()
+                .contains("not an ELF")
+        );
+        assert!(check(b"\x7fELF\x02\x01").is_err());
+        let image = elf(2, EM_X86_64, &pvh_note());
+        for cut in [70, 64 + 56 + 10, image.len() - 6] {
+            assert!(check(&image[..cut]).is_err(), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn note_parser_handles_garbage() {
+        assert!(!has_pvh_note(&[], 4));
+        assert!(!has_pvh_note(&[0xff; 12], 4));
+        assert!(!has_pvh_note(&[0xff; 64], 8));
+        // Descriptor cut short.
+        let mut n = pvh_note();
+        n.truncate(16);
+        assert!(!has_pvh_note(&n, 4));
+    }
+
+    #[test]
+    fn note_parser_8_byte_alignment() {
+        // A GNU property note (header + "GNU\0" ends on 16, descriptor of
+        // 12 bytes padded to 32), then header + "Xen\0" + 8-byte descriptor.
+        let mut n = Vec::new();
+        n.extend_from_slice(&4u32.to_le_bytes());
+        n.extend_from_slice(&12u32.to_le_bytes());
+        n.extend_from_slice(&5u32.to_le_bytes());
+        n.extend_from_slice(b"GNU\0");
+        n.extend_from_slice(&[0xaa; 12]);
+        n.extend_from_slice(&[0; 4]); // pad to 32
+        n.extend_from_slice(&4u32.to_le_bytes());
+        n.extend_from_slice(&8u32.to_le_bytes());
+        n.extend_from_slice(&18u32.to_le_bytes());
+        n.extend_from_slice(b"Xen\0");
+        n.extend_from_slice(&0x100000u64.to_le_bytes());
+        assert!(has_pvh_note(&n, 8));
+        // With 4-byte padding the same bytes do not line up.
+        assert!(!has_pvh_note(&n, 4));
+    }
+}

@@ -1,0 +1,368 @@
+//! Building the QEMU command line and finding the QEMU binary.
+
+use crate::accel::Backend;
+use crate::channels::{APP_STDERR_FD, APP_STDOUT_FD, KERNEL_LOG_FD};
+use crate::cli::{Forward, Machine, Net};
+use std::ffi::OsString;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+/// The QEMU binary used unless `EREMIT_QEMU` says otherwise.
+pub const DEFAULT_QEMU: &str = "qemu-system-x86_64";
+/// Environment variable that overrides the QEMU binary.
+pub const QEMU_ENV: &str = "EREMIT_QEMU";
+
+/// Everything that decides the QEMU command line.
+#[derive(Debug, Clone)]
+pub struct QemuSpec<'a> {
+    pub image: &'a str,
+    /// The kernel command line (already quoted).
+    pub append: &'a str,
+    pub memory_kib: u64,
+    pub cpus: u32,
+    pub machine: Machine,
+    pub backend: Backend,
+    pub net: &'a Net,
+    pub forwards: &'a [Forward],
+}
+
+/// Formats a memory size for `-m`: in MiB when whole, else in KiB.
+pub fn memory_arg(kib: u64) -> String {
+    if kib.is_multiple_of(1024) {
+        format!("{}M", kib / 1024)
+    } else {
+        format!("{kib}K")
+    }
+}
+
+/// The arguments after the QEMU program name.
+pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
+    let mut a: Vec<String> = Vec::with_capacity(48);
+    let mut push = |items: &[&str]| a.extend(items.iter().map(|s| s.to_string()));
+
+    push(&["-kernel", spec.image, "-append", spec.append]);
+    push(&["-m", &memory_arg(spec.memory_kib)]);
+    push(&["-smp", &spec.cpus.to_string()]);
+    push(&[
+        "-nodefaults",
+        "-no-user-config",
+        "-display",
+        "none",
+        "-no-reboot",
+    ]);
+    match spec.machine {
+        Machine::Microvm => push(&[
+            "-M",
+            "microvm,x-option-roms=off,pit=off,pic=off,rtc=on,auto-kernel-cmdline=off,acpi=off",
+            "-global",
+            "virtio-mmio.force-legacy=off",
+        ]),
+        Machine::Q35 => push(&["-M", "q35"]),
+    }
+    match spec.backend {
+        Backend::Kvm => push(&["-accel", "kvm", "-cpu", "host"]),
+        Backend::Tcg if spec.cpus > 1 => push(&["-accel", "tcg,thread=multi", "-cpu", "max"]),
+        Backend::Tcg => push(&["-accel", "tcg", "-cpu", "max"]),
+    }
+    push(&["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]);
+    // Application stdout on COM1.
+    push(&[
+        "-chardev",
+        &format!("file,id=eout,path=/dev/fd/{APP_STDOUT_FD}"),
+        "-serial",
+        "chardev:eout",
+    ]);
+    // Application stderr on COM2.
+    push(&[
+        "-chardev",
+        &format!("file,id=eerr,path=/dev/fd/{APP_STDERR_FD}"),
+        "-device",
+        "isa-serial,chardev=eerr,iobase=0x2f8,irq=3",
+    ]);
+    // Kernel log and exit record on the debug console.
+    push(&[
+        "-chardev",
+        &format!("file,id=elog,path=/dev/fd/{KERNEL_LOG_FD}"),
+        "-device",
+        "isa-debugcon,chardev=elog,iobase=0xe9",
+    ]);
+
+    let netdev = match spec.net {
+        Net::None => None,
+        Net::User => {
+            let mut s = "user,id=net0".to_string();
+            for f in spec.forwards {
+                s.push_str(&format!(",hostfwd=tcp::{}-:{}", f.host, f.guest));
+            }
+            Some(s)
+        }
+        Net::Tap(ifname) => Some(format!(
+            "tap,id=net0,ifname={ifname},script=no,downscript=no"
+        )),
+    };
+    if let Some(netdev) = netdev {
+        let device = match spec.machine {
+            Machine::Microvm => "virtio-net-device,netdev=net0",
+            Machine::Q35 => "virtio-net-pci,netdev=net0,disable-legacy=on",
+        };
+        push(&["-netdev", &netdev, "-device", device]);
+    }
+    a
+}
+
+/// Quotes one word for display in a POSIX shell (for `--verbose`).
+pub fn shell_quote(word: &str) -> String {
+    let safe = !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%".contains(&b));
+    if safe {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// The whole command as one shell-quoted line.
+pub fn display_command(program: &str, args: &[String]) -> String {
+    std::iter::once(program)
+        .chain(args.iter().map(String::as_str))
+        .map(shell_quote)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn is_executable(path: &Path) -> bool {
+    path.metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// Finds `program` like a shell would: a name with a `/` is used as a path,
+/// anything else is searched in `path_var` (the value of `PATH`).
+pub fn find_program(program: &str, path_var: Option<OsString>) -> Option<PathBuf> {
+    if program.is_empty() {
+        return None;
+    }
+    if program.contains('/') {
+        let p = PathBuf::from(program);
+        return is_executable(&p).then_some(p);
+    }
+    let path_var = path_var?;
+    std::env::split_paths(&path_var)
+        .map(|dir| {
+            if dir.as_os_str().is_empty() {
+                PathBuf::from(".").join(program)
+            } else {
+                dir.join(program)
+            }
+        })
+        .find(|p| is_executable(p))
+}
+
+/// Why QEMU could not be found.
+pub fn not_found_message(override_value: Option<&str>) -> String {
+    let base =
+        format!("{DEFAULT_QEMU} not found; install it with: apt-get install qemu-system-x86");
+    match override_value {
+        Some(v) => format!("{base} ({QEMU_ENV} is set to '{v}', which was not found)"),
+        None => base,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec<'a>(net: &'a Net, forwards: &'a [Forward]) -> QemuSpec<'a> {
+        QemuSpec {
+            image: "build/hello",
+            append: "tsc_khz=2000000 -- build/hello",
+            memory_kib: 512 * 1024,
+            cpus: 1,
+            machine: Machine::Microvm,
+            backend: Backend::Tcg,
+            net,
+            forwards,
+        }
+    }
+
+    fn joined(args: &[String]) -> String {
+        args.join(" ")
+    }
+
+    /// True when `needle` occurs in `args` as consecutive elements.
+    fn has_seq(args: &[String], needle: &[&str]) -> bool {
+        args.windows(needle.len())
+            .any(|w| w.iter().zip(needle).all(|(a, b)| a == b))
+    }
+
+    #[test]
+    fn default_microvm_tcg() {
+        let args = build_args(&spec(&Net::None, &[]));
+        let expected = [
+            "-kernel",
+            "build/hello",
+            "-append",
+            "tsc_khz=2000000 -- build/hello",
+            "-m",
+            "512M",
+            "-smp",
+            "1",
+            "-nodefaults",
+            "-no-user-config",
+            "-display",
+            "none",
+            "-no-reboot",
+            "-M",
+            "microvm,x-option-roms=off,pit=off,pic=off,rtc=on,auto-kernel-cmdline=off,acpi=off",
+            "-global",
+            "virtio-mmio.force-legacy=off",
+            "-accel",
+            "tcg",
+            "-cpu",
+            "max",
+            "-device",
+            "isa-debug-exit,iobase=0xf4,iosize=0x04",
+            "-chardev",
+            "file,id=eout,path=/dev/fd/3",
+            "-serial",
+            "chardev:eout",
+            "-chardev",
+            "file,id=eerr,path=/dev/fd/4",
+            "-device",
+            "isa-serial,chardev=eerr,iobase=0x2f8,irq=3",
+            "-chardev",
+            "file,id=elog,path=/dev/fd/5",
+            "-device",
+            "isa-debugcon,chardev=elog,iobase=0xe9",
+        ];
+        assert_eq!(args, expected);
+        assert!(!joined(&args).contains("netdev"));
+    }
+
+    #[test]
+    fn q35_kvm_smp() {
+        let mut s = spec(&Net::None, &[]);
+        s.machine = Machine::Q35;
+        s.backend = Backend::Kvm;
+        s.cpus = 4;
+        s.memory_kib = 1024 * 1024;
+        let args = build_args(&s);
+        assert!(has_seq(&args, &["-M", "q35"]));
+        assert!(!joined(&args).contains("microvm"));
+        assert!(!joined(&args).contains("virtio-mmio"));
+        assert!(has_seq(&args, &["-accel", "kvm", "-cpu", "host"]));
+        assert!(has_seq(&args, &["-smp", "4"]));
+        assert!(has_seq(&args, &["-m", "1024M"]));
+    }
+
+    #[test]
+    fn multithreaded_tcg_for_smp() {
+        let mut s = spec(&Net::None, &[]);
+        s.cpus = 2;
+        let args = build_args(&s);
+        assert!(has_seq(
+            &args,
+            &["-accel", "tcg,thread=multi", "-cpu", "max"]
+        ));
+    }
+
+    #[test]
+    fn user_net_with_forwards() {
+        let fwd = [
+            Forward {
+                host: 8080,
+                guest: 80,
+            },
+            Forward {
+                host: 2222,
+                guest: 22,
+            },
+        ];
+        let args = build_args(&spec(&Net::User, &fwd));
+        assert!(has_seq(
+            &args,
+            &[
+                "-netdev",
+                "user,id=net0,hostfwd=tcp::8080-:80,hostfwd=tcp::2222-:22",
+                "-device",
+                "virtio-net-device,netdev=net0",
+            ]
+        ));
+        let mut s = spec(&Net::User, &[]);
+        s.machine = Machine::Q35;
+        let args = build_args(&s);
+        assert!(has_seq(
+            &args,
+            &[
+                "-netdev",
+                "user,id=net0",
+                "-device",
+                "virtio-net-pci,netdev=net0,disable-legacy=on",
+            ]
+        ));
+    }
+
+    #[test]
+    fn tap_net() {
+        let net = Net::Tap("tap0".into());
+        let args = build_args(&spec(&net, &[]));
+        assert!(has_seq(
+            &args,
+            &[
+                "-netdev",
+                "tap,id=net0,ifname=tap0,script=no,downscript=no",
+                "-device",
+                "virtio-net-device,netdev=net0",
+            ]
+        ));
+    }
+
+    #[test]
+    fn memory_formatting() {
+        assert_eq!(memory_arg(32 * 1024), "32M");
+        assert_eq!(memory_arg(1024 * 1024), "1024M");
+        assert_eq!(memory_arg(40000), "40000K");
+    }
+
+    #[test]
+    fn shell_quoting_for_display() {
+        assert_eq!(shell_quote("-m"), "-m");
+        assert_eq!(
+            shell_quote("file,id=x,path=/dev/fd/3"),
+            "file,id=x,path=/dev/fd/3"
+        );
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(
+            display_command("qemu", &["-append".into(), "-- x y".into()]),
+            "qemu -append '-- x y'"
+        );
+    }
+
+    #[test]
+    fn program_lookup() {
+        let sh = find_program("sh", Some("/nonexistent:/bin:/usr/bin".into()));
+        assert!(sh.is_some_and(|p| p.ends_with("sh")));
+        assert_eq!(find_program("sh", Some("/nonexistent".into())), None);
+        assert_eq!(find_program("sh", None), None);
+        assert_eq!(find_program("", Some("/bin".into())), None);
+        assert_eq!(find_program("/nonexistent/qemu", None), None);
+        assert_eq!(
+            find_program("/bin/sh", None),
+            Some(PathBuf::from("/bin/sh"))
+        );
+    }
+
+    #[test]
+    fn not_found_text() {
+        assert_eq!(
+            not_found_message(None),
+            "qemu-system-x86_64 not found; install it with: apt-get install qemu-system-x86"
+        );
+        assert!(not_found_message(Some("/x")).starts_with(
+            "qemu-system-x86_64 not found; install it with: apt-get install qemu-system-x86"
+        ));
+    }
+}

@@ -1,0 +1,248 @@
+//! `eremit run`: check everything, start QEMU, stream output, wait, and work
+//! out the exit status.
+
+use crate::accel::{self, Backend};
+use crate::channels::Channels;
+use crate::cli::RunOptions;
+use crate::cmdline::{self, KernelCmdline};
+use crate::image::{self, ImageError};
+use crate::output::{self, ExitRecord, Sink};
+use crate::qemu::{self, QemuSpec};
+use crate::record::exit_status;
+use crate::tsc;
+use std::fs::File;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Arc;
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+/// Exit status when the timeout expires.
+pub const EXIT_TIMEOUT: i32 = 124;
+/// Exit status for failures of eremit itself.
+pub const EXIT_FAILURE: i32 = 125;
+/// Exit status for usage errors.
+pub const EXIT_USAGE: i32 = 2;
+
+/// How often the runner looks at QEMU while waiting.
+const POLL: Duration = Duration::from_millis(5);
+/// How long QEMU may linger after the guest reported its exit status.
+const EXIT_GRACE: Duration = Duration::from_secs(3);
+
+/// A failure of eremit itself.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: i32,
+    /// One line, shown as `eremit: MESSAGE`.
+    pub message: String,
+    /// Shown after the message (e.g. QEMU's own output), may be empty.
+    pub details: Vec<u8>,
+}
+
+fn fail<T>(message: impl Into<String>) -> Result<T, Failure> {
+    Err(Failure {
+        code: EXIT_FAILURE,
+        message: message.into(),
+        details: Vec::new(),
+    })
+}
+
+/// An I/O error as text, without the "(os error N)" suffix.
+fn io_text(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" (os error ") {
+        Some(i) if text.ends_with(')') => text[..i].to_string(),
+        _ => text,
+    }
+}
+
+fn verbose_note(opts: &RunOptions, text: &str) {
+    if opts.verbose {
+        eprintln!("eremit: {text}");
+    }
+}
+
+/// Finds the QEMU binary (`EREMIT_QEMU` or `qemu-system-x86_64` on `PATH`).
+fn find_qemu() -> Result<String, Failure> {
+    let override_value = std::env::var(qemu::QEMU_ENV).ok().filter(|v| !v.is_empty());
+    let program = override_value.as_deref().unwrap_or(qemu::DEFAULT_QEMU);
+    match qemu::find_program(program, std::env::var_os("PATH")) {
+        Some(path) => Ok(path.to_string_lossy().into_owned()),
+        None => fail(qemu::not_found_message(override_value.as_deref())),
+    }
+}
+
+fn check_image(opts: &RunOptions) -> Result<(), Failure> {
+    let path = &opts.image;
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => return fail(format!("cannot open image {path}: {}", io_text(&e))),
+    };
+    match image::check_pvh(&mut file) {
+        Ok(()) => Ok(()),
+        Err(ImageError::Io(e)) => fail(format!("cannot read image {path}: {}", io_text(&e))),
+        Err(ImageError::NotBootable(why)) => {
+            verbose_note(opts, &format!("image check: {path}: {why}"));
+            fail(format!(
+                "{path} is not a bootable Eremit image (no PVH entry note); \
+                 build it with the hermit crate"
+            ))
+        }
+    }
+}
+
+/// Runs the image; returns eremit's exit status.
+pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
+    let qemu_path = find_qemu()?;
+    check_image(opts)?;
+
+    let probe = accel::probe();
+    let (backend, why) = match accel::choose(opts.accel, &probe) {
+        Ok(choice) => choice,
+        Err(e) => return fail(e),
+    };
+    let backend_name = match backend {
+        Backend::Kvm => "kvm",
+        Backend::Tcg => "tcg",
+    };
+    verbose_note(opts, &format!("accelerator: {backend_name} ({why})"));
+
+    let tsc_khz = tsc::host_tsc_khz();
+    match tsc_khz {
+        Some(khz) => verbose_note(opts, &format!("host TSC: {khz} kHz")),
+        None => verbose_note(opts, "host TSC frequency unknown; the guest calibrates"),
+    }
+
+    let append = cmdline::build(&KernelCmdline {
+        verbose: opts.verbose,
+        tsc_khz,
+        env: &opts.env,
+        image: &opts.image,
+        args: &opts.args,
+    })
+    .map_err(|e| Failure {
+        code: EXIT_USAGE,
+        message: e.to_string(),
+        details: Vec::new(),
+    })?;
+
+    let args = qemu::build_args(&QemuSpec {
+        image: &opts.image,
+        append: &append,
+        memory_kib: opts.memory_kib,
+        cpus: opts.cpus,
+        machine: opts.machine,
+        backend,
+        net: &opts.net,
+        forwards: &opts.forwards,
+    });
+    verbose_note(
+        opts,
+        &format!("QEMU: {}", qemu::display_command(&qemu_path, &args)),
+    );
+
+    let channels = match Channels::create() {
+        Ok(c) => c,
+        Err(e) => return fail(format!("cannot create pipes for QEMU: {}", io_text(&e))),
+    };
+    let mut command = Command::new(&qemu_path);
+    command
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let (mut child, readers) = match channels.spawn(&mut command) {
+        Ok(started) => started,
+        Err(e) => {
+            return fail(format!(
+                "failed to start QEMU ({qemu_path}): {}",
+                io_text(&e)
+            ));
+        }
+    };
+
+    let record: ExitRecord = Arc::default();
+    let mut streams = vec![
+        output::spawn_copy(readers.app_stdout, Sink::Stdout),
+        output::spawn_copy(readers.app_stderr, Sink::Stderr),
+        output::spawn_log(readers.kernel_log, opts.verbose, Arc::clone(&record)),
+    ];
+    let qemu_out = child
+        .stdout
+        .take()
+        .map(|r| output::spawn_capture(r, opts.verbose));
+    let qemu_err = child
+        .stderr
+        .take()
+        .map(|r| output::spawn_capture(r, opts.verbose));
+
+    let end = wait(&mut child, opts.timeout_secs, &record);
+    let end = match end {
+        Ok(end) => end,
+        Err(e) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return fail(format!("waiting for QEMU failed: {}", io_text(&e)));
+        }
+    };
+    // QEMU is gone, so every channel reaches EOF: collect the rest.
+    for handle in streams.drain(..) {
+        let _ = handle.join();
+    }
+    let collect =
+        |h: Option<JoinHandle<Vec<u8>>>| h.and_then(|h| h.join().ok()).unwrap_or_default();
+    let qemu_stdout = collect(qemu_out);
+    let qemu_stderr = collect(qemu_err);
+
+    if let Some(&(code, _)) = record.get() {
+        return Ok(exit_status(code));
+    }
+    match end {
+        End::TimedOut(secs) => {
+            eprintln!("eremit: timed out after {secs} s");
+            Ok(EXIT_TIMEOUT)
+        }
+        End::Exited(status) => {
+            let mut details = Vec::new();
+            if !opts.verbose {
+                details.extend_from_slice(&qemu_stderr);
+                details.extend_from_slice(&qemu_stdout);
+            }
+            verbose_note(opts, &format!("QEMU ended: {status}"));
+            Err(Failure {
+                code: EXIT_FAILURE,
+                message: "the guest stopped without reporting an exit status".to_string(),
+                details,
+            })
+        }
+    }
+}
+
+/// How waiting for QEMU ended.
+enum End {
+    Exited(ExitStatus),
+    TimedOut(u64),
+}
+
+/// Waits for QEMU to exit, killing it when the timeout expires or when it
+/// lingers after the guest reported its exit status.
+fn wait(child: &mut Child, timeout_secs: Option<u64>, record: &ExitRecord) -> std::io::Result<End> {
+    let deadline = timeout_secs.map(|s| (s, Instant::now() + Duration::from_secs(s)));
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(End::Exited(status));
+        }
+        let lingering = record
+            .get()
+            .is_some_and(|&(_, seen)| seen.elapsed() >= EXIT_GRACE);
+        let expired = deadline.is_some_and(|(_, at)| Instant::now() >= at);
+        if lingering || expired {
+            let _ = child.kill();
+            let status = child.wait()?;
+            return Ok(match deadline {
+                Some((secs, _)) if expired && record.get().is_none() => End::TimedOut(secs),
+                _ => End::Exited(status),
+            });
+        }
+        thread::sleep(POLL);
+    }
+}
