@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Boot tests: builds the programs in tests/apps natively and for Eremit, boots them with
+`eremit run` and checks output and exit codes, comparing with the native run where the
+program's behaviour is defined by std alone. Ends with 'N passed, N failed'."""
+
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+APPS = os.path.join(ROOT, "tests", "apps")
+EREMIT = os.path.join(ROOT, "build", "toolchain", "bin", "eremit")
+HERMIT_BIN = os.path.join(APPS, "target", "x86_64-unknown-hermit", "release")
+NATIVE_BIN = os.path.join(APPS, "target", "release")
+HERMIT_BUILD = ["cargo", "build", "--release", "-Zbuild-std=std,panic_abort",
+                "-Zbuild-std-features=compiler-builtins-mem", "--target", "x86_64-unknown-hermit"]
+
+results = []
+
+
+def build():
+    print("boot-tests: building tests/apps for x86_64-unknown-hermit and natively", flush=True)
+    subprocess.run(HERMIT_BUILD + ["-q"], cwd=APPS, check=True)
+    subprocess.run(["cargo", "build", "--release", "-q"], cwd=APPS, check=True)
+
+
+def eremit(app, *args, opts=(), timeout=120):
+    cmd = [EREMIT, "run", "--timeout", "90", *opts, os.path.join(HERMIT_BIN, app), *args]
+    start = time.monotonic()
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
+    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"), time.monotonic() - start
+
+
+def native(app, *args, env=None):
+    e = dict(os.environ)
+    e.update(env or {})
+    p = subprocess.run([os.path.join(NATIVE_BIN, app), *args], stdin=subprocess.DEVNULL,
+                       capture_output=True, env=e, timeout=60)
+    # A native process killed by SIGABRT reports -6; a shell (and eremit) shows 134.
+    code = 128 - p.returncode if p.returncode < 0 else p.returncode
+    return code, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+
+
+def check(name, cond, detail=""):
+    results.append(cond)
+    print(("ok    " if cond else "FAIL  ") + name, flush=True)
+    if not cond and detail:
+        print("      " + detail.replace("\n", "\n      "), flush=True)
+
+
+def same_as_native(name, app, args, env, machine):
+    opts = ["--machine", machine] + [x for k, v in env.items() for x in ("--env", f"{k}={v}")]
+    code, out, err, secs = eremit(app, *args, opts=opts)
+    ncode, nout, nerr = native(app, *args, env=env)
+    check(f"{name} on {machine}: stdout equals native", out == nout, f"eremit:\n{out}\nnative:\n{nout}\nstderr:\n{err}")
+    check(f"{name} on {machine}: stderr equals native", err == nerr, f"eremit:\n{err}\nnative:\n{nerr}")
+    check(f"{name} on {machine}: exit code {ncode} as native", code == ncode, f"eremit exit code {code}")
+
+
+def main():
+    build()
+    env = {"EREMIT_T_A": "1", "EREMIT_T_B": "x y", "EREMIT_T_EMPTY": ""}
+    args = ["one", "two words", "", "--flag", 'quote"and\\backslash']
+    for machine in ("microvm", "q35"):
+        same_as_native("std-basics", "std-basics", args, env, machine)
+    same_as_native("bad-input", "bad-input", [], {}, "microvm")
+
+    code, out, err, _ = eremit("panic")
+    check("panic: exit code 134 (SIGABRT)", code == 134, f"exit code {code}")
+    check("panic: message on stderr", "deliberate panic: 42" in err and "panicked at" in err, err)
+    check("panic: output before the panic kept", out == "before the panic\n", out)
+    check("panic: backtrace printed", "backtrace" in err, err)
+
+    code, out, err, _ = eremit("fault")
+    check("fault: exit code 139 (SIGSEGV)", code == 139, f"exit code {code}\n{err}")
+    check("fault: crash report names vector and address",
+          "page fault (#PF), vector 14" in err and "0x0000700000000000" in err, err)
+    check("fault: crash report has registers and backtrace", "rip 0x" in err and "r15 0x" in err and "#0" in err, err)
+
+    code, out, err, _ = eremit("fault", "0")
+    check("null pointer: reported as such, exit 139", code == 139 and "null pointer" in err, f"{code}\n{err}")
+
+    code, out, err, _ = eremit("stack-overflow")
+    check("stack overflow: exit 139 and named", code == 139 and "stack overflow" in err and "main thread" in err,
+          f"{code}\n{err}")
+
+    code, out, err, _ = eremit("std-basics", opts=["--verbose"])
+    check("--verbose: kernel log on stderr, no exit record",
+          "entering the application" in err and "@@EREMIT-EXIT" not in err and code == 3, err)
+
+    hello = os.path.join(ROOT, "examples-rust", "target", "x86_64-unknown-hermit", "debug", "hello")
+    if os.path.exists(hello):
+        p = subprocess.run([EREMIT, "run", "--timeout", "60", "--machine", "q35", hello],
+                           capture_output=True, stdin=subprocess.DEVNULL)
+        check("examples-rust/hello on q35", p.returncode == 0 and p.stdout == b"Hello from Eremit!\n",
+              f"{p.returncode} {p.stdout!r} {p.stderr!r}")
+
+    passed = sum(results)
+    failed = len(results) - passed
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
