@@ -89,7 +89,7 @@ def main():
     check("--verbose: kernel log on stderr, no exit record",
           "entering the application" in err and "@@EREMIT-EXIT" not in err and code == 3, err)
 
-    hello = os.path.join(ROOT, "examples-rust", "target", "x86_64-unknown-hermit", "debug", "hello")
+    hello = os.path.join(ROOT, "examples-rust", "target", "x86_64-unknown-hermit", "release", "hello")
     if os.path.exists(hello):
         p = subprocess.run([EREMIT, "run", "--timeout", "60", "--machine", "q35", hello],
                            capture_output=True, stdin=subprocess.DEVNULL)

@@ -125,35 +125,88 @@ pub fn exception(f: &ExceptionFrame) -> ! {
         f.r14,
         f.r15
     );
-    backtrace(f.rip, f.rbp);
+    backtrace(f.rip, f.rbp, f.rsp);
     let code = exit_code(f.vector);
     kreport!("eremit: the application was stopped (exit code {code})");
     super::exit::exit_vm(code)
 }
 
-/// Walks the frame-pointer chain from `rbp`. Frames are trusted only while they lie in
-/// mapped memory, grow upwards and return into the image's code, so a corrupted chain
-/// ends the walk instead of faulting.
-pub fn backtrace(rip: u64, mut rbp: u64) {
-    kreport!(
-        "  backtrace (symbolised by `eremit run`; build with -Cforce-frame-pointers=yes for full traces):"
-    );
-    kreport!("    #0  {rip:#018x}");
-    for depth in 1..64 {
-        if rbp % 8 != 0 || !crate::mm::paging::is_mapped(rbp, 16) {
-            break;
-        }
-        // SAFETY: [rbp, rbp+16) was checked to be mapped and aligned above.
-        let (next, ret) = unsafe { (*(rbp as *const u64), *((rbp + 8) as *const u64)) };
+/// Prints a backtrace: the frame-pointer chain from `rbp` where the code keeps one,
+/// else a scan of the stack from `rsp` for return addresses (values that point into the
+/// image's code just after a call instruction). Every read is checked against the page
+/// tables first, so a corrupted stack ends the walk instead of faulting.
+pub fn backtrace(rip: u64, rbp: u64, rsp: u64) {
+    kreport!("  backtrace (symbolised by `eremit run`; build with -Cforce-frame-pointers=yes for exact traces):");
+    let mut depth = 0;
+    if rip != 0 {
+        kreport!("    #{depth:<2} {rip:#018x}");
+        depth += 1;
+    }
+    let chained = walk_frame_pointers(rbp, &mut depth);
+    if chained < 2 {
+        scan_stack(rsp, &mut depth);
+    }
+}
+
+fn read_u64(addr: u64) -> Option<u64> {
+    // SAFETY: the 8 bytes at addr were checked to be mapped.
+    (addr % 8 == 0 && crate::mm::paging::is_mapped(addr, 8)).then(|| unsafe { *(addr as *const u64) })
+}
+
+fn walk_frame_pointers(mut rbp: u64, depth: &mut usize) -> usize {
+    let mut found = 0;
+    while *depth < 64 {
+        let (Some(next), Some(ret)) = (read_u64(rbp), rbp.checked_add(8).and_then(read_u64)) else { break };
         if !crate::mm::paging::is_code(ret) {
             break;
         }
-        kreport!("    #{depth:<2} {ret:#018x}");
+        kreport!("    #{:<2} {ret:#018x}", *depth);
+        *depth += 1;
+        found += 1;
         if next <= rbp {
             break;
         }
         rbp = next;
     }
+    found
+}
+
+/// Whether the instruction before `ret` is a call (direct, or indirect through a
+/// register or memory operand), so that `ret` is a plausible return address.
+fn follows_call(ret: u64) -> bool {
+    let byte = |back: u64| -> Option<u8> {
+        let a = ret.checked_sub(back)?;
+        // SAFETY: the byte lies in the image's code, which is mapped and readable.
+        crate::mm::paging::is_code(a).then(|| unsafe { *(a as *const u8) })
+    };
+    let indirect = |back: u64| byte(back) == Some(0xff) && byte(back - 1).is_some_and(|m| m & 0x38 == 0x10);
+    byte(5) == Some(0xe8) || indirect(2) || indirect(3) || indirect(6) || indirect(7)
+}
+
+fn scan_stack(rsp: u64, depth: &mut usize) {
+    let mut shown = 0;
+    let mut addr = rsp & !7;
+    for _ in 0..4096 {
+        let Some(value) = read_u64(addr) else { break };
+        if crate::mm::paging::is_code(value) && follows_call(value) {
+            kreport!("    #{:<2} {value:#018x}  (stack scan)", *depth);
+            *depth += 1;
+            shown += 1;
+            if shown == 24 {
+                break;
+            }
+        }
+        addr += 8;
+    }
+}
+
+/// The current stack pointer.
+#[inline(always)]
+pub fn current_rsp() -> u64 {
+    let rsp: u64;
+    // SAFETY: reading RSP has no side effects.
+    unsafe { core::arch::asm!("mov {}, rsp", out(reg) rsp, options(nomem, nostack)) };
+    rsp
 }
 
 /// The current frame pointer, to start a backtrace from Rust code.

@@ -20,6 +20,6 @@ extern "C" fn eremit_kernel_boot(start_info: u64) -> ! {
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo) -> ! {
     crate::kreport!("\neremit: kernel panic: {info}");
-    crash::backtrace(0, crash::current_rbp());
+    crash::backtrace(0, crash::current_rbp(), crash::current_rsp());
     exit::exit_vm(134)
 }

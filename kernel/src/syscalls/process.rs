@@ -14,7 +14,7 @@ pub extern "C" fn sys_exit(status: i32) -> ! {
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_abort() -> ! {
     kreport!("eremit: the application aborted");
-    crash::backtrace(0, crash::current_rbp());
+    crash::backtrace(0, crash::current_rbp(), crash::current_rsp());
     exit::exit_vm(134)
 }
 

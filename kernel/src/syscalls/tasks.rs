@@ -17,7 +17,7 @@ const NORMAL_PRIO: u8 = 2;
 
 fn deadlock(what: &str) -> ! {
     kreport!("eremit: deadlock: {what}, but no other task exists to end the wait");
-    crate::arch::crash::backtrace(0, crate::arch::crash::current_rbp());
+    crate::arch::crash::backtrace(0, crate::arch::crash::current_rbp(), crate::arch::crash::current_rsp());
     exit::exit_vm(134)
 }
 

@@ -1,0 +1,59 @@
+# Eremit: `make run` builds what it needs and boots the hello example; `make test` runs
+# every check CI runs. Both install missing dependencies first (scripts/ensure-deps.sh).
+SHELL := /bin/bash
+EREMIT := build/toolchain/bin/eremit
+HERMIT_TARGET := x86_64-unknown-hermit
+HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
+
+.PHONY: all deps toolchain hello run test test-host test-miri test-abi test-boot bench header clean
+
+all: toolchain
+
+deps:
+	@scripts/ensure-deps.sh
+
+# The runner, where README and cargo's runner setting expect it.
+toolchain: deps
+	@echo "==> building the runner: $(EREMIT)"
+	@cargo build --release -q -p eremit
+	@mkdir -p build/toolchain/bin
+	@install -m 755 target/release/eremit $(EREMIT)
+
+hello: toolchain
+	@echo "==> building examples-rust/hello for $(HERMIT_TARGET) (the first build compiles std and the kernel: a few minutes)"
+	@cd examples-rust && cargo build --release -p hello
+
+run: hello
+	@$(EREMIT) run $(HELLO)
+
+# Host-side unit tests of the kernel's logic and of the runner.
+test-host: toolchain
+	@echo "==> cargo fmt --check, unit tests"
+	@cargo fmt --all -- --check
+	@cargo test -q -p eremit-kernel -p eremit
+
+test-miri: deps
+	@echo "==> Miri on the kernel's host-testable modules"
+	@cargo miri test -q -p eremit-kernel
+
+# The C header is generated from the kernel; it must be current and match hermit-abi.
+test-abi: deps
+	@echo "==> syscall header up to date and matching hermit-abi"
+	@scripts/check-header.sh
+	@python3 scripts/abi-c-check.py
+
+test-boot: toolchain hello
+	@echo "==> boot tests (QEMU, TCG)"
+	@python3 tests/boot_tests.py
+
+test: test-host test-miri test-abi test-boot
+
+header: deps
+	@scripts/gen-header.sh
+
+bench: hello
+	@python3 scripts/bench.py
+
+clean:
+	cargo clean
+	rm -rf build examples-rust/target tests/apps/target
