@@ -1,6 +1,8 @@
 //! `eremit`: runs Eremit unikernel images under QEMU like local programs.
 
 mod accel;
+mod annotate;
+mod backtrace;
 mod channels;
 mod cli;
 mod cmdline;
@@ -9,6 +11,7 @@ mod output;
 mod qemu;
 mod record;
 mod run;
+mod symbols;
 mod tsc;
 
 use std::io::Write;

@@ -1,6 +1,8 @@
 //! Threads that move guest and QEMU output to where it belongs, as it
 //! arrives.
 
+use crate::annotate::LineAnnotator;
+use crate::backtrace::Symboliser;
 use crate::record::LogFilter;
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -51,15 +53,59 @@ fn for_each_chunk(mut reader: impl Read, mut f: impl FnMut(&[u8])) {
     }
 }
 
-/// Copies an application stream to `sink`.
-pub fn spawn_copy(reader: File, sink: Sink) -> JoinHandle<()> {
+/// Passes a stream through unchanged, or with backtrace frame lines
+/// symbolised.
+enum Filter<F> {
+    Plain,
+    Frames(LineAnnotator<F>),
+}
+
+/// A `Filter` that symbolises frame lines with `symbols`, if given.
+fn frame_filter(symbols: Option<Arc<Symboliser>>) -> Filter<impl FnMut(&[u8]) -> Option<Vec<u8>>> {
+    match symbols {
+        Some(s) => Filter::Frames(LineAnnotator::new(move |line: &[u8]| s.annotate(line))),
+        None => Filter::Plain,
+    }
+}
+
+impl<F: FnMut(&[u8]) -> Option<Vec<u8>>> Filter<F> {
+    /// Calls `write` with what `bytes` becomes, if anything.
+    fn feed(&mut self, bytes: &[u8], mut write: impl FnMut(&[u8])) {
+        match self {
+            Filter::Plain => write(bytes),
+            Filter::Frames(a) => {
+                let out = a.feed(bytes);
+                if !out.is_empty() {
+                    write(&out);
+                }
+            }
+        }
+    }
+
+    /// Calls `write` with anything still held at the end of the stream.
+    fn finish(&mut self, mut write: impl FnMut(&[u8])) {
+        if let Filter::Frames(a) = self {
+            let out = a.finish();
+            if !out.is_empty() {
+                write(&out);
+            }
+        }
+    }
+}
+
+/// Copies an application stream to `sink`, symbolising backtrace frame lines
+/// with `symbols` if given.
+pub fn spawn_copy(reader: File, sink: Sink, symbols: Option<Arc<Symboliser>>) -> JoinHandle<()> {
     thread::spawn(move || {
+        let mut filter = frame_filter(symbols);
         let mut sink_ok = true;
-        for_each_chunk(reader, |bytes| {
+        let mut write = |bytes: &[u8]| {
             if sink_ok {
                 sink_ok = sink.write(bytes).is_ok();
             }
-        });
+        };
+        for_each_chunk(reader, |bytes| filter.feed(bytes, &mut write));
+        filter.finish(&mut write);
     })
 }
 
@@ -67,10 +113,17 @@ pub fn spawn_copy(reader: File, sink: Sink) -> JoinHandle<()> {
 pub type ExitRecord = Arc<OnceLock<(i32, Instant)>>;
 
 /// Reads the kernel log: records the exit code in `record`, and shows the
-/// rest on stderr when `verbose`.
-pub fn spawn_log(reader: File, verbose: bool, record: ExitRecord) -> JoinHandle<()> {
+/// rest on stderr when `verbose` (backtrace frame lines symbolised with
+/// `symbols` if given).
+pub fn spawn_log(
+    reader: File,
+    verbose: bool,
+    record: ExitRecord,
+    symbols: Option<Arc<Symboliser>>,
+) -> JoinHandle<()> {
     thread::spawn(move || {
         let mut filter = LogFilter::new();
+        let mut frames = frame_filter(symbols.filter(|_| verbose));
         let mut sink_ok = true;
         let mut show = |bytes: &[u8]| {
             if verbose && sink_ok && !bytes.is_empty() {
@@ -82,13 +135,14 @@ pub fn spawn_log(reader: File, verbose: bool, record: ExitRecord) -> JoinHandle<
             if let Some(code) = filter.exit_code() {
                 let _ = record.set((code, Instant::now()));
             }
-            show(&shown);
+            frames.feed(&shown, &mut show);
         });
         let shown = filter.finish();
         if let Some(code) = filter.exit_code() {
             let _ = record.set((code, Instant::now()));
         }
-        show(&shown);
+        frames.feed(&shown, &mut show);
+        frames.finish(&mut show);
     })
 }
 

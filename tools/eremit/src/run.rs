@@ -2,6 +2,7 @@
 //! out the exit status.
 
 use crate::accel::{self, Backend};
+use crate::backtrace::Symboliser;
 use crate::channels::Channels;
 use crate::cli::RunOptions;
 use crate::cmdline::{self, KernelCmdline};
@@ -161,10 +162,17 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
     };
 
     let record: ExitRecord = Arc::default();
+    // Read from the image only when a crash report shows a backtrace.
+    let symbols = Arc::new(Symboliser::new(&opts.image));
     let mut streams = vec![
-        output::spawn_copy(readers.app_stdout, Sink::Stdout),
-        output::spawn_copy(readers.app_stderr, Sink::Stderr),
-        output::spawn_log(readers.kernel_log, opts.verbose, Arc::clone(&record)),
+        output::spawn_copy(readers.app_stdout, Sink::Stdout, None),
+        output::spawn_copy(readers.app_stderr, Sink::Stderr, Some(Arc::clone(&symbols))),
+        output::spawn_log(
+            readers.kernel_log,
+            opts.verbose,
+            Arc::clone(&record),
+            Some(symbols),
+        ),
     ];
     let qemu_out = child
         .stdout

@@ -28,8 +28,8 @@ fn work_dir() -> PathBuf {
 
 /// Builds the guest in all modes once; `None` (with a printed reason) when
 /// the tools are missing.
-fn guests() -> Option<&'static [PathBuf; 4]> {
-    static GUESTS: OnceLock<Result<[PathBuf; 4], String>> = OnceLock::new();
+fn guests() -> Option<&'static [PathBuf; 5]> {
+    static GUESTS: OnceLock<Result<[PathBuf; 5], String>> = OnceLock::new();
     let built = GUESTS.get_or_init(|| {
         for tool in ["as", "ld"] {
             if !on_path(tool) {
@@ -80,7 +80,7 @@ fn guests() -> Option<&'static [PathBuf; 4]> {
             }
             Ok(elf)
         };
-        Ok([build(0)?, build(1)?, build(2)?, build(3)?])
+        Ok([build(0)?, build(1)?, build(2)?, build(3)?, build(4)?])
     });
     match built {
         Ok(g) => Some(g),
@@ -100,7 +100,7 @@ fn have_qemu() -> bool {
 }
 
 /// Guest images when both QEMU and the assembler are there.
-fn setup() -> Option<&'static [PathBuf; 4]> {
+fn setup() -> Option<&'static [PathBuf; 5]> {
     if !have_qemu() {
         return None;
     }
@@ -227,6 +227,39 @@ fn guest_without_exit_record_is_an_error() {
         "{}",
         text(&out.stderr)
     );
+}
+
+/// The backtrace the test guest prints, as `eremit` shows it.
+fn symbolised_backtrace(err: &str) -> [&str; 3] {
+    let start = err.find("  backtrace (").unwrap_or_else(|| panic!("{err}"));
+    let mut frames = err[start..].lines().skip(1);
+    [(); 3].map(|_| frames.next().unwrap_or_else(|| panic!("{err}")))
+}
+
+#[test]
+fn backtraces_are_symbolised() {
+    let Some(g) = setup() else { return };
+    let out = run(&["run", "--timeout", "60", path(&g[4])]);
+    assert_eq!(out.status.code(), Some(139), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    let [f0, f1, f2] = symbolised_backtrace(&err);
+    assert!(
+        f0.starts_with("    #0  0x0000000000") && f0.ends_with("  puts+0x2"),
+        "{err}"
+    );
+    // A return address is named after the function holding the call.
+    assert!(f1.starts_with("    #1  0x0000000000"), "{err}");
+    assert!(
+        f1.contains("  backtrace+0x") && f1.ends_with("  (stack scan)"),
+        "{err}"
+    );
+    assert_eq!(f2, "    #2  0x00000000deadbeef");
+    assert!(err.ends_with("\nafter\n"), "{err}");
+
+    // The kernel log under --verbose is symbolised as well.
+    let out = run(&["run", "--verbose", "--timeout", "60", path(&g[4])]);
+    let err = text(&out.stderr);
+    assert_eq!(err.matches("  puts+0x2\n").count(), 2, "{err}");
 }
 
 #[test]

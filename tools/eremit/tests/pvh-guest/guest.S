@@ -5,7 +5,9 @@
    0 = text on COM1 (stdout) and COM2 (stderr), kernel log with exit record 3
    1 = text on COM1, then spin forever (timeout)
    2 = echo the kernel command line to COM1, exit record 0
-   3 = text on COM1, power off without an exit record */
+   3 = text on COM1, power off without an exit record
+   4 = a crash-report backtrace with this image's addresses on COM2 and in
+       the kernel log, exit record 139 */
 
         .section .note.Xen, "a", @note
         .balign 4
@@ -51,6 +53,14 @@ _start:
         movw $0x3f8, %dx
         call puts
 .endif
+.if MODE == 4
+        movw $0x2f8, %dx
+        call backtrace
+        movw $0xe9, %dx
+        call backtrace
+        movl $rec139, %esi
+        call puts
+.endif
         movw $0xf4, %dx         /* isa-debug-exit */
         movl $1, %eax
         outl %eax, %dx
@@ -65,6 +75,37 @@ puts:   lodsb
         jmp puts
 1:      ret
 
+.if MODE == 4
+/* Writes backtrace frame lines to port %dx: #0 inside `puts`, #1 a return
+   address just past the end of `backtrace` (so at the start of `puthex`),
+   #2 an address outside the image. */
+backtrace:
+        movl $bt0, %esi
+        call puts
+        movl $puts + 2, %eax
+        call puthex
+        movl $bt1, %esi
+        call puts
+        movl $puthex, %eax
+        call puthex
+        movl $bt2, %esi
+        call puts
+        ret
+
+/* Writes %eax as 16 lowercase hex digits to port %dx. */
+puthex: movl %eax, %ebx
+        movl $zeros, %esi
+        call puts
+        movl $8, %ecx
+1:      roll $4, %ebx
+        movl %ebx, %eax
+        andl $0xf, %eax
+        movb hexdigits(%eax), %al
+        outb %al, %dx
+        loop 1b
+        ret
+.endif
+
         .section .rodata
 out:    .asciz "hello from the guest\n"
 err:    .asciz "oops on stderr\n"
@@ -72,3 +113,13 @@ log:    .asciz "kernel: booting\n@@EREMIT-EXIT 3@@\nkernel: after the record\n"
 spin:   .asciz "spinning\n"
 rec0:   .asciz "@@EREMIT-EXIT 0@@\n"
 nl:     .asciz "\n"
+.if MODE == 4
+bt0:    .ascii "fatal: page fault\n"
+        .ascii "  backtrace (symbolised by `eremit run`):\n"
+        .asciz "    #0  0x"
+bt1:    .asciz "\n    #1  0x"
+bt2:    .asciz "  (stack scan)\n    #2  0x00000000deadbeef\nafter\n"
+zeros:  .asciz "00000000"
+hexdigits: .ascii "0123456789abcdef"
+rec139: .asciz "@@EREMIT-EXIT 139@@\n"
+.endif
