@@ -49,8 +49,10 @@ def check(name, cond, detail=""):
         print("      " + detail.replace("\n", "\n      "), flush=True)
 
 
-def same_as_native(name, app, args, env, machine):
-    opts = ["--machine", machine] + [x for k, v in env.items() for x in ("--env", f"{k}={v}")]
+def same_as_native(name, app, args, env, machine, cpus=1):
+    opts = ["--machine", machine, "--cpus", str(cpus)] + [x for k, v in env.items() for x in ("--env", f"{k}={v}")]
+    if cpus > 1:
+        machine = f"{machine} with {cpus} vCPUs"
     code, out, err, secs = eremit(app, *args, opts=opts)
     ncode, nout, nerr = native(app, *args, env=env)
     check(f"{name} on {machine}: stdout equals native", out == nout, f"eremit:\n{out}\nnative:\n{nout}\nstderr:\n{err}")
@@ -65,6 +67,9 @@ def main():
     for machine in ("microvm", "q35"):
         same_as_native("std-basics", "std-basics", args, env, machine)
     same_as_native("bad-input", "bad-input", [], {}, "microvm")
+    same_as_native("threads", "threads", ["1000"], {}, "microvm")
+    same_as_native("threads", "threads", ["1000"], {}, "microvm", cpus=4)
+    same_as_native("threads", "threads", ["300"], {}, "q35", cpus=2)
 
     code, out, err, _ = eremit("panic")
     check("panic: exit code 134 (SIGABRT)", code == 134, f"exit code {code}")

@@ -11,6 +11,7 @@ pub mod civil_time;
 pub mod cmdline;
 pub mod elf;
 pub mod mm;
+pub mod sched;
 
 #[cfg(target_os = "none")]
 pub mod arch;

@@ -143,3 +143,19 @@ fn read_rtc() -> Option<i64> {
         conv(a[0]),
     )
 }
+
+/// The TSC value `ns` nanoseconds from now.
+pub fn deadline_after_ns(ns: u64) -> u64 {
+    rdtsc().saturating_add(ns_to_ticks(ns))
+}
+
+/// The TSC value at `ns` nanoseconds after boot (CLOCK_MONOTONIC).
+pub fn tsc_at_uptime_ns(ns: u64) -> u64 {
+    BOOT_TSC.load(Ordering::Relaxed).saturating_add(ns_to_ticks(ns))
+}
+
+/// The TSC value when CLOCK_REALTIME reads `ns`.
+pub fn tsc_at_realtime_ns(ns: i128) -> u64 {
+    let since_boot = ns - BOOT_EPOCH_SECS.load(Ordering::Relaxed) as i128 * 1_000_000_000;
+    tsc_at_uptime_ns(since_boot.clamp(0, u64::MAX as i128) as u64)
+}

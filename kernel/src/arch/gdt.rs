@@ -11,13 +11,15 @@ use x86_64::structures::tss::TaskStateSegment;
 pub const IST_DOUBLE_FAULT: u16 = 1;
 pub const IST_FAULT: u16 = 2;
 pub const IST_NMI: u16 = 3;
+/// Interrupts enter on this stack and move to the interrupted one (arch/irq_stubs.s).
+pub const IST_IRQ: u16 = 4;
 
 const IST_SIZE: usize = 32 * 1024;
 
 #[repr(C, align(16))]
 struct Stack([u8; IST_SIZE]);
 
-static mut IST_STACKS: [Stack; 3] = [const { Stack([0; IST_SIZE]) }; 3];
+static mut IST_STACKS: [Stack; 4] = [const { Stack([0; IST_SIZE]) }; 4];
 static mut TSS: TaskStateSegment = TaskStateSegment::new();
 static mut GDT: GlobalDescriptorTable = GlobalDescriptorTable::new();
 

@@ -1,5 +1,6 @@
 //! x86-64: boot, CPU setup, exceptions, time and the hand-over to the application.
 pub mod apic;
+pub mod apic_timer;
 pub mod boot;
 pub mod clock;
 pub mod cpu;
@@ -7,6 +8,7 @@ pub mod crash;
 pub mod exit;
 pub mod gdt;
 pub mod idt;
+pub mod irq;
 pub mod pvh;
 pub mod stacks;
 pub mod start;

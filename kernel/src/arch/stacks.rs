@@ -1,45 +1,63 @@
 //! Stacks with a guard page below them, and who owns which guard page, so an overflow
 //! is reported as one instead of silently corrupting the heap.
 
-use alloc::alloc::{Layout, alloc};
+use alloc::alloc::{Layout, alloc, dealloc};
+use alloc::collections::BTreeMap;
 use hermit_sync::InterruptSpinMutex;
 
 use crate::mm::page_table::PAGE;
 
-const MAX_GUARDS: usize = 64;
+/// Guard page address -> owner, for the crash report.
+static GUARDS: InterruptSpinMutex<BTreeMap<u64, &'static str>> = InterruptSpinMutex::new(BTreeMap::new());
 
-struct Guard {
-    page: u64,
-    owner: &'static str,
+/// A stack: `[base, base + PAGE)` is the unmapped guard page, the stack lies above it.
+pub struct Stack {
+    base: u64,
+    layout: Layout,
 }
 
-static GUARDS: InterruptSpinMutex<[Option<Guard>; MAX_GUARDS]> =
-    InterruptSpinMutex::new([const { None }; MAX_GUARDS]);
+impl Stack {
+    /// A stack of `size` bytes (rounded up to pages); `None` when memory is short.
+    pub fn new(size: usize, owner: &'static str) -> Option<Self> {
+        let size = size.next_multiple_of(PAGE as usize);
+        let layout = Layout::from_size_align(size + PAGE as usize, PAGE as usize).ok()?;
+        // SAFETY: the layout has non-zero size.
+        let base = unsafe { alloc(layout) } as u64;
+        if base == 0 {
+            return None;
+        }
+        crate::mm::paging::unmap_guard(base);
+        GUARDS.lock().insert(base, owner);
+        Some(Self { base, layout })
+    }
 
-/// Allocates a stack of `size` bytes (rounded up to pages) with an unmapped guard page
-/// below it and returns its top. `None` when memory is short.
+    /// The initial stack pointer (16-byte aligned).
+    pub fn top(&self) -> u64 {
+        self.base + self.layout.size() as u64
+    }
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        GUARDS.lock().remove(&self.base);
+        // The guard page goes back to the heap, so it must be mapped again.
+        crate::mm::paging::restore_guard(self.base);
+        // SAFETY: allocated in `new` with this layout; no CPU runs on it any more.
+        unsafe { dealloc(self.base as *mut u8, self.layout) };
+    }
+}
+
+/// A stack that lives for the rest of the run (CPU idle stacks, the main thread's).
 pub fn allocate(size: usize, owner: &'static str) -> Option<u64> {
-    let size = size.next_multiple_of(PAGE as usize);
-    let layout = Layout::from_size_align(size + PAGE as usize, PAGE as usize).ok()?;
-    // SAFETY: the layout has non-zero size.
-    let base = unsafe { alloc(layout) } as u64;
-    if base == 0 {
-        return None;
-    }
-    crate::mm::paging::unmap_guard(base);
-    let mut guards = GUARDS.lock();
-    if let Some(slot) = guards.iter_mut().find(|g| g.is_none()) {
-        *slot = Some(Guard { page: base, owner });
-    }
-    Some(base + PAGE + size as u64)
+    let stack = Stack::new(size, owner)?;
+    let top = stack.top();
+    core::mem::forget(stack);
+    Some(top)
 }
 
 /// The task whose guard page contains `addr`.
 pub fn guard_owner(addr: u64) -> Option<&'static str> {
     let guards = GUARDS.try_lock()?;
-    guards
-        .iter()
-        .flatten()
-        .find(|g| addr >= g.page && addr < g.page + PAGE)
-        .map(|g| g.owner)
+    let (&page, &owner) = guards.range(..=addr).next_back()?;
+    (addr < page + PAGE).then_some(owner)
 }

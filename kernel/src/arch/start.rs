@@ -3,13 +3,13 @@
 use alloc::vec::Vec;
 use core::ffi::c_char;
 
-use super::{apic, clock, cpu, exit, gdt, idt, pvh, stacks, tls};
+use super::{apic, clock, cpu, exit, gdt, idt, irq, pvh};
 use crate::cmdline::{self, CommandLine};
 use crate::elf::{PT_LOAD, ProgramHeaders, Segment};
 use crate::mm::heap::HEAP;
 use crate::mm::page_table::PAGE;
 use crate::mm::regions::{self, Range};
-use crate::{console, klog, kreport, mm};
+use crate::{console, klog, kreport, mm, sched};
 
 /// Stack of the application's main thread (Linux's default).
 const MAIN_STACK_SIZE: usize = 8 << 20;
@@ -124,32 +124,26 @@ fn c_vector(strings: &[alloc::string::String]) -> &'static [*const c_char] {
     ptrs.leak()
 }
 
+/// argc, argv and envp for the main thread.
+static MAIN_ARGS: hermit_sync::OnceCell<(i32, usize, usize)> = hermit_sync::OnceCell::new();
+
+extern "C" fn main_thread(_: usize) {
+    let &(argc, argv, envp) = MAIN_ARGS.get().expect("main arguments");
+    klog!("eremit: entering the application after {} us", clock::uptime_ns() / 1000);
+    // SAFETY: argv and envp are the null-terminated vectors built in run_application,
+    // leaked so they live for the rest of the run.
+    unsafe { runtime_entry(argc, argv as *const *const c_char, envp as *const *const c_char) }
+}
+
 fn run_application(cmd: CommandLine, tls_template: Option<Segment>) -> ! {
     let argv = c_vector(&cmd.args);
     let envp = c_vector(&cmd.env);
-    let tp = tls::create(tls_template.as_ref())
-        .unwrap_or_else(|| fatal("no memory for thread-local storage"));
-    tls::activate(tp);
-    let stack_top = stacks::allocate(MAIN_STACK_SIZE, "the main thread")
-        .unwrap_or_else(|| fatal("no memory for the main stack"));
-    klog!(
-        "eremit: entering the application after {} us",
-        clock::uptime_ns() / 1000
-    );
-    // SAFETY: the new stack is mapped and unused; runtime_entry never returns, so
-    // nothing depends on the old stack afterwards.
-    unsafe {
-        core::arch::asm!(
-            "mov rsp, {top}",
-            "xor ebp, ebp",
-            "call {entry}",
-            "ud2",
-            top = in(reg) stack_top,
-            entry = sym runtime_entry,
-            in("rdi") (argv.len() - 1) as i32,
-            in("rsi") argv.as_ptr(),
-            in("rdx") envp.as_ptr(),
-            options(noreturn)
-        )
+    let _ = MAIN_ARGS.set(((argv.len() - 1) as i32, argv.as_ptr() as usize, envp.as_ptr() as usize));
+    sched::init(tls_template);
+    irq::init();
+    if let Err(e) = sched::spawn(main_thread, 0, sched::NORMAL_PRIO, MAIN_STACK_SIZE, "the main thread") {
+        fatal(if e == crate::abi::errno::ENOMEM { "no memory for the main thread" } else { "cannot start the main thread" });
     }
+    // The boot context becomes this CPU's idle task.
+    sched::idle_loop()
 }

@@ -203,3 +203,8 @@ pub fn ram_end() -> u64 {
 }
 
 const _: () = assert!(HUGE % PAGE == 0);
+
+/// Maps a former guard page again (as RAM) before it returns to the heap.
+pub fn restore_guard(addr: u64) {
+    with_mapper(|m| m.map_4k(addr, addr, WRITABLE | NO_EXECUTE)).expect("page tables for a released guard page");
+}

@@ -3,6 +3,7 @@
 //! task's errno (`sys_get_errno`). Calls not implemented yet return `-ENOSYS`; README's
 //! table lists them.
 
+mod abi_check;
 mod entropy;
 mod io;
 mod memory;
@@ -12,19 +13,15 @@ mod tasks;
 mod time;
 mod unsupported;
 
-use core::sync::atomic::{AtomicI32, Ordering};
-
 use crate::abi::errno::{EFAULT, EINVAL};
 
-/// errno of the running task (one task until threads land).
-static ERRNO: AtomicI32 = AtomicI32::new(0);
-
+/// Records `e` as the calling task's errno.
 pub(crate) fn set_errno(e: i32) {
-    ERRNO.store(e, Ordering::Relaxed);
+    *crate::sched::errno_slot() = e;
 }
 
 pub(crate) fn errno() -> i32 {
-    ERRNO.load(Ordering::Relaxed)
+    *crate::sched::errno_slot()
 }
 
 /// `-e` as the return value of a call that failed with `e`, recording errno.

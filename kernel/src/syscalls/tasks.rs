@@ -1,146 +1,230 @@
-//! Tasks and futexes, for the single task that runs until the scheduler lands (the
-//! threads issue). Each call does what it must with exactly one task: a yield returns at
-//! once, a wake finds no waiter, a wait that nothing could end is reported as the
-//! deadlock it is. Creating tasks fails with ENOSYS.
+//! Tasks, futexes, semaphores and the hermit block/wake-up protocol, on the scheduler.
 
+use alloc::boxed::Box;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use super::fail;
-use super::time::wait_ns;
-use crate::abi::errno::{EAGAIN, EFAULT, EINVAL, ENOSYS, ETIMEDOUT};
+use crate::abi::errno::{EAGAIN, EFAULT, EINVAL, ENOMEM, ESRCH, ETIMEDOUT};
 use crate::abi::{Tid, sem_t, timespec};
-use crate::arch::exit;
-use crate::kreport;
+use crate::arch::clock;
+use crate::sched;
 
 const FUTEX_RELATIVE_TIMEOUT: u32 = 1;
-const NORMAL_PRIO: u8 = 2;
 
-fn deadlock(what: &str) -> ! {
-    kreport!("eremit: deadlock: {what}, but no other task exists to end the wait");
-    crate::arch::crash::backtrace(0, crate::arch::crash::current_rbp(), crate::arch::crash::current_rsp());
-    exit::exit_vm(134)
+/// Reads a timespec from the application: Err(errno) when bad.
+fn read_timespec(t: *const timespec) -> Result<Option<u64>, i32> {
+    if t.is_null() {
+        return Ok(None);
+    }
+    super::check_buffer(t as *const u8, core::mem::size_of::<timespec>())?;
+    // SAFETY: checked above.
+    let t = unsafe { t.read() };
+    if t.tv_sec < 0 || !(0..1_000_000_000).contains(&t.tv_nsec) {
+        return Err(EINVAL);
+    }
+    Ok(Some((t.tv_sec as u64).saturating_mul(1_000_000_000).saturating_add(t.tv_nsec as u64)))
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn sys_yield() {}
+pub extern "C" fn sys_yield() {
+    sched::yield_now();
+}
 
-/// # Safety
-/// `address` must point at a live `u32`; `timeout`, when not null, at a `timespec`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn sys_futex_wait(
-    address: *mut u32,
-    expected: u32,
-    timeout: *const timespec,
-    flags: u32,
-) -> i32 {
+pub extern "C" fn sys_futex_wait(address: *mut u32, expected: u32, timeout: *const timespec, flags: u32) -> i32 {
+    if address.is_null() || address as usize % 4 != 0 {
+        return fail(EFAULT);
+    }
+    let deadline = match read_timespec(timeout) {
+        Ok(None) => None,
+        Ok(Some(ns)) if flags & FUTEX_RELATIVE_TIMEOUT != 0 => Some(clock::deadline_after_ns(ns)),
+        Ok(Some(ns)) => Some(clock::tsc_at_uptime_ns(ns)),
+        Err(e) => return fail(e),
+    };
+    // SAFETY: the application passes a live, aligned futex word (an atomic in std).
+    let word = unsafe { &*(address as *const AtomicU32) };
+    match sched::futex_wait(word, expected, deadline) {
+        0 => 0,
+        e => fail(e),
+    }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn sys_futex_wake(address: *mut u32, count: i32) -> i32 {
     if address.is_null() {
         return fail(EFAULT);
     }
-    // SAFETY: the caller passes a live, aligned u32 (it is an atomic in std).
-    let current = unsafe { (*(address as *const AtomicU32)).load(Ordering::SeqCst) };
-    if current != expected {
-        return fail(EAGAIN);
-    }
-    if timeout.is_null() {
-        deadlock("the only task waits on a futex without a timeout");
-    }
-    // SAFETY: checked for null; the caller passes a valid timespec.
-    let t = unsafe { timeout.read() };
-    if t.tv_sec < 0 || !(0..1_000_000_000).contains(&t.tv_nsec) {
+    if count < 0 {
         return fail(EINVAL);
     }
-    let ns = (t.tv_sec as u64)
-        .saturating_mul(1_000_000_000)
-        .saturating_add(t.tv_nsec as u64);
-    if flags & FUTEX_RELATIVE_TIMEOUT != 0 {
-        wait_ns(ns);
-    } else {
-        let now = crate::arch::clock::uptime_ns();
-        wait_ns(ns.saturating_sub(now));
+    sched::futex_wake(address as usize, count as usize) as i32
+}
+
+fn spawn(func: extern "C" fn(usize), arg: usize, prio: u8, stack_size: usize) -> Result<Tid, i32> {
+    sched::spawn(func, arg, prio, stack_size, "a thread")
+}
+
+/// # Safety
+/// `id`, when not null, must be valid for writing a `Tid`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_spawn(id: *mut Tid, func: extern "C" fn(usize), arg: usize, prio: u8, _core_id: isize) -> i32 {
+    match spawn(func, arg, prio, 0) {
+        Ok(tid) => {
+            if !id.is_null() {
+                // SAFETY: the caller passes a valid pointer or null.
+                unsafe { id.write(tid) };
+            }
+            0
+        }
+        Err(e) => fail(e),
     }
-    fail(ETIMEDOUT)
 }
 
-/// No task can be waiting: nothing to wake.
+/// Returns the new task's id, or 0 on failure (errno set), as `hermit-abi` specifies.
+/// Tasks go to the shared run queue: `core_id` is a hint Eremit does not need.
 #[unsafe(no_mangle)]
-pub extern "C" fn sys_futex_wake(address: *mut u32, _count: i32) -> i32 {
-    if address.is_null() {
-        return fail(EFAULT);
+pub extern "C" fn sys_spawn2(func: extern "C" fn(usize), arg: usize, prio: u8, stack_size: usize, _core_id: isize) -> Tid {
+    spawn(func, arg, prio, stack_size).unwrap_or_else(|e| {
+        super::set_errno(e);
+        0
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn sys_join(id: Tid) -> i32 {
+    match sched::join(id) {
+        0 => 0,
+        e => fail(e),
     }
-    0
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn sys_spawn(
-    _id: *mut Tid,
-    _func: extern "C" fn(usize),
-    _arg: usize,
-    _prio: u8,
-    _core_id: isize,
-) -> i32 {
-    fail(ENOSYS)
-}
-
-/// Returns 0 (no task) on failure, as `hermit-abi` specifies.
-#[unsafe(no_mangle)]
-pub extern "C" fn sys_spawn2(
-    _func: extern "C" fn(usize),
-    _arg: usize,
-    _prio: u8,
-    _stack_size: usize,
-    _core_id: isize,
-) -> Tid {
-    super::set_errno(ENOSYS);
-    0
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn sys_join(_id: Tid) -> i32 {
-    fail(ENOSYS)
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_get_priority() -> u8 {
-    NORMAL_PRIO
+    sched::priority()
 }
 
-/// Priorities matter once there is more than one task.
 #[unsafe(no_mangle)]
-pub extern "C" fn sys_set_priority(_tid: Tid, _prio: u8) {
-    super::set_errno(ENOSYS);
+pub extern "C" fn sys_set_priority(tid: Tid, prio: u8) {
+    if !sched::set_priority(tid, prio) {
+        super::set_errno(ESRCH);
+    }
 }
 
+/// Marks the caller blocked; it leaves the CPU at its next `sys_yield` unless
+/// `sys_wakeup_taskt` comes first.
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_block_current_task() {
-    deadlock("the only task blocked itself");
+    sched::block_current(None);
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_block_current_task_with_timeout(timeout_ms: u64) {
-    wait_ns(timeout_ms.saturating_mul(1_000_000));
+    sched::block_current(Some(clock::deadline_after_ns(timeout_ms.saturating_mul(1_000_000))));
 }
 
 /// `hermit-abi` spells this symbol with a trailing `t`.
 #[unsafe(no_mangle)]
-pub extern "C" fn sys_wakeup_taskt(_tid: Tid) {
-    super::set_errno(ENOSYS);
+pub extern "C" fn sys_wakeup_taskt(tid: Tid) {
+    sched::wakeup(tid);
 }
 
-macro_rules! semaphore_enosys {
-    ($($name:ident($($arg:ident: $ty:ty),*)),* $(,)?) => {$(
-        /// Semaphores come with the scheduler (threads issue).
-        #[unsafe(no_mangle)]
-        pub extern "C" fn $name($($arg: $ty),*) -> i32 {
-            $(let _ = $arg;)*
-            fail(ENOSYS)
+/// A counting semaphore; `sem_t` holds a pointer to it.
+struct Semaphore {
+    count: AtomicU32,
+}
+
+fn semaphore<'a>(sem: *mut sem_t) -> Result<&'a Semaphore, i32> {
+    if sem.is_null() {
+        return Err(EINVAL);
+    }
+    // SAFETY: the application passes a sem_t it initialised with sys_sem_init.
+    let p = unsafe { *sem } as *const Semaphore;
+    if p.is_null() {
+        return Err(EINVAL);
+    }
+    // SAFETY: created by sys_sem_init and alive until sys_sem_destroy.
+    Ok(unsafe { &*p })
+}
+
+/// # Safety
+/// `sem` must be valid for writing a `sem_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_sem_init(sem: *mut sem_t, _pshared: i32, value: u32) -> i32 {
+    if sem.is_null() {
+        return fail(EINVAL);
+    }
+    // Allocated by hand so that running out of memory is an error, not a kernel panic.
+    // SAFETY: the layout has non-zero size.
+    let p = unsafe { alloc::alloc::alloc(core::alloc::Layout::new::<Semaphore>()) } as *mut Semaphore;
+    if p.is_null() {
+        return fail(ENOMEM);
+    }
+    // SAFETY: p is fresh memory for a Semaphore; sem was checked for null and belongs to
+    // the caller. Box::from_raw in sys_sem_destroy frees it with the same layout.
+    unsafe {
+        p.write(Semaphore { count: AtomicU32::new(value) });
+        sem.write(p as sem_t);
+    }
+    0
+}
+
+/// # Safety
+/// `sem` must hold a semaphore from `sys_sem_init` that no task waits on.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_sem_destroy(sem: *mut sem_t) -> i32 {
+    if let Err(e) = semaphore(sem) {
+        return fail(e);
+    }
+    // SAFETY: created by Box::into_raw in sys_sem_init; the handle is cleared so a
+    // second destroy fails with EINVAL instead of freeing twice.
+    unsafe {
+        drop(Box::from_raw(*sem as *mut Semaphore));
+        sem.write(core::ptr::null());
+    }
+    0
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn sys_sem_post(sem: *mut sem_t) -> i32 {
+    let s = match semaphore(sem) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    s.count.fetch_add(1, Ordering::SeqCst);
+    sched::futex_wake(&s.count as *const AtomicU32 as usize, 1);
+    0
+}
+
+fn try_take(s: &Semaphore) -> bool {
+    s.count.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |c| c.checked_sub(1)).is_ok()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn sys_sem_trywait(sem: *mut sem_t) -> i32 {
+    match semaphore(sem) {
+        Ok(s) if try_take(s) => 0,
+        Ok(_) => fail(EAGAIN),
+        Err(e) => fail(e),
+    }
+}
+
+/// Waits for the semaphore until `abs_timeout` (CLOCK_REALTIME), or forever when null.
+#[unsafe(no_mangle)]
+pub extern "C" fn sys_sem_timedwait(sem: *mut sem_t, abs_timeout: *const timespec) -> i32 {
+    let s = match semaphore(sem) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let deadline = match read_timespec(abs_timeout) {
+        Ok(t) => t.map(|ns| clock::tsc_at_realtime_ns(ns as i128)),
+        Err(e) => return fail(e),
+    };
+    loop {
+        if try_take(s) {
+            return 0;
         }
-    )*};
+        if sched::futex_wait(&s.count, 0, deadline) == ETIMEDOUT {
+            return if try_take(s) { 0 } else { fail(ETIMEDOUT) };
+        }
+    }
 }
-
-semaphore_enosys!(
-    sys_sem_init(sem: *mut sem_t, pshared: i32, value: u32),
-    sys_sem_destroy(sem: *mut sem_t),
-    sys_sem_post(sem: *mut sem_t),
-    sys_sem_trywait(sem: *mut sem_t),
-    sys_sem_timedwait(sem: *mut sem_t, abs_timeout: *const timespec),
-);

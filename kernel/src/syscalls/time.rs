@@ -3,7 +3,7 @@
 use super::{check_buffer, fail};
 use crate::abi::errno::{EFAULT, EINVAL};
 use crate::abi::{CLOCK_MONOTONIC, CLOCK_REALTIME, clockid_t, timespec};
-use crate::arch::{clock, cpu};
+use crate::arch::clock;
 
 fn to_timespec(ns: i128) -> timespec {
     timespec {
@@ -32,13 +32,9 @@ pub unsafe extern "C" fn sys_clock_gettime(clockid: clockid_t, tp: *mut timespec
     0
 }
 
-/// Waits `ns` nanoseconds. With a single task nothing else could run meanwhile, so this
-/// waits on the TSC; the scheduler replaces it with a timed block.
+/// Sleeps `ns` nanoseconds; other tasks run meanwhile.
 pub(crate) fn wait_ns(ns: u64) {
-    let end = cpu::rdtsc().saturating_add(clock::ns_to_ticks(ns));
-    while cpu::rdtsc() < end {
-        core::hint::spin_loop();
-    }
+    crate::sched::sleep_until(clock::deadline_after_ns(ns));
 }
 
 #[unsafe(no_mangle)]

@@ -1,0 +1,51 @@
+//! The local APIC's one-shot timer (per CPU), end-of-interrupt and the wake-up IPI.
+//!
+//! QEMU's APIC timer (TCG and KVM alike) counts at 1 GHz with divide-by-1, so the
+//! initial count is the delay in nanoseconds.
+
+const APIC_BASE: u64 = 0xfee0_0000;
+const REG_EOI: u64 = 0xb0;
+const REG_ICR_LOW: u64 = 0x300;
+const REG_ICR_HIGH: u64 = 0x310;
+const REG_LVT_TIMER: u64 = 0x320;
+const REG_INITIAL_COUNT: u64 = 0x380;
+const REG_DIVIDE: u64 = 0x3e0;
+
+pub const TIMER_VECTOR: u8 = 0x20;
+pub const WAKEUP_VECTOR: u8 = 0xf0;
+
+fn write(reg: u64, value: u32) {
+    // SAFETY: the xAPIC registers are mapped uncached at their architectural address
+    // (mm::paging maps them); writes only affect this CPU's APIC.
+    unsafe { ((APIC_BASE + reg) as *mut u32).write_volatile(value) }
+}
+
+fn read(reg: u64) -> u32 {
+    // SAFETY: as in `write`.
+    unsafe { ((APIC_BASE + reg) as *const u32).read_volatile() }
+}
+
+/// Interrupts this CPU once after `ns` nanoseconds (clamped to ~4.3 s; the scheduler
+/// re-arms for longer waits).
+pub fn oneshot_ns(ns: u64) {
+    write(REG_DIVIDE, 0b1011);
+    write(REG_LVT_TIMER, TIMER_VECTOR as u32);
+    write(REG_INITIAL_COUNT, ns.clamp(1, u32::MAX as u64) as u32);
+}
+
+pub fn stop() {
+    write(REG_INITIAL_COUNT, 0);
+}
+
+pub fn eoi() {
+    write(REG_EOI, 0);
+}
+
+/// Sends the wake-up interrupt to CPU `cpu` (APIC ID = CPU index under QEMU).
+pub fn send_wakeup(cpu: usize) {
+    while read(REG_ICR_LOW) & (1 << 12) != 0 {
+        core::hint::spin_loop();
+    }
+    write(REG_ICR_HIGH, (cpu as u32) << 24);
+    write(REG_ICR_LOW, WAKEUP_VECTOR as u32);
+}

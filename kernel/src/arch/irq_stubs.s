@@ -1,0 +1,66 @@
+// Interrupt entry. The gates use an IST stack because application code may keep data in
+// the 128-byte red zone below its stack pointer, which an interrupt frame pushed onto the
+// task's own stack would overwrite. The stub then moves the frame (and itself) onto the
+// interrupted stack below the red zone, so the handler may switch tasks and the IST stack
+// is free again at once.
+.section .text.eremit_irq, "ax"
+.global eremit_irq_timer
+eremit_irq_timer:
+    push rax
+    push rbx
+    push 0x20
+    jmp eremit_irq_common
+.global eremit_irq_wakeup
+eremit_irq_wakeup:
+    push rax
+    push rbx
+    push 0xf0
+    jmp eremit_irq_common
+.global eremit_irq_spurious
+eremit_irq_spurious:
+    iretq
+eremit_irq_common:
+    // IST: [rsp] vector, +8 rbx, +16 rax, +24 rip, +32 cs, +40 rflags, +48 rsp, +56 ss
+    mov rbx, [rsp + 48]
+    sub rbx, 128
+    and rbx, -16
+    mov rax, [rsp + 56]
+    mov [rbx - 8], rax
+    mov rax, [rsp + 48]
+    mov [rbx - 16], rax
+    mov rax, [rsp + 40]
+    mov [rbx - 24], rax
+    mov rax, [rsp + 32]
+    mov [rbx - 32], rax
+    mov rax, [rsp + 24]
+    mov [rbx - 40], rax
+    mov rax, [rsp + 8]
+    mov [rbx - 48], rax
+    mov rax, [rsp + 16]
+    mov [rbx - 56], rax
+    mov rax, [rsp]
+    mov [rbx - 64], rax
+    lea rsp, [rbx - 64]
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push r8
+    push r9
+    push r10
+    push r11
+    mov rdi, [rsp + 64]
+    cld
+    call eremit_irq
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    add rsp, 8
+    pop rax
+    pop rbx
+    iretq

@@ -1,0 +1,514 @@
+//! The scheduler's state and operations (see mod.rs for the design).
+
+use alloc::boxed::Box;
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::vec::Vec;
+use core::cell::UnsafeCell;
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use hermit_sync::RawSpinMutex;
+use lock_api::RawMutex;
+
+use super::queues::{FutexTable, ReadyQueue, Timers};
+use super::switch::{self, FpuState};
+use super::task::{State, Task, WakeReason};
+use crate::abi::Tid;
+use crate::abi::errno::{EAGAIN, EDEADLK, ENOMEM, ESRCH, ETIMEDOUT};
+use crate::arch::{apic_timer, clock, cpu, stacks, tls};
+use crate::elf::Segment;
+
+pub const MAX_CPUS: usize = 64;
+/// Time slice when other tasks are waiting for a CPU.
+const SLICE_NS: u64 = 10_000_000;
+pub const NORMAL_PRIO: u8 = 2;
+/// Stack for threads that ask for none (std asks explicitly).
+const DEFAULT_STACK: usize = 256 * 1024;
+
+/// Per-CPU data, reached through GS (first field points at itself).
+#[repr(C)]
+pub struct PerCpu {
+    this: *mut PerCpu,
+    pub cpu: usize,
+    current: *mut Task,
+    idle: *mut Task,
+}
+
+static mut PERCPU: [PerCpu; MAX_CPUS] =
+    [const { PerCpu { this: core::ptr::null_mut(), cpu: 0, current: core::ptr::null_mut(), idle: core::ptr::null_mut() } }; MAX_CPUS];
+
+fn this_cpu() -> &'static mut PerCpu {
+    let p: *mut PerCpu;
+    // SAFETY: GS points at this CPU's PerCpu (set in `init_cpu`), whose first field
+    // holds its own address.
+    unsafe {
+        core::arch::asm!("mov {}, gs:[0]", out(reg) p, options(nostack, readonly, preserves_flags));
+        &mut *p
+    }
+}
+
+struct Scheduler {
+    tasks: BTreeMap<Tid, Box<Task>>,
+    ready: ReadyQueue,
+    timers: Timers,
+    futexes: FutexTable,
+    /// Tasks that ended and have not been joined yet.
+    finished: BTreeSet<Tid>,
+    /// Ended tasks whose memory is freed once no CPU runs on their stack.
+    zombies: Vec<Box<Task>>,
+    next_tid: Tid,
+    /// Bit n: CPU n is halted in its idle loop.
+    idle_cpus: u64,
+}
+
+struct Global(UnsafeCell<Option<Scheduler>>);
+// SAFETY: the inner value is only accessed with LOCK held.
+unsafe impl Sync for Global {}
+
+static LOCK: RawSpinMutex = RawSpinMutex::INIT;
+static SCHED: Global = Global(UnsafeCell::new(None));
+static TLS_TEMPLATE: hermit_sync::OnceCell<Option<Segment>> = hermit_sync::OnceCell::new();
+/// Tasks alive (not finished), for diagnostics.
+static LIVE: AtomicU32 = AtomicU32::new(0);
+static SWITCHES: AtomicU64 = AtomicU64::new(0);
+
+/// Runs `f` with the scheduler locked and interrupts off.
+fn locked<R>(f: impl FnOnce(&mut Scheduler, &mut PerCpu) -> R) -> R {
+    let was_enabled = interrupts_enabled();
+    disable_interrupts();
+    LOCK.lock();
+    // SAFETY: LOCK is held.
+    let s = unsafe { (*SCHED.0.get()).as_mut().expect("scheduler not initialised") };
+    let r = f(s, this_cpu());
+    // SAFETY: locked above by this CPU.
+    unsafe { LOCK.unlock() };
+    if was_enabled {
+        enable_interrupts();
+    }
+    r
+}
+
+pub fn interrupts_enabled() -> bool {
+    x86_64::instructions::interrupts::are_enabled()
+}
+pub fn disable_interrupts() {
+    x86_64::instructions::interrupts::disable();
+}
+pub fn enable_interrupts() {
+    x86_64::instructions::interrupts::enable();
+}
+
+fn new_task(id: Tid, name: &'static str, prio: u8, idle: bool) -> Option<Box<Task>> {
+    Some(Box::new(Task {
+        id,
+        name,
+        state: State::Ready,
+        prio,
+        rsp: 0,
+        stack: None,
+        tls: None,
+        fpu: FpuState::new()?,
+        wake_reason: WakeReason::Woken,
+        futex: None,
+        joiners: Vec::new(),
+        errno: 0,
+        idle,
+        on_cpu: false,
+    }))
+}
+
+/// Sets up the scheduler and this (boot) CPU. `tls` is the image's TLS template.
+pub fn init(tls_template: Option<Segment>) {
+    switch::init_fpu();
+    let _ = TLS_TEMPLATE.set(tls_template);
+    // SAFETY: single-threaded boot; nothing else uses SCHED yet.
+    unsafe {
+        *SCHED.0.get() = Some(Scheduler {
+            tasks: BTreeMap::new(),
+            ready: ReadyQueue::new(),
+            timers: Timers::new(),
+            futexes: FutexTable::new(),
+            finished: BTreeSet::new(),
+            zombies: Vec::new(),
+            next_tid: 1,
+            idle_cpus: 0,
+        })
+    };
+    init_cpu(0);
+}
+
+/// Makes the calling context CPU `cpu`'s idle task. Called once per CPU before it
+/// enters `idle_loop`.
+pub fn init_cpu(cpu: usize) {
+    // SAFETY: each CPU initialises only its own slot, once, before using it.
+    unsafe {
+        let slot = &mut *core::ptr::addr_of_mut!(PERCPU[cpu]);
+        slot.this = slot;
+        slot.cpu = cpu;
+        let idle = Box::into_raw(new_task(0, "idle", 0, true).expect("no memory for the idle task"));
+        (*idle).state = State::Running;
+        (*idle).on_cpu = true;
+        slot.idle = idle;
+        slot.current = idle;
+        x86_64::registers::model_specific::GsBase::write(x86_64::VirtAddr::new(slot as *mut PerCpu as u64));
+    }
+}
+
+fn tls_template() -> Option<&'static Segment> {
+    TLS_TEMPLATE.get().and_then(|t| t.as_ref())
+}
+
+/// Creates a task running `entry(arg)`. Returns its id, or the errno.
+pub fn spawn(entry: extern "C" fn(usize), arg: usize, prio: u8, stack_size: usize, name: &'static str) -> Result<Tid, i32> {
+    let size = if stack_size == 0 { DEFAULT_STACK } else { stack_size.clamp(16 * 1024, 1 << 30) };
+    let stack = stacks::Stack::new(size, name).ok_or(ENOMEM)?;
+    let tls = tls::TlsBlock::new(tls_template()).ok_or(ENOMEM)?;
+    let tid = locked(|s, _| {
+        let t = s.next_tid;
+        s.next_tid = s.next_tid.wrapping_add(1).max(1);
+        t
+    });
+    let mut task = new_task(tid, name, prio, false).ok_or(ENOMEM)?;
+    // SAFETY: the stack is fresh and mapped.
+    task.rsp = unsafe { switch::initial_stack(stack.top(), entry as u64, arg as u64) };
+    task.stack = Some(stack);
+    task.tls = Some(tls);
+    locked(|s, cpu| {
+        s.tasks.insert(tid, task);
+        LIVE.fetch_add(1, Ordering::Relaxed);
+        make_ready(s, cpu, tid, WakeReason::Woken);
+    });
+    Ok(tid)
+}
+
+/// Puts `tid` in the ready queue (or cancels its pending block if it has not left the
+/// CPU yet) and wakes an idle CPU to run it.
+fn make_ready(s: &mut Scheduler, cpu: &PerCpu, tid: Tid, reason: WakeReason) {
+    let Some(t) = s.tasks.get_mut(&tid) else { return };
+    t.wake_reason = reason;
+    if let Some(addr) = t.futex.take() {
+        s.futexes.cancel(addr, tid);
+    }
+    if t.on_cpu {
+        // Marked blocked but still running (block_current_task before its yield).
+        t.state = State::Running;
+        return;
+    }
+    t.state = State::Ready;
+    let prio = t.prio;
+    s.ready.push(tid, prio);
+    let others = s.idle_cpus & !(1u64 << cpu.cpu);
+    if others != 0 {
+        let target = others.trailing_zeros() as usize;
+        s.idle_cpus &= !(1 << target);
+        crate::arch::apic_timer::send_wakeup(target);
+    }
+}
+
+/// Wakes tasks whose deadline passed.
+fn expire_timers(s: &mut Scheduler, cpu: &PerCpu) {
+    let now = cpu::rdtsc();
+    for (tid, ticket) in s.timers.expired(now) {
+        let due = s.tasks.get(&tid).is_some_and(|t| t.state == State::Blocked { ticket: Some(ticket) });
+        if due {
+            make_ready(s, cpu, tid, WakeReason::TimedOut);
+        }
+    }
+}
+
+/// Arms this CPU's timer for the next deadline or the end of the time slice.
+fn arm_timer(s: &Scheduler, cpu: &PerCpu) {
+    let now = cpu::rdtsc();
+    let mut deadline = s.timers.next_deadline();
+    // SAFETY: `current` is this CPU's running task, valid while LOCK is held.
+    let busy = unsafe { !(*cpu.current).idle };
+    if busy {
+        let slice_end = now + clock::ns_to_ticks(SLICE_NS);
+        deadline = Some(deadline.map_or(slice_end, |d| d.min(slice_end)));
+    }
+    match deadline {
+        Some(d) => apic_timer::oneshot_ns(clock::ticks_to_ns(d.saturating_sub(now)).max(1_000)),
+        None => apic_timer::stop(),
+    }
+}
+
+/// Picks the next task and switches to it. LOCK held, interrupts off; returns (with
+/// LOCK held again) when the current task next runs.
+///
+/// # Safety
+/// LOCK must be held by this CPU with interrupts off.
+unsafe fn reschedule(s: &mut Scheduler, cpu: &mut PerCpu) {
+    expire_timers(s, cpu);
+    let cur = cpu.current;
+    // SAFETY: the current task stays allocated while it runs.
+    let cur_task = unsafe { &mut *cur };
+    let next_tid = match cur_task.state {
+        State::Running => match s.ready.top_priority() {
+            Some(p) if p >= cur_task.prio => s.ready.pop(),
+            _ => None,
+        },
+        _ => s.ready.pop(),
+    };
+    let next: *mut Task = match next_tid {
+        Some(tid) => &mut **s.tasks.get_mut(&tid).expect("ready task exists") as *mut Task,
+        None if cur_task.state == State::Running => {
+            arm_timer(s, cpu);
+            return;
+        }
+        None => cpu.idle,
+    };
+    if cur_task.state == State::Running && !cur_task.idle {
+        cur_task.state = State::Ready;
+        s.ready.push(cur_task.id, cur_task.prio);
+    }
+    // SAFETY: `next` is a live task not running on any CPU (it was in the ready queue,
+    // or it is this CPU's idle task).
+    let next_task = unsafe { &mut *next };
+    next_task.state = State::Running;
+    next_task.on_cpu = true;
+    cpu.current = next;
+    arm_timer(s, cpu);
+    if cur_task.state != State::Finished {
+        cur_task.fpu.save();
+    }
+    next_task.fpu.restore();
+    if let Some(t) = &next_task.tls {
+        tls::activate(t.tp());
+    }
+    SWITCHES.fetch_add(1, Ordering::Relaxed);
+    let next_rsp = next_task.rsp;
+    // LOCK stays held until the next task has taken over this CPU, so no other CPU can
+    // pick the old task while its stack is still in use here.
+    cur_task.on_cpu = false;
+    // SAFETY: interrupts are off, LOCK is held and next_rsp is a saved context.
+    unsafe { switch::switch_to(&mut cur_task.rsp, next_rsp) };
+    after_switch(s);
+}
+
+/// Runs on the task that was just switched to: frees ended tasks, whose stacks no CPU
+/// uses any more (the CPU that ended one held LOCK until this switch completed).
+fn after_switch(s: &mut Scheduler) {
+    s.zombies.clear();
+}
+
+/// Entry of every new task (from switch.rs), with LOCK held and interrupts off.
+#[unsafe(no_mangle)]
+extern "C" fn eremit_task_entry(entry: extern "C" fn(usize), arg: usize) -> ! {
+    // SAFETY: the switch that started this task holds LOCK.
+    unsafe {
+        let s = (*SCHED.0.get()).as_mut().unwrap();
+        after_switch(s);
+        LOCK.unlock();
+    }
+    enable_interrupts();
+    entry(arg);
+    exit_current()
+}
+
+/// Ends the calling task.
+pub fn exit_current() -> ! {
+    disable_interrupts();
+    LOCK.lock();
+    // SAFETY: LOCK held.
+    let s = unsafe { (*SCHED.0.get()).as_mut().unwrap() };
+    let cpu = this_cpu();
+    // SAFETY: the current task is valid.
+    let me = unsafe { &mut *cpu.current };
+    let tid = me.id;
+    me.state = State::Finished;
+    let joiners = core::mem::take(&mut me.joiners);
+    if joiners.is_empty() {
+        s.finished.insert(tid);
+    }
+    for j in joiners {
+        make_ready(s, cpu, j, WakeReason::Woken);
+    }
+    let task = s.tasks.remove(&tid).expect("current task is registered");
+    LIVE.fetch_sub(1, Ordering::Relaxed);
+    s.zombies.push(task);
+    // SAFETY: LOCK held, interrupts off; a finished task is never switched back to.
+    unsafe { reschedule(s, cpu) };
+    unreachable!("a finished task was resumed");
+}
+
+/// Blocks the current task (state already set by `prepare`), switching away.
+fn block(prepare: impl FnOnce(&mut Scheduler, &mut Task)) -> WakeReason {
+    let was_enabled = interrupts_enabled();
+    disable_interrupts();
+    LOCK.lock();
+    // SAFETY: LOCK held.
+    let s = unsafe { (*SCHED.0.get()).as_mut().unwrap() };
+    let cpu = this_cpu();
+    // SAFETY: the current task is valid.
+    let me = unsafe { &mut *cpu.current };
+    prepare(s, me);
+    // SAFETY: LOCK held, interrupts off.
+    unsafe { reschedule(s, this_cpu()) };
+    // SAFETY: the current task is valid.
+    let reason = unsafe { (*this_cpu().current).wake_reason };
+    // SAFETY: held since reschedule returned.
+    unsafe { LOCK.unlock() };
+    if was_enabled {
+        enable_interrupts();
+    }
+    reason
+}
+
+/// Gives the CPU to another ready task of the same or higher priority, if any.
+pub fn yield_now() {
+    block(|_, _| {});
+}
+
+/// Sleeps until the TSC reaches `deadline`.
+pub fn sleep_until(deadline: u64) {
+    if cpu::rdtsc() >= deadline {
+        yield_now();
+        return;
+    }
+    block(|s, me| {
+        let ticket = s.timers.add(deadline, me.id);
+        me.state = State::Blocked { ticket: Some(ticket) };
+    });
+}
+
+/// Waits while `*addr == expected`, until woken or `deadline` (TSC). Returns 0 or an errno.
+pub fn futex_wait(addr: &AtomicU32, expected: u32, deadline: Option<u64>) -> i32 {
+    let mut mismatch = false;
+    let reason = block(|s, me| {
+        if addr.load(Ordering::SeqCst) != expected {
+            mismatch = true;
+            return;
+        }
+        let key = addr as *const AtomicU32 as usize;
+        s.futexes.wait(key, me.id);
+        me.futex = Some(key);
+        let ticket = deadline.map(|d| s.timers.add(d, me.id));
+        me.state = State::Blocked { ticket };
+    });
+    if mismatch {
+        EAGAIN
+    } else if reason == WakeReason::TimedOut {
+        ETIMEDOUT
+    } else {
+        0
+    }
+}
+
+/// Wakes up to `count` waiters of `addr`; returns how many.
+pub fn futex_wake(addr: usize, count: usize) -> usize {
+    locked(|s, cpu| {
+        let woken = s.futexes.wake(addr, count);
+        for &tid in &woken {
+            if let Some(t) = s.tasks.get_mut(&tid) {
+                t.futex = None;
+            }
+            make_ready(s, cpu, tid, WakeReason::Woken);
+        }
+        woken.len()
+    })
+}
+
+/// Waits for task `tid` to end. Returns 0 or an errno.
+pub fn join(tid: Tid) -> i32 {
+    let mut result = 0;
+    block(|s, me| {
+        if tid == me.id {
+            result = EDEADLK;
+        } else if s.finished.remove(&tid) {
+        } else if let Some(t) = s.tasks.get_mut(&tid) {
+            t.joiners.push(me.id);
+            me.state = State::Blocked { ticket: None };
+        } else {
+            result = ESRCH;
+        }
+    });
+    result
+}
+
+/// Marks the current task blocked (optionally until `deadline`); it leaves the CPU at
+/// its next yield unless woken first (hermit's block/wakeup protocol).
+pub fn block_current(deadline: Option<u64>) {
+    locked(|s, cpu| {
+        // SAFETY: the current task is valid.
+        let me = unsafe { &mut *cpu.current };
+        let ticket = deadline.map(|d| s.timers.add(d, me.id));
+        me.state = State::Blocked { ticket };
+    });
+}
+
+pub fn wakeup(tid: Tid) {
+    locked(|s, cpu| {
+        if s.tasks.get(&tid).is_some_and(|t| matches!(t.state, State::Blocked { .. })) {
+            make_ready(s, cpu, tid, WakeReason::Woken);
+        }
+    });
+}
+
+pub fn current_tid() -> Tid {
+    // SAFETY: the current task is valid.
+    unsafe { (*this_cpu().current).id }
+}
+
+/// errno of the running task.
+pub fn errno_slot() -> &'static mut i32 {
+    // SAFETY: a task's errno is only touched by the task itself.
+    unsafe { &mut (*this_cpu().current).errno }
+}
+
+pub fn set_priority(tid: Tid, prio: u8) -> bool {
+    locked(|s, cpu| {
+        // SAFETY: the current task is valid.
+        let me = unsafe { &mut *cpu.current };
+        if tid == me.id || tid == 0 {
+            me.prio = prio;
+            return true;
+        }
+        s.tasks.get_mut(&tid).map(|t| t.prio = prio).is_some()
+    })
+}
+
+pub fn priority() -> u8 {
+    // SAFETY: the current task is valid.
+    unsafe { (*this_cpu().current).prio }
+}
+
+/// Timer interrupt: wake sleepers, rotate the time slice.
+pub fn timer_interrupt() {
+    LOCK.lock();
+    // SAFETY: LOCK held, interrupts off (interrupt gate).
+    unsafe {
+        let s = (*SCHED.0.get()).as_mut().unwrap();
+        reschedule(s, this_cpu());
+        LOCK.unlock();
+    }
+}
+
+/// The idle loop of a CPU: run ready tasks, halt when there are none.
+pub fn idle_loop() -> ! {
+    loop {
+        disable_interrupts();
+        LOCK.lock();
+        // SAFETY: LOCK held.
+        let s = unsafe { (*SCHED.0.get()).as_mut().unwrap() };
+        let cpu = this_cpu();
+        // SAFETY: LOCK held, interrupts off.
+        unsafe { reschedule(s, cpu) };
+        let cpu = this_cpu();
+        s.idle_cpus |= 1 << cpu.cpu;
+        arm_timer(s, cpu);
+        // SAFETY: held since reschedule returned.
+        unsafe { LOCK.unlock() };
+        // SAFETY: STI takes effect after HLT starts, so no interrupt is missed between.
+        unsafe { core::arch::asm!("sti; hlt", options(nomem, nostack)) };
+        disable_interrupts();
+        LOCK.lock();
+        // SAFETY: LOCK held.
+        let s = unsafe { (*SCHED.0.get()).as_mut().unwrap() };
+        s.idle_cpus &= !(1 << this_cpu().cpu);
+        // SAFETY: locked just above.
+        unsafe { LOCK.unlock() };
+    }
+}
+
+/// Live tasks and context switches so far (kernel log, tests).
+pub fn stats() -> (u32, u64) {
+    (LIVE.load(Ordering::Relaxed), SWITCHES.load(Ordering::Relaxed))
+}

@@ -1,0 +1,50 @@
+//! A task: its saved stack pointer, stack, thread-local storage and FPU state.
+
+use alloc::vec::Vec;
+
+use super::switch::FpuState;
+use crate::abi::Tid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// In a ready queue.
+    Ready,
+    /// On a CPU.
+    Running,
+    /// Waiting; `ticket` identifies its timer entry when the wait has a deadline.
+    Blocked { ticket: Option<u64> },
+    /// Done; its memory is released by the next task that runs on the same CPU.
+    Finished,
+}
+
+/// Why a blocked task became ready again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WakeReason {
+    Woken,
+    TimedOut,
+}
+
+pub struct Task {
+    pub id: Tid,
+    pub name: &'static str,
+    pub state: State,
+    pub prio: u8,
+    /// Saved stack pointer while the task is not running.
+    pub rsp: u64,
+    /// The stack (`stacks::Stack`), None for a CPU's boot/idle context.
+    pub stack: Option<crate::arch::stacks::Stack>,
+    /// Thread pointer (FS base) and the TLS block behind it.
+    pub tls: Option<crate::arch::tls::TlsBlock>,
+    pub fpu: FpuState,
+    pub wake_reason: WakeReason,
+    /// The futex word this task waits on, to cancel the wait on timeout.
+    pub futex: Option<usize>,
+    /// Tasks blocked in `join` on this one.
+    pub joiners: Vec<Tid>,
+    /// errno of the task (sys_get_errno).
+    pub errno: i32,
+    /// Idle tasks never enter a ready queue.
+    pub idle: bool,
+    /// A CPU runs on this task's stack (it is some CPU's `current`).
+    pub on_cpu: bool,
+}
