@@ -27,7 +27,7 @@ macro_rules! same_type {
         }
     )*};
 }
-same_type!(i8, i16, i32, i64, u8, u16, u32, u64, usize, isize, (), core::ffi::c_void);
+same_type! { i8, i16, i32, i64, u8, u16, u32, u64, usize, isize, (), core::ffi::c_void }
 
 macro_rules! kernel_struct {
     ($($t:ident),*) => {$(
@@ -86,7 +86,10 @@ const fn expect<K: Copy>(_: PhantomData<K>, _kernel: K) {}
 // and `set_priority` wrap them), so their types are restated here as it declares them.
 // (Not as an `extern` block: cbindgen would copy that into the header.)
 const _: () = {
-    expect(PhantomData::<unsafe extern "C" fn() -> u8>, tasks::sys_get_priority);
+    expect(
+        PhantomData::<unsafe extern "C" fn() -> u8>,
+        tasks::sys_get_priority,
+    );
     expect(
         PhantomData::<unsafe extern "C" fn(hermit_abi::Tid, u8)>,
         tasks::sys_set_priority,
