@@ -4,7 +4,7 @@ hello example, measured in one run next to a native Linux build of the same prog
 bare QEMU running a null guest with the same machine options, against the peer (Hermit)
 figures of /work/shared/peer-figures.md.
 
-Writes a Markdown table to stdout and to build/bench/results.md, and the raw samples to
+Writes Markdown tables to stdout and to build/bench/results.md, and the raw samples to
 build/bench/results.json. Progress goes to stderr. Python 3 standard library only.
 
 Measurements (medians of --runs samples, default 10, after one discarded warm-up run;
@@ -17,6 +17,15 @@ the configurations are run round-robin so that they see the same host conditions
     options `eremit run` uses, to isolate QEMU's own start-up and quit cost, and of
     `eremit run` booting that null guest (the runner's own overhead);
   * wall time of a native Linux build of examples-rust/hello/src/main.rs (`rustc -O`).
+
+Microbenchmarks (second table): benches/micro, one Rust program built both natively
+(`cargo build --release`) and for Eremit, run --micro-runs times (default 5) natively and
+in Eremit (`eremit run`, same machine and accelerator) with 1 and with 2 CPUs, round-robin.
+The program prints, per benchmark, the median over 11 in-process batches; the tables show
+the median of those over the process runs: getpid, yield_now, an uncontended Mutex,
+allocation and deallocation of random sizes, thread spawn+join, a Condvar (futex)
+ping-pong between two threads, and the speedup of CPU-bound work split over
+available_parallelism() threads (Eremit: --cpus 2 against --cpus 1).
 """
 
 import argparse
@@ -25,6 +34,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -73,6 +83,39 @@ ENTRY_GOAL_MS = 1.0                     # issue target (a KVM figure)
 ENTRY_GOAL_PEER_MS = 5.0                # peer-figures.md: < 5 ms from reset, microvm
 WALL_GOAL_MS = {"microvm": 40.0, "q35": 120.0}
 RUN_TIMEOUT = 60                        # seconds for any single run
+
+MICRO_DIR = os.path.join(ROOT, "benches", "micro")
+MICRO_IMAGE = os.path.join(MICRO_DIR, "target", "x86_64-unknown-hermit", "release", "micro")
+MICRO_NATIVE = os.path.join(MICRO_DIR, "target", "release", "micro")
+MICRO_TIMEOUT = 180                     # seconds for one run of the micro program
+# Benchmarks in table order; `alloc` prints the `alloc` and `dealloc` lines.
+MICRO_ARGS = ["getpid", "yield", "mutex", "alloc", "spawn_join", "futex_pingpong",
+              "parallel_speedup"]
+MICRO_LINES = ["getpid", "yield", "mutex", "alloc", "dealloc", "spawn_join", "futex_pingpong"]
+# Two-thread benchmarks, also run natively pinned to one CPU.
+MICRO_PINNED = ["spawn_join", "futex_pingpong"]
+# Peer figures (peer-figures.md: Hermit 0.13 and native Linux on the peer's host, TCG) and
+# goals; "native" goals are relative to the native Linux figure measured in the same run.
+MICRO_PEER = {
+    "getpid": ("41 ticks (native 340)", 20.0),
+    "yield": ("399 ticks (native 1269)", 200.0),
+    "mutex": ("9 ns (native 4 ns)", 5.0),
+    "alloc": ("12,960 ticks (native 2747)", 2747.0),
+    "dealloc": ("3968 ticks (native 2477)", 2477.0),
+    "spawn_join": ("-", "native"),
+    "futex_pingpong": ("-", "native"),
+}
+MICRO_TITLES = {
+    "getpid": "getpid, per call",
+    "yield": "thread::yield_now, 1 thread",
+    "mutex": "Mutex lock+unlock, uncontended, 1 thread",
+    "alloc": "allocation, random 64 B-32 KiB",
+    "dealloc": "deallocation, same sizes",
+    "spawn_join": "thread::spawn + join, per pair",
+    "futex_pingpong": "Mutex+Condvar (futex) ping-pong, per round trip",
+}
+SPEEDUP_GOAL = 1.6
+SPEEDUP_IDEAL = 1.9
 
 
 class BenchError(Exception):
@@ -161,6 +204,20 @@ def build_null_guest():
     return elf
 
 
+def build_micro():
+    """benches/micro natively and for Eremit (its own workspace and target directory)."""
+    run_checked("building benches/micro natively (cargo build --release)",
+                ["cargo", "build", "--release"], cwd=MICRO_DIR)
+    run_checked("building benches/micro for Eremit (cargo build --release -Zbuild-std "
+                "--target x86_64-unknown-hermit)",
+                ["cargo", "build", "--release", "-Zbuild-std=std,panic_abort",
+                 "-Zbuild-std-features=compiler-builtins-mem",
+                 "--target", "x86_64-unknown-hermit"], cwd=MICRO_DIR)
+    for path in (MICRO_NATIVE, MICRO_IMAGE):
+        if not os.path.exists(path):
+            raise BenchError(f"the benches/micro build succeeded but {path} does not exist")
+
+
 def stripped_size(path, name):
     dest = os.path.join(OUT, name)
     if shutil.which("strip"):
@@ -239,6 +296,268 @@ def measure(configs, runs):
 def summary(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values),
             "samples": [round(v, 3) for v in values]}
+
+
+# ---------------------------------------------------------------------------- micro
+
+def micro_configs(accel):
+    """name -> (command, benchmarks it must print, CPUs to pin it to or None). Native Linux
+    runs parallel_speedup with available_parallelism() threads (the host's CPUs) and with
+    1, and the two-thread benchmarks also pinned to one CPU (to compare with Eremit's
+    --cpus 1); Eremit runs everything with --cpus 1 and with --cpus 2, parallel_speedup
+    with --cpus 2 alone (for the host CPU time of that run)."""
+    eremit = [EREMIT, "run", "--accel", accel, "--machine", "microvm",
+              "--timeout", str(MICRO_TIMEOUT)]
+    one_cpu = {min(os.sched_getaffinity(0))}
+    return {
+        "native": ([MICRO_NATIVE] + MICRO_ARGS + ["parallel_speedup:1"],
+                   MICRO_LINES + ["parallel_speedup"], None),
+        "native_1cpu": ([MICRO_NATIVE] + MICRO_PINNED, MICRO_PINNED, one_cpu),
+        "eremit_1cpu": (eremit + ["--cpus", "1", MICRO_IMAGE] + MICRO_ARGS,
+                        MICRO_LINES + ["parallel_speedup"], None),
+        "eremit_2cpu": (eremit + ["--cpus", "2", MICRO_IMAGE] + MICRO_ARGS[:-1], MICRO_LINES,
+                        None),
+        "eremit_2cpu_parallel": (eremit + ["--cpus", "2", MICRO_IMAGE, "parallel_speedup"],
+                                 ["parallel_speedup"], None),
+    }
+
+
+def micro_key(rec):
+    if rec["bench"] == "parallel_speedup":
+        return f"parallel_speedup:{rec['threads']}"
+    return rec["bench"]
+
+
+def run_micro_once(cmd, expected, cpus):
+    """One run of the micro program, on the CPUs `cpus` when not None; returns
+    (key -> record, wall s, host CPU s)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                           timeout=MICRO_TIMEOUT + 30,
+                           preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"timed out after {MICRO_TIMEOUT + 30} s")
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    out, err = p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+    if p.returncode != 0:
+        raise BenchError(f"exit code {p.returncode}\n{tail(out + err)}")
+    recs = {}
+    for line in out.splitlines():
+        if line.startswith("{"):
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                raise BenchError(f"not JSON: {line!r}")
+            recs[micro_key(rec)] = rec
+    missing = [b for b in expected if not any(r["bench"] == b for r in recs.values())]
+    if missing:
+        raise BenchError(f"no result for {', '.join(missing)}; output:\n{tail(out + err)}")
+    return recs, wall, cpu
+
+
+def measure_micro(configs, runs):
+    """Round-robin runs; a failing Eremit configuration is recorded and skipped from then
+    on (the report says so), a failing native run is an error."""
+    samples = {name: {"results": {}, "wall_s": [], "cpu_s": []} for name in configs}
+    errors = {}
+    load = [round(os.getloadavg()[0], 2)]
+    for i in range(runs):
+        progress(f"micro run {i + 1}/{runs}: " + ", ".join(n for n in configs if n not in errors))
+        for name, (cmd, expected, cpus) in configs.items():
+            if name in errors:
+                continue
+            try:
+                recs, wall, cpu = run_micro_once(cmd, expected, cpus)
+            except BenchError as e:
+                if name.startswith("native"):
+                    raise BenchError(f"micro run {i + 1}, native: {e}\ncommand: {' '.join(cmd)}")
+                errors[name] = f"run {i + 1}: {e}"
+                progress(f"warning: {name} failed, not running it again: {e}")
+                continue
+            for key, rec in recs.items():
+                samples[name]["results"].setdefault(key, []).append(rec)
+            samples[name]["wall_s"].append(round(wall, 4))
+            samples[name]["cpu_s"].append(round(cpu, 4))
+    load.append(round(os.getloadavg()[0], 2))
+    return samples, errors, load
+
+
+def micro_summary(samples):
+    """name -> key -> median over the runs of the program's medians (and the other unit)."""
+    stats = {}
+    for name, s in samples.items():
+        stats[name] = {}
+        for key, recs in s["results"].items():
+            meds = [r["median"] for r in recs]
+            other = [r.get("median_ns", r.get("median_ticks")) for r in recs]
+            entry = {"unit": recs[0]["unit"], "median": statistics.median(meds),
+                     "min": min(meds), "max": max(meds), "runs": meds,
+                     "other_unit": "ns" if recs[0]["unit"] == "ticks" else "ticks",
+                     "other_median": statistics.median(other),
+                     "iterations": recs[0]["iterations"], "batches": recs[0]["batches"]}
+            for extra in ("threads", "work"):
+                if extra in recs[0]:
+                    entry[extra] = recs[0][extra]
+            stats[name][key] = entry
+        if s["wall_s"]:
+            stats[name]["process"] = {"wall_s": statistics.median(s["wall_s"]),
+                                      "host_cpu_s": statistics.median(s["cpu_s"])}
+    return stats
+
+
+def parallel_entry(stats, name, threads=None):
+    """The parallel_speedup result of a configuration (with `threads` when given)."""
+    keys = [k for k in stats.get(name, {}) if k.startswith("parallel_speedup:")]
+    if threads is not None:
+        keys = [k for k in keys if k == f"parallel_speedup:{threads}"]
+    return stats[name][keys[0]] if len(keys) == 1 else None
+
+
+def speedups(stats):
+    n1 = parallel_entry(stats, "native", 1)
+    ncpu = os.cpu_count() or 1
+    nn = parallel_entry(stats, "native", ncpu)
+    e1 = parallel_entry(stats, "eremit_1cpu")
+    e2 = parallel_entry(stats, "eremit_2cpu_parallel")
+    out = {"native": None, "eremit": None}
+    if n1 and nn:
+        out["native"] = {"speedup": n1["median"] / nn["median"], "ns_1_thread": n1["median"],
+                         "ns_n_threads": nn["median"], "threads": nn["threads"]}
+    if e1 and e2:
+        proc = stats["eremit_2cpu_parallel"].get("process", {})
+        out["eremit"] = {"speedup": e1["median"] / e2["median"],
+                         "ns_cpus1": e1["median"], "threads_cpus1": e1["threads"],
+                         "ns_cpus2": e2["median"], "threads_cpus2": e2["threads"],
+                         "cpus2_host_cpu_per_wall": (proc["host_cpu_s"] / proc["wall_s"]
+                                                     if proc.get("wall_s") else None)}
+    return out
+
+
+def fmt_micro(v, unit):
+    if unit == "ticks":
+        return f"{v:,.0f} ticks" if v >= 100 else f"{v:.1f} ticks"
+    if v >= 1e6:
+        return f"{v / 1e6:.1f} ms"
+    if v >= 1e3:
+        return f"{v / 1e3:.1f} us"
+    return f"{v:.1f} ns" if v >= 10 else f"{v:.2f} ns"
+
+
+def fmt_ratio(e, n):
+    r = e / n
+    if r < 1:
+        return f"{r:.2f} (Eremit {1 / r:.1f}x faster)"
+    return f"{r:.2f} (native {r:.1f}x faster)" if r > 1 else "1.00 (same)"
+
+
+def micro_report(stats, errors, runs, accel, load):
+    sp = speedups(stats)
+    rows = []
+
+    def row(title, key, cfg, cpu_note, native_cfg="native"):
+        e = stats.get(cfg, {}).get(key)
+        n = stats[native_cfg][key]
+        peer, goal = MICRO_PEER[key]
+        if e is None:
+            rows.append((f"{title}{cpu_note}", f"failed ({cfg}, see notes)",
+                         fmt_micro(n["median"], n["unit"]), "-", peer, "-"))
+            return
+        unit = e["unit"]
+        cell = fmt_micro(e["median"], unit)
+        if cfg == "eremit_1cpu" and key not in MICRO_PINNED:
+            e2 = stats.get("eremit_2cpu", {}).get(key)
+            cell += f" (2 CPUs: {fmt_micro(e2['median'], unit)})" if e2 else " (2 CPUs: failed)"
+        if goal == "native":
+            g = (f"<= native (issue): {verdict(e['median'] <= n['median'])}; "
+                 f"2x faster than native: {verdict(e['median'] <= n['median'] / 2)}")
+        else:
+            g = f"<= {goal:g} {unit}: {verdict(e['median'] <= goal)}"
+        rows.append((f"{title}{cpu_note}", cell, fmt_micro(n["median"], n["unit"]),
+                     fmt_ratio(e["median"], n["median"]), peer, g))
+
+    for key in MICRO_LINES:
+        if key in MICRO_PINNED:
+            row(MICRO_TITLES[key], key, "eremit_1cpu",
+                ", 1 CPU (Eremit --cpus 1, native pinned to 1 CPU)", "native_1cpu")
+            row(MICRO_TITLES[key], key, "eremit_2cpu",
+                f", 2 CPUs (Eremit --cpus 2, native on all {os.cpu_count()} host CPUs)")
+        else:
+            row(MICRO_TITLES[key], key, "eremit_1cpu", "")
+
+    ns, es = sp["native"], sp["eremit"]
+    ncell = (f"{ns['speedup']:.2f}x (1 thread {fmt_micro(ns['ns_1_thread'], 'ns')}, "
+             f"{ns['threads']} threads {fmt_micro(ns['ns_n_threads'], 'ns')})") if ns else "-"
+    if es:
+        ecell = (f"{es['speedup']:.2f}x (--cpus 1: {fmt_micro(es['ns_cpus1'], 'ns')}, "
+                 f"{es['threads_cpus1']} thread{'s' if es['threads_cpus1'] != 1 else ''}; "
+                 f"--cpus 2: {fmt_micro(es['ns_cpus2'], 'ns')}, {es['threads_cpus2']} "
+                 f"thread{'s' if es['threads_cpus2'] != 1 else ''})")
+        ratio = f"{es['speedup'] / ns['speedup']:.2f} of native's speedup" if ns else "-"
+        goal = (f">= {SPEEDUP_GOAL:g}x ({SPEEDUP_IDEAL:g}x ideal): "
+                f"{verdict(es['speedup'] >= SPEEDUP_GOAL)}")
+    else:
+        ecell, ratio, goal = "failed (see notes)", "-", f">= {SPEEDUP_GOAL:g}x: -"
+    rows.append(("parallel speedup, CPU-bound work over available_parallelism() threads",
+                 ecell, ncell, ratio, "-", goal))
+
+    lines = [
+        "",
+        "## Microbenchmarks: the same program natively and in Eremit",
+        "",
+        f"benches/micro, medians of {runs} process runs per configuration (each the median "
+        "of 11 in-process batches after a warm-up batch), run round-robin; Eremit on microvm "
+        f"with {accel.upper()}, 1 CPU unless a row says otherwise; native Linux on the host "
+        f"({os.cpu_count()} CPUs). Ratio = Eremit / native (below 1: Eremit is faster).",
+        "",
+        "| benchmark | Eremit | native Linux | ratio | peer (Hermit) | goal |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    lines += [
+        "",
+        "Notes:",
+        "- Ticks are TSC ticks (`rdtsc`; the guest's TSC under TCG runs at the host's rate), "
+        "ns come from `Instant`; results.json has both units and every run's value. "
+        "The peer's figures were measured on another host: compare the goals with the "
+        "native column of this run too.",
+        "- getpid: natively std's `process::id()` (glibc `getpid`, a system call); in Eremit "
+        "the ABI's `sys_getpid`, because Rust's std for hermit has no `process::id()`.",
+        "- alloc/dealloc: batches of 1000 `alloc` calls of random sizes (fixed-seed "
+        "xorshift, 64 B-32 KiB, align 8), then 1000 `dealloc` calls in the same order.",
+        "- Eremit runs translated code (TCG, as the peer figures); native Linux runs on the "
+        "CPU. Pure computation costs about the same in both; privileged instructions and "
+        "interrupts (context switches) are much dearer under TCG.",
+        "- Native Linux runs on all host CPUs, except the 1-CPU rows of the two-thread "
+        "benchmarks (pinned with sched_setaffinity); across two CPUs a futex wake-up is an "
+        "inter-processor interrupt, which makes the 2-CPU native figures vary from run to "
+        "run (see min and max in results.json).",
+    ]
+    if es:
+        util = es.get("cpus2_host_cpu_per_wall")
+        note = ("- Parallel speedup: Eremit's wall time with `--cpus 1` divided by that with "
+                "`--cpus 2`, the same fixed work (a dependent integer-hash chain, "
+                "2^25 steps) split over `available_parallelism()` threads, spawning and "
+                "joining included; native Linux: 1 thread against one per host CPU.")
+        if util is not None:
+            note += (f" The `--cpus 2` QEMU process used {util:.2f} host CPUs on average "
+                     "over its whole run (boot included).")
+        if es["threads_cpus2"] < 2:
+            note += (" With `--cpus 2`, `available_parallelism()` returned "
+                     f"{es['threads_cpus2']}: the work was not split.")
+        lines.append(note)
+    lines.append(f"- Host load average (1 min) before and after these runs: {load[0]:g} and "
+                 f"{load[-1]:g} on {os.cpu_count()} CPUs. Other work on this machine (or on "
+                 "the machine hosting its vCPUs) mostly affects native Linux's two-thread "
+                 "figures and both parallel speedups: a native speedup well below 1.9x "
+                 "means the second CPU was not fully available during the run.")
+    for name, err in errors.items():
+        lines.append(f"- {name} failed ({' '.join(os.path.relpath(a, ROOT) if a.startswith(ROOT) else a for a in micro_configs(accel)[name][0])}): "
+                     + tail(err, 6).replace("\n", " / ").strip())
+    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------------------- report
@@ -350,22 +669,31 @@ def main():
     ap.add_argument("--runs", type=int, default=10, help="timed runs per configuration (default 10)")
     ap.add_argument("--accel", choices=("tcg", "kvm"), default="tcg",
                     help="accelerator for every guest (default tcg, as the peer figures)")
+    ap.add_argument("--micro-runs", type=int, default=5,
+                    help="process runs of the microbenchmarks per configuration (default 5; "
+                         "0 skips them)")
     args = ap.parse_args()
     if args.runs < 1:
         ap.error("--runs must be at least 1")
+    if args.micro_runs < 0:
+        ap.error("--micro-runs must not be negative")
+    micro = args.micro_runs > 0
     qemu = os.environ.get("EREMIT_QEMU", "qemu-system-x86_64")
     started = time.monotonic()
     try:
         require_tools(qemu)
         os.makedirs(OUT, exist_ok=True)
-        progress("step 1/6: building the runner (cargo build -p eremit)")
+        progress("step 1/8: building the runner (cargo build -p eremit)")
         build_runner()
-        progress("step 2/6: building the hello example (release, x86_64-unknown-hermit)")
+        progress("step 2/8: building the hello example (release, x86_64-unknown-hermit)")
         build_hello()
-        progress("step 3/6: building the native hello (rustc -O) and the null guest (as, ld)")
+        progress("step 3/8: building the native hello (rustc -O) and the null guest (as, ld)")
         hello_native = build_native_hello()
         null_guest = build_null_guest()
-        progress("step 4/6: measuring image sizes")
+        if micro:
+            progress("step 4/8: building benches/micro natively and for Eremit")
+            build_micro()
+        progress("step 5/8: measuring image sizes")
         sizes = {
             "hello": os.path.getsize(HELLO),
             "hello_stripped": stripped_size(HELLO, "hello.stripped"),
@@ -373,14 +701,20 @@ def main():
             "native_stripped": stripped_size(hello_native, "hello-native.stripped"),
         }
         progress(f"hello: {sizes['hello']:,} B as built, {sizes['hello_stripped']:,} B stripped")
-        progress(f"step 5/6: timing {args.runs} runs of each configuration ({args.accel})")
+        progress(f"step 6/8: timing {args.runs} runs of each configuration ({args.accel})")
         configs = make_configs(qemu, args.accel, hello_native, null_guest)
         samples = measure(configs, args.runs)
+        micro_cfgs, micro_samples, micro_errors, micro_load = {}, {}, {}, []
+        if micro:
+            progress(f"step 7/8: {args.micro_runs} runs of benches/micro natively and in "
+                     f"Eremit ({args.accel}, --cpus 1 and 2)")
+            micro_cfgs = micro_configs(args.accel)
+            micro_samples, micro_errors, micro_load = measure_micro(micro_cfgs, args.micro_runs)
     except BenchError as e:
         print(f"bench: error: {e}", file=sys.stderr)
         return 1
 
-    progress("step 6/6: writing build/bench/results.md and build/bench/results.json")
+    progress("step 8/8: writing build/bench/results.md and build/bench/results.json")
     stats = {}
     for name, s in samples.items():
         stats[name] = summary(s["value_ms"] if s["value_ms"] else s["wall_ms"])
@@ -397,6 +731,9 @@ def main():
         "runs": args.runs,
     }
     text = report(meta, sizes, stats, args.runs, args.accel)
+    if micro:
+        micro_stats = micro_summary(micro_samples)
+        text += micro_report(micro_stats, micro_errors, args.micro_runs, args.accel, micro_load)
     units = {"entry": "ms in guest (kernel entry to app entry, TSC)",
              "wall": "ms wall, whole eremit run hello process",
              "qemu_null": "ms wall, bare QEMU with the null guest",
@@ -418,6 +755,30 @@ def main():
                              command=configs[name][0])
                   for name in stats},
     }
+    if micro:
+        results["micro"] = {
+            "runs": args.micro_runs,
+            "about": "per configuration and benchmark: median (and min, max, every run's "
+                     "value) over the process runs of the program's median over its batches; "
+                     "parallel_speedup:N is the wall time in ns with N threads",
+            "commands": {name: cmd + ([f"(pinned to CPU {sorted(cpus)})"] if cpus else [])
+                         for name, (cmd, _, cpus) in micro_cfgs.items()},
+            "stats": micro_stats,
+            "speedup": speedups(micro_stats),
+            "errors": micro_errors,
+            "host_loadavg_1min_before_after": micro_load,
+            "peer_hermit": {"getpid_ticks": 41, "yield_ticks": 399, "mutex_ns": 9,
+                            "alloc_ticks": 12960, "dealloc_ticks": 3968},
+            "peer_native": {"getpid_ticks": 340, "yield_ticks": 1269, "mutex_ns": 4,
+                            "alloc_ticks": 2747, "dealloc_ticks": 2477},
+            "goals": {"getpid_ticks_max": 20, "yield_ticks_max": 200, "mutex_ns_max": 5,
+                      "alloc_ticks_max": 2747, "dealloc_ticks_max": 2477,
+                      "spawn_join": "<= native Linux (2x faster the goal)",
+                      "futex_pingpong": "<= native Linux (2x faster the goal)",
+                      "parallel_speedup_min": SPEEDUP_GOAL,
+                      "parallel_speedup_ideal": SPEEDUP_IDEAL},
+            "samples": micro_samples,
+        }
     with open(os.path.join(OUT, "results.md"), "w") as f:
         f.write(text)
     with open(os.path.join(OUT, "results.json"), "w") as f:
