@@ -4,6 +4,7 @@
 program's behaviour is defined by std alone. Ends with 'N passed, N failed'."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -89,6 +90,23 @@ def main():
     code, out, err, _ = eremit("stack-overflow")
     check("stack overflow: exit 139 and named", code == 139 and "stack overflow" in err and "main thread" in err,
           f"{code}\n{err}")
+
+    code, out, err, _ = eremit("stack-overflow", "thread")
+    check("stack overflow in a thread: exit 139, task named",
+          code == 139 and "stack overflow" in err and "(task 2)" in err, f"{code}\n{err}")
+
+    # Heap use at exit after 1000 and after 100,000 short threads: one-time costs (std's
+    # bookkeeping, queue capacities) are the same in both, a per-thread leak is not.
+    at_exit = {}
+    for n in (1000, 100000):
+        code, out, err, secs = eremit("churn", str(n), opts=["--verbose"], timeout=300)
+        m = re.search(r"heap in use at exit: (\d+) bytes; (\d+) tasks alive", err)
+        ok = code == 0 and out == f"{n} threads ran\n" and m is not None and m.group(2) == "1"
+        check(f"churn: {n} threads ran, only main alive at exit ({secs:.1f} s)", ok, f"{code} {out!r}\n{err[-2000:]}")
+        at_exit[n] = int(m.group(1)) if m else None
+    if None not in at_exit.values():
+        growth = at_exit[100000] - at_exit[1000]
+        check(f"churn: 99,000 more threads grow the heap by {growth} bytes (bound 16 KiB)", growth <= 16 * 1024)
 
     code, out, err, _ = eremit("std-basics", opts=["--verbose"])
     check("--verbose: kernel log on stderr, no exit record",

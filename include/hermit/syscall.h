@@ -50,6 +50,8 @@
 
 #define S_IFCHR 8192
 
+struct Topology;
+
 /**
  * Generic socket address.
  */
@@ -146,6 +148,8 @@ typedef const void *sem_t;
 #define CLOCK_MONOTONIC 4
 
 #define CLOCK_REALTIME 1
+
+
 
 #ifdef __cplusplus
 extern "C" {

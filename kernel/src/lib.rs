@@ -13,7 +13,6 @@ pub mod elf;
 pub mod mm;
 pub mod sched;
 
-#[cfg(target_os = "none")]
 pub mod arch;
 #[cfg(target_os = "none")]
 mod console;

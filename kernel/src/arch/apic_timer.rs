@@ -41,11 +41,15 @@ pub fn eoi() {
     write(REG_EOI, 0);
 }
 
-/// Sends the wake-up interrupt to CPU `cpu` (APIC ID = CPU index under QEMU).
+/// Sends the wake-up interrupt to CPU `cpu`.
 pub fn send_wakeup(cpu: usize) {
+    #[cfg(feature = "smp")]
+    let apic_id = super::smp::apic_id(cpu).unwrap_or(cpu as u32);
+    #[cfg(not(feature = "smp"))]
+    let apic_id = cpu as u32;
     while read(REG_ICR_LOW) & (1 << 12) != 0 {
         core::hint::spin_loop();
     }
-    write(REG_ICR_HIGH, (cpu as u32) << 24);
+    write(REG_ICR_HIGH, apic_id << 24);
     write(REG_ICR_LOW, WAKEUP_VECTOR as u32);
 }

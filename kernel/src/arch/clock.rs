@@ -151,7 +151,9 @@ pub fn deadline_after_ns(ns: u64) -> u64 {
 
 /// The TSC value at `ns` nanoseconds after boot (CLOCK_MONOTONIC).
 pub fn tsc_at_uptime_ns(ns: u64) -> u64 {
-    BOOT_TSC.load(Ordering::Relaxed).saturating_add(ns_to_ticks(ns))
+    BOOT_TSC
+        .load(Ordering::Relaxed)
+        .saturating_add(ns_to_ticks(ns))
 }
 
 /// The TSC value when CLOCK_REALTIME reads `ns`.

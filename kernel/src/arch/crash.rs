@@ -136,7 +136,9 @@ pub fn exception(f: &ExceptionFrame) -> ! {
 /// image's code just after a call instruction). Every read is checked against the page
 /// tables first, so a corrupted stack ends the walk instead of faulting.
 pub fn backtrace(rip: u64, rbp: u64, rsp: u64) {
-    kreport!("  backtrace (symbolised by `eremit run`; build with -Cforce-frame-pointers=yes for exact traces):");
+    kreport!(
+        "  backtrace (symbolised by `eremit run`; build with -Cforce-frame-pointers=yes for exact traces):"
+    );
     let mut depth = 0;
     if rip != 0 {
         kreport!("    #{depth:<2} {rip:#018x}");
@@ -150,13 +152,16 @@ pub fn backtrace(rip: u64, rbp: u64, rsp: u64) {
 
 fn read_u64(addr: u64) -> Option<u64> {
     // SAFETY: the 8 bytes at addr were checked to be mapped.
-    (addr % 8 == 0 && crate::mm::paging::is_mapped(addr, 8)).then(|| unsafe { *(addr as *const u64) })
+    (addr % 8 == 0 && crate::mm::paging::is_mapped(addr, 8))
+        .then(|| unsafe { *(addr as *const u64) })
 }
 
 fn walk_frame_pointers(mut rbp: u64, depth: &mut usize) -> usize {
     let mut found = 0;
     while *depth < 64 {
-        let (Some(next), Some(ret)) = (read_u64(rbp), rbp.checked_add(8).and_then(read_u64)) else { break };
+        let (Some(next), Some(ret)) = (read_u64(rbp), rbp.checked_add(8).and_then(read_u64)) else {
+            break;
+        };
         if !crate::mm::paging::is_code(ret) {
             break;
         }
@@ -179,7 +184,8 @@ fn follows_call(ret: u64) -> bool {
         // SAFETY: the byte lies in the image's code, which is mapped and readable.
         crate::mm::paging::is_code(a).then(|| unsafe { *(a as *const u8) })
     };
-    let indirect = |back: u64| byte(back) == Some(0xff) && byte(back - 1).is_some_and(|m| m & 0x38 == 0x10);
+    let indirect =
+        |back: u64| byte(back) == Some(0xff) && byte(back - 1).is_some_and(|m| m & 0x38 == 0x10);
     byte(5) == Some(0xe8) || indirect(2) || indirect(3) || indirect(6) || indirect(7)
 }
 

@@ -1,6 +1,7 @@
 //! The interrupt descriptor table. Every CPU exception has a stub that saves all
 //! registers and hands them to the crash report: in a unikernel an exception is a bug in
-//! the application or the kernel, and the VM must end with a report, never hang.
+//! the application or the kernel, and the VM must end with a report, never hang. One
+//! table serves every CPU.
 
 use core::arch::global_asm;
 
@@ -71,38 +72,50 @@ fn ist_for(vector: usize) -> u16 {
     }
 }
 
-/// Fills the 32 exception gates and loads the IDT. Call once per CPU (after the GDT).
+fn gate(addr: u64, selector: u16, ist: u16) -> Gate {
+    Gate {
+        offset_low: addr as u16,
+        selector,
+        ist: ist as u8,
+        attributes: 0x8e, // present, interrupt gate
+        offset_mid: (addr >> 16) as u16,
+        offset_high: (addr >> 32) as u32,
+        reserved: 0,
+    }
+}
+
+/// Fills the 32 exception gates and loads the IDT. Call once, on the boot CPU, after the
+/// GDT; the other CPUs call `load` (arch::irq adds the interrupt gates later).
 pub fn init() {
     let cs: u16;
     // SAFETY: reading CS has no side effects.
     unsafe { core::arch::asm!("mov {:x}, cs", out(reg) cs, options(nomem, nostack)) };
-    // SAFETY: the table is written before it is loaded, on the boot CPU only, and the
-    // stub addresses come from the assembly below.
+    // SAFETY: the table is written before it is loaded, on the boot CPU only (the other
+    // CPUs are not started yet), and the stub addresses come from the assembly.
     unsafe {
         let idt = &mut *core::ptr::addr_of_mut!(IDT);
         let stubs = &*core::ptr::addr_of!(eremit_exception_stub_table);
         for (v, &addr) in stubs.iter().enumerate() {
-            idt[v] = Gate {
-                offset_low: addr as u16,
-                selector: cs,
-                ist: ist_for(v) as u8,
-                attributes: 0x8e, // present, interrupt gate
-                offset_mid: (addr >> 16) as u16,
-                offset_high: (addr >> 32) as u32,
-                reserved: 0,
-            };
+            idt[v] = gate(addr, cs, ist_for(v));
         }
-        #[repr(C, packed)]
-        struct Idtr {
-            limit: u16,
-            base: u64,
-        }
-        let idtr = Idtr {
-            limit: (core::mem::size_of::<[Gate; 256]>() - 1) as u16,
-            base: idt.as_ptr() as u64,
-        };
-        core::arch::asm!("lidt [{}]", in(reg) &idtr, options(readonly, nostack));
     }
+    load();
+}
+
+/// Loads the shared IDT on the running CPU (it is only read once `init` has filled it).
+pub fn load() {
+    #[repr(C, packed)]
+    struct Idtr {
+        limit: u16,
+        base: u64,
+    }
+    let idtr = Idtr {
+        limit: (core::mem::size_of::<[Gate; 256]>() - 1) as u16,
+        base: core::ptr::addr_of!(IDT) as u64,
+    };
+    // SAFETY: the IDT is static and filled by `init` before any other CPU starts; its
+    // gates use the kernel code selector, the same in every CPU's GDT.
+    unsafe { core::arch::asm!("lidt [{}]", in(reg) &idtr, options(readonly, nostack)) };
 }
 
 #[unsafe(no_mangle)]

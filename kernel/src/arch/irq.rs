@@ -44,8 +44,16 @@ fn set_gate(vector: u8, handler: u64, ist: u8) {
 }
 
 pub fn init() {
-    set_gate(TIMER_VECTOR, core::ptr::addr_of!(eremit_irq_timer) as u64, IST_IRQ);
-    set_gate(WAKEUP_VECTOR, core::ptr::addr_of!(eremit_irq_wakeup) as u64, IST_IRQ);
+    set_gate(
+        TIMER_VECTOR,
+        core::ptr::addr_of!(eremit_irq_timer) as u64,
+        IST_IRQ,
+    );
+    set_gate(
+        WAKEUP_VECTOR,
+        core::ptr::addr_of!(eremit_irq_wakeup) as u64,
+        IST_IRQ,
+    );
     let spurious = core::ptr::addr_of!(eremit_irq_spurious) as u64;
     set_gate(SPURIOUS_VECTOR, spurious, IST_IRQ);
     // Spurious IRQ 7 and 15 of the (masked) legacy PICs.

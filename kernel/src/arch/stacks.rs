@@ -8,7 +8,25 @@ use hermit_sync::InterruptSpinMutex;
 use crate::mm::page_table::PAGE;
 
 /// Guard page address -> owner, for the crash report.
-static GUARDS: InterruptSpinMutex<BTreeMap<u64, &'static str>> = InterruptSpinMutex::new(BTreeMap::new());
+static GUARDS: InterruptSpinMutex<BTreeMap<u64, Owner>> = InterruptSpinMutex::new(BTreeMap::new());
+
+/// Who a stack belongs to, for the crash report.
+#[derive(Clone, Copy, Debug)]
+pub struct Owner {
+    pub what: &'static str,
+    /// Task id, 0 for CPU stacks.
+    pub tid: u32,
+}
+
+impl core::fmt::Display for Owner {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if self.tid == 0 {
+            write!(f, "{}", self.what)
+        } else {
+            write!(f, "{} (task {})", self.what, self.tid)
+        }
+    }
+}
 
 /// A stack: `[base, base + PAGE)` is the unmapped guard page, the stack lies above it.
 pub struct Stack {
@@ -18,7 +36,7 @@ pub struct Stack {
 
 impl Stack {
     /// A stack of `size` bytes (rounded up to pages); `None` when memory is short.
-    pub fn new(size: usize, owner: &'static str) -> Option<Self> {
+    pub fn new(size: usize, owner: Owner) -> Option<Self> {
         let size = size.next_multiple_of(PAGE as usize);
         let layout = Layout::from_size_align(size + PAGE as usize, PAGE as usize).ok()?;
         // SAFETY: the layout has non-zero size.
@@ -49,14 +67,20 @@ impl Drop for Stack {
 
 /// A stack that lives for the rest of the run (CPU idle stacks, the main thread's).
 pub fn allocate(size: usize, owner: &'static str) -> Option<u64> {
-    let stack = Stack::new(size, owner)?;
+    let stack = Stack::new(
+        size,
+        Owner {
+            what: owner,
+            tid: 0,
+        },
+    )?;
     let top = stack.top();
     core::mem::forget(stack);
     Some(top)
 }
 
 /// The task whose guard page contains `addr`.
-pub fn guard_owner(addr: u64) -> Option<&'static str> {
+pub fn guard_owner(addr: u64) -> Option<Owner> {
     let guards = GUARDS.try_lock()?;
     let (&page, &owner) = guards.range(..=addr).next_back()?;
     (addr < page + PAGE).then_some(owner)

@@ -108,7 +108,26 @@ pub fn boot(start_info: u64) -> ! {
 
     clock::init(cmd.tsc_khz);
     apic::init();
-    run_application(cmd, headers.tls())
+    sched::init(headers.tls());
+    irq::init();
+    #[cfg(feature = "smp")]
+    {
+        let online = super::smp::start_aps(cpu_entry);
+        klog!("eremit: {online} CPUs online");
+    }
+    run_application(cmd)
+}
+
+/// Where every other CPU goes once it is set up: its idle loop, which runs tasks from
+/// the shared run queue.
+#[cfg(feature = "smp")]
+extern "C" fn cpu_entry(cpu: usize) -> ! {
+    if cpu >= sched::MAX_CPUS {
+        // The scheduler tracks CPUs in a 64-bit mask; more stay parked.
+        cpu::halt_forever();
+    }
+    sched::init_cpu(cpu);
+    sched::idle_loop()
 }
 
 /// NUL-terminated copies of `strings` and a null-terminated pointer array to them.
@@ -129,20 +148,46 @@ static MAIN_ARGS: hermit_sync::OnceCell<(i32, usize, usize)> = hermit_sync::Once
 
 extern "C" fn main_thread(_: usize) {
     let &(argc, argv, envp) = MAIN_ARGS.get().expect("main arguments");
-    klog!("eremit: entering the application after {} us", clock::uptime_ns() / 1000);
+    klog!(
+        "eremit: entering the application after {} us",
+        clock::uptime_ns() / 1000
+    );
+    let (free, total) = HEAP.usage();
+    klog!(
+        "eremit: heap in use at application start: {} bytes",
+        total - free
+    );
     // SAFETY: argv and envp are the null-terminated vectors built in run_application,
     // leaked so they live for the rest of the run.
-    unsafe { runtime_entry(argc, argv as *const *const c_char, envp as *const *const c_char) }
+    unsafe {
+        runtime_entry(
+            argc,
+            argv as *const *const c_char,
+            envp as *const *const c_char,
+        )
+    }
 }
 
-fn run_application(cmd: CommandLine, tls_template: Option<Segment>) -> ! {
+fn run_application(cmd: CommandLine) -> ! {
     let argv = c_vector(&cmd.args);
     let envp = c_vector(&cmd.env);
-    let _ = MAIN_ARGS.set(((argv.len() - 1) as i32, argv.as_ptr() as usize, envp.as_ptr() as usize));
-    sched::init(tls_template);
-    irq::init();
-    if let Err(e) = sched::spawn(main_thread, 0, sched::NORMAL_PRIO, MAIN_STACK_SIZE, "the main thread") {
-        fatal(if e == crate::abi::errno::ENOMEM { "no memory for the main thread" } else { "cannot start the main thread" });
+    let _ = MAIN_ARGS.set((
+        (argv.len() - 1) as i32,
+        argv.as_ptr() as usize,
+        envp.as_ptr() as usize,
+    ));
+    if let Err(e) = sched::spawn(
+        main_thread,
+        0,
+        sched::NORMAL_PRIO,
+        MAIN_STACK_SIZE,
+        "the main thread",
+    ) {
+        fatal(if e == crate::abi::errno::ENOMEM {
+            "no memory for the main thread"
+        } else {
+            "cannot start the main thread"
+        });
     }
     // The boot context becomes this CPU's idle task.
     sched::idle_loop()

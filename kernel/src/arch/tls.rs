@@ -33,7 +33,13 @@ impl TlsBlock {
             let start = tp - t.memsz.next_multiple_of(t.align.max(1));
             // SAFETY: the template is part of the loaded image; the destination lies
             // inside the new block (filesz <= memsz <= tp_offset).
-            unsafe { core::ptr::copy_nonoverlapping(t.vaddr as *const u8, start as *mut u8, t.filesz as usize) };
+            unsafe {
+                core::ptr::copy_nonoverlapping(
+                    t.vaddr as *const u8,
+                    start as *mut u8,
+                    t.filesz as usize,
+                )
+            };
         }
         // SAFETY: the self pointer slot lies inside the block.
         unsafe { (tp as *mut u64).write(tp) };

@@ -151,6 +151,26 @@ pub fn unmap_guard(addr: u64) {
     flush(addr);
 }
 
+/// Makes the mapped RAM page at `addr` executable or, again, not. RAM is never executable
+/// otherwise; the SMP trampoline needs its page executable while the other CPUs start.
+/// Only this CPU's TLB is flushed. Returns `false` when the page is not mapped.
+pub fn set_executable(addr: u64, executable: bool) -> bool {
+    let page = addr / PAGE * PAGE;
+    let done = with_mapper(|m| {
+        let Some((pa, flags)) = m.translate(page) else {
+            return false;
+        };
+        let flags = if executable {
+            flags & !NO_EXECUTE
+        } else {
+            flags | NO_EXECUTE
+        };
+        m.map_4k(page, pa / PAGE * PAGE, flags).is_ok()
+    });
+    flush(page);
+    done
+}
+
 /// Maps device memory (uncached, not executable).
 pub fn map_mmio(start: u64, len: u64) {
     let start_page = start / PAGE * PAGE;
@@ -206,5 +226,6 @@ const _: () = assert!(HUGE % PAGE == 0);
 
 /// Maps a former guard page again (as RAM) before it returns to the heap.
 pub fn restore_guard(addr: u64) {
-    with_mapper(|m| m.map_4k(addr, addr, WRITABLE | NO_EXECUTE)).expect("page tables for a released guard page");
+    with_mapper(|m| m.map_4k(addr, addr, WRITABLE | NO_EXECUTE))
+        .expect("page tables for a released guard page");
 }

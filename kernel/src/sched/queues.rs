@@ -25,7 +25,11 @@ impl Default for ReadyQueue {
 
 impl ReadyQueue {
     pub const fn new() -> Self {
-        Self { levels: [const { VecDeque::new() }; PRIORITIES], nonempty: 0, len: 0 }
+        Self {
+            levels: [const { VecDeque::new() }; PRIORITIES],
+            nonempty: 0,
+            len: 0,
+        }
     }
 
     pub fn push(&mut self, tid: Tid, prio: u8) {
@@ -73,7 +77,10 @@ pub struct Timers {
 
 impl Timers {
     pub const fn new() -> Self {
-        Self { heap: BinaryHeap::new(), next_ticket: 1 }
+        Self {
+            heap: BinaryHeap::new(),
+            next_ticket: 1,
+        }
     }
 
     pub fn add(&mut self, deadline: u64, tid: Tid) -> u64 {
@@ -118,7 +125,9 @@ pub struct FutexTable {
 
 impl FutexTable {
     pub const fn new() -> Self {
-        Self { queues: BTreeMap::new() }
+        Self {
+            queues: BTreeMap::new(),
+        }
     }
 
     pub fn wait(&mut self, addr: usize, tid: Tid) {
@@ -127,7 +136,9 @@ impl FutexTable {
 
     /// Takes up to `count` waiters of `addr`, oldest first.
     pub fn wake(&mut self, addr: usize, count: usize) -> Vec<Tid> {
-        let Some(q) = self.queues.get_mut(&addr) else { return Vec::new() };
+        let Some(q) = self.queues.get_mut(&addr) else {
+            return Vec::new();
+        };
         let n = count.min(q.len());
         let woken: Vec<Tid> = q.drain(..n).collect();
         if q.is_empty() {
@@ -138,8 +149,12 @@ impl FutexTable {
 
     /// Removes `tid` from `addr`'s queue (its wait timed out); false if it was not there.
     pub fn cancel(&mut self, addr: usize, tid: Tid) -> bool {
-        let Some(q) = self.queues.get_mut(&addr) else { return false };
-        let Some(pos) = q.iter().position(|&t| t == tid) else { return false };
+        let Some(q) = self.queues.get_mut(&addr) else {
+            return false;
+        };
+        let Some(pos) = q.iter().position(|&t| t == tid) else {
+            return false;
+        };
         q.remove(pos);
         if q.is_empty() {
             self.queues.remove(&addr);
@@ -166,7 +181,10 @@ mod tests {
         q.push(4, 200); // clamped to the top priority
         assert_eq!(q.len(), 4);
         assert_eq!(q.top_priority(), Some(31));
-        assert_eq!([q.pop(), q.pop(), q.pop(), q.pop(), q.pop()], [Some(4), Some(2), Some(1), Some(3), None]);
+        assert_eq!(
+            [q.pop(), q.pop(), q.pop(), q.pop(), q.pop()],
+            [Some(4), Some(2), Some(1), Some(3), None]
+        );
         assert!(q.is_empty());
         assert_eq!(q.top_priority(), None);
     }

@@ -32,8 +32,14 @@ pub struct PerCpu {
     idle: *mut Task,
 }
 
-static mut PERCPU: [PerCpu; MAX_CPUS] =
-    [const { PerCpu { this: core::ptr::null_mut(), cpu: 0, current: core::ptr::null_mut(), idle: core::ptr::null_mut() } }; MAX_CPUS];
+static mut PERCPU: [PerCpu; MAX_CPUS] = [const {
+    PerCpu {
+        this: core::ptr::null_mut(),
+        cpu: 0,
+        current: core::ptr::null_mut(),
+        idle: core::ptr::null_mut(),
+    }
+}; MAX_CPUS];
 
 fn this_cpu() -> &'static mut PerCpu {
     let p: *mut PerCpu;
@@ -76,7 +82,11 @@ fn locked<R>(f: impl FnOnce(&mut Scheduler, &mut PerCpu) -> R) -> R {
     disable_interrupts();
     LOCK.lock();
     // SAFETY: LOCK is held.
-    let s = unsafe { (*SCHED.0.get()).as_mut().expect("scheduler not initialised") };
+    let s = unsafe {
+        (*SCHED.0.get())
+            .as_mut()
+            .expect("scheduler not initialised")
+    };
     let r = f(s, this_cpu());
     // SAFETY: locked above by this CPU.
     unsafe { LOCK.unlock() };
@@ -143,12 +153,15 @@ pub fn init_cpu(cpu: usize) {
         let slot = &mut *core::ptr::addr_of_mut!(PERCPU[cpu]);
         slot.this = slot;
         slot.cpu = cpu;
-        let idle = Box::into_raw(new_task(0, "idle", 0, true).expect("no memory for the idle task"));
+        let idle =
+            Box::into_raw(new_task(0, "idle", 0, true).expect("no memory for the idle task"));
         (*idle).state = State::Running;
         (*idle).on_cpu = true;
         slot.idle = idle;
         slot.current = idle;
-        x86_64::registers::model_specific::GsBase::write(x86_64::VirtAddr::new(slot as *mut PerCpu as u64));
+        x86_64::registers::model_specific::GsBase::write(x86_64::VirtAddr::new(
+            slot as *mut PerCpu as u64,
+        ));
     }
 }
 
@@ -157,15 +170,25 @@ fn tls_template() -> Option<&'static Segment> {
 }
 
 /// Creates a task running `entry(arg)`. Returns its id, or the errno.
-pub fn spawn(entry: extern "C" fn(usize), arg: usize, prio: u8, stack_size: usize, name: &'static str) -> Result<Tid, i32> {
-    let size = if stack_size == 0 { DEFAULT_STACK } else { stack_size.clamp(16 * 1024, 1 << 30) };
-    let stack = stacks::Stack::new(size, name).ok_or(ENOMEM)?;
-    let tls = tls::TlsBlock::new(tls_template()).ok_or(ENOMEM)?;
+pub fn spawn(
+    entry: extern "C" fn(usize),
+    arg: usize,
+    prio: u8,
+    stack_size: usize,
+    name: &'static str,
+) -> Result<Tid, i32> {
+    let size = if stack_size == 0 {
+        DEFAULT_STACK
+    } else {
+        stack_size.clamp(16 * 1024, 1 << 30)
+    };
     let tid = locked(|s, _| {
         let t = s.next_tid;
         s.next_tid = s.next_tid.wrapping_add(1).max(1);
         t
     });
+    let stack = stacks::Stack::new(size, stacks::Owner { what: name, tid }).ok_or(ENOMEM)?;
+    let tls = tls::TlsBlock::new(tls_template()).ok_or(ENOMEM)?;
     let mut task = new_task(tid, name, prio, false).ok_or(ENOMEM)?;
     // SAFETY: the stack is fresh and mapped.
     task.rsp = unsafe { switch::initial_stack(stack.top(), entry as u64, arg as u64) };
@@ -182,7 +205,9 @@ pub fn spawn(entry: extern "C" fn(usize), arg: usize, prio: u8, stack_size: usiz
 /// Puts `tid` in the ready queue (or cancels its pending block if it has not left the
 /// CPU yet) and wakes an idle CPU to run it.
 fn make_ready(s: &mut Scheduler, cpu: &PerCpu, tid: Tid, reason: WakeReason) {
-    let Some(t) = s.tasks.get_mut(&tid) else { return };
+    let Some(t) = s.tasks.get_mut(&tid) else {
+        return;
+    };
     t.wake_reason = reason;
     if let Some(addr) = t.futex.take() {
         s.futexes.cancel(addr, tid);
@@ -207,7 +232,12 @@ fn make_ready(s: &mut Scheduler, cpu: &PerCpu, tid: Tid, reason: WakeReason) {
 fn expire_timers(s: &mut Scheduler, cpu: &PerCpu) {
     let now = cpu::rdtsc();
     for (tid, ticket) in s.timers.expired(now) {
-        let due = s.tasks.get(&tid).is_some_and(|t| t.state == State::Blocked { ticket: Some(ticket) });
+        let due = s.tasks.get(&tid).is_some_and(|t| {
+            t.state
+                == State::Blocked {
+                    ticket: Some(ticket),
+                }
+        });
         if due {
             make_ready(s, cpu, tid, WakeReason::TimedOut);
         }
@@ -365,7 +395,9 @@ pub fn sleep_until(deadline: u64) {
     }
     block(|s, me| {
         let ticket = s.timers.add(deadline, me.id);
-        me.state = State::Blocked { ticket: Some(ticket) };
+        me.state = State::Blocked {
+            ticket: Some(ticket),
+        };
     });
 }
 
@@ -436,7 +468,10 @@ pub fn block_current(deadline: Option<u64>) {
 
 pub fn wakeup(tid: Tid) {
     locked(|s, cpu| {
-        if s.tasks.get(&tid).is_some_and(|t| matches!(t.state, State::Blocked { .. })) {
+        if s.tasks
+            .get(&tid)
+            .is_some_and(|t| matches!(t.state, State::Blocked { .. }))
+        {
             make_ready(s, cpu, tid, WakeReason::Woken);
         }
     });
@@ -510,5 +545,8 @@ pub fn idle_loop() -> ! {
 
 /// Live tasks and context switches so far (kernel log, tests).
 pub fn stats() -> (u32, u64) {
-    (LIVE.load(Ordering::Relaxed), SWITCHES.load(Ordering::Relaxed))
+    (
+        LIVE.load(Ordering::Relaxed),
+        SWITCHES.load(Ordering::Relaxed),
+    )
 }

@@ -6,6 +6,14 @@ use crate::kreport;
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_exit(status: i32) -> ! {
     crate::klog!("eremit: application exited with status {status}");
+    if crate::console::verbose() {
+        let (free, total) = crate::mm::heap::HEAP.usage();
+        let (live, switches) = crate::sched::stats();
+        crate::klog!(
+            "eremit: heap in use at exit: {} bytes; {live} tasks alive; {switches} context switches",
+            total - free
+        );
+    }
     exit::exit_vm(status)
 }
 

@@ -7,7 +7,7 @@ pub extern "C" fn sys_getpagesize() -> i32 {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_available_parallelism() -> usize {
-    1
+    crate::arch::smp::online_cpus()
 }
 
 #[unsafe(no_mangle)]

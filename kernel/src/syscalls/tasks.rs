@@ -22,7 +22,11 @@ fn read_timespec(t: *const timespec) -> Result<Option<u64>, i32> {
     if t.tv_sec < 0 || !(0..1_000_000_000).contains(&t.tv_nsec) {
         return Err(EINVAL);
     }
-    Ok(Some((t.tv_sec as u64).saturating_mul(1_000_000_000).saturating_add(t.tv_nsec as u64)))
+    Ok(Some(
+        (t.tv_sec as u64)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(t.tv_nsec as u64),
+    ))
 }
 
 #[unsafe(no_mangle)]
@@ -31,7 +35,12 @@ pub extern "C" fn sys_yield() {
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn sys_futex_wait(address: *mut u32, expected: u32, timeout: *const timespec, flags: u32) -> i32 {
+pub extern "C" fn sys_futex_wait(
+    address: *mut u32,
+    expected: u32,
+    timeout: *const timespec,
+    flags: u32,
+) -> i32 {
     if address.is_null() || address as usize % 4 != 0 {
         return fail(EFAULT);
     }
@@ -67,7 +76,13 @@ fn spawn(func: extern "C" fn(usize), arg: usize, prio: u8, stack_size: usize) ->
 /// # Safety
 /// `id`, when not null, must be valid for writing a `Tid`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn sys_spawn(id: *mut Tid, func: extern "C" fn(usize), arg: usize, prio: u8, _core_id: isize) -> i32 {
+pub unsafe extern "C" fn sys_spawn(
+    id: *mut Tid,
+    func: extern "C" fn(usize),
+    arg: usize,
+    prio: u8,
+    _core_id: isize,
+) -> i32 {
     match spawn(func, arg, prio, 0) {
         Ok(tid) => {
             if !id.is_null() {
@@ -83,7 +98,13 @@ pub unsafe extern "C" fn sys_spawn(id: *mut Tid, func: extern "C" fn(usize), arg
 /// Returns the new task's id, or 0 on failure (errno set), as `hermit-abi` specifies.
 /// Tasks go to the shared run queue: `core_id` is a hint Eremit does not need.
 #[unsafe(no_mangle)]
-pub extern "C" fn sys_spawn2(func: extern "C" fn(usize), arg: usize, prio: u8, stack_size: usize, _core_id: isize) -> Tid {
+pub extern "C" fn sys_spawn2(
+    func: extern "C" fn(usize),
+    arg: usize,
+    prio: u8,
+    stack_size: usize,
+    _core_id: isize,
+) -> Tid {
     spawn(func, arg, prio, stack_size).unwrap_or_else(|e| {
         super::set_errno(e);
         0
@@ -119,7 +140,9 @@ pub extern "C" fn sys_block_current_task() {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_block_current_task_with_timeout(timeout_ms: u64) {
-    sched::block_current(Some(clock::deadline_after_ns(timeout_ms.saturating_mul(1_000_000))));
+    sched::block_current(Some(clock::deadline_after_ns(
+        timeout_ms.saturating_mul(1_000_000),
+    )));
 }
 
 /// `hermit-abi` spells this symbol with a trailing `t`.
@@ -155,14 +178,17 @@ pub unsafe extern "C" fn sys_sem_init(sem: *mut sem_t, _pshared: i32, value: u32
     }
     // Allocated by hand so that running out of memory is an error, not a kernel panic.
     // SAFETY: the layout has non-zero size.
-    let p = unsafe { alloc::alloc::alloc(core::alloc::Layout::new::<Semaphore>()) } as *mut Semaphore;
+    let p =
+        unsafe { alloc::alloc::alloc(core::alloc::Layout::new::<Semaphore>()) } as *mut Semaphore;
     if p.is_null() {
         return fail(ENOMEM);
     }
     // SAFETY: p is fresh memory for a Semaphore; sem was checked for null and belongs to
     // the caller. Box::from_raw in sys_sem_destroy frees it with the same layout.
     unsafe {
-        p.write(Semaphore { count: AtomicU32::new(value) });
+        p.write(Semaphore {
+            count: AtomicU32::new(value),
+        });
         sem.write(p as sem_t);
     }
     0
@@ -196,7 +222,9 @@ pub extern "C" fn sys_sem_post(sem: *mut sem_t) -> i32 {
 }
 
 fn try_take(s: &Semaphore) -> bool {
-    s.count.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |c| c.checked_sub(1)).is_ok()
+    s.count
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |c| c.checked_sub(1))
+        .is_ok()
 }
 
 #[unsafe(no_mangle)]

@@ -8,11 +8,10 @@
 //! so all of them can start at once. The assembly reads the fields at the offsets of this
 //! struct (passed to it as constants), so the layout is defined here only.
 
-use alloc::boxed::Box;
-use alloc::vec::Vec;
 use core::mem::{offset_of, size_of};
 
 /// xAPIC IDs are 8 bits and 0xff is the broadcast address: at most 255 CPUs.
+
 pub const MAX_CPUS: usize = 255;
 pub const MAX_APS: usize = MAX_CPUS - 1;
 pub const PAGE: usize = 4096;
@@ -93,13 +92,6 @@ pub struct CodeLayout {
     pub lm64: usize,
 }
 
-/// One AP to start.
-#[derive(Debug, Clone, Copy)]
-pub struct Ap {
-    pub apic_id: u8,
-    pub stack_top: u64,
-}
-
 #[derive(Debug, PartialEq, Eq)]
 pub enum Error {
     /// The page is not page-aligned, is page 0, or is not below 1 MiB.
@@ -114,33 +106,24 @@ pub enum Error {
 /// The start-up IPI's vector for a trampoline at `base`: real mode starts at
 /// `vector << 12`.
 pub fn sipi_vector(base: u64) -> Result<u8, Error> {
-    if base % PAGE as u64 != 0 || base == 0 || base >= 1 << 20 {
+    if !base.is_multiple_of(PAGE as u64) || base == 0 || base >= 1 << 20 {
         return Err(Error::Misplaced);
     }
     Ok((base >> 12) as u8)
 }
 
 impl Params {
-    /// The block for a trampoline copied to `base`.
-    pub fn new(
-        base: u64,
-        code: &CodeLayout,
-        cr3: u64,
-        entry: u64,
-        aps: &[Ap],
-    ) -> Result<Box<Self>, Error> {
+    /// The block for a trampoline copied to `base`, with no AP slots yet.
+    pub fn new(base: u64, code: &CodeLayout, cr3: u64, entry: u64) -> Result<Self, Error> {
         sipi_vector(base)?;
-        if code.len % 8 != 0 || code.len + size_of::<Self>() > PAGE {
+        if !code.len.is_multiple_of(8) || code.len + size_of::<Self>() > PAGE {
             return Err(Error::TooLarge);
-        }
-        if aps.len() > MAX_APS {
-            return Err(Error::TooManyAps);
         }
         let cr3 = u32::try_from(cr3).map_err(|_| Error::TablesTooHigh)?;
         // Below 1 MiB (checked above), so all these fit in 32 bits.
         let at = |offset: usize| (base + offset as u64) as u32;
         let gdt_base = at(code.len + offset_of!(Params, gdt));
-        let mut p = Box::new(Self {
+        Ok(Self {
             gdt: GDT,
             gdtr: [
                 (size_of::<[u64; 4]>() - 1) as u16,
@@ -160,17 +143,36 @@ impl Params {
             },
             entry,
             cr3,
-            count: aps.len() as u32,
+            count: 0,
             apic_ids: [0; MAX_APS],
             started: [0; MAX_APS],
             pad: [0; 4],
             stacks: [0; MAX_APS],
-        });
-        for (i, ap) in aps.iter().enumerate() {
-            p.apic_ids[i] = ap.apic_id;
-            p.stacks[i] = ap.stack_top;
+        })
+    }
+
+    /// Whether another slot can be added.
+    pub fn has_room(&self) -> Result<(), Error> {
+        if (self.count as usize) < MAX_APS {
+            Ok(())
+        } else {
+            Err(Error::TooManyAps)
         }
-        Ok(p)
+    }
+
+    /// Adds a slot: the AP with APIC ID `apic_id` will run on the stack below
+    /// `stack_top` as CPU `slot + 1`. Returns the slot. Panics when full (`has_room`).
+    pub fn add_ap(&mut self, apic_id: u8, stack_top: u64) -> usize {
+        let slot = self.count as usize;
+        self.apic_ids[slot] = apic_id;
+        self.stacks[slot] = stack_top;
+        self.count += 1;
+        slot
+    }
+
+    /// The APIC IDs of the slots in use.
+    pub fn apic_ids(&self) -> &[u8] {
+        &self.apic_ids[..self.count as usize]
     }
 }
 
@@ -179,20 +181,9 @@ pub fn started_offset(code: &CodeLayout, slot: usize) -> usize {
     code.len + offsets::STARTED + slot
 }
 
-/// The APIC IDs to start: QEMU numbers its CPUs' APIC IDs 0, 1, 2, ... with the default
-/// topology, so the APs are the first `count - 1` IDs other than the boot CPU's.
-pub fn ap_apic_ids(bsp: u32, count: usize) -> Vec<u8> {
-    (0..MAX_CPUS as u32)
-        .filter(|&id| id != bsp)
-        .take(count.clamp(1, MAX_CPUS) - 1)
-        .map(|id| id as u8)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::vec;
 
     const CODE: CodeLayout = CodeLayout {
         len: 0xa0,
@@ -200,18 +191,18 @@ mod tests {
         lm64: 0x70,
     };
 
-    fn aps(n: usize) -> Vec<Ap> {
-        (0..n)
-            .map(|i| Ap {
-                apic_id: i as u8 + 1,
-                stack_top: 0x100_0000 * (i as u64 + 1),
-            })
-            .collect()
+    fn params(n: usize) -> Params {
+        let mut p = Params::new(0x8000, &CODE, 0x23_4000, 0x20_1234).unwrap();
+        for i in 0..n {
+            let slot = p.add_ap(i as u8 + 1, 0x100_0000 * (i as u64 + 1));
+            assert_eq!(slot, i);
+        }
+        p
     }
 
     #[test]
     fn addresses_are_patched_for_the_copy() {
-        let p = Params::new(0x8000, &CODE, 0x23_4000, 0x20_1234, &aps(3)).unwrap();
+        let p = params(3);
         let gdt_base = 0x8000 + 0xa0 + offset_of!(Params, gdt) as u32;
         assert_eq!(p.gdtr[0], 31);
         assert_eq!(p.gdtr[1] as u32 | (p.gdtr[2] as u32) << 16, gdt_base);
@@ -234,7 +225,8 @@ mod tests {
         assert_eq!(p.gdt[(CODE64 / 8) as usize] >> 53 & 1, 1, "long-mode code");
         assert_eq!(p.gdt[(DATA / 8) as usize] >> 40 & 0xff, 0x92);
         assert_eq!((p.cr3, p.entry, p.count), (0x23_4000, 0x20_1234, 3));
-        assert_eq!(&p.apic_ids[..4], &[1, 2, 3, 0]);
+        assert_eq!(p.apic_ids(), &[1, 2, 3]);
+        assert_eq!(p.apic_ids[3], 0);
         assert_eq!(&p.stacks[..3], &[0x100_0000, 0x200_0000, 0x300_0000]);
         assert!(p.started.iter().all(|&s| s == 0));
     }
@@ -250,38 +242,32 @@ mod tests {
 
     #[test]
     fn fits_a_page_with_room_for_the_code() {
-        assert!(size_of::<Params>() + 1024 <= PAGE, "{}", size_of::<Params>());
+        assert!(
+            size_of::<Params>() + 1024 <= PAGE,
+            "{}",
+            size_of::<Params>()
+        );
     }
 
     #[test]
     fn rejects_what_cannot_work() {
-        let ok = |base, code: &CodeLayout, cr3, n| Params::new(base, code, cr3, 0, &aps(n)).err();
-        assert_eq!(ok(0x8000, &CODE, 0x1000, MAX_APS), None);
-        assert_eq!(ok(0x8100, &CODE, 0x1000, 1), Some(Error::Misplaced));
-        assert_eq!(ok(0, &CODE, 0x1000, 1), Some(Error::Misplaced));
-        assert_eq!(ok(0x10_0000, &CODE, 0x1000, 1), Some(Error::Misplaced));
-        assert_eq!(ok(0x8000, &CODE, 1 << 32, 1), Some(Error::TablesTooHigh));
+        let err = |base, code: &CodeLayout, cr3| Params::new(base, code, cr3, 0).err();
+        assert_eq!(err(0x8000, &CODE, 0x1000), None);
+        assert_eq!(err(0x8100, &CODE, 0x1000), Some(Error::Misplaced));
+        assert_eq!(err(0, &CODE, 0x1000), Some(Error::Misplaced));
+        assert_eq!(err(0x10_0000, &CODE, 0x1000), Some(Error::Misplaced));
+        assert_eq!(err(0x8000, &CODE, 1 << 32), Some(Error::TablesTooHigh));
         let big = CodeLayout { len: 2048, ..CODE };
-        assert_eq!(ok(0x8000, &big, 0x1000, 1), Some(Error::TooLarge));
+        assert_eq!(err(0x8000, &big, 0x1000), Some(Error::TooLarge));
         let odd = CodeLayout { len: 0xa4, ..CODE };
-        assert_eq!(ok(0x8000, &odd, 0x1000, 1), Some(Error::TooLarge));
-        let too_many = Params::new(0x8000, &CODE, 0x1000, 0, &vec![aps(1)[0]; MAX_APS + 1]);
-        assert_eq!(too_many.err(), Some(Error::TooManyAps));
+        assert_eq!(err(0x8000, &odd, 0x1000), Some(Error::TooLarge));
+        assert_eq!(params(MAX_APS - 1).has_room(), Ok(()));
+        assert_eq!(params(MAX_APS).has_room(), Err(Error::TooManyAps));
     }
 
     #[test]
     fn sipi_vector_is_the_page_number() {
         assert_eq!(sipi_vector(0x8000), Ok(0x08));
         assert_eq!(sipi_vector(0x9f000), Ok(0x9f));
-    }
-
-    #[test]
-    fn ap_ids_skip_the_boot_cpu() {
-        assert_eq!(ap_apic_ids(0, 4), vec![1, 2, 3]);
-        assert_eq!(ap_apic_ids(2, 4), vec![0, 1, 3]);
-        assert!(ap_apic_ids(0, 1).is_empty());
-        assert!(ap_apic_ids(0, 0).is_empty());
-        assert_eq!(ap_apic_ids(0, 1000).len(), MAX_APS);
-        assert!(!ap_apic_ids(0, 1000).contains(&0xff));
     }
 }

@@ -3,7 +3,7 @@
 // page tables, then the Rust entry on the AP's own stack. It is data in the image and only
 // ever runs from the copy in low memory, so it addresses everything relative to the copy:
 // DS = CS in real mode, EBP = the copy's linear address afterwards. Absolute addresses are
-// in the Params block (trampoline.rs) that the boot CPU writes after the code; {name}
+// in the Params block (trampoline.rs) that the boot CPU writes after the code; the named
 // operands are that block's field offsets.
     .pushsection .rodata.eremit_ap_trampoline, "a"
     .p2align 4
@@ -37,8 +37,8 @@ eremit_ap_trampoline_start:
 .Lap_found:
     movb $1, (.Lap_params + {started})(%si)
     lgdtl (.Lap_params + {gdtr})
-    movl %cr0, %eax
-    orl $1, %eax
+    // Protected mode. CR0 is set whole: after INIT it has caching disabled (CD, NW).
+    movl $1, %eax
     movl %eax, %cr0
     ljmpl *(.Lap_params + {far32})
 
@@ -49,9 +49,9 @@ eremit_ap_trampoline_pm32:
     movw %ax, %ds
     movw %ax, %es
     movw %ax, %ss
-    // PAE, the kernel's tables, EFER.LME|NXE (the tables use NX bits), then paging.
-    movl %cr4, %eax
-    orl $0x20, %eax
+    // PAE, the kernel's tables, EFER.LME|NXE (the tables use NX bits), then paging with
+    // write protection, as on the boot CPU; cpu::init sets the rest.
+    movl $0x20, %eax
     movl %eax, %cr4
     movl (.Lap_params + {cr3})(%ebp), %eax
     movl %eax, %cr3
@@ -59,8 +59,7 @@ eremit_ap_trampoline_pm32:
     rdmsr
     orl $0x900, %eax
     wrmsr
-    movl %cr0, %eax
-    orl $0x80010001, %eax
+    movl $0x80010001, %eax
     movl %eax, %cr0
     ljmpl *(.Lap_params + {far64})(%ebp)
 

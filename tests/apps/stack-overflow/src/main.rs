@@ -13,6 +13,14 @@ fn recurse(n: u64, buf: &mut [u8; 1024]) -> u64 {
 }
 
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("thread") {
+        let h = std::thread::spawn(|| {
+            let mut b = [0u8; 1024];
+            recurse(0, &mut b)
+        });
+        println!("{}", h.join().unwrap());
+        return;
+    }
     println!("recursing");
     let mut b = [0u8; 1024];
     println!("{}", recurse(0, &mut b));
