@@ -28,9 +28,13 @@ fn read(reg: u64) -> u32 {
 /// Interrupts this CPU once after `ns` nanoseconds (clamped to ~4.3 s; the scheduler
 /// re-arms for longer waits).
 pub fn oneshot_ns(ns: u64) {
+    write(REG_INITIAL_COUNT, ns.clamp(1, u32::MAX as u64) as u32);
+}
+
+/// One-shot mode, divide by 1, on the timer vector. Call once per CPU.
+pub fn init_cpu() {
     write(REG_DIVIDE, 0b1011);
     write(REG_LVT_TIMER, TIMER_VECTOR as u32);
-    write(REG_INITIAL_COUNT, ns.clamp(1, u32::MAX as u64) as u32);
 }
 
 pub fn stop() {

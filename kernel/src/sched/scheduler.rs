@@ -30,6 +30,8 @@ pub struct PerCpu {
     pub cpu: usize,
     current: *mut Task,
     idle: *mut Task,
+    /// TSC deadline the APIC timer is set for (0: not armed).
+    timer_armed: u64,
 }
 
 static mut PERCPU: [PerCpu; MAX_CPUS] = [const {
@@ -38,6 +40,7 @@ static mut PERCPU: [PerCpu; MAX_CPUS] = [const {
         cpu: 0,
         current: core::ptr::null_mut(),
         idle: core::ptr::null_mut(),
+        timer_armed: 0,
     }
 }; MAX_CPUS];
 
@@ -245,7 +248,10 @@ fn expire_timers(s: &mut Scheduler, cpu: &PerCpu) {
 }
 
 /// Arms this CPU's timer for the next deadline or the end of the time slice.
-fn arm_timer(s: &Scheduler, cpu: &PerCpu) {
+/// Programming the APIC is an MMIO write, slow under emulation, so a timer that will
+/// fire early enough anyway is left alone (an early tick only makes the scheduler look
+/// again), and one no longer needed is left to fire.
+fn arm_timer(s: &Scheduler, cpu: &mut PerCpu) {
     let now = cpu::rdtsc();
     let mut deadline = s.timers.next_deadline();
     // SAFETY: `current` is this CPU's running task, valid while LOCK is held.
@@ -254,10 +260,12 @@ fn arm_timer(s: &Scheduler, cpu: &PerCpu) {
         let slice_end = now + clock::ns_to_ticks(SLICE_NS);
         deadline = Some(deadline.map_or(slice_end, |d| d.min(slice_end)));
     }
-    match deadline {
-        Some(d) => apic_timer::oneshot_ns(clock::ticks_to_ns(d.saturating_sub(now)).max(1_000)),
-        None => apic_timer::stop(),
+    let Some(d) = deadline else { return };
+    if cpu.timer_armed > now && cpu.timer_armed <= d {
+        return;
     }
+    cpu.timer_armed = d;
+    apic_timer::oneshot_ns(clock::ticks_to_ns(d.saturating_sub(now)).max(1_000));
 }
 
 /// Picks the next task and switches to it. LOCK held, interrupts off; returns (with
@@ -265,7 +273,7 @@ fn arm_timer(s: &Scheduler, cpu: &PerCpu) {
 ///
 /// # Safety
 /// LOCK must be held by this CPU with interrupts off.
-unsafe fn reschedule(s: &mut Scheduler, cpu: &mut PerCpu) {
+unsafe fn reschedule(s: &mut Scheduler, cpu: &mut PerCpu, preempted: bool) {
     expire_timers(s, cpu);
     let cur = cpu.current;
     // SAFETY: the current task stays allocated while it runs.
@@ -297,7 +305,11 @@ unsafe fn reschedule(s: &mut Scheduler, cpu: &mut PerCpu) {
     cpu.current = next;
     arm_timer(s, cpu);
     if cur_task.state != State::Finished {
-        cur_task.fpu.save();
+        if preempted {
+            cur_task.fpu.save();
+        } else {
+            cur_task.fpu.save_control();
+        }
     }
     next_task.fpu.restore();
     if let Some(t) = &next_task.tls {
@@ -355,7 +367,7 @@ pub fn exit_current() -> ! {
     LIVE.fetch_sub(1, Ordering::Relaxed);
     s.zombies.push(task);
     // SAFETY: LOCK held, interrupts off; a finished task is never switched back to.
-    unsafe { reschedule(s, cpu) };
+    unsafe { reschedule(s, cpu, false) };
     unreachable!("a finished task was resumed");
 }
 
@@ -371,7 +383,7 @@ fn block(prepare: impl FnOnce(&mut Scheduler, &mut Task)) -> WakeReason {
     let me = unsafe { &mut *cpu.current };
     prepare(s, me);
     // SAFETY: LOCK held, interrupts off.
-    unsafe { reschedule(s, this_cpu()) };
+    unsafe { reschedule(s, this_cpu(), false) };
     // SAFETY: the current task is valid.
     let reason = unsafe { (*this_cpu().current).wake_reason };
     // SAFETY: held since reschedule returned.
@@ -511,7 +523,9 @@ pub fn timer_interrupt() {
     // SAFETY: LOCK held, interrupts off (interrupt gate).
     unsafe {
         let s = (*SCHED.0.get()).as_mut().unwrap();
-        reschedule(s, this_cpu());
+        let cpu = this_cpu();
+        cpu.timer_armed = 0;
+        reschedule(s, cpu, true);
         LOCK.unlock();
     }
 }
@@ -525,7 +539,7 @@ pub fn idle_loop() -> ! {
         let s = unsafe { (*SCHED.0.get()).as_mut().unwrap() };
         let cpu = this_cpu();
         // SAFETY: LOCK held, interrupts off.
-        unsafe { reschedule(s, cpu) };
+        unsafe { reschedule(s, cpu, false) };
         let cpu = this_cpu();
         s.idle_cpus |= 1 << cpu.cpu;
         arm_timer(s, cpu);

@@ -121,6 +121,26 @@ impl FpuState {
         }
     }
 
+    /// Saves only what a task that gives up the CPU by calling into the kernel must keep:
+    /// the x87 and SSE control words. The vector and x87 registers are caller-saved in the
+    /// C ABI (and the x87 stack is empty at a call), so nothing live is in them.
+    pub fn save_control(&mut self) {
+        // SAFETY: the area is at least 576 bytes: FCW at offset 0, FSW at 2, the
+        // abridged tag word at 4, MXCSR at 24, XSTATE_BV at 512.
+        unsafe {
+            core::arch::asm!("fnstcw [{}]", in(reg) self.area, options(nostack));
+            core::arch::asm!("stmxcsr [{}]", in(reg) self.area.add(24), options(nostack));
+            // An empty x87 stack, whatever an earlier full save recorded.
+            (self.area.add(2) as *mut u16).write(0);
+            self.area.add(4).write(0);
+            if USE_XSAVE.load(Ordering::Relaxed) {
+                // XRSTOR then loads x87 from the area and puts SSE/AVX in their initial
+                // state (MXCSR is still loaded from the area).
+                (self.area.add(512) as *mut u64).write(1);
+            }
+        }
+    }
+
     pub fn restore(&self) {
         // SAFETY: the area holds a state saved by `save` or built by `new`.
         unsafe {
