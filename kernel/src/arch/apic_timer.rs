@@ -28,6 +28,9 @@ fn read(reg: u64) -> u32 {
 /// Interrupts this CPU once after `ns` nanoseconds (clamped to ~4.3 s; the scheduler
 /// re-arms for longer waits).
 pub fn oneshot_ns(ns: u64) {
+    // Rewritten each time: with the LVT set only once, timer interrupts were observed
+    // to stop arriving under QEMU (a spinning task then starved a sleeping one).
+    write(REG_LVT_TIMER, TIMER_VECTOR as u32);
     write(REG_INITIAL_COUNT, ns.clamp(1, u32::MAX as u64) as u32);
 }
 
