@@ -5,3 +5,4 @@ pub mod page_table;
 #[cfg(target_os = "none")]
 pub mod paging;
 pub mod regions;
+pub mod size_classes;

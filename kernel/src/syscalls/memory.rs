@@ -65,6 +65,11 @@ pub unsafe extern "C" fn sys_realloc(
     if ptr.is_null() {
         return sys_alloc(new_size, align);
     }
+    if let (Some(old), Some(new)) = (layout(size, align), layout(new_size, align)) {
+        if crate::mm::heap::KernelHeap::fits_in_place(old, new) {
+            return ptr;
+        }
+    }
     let new = sys_alloc(new_size, align);
     if !new.is_null() {
         // SAFETY: both blocks are live and at least min(size, new_size) long.

@@ -1,0 +1,173 @@
+//! Small blocks in size classes in front of the first-fit heap: each class carves its
+//! blocks out of 64 KiB chunks taken from the heap and keeps freed blocks on a free list,
+//! so small allocations and frees are O(1) and never fragment the heap's own free list
+//! (which is sorted by address and walked on every operation). Chunks stay with their
+//! class once carved; the memory is reused by later allocations of that class.
+
+use core::alloc::Layout;
+use core::ptr::NonNull;
+
+/// Size classes (bytes): 16-byte steps up to 128, then four steps per power of two.
+pub const CLASSES: [usize; 40] = [
+    16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 640, 768, 896, 1024,
+    1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192, 10240, 12288, 14336,
+    16384, 20480, 24576, 28672, 32768,
+];
+/// Every class block is aligned to this (all classes are multiples of it).
+pub const CLASS_ALIGN: usize = 16;
+/// Size of the chunks a class carves its blocks from: at least 64 KiB and 8 blocks.
+pub fn chunk_size(class: usize) -> usize {
+    (64 * 1024).max(8 * CLASSES[class])
+}
+
+/// The class serving `layout`, if any.
+pub fn class_of(layout: Layout) -> Option<usize> {
+    if layout.align() > CLASS_ALIGN || layout.size() > CLASSES[CLASSES.len() - 1] {
+        return None;
+    }
+    let size = layout.size().max(1);
+    Some(CLASSES.partition_point(|&c| c < size))
+}
+
+/// The layout the underlying heap sees for blocks of `class`.
+pub fn class_layout(class: usize) -> Layout {
+    Layout::from_size_align(CLASSES[class], CLASS_ALIGN).unwrap()
+}
+
+struct FreeBlock {
+    next: Option<NonNull<FreeBlock>>,
+}
+
+/// Per-class singly linked lists threaded through the free blocks themselves.
+pub struct ClassCache {
+    heads: [Option<NonNull<FreeBlock>>; CLASSES.len()],
+    counts: [usize; CLASSES.len()],
+    /// Bytes on the free lists.
+    cached_bytes: usize,
+}
+
+// SAFETY: the cache owns the blocks on its lists; it is used under the heap's lock.
+unsafe impl Send for ClassCache {}
+
+impl Default for ClassCache {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ClassCache {
+    pub const fn new() -> Self {
+        Self {
+            heads: [None; CLASSES.len()],
+            counts: [0; CLASSES.len()],
+            cached_bytes: 0,
+        }
+    }
+
+    /// A cached block of `class`, if one is free.
+    pub fn pop(&mut self, class: usize) -> Option<NonNull<u8>> {
+        let block = self.heads[class]?;
+        // SAFETY: blocks on the list are owned by the cache and hold a FreeBlock.
+        self.heads[class] = unsafe { block.as_ref().next };
+        self.counts[class] -= 1;
+        self.cached_bytes -= CLASSES[class];
+        Some(block.cast())
+    }
+
+    /// Carves a fresh chunk into blocks of `class`.
+    ///
+    /// # Safety
+    /// `chunk` must be `chunk_size(class)` bytes, 16-aligned, owned by the caller and
+    /// handed over.
+    pub unsafe fn refill(&mut self, class: usize, chunk: NonNull<u8>) {
+        let size = CLASSES[class];
+        for i in 0..chunk_size(class) / size {
+            // SAFETY: block i lies inside the chunk; the chunk is handed over.
+            unsafe { self.push(class, chunk.add(i * size)) };
+        }
+    }
+
+    /// Keeps `block` for reuse.
+    ///
+    /// # Safety
+    /// `block` must be a block of `class` that nothing else uses any more.
+    pub unsafe fn push(&mut self, class: usize, block: NonNull<u8>) {
+        let node = block.cast::<FreeBlock>();
+        // SAFETY: the block is at least 16 bytes, 16-aligned and ours now.
+        unsafe {
+            node.as_ptr().write(FreeBlock {
+                next: self.heads[class],
+            })
+        };
+        self.heads[class] = Some(node);
+        self.counts[class] += 1;
+        self.cached_bytes += CLASSES[class];
+    }
+
+    /// Bytes sitting in the cache (free from the application's point of view).
+    pub fn cached_bytes(&self) -> usize {
+        self.cached_bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::alloc::{alloc, dealloc};
+    use alloc::vec::Vec;
+
+    #[test]
+    fn classes_cover_sizes_and_respect_alignment() {
+        let l = |s, a| Layout::from_size_align(s, a).unwrap();
+        assert_eq!(class_of(l(1, 1)), Some(0));
+        assert_eq!(class_of(l(16, 8)), Some(0));
+        assert_eq!(class_of(l(17, 8)), Some(1));
+        assert_eq!(CLASSES[class_of(l(1000, 16)).unwrap()], 1024);
+        assert_eq!(CLASSES[class_of(l(4096, 4)).unwrap()], 4096);
+        assert_eq!(CLASSES[class_of(l(4097, 4)).unwrap()], 5120);
+        assert_eq!(class_of(l(32769, 4)), None);
+        assert_eq!(
+            class_of(l(64, 64)),
+            None,
+            "over-aligned requests bypass the cache"
+        );
+        assert!(
+            CLASSES
+                .windows(2)
+                .all(|w| w[0] < w[1] && w[1] % CLASS_ALIGN == 0)
+        );
+    }
+
+    #[test]
+    fn chunks_are_carved_and_blocks_reused() {
+        let mut cache = ClassCache::new();
+        let class = class_of(Layout::from_size_align(3000, 8).unwrap()).unwrap();
+        assert_eq!(CLASSES[class], 3072);
+        let chunk_layout = Layout::from_size_align(chunk_size(class), CLASS_ALIGN).unwrap();
+        // SAFETY: non-zero layout.
+        let chunk = NonNull::new(unsafe { alloc(chunk_layout) }).unwrap();
+        assert!(cache.pop(class).is_none());
+        // SAFETY: a fresh chunk, handed over.
+        unsafe { cache.refill(class, chunk) };
+        let n = chunk_size(class) / 3072;
+        assert_eq!(cache.cached_bytes(), n * 3072);
+        let blocks: Vec<_> = core::iter::from_fn(|| cache.pop(class)).collect();
+        assert_eq!(blocks.len(), n);
+        for b in &blocks {
+            let off = b.as_ptr() as usize - chunk.as_ptr() as usize;
+            assert!(off % 3072 == 0 && off + 3072 <= chunk_size(class));
+            // SAFETY: each block is 3072 bytes inside the chunk.
+            unsafe { core::ptr::write_bytes(b.as_ptr(), 0xab, 3072) };
+        }
+        // SAFETY: blocks of this class, no longer used.
+        unsafe { cache.push(class, blocks[3]) };
+        assert_eq!(
+            cache.pop(class),
+            Some(blocks[3]),
+            "the last freed block is reused first"
+        );
+        assert_eq!(cache.cached_bytes(), 0);
+        // SAFETY: allocated above with this layout.
+        unsafe { dealloc(chunk.as_ptr(), chunk_layout) };
+    }
+}
