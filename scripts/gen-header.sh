@@ -42,10 +42,10 @@ run_cbindgen() {
         echo "gen-header: cbindgen failed" >&2
         exit 1
     fi
-    # "Skip(ping) X - (not `pub`/`no_mangle`...)" is cbindgen noting each item of the kernel
-    # that is not exported: not news.
+    # cbindgen remarks on every kernel-internal item it cannot or need not export
+    # (skipped items, clashing internal constants); only what concerns the ABI is news.
     if [ -n "${3:-}" ]; then
-        grep -v '^WARN: Skip\(ping\)\? .* - (not `\(pub\|no_mangle\)`' "$tmpdir/log" >&2 || true
+        grep -E 'sys_|abi::' "$tmpdir/log" | grep -v '^WARN: Skip\(ping\)\? .* - (not `\(pub\|no_mangle\)`' >&2 || true
     fi
 }
 

@@ -4,7 +4,7 @@ use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
 use core::cell::UnsafeCell;
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use hermit_sync::RawSpinMutex;
 use lock_api::RawMutex;
 
@@ -78,6 +78,8 @@ static TLS_TEMPLATE: hermit_sync::OnceCell<Option<Segment>> = hermit_sync::OnceC
 /// Tasks alive (not finished), for diagnostics.
 static LIVE: AtomicU32 = AtomicU32::new(0);
 static SWITCHES: AtomicU64 = AtomicU64::new(0);
+/// Length of the ready queue, readable without LOCK (a hint for `yield_now`).
+static READY: AtomicUsize = AtomicUsize::new(0);
 
 /// Runs `f` with the scheduler locked and interrupts off.
 fn locked<R>(f: impl FnOnce(&mut Scheduler, &mut PerCpu) -> R) -> R {
@@ -223,6 +225,7 @@ fn make_ready(s: &mut Scheduler, cpu: &PerCpu, tid: Tid, reason: WakeReason) {
     t.state = State::Ready;
     let prio = t.prio;
     s.ready.push(tid, prio);
+    READY.store(s.ready.len(), Ordering::Relaxed);
     let others = s.idle_cpus & !(1u64 << cpu.cpu);
     if others != 0 {
         let target = others.trailing_zeros() as usize;
@@ -285,6 +288,7 @@ unsafe fn reschedule(s: &mut Scheduler, cpu: &mut PerCpu, preempted: bool) {
         },
         _ => s.ready.pop(),
     };
+    READY.store(s.ready.len(), Ordering::Relaxed);
     let next: *mut Task = match next_tid {
         Some(tid) => &mut **s.tasks.get_mut(&tid).expect("ready task exists") as *mut Task,
         None if cur_task.state == State::Running => {
@@ -296,6 +300,7 @@ unsafe fn reschedule(s: &mut Scheduler, cpu: &mut PerCpu, preempted: bool) {
     if cur_task.state == State::Running && !cur_task.idle {
         cur_task.state = State::Ready;
         s.ready.push(cur_task.id, cur_task.prio);
+        READY.store(s.ready.len(), Ordering::Relaxed);
     }
     // SAFETY: `next` is a live task not running on any CPU (it was in the ready queue,
     // or it is this CPU's idle task).
@@ -396,6 +401,11 @@ fn block(prepare: impl FnOnce(&mut Scheduler, &mut Task)) -> WakeReason {
 
 /// Gives the CPU to another ready task of the same or higher priority, if any.
 pub fn yield_now() {
+    // Nothing else is runnable: skip the lock (a task that becomes ready meanwhile is
+    // seen at the next tick or wake-up, as it would be a moment later anyway).
+    if READY.load(Ordering::Relaxed) == 0 {
+        return;
+    }
     block(|_, _| {});
 }
 
