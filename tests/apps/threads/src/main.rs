@@ -31,6 +31,20 @@ fn main() {
     println!("spawned {total} threads, sum {sum}");
     println!("main thread-local untouched: {}", LOCAL.with(|l| l.get()));
 
+    // 256 threads alive at once, meeting at a barrier.
+    let gate = Arc::new(Barrier::new(257));
+    let hs: Vec<_> = (0..256u64)
+        .map(|i| {
+            let g = Arc::clone(&gate);
+            thread::spawn(move || {
+                g.wait();
+                i
+            })
+        })
+        .collect();
+    gate.wait();
+    println!("256 concurrent threads, sum {}", hs.into_iter().map(|h| h.join().unwrap()).sum::<u64>());
+
     // Lock contention.
     let counter = Arc::new(Mutex::new(0u64));
     let hs: Vec<_> = (0..8)
