@@ -3,6 +3,7 @@
 
 use alloc::alloc::{Layout, alloc, dealloc};
 use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
 use hermit_sync::InterruptSpinMutex;
 
 use crate::mm::page_table::PAGE;
@@ -28,6 +29,10 @@ impl core::fmt::Display for Owner {
     }
 }
 
+/// Stacks kept for reuse after their task ended.
+const CACHED_STACKS: usize = 16;
+static CACHE: InterruptSpinMutex<Vec<Stack>> = InterruptSpinMutex::new(Vec::new());
+
 /// A stack: `[base, base + PAGE)` is the unmapped guard page, the stack lies above it.
 pub struct Stack {
     base: u64,
@@ -36,17 +41,35 @@ pub struct Stack {
 
 impl Stack {
     /// A stack of `size` bytes (rounded up to pages); `None` when memory is short.
+    /// Stacks of ended tasks are reused as they are (guard page still unmapped), so
+    /// creating a thread rarely touches the page tables.
     pub fn new(size: usize, owner: Owner) -> Option<Self> {
         let size = size.next_multiple_of(PAGE as usize);
         let layout = Layout::from_size_align(size + PAGE as usize, PAGE as usize).ok()?;
-        // SAFETY: the layout has non-zero size.
-        let base = unsafe { alloc(layout) } as u64;
-        if base == 0 {
-            return None;
-        }
-        crate::mm::paging::unmap_guard(base);
-        GUARDS.lock().insert(base, owner);
-        Some(Self { base, layout })
+        let cached = {
+            let mut cache = CACHE.lock();
+            cache
+                .iter()
+                .position(|s| s.layout == layout)
+                .map(|i| cache.swap_remove(i))
+        };
+        let stack = match cached {
+            Some(stack) => stack,
+            None => {
+                // SAFETY: the layout has non-zero size.
+                let base = unsafe { alloc(layout) } as u64;
+                if base == 0 {
+                    return None;
+                }
+                crate::mm::paging::unmap_guard(base);
+                if crate::sched::is_running() {
+                    crate::mm::tlb::shootdown(crate::sched::cpu_index());
+                }
+                Self { base, layout }
+            }
+        };
+        GUARDS.lock().insert(stack.base, owner);
+        Some(stack)
     }
 
     /// The initial stack pointer (16-byte aligned).
@@ -58,6 +81,15 @@ impl Stack {
 impl Drop for Stack {
     fn drop(&mut self) {
         GUARDS.lock().remove(&self.base);
+        let mut cache = CACHE.lock();
+        if cache.len() < CACHED_STACKS && cache.try_reserve(1).is_ok() {
+            cache.push(Stack {
+                base: self.base,
+                layout: self.layout,
+            });
+            return;
+        }
+        drop(cache);
         // The guard page goes back to the heap, so it must be mapped again.
         crate::mm::paging::restore_guard(self.base);
         // SAFETY: allocated in `new` with this layout; no CPU runs on it any more.

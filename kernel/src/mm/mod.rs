@@ -6,3 +6,5 @@ pub mod page_table;
 pub mod paging;
 pub mod regions;
 pub mod size_classes;
+#[cfg(target_os = "none")]
+pub mod tlb;

@@ -4,7 +4,7 @@ use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
 use core::cell::UnsafeCell;
-use core::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use hermit_sync::RawSpinMutex;
 use lock_api::RawMutex;
 
@@ -77,6 +77,8 @@ static SCHED: Global = Global(UnsafeCell::new(None));
 static TLS_TEMPLATE: hermit_sync::OnceCell<Option<Segment>> = hermit_sync::OnceCell::new();
 /// Tasks alive (not finished), for diagnostics.
 static LIVE: AtomicU32 = AtomicU32::new(0);
+/// Set once `init` has run (per-CPU data reachable through GS).
+static RUNNING: AtomicBool = AtomicBool::new(false);
 static SWITCHES: AtomicU64 = AtomicU64::new(0);
 /// Length of the ready queue, readable without LOCK (a hint for `yield_now`).
 static READY: AtomicUsize = AtomicUsize::new(0);
@@ -148,6 +150,12 @@ pub fn init(tls_template: Option<Segment>) {
         })
     };
     init_cpu(0);
+    RUNNING.store(true, Ordering::Release);
+}
+
+/// Whether the scheduler (and so `cpu_index`) is available.
+pub fn is_running() -> bool {
+    RUNNING.load(Ordering::Acquire)
 }
 
 /// Makes the calling context CPU `cpu`'s idle task. Called once per CPU before it
@@ -534,6 +542,7 @@ pub fn timer_interrupt() {
     unsafe {
         let s = (*SCHED.0.get()).as_mut().unwrap();
         let cpu = this_cpu();
+        crate::mm::tlb::on_interrupt(cpu.cpu);
         cpu.timer_armed = 0;
         reschedule(s, cpu, true);
         LOCK.unlock();
@@ -573,4 +582,9 @@ pub fn stats() -> (u32, u64) {
         LIVE.load(Ordering::Relaxed),
         SWITCHES.load(Ordering::Relaxed),
     )
+}
+
+/// Index of the CPU running the caller.
+pub fn cpu_index() -> usize {
+    this_cpu().cpu
 }

@@ -1,0 +1,58 @@
+//! TLB shootdown: after a page is unmapped (a new guard page), other vCPUs may still
+//! hold its old translation. The initiator bumps a generation number and sends every
+//! other vCPU the wake-up IPI; each vCPU flushes its TLB when it sees a newer generation
+//! on its next interrupt, and the initiator waits until all have.
+
+use core::sync::atomic::{AtomicU64, Ordering};
+
+const MAX_CPUS: usize = crate::sched::MAX_CPUS;
+
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+static SEEN: [AtomicU64; MAX_CPUS] = [const { AtomicU64::new(0) }; MAX_CPUS];
+
+fn flush_local() {
+    // SAFETY: reloading CR3 with its own value only drops non-global TLB entries.
+    unsafe {
+        core::arch::asm!("mov {t}, cr3", "mov cr3, {t}", t = out(reg) _, options(nostack));
+    }
+}
+
+/// Called on every timer and wake-up interrupt of `cpu`.
+pub fn on_interrupt(cpu: usize) {
+    let g = GENERATION.load(Ordering::Acquire);
+    if SEEN[cpu].load(Ordering::Relaxed) < g {
+        flush_local();
+        SEEN[cpu].store(g, Ordering::Release);
+    }
+}
+
+/// Makes every online vCPU drop stale translations. Call with interrupts enabled and no
+/// spinlock held: the other vCPUs must be able to take the interrupt.
+pub fn shootdown(me: usize) {
+    #[cfg(feature = "smp")]
+    {
+        use crate::arch::smp;
+        if smp::online_cpus() <= 1 {
+            return;
+        }
+        let g = GENERATION.fetch_add(1, Ordering::AcqRel) + 1;
+        flush_local();
+        SEEN[me].store(g, Ordering::Release);
+        let others = (0..MAX_CPUS).filter(|&c| c != me && smp::is_online(c));
+        for cpu in others.clone() {
+            crate::arch::apic_timer::send_wakeup(cpu);
+        }
+        let deadline = crate::arch::clock::deadline_after_ns(100_000_000);
+        for cpu in others {
+            while SEEN[cpu].load(Ordering::Acquire) < g {
+                if crate::arch::cpu::rdtsc() > deadline {
+                    crate::kreport!("eremit: warning: vCPU {cpu} did not confirm a TLB flush");
+                    break;
+                }
+                core::hint::spin_loop();
+            }
+        }
+    }
+    #[cfg(not(feature = "smp"))]
+    let _ = me;
+}
