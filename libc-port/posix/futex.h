@@ -1,0 +1,83 @@
+/* Waiting on 32-bit words (the kernel's futexes), deadlines, and the small lock that the
+ * library's own bookkeeping uses. Every blocking call of the library goes through here,
+ * so timeouts and the kernel's errno values are handled in one place. */
+
+#ifndef POSIX_FUTEX_H
+#define POSIX_FUTEX_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "sysabi.h"
+
+/* All shared words are accessed with sequentially consistent atomics: the algorithms
+ * here are Dekker-like (store my flag, then read yours) and rely on that ordering. */
+#define LOAD(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
+#define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
+#define SWAP(p, v) __atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
+#define FETCH_ADD(p, v) __atomic_fetch_add((p), (v), __ATOMIC_SEQ_CST)
+#define FETCH_SUB(p, v) __atomic_fetch_sub((p), (v), __ATOMIC_SEQ_CST)
+#define FETCH_OR(p, v) __atomic_fetch_or((p), (v), __ATOMIC_SEQ_CST)
+/* Compare-and-swap; on failure *expected receives the current value. */
+#define CAS(p, expected, desired)                                                        \
+	__atomic_compare_exchange_n((p), (expected), (desired), 0, __ATOMIC_SEQ_CST,      \
+				    __ATOMIC_SEQ_CST)
+
+/* Wakes "everyone" on a word. */
+#define WAKE_ALL 0x7fffffff
+
+/* Busy-wait hint: lets the sibling hyperthread run and saves power while spinning. */
+static inline void cpu_relax(void)
+{
+	__builtin_ia32_pause();
+}
+
+/* A point in time on one kernel clock, or none (wait forever). */
+struct deadline {
+	int clock; /* KERNEL_CLOCK_* */
+	int64_t ns;
+};
+
+/* Fills `d` from a POSIX absolute timeout measured on `clock` (KERNEL_CLOCK_*).
+ * Returns 0, or EINVAL when tv_nsec is out of range (POSIX asks for that check only
+ * when the caller would block, so callers invoke this after their fast path). */
+int deadline_from_timespec(struct deadline *d, const struct timespec *abstime, int clock);
+
+/* Sleeps while *word == expected, until woken or `d` passes (d NULL: no limit).
+ * Returns 0 when woken, when the value differed, or spuriously (callers always re-check
+ * their condition), and ETIMEDOUT once the deadline has passed. */
+int futex_wait_until(uint32_t *word, uint32_t expected, const struct deadline *d);
+
+static inline void futex_wait(uint32_t *word, uint32_t expected)
+{
+	futex_wait_until(word, expected, 0);
+}
+
+static inline void futex_wake(uint32_t *word, int count)
+{
+	sys_futex_wake(word, count);
+}
+
+/* Internal lock: 0 free, 1 held, 2 held with (possible) sleepers; the classic three-state
+ * futex mutex, so an uncontended lock/unlock pair makes no kernel call. */
+int lock_word_acquire_until(uint32_t *word, const struct deadline *d);
+
+static inline int lock_word_try(uint32_t *word)
+{
+	uint32_t expected = 0;
+	return CAS(word, &expected, 1);
+}
+
+static inline void lock_word_acquire(uint32_t *word)
+{
+	if (!lock_word_try(word))
+		lock_word_acquire_until(word, 0);
+}
+
+static inline void lock_word_release(uint32_t *word)
+{
+	if (SWAP(word, 0) == 2)
+		futex_wake(word, 1);
+}
+
+#endif
