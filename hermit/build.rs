@@ -9,7 +9,9 @@ use std::process::Command;
 
 /// Features of this crate that change the kernel; every other feature is accepted and
 /// ignored (see docs/features.md).
-const KERNEL_FEATURES: &[&str] = &["smp", "tcp", "udp", "dhcpv4", "dns", "pci", "acpi", "fs"];
+const KERNEL_FEATURES: &[&str] = &[
+    "smp", "tcp", "udp", "dhcpv4", "dns", "net", "pci", "acpi", "fs",
+];
 
 /// Symbols the kernel exports to the application and to C code.
 const EXPORTED: &[&str] = &["sys_*", "_start", "eremit_*"];

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -50,12 +51,13 @@ def check(name, cond, detail=""):
         print("      " + detail.replace("\n", "\n      "), flush=True)
 
 
-def same_as_native(name, app, args, env, machine, cpus=1):
+def same_as_native(name, app, args, env, machine, cpus=1, native_args=None):
+    """`native_args` replaces `args` for the native run (e.g. a directory of its own)."""
     opts = ["--machine", machine, "--cpus", str(cpus)] + [x for k, v in env.items() for x in ("--env", f"{k}={v}")]
     if cpus > 1:
         machine = f"{machine} with {cpus} vCPUs"
     code, out, err, secs = eremit(app, *args, opts=opts)
-    ncode, nout, nerr = native(app, *args, env=env)
+    ncode, nout, nerr = native(app, *(args if native_args is None else native_args), env=env)
     check(f"{name} on {machine}: stdout equals native", out == nout, f"eremit:\n{out}\nnative:\n{nout}\nstderr:\n{err}")
     check(f"{name} on {machine}: stderr equals native", err == nerr, f"eremit:\n{err}\nnative:\n{nerr}")
     check(f"{name} on {machine}: exit code {ncode} as native", code == ncode, f"eremit exit code {code}")
@@ -71,6 +73,18 @@ def main():
     same_as_native("threads", "threads", ["1000"], {}, "microvm")
     same_as_native("threads", "threads", ["1000"], {}, "microvm", cpus=4)
     same_as_native("threads", "threads", ["300"], {}, "q35", cpus=2)
+    # The in-memory filesystem under /tmp; natively a fresh directory (the program
+    # prints only paths relative to it and removes it at the end).
+    for machine, cpus in (("microvm", 1), ("q35", 2)):
+        with tempfile.TemporaryDirectory(prefix="eremit-files-") as tmp:
+            same_as_native("files", "files", ["/tmp/files-test"], {}, machine, cpus=cpus,
+                           native_args=[os.path.join(os.path.realpath(tmp), "base")])
+    # A file grown until memory runs out: ENOMEM, not a crash, and the memory comes back.
+    code, out, err, _ = eremit("files", "--fill", "/tmp", opts=["--memory", "128M"])
+    m = re.fullmatch(r"filled (\d+) MiB \(file length matches: true\), then errno 12; "
+                     r"after removing it a 1 MiB write works: true\n", out)
+    check("files: a file filling 128 MiB of memory gets ENOMEM, then writes work again",
+          code == 0 and m is not None and int(m.group(1)) >= 64, f"{code} {out!r}\n{err[-2000:]}")
 
     code, out, err, _ = eremit("panic")
     check("panic: exit code 134 (SIGABRT)", code == 134, f"exit code {code}")

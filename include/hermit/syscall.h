@@ -12,13 +12,77 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#define AF_INET 3
+
+#define AF_INET6 1
+
+#define AF_UNSPEC 0
+
+#define DT_CHR 2
+
+#define DT_DIR 4
+
+#define DT_REG 8
+
+#define DT_UNKNOWN 0
+
+#define EACCES 13
+
+#define EADDRINUSE 98
+
+#define EADDRNOTAVAIL 99
+
+#define EAFNOSUPPORT 97
+
 #define EAGAIN 11
+
+#define EAI_AGAIN 2
+
+#define EAI_BADFLAGS 3
+
+#define EAI_FAIL 4
+
+#define EAI_FAMILY 5
+
+#define EAI_MEMORY 6
+
+#define EAI_NONAME 8
+
+#define EAI_SERVICE 9
+
+#define EAI_SOCKTYPE 10
+
+#define EALREADY 114
 
 #define EBADF 9
 
+#define EBUSY 16
+
+#define ECONNABORTED 103
+
+#define ECONNREFUSED 111
+
+#define ECONNRESET 104
+
 #define EDEADLK 35
 
+#define EDESTADDRREQ 89
+
+#define EEXIST 17
+
 #define EFAULT 14
+
+#define EFBIG 27
+
+#define EFD_CLOEXEC 16384
+
+#define EFD_NONBLOCK 2048
+
+#define EFD_SEMAPHORE 1
+
+#define EHOSTUNREACH 113
+
+#define EINPROGRESS 115
 
 #define EINTR 4
 
@@ -26,13 +90,55 @@
 
 #define EIO 5
 
+#define EISCONN 106
+
+#define EISDIR 21
+
+#define EMFILE 24
+
+#define EMSGSIZE 90
+
+#define ENAMETOOLONG 36
+
+#define ENETDOWN 100
+
+#define ENETUNREACH 101
+
+#define ENOBUFS 105
+
 #define ENOENT 2
 
 #define ENOMEM 12
 
+#define ENOPROTOOPT 92
+
 #define ENOSYS 38
 
+#define ENOTCONN 107
+
+#define ENOTDIR 20
+
+#define ENOTEMPTY 39
+
+#define ENOTSOCK 88
+
+#define ENOTTY 25
+
+#define ENXIO 6
+
+#define EOPNOTSUPP 95
+
+#define EOVERFLOW 75
+
 #define EPERM 1
+
+#define EPIPE 32
+
+#define EPROTONOSUPPORT 93
+
+#define EPROTOTYPE 91
+
+#define ERANGE 34
 
 #define ESPIPE 29
 
@@ -40,7 +146,130 @@
 
 #define ETIMEDOUT 110
 
+#define FD_CLOEXEC 1
+
+/**
+ * `sys_ioctl` request that sets (`*argp != 0`) or clears `O_NONBLOCK`.
+ */
+#define FIONBIO (int32_t)2148034174u
+
+#define F_DUPFD 0
+
+/**
+ * Eremit extension (Linux's value; not in `hermit-abi`): `F_DUPFD` with `FD_CLOEXEC`.
+ */
+#define F_DUPFD_CLOEXEC 1030
+
+#define F_GETFD 1
+
+#define F_GETFL 3
+
+#define F_OK 0
+
+#define F_SETFD 2
+
+#define F_SETFL 4
+
+/**
+ * Most buffers `sys_readv`/`sys_writev` take.
+ */
+#define IOV_MAX 1024
+
+#define IPPROTO_IP 0
+
+#define IPPROTO_IPV6 41
+
+#define IPPROTO_TCP 6
+
+#define IPPROTO_UDP 17
+
+#define IP_TTL 2
+
+#define MSG_PEEK 1
+
+#define O_APPEND 1024
+
+/**
+ * Eremit extension (Linux's value; not in `hermit-abi`): the new descriptor gets
+ * `FD_CLOEXEC`.
+ */
+#define O_CLOEXEC 524288
+
+#define O_CREAT 64
+
+#define O_DIRECTORY 65536
+
+#define O_EXCL 128
+
+#define O_NONBLOCK 2048
+
+#define O_RDONLY 0
+
+#define O_RDWR 2
+
+#define O_TRUNC 512
+
+#define O_WRONLY 1
+
+#define POLLERR 8
+
+#define POLLHUP 16
+
+#define POLLIN 1
+
+#define POLLNVAL 32
+
+#define POLLOUT 4
+
+#define POLLPRI 2
+
+#define POLLRDHUP 8192
+
+#define POLLRDNORM 64
+
+#define POLLWRNORM 256
+
+#define R_OK 4
+
+#define SEEK_CUR 1
+
+#define SEEK_END 2
+
 #define SEEK_SET 0
+
+#define SHUT_RD 0
+
+#define SHUT_RDWR 2
+
+#define SHUT_WR 1
+
+#define SOCK_CLOEXEC 16384
+
+#define SOCK_DGRAM 2
+
+#define SOCK_NONBLOCK 2048
+
+#define SOCK_STREAM 1
+
+#define SOL_SOCKET 4095
+
+#define SO_BROADCAST 32
+
+#define SO_ERROR 4103
+
+#define SO_KEEPALIVE 8
+
+#define SO_LINGER 128
+
+#define SO_RCVBUF 4098
+
+#define SO_RCVTIMEO 4102
+
+#define SO_REUSEADDR 4
+
+#define SO_SNDBUF 4097
+
+#define SO_SNDTIMEO 4101
 
 #define STDERR_FILENO 2
 
@@ -49,6 +278,18 @@
 #define STDOUT_FILENO 1
 
 #define S_IFCHR 8192
+
+#define S_IFDIR 16384
+
+#define S_IFMT 61440
+
+#define S_IFREG 32768
+
+#define TCP_NODELAY 1
+
+#define W_OK 2
+
+#define X_OK 1
 
 struct Topology;
 
@@ -161,7 +402,22 @@ extern "C" {
  */
 void sys_abort(void) __attribute__((noreturn));
 
+/**
+ * # Safety
+ * `addr`/`addrlen`: null, or a buffer and its length as in POSIX.
+ */
 int32_t sys_accept(int32_t s, struct sockaddr *addr, socklen_t *addrlen);
+
+/**
+ * Whether `name` exists and may be accessed with `mode` (`F_OK`, or any of `R_OK`,
+ * `W_OK`, `X_OK`): 0, or `-ENOENT`/`-ENOTDIR` if it does not exist, `-EACCES` for
+ * `X_OK` on a file without execute bits (everything else is allowed: the application
+ * is root), `-EINVAL` for other mode bits.
+ *
+ * # Safety
+ * `name` must be a NUL-terminated string.
+ */
+int32_t sys_access(const char *name, int32_t mode);
 
 int32_t sys_add_queue(size_t id, int64_t timeout_ns);
 
@@ -171,6 +427,10 @@ uint8_t *sys_alloc_zeroed(size_t size, size_t align);
 
 size_t sys_available_parallelism(void);
 
+/**
+ * # Safety
+ * `name` must point at `namelen` readable bytes.
+ */
 int32_t sys_bind(int32_t s, const struct sockaddr *name, socklen_t namelen);
 
 /**
@@ -182,6 +442,15 @@ void sys_block_current_task(void);
 void sys_block_current_task_with_timeout(uint64_t timeout_ms);
 
 /**
+ * Changes the current directory (where relative paths start): 0, or `-ENOENT`,
+ * `-ENOTDIR`.
+ *
+ * # Safety
+ * `name` must be a NUL-terminated string.
+ */
+int32_t sys_chdir(const char *name);
+
+/**
  * # Safety
  * `tp` must be valid for writing a `timespec`.
  */
@@ -189,6 +458,10 @@ int32_t sys_clock_gettime(clockid_t clockid, struct timespec *tp);
 
 int32_t sys_close(int32_t fd);
 
+/**
+ * # Safety
+ * `name` must point at `namelen` readable bytes.
+ */
 int32_t sys_connect(int32_t s, const struct sockaddr *name, socklen_t namelen);
 
 /**
@@ -200,16 +473,30 @@ void sys_dealloc(uint8_t *ptr, size_t size, size_t align);
 int32_t sys_destroy_queue(size_t id);
 
 /**
- * Duplicating descriptors needs the file-descriptor table (newlib issue).
+ * The lowest free descriptor, sharing `fd`'s open file (position and flags).
  */
 int32_t sys_dup(int32_t fd);
 
+/**
+ * Makes descriptor `newfd` refer to `oldfd`'s open file, closing what `newfd` was
+ * first. Returns `newfd`; `-EBADF` if `oldfd` is not open or `newfd` is not in
+ * 0..1024. `oldfd == newfd` returns `newfd` and changes nothing.
+ */
+int32_t sys_dup2(int32_t oldfd, int32_t newfd);
+
 int32_t sys_errno(void);
 
+/**
+ * An eventfd descriptor; `flags`: EFD_SEMAPHORE, EFD_NONBLOCK, EFD_CLOEXEC.
+ */
 int32_t sys_eventfd(uint64_t initval, int16_t flags);
 
 void sys_exit(int32_t status) __attribute__((noreturn));
 
+/**
+ * `F_DUPFD`, `F_DUPFD_CLOEXEC`, `F_GETFD`, `F_SETFD`, `F_GETFL`, `F_SETFL`; other
+ * commands fail with `-EINVAL`.
+ */
 int32_t sys_fcntl(int32_t fd, int32_t cmd, int32_t arg);
 
 /**
@@ -219,7 +506,8 @@ int32_t sys_fcntl(int32_t fd, int32_t cmd, int32_t arg);
 void sys_free(uint8_t *ptr, size_t size, size_t align);
 
 /**
- * `sys_getaddrinfo` never returns a list yet, so there is nothing to free.
+ * # Safety
+ * `ai` must be null or a list from `sys_getaddrinfo`, freed once.
  */
 void sys_freeaddrinfo(struct addrinfo *ai);
 
@@ -228,6 +516,18 @@ void sys_freeaddrinfo(struct addrinfo *ai);
  * `st` must be valid for writing a `stat`.
  */
 int32_t sys_fstat(int32_t fd, struct stat *st);
+
+/**
+ * Everything is in memory: returns 0 for any open descriptor, `-EBADF` otherwise.
+ */
+int32_t sys_fsync(int32_t fd);
+
+/**
+ * Sets the size of the file open on `fd` (for writing): shrinking drops the data past
+ * `len`, growing adds zeros. `-EINVAL` for a negative `len` or a descriptor that is
+ * not a file open for writing, `-EBADF`, `-EFBIG`.
+ */
+int32_t sys_ftruncate(int32_t fd, int64_t len);
 
 int32_t sys_futex_wait(uint32_t *address,
                        uint32_t expected,
@@ -242,17 +542,58 @@ uint8_t sys_get_priority(void);
 
 size_t sys_get_processor_count(void);
 
+/**
+ * Resolves `name` into `inaddr` (4 bytes for IPv4; `len` must allow them).
+ *
+ * # Safety
+ * `name` NUL-terminated; `inaddr` valid for `len` bytes.
+ */
 int32_t sys_getaddrbyname(const char *name, uint8_t *inaddr, size_t len);
 
+/**
+ * POSIX getaddrinfo for IPv4: numeric hosts, "localhost", DNS names; numeric services
+ * (and "http", "https"). Returns 0 or an EAI_* code; free the list with
+ * `sys_freeaddrinfo`.
+ *
+ * # Safety
+ * `nodename`/`servname`: null or NUL-terminated; `hints`: null or an `addrinfo`;
+ * `res`: where the list goes.
+ */
 int32_t sys_getaddrinfo(const char *nodename,
                         const char *servname,
                         const struct addrinfo *hints,
                         struct addrinfo **res);
 
+/**
+ * Writes the current directory's absolute path, NUL-terminated, to `buf` (`size`
+ * bytes). Returns the length written including the NUL, or `-ERANGE` if `size` is too
+ * small, `-EINVAL` if it is 0, `-EFAULT`, `-ENOENT` if the directory was removed.
+ *
+ * # Safety
+ * `buf` must be valid for writing `size` bytes.
+ */
+int32_t sys_getcwd(char *buf, size_t size);
+
+/**
+ * Fills `dirp` with `dirent64` records (lengths multiples of 8, NUL-terminated names),
+ * the entries in name order, and returns the bytes used; 0 once everything was read.
+ * Returns all remaining entries at once or fails with `-EINVAL` (nothing consumed) if
+ * `count` bytes cannot hold them: retry with a larger buffer, as Rust's std does (it
+ * reads a directory with one call). There are no `.` and `..` entries (std would hand
+ * them to the application). `-ENOTDIR` if `fd` is not a directory. A record's `d_off` is
+ * the position after it (for `sys_lseek` with `SEEK_SET`).
+ *
+ * # Safety
+ * `dirp` must be valid for writing `count` bytes.
+ */
 int64_t sys_getdents64(int32_t fd, struct dirent64 *dirp, size_t count);
 
 int32_t sys_getpagesize(void);
 
+/**
+ * # Safety
+ * `name`/`namelen` as in POSIX.
+ */
 int32_t sys_getpeername(int32_t s, struct sockaddr *name, socklen_t *namelen);
 
 /**
@@ -260,24 +601,58 @@ int32_t sys_getpeername(int32_t s, struct sockaddr *name, socklen_t *namelen);
  */
 int32_t sys_getpid(void);
 
+/**
+ * # Safety
+ * `name`/`namelen` as in POSIX.
+ */
 int32_t sys_getsockname(int32_t s, struct sockaddr *name, socklen_t *namelen);
 
+/**
+ * SO_REUSEADDR, SO_KEEPALIVE, SO_RCVTIMEO, SO_SNDTIMEO, SO_ERROR, SO_LINGER, SO_SNDBUF,
+ * SO_RCVBUF, TCP_NODELAY, IP_TTL; others fail with ENOPROTOOPT.
+ *
+ * # Safety
+ * `optval` must point at `*optlen` writable bytes.
+ */
 int32_t sys_getsockopt(int32_t s, int32_t level, int32_t optname, void *optval, socklen_t *optlen);
 
 int32_t sys_init_queue(size_t id);
 
+/**
+ * `FIONBIO` (`*argp != 0` sets `O_NONBLOCK`, 0 clears it); any other request fails
+ * with `-ENOTTY` (there are no terminals).
+ *
+ * # Safety
+ * For `FIONBIO`, `argp` must point at an `i32`.
+ */
 int32_t sys_ioctl(int32_t s, int32_t cmd, void *argp);
+
+/**
+ * 0 for any open descriptor (none is a terminal: the console reaches the runner
+ * through pipes), `-EBADF` otherwise. Never 1.
+ */
+int32_t sys_isatty(int32_t fd);
 
 int32_t sys_join(Tid id);
 
 int32_t sys_listen(int32_t s, int32_t backlog);
 
-ptrdiff_t sys_lseek(int32_t fd, ptrdiff_t _offset, int32_t _whence);
+ptrdiff_t sys_lseek(int32_t fd, ptrdiff_t offset, int32_t whence);
 
+/**
+ * The same as `sys_stat`: there are no symbolic links.
+ *
+ * # Safety
+ * As `sys_stat`.
+ */
 int32_t sys_lstat(const char *name, struct stat *st);
 
 uint8_t *sys_malloc(size_t size, size_t align);
 
+/**
+ * # Safety
+ * `name` must be a NUL-terminated string.
+ */
 int32_t sys_mkdir(const int8_t *name, uint32_t mode);
 
 /**
@@ -302,19 +677,57 @@ int32_t sys_munmap(uint8_t *ptr, size_t size);
  */
 int32_t sys_nanosleep(const struct timespec *req);
 
+/**
+ * The network starts at boot; kept for old Hermit programs.
+ */
 int32_t sys_network_init(void);
 
 int32_t sys_notify(size_t id, int32_t count);
 
+/**
+ * # Safety
+ * `name` must be a NUL-terminated string.
+ */
 int32_t sys_open(const char *name, int32_t flags, int32_t mode);
-
-int32_t sys_opendir(const char *name);
-
-int32_t sys_poll(struct pollfd *fds, nfds_t nfds, int32_t timeout);
 
 /**
  * # Safety
+ * `name` must be a NUL-terminated string.
+ */
+int32_t sys_opendir(const char *name);
+
+/**
+ * Waits until one of the descriptors is ready or `timeout` milliseconds pass (-1:
+ * no limit). Returns how many have events.
+ *
+ * # Safety
+ * `fds` must point at `nfds` entries.
+ */
+int32_t sys_poll(struct pollfd *fds, nfds_t nfds, int32_t timeout);
+
+/**
+ * Reads at `offset` without moving the file position.
+ * Returns the bytes read (0 at end of file), or `-EINVAL` (negative `offset`),
+ * `-EBADF` (not open for reading), `-ESPIPE` (console), `-EISDIR`, `-EFAULT`.
+ *
+ * # Safety
+ * `buf` must be valid for writing `len` bytes.
+ */
+ptrdiff_t sys_pread(int32_t fd, uint8_t *buf, size_t len, int64_t offset);
+
+/**
+ * Writes at `offset` without moving the file position (at the end of the file if it
+ * was opened with `O_APPEND`, as Linux does). Returns the bytes written, or the errors
+ * of `sys_pread` (`-EBADF` if not open for writing), `-ENOMEM`, `-EFBIG`.
+ *
+ * # Safety
  * `buf` must be valid for `len` bytes.
+ */
+ptrdiff_t sys_pwrite(int32_t fd, const uint8_t *buf, size_t len, int64_t offset);
+
+/**
+ * # Safety
+ * `buf` must be valid for writing `len` bytes.
  */
 ptrdiff_t sys_read(int32_t fd, uint8_t *buf, size_t len);
 
@@ -328,7 +741,7 @@ ptrdiff_t sys_read_entropy(uint8_t *buf, size_t len, uint32_t flags);
 
 /**
  * # Safety
- * `iov` must point at `iovcnt` entries describing valid buffers.
+ * `iov` must point at `iovcnt` entries describing valid, writable buffers.
  */
 ptrdiff_t sys_readv(int32_t fd, const struct iovec *iov, size_t iovcnt);
 
@@ -338,8 +751,18 @@ ptrdiff_t sys_readv(int32_t fd, const struct iovec *iov, size_t iovcnt);
  */
 uint8_t *sys_realloc(uint8_t *ptr, size_t size, size_t align, size_t new_size);
 
+/**
+ * # Safety
+ * `buf` must point at `len` writable bytes.
+ */
 ptrdiff_t sys_recv(int32_t socket, uint8_t *buf, size_t len, int32_t flags);
 
+/**
+ * MSG_PEEK is honoured; other flags are ignored.
+ *
+ * # Safety
+ * `buf` must point at `len` writable bytes; `addr`/`addrlen` null or as in POSIX.
+ */
 ptrdiff_t sys_recvfrom(int32_t socket,
                        uint8_t *buf,
                        size_t len,
@@ -347,6 +770,23 @@ ptrdiff_t sys_recvfrom(int32_t socket,
                        struct sockaddr *addr,
                        socklen_t *addrlen);
 
+/**
+ * Renames `oldpath` to `newpath`, replacing `newpath` if it exists: a file may replace
+ * a file, a directory an empty directory. Returns 0, or `-ENOENT` (`oldpath` or
+ * `newpath`'s directory missing), `-EISDIR` (file onto a directory), `-ENOTDIR`
+ * (directory onto a file, or a path component not a directory), `-ENOTEMPTY` (onto a
+ * non-empty directory), `-EINVAL` (a directory into itself), `-EBUSY` (`/`, `.` or `..`
+ * as either last component), `-ENOMEM`. Renaming a file onto itself does nothing.
+ *
+ * # Safety
+ * `oldpath` and `newpath` must be NUL-terminated strings.
+ */
+int32_t sys_rename(const char *oldpath, const char *newpath);
+
+/**
+ * # Safety
+ * `name` must be a NUL-terminated string.
+ */
 int32_t sys_rmdir(const char *name);
 
 /**
@@ -370,8 +810,18 @@ int32_t sys_sem_timedwait(sem_t *sem, const struct timespec *abs_timeout);
 
 int32_t sys_sem_trywait(sem_t *sem);
 
+/**
+ * # Safety
+ * `mem` must point at `len` readable bytes.
+ */
 ptrdiff_t sys_send(int32_t s, const void *mem, size_t len, int32_t flags);
 
+/**
+ * Flags (MSG_NOSIGNAL and others) are accepted and ignored: there are no signals.
+ *
+ * # Safety
+ * `mem` must point at `len` readable bytes, `to` (if not null) at `tolen`.
+ */
 ptrdiff_t sys_sendto(int32_t s,
                      const void *mem,
                      size_t len,
@@ -381,6 +831,10 @@ ptrdiff_t sys_sendto(int32_t s,
 
 void sys_set_priority(Tid tid, uint8_t prio);
 
+/**
+ * # Safety
+ * `optval` must point at `optlen` readable bytes.
+ */
 int32_t sys_setsockopt(int32_t s,
                        int32_t level,
                        int32_t optname,
@@ -389,8 +843,14 @@ int32_t sys_setsockopt(int32_t s,
 
 int32_t sys_shutdown(int32_t sockfd, int32_t how);
 
+/**
+ * The older name of `sys_shutdown`.
+ */
 int32_t sys_shutdown_socket(int32_t s, int32_t how);
 
+/**
+ * A new socket descriptor (SOCK_NONBLOCK and SOCK_CLOEXEC may be or-ed into `type_`).
+ */
 int32_t sys_socket(int32_t domain, int32_t type_, int32_t protocol);
 
 /**
@@ -409,8 +869,27 @@ Tid sys_spawn2(void (*func)(size_t),
                size_t stack_size,
                ptrdiff_t _core_id);
 
+/**
+ * # Safety
+ * `name` must be a NUL-terminated string and `st` valid for writing a `stat`.
+ */
 int32_t sys_stat(const char *name, struct stat *st);
 
+/**
+ * Sets the size of the file `name` (as `sys_ftruncate`). `-EINVAL` for a negative
+ * `len`, `-EISDIR` for a directory, `-ENOENT`, `-EFBIG`.
+ *
+ * # Safety
+ * `name` must be a NUL-terminated string.
+ */
+int32_t sys_truncate(const char *name, int64_t len);
+
+/**
+ * Removes a file's name; `-EISDIR` for a directory (as Linux).
+ *
+ * # Safety
+ * `name` must be a NUL-terminated string.
+ */
 int32_t sys_unlink(const char *name);
 
 void sys_usleep(uint64_t usecs);

@@ -16,10 +16,50 @@ pub struct CommandLine {
     pub tsc_khz: Option<u64>,
     /// `KEY=VALUE` pairs for the application's environment (`env=KEY=VALUE`).
     pub env: Vec<String>,
+    /// Static network configuration (`ip=`, `gateway=`, `dns=`); DHCP without `ip=`.
+    pub net: NetOptions,
     /// The application's argv, argv[0] included.
     pub args: Vec<String>,
     /// Options the kernel did not understand (logged, never fatal).
     pub unknown: Vec<String>,
+}
+
+/// `ip=A.B.C.D/PREFIX gateway=A.B.C.D dns=A.B.C.D` (dns repeatable).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct NetOptions {
+    /// Address and prefix length; without it the kernel asks DHCP.
+    pub ip: Option<([u8; 4], u8)>,
+    pub gateway: Option<[u8; 4]>,
+    pub dns: Vec<[u8; 4]>,
+}
+
+/// Parses a dotted-quad IPv4 address ("10.0.2.15"); no leading zeros beyond "0".
+pub fn parse_ipv4(s: &str) -> Option<[u8; 4]> {
+    let mut out = [0u8; 4];
+    let mut parts = s.split('.');
+    for o in out.iter_mut() {
+        let p = parts.next()?;
+        if p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        if p.len() > 1 && p.starts_with('0') {
+            return None;
+        }
+        *o = p.parse().ok()?;
+    }
+    parts.next().is_none().then_some(out)
+}
+
+/// `A.B.C.D/N` (N at most 32); a bare address means /24, as on most small networks.
+fn parse_cidr(s: &str) -> Option<([u8; 4], u8)> {
+    let (addr, prefix) = match s.split_once('/') {
+        Some((a, p)) if (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) => {
+            (a, p.parse::<u8>().ok().filter(|&p| p <= 32)?)
+        }
+        Some(_) => return None,
+        None => (s, 24),
+    };
+    Some((parse_ipv4(addr)?, prefix))
 }
 
 /// Splits `line` into tokens, honouring double quotes and backslash escapes.
@@ -76,6 +116,21 @@ pub fn parse(line: &str) -> CommandLine {
             match khz.parse::<u64>() {
                 Ok(v) if v > 0 => cmd.tsc_khz = Some(v),
                 _ => cmd.unknown.push(token),
+            }
+        } else if let Some(v) = token.strip_prefix("ip=") {
+            match parse_cidr(v) {
+                Some(c) => cmd.net.ip = Some(c),
+                None => cmd.unknown.push(token),
+            }
+        } else if let Some(v) = token.strip_prefix("gateway=") {
+            match parse_ipv4(v) {
+                Some(a) => cmd.net.gateway = Some(a),
+                None => cmd.unknown.push(token),
+            }
+        } else if let Some(v) = token.strip_prefix("dns=") {
+            match parse_ipv4(v) {
+                Some(a) => cmd.net.dns.push(a),
+                None => cmd.unknown.push(token),
             }
         } else if let Some(pair) = token.strip_prefix("env=") {
             if pair.contains('=') && !pair.starts_with('=') {
@@ -136,6 +191,26 @@ mod tests {
             s(&["tsc_khz=abc", "env=noequals", "env==x", "frob"])
         );
         assert_eq!(c.args, vec![String::from("app")]);
+    }
+
+    #[test]
+    fn network_options() {
+        let c = parse("ip=10.0.2.15/24 gateway=10.0.2.2 dns=10.0.2.3 dns=1.1.1.1 -- app");
+        assert_eq!(c.net.ip, Some(([10, 0, 2, 15], 24)));
+        assert_eq!(c.net.gateway, Some([10, 0, 2, 2]));
+        assert_eq!(c.net.dns, vec![[10, 0, 2, 3], [1, 1, 1, 1]]);
+        assert!(c.unknown.is_empty());
+        assert_eq!(parse("ip=192.168.1.2").net.ip, Some(([192, 168, 1, 2], 24)));
+        assert_eq!(parse("ip=0.0.0.0/0").net.ip, Some(([0, 0, 0, 0], 0)));
+        let bad = parse(
+            "ip=10.0.2.15/33 ip=10.0.2/24 ip=10.0.2.256/8 ip=10.0.2.1/+8 gateway=a.b.c.d dns=1.2.3.4.5 dns=01.2.3.4",
+        );
+        assert_eq!(bad.net, NetOptions::default());
+        assert_eq!(bad.unknown.len(), 7);
+        assert_eq!(parse_ipv4("255.255.255.255"), Some([255; 4]));
+        assert_eq!(parse_ipv4(""), None);
+        assert_eq!(parse_ipv4("1..2.3"), None);
+        assert_eq!(parse_ipv4("1.2.3.-4"), None);
     }
 
     #[test]

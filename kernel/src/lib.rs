@@ -9,8 +9,12 @@ extern crate alloc;
 pub mod abi;
 pub mod civil_time;
 pub mod cmdline;
+pub mod drivers;
 pub mod elf;
+pub mod fd;
+pub mod fs;
 pub mod mm;
+pub mod net;
 pub mod sched;
 
 pub mod arch;

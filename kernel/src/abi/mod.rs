@@ -2,6 +2,7 @@
 //! and the C library see them. Host tests compare their layouts with `hermit-abi`'s.
 
 pub mod errno;
+pub mod net;
 
 /// Thread id.
 pub type Tid = u32;
@@ -19,7 +20,55 @@ pub const STDOUT_FILENO: i32 = 1;
 pub const STDERR_FILENO: i32 = 2;
 
 pub const S_IFCHR: u32 = 0o2_0000;
+pub const S_IFDIR: u32 = 0o4_0000;
+pub const S_IFREG: u32 = 0o10_0000;
+pub const S_IFMT: u32 = 0o17_0000;
+
 pub const SEEK_SET: i32 = 0;
+pub const SEEK_CUR: i32 = 1;
+pub const SEEK_END: i32 = 2;
+
+// `sys_open` flags (Linux's values).
+pub const O_RDONLY: i32 = 0o0;
+pub const O_WRONLY: i32 = 0o1;
+pub const O_RDWR: i32 = 0o2;
+pub const O_CREAT: i32 = 0o100;
+pub const O_EXCL: i32 = 0o200;
+pub const O_TRUNC: i32 = 0o1000;
+pub const O_APPEND: i32 = 0o2000;
+pub const O_NONBLOCK: i32 = 0o4000;
+pub const O_DIRECTORY: i32 = 0o200000;
+/// Eremit extension (Linux's value; not in `hermit-abi`): the new descriptor gets
+/// `FD_CLOEXEC`.
+pub const O_CLOEXEC: i32 = 0o2000000;
+
+// `sys_fcntl` commands.
+pub const F_DUPFD: i32 = 0;
+pub const F_GETFD: i32 = 1;
+pub const F_SETFD: i32 = 2;
+pub const F_GETFL: i32 = 3;
+pub const F_SETFL: i32 = 4;
+/// Eremit extension (Linux's value; not in `hermit-abi`): `F_DUPFD` with `FD_CLOEXEC`.
+pub const F_DUPFD_CLOEXEC: i32 = 1030;
+pub const FD_CLOEXEC: i32 = 1;
+
+/// `sys_ioctl` request that sets (`*argp != 0`) or clears `O_NONBLOCK`.
+pub const FIONBIO: i32 = 0x8008_667e_u32 as i32;
+
+// `sys_access` modes (Eremit extension; Linux's values).
+pub const F_OK: i32 = 0;
+pub const X_OK: i32 = 1;
+pub const W_OK: i32 = 2;
+pub const R_OK: i32 = 4;
+
+// `d_type` of `dirent64`.
+pub const DT_UNKNOWN: u8 = 0;
+pub const DT_CHR: u8 = 2;
+pub const DT_DIR: u8 = 4;
+pub const DT_REG: u8 = 8;
+
+/// Most buffers `sys_readv`/`sys_writev` take.
+pub const IOV_MAX: usize = 1024;
 
 /// A point or span of time (note the 32-bit nanoseconds of this ABI).
 #[repr(C)]
@@ -117,5 +166,55 @@ mod tests {
         assert_eq!(CLOCK_REALTIME, hermit_abi::CLOCK_REALTIME);
         assert_eq!(CLOCK_MONOTONIC, hermit_abi::CLOCK_MONOTONIC);
         assert_eq!(S_IFCHR, hermit_abi::S_IFCHR);
+        assert_eq!(
+            [S_IFDIR, S_IFREG, S_IFMT],
+            [hermit_abi::S_IFDIR, hermit_abi::S_IFREG, hermit_abi::S_IFMT]
+        );
+        assert_eq!(
+            [SEEK_SET, SEEK_CUR, SEEK_END],
+            [
+                hermit_abi::SEEK_SET,
+                hermit_abi::SEEK_CUR,
+                hermit_abi::SEEK_END
+            ]
+        );
+        let open_flags = [
+            O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND,
+        ];
+        let theirs = [
+            hermit_abi::O_RDONLY,
+            hermit_abi::O_WRONLY,
+            hermit_abi::O_RDWR,
+            hermit_abi::O_CREAT,
+            hermit_abi::O_EXCL,
+            hermit_abi::O_TRUNC,
+            hermit_abi::O_APPEND,
+        ];
+        assert_eq!(open_flags, theirs);
+        assert_eq!(
+            [O_NONBLOCK, O_DIRECTORY],
+            [hermit_abi::O_NONBLOCK, hermit_abi::O_DIRECTORY]
+        );
+        let fcntl = [F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL, FD_CLOEXEC];
+        let theirs = [
+            hermit_abi::F_DUPFD,
+            hermit_abi::F_GETFD,
+            hermit_abi::F_SETFD,
+            hermit_abi::F_GETFL,
+            hermit_abi::F_SETFL,
+            hermit_abi::FD_CLOEXEC,
+        ];
+        assert_eq!(fcntl, theirs);
+        assert_eq!(FIONBIO, hermit_abi::FIONBIO);
+        assert_eq!(
+            [DT_UNKNOWN, DT_CHR, DT_DIR, DT_REG],
+            [
+                hermit_abi::DT_UNKNOWN,
+                hermit_abi::DT_CHR,
+                hermit_abi::DT_DIR,
+                hermit_abi::DT_REG
+            ]
+        );
+        assert_eq!(IOV_MAX, hermit_abi::IOV_MAX);
     }
 }

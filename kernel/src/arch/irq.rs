@@ -1,7 +1,9 @@
-//! Hardware interrupts: the APIC timer (scheduler ticks and deadlines) and the wake-up
-//! IPI that gets a halted CPU to look at the run queue.
+//! Hardware interrupts: the APIC timer (scheduler ticks and deadlines), the wake-up
+//! IPI that gets a halted CPU to look at the run queue, and device interrupts (a few
+//! vectors that drivers claim with `register_device`).
 
 use core::arch::global_asm;
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 use super::apic_timer::{self, TIMER_VECTOR, WAKEUP_VECTOR};
 
@@ -11,6 +13,34 @@ unsafe extern "C" {
     static eremit_irq_timer: u8;
     static eremit_irq_wakeup: u8;
     static eremit_irq_spurious: u8;
+    /// DEVICE_VECTORS stubs, 16 bytes apart (irq_stubs.s).
+    static eremit_irq_device_stubs: u8;
+}
+
+/// Vectors for devices, above the exceptions and the timer.
+const DEVICE_VECTOR_BASE: u8 = 0x30;
+const DEVICE_VECTORS: usize = 8;
+/// Handler of each device vector, as a `fn()` address (0: free).
+static DEVICE_HANDLERS: [AtomicUsize; DEVICE_VECTORS] =
+    [const { AtomicUsize::new(0) }; DEVICE_VECTORS];
+
+/// Claims a free device vector and runs `handler` for each interrupt on it (with
+/// interrupts off, on the CPU that took it; it must be short and must not block).
+/// After the handler the local APIC gets its end-of-interrupt and the scheduler may
+/// switch to a task the handler woke. Returns the vector, or `None` when all are taken.
+pub fn register_device(handler: fn()) -> Option<u8> {
+    for (i, slot) in DEVICE_HANDLERS.iter().enumerate() {
+        if slot
+            .compare_exchange(0, handler as usize, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+        {
+            let vector = DEVICE_VECTOR_BASE + i as u8;
+            let stub = core::ptr::addr_of!(eremit_irq_device_stubs) as u64 + 16 * i as u64;
+            set_gate(vector, stub, IST_IRQ);
+            return Some(vector);
+        }
+    }
+    None
 }
 
 /// IST slot of interrupt gates (see irq_stubs.s for why they need one).
@@ -63,9 +93,26 @@ pub fn init() {
 
 #[unsafe(no_mangle)]
 extern "C" fn eremit_irq(vector: u64) {
-    apic_timer::eoi();
     match vector as u8 {
-        TIMER_VECTOR | WAKEUP_VECTOR => crate::sched::timer_interrupt(),
-        _ => {}
+        TIMER_VECTOR | WAKEUP_VECTOR => {
+            apic_timer::eoi();
+            crate::sched::timer_interrupt()
+        }
+        v if (DEVICE_VECTOR_BASE..DEVICE_VECTOR_BASE + DEVICE_VECTORS as u8).contains(&v) => {
+            let h = DEVICE_HANDLERS[(v - DEVICE_VECTOR_BASE) as usize].load(Ordering::Acquire);
+            if h != 0 {
+                // SAFETY: only `register_device` stores into the table, and it stores
+                // `fn()` pointers.
+                let handler: fn() = unsafe { core::mem::transmute::<usize, fn()>(h) };
+                handler();
+            }
+            // After the handler: a level-triggered line the handler acknowledged at the
+            // device is low again, so the I/O APIC does not deliver it a second time.
+            apic_timer::eoi();
+            // The handler usually woke a task (the network task, at a higher priority
+            // than applications): run it now rather than at the next tick.
+            crate::sched::timer_interrupt()
+        }
+        _ => apic_timer::eoi(),
     }
 }

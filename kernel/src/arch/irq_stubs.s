@@ -64,3 +64,16 @@ eremit_irq_common:
     pop rax
     pop rbx
     iretq
+
+// Device interrupts (vectors 0x30-0x37, handed out by irq::register_device).
+.section .text.eremit_irq, "ax"
+.global eremit_irq_device_stubs
+.balign 16
+eremit_irq_device_stubs:
+.irp vec, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37
+    .balign 16
+    push rax
+    push rbx
+    push \vec
+    jmp eremit_irq_common
+.endr

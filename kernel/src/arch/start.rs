@@ -115,6 +115,8 @@ pub fn boot(start_info: u64) -> ! {
         let online = super::smp::start_aps(cpu_entry);
         klog!("eremit: {online} CPUs online");
     }
+    #[cfg(feature = "net")]
+    crate::net::init(&cmd.net);
     run_application(cmd)
 }
 

@@ -12,7 +12,7 @@
 use core::marker::PhantomData;
 use core::mem::{align_of, size_of};
 
-use super::{entropy, io, memory, process, system, tasks, time, unsupported};
+use super::{entropy, fs, io, memory, net, process, system, tasks, time, unsupported};
 
 /// A type of `hermit-abi`'s signatures and the kernel type that stands for it: itself,
 /// except for the structs, which the kernel defines again in `crate::abi`.
@@ -119,6 +119,8 @@ same_signatures! {
     hermit_abi::fstat => io::sys_fstat, (_, _);
     hermit_abi::close => io::sys_close, (_);
     hermit_abi::dup => io::sys_dup, (_);
+    hermit_abi::fcntl => io::sys_fcntl, (_, _, _);
+    hermit_abi::ioctl => io::sys_ioctl, (_, _, _);
     // memory
     hermit_abi::malloc => memory::sys_malloc, (_, _);
     hermit_abi::alloc => memory::sys_alloc, (_, _);
@@ -158,43 +160,41 @@ same_signatures! {
     hermit_abi::usleep => time::sys_usleep, (_);
     hermit_abi::nanosleep => time::sys_nanosleep, (_);
     hermit_abi::clock_gettime => time::sys_clock_gettime, (_, _);
-    // files (unsupported)
-    hermit_abi::open => unsupported::sys_open, (_, _, _);
-    hermit_abi::opendir => unsupported::sys_opendir, (_);
-    hermit_abi::unlink => unsupported::sys_unlink, (_);
-    hermit_abi::rmdir => unsupported::sys_rmdir, (_);
-    hermit_abi::stat => unsupported::sys_stat, (_, _);
-    hermit_abi::lstat => unsupported::sys_lstat, (_, _);
-    hermit_abi::mkdir => unsupported::sys_mkdir, (_, _);
-    hermit_abi::getdents64 => unsupported::sys_getdents64, (_, _, _);
-    hermit_abi::fcntl => unsupported::sys_fcntl, (_, _, _);
-    hermit_abi::ioctl => unsupported::sys_ioctl, (_, _, _);
+    // files
+    hermit_abi::open => fs::sys_open, (_, _, _);
+    hermit_abi::opendir => fs::sys_opendir, (_);
+    hermit_abi::unlink => fs::sys_unlink, (_);
+    hermit_abi::rmdir => fs::sys_rmdir, (_);
+    hermit_abi::stat => fs::sys_stat, (_, _);
+    hermit_abi::lstat => fs::sys_lstat, (_, _);
+    hermit_abi::mkdir => fs::sys_mkdir, (_, _);
+    hermit_abi::getdents64 => fs::sys_getdents64, (_, _, _);
     // wait queues (unsupported)
     hermit_abi::notify => unsupported::sys_notify, (_, _);
     hermit_abi::add_queue => unsupported::sys_add_queue, (_, _);
     hermit_abi::wait => unsupported::sys_wait, (_);
     hermit_abi::init_queue => unsupported::sys_init_queue, (_);
     hermit_abi::destroy_queue => unsupported::sys_destroy_queue, (_);
-    // networking (unsupported)
-    hermit_abi::network_init => unsupported::sys_network_init, ();
-    hermit_abi::getaddrbyname => unsupported::sys_getaddrbyname, (_, _, _);
-    hermit_abi::socket => unsupported::sys_socket, (_, _, _);
-    hermit_abi::accept => unsupported::sys_accept, (_, _, _);
-    hermit_abi::bind => unsupported::sys_bind, (_, _, _);
-    hermit_abi::connect => unsupported::sys_connect, (_, _, _);
-    hermit_abi::listen => unsupported::sys_listen, (_, _);
-    hermit_abi::recv => unsupported::sys_recv, (_, _, _, _);
-    hermit_abi::recvfrom => unsupported::sys_recvfrom, (_, _, _, _, _, _);
-    hermit_abi::send => unsupported::sys_send, (_, _, _, _);
-    hermit_abi::sendto => unsupported::sys_sendto, (_, _, _, _, _, _);
-    hermit_abi::shutdown => unsupported::sys_shutdown, (_, _);
-    hermit_abi::shutdown_socket => unsupported::sys_shutdown_socket, (_, _);
-    hermit_abi::getpeername => unsupported::sys_getpeername, (_, _, _);
-    hermit_abi::getsockname => unsupported::sys_getsockname, (_, _, _);
-    hermit_abi::getsockopt => unsupported::sys_getsockopt, (_, _, _, _, _);
-    hermit_abi::setsockopt => unsupported::sys_setsockopt, (_, _, _, _, _);
-    hermit_abi::poll => unsupported::sys_poll, (_, _, _);
-    hermit_abi::eventfd => unsupported::sys_eventfd, (_, _);
-    hermit_abi::getaddrinfo => unsupported::sys_getaddrinfo, (_, _, _, _);
-    hermit_abi::freeaddrinfo => unsupported::sys_freeaddrinfo, (_);
+    // networking
+    hermit_abi::network_init => net::sys_network_init, ();
+    hermit_abi::getaddrbyname => net::sys_getaddrbyname, (_, _, _);
+    hermit_abi::socket => net::sys_socket, (_, _, _);
+    hermit_abi::accept => net::sys_accept, (_, _, _);
+    hermit_abi::bind => net::sys_bind, (_, _, _);
+    hermit_abi::connect => net::sys_connect, (_, _, _);
+    hermit_abi::listen => net::sys_listen, (_, _);
+    hermit_abi::recv => net::sys_recv, (_, _, _, _);
+    hermit_abi::recvfrom => net::sys_recvfrom, (_, _, _, _, _, _);
+    hermit_abi::send => net::sys_send, (_, _, _, _);
+    hermit_abi::sendto => net::sys_sendto, (_, _, _, _, _, _);
+    hermit_abi::shutdown => net::sys_shutdown, (_, _);
+    hermit_abi::shutdown_socket => net::sys_shutdown_socket, (_, _);
+    hermit_abi::getpeername => net::sys_getpeername, (_, _, _);
+    hermit_abi::getsockname => net::sys_getsockname, (_, _, _);
+    hermit_abi::getsockopt => net::sys_getsockopt, (_, _, _, _, _);
+    hermit_abi::setsockopt => net::sys_setsockopt, (_, _, _, _, _);
+    hermit_abi::poll => net::sys_poll, (_, _, _);
+    hermit_abi::eventfd => net::sys_eventfd, (_, _);
+    hermit_abi::getaddrinfo => net::sys_getaddrinfo, (_, _, _, _);
+    hermit_abi::freeaddrinfo => net::sys_freeaddrinfo, (_);
 }

@@ -1,106 +1,231 @@
-//! I/O on the standard streams. stdout and stderr go to the runner; stdin is not
-//! connected, so reading it gives end-of-file.
+//! Calls on file descriptors: reading, writing, seeking, duplicating, closing, status
+//! and control. The descriptor table and the open files are `crate::fd`'s; the console
+//! streams (stdout and stderr to the runner, stdin at end of file: nothing is attached)
+//! are written here, after the table's lock is released.
+//!
+//! Beyond hermit-abi, for the C library: `sys_dup2`, `sys_pread`, `sys_pwrite`,
+//! `sys_ftruncate`, `sys_fsync`, `sys_isatty`.
 
-use core::sync::atomic::{AtomicU8, Ordering};
+use core::ffi::c_void;
 
 use super::{check_buffer, fail};
-use crate::abi::errno::{EBADF, EINVAL, ENOSYS, ESPIPE};
-use crate::abi::{S_IFCHR, iovec, stat};
+use crate::abi::errno::{EFAULT, EINVAL, ENOTTY};
+use crate::abi::{FIONBIO, IOV_MAX, iovec, stat};
 use crate::console;
+use crate::fd::{Route, Stream, global};
 
-/// Bit n set: fd n (0..=2) is open.
-static OPEN_STDIO: AtomicU8 = AtomicU8::new(0b111);
+/// Linux's `FIONBIO` (`0x5421`), which a C library built with Linux's headers passes;
+/// hermit-abi's is the BSD encoding (`FIONBIO`).
+const FIONBIO_LINUX: i32 = 0x5421;
 
-fn is_open(fd: i32) -> bool {
-    (0..=2).contains(&fd) && OPEN_STDIO.load(Ordering::Relaxed) & (1 << fd) != 0
+/// The application's buffer `ptr..ptr + len`, checked.
+///
+/// # Safety
+/// If the check passes, the caller guarantees the memory is the application's to read
+/// for the duration of the call.
+pub(super) unsafe fn user_bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], i32> {
+    check_buffer(ptr, len)?;
+    if len == 0 {
+        return Ok(&[]);
+    }
+    // SAFETY: not null, inside RAM and not wrapping (checked); the caller vouches for
+    // the rest.
+    Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
+}
+
+/// As `user_bytes`, for a buffer the call writes.
+///
+/// # Safety
+/// As `user_bytes`, and nothing else accesses the memory during the call.
+pub(super) unsafe fn user_bytes_mut<'a>(ptr: *mut u8, len: usize) -> Result<&'a mut [u8], i32> {
+    check_buffer(ptr, len)?;
+    if len == 0 {
+        return Ok(&mut []);
+    }
+    // SAFETY: as in `user_bytes`; the caller guarantees exclusive access.
+    Ok(unsafe { core::slice::from_raw_parts_mut(ptr, len) })
+}
+
+/// The result of a call returning a size, as the ABI returns it.
+fn size_or_errno(r: Result<usize, i32>) -> isize {
+    match r {
+        Ok(n) => n as isize,
+        Err(e) => fail(e) as isize,
+    }
+}
+
+/// 0 or the negated errno.
+pub(super) fn status(r: Result<(), i32>) -> i32 {
+    match r {
+        Ok(()) => 0,
+        Err(e) => fail(e),
+    }
 }
 
 fn write_fd(fd: i32, bytes: &[u8]) -> Result<usize, i32> {
-    if !is_open(fd) {
-        return Err(EBADF);
+    match global::with(|f| f.write(fd, bytes))? {
+        Route::Done(n) => Ok(n),
+        Route::Outside(o, nonblocking) => super::net::write_outside(o, nonblocking, bytes),
+        Route::Console(Stream::Stdout) => {
+            console::write_stdout(bytes);
+            Ok(bytes.len())
+        }
+        Route::Console(_) => {
+            console::write_stderr(bytes);
+            Ok(bytes.len())
+        }
     }
-    match fd {
-        1 => console::write_stdout(bytes),
-        2 => console::write_stderr(bytes),
-        _ => return Err(EBADF), // stdin is read-only
+}
+
+fn read_fd(fd: i32, buf: &mut [u8]) -> Result<usize, i32> {
+    match global::with(|f| f.read(fd, buf))? {
+        Route::Done(n) => Ok(n),
+        Route::Outside(o, nonblocking) => super::net::read_outside(o, nonblocking, buf),
+        // stdin: nothing is attached, so it is at end of file.
+        Route::Console(_) => Ok(0),
     }
-    Ok(bytes.len())
 }
 
 /// # Safety
 /// `buf` must be valid for `len` bytes (null and out-of-RAM pointers are rejected).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_write(fd: i32, buf: *const u8, len: usize) -> isize {
-    if let Err(e) = check_buffer(buf, len) {
-        return fail(e) as isize;
+    // SAFETY: the caller passes its buffer.
+    let r = unsafe { user_bytes(buf, len) }.and_then(|b| write_fd(fd, b));
+    size_or_errno(r)
+}
+
+/// # Safety
+/// `buf` must be valid for writing `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_read(fd: i32, buf: *mut u8, len: usize) -> isize {
+    // SAFETY: the caller passes its buffer.
+    let r = unsafe { user_bytes_mut(buf, len) }.and_then(|b| read_fd(fd, b));
+    size_or_errno(r)
+}
+
+/// The `iovcnt` entries at `iov`, checked.
+///
+/// # Safety
+/// As `user_bytes`.
+unsafe fn iovecs<'a>(iov: *const iovec, iovcnt: usize) -> Result<&'a [iovec], i32> {
+    if iovcnt > IOV_MAX {
+        return Err(EINVAL);
     }
-    if len == 0 {
-        return if is_open(fd) { 0 } else { fail(EBADF) as isize };
+    let len = iovcnt * core::mem::size_of::<iovec>();
+    check_buffer(iov as *const u8, len)?;
+    if iovcnt == 0 {
+        return Ok(&[]);
     }
-    // SAFETY: checked above; the caller owns the buffer.
-    let bytes = unsafe { core::slice::from_raw_parts(buf, len) };
-    match write_fd(fd, bytes) {
-        Ok(n) => n as isize,
-        Err(e) => fail(e) as isize,
+    if !iov.is_aligned() {
+        return Err(EFAULT);
     }
+    // SAFETY: checked above (in RAM, aligned); the caller's array.
+    Ok(unsafe { core::slice::from_raw_parts(iov, iovcnt) })
+}
+
+/// Runs `op` on each buffer in turn until one fails or comes up short, as a sequence of
+/// reads or writes (so not atomic across buffers). The total, or the first error if
+/// nothing was transferred.
+fn each_buffer(iov: &[iovec], mut op: impl FnMut(&iovec) -> Result<usize, i32>) -> isize {
+    let mut total = 0usize;
+    for v in iov {
+        match op(v) {
+            Ok(n) => {
+                total += n;
+                if n < v.iov_len {
+                    break;
+                }
+            }
+            Err(e) if total == 0 => return fail(e) as isize,
+            Err(_) => break,
+        }
+    }
+    total as isize
 }
 
 /// # Safety
 /// `iov` must point at `iovcnt` entries describing valid buffers.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_writev(fd: i32, iov: *const iovec, iovcnt: usize) -> isize {
-    if iovcnt > 1024 {
-        return fail(EINVAL) as isize;
+    // SAFETY: the caller passes its array.
+    match unsafe { iovecs(iov, iovcnt) } {
+        Ok(iov) => each_buffer(iov, |v| {
+            // SAFETY: the caller passes its buffers; each is checked.
+            let bytes = unsafe { user_bytes(v.iov_base as *const u8, v.iov_len) }?;
+            write_fd(fd, bytes)
+        }),
+        Err(e) => fail(e) as isize,
     }
-    if let Err(e) = check_buffer(iov as *const u8, iovcnt * core::mem::size_of::<iovec>()) {
-        return fail(e) as isize;
-    }
-    let mut total = 0isize;
-    for i in 0..iovcnt {
-        // SAFETY: the array was checked above.
-        let v = unsafe { *iov.add(i) };
-        // SAFETY: sys_write checks each buffer itself.
-        let n = unsafe { sys_write(fd, v.iov_base as *const u8, v.iov_len) };
-        if n < 0 {
-            return if total > 0 { total } else { n };
-        }
-        total += n;
-    }
-    total
 }
 
+/// # Safety
+/// `iov` must point at `iovcnt` entries describing valid, writable buffers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_readv(fd: i32, iov: *const iovec, iovcnt: usize) -> isize {
+    // SAFETY: the caller passes its array.
+    match unsafe { iovecs(iov, iovcnt) } {
+        Ok(iov) => each_buffer(iov, |v| {
+            // SAFETY: the caller passes its buffers; each is checked.
+            let buf = unsafe { user_bytes_mut(v.iov_base as *mut u8, v.iov_len) }?;
+            read_fd(fd, buf)
+        }),
+        Err(e) => fail(e) as isize,
+    }
+}
+
+/// Reads at `offset` without moving the file position.
+/// Returns the bytes read (0 at end of file), or `-EINVAL` (negative `offset`),
+/// `-EBADF` (not open for reading), `-ESPIPE` (console), `-EISDIR`, `-EFAULT`.
+///
+/// # Safety
+/// `buf` must be valid for writing `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_pread(fd: i32, buf: *mut u8, len: usize, offset: i64) -> isize {
+    // SAFETY: the caller passes its buffer.
+    let r =
+        unsafe { user_bytes_mut(buf, len) }.and_then(|b| global::with(|f| f.pread(fd, b, offset)));
+    size_or_errno(r)
+}
+
+/// Writes at `offset` without moving the file position (at the end of the file if it
+/// was opened with `O_APPEND`, as Linux does). Returns the bytes written, or the errors
+/// of `sys_pread` (`-EBADF` if not open for writing), `-ENOMEM`, `-EFBIG`.
+///
 /// # Safety
 /// `buf` must be valid for `len` bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn sys_read(fd: i32, buf: *mut u8, len: usize) -> isize {
-    if let Err(e) = check_buffer(buf, len) {
-        return fail(e) as isize;
-    }
-    match fd {
-        0 if is_open(0) => 0,
-        1 | 2 if is_open(fd) => fail(EBADF) as isize,
-        _ => fail(EBADF) as isize,
-    }
+pub unsafe extern "C" fn sys_pwrite(fd: i32, buf: *const u8, len: usize, offset: i64) -> isize {
+    // SAFETY: the caller passes its buffer.
+    let r = unsafe { user_bytes(buf, len) }.and_then(|b| global::with(|f| f.pwrite(fd, b, offset)));
+    size_or_errno(r)
 }
 
-/// # Safety
-/// `iov` must point at `iovcnt` entries describing valid buffers.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn sys_readv(fd: i32, iov: *const iovec, iovcnt: usize) -> isize {
-    if let Err(e) = check_buffer(iov as *const u8, iovcnt * core::mem::size_of::<iovec>()) {
-        return fail(e) as isize;
+pub extern "C" fn sys_lseek(fd: i32, offset: isize, whence: i32) -> isize {
+    match global::with(|f| f.lseek(fd, offset as i64, whence)) {
+        Ok(pos) => pos as isize,
+        Err(e) => fail(e) as isize,
     }
-    // SAFETY: stdin is at end-of-file: no buffer is written.
-    unsafe { sys_read(fd, core::ptr::null_mut(), 0) }
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_close(fd: i32) -> i32 {
-    if !is_open(fd) {
-        return fail(EBADF);
-    }
-    OPEN_STDIO.fetch_and(!(1 << fd), Ordering::Relaxed);
-    0
+    status(global::with(|f| f.close(fd)))
+}
+
+/// The lowest free descriptor, sharing `fd`'s open file (position and flags).
+#[unsafe(no_mangle)]
+pub extern "C" fn sys_dup(fd: i32) -> i32 {
+    global::with(|f| f.dup(fd)).unwrap_or_else(fail)
+}
+
+/// Makes descriptor `newfd` refer to `oldfd`'s open file, closing what `newfd` was
+/// first. Returns `newfd`; `-EBADF` if `oldfd` is not open or `newfd` is not in
+/// 0..1024. `oldfd == newfd` returns `newfd` and changes nothing.
+#[unsafe(no_mangle)]
+pub extern "C" fn sys_dup2(oldfd: i32, newfd: i32) -> i32 {
+    global::with(|f| f.dup2(oldfd, newfd)).unwrap_or_else(fail)
 }
 
 /// # Safety
@@ -110,34 +235,61 @@ pub unsafe extern "C" fn sys_fstat(fd: i32, st: *mut stat) -> i32 {
     if let Err(e) = check_buffer(st as *const u8, core::mem::size_of::<stat>()) {
         return fail(e);
     }
-    if !is_open(fd) {
-        return fail(EBADF);
+    match global::with(|f| f.fstat(fd)) {
+        Ok(s) => {
+            // SAFETY: checked above; the caller's struct (written unaligned: nothing
+            // promises the application aligned it).
+            unsafe { st.write_unaligned(s) };
+            0
+        }
+        Err(e) => fail(e),
     }
-    let s = stat {
-        st_mode: S_IFCHR | 0o620,
-        st_nlink: 1,
-        st_blksize: 1024,
-        st_rdev: fd as u64,
-        ..Default::default()
+}
+
+/// `F_DUPFD`, `F_DUPFD_CLOEXEC`, `F_GETFD`, `F_SETFD`, `F_GETFL`, `F_SETFL`; other
+/// commands fail with `-EINVAL`.
+#[unsafe(no_mangle)]
+pub extern "C" fn sys_fcntl(fd: i32, cmd: i32, arg: i32) -> i32 {
+    global::with(|f| f.fcntl(fd, cmd, arg)).unwrap_or_else(fail)
+}
+
+/// `FIONBIO` (`*argp != 0` sets `O_NONBLOCK`, 0 clears it); any other request fails
+/// with `-ENOTTY` (there are no terminals).
+///
+/// # Safety
+/// For `FIONBIO`, `argp` must point at an `i32`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_ioctl(s: i32, cmd: i32, argp: *mut c_void) -> i32 {
+    let r = if cmd == FIONBIO || cmd == FIONBIO_LINUX {
+        // SAFETY: the caller passes an i32 for FIONBIO.
+        unsafe { user_bytes(argp as *const u8, 4) }.and_then(|b| {
+            let on = i32::from_ne_bytes([b[0], b[1], b[2], b[3]]) != 0;
+            global::with(|f| f.set_nonblocking(s, on))
+        })
+    } else {
+        // EBADF for a descriptor that is not open, else not a terminal.
+        global::with(|f| f.fsync(s)).and(Err(ENOTTY))
     };
-    // SAFETY: checked above.
-    unsafe { st.write(s) };
-    0
+    status(r)
 }
 
+/// Sets the size of the file open on `fd` (for writing): shrinking drops the data past
+/// `len`, growing adds zeros. `-EINVAL` for a negative `len` or a descriptor that is
+/// not a file open for writing, `-EBADF`, `-EFBIG`.
 #[unsafe(no_mangle)]
-pub extern "C" fn sys_lseek(fd: i32, _offset: isize, _whence: i32) -> isize {
-    if !is_open(fd) {
-        return fail(EBADF) as isize;
-    }
-    fail(ESPIPE) as isize
+pub extern "C" fn sys_ftruncate(fd: i32, len: i64) -> i32 {
+    status(global::with(|f| f.ftruncate(fd, len)))
 }
 
-/// Duplicating descriptors needs the file-descriptor table (newlib issue).
+/// Everything is in memory: returns 0 for any open descriptor, `-EBADF` otherwise.
 #[unsafe(no_mangle)]
-pub extern "C" fn sys_dup(fd: i32) -> i32 {
-    if !is_open(fd) {
-        return fail(EBADF);
-    }
-    fail(ENOSYS)
+pub extern "C" fn sys_fsync(fd: i32) -> i32 {
+    status(global::with(|f| f.fsync(fd)))
+}
+
+/// 0 for any open descriptor (none is a terminal: the console reaches the runner
+/// through pipes), `-EBADF` otherwise. Never 1.
+#[unsafe(no_mangle)]
+pub extern "C" fn sys_isatty(fd: i32) -> i32 {
+    global::with(|f| f.isatty(fd)).map_or_else(fail, i32::from)
 }

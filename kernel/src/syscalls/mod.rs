@@ -5,8 +5,10 @@
 
 mod abi_check;
 mod entropy;
+mod fs;
 mod io;
 mod memory;
+mod net;
 mod process;
 mod system;
 mod tasks;

@@ -1,0 +1,180 @@
+//! Finding the network device: virtio-net behind modern virtio-pci (q35) or
+//! virtio-mmio (microvm), with its interrupt routed to a vector of the boot CPU.
+
+use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use super::virtio::mmio::{self, MmioTransport};
+use super::virtio::net::VirtioNet;
+use super::virtio::queue::Addresses;
+use super::virtio::{DEVICE_NET, Transport};
+use crate::klog;
+
+/// The transports a network device can sit behind.
+pub enum NetTransport {
+    Mmio(MmioTransport),
+    #[cfg(feature = "pci")]
+    Pci(super::virtio::pci::PciTransport),
+}
+
+pub type NetDevice = VirtioNet<NetTransport>;
+
+macro_rules! delegate {
+    ($self:ident, $t:ident => $e:expr) => {
+        match $self {
+            NetTransport::Mmio($t) => $e,
+            #[cfg(feature = "pci")]
+            NetTransport::Pci($t) => $e,
+        }
+    };
+}
+
+impl Transport for NetTransport {
+    fn device_features(&self) -> u64 {
+        delegate!(self, t => t.device_features())
+    }
+    fn set_driver_features(&self, f: u64) {
+        delegate!(self, t => t.set_driver_features(f))
+    }
+    fn status(&self) -> u8 {
+        delegate!(self, t => t.status())
+    }
+    fn set_status(&self, s: u8) {
+        delegate!(self, t => t.set_status(s))
+    }
+    fn queue_max_size(&self, i: u16) -> u16 {
+        delegate!(self, t => t.queue_max_size(i))
+    }
+    fn setup_queue(&self, i: u16, size: u16, a: Addresses) -> Result<(), &'static str> {
+        delegate!(self, t => t.setup_queue(i, size, a))
+    }
+    fn notify(&self, i: u16) {
+        delegate!(self, t => t.notify(i))
+    }
+    fn config_read8(&self, o: usize) -> u8 {
+        delegate!(self, t => t.config_read8(o))
+    }
+    fn config_generation(&self) -> u32 {
+        delegate!(self, t => t.config_generation())
+    }
+}
+
+/// The interrupt handler's view: which MMIO window to acknowledge (0 for MSI-X, which
+/// needs none) and whom to tell.
+static MMIO_BASE: AtomicU64 = AtomicU64::new(0);
+static ON_INTERRUPT: AtomicUsize = AtomicUsize::new(0);
+
+fn interrupt() {
+    let base = MMIO_BASE.load(Ordering::Acquire);
+    if base != 0 && mmio::ack_interrupt_at(base) == 0 {
+        return; // not ours (a shared or spurious line)
+    }
+    let f = ON_INTERRUPT.load(Ordering::Acquire);
+    if f != 0 {
+        // SAFETY: only `open_net` stores here, and it stores a `fn()`.
+        let f: fn() = unsafe { core::mem::transmute::<usize, fn()>(f) };
+        f();
+    }
+}
+
+/// Whether a PCI host bridge answers (q35); microvm has no PCI.
+fn pci_present() -> bool {
+    use super::pci::{ConfigSpace, Location, PortConfig, VENDOR_ID};
+    let host = PortConfig(Location {
+        bus: 0,
+        device: 0,
+        function: 0,
+    });
+    host.read32(VENDOR_ID) as u16 != 0xffff
+}
+
+#[cfg(feature = "pci")]
+fn find_pci(vector: u8) -> Option<NetDevice> {
+    use super::pci::{PortConfig, enumerate};
+    use super::virtio::pci::{PciTransport, VENDOR_VIRTIO, virtio_device_id};
+    let mut found = None;
+    enumerate(PortConfig, |f| {
+        if found.is_none()
+            && f.vendor == VENDOR_VIRTIO
+            && virtio_device_id(f.device) == Some(DEVICE_NET)
+        {
+            found = Some(f.location);
+        }
+    });
+    let loc = found?;
+    let opened =
+        PciTransport::open(loc, Some(vector)).and_then(|t| VirtioNet::new(NetTransport::Pci(t)));
+    match opened {
+        Ok(dev) => {
+            klog!(
+                "eremit: virtio-net on PCI {:02x}:{:02x}.{}, MSI-X vector {vector:#x}",
+                loc.bus,
+                loc.device,
+                loc.function
+            );
+            Some(dev)
+        }
+        Err(e) => {
+            klog!("eremit: virtio-net on PCI: {e}");
+            None
+        }
+    }
+}
+
+#[cfg(not(feature = "pci"))]
+fn find_pci(_: u8) -> Option<NetDevice> {
+    klog!("eremit: PCI present but the kernel was built without the `pci` feature");
+    None
+}
+
+/// microvm's transports and the I/O APIC pins of slot `n`: GSI 5+n without ACPI (how
+/// the runner starts microvm; checked against QEMU 7.2, where only that pin fires),
+/// 16+n with ACPI. Both are routed, level-triggered: nothing else is wired to the other
+/// one on microvm, so it never rises.
+fn find_mmio(vector: u8) -> Option<NetDevice> {
+    for slot in 0..mmio::MICROVM_SLOTS {
+        let base = mmio::MICROVM_BASE + slot * mmio::MICROVM_STRIDE;
+        let Some((id, transport)) = mmio::probe(base) else {
+            continue;
+        };
+        if id != DEVICE_NET {
+            continue;
+        }
+        let apic = crate::arch::apic::id();
+        let gsis = [5 + slot as u32, 16 + slot as u32];
+        let routed = gsis
+            .iter()
+            .filter(|&&g| super::ioapic::route(g, vector, true, apic))
+            .count();
+        if routed == 0 {
+            klog!("eremit: virtio-net at {base:#x}: no I/O APIC pin for its interrupt");
+        }
+        MMIO_BASE.store(base, Ordering::Release);
+        match VirtioNet::new(NetTransport::Mmio(transport)) {
+            Ok(dev) => {
+                klog!(
+                    "eremit: virtio-net at {base:#x} (virtio-mmio slot {slot}, GSI {} or {}), vector {vector:#x}",
+                    gsis[0],
+                    gsis[1]
+                );
+                return Some(dev);
+            }
+            Err(e) => {
+                MMIO_BASE.store(0, Ordering::Release);
+                klog!("eremit: virtio-net at {base:#x}: {e}");
+            }
+        }
+    }
+    None
+}
+
+/// Finds and starts the network device; `on_interrupt` runs (in interrupt context)
+/// whenever it signals. `None` when the machine has no network device.
+pub fn open_net(on_interrupt: fn()) -> Option<NetDevice> {
+    ON_INTERRUPT.store(on_interrupt as usize, Ordering::Release);
+    let vector = crate::arch::irq::register_device(interrupt)?;
+    if pci_present() {
+        find_pci(vector)
+    } else {
+        find_mmio(vector)
+    }
+}

@@ -1,0 +1,317 @@
+//! virtio-net (virtio 1.x, 5.1) as a smoltcp `Device`: queue 0 receives, queue 1
+//! transmits. Every receive buffer is posted up front and reposted once smoltcp has
+//! read it; transmit buffers come back when the device has sent them. Each buffer holds
+//! the 12-byte virtio-net header and one Ethernet frame (no offloads are negotiated, so
+//! the header is all zeroes going out and ignored coming in).
+
+use alloc::alloc::{Layout, alloc_zeroed};
+use alloc::vec::Vec;
+use core::ptr::NonNull;
+
+use smoltcp::phy::{self, DeviceCapabilities, Medium};
+use smoltcp::time::Instant;
+
+use super::queue::{Buffer, SplitQueue};
+use super::{Transport, read_config};
+
+pub const F_MAC: u64 = 1 << 5;
+
+const RX_QUEUE: u16 = 0;
+const TX_QUEUE: u16 = 1;
+/// Ring size used when the device allows it.
+const QUEUE_SIZE: u16 = 256;
+const HEADER_LEN: usize = 12;
+/// Ethernet header and a 1500-byte payload.
+pub const MTU: usize = 1514;
+const BUFFER_LEN: usize = 2048;
+
+/// Fixed-size DMA buffers in one allocation that lives as long as the driver (the
+/// device may write into it at any time, so it is only ever reached through raw
+/// pointers and never freed).
+struct Pool {
+    base: NonNull<u8>,
+    count: usize,
+}
+
+// SAFETY: the pool owns its allocation (never freed, reached only through the driver,
+// which the network stack's lock serialises); moving it between CPUs is like a Box.
+unsafe impl Send for Pool {}
+
+impl Pool {
+    fn new(count: usize) -> Option<Pool> {
+        let layout = Layout::from_size_align(count * BUFFER_LEN, 4096).ok()?;
+        // SAFETY: non-zero size.
+        let base = NonNull::new(unsafe { alloc_zeroed(layout) })?;
+        Some(Pool { base, count })
+    }
+
+    fn addr(&self, i: u16) -> u64 {
+        self.ptr(i) as u64
+    }
+
+    fn ptr(&self, i: u16) -> *mut u8 {
+        assert!((i as usize) < self.count);
+        // SAFETY: inside the allocation.
+        unsafe { self.base.as_ptr().add(i as usize * BUFFER_LEN) }
+    }
+
+    /// Buffer `i`, which the device does not own at the moment.
+    ///
+    /// # Safety
+    /// The buffer must not be posted to the device, and no other slice of it may live.
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn slice(&self, i: u16) -> &mut [u8] {
+        // SAFETY: BUFFER_LEN bytes of the allocation; exclusivity is the caller's.
+        unsafe { core::slice::from_raw_parts_mut(self.ptr(i), BUFFER_LEN) }
+    }
+}
+
+struct Rx {
+    queue: SplitQueue,
+    pool: Pool,
+    /// Buffer index of the chain headed by each descriptor.
+    buffer_of: Vec<u16>,
+    /// Buffers were posted since the device was last notified.
+    posted: bool,
+}
+
+struct Tx {
+    queue: SplitQueue,
+    pool: Pool,
+    buffer_of: Vec<u16>,
+    free: Vec<u16>,
+    queued: bool,
+    /// No buffer was free at the last attempt to send (completion interrupts are on).
+    blocked: bool,
+}
+
+pub struct VirtioNet<T: Transport> {
+    transport: T,
+    mac: [u8; 6],
+    rx: Rx,
+    tx: Tx,
+}
+
+impl Rx {
+    fn post(&mut self, buffer: u16) {
+        let b = Buffer {
+            addr: self.pool.addr(buffer),
+            len: BUFFER_LEN as u32,
+            writable: true,
+        };
+        // The ring has a descriptor for every buffer, so this cannot fail.
+        if let Ok(head) = self.queue.add(&[b]) {
+            self.buffer_of[head as usize] = buffer;
+            self.posted = true;
+        }
+    }
+}
+
+impl Tx {
+    /// Takes back the buffers the device has sent.
+    fn reclaim(&mut self) {
+        while let Some(used) = self.queue.pop_used() {
+            self.free.push(self.buffer_of[used.head as usize]);
+        }
+    }
+}
+
+impl<T: Transport> VirtioNet<T> {
+    /// Initialises the device behind `transport` (already known to be a network device).
+    pub fn new(transport: T) -> Result<Self, &'static str> {
+        let _features = super::negotiate(&transport, F_MAC, F_MAC)?;
+        let mac = read_config::<6>(&transport, 0);
+        let size = |q| {
+            let max = transport.queue_max_size(q);
+            if max == 0 {
+                return Err("a queue is missing");
+            }
+            // Power of two, at most QUEUE_SIZE.
+            Ok(1u16 << (15 - max.min(QUEUE_SIZE).leading_zeros() as u16))
+        };
+        let (rx_size, tx_size) = (size(RX_QUEUE)?, size(TX_QUEUE)?);
+        let no_memory = "no memory for the queues";
+        let mut rx = Rx {
+            queue: SplitQueue::new(rx_size).ok_or(no_memory)?,
+            pool: Pool::new(rx_size as usize).ok_or(no_memory)?,
+            buffer_of: alloc::vec![0; rx_size as usize],
+            posted: false,
+        };
+        let mut tx = Tx {
+            queue: SplitQueue::new(tx_size).ok_or(no_memory)?,
+            pool: Pool::new(tx_size as usize).ok_or(no_memory)?,
+            buffer_of: alloc::vec![0; tx_size as usize],
+            free: (0..tx_size).rev().collect(),
+            queued: false,
+            blocked: false,
+        };
+        transport.setup_queue(RX_QUEUE, rx_size, rx.queue.addresses())?;
+        transport.setup_queue(TX_QUEUE, tx_size, tx.queue.addresses())?;
+        // Sent buffers are reclaimed when the next frame goes out; their completion
+        // only needs an interrupt while the ring is full.
+        tx.queue.set_interrupts(false);
+        for i in 0..rx_size {
+            rx.post(i);
+        }
+        super::driver_ok(&transport);
+        let mut dev = VirtioNet {
+            transport,
+            mac,
+            rx,
+            tx,
+        };
+        dev.flush();
+        Ok(dev)
+    }
+
+    pub fn mac(&self) -> [u8; 6] {
+        self.mac
+    }
+
+    /// Tells the device about buffers posted or queued since the last call. Called
+    /// after each round of smoltcp's polling, so a burst of frames costs one
+    /// notification.
+    pub fn flush(&mut self) {
+        if core::mem::take(&mut self.rx.posted) && self.rx.queue.needs_notify() {
+            self.transport.notify(RX_QUEUE);
+        }
+        if core::mem::take(&mut self.tx.queued) && self.tx.queue.needs_notify() {
+            self.transport.notify(TX_QUEUE);
+        }
+    }
+
+    /// Whether the last attempt to send found the ring full; the device interrupts
+    /// when it frees a buffer.
+    pub fn tx_blocked(&self) -> bool {
+        self.tx.blocked
+    }
+
+    /// Frames waiting in the receive ring.
+    pub fn rx_pending(&self) -> bool {
+        self.rx.queue.has_used()
+    }
+}
+
+pub struct RxToken<'a> {
+    rx: &'a mut Rx,
+    buffer: u16,
+    len: usize,
+}
+
+pub struct TxToken<'a> {
+    tx: &'a mut Tx,
+    buffer: Option<u16>,
+}
+
+impl phy::RxToken for RxToken<'_> {
+    fn consume<R, F: FnOnce(&[u8]) -> R>(self, f: F) -> R {
+        // SAFETY: the device gave this buffer back; it is reposted only in `drop`.
+        let data = unsafe { self.rx.pool.slice(self.buffer) };
+        f(&data[HEADER_LEN..self.len])
+    }
+}
+
+impl Drop for RxToken<'_> {
+    fn drop(&mut self) {
+        self.rx.post(self.buffer);
+    }
+}
+
+impl phy::TxToken for TxToken<'_> {
+    fn consume<R, F: FnOnce(&mut [u8]) -> R>(mut self, len: usize, f: F) -> R {
+        let buffer = self.buffer.take().expect("a transmit token holds a buffer");
+        // SAFETY: a free buffer, not posted to the device.
+        let data = unsafe { self.tx.pool.slice(buffer) };
+        let len = len.min(BUFFER_LEN - HEADER_LEN);
+        data[..HEADER_LEN].fill(0);
+        let r = f(&mut data[HEADER_LEN..HEADER_LEN + len]);
+        let b = Buffer {
+            addr: self.tx.pool.addr(buffer),
+            len: (HEADER_LEN + len) as u32,
+            writable: false,
+        };
+        match self.tx.queue.add(&[b]) {
+            Ok(head) => {
+                self.tx.buffer_of[head as usize] = buffer;
+                self.tx.queued = true;
+            }
+            Err(_) => self.tx.free.push(buffer),
+        }
+        r
+    }
+}
+
+impl Drop for TxToken<'_> {
+    fn drop(&mut self) {
+        if let Some(b) = self.buffer.take() {
+            self.tx.free.push(b);
+        }
+    }
+}
+
+impl<T: Transport> VirtioNet<T> {
+    fn tx_buffer(&mut self) -> Option<u16> {
+        self.tx.reclaim();
+        if let Some(b) = self.tx.free.pop() {
+            if self.tx.blocked {
+                self.tx.blocked = false;
+                self.tx.queue.set_interrupts(false);
+            }
+            return Some(b);
+        }
+        // Full: make sure the device hears of what is queued, ask for an interrupt
+        // when it frees a buffer, and look once more in case it did meanwhile.
+        self.flush();
+        self.tx.blocked = true;
+        self.tx.queue.set_interrupts(true);
+        self.tx.reclaim();
+        self.tx.free.pop()
+    }
+}
+
+impl<T: Transport> phy::Device for VirtioNet<T> {
+    type RxToken<'a>
+        = RxToken<'a>
+    where
+        Self: 'a;
+    type TxToken<'a>
+        = TxToken<'a>
+    where
+        Self: 'a;
+
+    fn receive(&mut self, _: Instant) -> Option<(RxToken<'_>, TxToken<'_>)> {
+        if !self.rx.queue.has_used() {
+            return None;
+        }
+        let tx_buffer = self.tx_buffer()?;
+        let used = self.rx.queue.pop_used()?;
+        let buffer = self.rx.buffer_of[used.head as usize];
+        let len = (used.len as usize).clamp(HEADER_LEN, BUFFER_LEN);
+        Some((
+            RxToken {
+                rx: &mut self.rx,
+                buffer,
+                len,
+            },
+            TxToken {
+                tx: &mut self.tx,
+                buffer: Some(tx_buffer),
+            },
+        ))
+    }
+
+    fn transmit(&mut self, _: Instant) -> Option<TxToken<'_>> {
+        let buffer = self.tx_buffer()?;
+        Some(TxToken {
+            tx: &mut self.tx,
+            buffer: Some(buffer),
+        })
+    }
+
+    fn capabilities(&self) -> DeviceCapabilities {
+        let mut caps = DeviceCapabilities::default();
+        caps.medium = Medium::Ethernet;
+        caps.max_transmission_unit = MTU;
+        caps
+    }
+}

@@ -1,0 +1,181 @@
+//! The in-memory filesystem: a tree of directories and regular files rooted at `/`,
+//! with `/tmp` made when it is created. File contents live in memory (`data`), sized
+//! by what the heap can give; running out is `ENOMEM`, never a panic.
+//!
+//! `Fs` is plain data with `&mut self` operations and Linux's error semantics; it knows
+//! nothing of descriptors, locks or the CPU, so all of it is tested on the host (and
+//! under Miri). The descriptor layer (`crate::fd`) owns the one `Fs` and serialises
+//! access to it; the clock comes in as a function so tests can use their own.
+//!
+//! No symbolic or hard links, no ownership (everything is root's), no permission
+//! checks beyond what root sees on Linux.
+
+mod content;
+mod cwd;
+mod data;
+mod dir;
+mod dirent;
+mod lookup;
+mod namespace;
+mod node;
+pub mod path;
+pub mod slab;
+
+use crate::abi::errno::{EIO, ENOENT};
+use crate::abi::timespec;
+use dir::Dir;
+use node::{Body, Node};
+use slab::Slab;
+
+pub use data::MAX_SIZE;
+pub use namespace::OpenHow;
+
+/// A positive errno value (`crate::abi::errno`).
+pub type Errno = i32;
+/// An inode number.
+pub type Ino = u64;
+/// Wall-clock time in nanoseconds since the epoch.
+pub type Clock = fn() -> i128;
+
+/// The root directory's inode number.
+pub const ROOT: Ino = 1;
+/// Applied to the mode of every file and directory created (Linux's default umask; no
+/// call changes it).
+pub const UMASK: u32 = 0o022;
+
+pub struct Fs {
+    /// Inode `n` is slot `n - 1`.
+    nodes: Slab<Node>,
+    /// The current directory (holds a reference, so it outlives its removal).
+    cwd: Ino,
+    clock: Clock,
+}
+
+impl Fs {
+    /// A filesystem holding `/` and `/tmp`.
+    pub fn new(clock: Clock) -> Result<Fs, Errno> {
+        let mut fs = Fs {
+            nodes: Slab::new(),
+            cwd: ROOT,
+            clock,
+        };
+        let now = fs.now();
+        let root = fs
+            .nodes
+            .insert(Node::new(Body::Dir(Dir::new(ROOT)), 0o755, now))?;
+        debug_assert_eq!(root as Ino + 1, ROOT);
+        fs.node_mut(ROOT)?.refs = 1; // the current directory
+        fs.mkdir(b"/tmp", 0o777)?;
+        // World-writable and sticky, as /tmp is on Linux (the umask does not apply).
+        let tmp = fs.lookup(b"/tmp")?;
+        fs.node_mut(tmp)?.perm = 0o1777;
+        Ok(fs)
+    }
+
+    fn now(&self) -> timespec {
+        let ns = (self.clock)();
+        timespec {
+            tv_sec: ns.div_euclid(1_000_000_000) as i64,
+            tv_nsec: ns.rem_euclid(1_000_000_000) as i32,
+        }
+    }
+
+    /// The node `ino`; `EIO` if there is none, which would be a bug here (every inode
+    /// number the filesystem hands out stays valid while it is referenced).
+    fn node(&self, ino: Ino) -> Result<&Node, Errno> {
+        self.nodes.get((ino as usize).wrapping_sub(1)).ok_or(EIO)
+    }
+
+    fn node_mut(&mut self, ino: Ino) -> Result<&mut Node, Errno> {
+        self.nodes
+            .get_mut((ino as usize).wrapping_sub(1))
+            .ok_or(EIO)
+    }
+
+    fn add_node(&mut self, node: Node) -> Result<Ino, Errno> {
+        Ok(self.nodes.insert(node)? as Ino + 1)
+    }
+
+    /// Frees `ino` once nothing names or references it.
+    fn free_if_unused(&mut self, ino: Ino) {
+        if let Ok(n) = self.node(ino)
+            && n.nlink == 0
+            && n.refs == 0
+        {
+            self.nodes.remove(ino as usize - 1);
+        }
+    }
+
+    /// Takes a reference on `ino` (an open file), keeping it alive after it is removed.
+    pub fn acquire(&mut self, ino: Ino) -> Result<(), Errno> {
+        self.node_mut(ino)?.refs += 1;
+        Ok(())
+    }
+
+    /// Drops a reference taken by `acquire` or `open`.
+    pub fn release(&mut self, ino: Ino) {
+        if let Ok(n) = self.node_mut(ino) {
+            n.refs = n.refs.saturating_sub(1);
+        }
+        self.free_if_unused(ino);
+    }
+
+    pub fn is_dir(&self, ino: Ino) -> Result<bool, Errno> {
+        Ok(self.node(ino)?.is_dir())
+    }
+
+    /// `stat` of the inode `ino`.
+    pub fn stat_ino(&self, ino: Ino) -> Result<crate::abi::stat, Errno> {
+        Ok(self.node(ino)?.stat(ino))
+    }
+
+    /// `stat` of what `path` names (`lstat` is the same: there are no symbolic links).
+    pub fn stat(&self, path: &[u8]) -> Result<crate::abi::stat, Errno> {
+        self.stat_ino(self.lookup(path)?)
+    }
+
+    /// Nodes alive (for tests and diagnostics).
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// `ENOENT` if `dir` was removed (nothing can be created in it).
+    fn check_alive(&self, dir: Ino) -> Result<(), Errno> {
+        if self.node(dir)?.nlink == 0 {
+            Err(ENOENT)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use core::sync::atomic::{AtomicI64, Ordering};
+
+    static FAKE_NS: AtomicI64 = AtomicI64::new(1_700_000_000_000_000_000);
+
+    /// A clock that advances one microsecond per reading.
+    pub fn fake_clock() -> i128 {
+        FAKE_NS.fetch_add(1000, Ordering::Relaxed) as i128
+    }
+
+    pub fn new_fs() -> Fs {
+        Fs::new(fake_clock).unwrap()
+    }
+
+    #[test]
+    fn starts_with_root_and_tmp() {
+        let fs = new_fs();
+        let root = fs.stat(b"/").unwrap();
+        assert_eq!(root.st_ino, ROOT);
+        assert_eq!(root.st_mode, crate::abi::S_IFDIR | 0o755);
+        assert_eq!(root.st_nlink, 3);
+        let tmp = fs.stat(b"/tmp").unwrap();
+        assert_eq!(tmp.st_mode, crate::abi::S_IFDIR | 0o1777);
+        assert_eq!(tmp.st_nlink, 2);
+        assert!(tmp.st_mtim.tv_sec > 1_600_000_000);
+        assert_eq!(fs.node_count(), 2);
+    }
+}

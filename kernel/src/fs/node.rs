@@ -1,0 +1,151 @@
+//! An inode: what a file or directory is, apart from its names (those are entries in
+//! directories). Holds the contents, permission bits, link count, times, and how many
+//! open files refer to it (an unlinked file lives on until the last one is closed).
+
+use super::Ino;
+use super::data::FileData;
+use super::dir::Dir;
+use crate::abi::{DT_DIR, DT_REG, S_IFDIR, S_IFREG, stat, timespec};
+
+/// Device number `st_dev` reports for the in-memory filesystem.
+pub const FS_DEV: u64 = 1;
+/// `st_blksize`: the preferred I/O size.
+const BLOCK_SIZE: i64 = 4096;
+
+pub enum Body {
+    File(FileData),
+    Dir(Dir),
+}
+
+pub struct Node {
+    pub body: Body,
+    /// Permission bits (`0o7777`); the type comes from `body`.
+    pub perm: u32,
+    /// Names that refer to it: 1 for a file (no hard links), 0 once unlinked; for a
+    /// directory 2 (its name and its `.`) plus one per subdirectory (their `..`).
+    pub nlink: u32,
+    /// Open files and the current directory that keep it alive after it is unlinked.
+    pub refs: u32,
+    pub atime: timespec,
+    pub mtime: timespec,
+    pub ctime: timespec,
+}
+
+impl Node {
+    pub fn new(body: Body, perm: u32, now: timespec) -> Self {
+        let nlink = match body {
+            Body::File(_) => 1,
+            Body::Dir(_) => 2,
+        };
+        Node {
+            body,
+            perm: perm & 0o7777,
+            nlink,
+            refs: 0,
+            atime: now,
+            mtime: now,
+            ctime: now,
+        }
+    }
+
+    pub fn is_dir(&self) -> bool {
+        matches!(self.body, Body::Dir(_))
+    }
+
+    pub fn dir(&self) -> Option<&Dir> {
+        match &self.body {
+            Body::Dir(d) => Some(d),
+            Body::File(_) => None,
+        }
+    }
+
+    pub fn dir_mut(&mut self) -> Option<&mut Dir> {
+        match &mut self.body {
+            Body::Dir(d) => Some(d),
+            Body::File(_) => None,
+        }
+    }
+
+    pub fn file(&self) -> Option<&FileData> {
+        match &self.body {
+            Body::File(f) => Some(f),
+            Body::Dir(_) => None,
+        }
+    }
+
+    pub fn file_mut(&mut self) -> Option<&mut FileData> {
+        match &mut self.body {
+            Body::File(f) => Some(f),
+            Body::Dir(_) => None,
+        }
+    }
+
+    pub fn d_type(&self) -> u8 {
+        if self.is_dir() { DT_DIR } else { DT_REG }
+    }
+
+    pub fn mode(&self) -> u32 {
+        self.perm | if self.is_dir() { S_IFDIR } else { S_IFREG }
+    }
+
+    /// Contents changed: modification and change time.
+    pub fn modified(&mut self, now: timespec) {
+        self.mtime = now;
+        self.ctime = now;
+    }
+
+    pub fn stat(&self, ino: Ino) -> stat {
+        let (size, stored) = match &self.body {
+            Body::File(f) => (f.len() as i64, f.stored_bytes() as i64),
+            // Linux's tmpfs reports a directory's size from its entries; any stable
+            // value will do, so one block.
+            Body::Dir(_) => (BLOCK_SIZE, BLOCK_SIZE),
+        };
+        stat {
+            st_dev: FS_DEV,
+            st_ino: ino,
+            st_nlink: self.nlink as u64,
+            st_mode: self.mode(),
+            st_uid: 0,
+            st_gid: 0,
+            st_rdev: 0,
+            st_size: size,
+            st_blksize: BLOCK_SIZE,
+            // 512-byte units, as POSIX defines st_blocks.
+            st_blocks: (stored + 511) / 512,
+            st_atim: self.atime,
+            st_mtim: self.mtime,
+            st_ctim: self.ctime,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stat_of_file_and_dir() {
+        let t = timespec {
+            tv_sec: 5,
+            tv_nsec: 6,
+        };
+        let mut f = Node::new(Body::File(FileData::new()), 0o100644, t);
+        f.file_mut().unwrap().write_at(1000, b"x").unwrap();
+        let s = f.stat(7);
+        assert_eq!(s.st_mode, S_IFREG | 0o644);
+        assert_eq!(
+            (s.st_ino, s.st_nlink, s.st_size, s.st_blocks),
+            (7, 1, 1001, 2)
+        );
+        assert_eq!(s.st_mtim, t);
+        assert_eq!(f.d_type(), DT_REG);
+
+        let d = Node::new(Body::Dir(Dir::new(1)), 0o755, t);
+        let s = d.stat(1);
+        assert_eq!(s.st_mode, S_IFDIR | 0o755);
+        assert_eq!(s.st_nlink, 2);
+        assert_eq!(d.d_type(), DT_DIR);
+        assert!(d.dir().is_some() && d.file().is_none());
+    }
+}

@@ -1,0 +1,118 @@
+//! The list `getaddrinfo` returns: one heap block per entry holding the `addrinfo` and
+//! its `sockaddr_in`, linked through `ai_next`; `free` walks it back. Built on the
+//! host too, where the tests and Miri check the pointer work.
+
+use alloc::boxed::Box;
+
+use crate::abi::addrinfo;
+use crate::abi::net::{AF_INET, V4, sockaddr_in};
+
+/// One entry: the `addrinfo` first, so a pointer to it is a pointer to the block.
+#[repr(C)]
+struct Node {
+    ai: addrinfo,
+    sa: sockaddr_in,
+}
+
+/// A list with an entry for each address and each (socket type, protocol) pair, in
+/// that order; null for an empty list.
+pub fn build(addrs: &[[u8; 4]], port: u16, kinds: &[(i32, i32)]) -> *mut addrinfo {
+    let mut head: *mut addrinfo = core::ptr::null_mut();
+    // Built back to front, so each node can point at the one after it.
+    for &addr in addrs.iter().rev() {
+        for &(socktype, protocol) in kinds.iter().rev() {
+            let node = Box::into_raw(Box::new(Node {
+                ai: addrinfo {
+                    ai_flags: 0,
+                    ai_family: AF_INET,
+                    ai_socktype: socktype,
+                    ai_protocol: protocol,
+                    ai_addrlen: core::mem::size_of::<sockaddr_in>() as u32,
+                    ai_canonname: core::ptr::null_mut(),
+                    ai_addr: core::ptr::null_mut(),
+                    ai_next: head,
+                },
+                sa: sockaddr_in::from_v4(V4 { addr, port }),
+            }));
+            // SAFETY: `node` was just allocated; the address points into the same block.
+            unsafe {
+                (*node).ai.ai_addr = core::ptr::addr_of_mut!((*node).sa).cast();
+            }
+            head = node.cast();
+        }
+    }
+    head
+}
+
+/// Frees a list from `build`.
+///
+/// # Safety
+/// `ai` is null or the head of a list `build` returned, not freed before.
+pub unsafe fn free(mut ai: *mut addrinfo) {
+    while !ai.is_null() {
+        // SAFETY: every entry of the list is a `Node` from Box::into_raw in `build`.
+        let node = unsafe { Box::from_raw(ai.cast::<Node>()) };
+        ai = node.ai.ai_next;
+    }
+}
+
+/// The port of a numeric service ("8080"), or of the two names every program uses; no
+/// services database exists here.
+pub fn service_port(service: &str) -> Option<u16> {
+    match service {
+        "http" => Some(80),
+        "https" => Some(443),
+        s if !s.is_empty() && s.len() <= 5 && s.bytes().all(|b| b.is_ascii_digit()) => {
+            s.parse().ok()
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::abi::net::{IPPROTO_TCP, IPPROTO_UDP, SOCK_DGRAM, SOCK_STREAM, parse_sockaddr};
+
+    #[test]
+    fn builds_and_frees_a_list() {
+        let kinds = [(SOCK_STREAM, IPPROTO_TCP), (SOCK_DGRAM, IPPROTO_UDP)];
+        let list = build(&[[10, 0, 2, 2], [1, 2, 3, 4]], 8080, &kinds);
+        let mut seen = alloc::vec::Vec::new();
+        let mut p = list;
+        while !p.is_null() {
+            // SAFETY (test): entries of the list just built.
+            let ai = unsafe { &*p };
+            let sa = unsafe {
+                core::slice::from_raw_parts(ai.ai_addr.cast::<u8>(), ai.ai_addrlen as usize)
+            };
+            let a = parse_sockaddr(sa).unwrap();
+            seen.push((a.addr, a.port, ai.ai_socktype, ai.ai_family));
+            p = ai.ai_next;
+        }
+        assert_eq!(
+            seen,
+            [
+                ([10, 0, 2, 2], 8080, SOCK_STREAM, AF_INET),
+                ([10, 0, 2, 2], 8080, SOCK_DGRAM, AF_INET),
+                ([1, 2, 3, 4], 8080, SOCK_STREAM, AF_INET),
+                ([1, 2, 3, 4], 8080, SOCK_DGRAM, AF_INET),
+            ]
+        );
+        // SAFETY (test): the list from `build`, freed once.
+        unsafe { free(list) };
+        assert!(build(&[], 1, &kinds).is_null());
+        // SAFETY (test): null is allowed.
+        unsafe { free(core::ptr::null_mut()) };
+    }
+
+    #[test]
+    fn services() {
+        assert_eq!(service_port("8080"), Some(8080));
+        assert_eq!(service_port("http"), Some(80));
+        assert_eq!(service_port("65536"), None);
+        assert_eq!(service_port("+80"), None);
+        assert_eq!(service_port(""), None);
+        assert_eq!(service_port("ftp"), None);
+    }
+}

@@ -1,0 +1,36 @@
+//! One counter for "something a blocked call may wait for has happened": data arrived
+//! on a socket, a connection was accepted, an eventfd was written... Waiters read the
+//! counter, check their condition and sleep until it changes (a futex on it), so a
+//! change between the check and the sleep is never missed. Wake-ups are broadcast:
+//! there are few waiters in a unikernel, and each rechecks cheaply.
+
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use crate::abi::errno::ETIMEDOUT;
+
+static EVENTS: AtomicU32 = AtomicU32::new(0);
+/// Tasks between `current` and the end of `wait`; `signal` skips the wake-up (a
+/// scheduler lock round trip) when there are none.
+static WAITERS: AtomicU32 = AtomicU32::new(0);
+
+/// The counter's value, to pass to `wait` after checking the condition.
+pub fn current() -> u32 {
+    EVENTS.load(Ordering::SeqCst)
+}
+
+/// Something changed: wake every waiter.
+pub fn signal() {
+    EVENTS.fetch_add(1, Ordering::SeqCst);
+    if WAITERS.load(Ordering::SeqCst) != 0 {
+        crate::sched::futex_wake(&EVENTS as *const AtomicU32 as usize, usize::MAX);
+    }
+}
+
+/// Sleeps until the counter differs from `seen` or the TSC reaches `deadline`.
+/// Returns false on timeout.
+pub fn wait(seen: u32, deadline: Option<u64>) -> bool {
+    WAITERS.fetch_add(1, Ordering::SeqCst);
+    let r = crate::sched::futex_wait(&EVENTS, seen, deadline);
+    WAITERS.fetch_sub(1, Ordering::SeqCst);
+    r != ETIMEDOUT
+}

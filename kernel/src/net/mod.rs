@@ -1,0 +1,30 @@
+//! Networking: smoltcp over the virtio-net device, run by a kernel task; sockets for
+//! the hermit ABI; DNS; and the readiness counter that blocking calls (sockets,
+//! eventfd, poll) sleep on.
+
+pub mod addrinfo;
+#[cfg(target_os = "none")]
+pub mod eventfd;
+#[cfg(target_os = "none")]
+pub mod events;
+
+#[cfg(all(target_os = "none", feature = "net"))]
+mod stack;
+#[cfg(all(target_os = "none", feature = "net"))]
+pub use stack::init;
+#[cfg(all(target_os = "none", feature = "net"))]
+pub mod dns;
+#[cfg(all(target_os = "none", feature = "net"))]
+pub mod socket;
+
+/// Frees a socket or eventfd whose last descriptor was closed (fd::global calls this).
+#[cfg(target_os = "none")]
+pub fn release(object: crate::fd::open_file::Object) {
+    use crate::fd::open_file::Object;
+    match object {
+        #[cfg(feature = "net")]
+        Object::Socket(id) => socket::close(id),
+        Object::EventFd(id) => eventfd::release(id),
+        _ => {}
+    }
+}

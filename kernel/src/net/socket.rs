@@ -1,0 +1,991 @@
+//! Sockets: the objects behind the application's socket descriptors, on top of smoltcp's
+//! TCP and UDP sockets. All their state lives in the stack (under its lock); a socket
+//! descriptor holds only the id of its entry in the `Table`.
+//!
+//! A TCP listener keeps a few smoltcp sockets listening on its port and replaces each
+//! one that a SYN takes before the next packet is processed, so a burst of connections
+//! is accepted rather than reset; `accept` hands out those that got established.
+//! Blocking calls sleep on the readiness counter (events.rs) and retry.
+
+use alloc::vec;
+use alloc::vec::Vec;
+use core::task::Poll;
+
+use smoltcp::iface::{SocketHandle, SocketSet};
+use smoltcp::socket::{AnySocket, tcp, udp};
+use smoltcp::time::{Duration, Instant};
+use smoltcp::wire::{IpAddress, IpEndpoint, IpListenEndpoint, Ipv4Address};
+
+use super::events;
+use super::stack::{self, Stack, now};
+use crate::abi::errno::*;
+use crate::abi::net::*;
+use crate::arch::clock;
+
+/// Per-connection buffers. 128 KiB each way keeps a virtio-net link busy (the receive
+/// window scales past 64 KiB) at a cost paid only per open connection.
+const TCP_RX: usize = 128 * 1024;
+const TCP_TX: usize = 128 * 1024;
+const UDP_PACKETS: usize = 64;
+const UDP_BYTES: usize = 64 * 1024;
+/// Sockets each listener keeps in the LISTEN state.
+const LISTEN_SPARES: usize = 4;
+/// Most connections a listener holds established but not yet accepted.
+const MAX_BACKLOG: usize = 128;
+const EPHEMERAL_FIRST: u16 = 49152;
+/// How long `connect` waits without SO_SNDTIMEO (Linux gives up after ~2 minutes).
+const CONNECT_TIMEOUT_NS: u64 = 75_000_000_000;
+/// How long a closed connection may take to deliver its last data and FIN.
+const LINGER_AFTER_CLOSE: Duration = Duration::from_secs(60);
+const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(60);
+
+pub type SocketId = u32;
+
+#[derive(Debug)]
+pub enum Kind {
+    /// A TCP socket that is neither listening nor connected (maybe bound).
+    Tcp { bound: Option<V4> },
+    Listener {
+        local: V4,
+        backlog: usize,
+        /// Listening sockets and connections not accepted yet.
+        slots: Vec<SocketHandle>,
+    },
+    Stream {
+        handle: SocketHandle,
+        /// `connect` was called and the handshake has not finished.
+        connecting: bool,
+    },
+    Udp {
+        handle: Option<SocketHandle>,
+        /// Default destination set by `connect`.
+        peer: Option<V4>,
+    },
+}
+
+#[derive(Debug)]
+pub struct Sock {
+    pub kind: Kind,
+    /// SO_RCVTIMEO / SO_SNDTIMEO in nanoseconds.
+    rcvtimeo: Option<u64>,
+    sndtimeo: Option<u64>,
+    nodelay: bool,
+    keepalive: bool,
+    reuseaddr: bool,
+    linger: linger,
+    ttl: Option<u8>,
+    /// Pending error for SO_ERROR (a failed non-blocking connect).
+    error: i32,
+    shut_rd: bool,
+    shut_wr: bool,
+}
+
+impl Sock {
+    fn new(kind: Kind) -> Sock {
+        Sock {
+            kind,
+            rcvtimeo: None,
+            sndtimeo: None,
+            nodelay: false,
+            keepalive: false,
+            reuseaddr: false,
+            linger: linger::default(),
+            ttl: None,
+            error: 0,
+            shut_rd: false,
+            shut_wr: false,
+        }
+    }
+
+    /// Applies the options smoltcp implements to one of its TCP sockets.
+    fn configure(&self, s: &mut tcp::Socket<'_>) {
+        s.set_nagle_enabled(!self.nodelay);
+        s.set_keep_alive(self.keepalive.then_some(KEEPALIVE_INTERVAL));
+        s.set_hop_limit(self.ttl);
+    }
+}
+
+/// The application's sockets, indexed by id, and the connections it closed that are
+/// still delivering their data.
+pub struct Table {
+    socks: Vec<Option<Sock>>,
+    free: Vec<SocketId>,
+    orphans: Vec<(SocketHandle, Instant)>,
+    next_port: u16,
+}
+
+fn to_endpoint(a: V4) -> IpEndpoint {
+    IpEndpoint::new(IpAddress::Ipv4(Ipv4Address::from(a.addr)), a.port)
+}
+
+fn from_endpoint(e: IpEndpoint) -> V4 {
+    #[allow(unreachable_patterns)]
+    let addr = match e.addr {
+        IpAddress::Ipv4(a) => a.octets(),
+        _ => [0; 4],
+    };
+    V4 { addr, port: e.port }
+}
+
+fn listen_endpoint(a: V4) -> IpListenEndpoint {
+    IpListenEndpoint {
+        addr: (a.addr != [0; 4]).then(|| IpAddress::Ipv4(Ipv4Address::from(a.addr))),
+        port: a.port,
+    }
+}
+
+fn new_tcp() -> tcp::Socket<'static> {
+    tcp::Socket::new(
+        tcp::SocketBuffer::new(vec![0u8; TCP_RX]),
+        tcp::SocketBuffer::new(vec![0u8; TCP_TX]),
+    )
+}
+
+fn new_udp() -> udp::Socket<'static> {
+    let buf = || {
+        udp::PacketBuffer::new(
+            vec![udp::PacketMetadata::EMPTY; UDP_PACKETS],
+            vec![0u8; UDP_BYTES],
+        )
+    };
+    udp::Socket::new(buf(), buf())
+}
+
+/// A connection `accept` may hand out: past the handshake, not reset.
+fn acceptable(state: tcp::State) -> bool {
+    !matches!(
+        state,
+        tcp::State::Listen | tcp::State::SynReceived | tcp::State::Closed
+    )
+}
+
+impl Table {
+    pub fn new() -> Table {
+        Table {
+            socks: Vec::new(),
+            free: Vec::new(),
+            orphans: Vec::new(),
+            next_port: EPHEMERAL_FIRST + (crate::arch::cpu::rdtsc() % 16384) as u16,
+        }
+    }
+
+    fn insert(&mut self, sock: Sock) -> SocketId {
+        match self.free.pop() {
+            Some(id) => {
+                self.socks[id as usize] = Some(sock);
+                id
+            }
+            None => {
+                self.socks.push(Some(sock));
+                (self.socks.len() - 1) as SocketId
+            }
+        }
+    }
+
+    fn take(&mut self, id: SocketId) -> Option<Sock> {
+        self.socks.get_mut(id as usize)?.take()
+    }
+
+    fn put(&mut self, id: SocketId, sock: Sock) {
+        self.socks[id as usize] = Some(sock);
+    }
+
+    fn release(&mut self, id: SocketId) {
+        self.free.push(id);
+    }
+
+    /// Whether a TCP (`tcp`) or UDP port is taken by a socket of the application or a
+    /// connection of the stack.
+    fn port_used(&self, set: &SocketSet<'_>, tcp: bool, port: u16) -> bool {
+        let in_table = self.socks.iter().flatten().any(|s| match &s.kind {
+            Kind::Tcp { bound: Some(b) } => tcp && b.port == port,
+            Kind::Listener { local, .. } => tcp && local.port == port,
+            _ => false,
+        });
+        in_table
+            || set.iter().any(|(_, s)| {
+                if tcp {
+                    tcp::Socket::downcast(s).is_some_and(|t| {
+                        t.listen_endpoint().port == port
+                            || t.local_endpoint().is_some_and(|e| e.port == port)
+                    })
+                } else {
+                    udp::Socket::downcast(s).is_some_and(|u| u.endpoint().port == port)
+                }
+            })
+    }
+
+    fn ephemeral_port(&mut self, set: &SocketSet<'_>, tcp: bool) -> Result<u16, i32> {
+        for _ in 0..(u16::MAX - EPHEMERAL_FIRST) {
+            let p = self.next_port;
+            self.next_port = if p == u16::MAX {
+                EPHEMERAL_FIRST
+            } else {
+                p + 1
+            };
+            if !self.port_used(set, tcp, p) {
+                return Ok(p);
+            }
+        }
+        Err(EADDRINUSE)
+    }
+
+    /// Keeps LISTEN_SPARES sockets listening on every listener's port while fewer than
+    /// its backlog of connections wait to be accepted.
+    pub fn refill_listeners(&mut self, set: &mut SocketSet<'static>) {
+        for sock in self.socks.iter_mut().flatten() {
+            let Kind::Listener {
+                local,
+                backlog,
+                slots,
+            } = &mut sock.kind
+            else {
+                continue;
+            };
+            let ep = listen_endpoint(*local);
+            let mut listening = 0;
+            for &h in slots.iter() {
+                let s = set.get_mut::<tcp::Socket>(h);
+                match s.state() {
+                    tcp::State::Listen => listening += 1,
+                    // Reset during the handshake: it can listen again.
+                    tcp::State::Closed if s.listen(ep).is_ok() => listening += 1,
+                    _ => {}
+                }
+            }
+            let waiting = slots.len() - listening;
+            while listening < LISTEN_SPARES && waiting < *backlog {
+                let mut s = new_tcp();
+                if s.listen(ep).is_err() {
+                    break;
+                }
+                // Options set on the listener carry over to its connections.
+                s.set_nagle_enabled(!sock.nodelay);
+                s.set_keep_alive(sock.keepalive.then_some(KEEPALIVE_INTERVAL));
+                s.set_hop_limit(sock.ttl);
+                slots.push(set.add(s));
+                listening += 1;
+            }
+        }
+    }
+
+    /// Frees the connections the application closed once they are done (or have had
+    /// LINGER_AFTER_CLOSE to finish).
+    pub fn reap(&mut self, set: &mut SocketSet<'static>) {
+        if self.orphans.is_empty() {
+            return;
+        }
+        let now = now();
+        self.orphans.retain(|&(h, deadline)| {
+            let s = set.get_mut::<tcp::Socket>(h);
+            match s.state() {
+                tcp::State::Closed | tcp::State::TimeWait => {
+                    set.remove(h);
+                    false
+                }
+                _ if now >= deadline => {
+                    s.abort();
+                    true
+                }
+                _ => true,
+            }
+        });
+    }
+
+    /// Closes a TCP connection the application is done with: remaining data and the
+    /// FIN still go out.
+    fn orphan(&mut self, set: &mut SocketSet<'static>, h: SocketHandle) {
+        let s = set.get_mut::<tcp::Socket>(h);
+        s.close();
+        self.orphans.push((h, now() + LINGER_AFTER_CLOSE));
+    }
+}
+
+/// Runs `f` on socket `id` with the stack locked, then lets the stack send what `f`
+/// queued. ENETDOWN without a network, EBADF for an unknown id.
+fn with_sock<R>(
+    id: SocketId,
+    f: impl FnOnce(&mut Stack, &mut Sock) -> Result<R, i32>,
+) -> Result<R, i32> {
+    stack::with(|st| {
+        let mut sock = st.table.take(id).ok_or(EBADF)?;
+        let r = f(st, &mut sock);
+        st.table.put(id, sock);
+        st.after_call();
+        r
+    })
+    .unwrap_or(Err(ENETDOWN))
+}
+
+/// Reads socket state without changing it (no poll afterwards).
+fn inspect<R>(id: SocketId, f: impl FnOnce(&Stack, &Sock) -> R) -> Result<R, i32> {
+    stack::with(|st| {
+        let sock = st
+            .table
+            .socks
+            .get(id as usize)
+            .and_then(|s| s.as_ref())
+            .ok_or(EBADF)?;
+        Ok(f(st, sock))
+    })
+    .unwrap_or(Err(ENETDOWN))
+}
+
+#[derive(Clone, Copy)]
+enum Dir {
+    Recv,
+    Send,
+    /// connect: SO_SNDTIMEO or CONNECT_TIMEOUT_NS, then ETIMEDOUT.
+    Connect,
+}
+
+/// Retries `f` until it is ready, sleeping on the readiness counter in between; a
+/// non-blocking socket (`nonblocking`: the descriptor's O_NONBLOCK) gets EAGAIN
+/// instead of sleeping, and a timeout (SO_RCVTIMEO or SO_SNDTIMEO) ends the wait with
+/// EAGAIN (ETIMEDOUT for connect).
+fn blocking<R>(
+    id: SocketId,
+    dir: Dir,
+    nonblocking: bool,
+    mut f: impl FnMut(&mut Stack, &mut Sock) -> Poll<Result<R, i32>>,
+) -> Result<R, i32> {
+    let mut deadline: Option<Option<u64>> = None;
+    loop {
+        let seen = events::current();
+        let (r, timeout) = with_sock(id, |st, sock| {
+            let r = f(st, sock);
+            let timeout = match dir {
+                Dir::Recv => sock.rcvtimeo,
+                Dir::Send => sock.sndtimeo,
+                Dir::Connect => Some(sock.sndtimeo.unwrap_or(CONNECT_TIMEOUT_NS)),
+            };
+            Ok((r, timeout))
+        })?;
+        if let Poll::Ready(r) = r {
+            return r;
+        }
+        if nonblocking {
+            return Err(EAGAIN);
+        }
+        let d = *deadline.get_or_insert_with(|| timeout.map(clock::deadline_after_ns));
+        if !events::wait(seen, d) {
+            return Err(match dir {
+                Dir::Connect => ETIMEDOUT,
+                _ => EAGAIN,
+            });
+        }
+    }
+}
+
+/// `socket(domain, type, protocol)`: a new, unbound socket.
+pub fn socket(domain: i32, ty: i32, protocol: i32) -> Result<SocketId, i32> {
+    if domain != AF_INET {
+        return Err(EAFNOSUPPORT);
+    }
+    let kind = match (ty & !(SOCK_NONBLOCK | SOCK_CLOEXEC), protocol) {
+        (SOCK_STREAM, 0 | IPPROTO_TCP) if cfg!(feature = "tcp") => Kind::Tcp { bound: None },
+        (SOCK_DGRAM, 0 | IPPROTO_UDP) if cfg!(feature = "udp") => Kind::Udp {
+            handle: None,
+            peer: None,
+        },
+        (SOCK_STREAM | SOCK_DGRAM, _) => return Err(EPROTONOSUPPORT),
+        _ => return Err(EINVAL),
+    };
+    let sock = Sock::new(kind);
+    stack::with(|st| st.table.insert(sock)).ok_or(ENETDOWN)
+}
+
+/// Checks that `a` can be a local address: unspecified or the interface's own.
+fn local_address_ok(st: &Stack, a: V4) -> bool {
+    a.addr == [0; 4]
+        || st
+            .iface
+            .has_ip_addr(IpAddress::Ipv4(Ipv4Address::from(a.addr)))
+        || !stack::configured()
+}
+
+pub fn bind(id: SocketId, addr: V4) -> Result<(), i32> {
+    with_sock(id, |st, sock| {
+        if !local_address_ok(st, addr) {
+            return Err(EADDRNOTAVAIL);
+        }
+        let tcp = matches!(sock.kind, Kind::Tcp { .. });
+        let port = match addr.port {
+            0 => st.table.ephemeral_port(&st.set, tcp)?,
+            p if st.table.port_used(&st.set, tcp, p) => return Err(EADDRINUSE),
+            p => p,
+        };
+        let local = V4 {
+            addr: addr.addr,
+            port,
+        };
+        match &mut sock.kind {
+            Kind::Tcp { bound: b @ None } => *b = Some(local),
+            Kind::Udp {
+                handle: h @ None, ..
+            } => {
+                let mut s = new_udp();
+                s.bind(listen_endpoint(local)).map_err(|_| EINVAL)?;
+                s.set_hop_limit(sock.ttl);
+                *h = Some(st.set.add(s));
+            }
+            _ => return Err(EINVAL),
+        }
+        Ok(())
+    })
+}
+
+pub fn listen(id: SocketId, backlog: i32) -> Result<(), i32> {
+    with_sock(id, |st, sock| {
+        let backlog = (backlog.max(1) as usize).min(MAX_BACKLOG);
+        match &mut sock.kind {
+            Kind::Tcp { bound } => {
+                let local = match *bound {
+                    Some(b) => b,
+                    None => V4 {
+                        addr: [0; 4],
+                        port: st.table.ephemeral_port(&st.set, true)?,
+                    },
+                };
+                sock.kind = Kind::Listener {
+                    local,
+                    backlog,
+                    slots: Vec::new(),
+                };
+            }
+            Kind::Listener { backlog: b, .. } => *b = backlog,
+            Kind::Stream { .. } => return Err(EINVAL),
+            Kind::Udp { .. } => return Err(EOPNOTSUPP),
+        }
+        // The sockets are added by the table (this one is taken out while `f` runs).
+        Ok(())
+    })?;
+    stack::with(|st| {
+        st.table.refill_listeners(&mut st.set);
+    });
+    Ok(())
+}
+
+/// Waits for a connection; returns the new socket and the peer's address.
+pub fn accept(id: SocketId, nonblocking: bool) -> Result<(SocketId, V4), i32> {
+    blocking(id, Dir::Recv, nonblocking, |st, sock| {
+        let Kind::Listener { slots, .. } = &mut sock.kind else {
+            return Poll::Ready(Err(EINVAL));
+        };
+        let Some(i) = slots
+            .iter()
+            .position(|&h| acceptable(st.set.get::<tcp::Socket>(h).state()))
+        else {
+            return Poll::Pending;
+        };
+        let h = slots.remove(i);
+        let peer = st
+            .set
+            .get::<tcp::Socket>(h)
+            .remote_endpoint()
+            .map(from_endpoint)
+            .unwrap_or(V4 {
+                addr: [0; 4],
+                port: 0,
+            });
+        let mut conn = Sock::new(Kind::Stream {
+            handle: h,
+            connecting: false,
+        });
+        conn.nodelay = sock.nodelay;
+        conn.keepalive = sock.keepalive;
+        conn.ttl = sock.ttl;
+        let new_id = st.table.insert(conn);
+        Poll::Ready(Ok((new_id, peer)))
+    })
+    .inspect(|_| {
+        stack::with(|st| st.table.refill_listeners(&mut st.set));
+    })
+}
+
+pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), i32> {
+    let mut started = false;
+    let r = blocking(id, Dir::Connect, nonblocking, |st, sock| {
+        match &mut sock.kind {
+            Kind::Udp { handle, peer } => {
+                if handle.is_none() {
+                    let port = match st.table.ephemeral_port(&st.set, false) {
+                        Ok(p) => p,
+                        Err(e) => return Poll::Ready(Err(e)),
+                    };
+                    let mut s = new_udp();
+                    let _ = s.bind(port);
+                    *handle = Some(st.set.add(s));
+                }
+                *peer = (to.addr != [0; 4]).then_some(to);
+                Poll::Ready(Ok(()))
+            }
+            Kind::Tcp { bound } => {
+                if to.port == 0 || to.addr == [0; 4] {
+                    return Poll::Ready(Err(EINVAL));
+                }
+                // Before DHCP has answered there is no source address: wait for it.
+                if !stack::configured() {
+                    return Poll::Pending;
+                }
+                let local = match *bound {
+                    Some(b) => b,
+                    None => match st.table.ephemeral_port(&st.set, true) {
+                        Ok(p) => V4 {
+                            addr: [0; 4],
+                            port: p,
+                        },
+                        Err(e) => return Poll::Ready(Err(e)),
+                    },
+                };
+                let mut s = new_tcp();
+                sock.configure(&mut s);
+                let cx = st.iface.context();
+                if s.connect(cx, to_endpoint(to), listen_endpoint(local))
+                    .is_err()
+                {
+                    return Poll::Ready(Err(ENETUNREACH));
+                }
+                sock.kind = Kind::Stream {
+                    handle: st.set.add(s),
+                    connecting: true,
+                };
+                started = true;
+                if nonblocking {
+                    return Poll::Ready(Err(EINPROGRESS));
+                }
+                Poll::Pending
+            }
+            Kind::Stream {
+                handle,
+                connecting: c @ true,
+            } => match st.set.get::<tcp::Socket>(*handle).state() {
+                tcp::State::SynSent | tcp::State::SynReceived => {
+                    if nonblocking && !started {
+                        Poll::Ready(Err(EALREADY))
+                    } else {
+                        Poll::Pending
+                    }
+                }
+                tcp::State::Closed => {
+                    *c = false;
+                    sock.error = 0;
+                    Poll::Ready(Err(ECONNREFUSED))
+                }
+                _ => {
+                    *c = false;
+                    Poll::Ready(Ok(()))
+                }
+            },
+            Kind::Stream { .. } => Poll::Ready(Err(EISCONN)),
+            Kind::Listener { .. } => Poll::Ready(Err(EINVAL)),
+        }
+    });
+    if r == Err(ETIMEDOUT) {
+        // Give up on the handshake.
+        let _ = with_sock(id, |st, sock| {
+            if let Kind::Stream { handle, connecting } = &mut sock.kind {
+                st.set.get_mut::<tcp::Socket>(*handle).abort();
+                *connecting = false;
+            }
+            Ok(())
+        });
+    }
+    r
+}
+
+/// Sends on a connected socket (`to` for unconnected UDP). Returns the bytes queued.
+pub fn send(id: SocketId, data: &[u8], to: Option<V4>, nonblocking: bool) -> Result<usize, i32> {
+    blocking(id, Dir::Send, nonblocking, |st, sock| {
+        match &mut sock.kind {
+            Kind::Stream { handle, connecting } => {
+                let s = st.set.get_mut::<tcp::Socket>(*handle);
+                if *connecting && matches!(s.state(), tcp::State::SynSent | tcp::State::SynReceived)
+                {
+                    return Poll::Pending;
+                }
+                if sock.shut_wr || !s.may_send() {
+                    return Poll::Ready(Err(if s.state() == tcp::State::Closed && !*connecting {
+                        EPIPE
+                    } else if *connecting {
+                        ENOTCONN
+                    } else {
+                        EPIPE
+                    }));
+                }
+                if data.is_empty() {
+                    return Poll::Ready(Ok(0));
+                }
+                match s.send_slice(data) {
+                    Ok(0) => Poll::Pending,
+                    Ok(n) => Poll::Ready(Ok(n)),
+                    Err(_) => Poll::Ready(Err(EPIPE)),
+                }
+            }
+            Kind::Udp { handle, peer } => {
+                let Some(dest) = to.or(*peer) else {
+                    return Poll::Ready(Err(EDESTADDRREQ));
+                };
+                if dest.port == 0 {
+                    return Poll::Ready(Err(EINVAL));
+                }
+                if data.len() > UDP_BYTES {
+                    return Poll::Ready(Err(EMSGSIZE));
+                }
+                let h = match *handle {
+                    Some(h) => h,
+                    None => {
+                        let port = match st.table.ephemeral_port(&st.set, false) {
+                            Ok(p) => p,
+                            Err(e) => return Poll::Ready(Err(e)),
+                        };
+                        let mut s = new_udp();
+                        let _ = s.bind(port);
+                        s.set_hop_limit(sock.ttl);
+                        let h = st.set.add(s);
+                        *handle = Some(h);
+                        h
+                    }
+                };
+                match st
+                    .set
+                    .get_mut::<udp::Socket>(h)
+                    .send_slice(data, to_endpoint(dest))
+                {
+                    Ok(()) => Poll::Ready(Ok(data.len())),
+                    Err(udp::SendError::BufferFull) => Poll::Pending,
+                    Err(udp::SendError::Unaddressable) => Poll::Ready(Err(ENETUNREACH)),
+                }
+            }
+            Kind::Tcp { .. } | Kind::Listener { .. } => Poll::Ready(Err(ENOTCONN)),
+        }
+    })
+}
+
+/// Receives into `buf`; returns the length and, for UDP, the sender. `peek` leaves the
+/// data queued (MSG_PEEK).
+pub fn recv(
+    id: SocketId,
+    buf: &mut [u8],
+    peek: bool,
+    nonblocking: bool,
+) -> Result<(usize, Option<V4>), i32> {
+    blocking(id, Dir::Recv, nonblocking, |st, sock| {
+        match &mut sock.kind {
+            Kind::Stream { handle, connecting } => {
+                let s = st.set.get_mut::<tcp::Socket>(*handle);
+                if *connecting && matches!(s.state(), tcp::State::SynSent | tcp::State::SynReceived)
+                {
+                    return Poll::Pending;
+                }
+                if sock.shut_rd || buf.is_empty() {
+                    return Poll::Ready(Ok((0, None)));
+                }
+                if s.can_recv() {
+                    let r = if peek {
+                        s.peek_slice(buf)
+                    } else {
+                        s.recv_slice(buf)
+                    };
+                    return Poll::Ready(r.map(|n| (n, None)).map_err(|_| ECONNRESET));
+                }
+                if !s.may_recv() {
+                    // The peer closed (FIN, or a reset): end of file.
+                    return Poll::Ready(Ok((0, None)));
+                }
+                Poll::Pending
+            }
+            Kind::Udp { handle, .. } => {
+                let Some(h) = *handle else {
+                    return Poll::Pending;
+                };
+                let s = st.set.get_mut::<udp::Socket>(h);
+                let got = if peek {
+                    s.peek().map(|(d, m)| (d, m.endpoint))
+                } else {
+                    s.recv().map(|(d, m)| (d, m.endpoint))
+                };
+                match got {
+                    Ok((data, from)) => {
+                        // A datagram longer than the buffer is cut, as POSIX does.
+                        let n = data.len().min(buf.len());
+                        buf[..n].copy_from_slice(&data[..n]);
+                        Poll::Ready(Ok((n, Some(from_endpoint(from)))))
+                    }
+                    Err(_) => Poll::Pending,
+                }
+            }
+            Kind::Tcp { .. } | Kind::Listener { .. } => Poll::Ready(Err(ENOTCONN)),
+        }
+    })
+}
+
+pub fn shutdown(id: SocketId, how: i32) -> Result<(), i32> {
+    if !(SHUT_RD..=SHUT_RDWR).contains(&how) {
+        return Err(EINVAL);
+    }
+    with_sock(id, |st, sock| match &sock.kind {
+        Kind::Stream { handle, .. } => {
+            if how != SHUT_WR {
+                sock.shut_rd = true;
+            }
+            if how != SHUT_RD {
+                sock.shut_wr = true;
+                st.set.get_mut::<tcp::Socket>(*handle).close();
+            }
+            events::signal();
+            Ok(())
+        }
+        Kind::Udp { peer: Some(_), .. } => {
+            sock.shut_rd |= how != SHUT_WR;
+            sock.shut_wr |= how != SHUT_RD;
+            Ok(())
+        }
+        _ => Err(ENOTCONN),
+    })
+}
+
+/// Closes the socket (its last descriptor went away).
+pub fn close(id: SocketId) {
+    stack::with(|st| {
+        let Some(sock) = st.table.take(id) else {
+            return;
+        };
+        st.table.release(id);
+        match sock.kind {
+            Kind::Stream { handle, .. } => st.table.orphan(&mut st.set, handle),
+            Kind::Listener { slots, .. } => {
+                for h in slots {
+                    let s = st.set.get_mut::<tcp::Socket>(h);
+                    if s.state() == tcp::State::Listen || s.state() == tcp::State::Closed {
+                        st.set.remove(h);
+                    } else {
+                        // Connections never accepted are reset.
+                        s.abort();
+                        st.table.orphans.push((h, now()));
+                    }
+                }
+            }
+            Kind::Udp {
+                handle: Some(h), ..
+            } => {
+                st.set.remove(h);
+            }
+            _ => {}
+        }
+        st.after_call();
+        // A task blocked on this socket in another thread gets EBADF on its retry.
+        events::signal();
+    });
+}
+
+/// The local address (`getsockname`).
+pub fn local_addr(id: SocketId) -> Result<V4, i32> {
+    let any = V4 {
+        addr: [0; 4],
+        port: 0,
+    };
+    inspect(id, |st, sock| match &sock.kind {
+        Kind::Tcp { bound } => bound.unwrap_or(any),
+        Kind::Listener { local, .. } => *local,
+        Kind::Stream { handle, .. } => st
+            .set
+            .get::<tcp::Socket>(*handle)
+            .local_endpoint()
+            .map(from_endpoint)
+            .unwrap_or(any),
+        Kind::Udp { handle, .. } => handle.map_or(any, |h| {
+            let ep = st.set.get::<udp::Socket>(h).endpoint();
+            #[allow(unreachable_patterns)]
+            let addr = match ep.addr {
+                Some(IpAddress::Ipv4(a)) => a.octets(),
+                _ => [0; 4],
+            };
+            V4 {
+                addr,
+                port: ep.port,
+            }
+        }),
+    })
+}
+
+/// The peer's address (`getpeername`).
+pub fn peer_addr(id: SocketId) -> Result<V4, i32> {
+    inspect(id, |st, sock| match &sock.kind {
+        Kind::Stream { handle, .. } => st
+            .set
+            .get::<tcp::Socket>(*handle)
+            .remote_endpoint()
+            .map(from_endpoint)
+            .ok_or(ENOTCONN),
+        Kind::Udp { peer: Some(p), .. } => Ok(*p),
+        _ => Err(ENOTCONN),
+    })?
+}
+
+fn read_int(v: &[u8]) -> Result<i32, i32> {
+    v.get(..4)
+        .map(|b| i32::from_ne_bytes(b.try_into().unwrap()))
+        .ok_or(EINVAL)
+}
+
+fn read_timeval(v: &[u8]) -> Result<Option<u64>, i32> {
+    if v.len() < core::mem::size_of::<timeval>() {
+        return Err(EINVAL);
+    }
+    let sec = i64::from_ne_bytes(v[..8].try_into().unwrap());
+    let usec = i32::from_ne_bytes(v[8..12].try_into().unwrap());
+    if sec < 0 || !(0..1_000_000).contains(&usec) {
+        return Err(EINVAL);
+    }
+    let ns = (sec as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(usec as u64 * 1000);
+    Ok((ns != 0).then_some(ns))
+}
+
+fn timeval_bytes(ns: Option<u64>) -> Vec<u8> {
+    let ns = ns.unwrap_or(0);
+    let mut v = Vec::with_capacity(16);
+    v.extend_from_slice(&((ns / 1_000_000_000) as i64).to_ne_bytes());
+    v.extend_from_slice(&(((ns % 1_000_000_000) / 1000) as i32).to_ne_bytes());
+    v.extend_from_slice(&[0; 4]);
+    v
+}
+
+pub fn setsockopt(id: SocketId, level: i32, name: i32, value: &[u8]) -> Result<(), i32> {
+    with_sock(id, |st, sock| {
+        match (level, name) {
+            (SOL_SOCKET, SO_REUSEADDR) => sock.reuseaddr = read_int(value)? != 0,
+            (SOL_SOCKET, SO_KEEPALIVE) => sock.keepalive = read_int(value)? != 0,
+            (SOL_SOCKET, SO_RCVTIMEO) => sock.rcvtimeo = read_timeval(value)?,
+            (SOL_SOCKET, SO_SNDTIMEO) => sock.sndtimeo = read_timeval(value)?,
+            (SOL_SOCKET, SO_LINGER) => {
+                if value.len() < 8 {
+                    return Err(EINVAL);
+                }
+                sock.linger = linger {
+                    l_onoff: read_int(&value[..4])?,
+                    l_linger: read_int(&value[4..8])?,
+                };
+            }
+            // Buffers are fixed; broadcast needs no permission here.
+            (SOL_SOCKET, SO_SNDBUF | SO_RCVBUF | SO_BROADCAST) => {
+                read_int(value)?;
+            }
+            (IPPROTO_TCP, TCP_NODELAY) => sock.nodelay = read_int(value)? != 0,
+            (IPPROTO_IP, IP_TTL) => {
+                let ttl = read_int(value)?;
+                sock.ttl = match ttl {
+                    -1 => None,
+                    1..=255 => Some(ttl as u8),
+                    _ => return Err(EINVAL),
+                };
+            }
+            _ => return Err(ENOPROTOOPT),
+        }
+        // Apply to the smoltcp sockets that exist already.
+        match &sock.kind {
+            Kind::Stream { handle, .. } => sock.configure(st.set.get_mut::<tcp::Socket>(*handle)),
+            Kind::Listener { slots, .. } => {
+                for &h in slots {
+                    sock.configure(st.set.get_mut::<tcp::Socket>(h));
+                }
+            }
+            Kind::Udp {
+                handle: Some(h), ..
+            } => st.set.get_mut::<udp::Socket>(*h).set_hop_limit(sock.ttl),
+            _ => {}
+        }
+        Ok(())
+    })
+}
+
+/// The option's value as the bytes the application receives.
+pub fn getsockopt(id: SocketId, level: i32, name: i32) -> Result<Vec<u8>, i32> {
+    with_sock(id, |st, sock| {
+        let int = |v: i32| Ok(v.to_ne_bytes().to_vec());
+        match (level, name) {
+            (SOL_SOCKET, SO_REUSEADDR) => int(sock.reuseaddr as i32),
+            (SOL_SOCKET, SO_KEEPALIVE) => int(sock.keepalive as i32),
+            (SOL_SOCKET, SO_RCVTIMEO) => Ok(timeval_bytes(sock.rcvtimeo)),
+            (SOL_SOCKET, SO_SNDTIMEO) => Ok(timeval_bytes(sock.sndtimeo)),
+            (SOL_SOCKET, SO_LINGER) => {
+                let mut v = sock.linger.l_onoff.to_ne_bytes().to_vec();
+                v.extend_from_slice(&sock.linger.l_linger.to_ne_bytes());
+                Ok(v)
+            }
+            (SOL_SOCKET, SO_SNDBUF) => int(TCP_TX as i32),
+            (SOL_SOCKET, SO_RCVBUF) => int(TCP_RX as i32),
+            (SOL_SOCKET, SO_ERROR) => {
+                let mut e = core::mem::take(&mut sock.error);
+                // A non-blocking connect that failed reports it here (once).
+                if let Kind::Stream {
+                    handle,
+                    connecting: c @ true,
+                } = &mut sock.kind
+                    && st.set.get::<tcp::Socket>(*handle).state() == tcp::State::Closed
+                {
+                    *c = false;
+                    e = ECONNREFUSED;
+                }
+                int(e)
+            }
+            (IPPROTO_TCP, TCP_NODELAY) => int(sock.nodelay as i32),
+            (IPPROTO_IP, IP_TTL) => int(sock.ttl.unwrap_or(64) as i32),
+            _ => Err(ENOPROTOOPT),
+        }
+    })
+}
+
+/// poll(2) readiness of the socket: POLLIN, POLLOUT, POLLHUP, POLLERR.
+pub fn readiness(id: SocketId) -> i16 {
+    inspect(id, |st, sock| match &sock.kind {
+        Kind::Tcp { .. } => POLLOUT | POLLHUP,
+        Kind::Listener { slots, .. } => {
+            if slots
+                .iter()
+                .any(|&h| acceptable(st.set.get::<tcp::Socket>(h).state()))
+            {
+                POLLIN
+            } else {
+                0
+            }
+        }
+        Kind::Stream { handle, connecting } => {
+            let s = st.set.get::<tcp::Socket>(*handle);
+            let state = s.state();
+            if *connecting {
+                return match state {
+                    tcp::State::SynSent | tcp::State::SynReceived => 0,
+                    tcp::State::Closed => POLLOUT | POLLERR | POLLHUP,
+                    _ => POLLOUT,
+                };
+            }
+            let mut r = 0;
+            if s.can_recv() || !s.may_recv() || sock.shut_rd {
+                r |= POLLIN;
+            }
+            if s.can_send() {
+                r |= POLLOUT;
+            }
+            if state == tcp::State::Closed || (!s.may_recv() && !s.may_send()) {
+                r |= POLLHUP;
+            }
+            r
+        }
+        Kind::Udp { handle, .. } => match handle {
+            None => POLLOUT,
+            Some(h) => {
+                let s = st.set.get::<udp::Socket>(*h);
+                (if s.can_recv() { POLLIN } else { 0 }) | (if s.can_send() { POLLOUT } else { 0 })
+            }
+        },
+    })
+    .unwrap_or(POLLNVAL)
+}
+
+/// Whether the network stack exists (a device was found).
+pub fn available() -> bool {
+    stack::present()
+}

@@ -1,0 +1,292 @@
+//! The network stack: smoltcp's interface over the virtio-net device, the socket set
+//! and the task that drives them. Everything lives behind one lock (taken with
+//! interrupts off, so a task holding it is never preempted by one spinning on it).
+//! The task wakes on device interrupts, on smoltcp's timers and when an application
+//! call needs a timer earlier than the one it sleeps for.
+
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use hermit_sync::InterruptTicketMutex;
+use smoltcp::iface::{
+    Config, Interface, PollIngressSingleResult, PollResult, SocketHandle, SocketSet,
+};
+use smoltcp::time::Instant;
+use smoltcp::wire::{EthernetAddress, HardwareAddress, IpCidr, Ipv4Address, Ipv4Cidr};
+
+use super::events;
+use super::socket::Table;
+use crate::arch::clock;
+use crate::cmdline::NetOptions;
+use crate::drivers::{NetDevice, open_net};
+use crate::klog;
+
+pub struct Stack {
+    pub iface: Interface,
+    pub dev: NetDevice,
+    pub set: SocketSet<'static>,
+    #[cfg(feature = "dhcpv4")]
+    dhcp: Option<SocketHandle>,
+    #[cfg_attr(not(feature = "dns"), allow(dead_code))]
+    pub dns: Option<SocketHandle>,
+    pub dns_servers: Vec<Ipv4Address>,
+    /// The sockets of the application (see socket.rs).
+    pub table: Table,
+    /// Consecutive polls that asked to be repeated at once without changing anything.
+    idle_repeats: u32,
+}
+
+static STACK: InterruptTicketMutex<Option<Stack>> = InterruptTicketMutex::new(None);
+/// The network task's futex word: bumped by the device interrupt and by `kick`.
+static KICK: AtomicU32 = AtomicU32::new(0);
+/// TSC the network task will next poll at by itself (u64::MAX: only when kicked; 0:
+/// it is polling now). Written with the stack locked.
+static NET_DEADLINE: AtomicU64 = AtomicU64::new(0);
+/// Set once the interface has an IPv4 address.
+static CONFIGURED: AtomicU32 = AtomicU32::new(0);
+
+/// Priority of the network task: above applications (2), so an interrupt's packets are
+/// handled before the interrupted application continues.
+const TASK_PRIO: u8 = 3;
+
+pub fn now() -> Instant {
+    Instant::from_micros((clock::uptime_ns() / 1000) as i64)
+}
+
+fn instant_to_tsc(at: Instant) -> u64 {
+    clock::tsc_at_uptime_ns(at.total_micros().max(0) as u64 * 1000)
+}
+
+/// Runs `f` on the stack; `None` when there is no network.
+pub fn with<R>(f: impl FnOnce(&mut Stack) -> R) -> Option<R> {
+    STACK.lock().as_mut().map(f)
+}
+
+/// Whether a network device was found (the stack exists).
+pub fn present() -> bool {
+    STACK.lock().is_some()
+}
+
+/// Whether the interface has an address (DHCP answered, or a static one was given).
+pub fn configured() -> bool {
+    CONFIGURED.load(Ordering::Acquire) != 0
+}
+
+/// Wakes the network task (interrupt handler, or an application call that needs a
+/// poll earlier than the task planned).
+fn kick() {
+    KICK.fetch_add(1, Ordering::SeqCst);
+    crate::sched::futex_wake(&KICK as *const AtomicU32 as usize, 1);
+}
+
+impl Stack {
+    /// Moves packets: everything received, then everything the sockets want to send.
+    /// Signals waiters when socket state may have changed.
+    pub fn poll(&mut self) -> bool {
+        let now = now();
+        self.iface.poll_maintenance(now);
+        let mut changed = false;
+        loop {
+            match self
+                .iface
+                .poll_ingress_single(now, &mut self.dev, &mut self.set)
+            {
+                PollIngressSingleResult::None => break,
+                PollIngressSingleResult::PacketProcessed => {}
+                PollIngressSingleResult::SocketStateChanged => {
+                    changed = true;
+                    // A SYN may just have taken a listening socket: put a fresh one
+                    // in its place before the next packet, which may be another SYN.
+                    self.table.refill_listeners(&mut self.set);
+                }
+            }
+        }
+        while self.iface.poll_egress(now, &mut self.dev, &mut self.set)
+            == PollResult::SocketStateChanged
+        {
+            changed = true;
+        }
+        self.dev.flush();
+        changed |= self.dhcp_update();
+        self.table.reap(&mut self.set);
+        if changed {
+            events::signal();
+        }
+        changed
+    }
+
+    /// After an application call changed a socket: send what it queued and make sure
+    /// the network task wakes in time for the socket's timers.
+    pub fn after_call(&mut self) {
+        self.poll();
+        if let Some(at) = self.iface.poll_at(now(), &self.set)
+            && instant_to_tsc(at) < NET_DEADLINE.load(Ordering::Relaxed)
+        {
+            NET_DEADLINE.store(0, Ordering::Relaxed);
+            kick();
+        }
+    }
+
+    /// When the network task should poll next (TSC), `None`: only on an interrupt.
+    fn next_deadline(&mut self, changed: bool) -> Option<u64> {
+        let delay = self.iface.poll_delay(now(), &self.set)?;
+        let mut us = delay.total_micros();
+        if us == 0 {
+            if self.dev.tx_blocked() {
+                // The device interrupts when it frees a transmit buffer; this is only
+                // a fallback.
+                us = 10_000;
+            } else if !changed {
+                // smoltcp asks for an immediate poll that achieves nothing: do not let
+                // a high-priority task spin on it.
+                self.idle_repeats += 1;
+                if self.idle_repeats > 2 {
+                    us = 1_000;
+                }
+            }
+        } else {
+            self.idle_repeats = 0;
+        }
+        Some(clock::deadline_after_ns(us * 1000))
+    }
+
+    fn set_address(&mut self, cidr: Ipv4Cidr, router: Option<Ipv4Address>, dns: &[Ipv4Address]) {
+        self.iface.update_ip_addrs(|addrs| {
+            addrs.clear();
+            let _ = addrs.push(IpCidr::Ipv4(cidr));
+        });
+        match router {
+            Some(r) => {
+                let _ = self.iface.routes_mut().add_default_ipv4_route(r);
+            }
+            None => {
+                self.iface.routes_mut().remove_default_ipv4_route();
+            }
+        }
+        self.dns_servers = dns.to_vec();
+        #[cfg(feature = "dns")]
+        if let Some(h) = self.dns {
+            let servers: Vec<smoltcp::wire::IpAddress> = dns.iter().map(|&a| a.into()).collect();
+            self.set
+                .get_mut::<smoltcp::socket::dns::Socket>(h)
+                .update_servers(&servers);
+        }
+        CONFIGURED.store(1, Ordering::Release);
+        klog!(
+            "eremit: network: {cidr}, gateway {}, DNS {:?}",
+            router.map_or(alloc::string::String::from("none"), |r| alloc::format!(
+                "{r}"
+            )),
+            dns
+        );
+    }
+
+    #[cfg(feature = "dhcpv4")]
+    fn dhcp_update(&mut self) -> bool {
+        use smoltcp::socket::dhcpv4::{Event, Socket};
+        let Some(h) = self.dhcp else { return false };
+        match self.set.get_mut::<Socket>(h).poll() {
+            None => false,
+            Some(Event::Configured(c)) => {
+                let (addr, router, dns) = (c.address, c.router, c.dns_servers.clone());
+                self.set_address(addr, router, &dns);
+                true
+            }
+            Some(Event::Deconfigured) => {
+                // Also reported once at start, before any lease.
+                if configured() {
+                    klog!("eremit: network: DHCP lease lost");
+                }
+                CONFIGURED.store(0, Ordering::Release);
+                self.iface.update_ip_addrs(|a| a.clear());
+                self.iface.routes_mut().remove_default_ipv4_route();
+                true
+            }
+        }
+    }
+
+    #[cfg(not(feature = "dhcpv4"))]
+    fn dhcp_update(&mut self) -> bool {
+        false
+    }
+}
+
+/// The network task: polls, then sleeps until an interrupt, a kick or the next timer.
+extern "C" fn task(_: usize) {
+    loop {
+        let kicked = KICK.load(Ordering::SeqCst);
+        let deadline = with(|s| {
+            NET_DEADLINE.store(0, Ordering::Relaxed);
+            let changed = s.poll();
+            let d = s.next_deadline(changed);
+            NET_DEADLINE.store(d.unwrap_or(u64::MAX), Ordering::Relaxed);
+            d
+        })
+        .flatten();
+        crate::sched::futex_wait(&KICK, kicked, deadline);
+    }
+}
+
+/// Finds the network device, configures the interface (static address from the
+/// command line, else DHCP) and starts the network task. Without a device, sockets
+/// fail with ENETDOWN.
+pub fn init(opts: &NetOptions) {
+    let Some(mut dev) = open_net(kick) else {
+        klog!("eremit: no network device");
+        return;
+    };
+    let mac = dev.mac();
+    let mut config = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
+    config.random_seed =
+        crate::arch::cpu::hardware_random().unwrap_or_else(crate::arch::cpu::rdtsc);
+    let iface = Interface::new(config, &mut dev, now());
+    #[cfg_attr(not(feature = "dns"), allow(unused_mut))]
+    let mut set = SocketSet::new(Vec::new());
+    #[cfg(feature = "dns")]
+    let dns = {
+        let slots: Vec<Option<smoltcp::socket::dns::DnsQuery>> = (0..4).map(|_| None).collect();
+        Some(set.add(smoltcp::socket::dns::Socket::new(&[], slots)))
+    };
+    #[cfg(not(feature = "dns"))]
+    let dns = None;
+    let mut stack = Stack {
+        iface,
+        dev,
+        set,
+        #[cfg(feature = "dhcpv4")]
+        dhcp: None,
+        dns,
+        dns_servers: Vec::new(),
+        table: Table::new(),
+        idle_repeats: 0,
+    };
+    klog!(
+        "eremit: network: MAC {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+        mac[0],
+        mac[1],
+        mac[2],
+        mac[3],
+        mac[4],
+        mac[5]
+    );
+    let dns_opts: Vec<Ipv4Address> = opts.dns.iter().map(|&a| Ipv4Address::from(a)).collect();
+    match opts.ip {
+        Some((ip, prefix)) => {
+            let cidr = Ipv4Cidr::new(Ipv4Address::from(ip), prefix);
+            stack.set_address(cidr, opts.gateway.map(Ipv4Address::from), &dns_opts);
+        }
+        None => {
+            #[cfg(feature = "dhcpv4")]
+            {
+                stack.dhcp = Some(stack.set.add(smoltcp::socket::dhcpv4::Socket::new()));
+            }
+            #[cfg(not(feature = "dhcpv4"))]
+            crate::kreport!(
+                "eremit: warning: no ip= option and no DHCP (feature dhcpv4): the network has no address"
+            );
+        }
+    }
+    *STACK.lock() = Some(stack);
+    if let Err(e) = crate::sched::spawn(task, 0, TASK_PRIO, 128 * 1024, "network") {
+        crate::kreport!("eremit: cannot start the network task (errno {e})");
+    }
+}

@@ -1,0 +1,230 @@
+//! Calls on paths: opening, status, directories, removing, renaming, the current
+//! directory; and `sys_getdents64` for listing an open directory. Paths are
+//! NUL-terminated, at most `PATH_MAX` (4096) bytes with the NUL; relative ones start at
+//! the current directory (`/` at boot).
+//!
+//! Beyond hermit-abi, for the C library: `sys_rename`, `sys_truncate`, `sys_access`,
+//! `sys_getcwd`, `sys_chdir`.
+
+use core::ffi::c_char;
+
+use super::io::{status, user_bytes_mut};
+use super::{check_buffer, fail};
+use crate::abi::errno::{EFAULT, EINVAL, ENAMETOOLONG};
+use crate::abi::{O_DIRECTORY, O_RDONLY, dirent64, stat};
+use crate::fd::global;
+use crate::fs::path::PATH_MAX;
+
+/// The NUL-terminated path at `p`, without its NUL: `EFAULT` for a null or out-of-RAM
+/// pointer, `ENAMETOOLONG` if there is no NUL within `PATH_MAX` bytes.
+///
+/// # Safety
+/// If the checks pass, the caller guarantees `p` is its string.
+unsafe fn c_path<'a>(p: *const c_char) -> Result<&'a [u8], i32> {
+    let p = p as *const u8;
+    check_buffer(p, 1)?;
+    let in_ram = crate::mm::paging::ram_end() - p as u64;
+    let limit = in_ram.min(PATH_MAX as u64) as usize;
+    for len in 0..limit {
+        // SAFETY: `p + len` is below the end of RAM (checked) and, the caller
+        // guarantees, part of its string, which has not ended yet.
+        if unsafe { p.add(len).read() } == 0 {
+            // SAFETY: the `len` bytes just read.
+            return Ok(unsafe { core::slice::from_raw_parts(p, len) });
+        }
+    }
+    Err(if limit == PATH_MAX {
+        ENAMETOOLONG
+    } else {
+        EFAULT
+    })
+}
+
+/// Runs `f` on the path `p` and the VM's files.
+///
+/// # Safety
+/// As `c_path`.
+unsafe fn with_path<R>(
+    p: *const c_char,
+    f: impl FnOnce(&mut crate::fd::Files, &[u8]) -> Result<R, i32>,
+) -> Result<R, i32> {
+    // SAFETY: the caller passes its string.
+    let path = unsafe { c_path(p) }?;
+    global::with(|files| f(files, path))
+}
+
+/// Writes `st` to the application's `out`.
+///
+/// # Safety
+/// `out` must be valid for writing a `stat`.
+unsafe fn put_stat(out: *mut stat, st: Result<stat, i32>) -> i32 {
+    match st {
+        Ok(s) => {
+            // SAFETY: the caller checked `out`; nothing promises it is aligned.
+            unsafe { out.write_unaligned(s) };
+            0
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// # Safety
+/// `name` must be a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_open(name: *const c_char, flags: i32, mode: i32) -> i32 {
+    // SAFETY: the caller passes its string.
+    unsafe { with_path(name, |f, path| f.open(path, flags, mode as u32)) }.unwrap_or_else(fail)
+}
+
+/// # Safety
+/// `name` must be a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_opendir(name: *const c_char) -> i32 {
+    // SAFETY: as sys_open.
+    unsafe { sys_open(name, O_RDONLY | O_DIRECTORY, 0) }
+}
+
+/// # Safety
+/// `name` must be a NUL-terminated string and `st` valid for writing a `stat`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_stat(name: *const c_char, st: *mut stat) -> i32 {
+    if let Err(e) = check_buffer(st as *const u8, core::mem::size_of::<stat>()) {
+        return fail(e);
+    }
+    // SAFETY: the caller passes its string; `st` is checked.
+    unsafe { put_stat(st, with_path(name, |f, path| f.fs.stat(path))) }
+}
+
+/// The same as `sys_stat`: there are no symbolic links.
+///
+/// # Safety
+/// As `sys_stat`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_lstat(name: *const c_char, st: *mut stat) -> i32 {
+    // SAFETY: as sys_stat.
+    unsafe { sys_stat(name, st) }
+}
+
+/// # Safety
+/// `name` must be a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_mkdir(name: *const i8, mode: u32) -> i32 {
+    // SAFETY: the caller passes its string.
+    status(unsafe { with_path(name, |f, path| f.fs.mkdir(path, mode)) })
+}
+
+/// Removes a file's name; `-EISDIR` for a directory (as Linux).
+///
+/// # Safety
+/// `name` must be a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_unlink(name: *const c_char) -> i32 {
+    // SAFETY: the caller passes its string.
+    status(unsafe { with_path(name, |f, path| f.fs.unlink(path)) })
+}
+
+/// # Safety
+/// `name` must be a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_rmdir(name: *const c_char) -> i32 {
+    // SAFETY: the caller passes its string.
+    status(unsafe { with_path(name, |f, path| f.fs.rmdir(path)) })
+}
+
+/// Fills `dirp` with `dirent64` records (lengths multiples of 8, NUL-terminated names),
+/// the entries in name order, and returns the bytes used; 0 once everything was read.
+/// Returns all remaining entries at once or fails with `-EINVAL` (nothing consumed) if
+/// `count` bytes cannot hold them: retry with a larger buffer, as Rust's std does (it
+/// reads a directory with one call). There are no `.` and `..` entries (std would hand
+/// them to the application). `-ENOTDIR` if `fd` is not a directory. A record's `d_off` is
+/// the position after it (for `sys_lseek` with `SEEK_SET`).
+///
+/// # Safety
+/// `dirp` must be valid for writing `count` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_getdents64(fd: i32, dirp: *mut dirent64, count: usize) -> i64 {
+    // SAFETY: the caller passes its buffer.
+    let r = unsafe { user_bytes_mut(dirp as *mut u8, count) }
+        .and_then(|buf| global::with(|f| f.getdents(fd, buf)));
+    match r {
+        Ok(n) => n as i64,
+        Err(e) => fail(e) as i64,
+    }
+}
+
+/// Renames `oldpath` to `newpath`, replacing `newpath` if it exists: a file may replace
+/// a file, a directory an empty directory. Returns 0, or `-ENOENT` (`oldpath` or
+/// `newpath`'s directory missing), `-EISDIR` (file onto a directory), `-ENOTDIR`
+/// (directory onto a file, or a path component not a directory), `-ENOTEMPTY` (onto a
+/// non-empty directory), `-EINVAL` (a directory into itself), `-EBUSY` (`/`, `.` or `..`
+/// as either last component), `-ENOMEM`. Renaming a file onto itself does nothing.
+///
+/// # Safety
+/// `oldpath` and `newpath` must be NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_rename(oldpath: *const c_char, newpath: *const c_char) -> i32 {
+    // SAFETY: the caller passes its strings.
+    let r = unsafe { c_path(newpath) }.and_then(|new| {
+        // SAFETY: as above.
+        unsafe { with_path(oldpath, |f, old| f.fs.rename(old, new)) }
+    });
+    status(r)
+}
+
+/// Sets the size of the file `name` (as `sys_ftruncate`). `-EINVAL` for a negative
+/// `len`, `-EISDIR` for a directory, `-ENOENT`, `-EFBIG`.
+///
+/// # Safety
+/// `name` must be a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_truncate(name: *const c_char, len: i64) -> i32 {
+    let Ok(len) = u64::try_from(len) else {
+        return fail(EINVAL);
+    };
+    // SAFETY: the caller passes its string.
+    status(unsafe { with_path(name, |f, path| f.fs.truncate(path, len)) })
+}
+
+/// Whether `name` exists and may be accessed with `mode` (`F_OK`, or any of `R_OK`,
+/// `W_OK`, `X_OK`): 0, or `-ENOENT`/`-ENOTDIR` if it does not exist, `-EACCES` for
+/// `X_OK` on a file without execute bits (everything else is allowed: the application
+/// is root), `-EINVAL` for other mode bits.
+///
+/// # Safety
+/// `name` must be a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_access(name: *const c_char, mode: i32) -> i32 {
+    // SAFETY: the caller passes its string.
+    status(unsafe { with_path(name, |f, path| f.fs.access(path, mode)) })
+}
+
+/// Writes the current directory's absolute path, NUL-terminated, to `buf` (`size`
+/// bytes). Returns the length written including the NUL, or `-ERANGE` if `size` is too
+/// small, `-EINVAL` if it is 0, `-EFAULT`, `-ENOENT` if the directory was removed.
+///
+/// # Safety
+/// `buf` must be valid for writing `size` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_getcwd(buf: *mut c_char, size: usize) -> i32 {
+    if buf.is_null() {
+        return fail(EFAULT);
+    }
+    if size == 0 {
+        return fail(EINVAL);
+    }
+    // SAFETY: the caller passes its buffer.
+    let r = unsafe { user_bytes_mut(buf as *mut u8, size) }
+        .and_then(|b| global::with(|f| f.fs.getcwd(b)));
+    r.map_or_else(fail, |n| n as i32)
+}
+
+/// Changes the current directory (where relative paths start): 0, or `-ENOENT`,
+/// `-ENOTDIR`.
+///
+/// # Safety
+/// `name` must be a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sys_chdir(name: *const c_char) -> i32 {
+    // SAFETY: the caller passes its string.
+    status(unsafe { with_path(name, |f, path| f.fs.chdir(path)) })
+}
