@@ -321,8 +321,12 @@ mod tests {
         fn new(q: &SplitQueue) -> Self {
             let (desc, avail, used, ring) = q.parts();
             // SAFETY (test): the rings' idx words.
-            let (seen, used_idx) =
-                unsafe { (ptr::read_volatile(avail.add(1)), ptr::read_volatile(used.add(1))) };
+            let (seen, used_idx) = unsafe {
+                (
+                    ptr::read_volatile(avail.add(1)),
+                    ptr::read_volatile(used.add(1)),
+                )
+            };
             Device {
                 desc,
                 avail,
@@ -477,7 +481,10 @@ mod tests {
             }
             assert_eq!(q.num_free(), 8);
         }
-        assert!(q.next_avail < 1000 && q.last_used == q.next_avail, "wrapped");
+        assert!(
+            q.next_avail < 1000 && q.last_used == q.next_avail,
+            "wrapped"
+        );
     }
 
     #[test]
