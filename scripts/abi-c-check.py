@@ -472,6 +472,12 @@ def eval_const(tokens):
             return -lit(tokens[1])
         if len(tokens) == 3 and tokens[1] == "<<":
             return lit(tokens[0]) << lit(tokens[2])
+        # `0x8008667eu32 as i32` (FIONBIO): the bits reinterpreted as the signed type.
+        m = re.fullmatch(r"i(8|16|32|64)", tokens[2]) if len(tokens) == 3 else None
+        if m and tokens[1] == "as":
+            bits = int(m.group(1))
+            v = lit(tokens[0]) & ((1 << bits) - 1)
+            return v - (1 << bits) if v >> (bits - 1) else v
     except ValueError:
         pass
     return None

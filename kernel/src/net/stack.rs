@@ -5,7 +5,7 @@
 //! call needs a timer earlier than the one it sleeps for.
 
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use hermit_sync::InterruptTicketMutex;
 use smoltcp::iface::{
     Config, Interface, PollIngressSingleResult, PollResult, SocketHandle, SocketSet,
@@ -29,6 +29,8 @@ pub struct Stack {
     #[cfg_attr(not(feature = "dns"), allow(dead_code))]
     pub dns: Option<SocketHandle>,
     pub dns_servers: Vec<Ipv4Address>,
+    /// Servers from the `dns=` option, which win over those DHCP names.
+    dns_override: Vec<Ipv4Address>,
     /// The sockets of the application (see socket.rs).
     pub table: Table,
     /// Consecutive polls that asked to be repeated at once without changing anything.
@@ -41,6 +43,10 @@ static KICK: AtomicU32 = AtomicU32::new(0);
 /// TSC the network task will next poll at by itself (u64::MAX: only when kicked; 0:
 /// it is polling now). Written with the stack locked.
 static NET_DEADLINE: AtomicU64 = AtomicU64::new(0);
+/// The network task wants to poll but found the stack locked; whoever holds it kicks
+/// the task after unlocking. (Spinning for the lock would take a host CPU from the
+/// vCPU that holds it, and from QEMU's network thread.)
+static POLL_WANTED: AtomicBool = AtomicBool::new(false);
 /// Set once the interface has an IPv4 address.
 static CONFIGURED: AtomicU32 = AtomicU32::new(0);
 
@@ -58,9 +64,13 @@ fn instant_to_tsc(at: Instant) -> u64 {
 
 /// Runs `f` on the stack; `None` when there is no network.
 pub fn with<R>(f: impl FnOnce(&mut Stack) -> R) -> Option<R> {
-    STACK.lock().as_mut().map(f)
+    let r = STACK.lock().as_mut().map(f);
+    // The network task found the stack busy and went to sleep: its turn now.
+    if POLL_WANTED.load(Ordering::SeqCst) && POLL_WANTED.swap(false, Ordering::SeqCst) {
+        kick();
+    }
+    r
 }
-
 /// Whether a network device was found (the stack exists).
 pub fn present() -> bool {
     STACK.lock().is_some()
@@ -162,6 +172,11 @@ impl Stack {
                 self.iface.routes_mut().remove_default_ipv4_route();
             }
         }
+        let dns = if self.dns_override.is_empty() {
+            dns
+        } else {
+            &self.dns_override[..]
+        };
         self.dns_servers = dns.to_vec();
         #[cfg(feature = "dns")]
         if let Some(h) = self.dns {
@@ -214,14 +229,22 @@ impl Stack {
 extern "C" fn task(_: usize) {
     loop {
         let kicked = KICK.load(Ordering::SeqCst);
-        let deadline = with(|s| {
+        POLL_WANTED.store(true, Ordering::SeqCst);
+        let Some(mut guard) = STACK.try_lock() else {
+            // An application call holds the stack (and polls it); `with` kicks this
+            // task when it is done, or already has if the lock is free again.
+            crate::sched::futex_wait(&KICK, kicked, None);
+            continue;
+        };
+        POLL_WANTED.store(false, Ordering::SeqCst);
+        let deadline = guard.as_mut().and_then(|s| {
             NET_DEADLINE.store(0, Ordering::Relaxed);
             let changed = s.poll();
             let d = s.next_deadline(changed);
             NET_DEADLINE.store(d.unwrap_or(u64::MAX), Ordering::Relaxed);
             d
-        })
-        .flatten();
+        });
+        drop(guard);
         crate::sched::futex_wait(&KICK, kicked, deadline);
     }
 }
@@ -256,6 +279,7 @@ pub fn init(opts: &NetOptions) {
         dhcp: None,
         dns,
         dns_servers: Vec::new(),
+        dns_override: opts.dns.iter().map(|&a| Ipv4Address::from(a)).collect(),
         table: Table::new(),
         idle_repeats: 0,
     };
@@ -268,11 +292,10 @@ pub fn init(opts: &NetOptions) {
         mac[4],
         mac[5]
     );
-    let dns_opts: Vec<Ipv4Address> = opts.dns.iter().map(|&a| Ipv4Address::from(a)).collect();
     match opts.ip {
         Some((ip, prefix)) => {
             let cidr = Ipv4Cidr::new(Ipv4Address::from(ip), prefix);
-            stack.set_address(cidr, opts.gateway.map(Ipv4Address::from), &dns_opts);
+            stack.set_address(cidr, opts.gateway.map(Ipv4Address::from), &[]);
         }
         None => {
             #[cfg(feature = "dhcpv4")]

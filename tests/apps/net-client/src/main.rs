@@ -260,6 +260,7 @@ fn raw_abi_checks(c: &mut Checks) {
             if r != -h::errno::EAFNOSUPPORT {
                 return Err(format!("AF_INET6: {r}"));
             }
+            // SAFETY: an ABI call on descriptors made here, with local buffers.
             let s = unsafe { h::socket(h::AF_INET, h::SOCK_STREAM, 0) };
             if s < 0 {
                 return Err(format!("socket: {s}"));
@@ -267,10 +268,12 @@ fn raw_abi_checks(c: &mut Checks) {
             let mut v = 0i32;
             let mut len = 4u32;
             let r =
+                // SAFETY: an ABI call on descriptors made here, with local buffers.
                 unsafe { h::getsockopt(s, h::SOL_SOCKET, 0x7777, (&raw mut v).cast(), &mut len) };
             if r != -h::errno::ENOPROTOOPT {
                 return Err(format!("unknown option: {r}"));
             }
+            // SAFETY: an ABI call on descriptors made here, with local buffers.
             let r = unsafe {
                 h::getsockopt(
                     s,
@@ -284,6 +287,7 @@ fn raw_abi_checks(c: &mut Checks) {
                 return Err(format!("SO_KEEPALIVE: {r} {v}"));
             }
             let one = 1i32;
+            // SAFETY: an ABI call on descriptors made here, with local buffers.
             let r = unsafe {
                 h::setsockopt(
                     s,
@@ -293,6 +297,7 @@ fn raw_abi_checks(c: &mut Checks) {
                     4,
                 )
             };
+            // SAFETY: an ABI call on descriptors made here, with local buffers.
             let r2 = unsafe {
                 h::getsockopt(
                     s,
@@ -305,15 +310,19 @@ fn raw_abi_checks(c: &mut Checks) {
             if r != 0 || r2 != 0 || v != 1 {
                 return Err(format!("SO_KEEPALIVE set: {r} {r2} {v}"));
             }
+            // SAFETY: an ABI call on descriptors made here, with local buffers.
             let r = unsafe { h::send(s, b"x".as_ptr().cast(), 1, 0) };
             if r != -(h::errno::ENOTCONN as isize) {
                 return Err(format!("send unconnected: {r}"));
             }
+            // SAFETY: an ABI call on descriptors made here, with local buffers.
             let r = unsafe { h::listen(1, 1) };
             if r != -h::errno::ENOTSOCK {
                 return Err(format!("listen on stdout: {r}"));
             }
+            // SAFETY: an ABI call on descriptors made here, with local buffers.
             unsafe { h::close(s) };
+            // SAFETY: an ABI call on descriptors made here, with local buffers.
             let r = unsafe { h::listen(s, 1) };
             if r != -h::errno::EBADF {
                 return Err(format!("listen on closed: {r}"));
@@ -331,6 +340,7 @@ fn raw_abi_checks(c: &mut Checks) {
                 return Err(format!("eventfd: {e}"));
             }
             let mut buf = [0u8; 8];
+            // SAFETY: an ABI call on descriptors made here, with local buffers.
             let r = unsafe { h::read(e, buf.as_mut_ptr(), 8) };
             if r != -(h::errno::EAGAIN as isize) {
                 return Err(format!("empty read: {r}"));
@@ -341,34 +351,43 @@ fn raw_abi_checks(c: &mut Checks) {
                 revents: 0,
             };
             let start = Instant::now();
+            // SAFETY: an ABI call on descriptors made here, with local buffers.
             let r = unsafe { h::poll(&mut p, 1, 100) };
             if r != 0 || start.elapsed() < Duration::from_millis(95) {
                 return Err(format!("poll on empty: {r} after {:?}", start.elapsed()));
             }
             let three = 3u64.to_ne_bytes();
+            // SAFETY: an ABI call on descriptors made here, with local buffers.
             if unsafe { h::write(e, three.as_ptr(), 8) } != 8 {
                 return Err("write".into());
             }
+            // SAFETY: an ABI call on descriptors made here, with local buffers.
             let r = unsafe { h::poll(&mut p, 1, -1) };
             if r != 1 || p.revents & h::POLLIN == 0 {
                 return Err(format!("poll: {r} revents {}", p.revents));
             }
+            // SAFETY: an ABI call on descriptors made here, with local buffers.
             if unsafe { h::read(e, buf.as_mut_ptr(), 8) } != 8 || u64::from_ne_bytes(buf) != 3 {
                 return Err(format!("read {:?}", buf));
             }
             // A blocked reader is woken by a write from another thread.
+            // SAFETY: an ABI call on descriptors made here, with local buffers.
             let e2 = unsafe { h::eventfd(0, 0) };
             let t = std::thread::spawn(move || {
                 std::thread::sleep(Duration::from_millis(50));
                 let one = 1u64.to_ne_bytes();
+                // SAFETY: an ABI call on descriptors made here, with local buffers.
                 unsafe { h::write(e2, one.as_ptr(), 8) }
             });
+            // SAFETY: an ABI call on descriptors made here, with local buffers.
             let r = unsafe { h::read(e2, buf.as_mut_ptr(), 8) };
             t.join().unwrap();
             if r != 8 || u64::from_ne_bytes(buf) != 1 {
                 return Err(format!("blocking read: {r}"));
             }
+            // SAFETY: an ABI call on descriptors made here, with local buffers.
             unsafe { h::close(e) };
+            // SAFETY: an ABI call on descriptors made here, with local buffers.
             unsafe { h::close(e2) };
             Ok(())
         })(),
