@@ -5,7 +5,8 @@ EREMIT := build/toolchain/bin/eremit
 HERMIT_TARGET := x86_64-unknown-hermit
 HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 
-.PHONY: all deps toolchain hello run test test-host test-miri test-abi test-boot bench header clean
+.PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
+	bench header install clean
 
 all: toolchain
 
@@ -18,6 +19,22 @@ toolchain: deps
 	@cargo build --release -q -p eremit
 	@mkdir -p build/toolchain/bin
 	@install -m 755 target/release/eremit $(EREMIT)
+
+# The C toolchain: x86_64-hermit-gcc & co. with newlib, libc-port and the kernel in
+# build/toolchain (newlib is cached in ~/.cache/eremit: minutes once, seconds after).
+toolchain-c: toolchain
+	@echo "==> building the C toolchain: build/toolchain/bin/x86_64-hermit-gcc"
+	@scripts/build-toolchain.sh
+
+examples-c: toolchain-c
+	@echo "==> building examples-c with cmake/hermit-toolchain.cmake"
+	@cmake -S examples-c -B build/examples-c/hermit -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/hermit-toolchain.cmake >/dev/null
+	@cmake --build build/examples-c/hermit -j2
+
+# Copies the toolchain (runner, compilers, sysroot, CMake toolchain file) to PREFIX.
+PREFIX ?= /usr/local/eremit
+install: toolchain toolchain-c
+	@scripts/install-toolchain.sh $(PREFIX)
 
 hello: toolchain
 	@echo "==> building examples-rust/hello for $(HERMIT_TARGET) (the first build compiles std and the kernel: a few minutes)"
@@ -46,7 +63,12 @@ test-boot: toolchain hello
 	@echo "==> boot tests (QEMU, TCG)"
 	@python3 tests/boot_tests.py
 
-test: test-host test-miri test-abi test-boot
+# C: the toolchain, libc-port, examples-c in Eremit compared with native builds.
+test-c: toolchain-c
+	@echo "==> C tests (toolchain, libc, examples-c; QEMU)"
+	@python3 tests/c_tests.py
+
+test: test-host test-miri test-abi test-boot test-c
 
 header: deps
 	@scripts/gen-header.sh

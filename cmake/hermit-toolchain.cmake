@@ -1,0 +1,61 @@
+# CMake toolchain file for Eremit: builds C (and C++) programs as bootable Eremit images.
+#
+#   cmake -DCMAKE_TOOLCHAIN_FILE=<eremit>/cmake/hermit-toolchain.cmake -S . -B build
+#
+# The compilers are found relative to this file: <eremit>/build/toolchain/bin in the
+# repository (`make toolchain-c` builds them), or <prefix>/bin after
+# `make install PREFIX=<prefix>`, which puts this file in <prefix>/cmake.  Executables are
+# run with `eremit run` (try_run, add_test/ctest, CMAKE_CROSSCOMPILING_EMULATOR).
+
+set(CMAKE_SYSTEM_NAME Hermit)
+set(CMAKE_SYSTEM_PROCESSOR x86_64)
+set(CMAKE_SYSTEM_VERSION 1)
+# Platform/Hermit.cmake: a static-only Unix.
+list(APPEND CMAKE_MODULE_PATH "${CMAKE_CURRENT_LIST_DIR}")
+
+set(EREMIT_TOOLCHAIN_DIR "" CACHE PATH "Eremit toolchain directory (holds bin/x86_64-hermit-gcc)")
+if(NOT EREMIT_TOOLCHAIN_DIR)
+  foreach(dir "${CMAKE_CURRENT_LIST_DIR}/../build/toolchain" "${CMAKE_CURRENT_LIST_DIR}/..")
+    if(EXISTS "${dir}/bin/x86_64-hermit-gcc")
+      get_filename_component(dir "${dir}" ABSOLUTE)
+      set(EREMIT_TOOLCHAIN_DIR "${dir}" CACHE PATH
+          "Eremit toolchain directory (holds bin/x86_64-hermit-gcc)" FORCE)
+      break()
+    endif()
+  endforeach()
+endif()
+if(NOT EXISTS "${EREMIT_TOOLCHAIN_DIR}/bin/x86_64-hermit-gcc")
+  message(FATAL_ERROR "Eremit: no x86_64-hermit-gcc next to ${CMAKE_CURRENT_LIST_FILE}; "
+                      "run `make toolchain-c` in the Eremit repository first")
+endif()
+set(_bin "${EREMIT_TOOLCHAIN_DIR}/bin")
+
+set(CMAKE_C_COMPILER "${_bin}/x86_64-hermit-gcc")
+set(CMAKE_CXX_COMPILER "${_bin}/x86_64-hermit-g++")
+set(CMAKE_ASM_COMPILER "${_bin}/x86_64-hermit-gcc")
+if(EXISTS "${_bin}/x86_64-hermit-gfortran")
+  set(CMAKE_Fortran_COMPILER "${_bin}/x86_64-hermit-gfortran")
+endif()
+set(CMAKE_AR "${_bin}/x86_64-hermit-ar" CACHE FILEPATH "Archiver")
+set(CMAKE_RANLIB "${_bin}/x86_64-hermit-ranlib" CACHE FILEPATH "Ranlib")
+set(CMAKE_NM "${_bin}/x86_64-hermit-nm" CACHE FILEPATH "nm")
+set(CMAKE_OBJCOPY "${_bin}/x86_64-hermit-objcopy" CACHE FILEPATH "objcopy")
+set(CMAKE_OBJDUMP "${_bin}/x86_64-hermit-objdump" CACHE FILEPATH "objdump")
+set(CMAKE_STRIP "${_bin}/x86_64-hermit-strip" CACHE FILEPATH "strip")
+
+# The compiler links complete images (crt0, libc, the kernel), so configure checks link
+# real programs: a function that is missing fails its check_function_exists.
+set(CMAKE_TRY_COMPILE_TARGET_TYPE EXECUTABLE)
+# The toolchain directory and the options above reach try_compile projects too.
+list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES EREMIT_TOOLCHAIN_DIR)
+
+# Programs run in a micro-VM.
+set(CMAKE_CROSSCOMPILING_EMULATOR "${_bin}/eremit;run")
+
+# Headers and libraries come from the sysroot only; programs (code generators, ...) from
+# the host.
+set(CMAKE_FIND_ROOT_PATH "${EREMIT_TOOLCHAIN_DIR}/x86_64-hermit")
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)

@@ -1,0 +1,284 @@
+/* Paths: stat, directories, links, the working directory, permissions. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <utime.h>
+
+#include "port.h"
+
+void __hermit_stat_from_abi(struct stat *st, const struct hermit_stat *h)
+{
+    memset(st, 0, sizeof *st);
+    st->st_dev = h->st_dev;
+    st->st_ino = h->st_ino;
+    st->st_mode = h->st_mode;
+    st->st_nlink = (nlink_t)h->st_nlink;
+    st->st_uid = h->st_uid;
+    st->st_gid = h->st_gid;
+    st->st_rdev = h->st_rdev;
+    st->st_size = h->st_size;
+    st->st_atim.tv_sec = h->st_atim.tv_sec;
+    st->st_atim.tv_nsec = h->st_atim.tv_nsec;
+    st->st_mtim.tv_sec = h->st_mtim.tv_sec;
+    st->st_mtim.tv_nsec = h->st_mtim.tv_nsec;
+    st->st_ctim.tv_sec = h->st_ctim.tv_sec;
+    st->st_ctim.tv_nsec = h->st_ctim.tv_nsec;
+    st->st_blksize = h->st_blksize;
+    st->st_blocks = h->st_blocks;
+}
+
+static int stat_result(int32_t r, struct stat *st, const struct hermit_stat *h)
+{
+    if (r < 0)
+        return (int)__hermit_ret(r);
+    __hermit_stat_from_abi(st, h);
+    return 0;
+}
+
+int stat(const char *path, struct stat *st)
+{
+    struct hermit_stat h;
+    if (path == NULL || st == NULL)
+        return __hermit_fail(EFAULT);
+    return stat_result(sys_stat(path, &h), st, &h);
+}
+
+int lstat(const char *path, struct stat *st)
+{
+    struct hermit_stat h;
+    if (path == NULL || st == NULL)
+        return __hermit_fail(EFAULT);
+    return stat_result(sys_lstat(path, &h), st, &h);
+}
+
+int fstat(int fd, struct stat *st)
+{
+    struct hermit_stat h;
+    if (st == NULL)
+        return __hermit_fail(EFAULT);
+    return stat_result(sys_fstat(fd, &h), st, &h);
+}
+
+int unlink(const char *path)
+{
+    return (int)__hermit_ret(sys_unlink(path));
+}
+
+/* newlib's rename() calls this. */
+int _rename(const char *oldpath, const char *newpath)
+{
+    if (sys_rename)
+        return (int)__hermit_ret(sys_rename(oldpath, newpath));
+    return __hermit_fail(ENOSYS);
+}
+
+int mkdir(const char *path, mode_t mode)
+{
+    return (int)__hermit_ret(sys_mkdir((const int8_t *)path, mode));
+}
+
+int rmdir(const char *path)
+{
+    return (int)__hermit_ret(sys_rmdir(path));
+}
+
+int access(const char *path, int mode)
+{
+    if (mode & ~(R_OK | W_OK | X_OK))
+        return __hermit_fail(EINVAL);
+    if (sys_access)
+        return (int)__hermit_ret(sys_access(path, mode));
+    /* No users or permissions to check: the file existing is enough. */
+    struct stat st;
+    return stat(path, &st);
+}
+
+char *getcwd(char *buf, size_t size)
+{
+    char local[PATH_MAX];
+    char *out = buf;
+    if (buf == NULL) {
+        out = local;
+        size = size == 0 || size > sizeof local ? sizeof local : size;
+    } else if (size == 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    if (sys_getcwd) {
+        int32_t r = sys_getcwd(out, size);
+        if (r < 0) {
+            __hermit_ret(r);
+            return NULL;
+        }
+    } else {
+        /* Without the kernel's working directory everything is relative to "/". */
+        if (size < 2) {
+            errno = ERANGE;
+            return NULL;
+        }
+        strcpy(out, "/");
+    }
+    return buf != NULL ? buf : strdup(local);
+}
+
+int chdir(const char *path)
+{
+    if (sys_chdir)
+        return (int)__hermit_ret(sys_chdir(path));
+    return __hermit_fail(ENOSYS);
+}
+
+int link(const char *oldpath, const char *newpath)
+{
+    (void)oldpath;
+    (void)newpath;
+    return __hermit_fail(EMLINK);
+}
+
+int symlink(const char *target, const char *linkpath)
+{
+    (void)target;
+    (void)linkpath;
+    return __hermit_fail(ENOSYS);
+}
+
+ssize_t readlink(const char *path, char *buf, size_t size)
+{
+    (void)buf;
+    (void)size;
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return -1;
+    /* No symbolic links. */
+    return __hermit_fail(EINVAL);
+}
+
+/* There are no users: ownership and permission changes succeed on existing files. */
+int chmod(const char *path, mode_t mode)
+{
+    (void)mode;
+    struct stat st;
+    return stat(path, &st);
+}
+
+int fchmod(int fd, mode_t mode)
+{
+    (void)mode;
+    struct stat st;
+    return fstat(fd, &st);
+}
+
+int chown(const char *path, uid_t owner, gid_t group)
+{
+    (void)owner;
+    (void)group;
+    struct stat st;
+    return stat(path, &st);
+}
+
+int lchown(const char *path, uid_t owner, gid_t group)
+{
+    return chown(path, owner, group);
+}
+
+int fchown(int fd, uid_t owner, gid_t group)
+{
+    (void)owner;
+    (void)group;
+    struct stat st;
+    return fstat(fd, &st);
+}
+
+static mode_t current_umask = 022;
+
+mode_t umask(mode_t mask)
+{
+    mode_t old = current_umask;
+    current_umask = mask & 0777;
+    return old;
+}
+
+/* File times are the kernel's to keep; setting them is accepted and ignored. */
+int utime(const char *path, const struct utimbuf *times)
+{
+    (void)times;
+    struct stat st;
+    return stat(path, &st);
+}
+
+int utimes(const char *path, const struct timeval *times)
+{
+    (void)times;
+    struct stat st;
+    return stat(path, &st);
+}
+
+int mknod(const char *path, mode_t mode, dev_t dev)
+{
+    (void)path;
+    (void)mode;
+    (void)dev;
+    return __hermit_fail(ENOSYS);
+}
+
+int mkfifo(const char *path, mode_t mode)
+{
+    (void)path;
+    (void)mode;
+    return __hermit_fail(ENOSYS);
+}
+
+char *realpath(const char *restrict path, char *restrict resolved)
+{
+    char buf[PATH_MAX];
+    size_t len = 0;
+    if (path == NULL) {
+        errno = EINVAL;
+        return NULL;
+    }
+    if (path[0] != '/') {
+        if (getcwd(buf, sizeof buf) == NULL)
+            return NULL;
+        len = strlen(buf);
+    }
+    /* Lexical resolution of ".", ".." and repeated slashes (there are no symlinks). */
+    const char *p = path;
+    while (*p) {
+        while (*p == '/')
+            p++;
+        const char *end = strchrnul(p, '/');
+        size_t n = (size_t)(end - p);
+        if (n == 0 || (n == 1 && p[0] == '.')) {
+            /* nothing */
+        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+            while (len > 0 && buf[len - 1] != '/')
+                len--;
+            if (len > 0)
+                len--;
+        } else {
+            if (len + 1 + n >= sizeof buf) {
+                errno = ENAMETOOLONG;
+                return NULL;
+            }
+            if (len == 0 || buf[len - 1] != '/')
+                buf[len++] = '/';
+            memcpy(buf + len, p, n);
+            len += n;
+        }
+        p = end;
+    }
+    if (len == 0)
+        buf[len++] = '/';
+    buf[len] = '\0';
+    struct stat st;
+    if (stat(buf, &st) < 0)
+        return NULL;
+    if (resolved == NULL)
+        return strdup(buf);
+    return strcpy(resolved, buf);
+}

@@ -1,0 +1,274 @@
+/* File descriptors: read/write, open/close, seeking, duplication, fcntl. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/dirent.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "port.h"
+
+ssize_t read(int fd, void *buf, size_t len)
+{
+    return __hermit_ret(sys_read(fd, buf, len));
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+    return __hermit_ret(sys_write(fd, buf, len));
+}
+
+ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
+{
+    if (iovcnt < 0 || iovcnt > IOV_MAX)
+        return __hermit_fail(EINVAL);
+    /* struct iovec has the ABI's layout. */
+    return __hermit_ret(sys_readv(fd, (const struct hermit_iovec *)iov, (size_t)iovcnt));
+}
+
+ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
+{
+    if (iovcnt < 0 || iovcnt > IOV_MAX)
+        return __hermit_fail(EINVAL);
+    return __hermit_ret(sys_writev(fd, (const struct hermit_iovec *)iov, (size_t)iovcnt));
+}
+
+/* Without the kernel's pread/pwrite: seek, transfer, seek back (not atomic). */
+static ssize_t seek_and_transfer(int fd, void *buf, size_t len, off_t offset, int writing)
+{
+    off_t old = lseek(fd, 0, SEEK_CUR);
+    if (old < 0)
+        return -1;
+    if (lseek(fd, offset, SEEK_SET) < 0)
+        return -1;
+    ssize_t n = writing ? write(fd, buf, len) : read(fd, buf, len);
+    int saved = errno;
+    lseek(fd, old, SEEK_SET);
+    errno = saved;
+    return n;
+}
+
+ssize_t pread(int fd, void *buf, size_t len, off_t offset)
+{
+    if (offset < 0)
+        return __hermit_fail(EINVAL);
+    if (sys_pread)
+        return __hermit_ret(sys_pread(fd, buf, len, offset));
+    return seek_and_transfer(fd, buf, len, offset, 0);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t len, off_t offset)
+{
+    if (offset < 0)
+        return __hermit_fail(EINVAL);
+    if (sys_pwrite)
+        return __hermit_ret(sys_pwrite(fd, buf, len, offset));
+    return seek_and_transfer(fd, (void *)buf, len, offset, 1);
+}
+
+ssize_t preadv(int fd, const struct iovec *iov, int iovcnt, off_t offset)
+{
+    ssize_t total = 0;
+    for (int i = 0; i < iovcnt; i++) {
+        ssize_t n = pread(fd, iov[i].iov_base, iov[i].iov_len, offset + total);
+        if (n < 0)
+            return total > 0 ? total : -1;
+        total += n;
+        if ((size_t)n < iov[i].iov_len)
+            break;
+    }
+    return total;
+}
+
+ssize_t pwritev(int fd, const struct iovec *iov, int iovcnt, off_t offset)
+{
+    ssize_t total = 0;
+    for (int i = 0; i < iovcnt; i++) {
+        ssize_t n = pwrite(fd, iov[i].iov_base, iov[i].iov_len, offset + total);
+        if (n < 0)
+            return total > 0 ? total : -1;
+        total += n;
+        if ((size_t)n < iov[i].iov_len)
+            break;
+    }
+    return total;
+}
+
+/* open(2) flags differ between newlib and the kernel (Linux values). */
+static const struct {
+    int newlib, linux;
+} oflags[] = {
+    {O_CREAT, LINUX_O_CREAT},         {O_EXCL, LINUX_O_EXCL},
+    {O_NOCTTY, LINUX_O_NOCTTY},       {O_TRUNC, LINUX_O_TRUNC},
+    {O_APPEND, LINUX_O_APPEND},       {O_NONBLOCK, LINUX_O_NONBLOCK},
+    {O_SYNC, LINUX_O_SYNC},           {O_DIRECT, LINUX_O_DIRECT},
+    {O_DIRECTORY, LINUX_O_DIRECTORY}, {O_NOFOLLOW, LINUX_O_NOFOLLOW},
+    {O_CLOEXEC, LINUX_O_CLOEXEC},
+};
+
+int __hermit_oflags_to_abi(int flags)
+{
+    int out = flags & O_ACCMODE;
+    for (size_t i = 0; i < sizeof oflags / sizeof oflags[0]; i++)
+        if (flags & oflags[i].newlib)
+            out |= oflags[i].linux;
+    return out;
+}
+
+int __hermit_oflags_from_abi(int flags)
+{
+    int out = flags & O_ACCMODE;
+    for (size_t i = 0; i < sizeof oflags / sizeof oflags[0]; i++)
+        if ((flags & oflags[i].linux) == oflags[i].linux)
+            out |= oflags[i].newlib;
+    return out;
+}
+
+int open(const char *path, int flags, ...)
+{
+    int mode = 0;
+    if (flags & O_CREAT) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = va_arg(ap, int);
+        va_end(ap);
+    }
+    if (path == NULL)
+        return __hermit_fail(EFAULT);
+    return (int)__hermit_ret(sys_open(path, __hermit_oflags_to_abi(flags), mode));
+}
+ALIAS(open, _open);
+
+int close(int fd)
+{
+    return (int)__hermit_ret(sys_close(fd));
+}
+ALIAS(close, _close);
+
+off_t lseek(int fd, off_t offset, int whence)
+{
+    return __hermit_ret(sys_lseek(fd, offset, whence));
+}
+
+int dup(int fd)
+{
+    return (int)__hermit_ret(sys_dup(fd));
+}
+
+int dup2(int fd, int fd2)
+{
+    if (sys_dup2)
+        return (int)__hermit_ret(sys_dup2(fd, fd2));
+    return __hermit_fail(ENOSYS);
+}
+
+int getdents(int fd, void *buf, int count)
+{
+    /* struct dirent has the layout of the ABI's dirent64. */
+    return (int)__hermit_ret(sys_getdents64(fd, buf, (size_t)count));
+}
+
+/* Record locks: one process, so every lock is granted and nothing else holds one. */
+static int record_lock(int fd, int cmd, struct flock *fl)
+{
+    if (sys_fcntl(fd, LINUX_F_GETFD, 0) == -LINUX_EBADF)
+        return __hermit_fail(EBADF);
+    if (fl == NULL)
+        return __hermit_fail(EFAULT);
+    if (fl->l_type != F_RDLCK && fl->l_type != F_WRLCK && fl->l_type != F_UNLCK)
+        return __hermit_fail(EINVAL);
+    if (cmd == F_GETLK)
+        fl->l_type = F_UNLCK;
+    return 0;
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+    va_list ap;
+    va_start(ap, cmd);
+    long arg = va_arg(ap, long);
+    va_end(ap);
+
+    switch (cmd) {
+    case F_DUPFD:
+        return (int)__hermit_ret(sys_fcntl(fd, LINUX_F_DUPFD, (int)arg));
+    case F_DUPFD_CLOEXEC:
+        return (int)__hermit_ret(sys_fcntl(fd, LINUX_F_DUPFD_CLOEXEC, (int)arg));
+    case F_GETFD:
+        return (int)__hermit_ret(sys_fcntl(fd, LINUX_F_GETFD, 0));
+    case F_SETFD:
+        return (int)__hermit_ret(
+            sys_fcntl(fd, LINUX_F_SETFD, (arg & FD_CLOEXEC) ? LINUX_FD_CLOEXEC : 0));
+    case F_GETFL: {
+        long r = __hermit_ret(sys_fcntl(fd, LINUX_F_GETFL, 0));
+        return r < 0 ? -1 : __hermit_oflags_from_abi((int)r);
+    }
+    case F_SETFL:
+        return (int)__hermit_ret(sys_fcntl(fd, LINUX_F_SETFL, __hermit_oflags_to_abi((int)arg)));
+    case F_GETLK:
+    case F_SETLK:
+    case F_SETLKW:
+        return record_lock(fd, cmd, (struct flock *)arg);
+    default:
+        return __hermit_fail(EINVAL);
+    }
+}
+ALIAS(fcntl, _fcntl);
+
+int ioctl(int fd, unsigned long request, ...)
+{
+    va_list ap;
+    va_start(ap, request);
+    void *argp = va_arg(ap, void *);
+    va_end(ap);
+    return (int)__hermit_ret(sys_ioctl(fd, (int)request, argp));
+}
+
+int fsync(int fd)
+{
+    if (sys_fsync)
+        return (int)__hermit_ret(sys_fsync(fd));
+    /* Everything is in memory: nothing to write back, but the descriptor must exist. */
+    struct hermit_stat st;
+    return (int)__hermit_ret(sys_fstat(fd, &st));
+}
+
+int fdatasync(int fd)
+{
+    return fsync(fd);
+}
+
+int ftruncate(int fd, off_t length)
+{
+    if (length < 0)
+        return __hermit_fail(EINVAL);
+    if (sys_ftruncate)
+        return (int)__hermit_ret(sys_ftruncate(fd, length));
+    return __hermit_fail(ENOSYS);
+}
+
+int truncate(const char *path, off_t length)
+{
+    if (length < 0)
+        return __hermit_fail(EINVAL);
+    if (sys_truncate)
+        return (int)__hermit_ret(sys_truncate(path, length));
+    int fd = open(path, O_WRONLY);
+    if (fd < 0)
+        return -1;
+    int r = ftruncate(fd, length);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return r;
+}
+
+int pipe(int fds[2])
+{
+    (void)fds;
+    return __hermit_fail(ENOSYS);
+}

@@ -1,0 +1,212 @@
+/* malloc and friends on the kernel heap (sys_malloc/sys_free), the one heap Rust code
+ * uses too.  The kernel frees by size and alignment, so every block starts with a header
+ * that records them; the heap is thread-safe, so nothing here takes a lock.
+ *
+ *   base                          user pointer (aligned to `align`)
+ *   |<-------- offset ------------>|<---------- usable size ---------->|
+ *   |  padding ...  | struct header |  the caller's bytes               |
+ *   |<------------------------- total -------------------------------->|
+ *
+ * newlib was configured with MALLOC_PROVIDED, so its own calls go through the _r entry
+ * points below and its malloc is not built. */
+
+#include <errno.h>
+#include <malloc.h>
+#include <reent.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "port.h"
+
+#define MIN_ALIGN 16
+
+struct header {
+    size_t total;    /* bytes obtained from sys_malloc */
+    uint32_t align;  /* alignment passed to sys_malloc */
+    uint32_t offset; /* from the start of the allocation to the user pointer */
+};
+
+_Static_assert(sizeof(struct header) <= MIN_ALIGN, "the header fits in the minimum alignment");
+
+static inline struct header *header_of(void *p)
+{
+    return (struct header *)p - 1;
+}
+
+static void *allocate(size_t size, size_t align)
+{
+    if (align < MIN_ALIGN)
+        align = MIN_ALIGN;
+    if ((align & (align - 1)) != 0 || align > UINT32_MAX) {
+        errno = EINVAL;
+        return NULL;
+    }
+    /* The header sits just below the user pointer, inside the first `align` bytes. */
+    size_t offset = align;
+    if (size > SIZE_MAX - offset) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    size_t total = offset + size;
+    uint8_t *base = sys_malloc(total, align);
+    if (base == NULL) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    void *p = base + offset;
+    struct header *h = header_of(p);
+    h->total = total;
+    h->align = (uint32_t)align;
+    h->offset = (uint32_t)offset;
+    return p;
+}
+
+static void release(void *p)
+{
+    if (p == NULL)
+        return;
+    struct header *h = header_of(p);
+    sys_free((uint8_t *)p - h->offset, h->total, h->align);
+}
+
+static size_t usable(void *p)
+{
+    if (p == NULL)
+        return 0;
+    struct header *h = header_of(p);
+    return h->total - h->offset;
+}
+
+void *malloc(size_t size)
+{
+    return allocate(size, MIN_ALIGN);
+}
+
+void free(void *p)
+{
+    release(p);
+}
+
+void *calloc(size_t n, size_t size)
+{
+    size_t bytes;
+    if (__builtin_mul_overflow(n, size, &bytes)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    void *p = allocate(bytes, MIN_ALIGN);
+    if (p != NULL)
+        memset(p, 0, bytes);
+    return p;
+}
+
+void *realloc(void *p, size_t size)
+{
+    if (p == NULL)
+        return allocate(size, MIN_ALIGN);
+    size_t have = usable(p);
+    /* Shrinking by less than half keeps the block. */
+    if (size <= have && size >= have / 2)
+        return p;
+    void *q = allocate(size, header_of(p)->align);
+    if (q == NULL)
+        return NULL;
+    memcpy(q, p, size < have ? size : have);
+    release(p);
+    return q;
+}
+
+void *reallocf(void *p, size_t size)
+{
+    void *q = realloc(p, size);
+    if (q == NULL && size != 0)
+        free(p);
+    return q;
+}
+
+void *memalign(size_t align, size_t size)
+{
+    return allocate(size, align);
+}
+
+int posix_memalign(void **out, size_t align, size_t size)
+{
+    if (align < sizeof(void *) || (align & (align - 1)) != 0)
+        return EINVAL;
+    int saved = errno;
+    void *p = allocate(size, align);
+    int e = errno;
+    errno = saved;
+    if (p == NULL)
+        return e;
+    *out = p;
+    return 0;
+}
+
+void *aligned_alloc(size_t align, size_t size)
+{
+    return allocate(size, align);
+}
+
+void *valloc(size_t size)
+{
+    return allocate(size, (size_t)sys_getpagesize());
+}
+
+void *pvalloc(size_t size)
+{
+    size_t page = (size_t)sys_getpagesize();
+    if (size > SIZE_MAX - page) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return allocate((size + page - 1) & ~(page - 1), page);
+}
+
+size_t malloc_usable_size(void *p)
+{
+    return usable(p);
+}
+
+/* Heap statistics are the kernel's; these report nothing. */
+struct mallinfo mallinfo(void)
+{
+    struct mallinfo m;
+    memset(&m, 0, sizeof m);
+    return m;
+}
+
+int malloc_trim(size_t pad)
+{
+    (void)pad;
+    return 0;
+}
+
+void malloc_stats(void) {}
+
+int mallopt(int param, int value)
+{
+    (void)param;
+    (void)value;
+    return 0;
+}
+
+/* newlib's reentrant entry points. */
+void *_malloc_r(struct _reent *r, size_t size) { (void)r; return malloc(size); }
+void _free_r(struct _reent *r, void *p) { (void)r; free(p); }
+void *_calloc_r(struct _reent *r, size_t n, size_t size) { (void)r; return calloc(n, size); }
+void *_realloc_r(struct _reent *r, void *p, size_t size) { (void)r; return realloc(p, size); }
+void *_reallocf_r(struct _reent *r, void *p, size_t size) { (void)r; return reallocf(p, size); }
+void *_memalign_r(struct _reent *r, size_t align, size_t size) { (void)r; return memalign(align, size); }
+void *_valloc_r(struct _reent *r, size_t size) { (void)r; return valloc(size); }
+void *_pvalloc_r(struct _reent *r, size_t size) { (void)r; return pvalloc(size); }
+size_t _malloc_usable_size_r(struct _reent *r, void *p) { (void)r; return usable(p); }
+struct mallinfo _mallinfo_r(struct _reent *r) { (void)r; return mallinfo(); }
+int _malloc_trim_r(struct _reent *r, size_t pad) { (void)r; return malloc_trim(pad); }
+void _malloc_stats_r(struct _reent *r) { (void)r; }
+int _mallopt_r(struct _reent *r, int param, int value) { (void)r; return mallopt(param, value); }
+
+/* newlib's malloc lock hooks (used by its mstats and friends); the heap locks itself. */
+void __malloc_lock(struct _reent *r) { (void)r; }
+void __malloc_unlock(struct _reent *r) { (void)r; }

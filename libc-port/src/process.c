@@ -1,0 +1,291 @@
+/* The process: exit, ids, signals to itself, sysconf, uname, entropy, and the process
+ * management calls a unikernel cannot offer (fork, exec, wait). */
+
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "port.h"
+
+#ifndef EREMIT_VERSION
+#define EREMIT_VERSION "0"
+#endif
+
+void _exit(int status)
+{
+    sys_exit(status);
+}
+
+pid_t getpid(void)
+{
+    return sys_getpid();
+}
+
+pid_t getppid(void)
+{
+    return 0;
+}
+
+uid_t getuid(void) { return 0; }
+uid_t geteuid(void) { return 0; }
+gid_t getgid(void) { return 0; }
+gid_t getegid(void) { return 0; }
+int issetugid(void) { return 0; }
+pid_t getpgrp(void) { return sys_getpid(); }
+pid_t getsid(pid_t pid) { (void)pid; return sys_getpid(); }
+
+int setuid(uid_t uid) { return uid == 0 ? 0 : __hermit_fail(EPERM); }
+int seteuid(uid_t uid) { return setuid(uid); }
+int setgid(gid_t gid) { return gid == 0 ? 0 : __hermit_fail(EPERM); }
+int setegid(gid_t gid) { return setgid(gid); }
+int setpgid(pid_t pid, pid_t pgid) { (void)pid; (void)pgid; return 0; }
+pid_t setsid(void) { return __hermit_fail(EPERM); }
+
+/* A signal to the program itself takes the default action of a signal without a handler
+ * (newlib's raise() calls the handler itself when there is one): SIGABRT ends the program
+ * like abort() with a backtrace; the others end it with the status a shell shows for
+ * them (128 + signal). */
+int kill(pid_t pid, int sig)
+{
+    if (sig < 0 || sig >= NSIG)
+        return __hermit_fail(EINVAL);
+    if (pid != 0 && pid != -1 && pid != sys_getpid())
+        return __hermit_fail(ENOSYS);
+    switch (sig) {
+    case 0:
+    case SIGCHLD:
+    case SIGURG:
+    case SIGWINCH:
+    case SIGCONT:
+        return 0;
+    case SIGABRT:
+        sys_abort();
+    default:
+        sys_exit(128 + sig);
+    }
+}
+
+int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+    (void)set;
+    if (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
+        return __hermit_fail(EINVAL);
+    if (old != NULL)
+        *old = 0;
+    return 0;
+}
+
+/* Handlers are newlib's signal() table; raise() runs them. */
+int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+    if (sig <= 0 || sig >= NSIG || sig == SIGKILL || sig == SIGSTOP)
+        return __hermit_fail(EINVAL);
+    _sig_func_ptr prev;
+    if (act != NULL) {
+        prev = signal(sig, act->sa_handler);
+        if (prev == SIG_ERR)
+            return -1;
+    } else {
+        prev = signal(sig, SIG_DFL);
+        if (prev == SIG_ERR)
+            return -1;
+        signal(sig, prev);
+    }
+    if (old != NULL) {
+        memset(old, 0, sizeof *old);
+        old->sa_handler = prev;
+    }
+    return 0;
+}
+
+pid_t fork(void) { return __hermit_fail(ENOSYS); }
+pid_t vfork(void) { return __hermit_fail(ENOSYS); }
+
+int _execve(const char *path, char *const argv[], char *const envp[])
+{
+    (void)path;
+    (void)argv;
+    (void)envp;
+    return __hermit_fail(ENOSYS);
+}
+
+int execvpe(const char *file, char *const argv[], char *const envp[])
+{
+    return _execve(file, argv, envp);
+}
+
+pid_t wait(int *status)
+{
+    (void)status;
+    return __hermit_fail(ECHILD);
+}
+
+pid_t waitpid(pid_t pid, int *status, int options)
+{
+    (void)pid;
+    (void)status;
+    (void)options;
+    return __hermit_fail(ECHILD);
+}
+
+/* The heap is the kernel's (malloc), there is no program break to move. */
+void *sbrk(ptrdiff_t increment)
+{
+    (void)increment;
+    errno = ENOMEM;
+    return (void *)-1;
+}
+
+int getpagesize(void)
+{
+    return sys_getpagesize();
+}
+
+long sysconf(int name)
+{
+    switch (name) {
+    case _SC_PAGESIZE:
+        return sys_getpagesize();
+    case _SC_NPROCESSORS_ONLN:
+        return (long)sys_available_parallelism();
+    case _SC_NPROCESSORS_CONF:
+        return (long)sys_get_processor_count();
+    case _SC_CLK_TCK:
+        return CLOCKS_PER_SEC;
+    case _SC_ARG_MAX:
+        return 2097152;
+    case _SC_CHILD_MAX:
+        return 0;
+    case _SC_OPEN_MAX:
+        return 1024;
+    case _SC_NGROUPS_MAX:
+        return 0;
+    case _SC_LINE_MAX:
+        return 2048;
+    case _SC_HOST_NAME_MAX:
+        return 64;
+    case _SC_LOGIN_NAME_MAX:
+        return 256;
+    case _SC_TTY_NAME_MAX:
+        return 32;
+    case _SC_IOV_MAX:
+        return 1024;
+    case _SC_SYMLOOP_MAX:
+        return 40;
+    case _SC_GETPW_R_SIZE_MAX:
+    case _SC_GETGR_R_SIZE_MAX:
+        return 1024;
+    case _SC_THREAD_STACK_MIN:
+        return 16384;
+    case _SC_THREAD_KEYS_MAX:
+        return 1024;
+    case _SC_THREAD_DESTRUCTOR_ITERATIONS:
+        return 4;
+    case _SC_ATEXIT_MAX:
+        return 32;
+    case _SC_SEM_VALUE_MAX:
+        return 0x7fffffff;
+    case _SC_VERSION:
+        return 200809L;
+    case _SC_THREADS:
+    case _SC_THREAD_SAFE_FUNCTIONS:
+    case _SC_THREAD_ATTR_STACKSIZE:
+    case _SC_TIMEOUTS:
+    case _SC_TIMERS:
+    case _SC_MONOTONIC_CLOCK:
+    case _SC_CLOCK_SELECTION:
+    case _SC_SEMAPHORES:
+    case _SC_READER_WRITER_LOCKS:
+    case _SC_BARRIERS:
+    case _SC_SPIN_LOCKS:
+    case _SC_FSYNC:
+    case _SC_REGEXP:
+        return 200809L;
+    case _SC_PHYS_PAGES:
+    case _SC_AVPHYS_PAGES:
+    case _SC_LEVEL1_DCACHE_LINESIZE:
+    case _SC_LEVEL1_ICACHE_LINESIZE:
+    case _SC_LEVEL2_CACHE_LINESIZE:
+    case _SC_LEVEL3_CACHE_LINESIZE:
+    default:
+        /* No limit or not known; unknown names are EINVAL. */
+        if (name < 0 || name > _SC_POSIX_26_VERSION)
+            errno = EINVAL;
+        return -1;
+    }
+}
+
+int uname(struct utsname *u)
+{
+    if (u == NULL)
+        return __hermit_fail(EFAULT);
+    memset(u, 0, sizeof *u);
+    strcpy(u->sysname, "Eremit");
+    strcpy(u->nodename, "eremit");
+    strcpy(u->release, EREMIT_VERSION);
+    strcpy(u->version, "Eremit unikernel");
+    strcpy(u->machine, "x86_64");
+    return 0;
+}
+
+int gethostname(char *name, size_t len)
+{
+    if (len < sizeof "eremit")
+        return __hermit_fail(ENAMETOOLONG);
+    strcpy(name, "eremit");
+    return 0;
+}
+
+int getentropy(void *buf, size_t len)
+{
+    if (len > 256)
+        return __hermit_fail(EIO);
+    uint8_t *p = buf;
+    while (len > 0) {
+        ptrdiff_t n = sys_read_entropy(p, len, 0);
+        if (n < 0)
+            return (int)__hermit_ret(n);
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int getrusage(int who, struct rusage *usage)
+{
+    (void)who;
+    struct timespec ts;
+    memset(usage, 0, sizeof *usage);
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    usage->ru_utime.tv_sec = ts.tv_sec;
+    usage->ru_utime.tv_usec = ts.tv_nsec / 1000;
+    return 0;
+}
+
+/* One user: root, at home in "/". */
+static struct passwd root_user = {
+    .pw_name = "root", .pw_passwd = "", .pw_uid = 0, .pw_gid = 0,
+    .pw_gecos = "root", .pw_dir = "/", .pw_shell = "",
+};
+
+struct passwd *getpwuid(uid_t uid)
+{
+    return uid == 0 ? &root_user : NULL;
+}
+
+struct passwd *getpwnam(const char *name)
+{
+    return name != NULL && strcmp(name, "root") == 0 ? &root_user : NULL;
+}
+
+char *getlogin(void)
+{
+    return "root";
+}

@@ -1,0 +1,39 @@
+/* Per-thread newlib state.  newlib's headers define __DYNAMIC_REENT__ for hermit, so
+ * errno, strtok's state, rand's seed, ... live in the struct _reent that __getreent()
+ * returns: the global one for the main thread (set by runtime_entry), a thread-local one,
+ * set up on first use, for every other thread.  stdio streams and atexit handlers are
+ * global (_REENT_GLOBAL_STDIO_STREAMS, _REENT_GLOBAL_ATEXIT). */
+
+#include <reent.h>
+#include <string.h>
+
+#include "port.h"
+
+static __thread struct _reent *current;
+static __thread struct _reent own;
+
+struct _reent *__getreent(void)
+{
+    struct _reent *r = current;
+    if (__builtin_expect(r != NULL, 1))
+        return r;
+    r = &own;
+    _REENT_INIT_PTR(r);
+    current = r;
+    return r;
+}
+
+/* The main thread uses newlib's global struct _reent. */
+void __eremit_libc_main_thread(void)
+{
+    current = _GLOBAL_REENT;
+}
+
+/* The POSIX layer calls this as a thread ends (after its TLS destructors): frees what
+ * newlib allocated for the thread (number formatting buffers, localtime's, ...). */
+void __posix_thread_exit_hook(void)
+{
+    if (current == &own)
+        _reclaim_reent(&own);
+    current = NULL;
+}

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Builds the C toolchain under build/toolchain:
+#
+#   bin/x86_64-hermit-{gcc,cc,g++,c++,gfortran}   compiler wrappers (libc-port/bin)
+#   bin/x86_64-hermit-{ar,ranlib,nm,...}           binutils wrappers
+#   x86_64-hermit/include                          newlib's headers + the POSIX layer's
+#   x86_64-hermit/lib/{libc,libm,libpthread,...}.a newlib + libc-port + libc-port/posix
+#   x86_64-hermit/lib/crt0.o, libhermit.a          start-up code, the kernel
+#
+# newlib takes minutes to build, so its installed headers and libraries are cached outside
+# the tree, keyed by a hash of everything that decides them (the tarball, libc-port/newlib,
+# the host gcc): ${EREMIT_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/eremit}/newlib-<hash>.
+# A fresh clone with a warm cache builds the toolchain in seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+tc=$root/build/toolchain
+sysroot=$tc/x86_64-hermit
+work=$root/build/libc-port
+cache=${EREMIT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/eremit}
+start=$(date +%s)
+
+log() { echo "toolchain-c: $*"; }
+
+# --- dependencies --------------------------------------------------------------------
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+tarball=$(ls /usr/src/newlib/newlib-*.tar.* 2>/dev/null | head -1 || true)
+if [ -z "$tarball" ]; then
+    log "installing newlib-source (apt-get)"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq newlib-source >/dev/null
+    tarball=$(ls /usr/src/newlib/newlib-*.tar.* | head -1)
+fi
+# cmake runs examples-c and the C tests (make examples-c, make test-c).
+if ! command -v cmake >/dev/null; then
+    log "installing cmake (apt-get)"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq cmake >/dev/null
+fi
+for tool in gcc g++ ar ld objcopy nm python3; do
+    command -v $tool >/dev/null || { echo "toolchain-c: $tool is required" >&2; exit 1; }
+done
+
+# --- newlib (cached) -----------------------------------------------------------------
+key=$(
+    {
+        sha256sum "$tarball" | cut -d' ' -f1
+        (cd libc-port/newlib && find . -type f | LC_ALL=C sort | xargs sha256sum)
+        gcc -dumpfullversion
+        gcc -dumpmachine
+    } | sha256sum | cut -c1-16
+)
+newlib=$cache/newlib-$key
+if [ -f "$newlib/lib/libc.a" ]; then
+    log "newlib: cached ($newlib)"
+else
+    log "newlib: not cached (key $key), building it once"
+    mkdir -p "$cache"
+    tmp=$(mktemp -d "$cache/newlib-$key.tmp.XXXXXX")
+    trap 'rm -rf "$tmp"' EXIT
+    libc-port/newlib/build-newlib.sh "$tarball" "$root/build/newlib" "$tmp"
+    # Another build may have finished first: keep its result.
+    mv -T "$tmp" "$newlib" 2>/dev/null || rm -rf "$tmp"
+    trap - EXIT
+    rm -rf "$root/build/newlib"
+    # Keep the cache small: the three most recent newlib builds.
+    ls -dt "$cache"/newlib-* 2>/dev/null | grep -v '\.tmp\.' | tail -n +4 | xargs -r rm -rf
+fi
+
+# --- sysroot headers: newlib's, ours (libc-port/include), the POSIX layer's -------------
+posix=libc-port/posix
+headers_key=$(
+    {
+        echo "$key"
+        (cd libc-port/include && find . -type f | LC_ALL=C sort | xargs -r sha256sum)
+        [ -d $posix/include ] && (cd $posix/include && find . -type f | LC_ALL=C sort | xargs -r sha256sum)
+        true
+    } | sha256sum | cut -c1-16
+)
+if [ "$(cat "$sysroot/.headers" 2>/dev/null)" != "$headers_key" ]; then
+    log "sysroot: installing the headers of newlib, libc-port/include and $posix/include"
+    rm -rf "$sysroot/include"
+    mkdir -p "$sysroot/lib"
+    cp -R "$newlib/include" "$sysroot/include"
+    cp -R libc-port/include/. "$sysroot/include/"
+    if [ -d $posix/include ]; then
+        cp -R $posix/include/. "$sysroot/include/"
+    fi
+    echo "$headers_key" >"$sysroot/.headers"
+fi
+
+# --- libc-port and the POSIX layer --------------------------------------------------
+version=$(sed -n 's/^version *= *"\(.*\)"/\1/p' Cargo.toml | head -1)
+gccinc=$(gcc -print-file-name=include)
+cflags=(-O2 -g -ffunction-sections -fdata-sections -ffreestanding -fno-stack-protector -fno-pie
+    -fno-omit-frame-pointer -D__hermit__ -U__linux__ -U__gnu_linux__ -Ulinux -D_GNU_SOURCE
+    -nostdinc -isystem "$sysroot/include" -isystem "$gccinc" -Wall -Wextra
+    -DEREMIT_VERSION="\"$version\"")
+flags_key=$(echo "${cflags[*]} $headers_key" | sha256sum | cut -c1-16)
+mkdir -p "$work/obj" "$work/posix"
+if [ "$(cat "$work/.flags" 2>/dev/null)" != "$flags_key" ]; then
+    rm -f "$work"/obj/*.o "$work"/posix/*.o
+    echo "$flags_key" >"$work/.flags"
+fi
+
+# compile SRC OBJ INCLUDE-DIRS...: when the object is missing or older than the source or
+# a header next to it.
+compiled=0
+compile() {
+    local src=$1 obj=$2
+    shift 2
+    local newest=$src h
+    for h in "$(dirname "$src")"/*.h "$@"; do
+        [ -e "$h" ] && [ "$h" -nt "$newest" ] && newest=$h
+    done
+    if [ ! -f "$obj" ] || [ "$newest" -nt "$obj" ]; then
+        gcc "${cflags[@]}" "${incs[@]}" -c "$src" -o "$obj"
+        compiled=$((compiled + 1))
+    fi
+}
+
+incs=(-Ilibc-port/src)
+objs=()
+for src in libc-port/src/*.c; do
+    obj=$work/obj/$(basename "${src%.c}").o
+    [ "$(basename "$src")" = crt0.c ] && obj=$work/crt0.o
+    compile "$src" "$obj" libc-port/src/*.h
+    [ "$(basename "$src")" = crt0.c ] || objs+=("$obj")
+done
+# The POSIX layer (written separately; may be absent): its include/ comes first.
+posix_objs=()
+if compgen -G "$posix/*.c" >/dev/null; then
+    incs=(-I$posix/include -I$posix -Ilibc-port/src)
+    hdrs=()
+    if compgen -G "$posix/include/*" >/dev/null; then hdrs=("$posix"/include/*); fi
+    for src in "$posix"/*.c; do
+        obj=$work/posix/$(basename "${src%.c}").o
+        compile "$src" "$obj" "${hdrs[@]}"
+        posix_objs+=("$obj")
+    done
+fi
+# Objects of sources that are gone.
+for obj in "$work"/obj/*.o "$work"/posix/*.o; do
+    [ -e "$obj" ] || continue
+    base=$(basename "${obj%.o}")
+    [ -e "libc-port/src/$base.c" ] || [ -e "$posix/$base.c" ] || { rm -f "$obj"; compiled=$((compiled + 1)); }
+done
+log "libc-port: $compiled files compiled, ${#objs[@]} objects + ${#posix_objs[@]} from $posix"
+
+libs_key=$(
+    {
+        echo "$key"
+        sha256sum "${objs[@]}" "${posix_objs[@]}" libc-port/merge-libc.py
+    } | sha256sum | cut -c1-16
+)
+if [ "$(cat "$sysroot/.libs" 2>/dev/null)" != "$libs_key" ] || [ ! -f "$sysroot/lib/libc.a" ]; then
+    python3 libc-port/merge-libc.py "$newlib/lib/libc.a" "$sysroot/lib/libc.a" "${objs[@]}" "${posix_objs[@]}"
+    cp "$newlib/lib/libm.a" "$sysroot/lib/libm.a"
+    # Everything is in libc.a; these exist so that -lpthread, -lrt, -ldl link.
+    for lib in pthread rt dl util; do
+        rm -f "$sysroot/lib/lib$lib.a"
+        ar crs "$sysroot/lib/lib$lib.a"
+    done
+    echo "$libs_key" >"$sysroot/.libs"
+fi
+install -m 644 "$work/crt0.o" "$sysroot/lib/crt0.o"
+# gcc's default library directories are the host's (glibc): the link leaves them out.
+printf '*link_libgcc:\n\n\n' >"$sysroot/lib/hermit.specs"
+
+# --- the kernel --------------------------------------------------------------------------
+scripts/build-libhermit.sh "$sysroot/lib/libhermit.a"
+
+# --- wrappers -----------------------------------------------------------------------------
+mkdir -p "$tc/bin"
+for name in gcc cc g++ c++ gfortran; do
+    install -m 755 libc-port/bin/x86_64-hermit-cc "$tc/bin/x86_64-hermit-$name"
+done
+for name in ar ranlib nm objcopy objdump readelf strip ld as size strings addr2line; do
+    install -m 755 libc-port/bin/x86_64-hermit-tool "$tc/bin/x86_64-hermit-$name"
+done
+
+log "done in $(($(date +%s) - start)) s: $tc/bin/x86_64-hermit-gcc"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Copies the toolchain (build/toolchain: eremit, x86_64-hermit-*, the sysroot) and the CMake
+# toolchain file to PREFIX: PREFIX/bin, PREFIX/x86_64-hermit, PREFIX/cmake.  The wrappers and
+# the toolchain file find everything relative to themselves, so PREFIX can move later.
+# Usage: install-toolchain.sh PREFIX
+set -euo pipefail
+cd "$(dirname "$0")/.."
+prefix=${1:?usage: install-toolchain.sh PREFIX}
+[ -x build/toolchain/bin/x86_64-hermit-gcc ] || { echo "install: run make toolchain-c first" >&2; exit 1; }
+echo "install: build/toolchain -> $prefix"
+mkdir -p "$prefix/bin" "$prefix/cmake/Platform"
+cp -R build/toolchain/bin/. "$prefix/bin/"
+rm -rf "$prefix/x86_64-hermit"
+cp -R build/toolchain/x86_64-hermit "$prefix/x86_64-hermit"
+rm -f "$prefix/x86_64-hermit/.headers" "$prefix/x86_64-hermit/.libs" "$prefix/x86_64-hermit/lib/libhermit.a.stamp"
+cp cmake/hermit-toolchain.cmake "$prefix/cmake/"
+cp cmake/Platform/Hermit.cmake "$prefix/cmake/Platform/"
+echo "install: done; CMake: -DCMAKE_TOOLCHAIN_FILE=$prefix/cmake/hermit-toolchain.cmake"

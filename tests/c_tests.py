@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""C tests: the C toolchain (build/toolchain/bin/x86_64-hermit-gcc, the CMake toolchain
+file) and the C library (libc-port, newlib, the POSIX layer).
+
+- libc-port's view of the ABI (libc-port/src/hermit-abi.h) matches include/hermit/syscall.h
+  (struct layouts, function types, constants) and Linux's errno values;
+- examples-c is built with the toolchain file (and natively with the host's gcc), each
+  program boots in Eremit and its stdout, stderr and exit code equal the native run's;
+- bad input fails with the right errno (bad fd: EBADF, missing file: ENOENT, unlocking an
+  unlocked error-checking mutex: EPERM, ...);
+- the compiler driver: -c, -E, several files, -O2 -g, static libraries, -lm -lpthread,
+  the image's layout; a copy of the toolchain elsewhere still works (relocatable);
+- a CMake project outside the repository configures, runs try_run and ctest in Eremit.
+
+Ends with 'N passed, N failed'."""
+
+import errno
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TC = os.path.join(ROOT, "build", "toolchain")
+BIN = os.path.join(TC, "bin")
+CC = os.path.join(BIN, "x86_64-hermit-gcc")
+EREMIT = os.path.join(BIN, "eremit")
+TOOLCHAIN_FILE = os.path.join(ROOT, "cmake", "hermit-toolchain.cmake")
+EXAMPLES = os.path.join(ROOT, "examples-c")
+OUT = os.path.join(ROOT, "build", "examples-c")
+
+results = []
+
+
+def check(name, cond, detail=""):
+    results.append(bool(cond))
+    print(("ok    " if cond else "FAIL  ") + name, flush=True)
+    if not cond and detail:
+        print("      " + str(detail).strip().replace("\n", "\n      ")[:4000], flush=True)
+
+
+def run(cmd, cwd=None, env=None, timeout=600):
+    e = dict(os.environ)
+    e.update(env or {})
+    return subprocess.run(cmd, cwd=cwd, env=e, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=timeout, errors="replace")
+
+
+def eremit(image, args=(), opts=(), timeout=150):
+    start = time.monotonic()
+    p = run([EREMIT, "run", "--timeout", "120", *opts, image, *args], timeout=timeout)
+    return p.returncode, p.stdout, p.stderr, time.monotonic() - start
+
+
+def native(exe, args=(), env=None):
+    p = run([exe, *args], env=env, timeout=120)
+    code = 128 - p.returncode if p.returncode < 0 else p.returncode
+    return code, p.stdout, p.stderr
+
+
+# --- the ABI as libc-port sees it ---------------------------------------------------------
+
+ABI_STRUCTS = {
+    "stat": ("hermit_stat", ["st_dev", "st_ino", "st_nlink", "st_mode", "st_uid", "st_gid",
+                             "st_rdev", "st_size", "st_blksize", "st_blocks", "st_atim",
+                             "st_mtim", "st_ctim"]),
+    "timespec": ("hermit_timespec", ["tv_sec", "tv_nsec"]),
+    "dirent64": ("hermit_dirent64", ["d_ino", "d_off", "d_reclen", "d_type", "d_name"]),
+    "iovec": ("hermit_iovec", ["iov_base", "iov_len"]),
+}
+
+
+def abi_checks():
+    """Compiles, with the host's gcc, one file that includes the kernel's header and
+    libc-port's view of it: identical layouts, function types and constant values."""
+    src_dir = os.path.join(ROOT, "libc-port", "src")
+    ours = open(os.path.join(src_dir, "hermit-abi.h")).read()
+    header = open(os.path.join(ROOT, "include", "hermit", "syscall.h")).read()
+    lines = ['#include "hermit/syscall.h"']
+    # Layouts: libc-port's structs are defined under their own names.
+    lines.append('#define HERMIT_ABI_ONLY_TYPES')
+    lines.append('#include "hermit-abi.h"')
+    for theirs, (mine, fields) in ABI_STRUCTS.items():
+        lines.append(f"_Static_assert(sizeof(struct {theirs}) == sizeof(struct {mine}), \"{theirs} size\");")
+        for f in fields:
+            lines.append(
+                f"_Static_assert(__builtin_offsetof(struct {theirs}, {f}) == __builtin_offsetof(struct {mine}, {f})"
+                f" && sizeof(((struct {theirs} *)0)->{f}) == sizeof(((struct {mine} *)0)->{f}), \"{theirs}.{f}\");")
+    # Constants defined by both.
+    consts = re.findall(r"#define LINUX_([A-Z0-9_]+) ", ours)
+    shared = [c for c in consts if re.search(rf"#define {c} ", header)]
+    for c in shared:
+        lines.append(f"_Static_assert({c} == LINUX_{c}, \"{c}\");")
+    # Function types: redeclare libc-port's prototypes with the kernel header's types.
+    lines.append("#undef EREMIT_LIBC_HERMIT_ABI_H")
+    lines.append("#undef HERMIT_ABI_ONLY_TYPES")
+    lines.append("#define HERMIT_ABI_CHECK")
+    for theirs, (mine, _) in ABI_STRUCTS.items():
+        lines.append(f"#define {mine} {theirs}")
+    lines.append('#include "hermit-abi.h"')
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "abi_check.c")
+        open(src, "w").write("\n".join(lines) + "\n")
+        p = run(["gcc", "-std=gnu11", "-fsyntax-only", "-Werror", "-I", os.path.join(ROOT, "include"),
+                 "-I", src_dir, src])
+    check(f"libc-port's ABI view matches include/hermit/syscall.h ({len(ABI_STRUCTS)} structs, "
+          f"{len(shared)} shared constants, every prototype)", p.returncode == 0, p.stderr)
+
+    # Linux's errno values, as the kernel returns them.
+    wrong = [f"{name}={val} (Linux {getattr(errno, name)})"
+             for name, val in re.findall(r"#define LINUX_(E[A-Z0-9]+) (\d+)", ours)
+             if hasattr(errno, name) and getattr(errno, name) != int(val)]
+    check("LINUX_E* values in hermit-abi.h are Linux's", not wrong, ", ".join(wrong))
+    missing = [n for n in errno.errorcode.values() if n not in ours and n not in ("EWOULDBLOCK", "EDEADLOCK", "ENOTSUP")]
+    check("every Linux errno has a LINUX_ value", not missing, ", ".join(missing))
+
+
+# --- examples-c, in Eremit and natively ---------------------------------------------------
+
+def build_examples():
+    hermit_dir = os.path.join(OUT, "hermit")
+    native_dir = os.path.join(OUT, "native")
+    print("c-tests: building examples-c with the CMake toolchain file and natively", flush=True)
+    ok = True
+    for d, extra in ((hermit_dir, [f"-DCMAKE_TOOLCHAIN_FILE={TOOLCHAIN_FILE}"]), (native_dir, [])):
+        p = run(["cmake", "-S", EXAMPLES, "-B", d, *extra])
+        if p.returncode == 0:
+            p = run(["cmake", "--build", d, "-j2"])
+        name = "examples-c: configure and build with the toolchain file" if extra else \
+            "examples-c: configure and build natively"
+        check(name, p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:])
+        ok &= p.returncode == 0
+    return ok, hermit_dir, native_dir
+
+
+def same_as_native(hermit_dir, native_dir, prog, args=(), env=None, cpus=1, label=None):
+    env = env or {}
+    opts = ["--cpus", str(cpus)] + [x for k, v in env.items() for x in ("--env", f"{k}={v}")]
+    label = label or prog + (f" ({cpus} vCPUs)" if cpus > 1 else "")
+    code, out, err, secs = eremit(os.path.join(hermit_dir, prog), args, opts)
+    ncode, nout, nerr = native(os.path.join(native_dir, prog), args, env)
+    check(f"{label}: stdout equals native ({secs:.1f} s)", out == nout,
+          f"eremit:\n{out}\nnative:\n{nout}\neremit stderr:\n{err}")
+    check(f"{label}: stderr equals native", err == nerr, f"eremit:\n{err}\nnative:\n{nerr}")
+    check(f"{label}: exit code {ncode} as native", code == ncode, f"eremit exit code {code}")
+    return out
+
+
+def examples():
+    ok, hermit_dir, native_dir = build_examples()
+    if not ok:
+        return
+    out = same_as_native(hermit_dir, native_dir, "hello")
+    check("hello prints Hello", out.startswith("Hello from C on Eremit!"), out)
+    same_as_native(hermit_dir, native_dir, "hello", ["one", "two words", ""],
+                   env={"GREETING": "hi there"}, label="hello with arguments and environment")
+    same_as_native(hermit_dir, native_dir, "hello", ["exit", "42"], label="hello: exit code of main")
+    same_as_native(hermit_dir, native_dir, "files")
+    same_as_native(hermit_dir, native_dir, "malloc-stress")
+    same_as_native(hermit_dir, native_dir, "malloc-stress", cpus=2)
+    same_as_native(hermit_dir, native_dir, "pthreads")
+    same_as_native(hermit_dir, native_dir, "pthreads", cpus=2)
+    out = same_as_native(hermit_dir, native_dir, "bad-input")
+    for what, name in (("write to fd 42", "EBADF"), ("open of /no/such/file", "ENOENT"),
+                       ("unlock of an unlocked errorcheck mutex", "EPERM")):
+        line = next((l for l in out.splitlines() if l.startswith(what)), "")
+        check(f"bad input: {what} -> {name}", line.endswith("-> " + name), line or out)
+
+
+# --- the compiler driver ------------------------------------------------------------------
+
+HELLO = '#include <stdio.h>\nint main(void) { printf("Hello\\n"); return 0; }\n'
+
+
+def driver(cc=CC):
+    with tempfile.TemporaryDirectory() as tmp:
+        def w(name, text):
+            open(os.path.join(tmp, name), "w").write(text)
+
+        w("hello.c", HELLO)
+        p = run([cc, "hello.c", "-o", "hello"], cwd=tmp)
+        check("x86_64-hermit-gcc hello.c -o hello", p.returncode == 0, p.stderr)
+        if p.returncode != 0:
+            return
+        code, out, err, _ = eremit(os.path.join(tmp, "hello"))
+        check("eremit run hello: prints Hello, exit 0", code == 0 and out == "Hello\n", f"{code} {out!r} {err}")
+        hdr = run(["readelf", "-lhW", os.path.join(tmp, "hello")]).stdout
+        check("image: static EXEC, loaded from 0x200000, PVH note, no executable stack",
+              "EXEC (Executable file)" in hdr and "0x0000000000200000" in hdr and " NOTE " in hdr
+              and "INTERP" not in hdr and "DYNAMIC" not in hdr
+              and not re.search(r"GNU_STACK.* RWE ", hdr), hdr)
+
+        # -E, -c, several files, -O2 -g, a static library, -lm -lpthread.
+        p = run([cc, "-E", "hello.c"], cwd=tmp)
+        check("-E preprocesses with the sysroot's headers",
+              p.returncode == 0 and "x86_64-hermit/include/stdio.h" in p.stdout, p.stderr)
+        p = subprocess.run([cc, "-x", "c", "-", "-o", "stdin"], input=HELLO, cwd=tmp, capture_output=True, text=True)
+        check("-x c - (source on stdin) compiles and links", p.returncode == 0, p.stderr[-1500:])
+        p = run([cc, "-dM", "-E", "-x", "c", "/dev/null"], cwd=tmp)
+        check("predefined: __hermit__, not __linux__",
+              "#define __hermit__ 1" in p.stdout and "__linux__" not in p.stdout, p.stdout[:500])
+        w("sq.c", "#include <math.h>\ndouble sq(double x) { return sqrt(x) * sqrt(x); }\n")
+        w("lib1.c", "int lib1(int x) { return x + 1; }\n")
+        w("main.c", '#include <stdio.h>\n#include <pthread.h>\ndouble sq(double);\nint lib1(int);\n'
+                    'static void *t(void *a) { return a; }\n'
+                    'int main(void) { pthread_t th; void *r; pthread_create(&th, 0, t, (void *)5);\n'
+                    '  pthread_join(th, &r); printf("%.3f %d %ld\\n", sq(2.0), lib1(1), (long)r); return 4; }\n')
+        p = run([cc, "-O2", "-g", "-c", "sq.c", "lib1.c"], cwd=tmp)
+        check("-O2 -g -c of two files", p.returncode == 0 and os.path.exists(os.path.join(tmp, "sq.o")), p.stderr)
+        p = run([os.path.join(BIN, "x86_64-hermit-ar"), "rcs", "libone.a", "lib1.o"], cwd=tmp)
+        check("x86_64-hermit-ar makes a static library", p.returncode == 0, p.stderr)
+        p = run([cc, "-O2", "-g", "main.c", "sq.o", "-L.", "-lone", "-lm", "-lpthread", "-o", "multi"], cwd=tmp)
+        check("link of several objects, a static library, -lm -lpthread", p.returncode == 0, p.stderr)
+        if p.returncode == 0:
+            code, out, err, _ = eremit(os.path.join(tmp, "multi"))
+            check("... runs: 2.000 2 5, exit 4", code == 4 and out == "2.000 2 5\n", f"{code} {out!r} {err}")
+        p = run([cc, "hello.c", "-lz", "-o", "nolib"], cwd=tmp)
+        check("host libraries stay out: -lz is not found", p.returncode != 0 and "-lz" in p.stderr, p.stderr)
+
+        # Abnormal ends: abort(), a failed assert(), a signal handler, a null pointer.
+        w("ends.c", '#include <assert.h>\n#include <signal.h>\n#include <stdio.h>\n#include <stdlib.h>\n'
+                    '#include <string.h>\nstatic void h(int s) { printf("handler %d\\n", s == SIGUSR1); }\n'
+                    'int main(int c, char **v) { setvbuf(stdout, NULL, _IONBF, 0); signal(SIGUSR1, h); raise(SIGUSR1);\n'
+                    '  if (!strcmp(v[1], "abort")) abort();\n  if (!strcmp(v[1], "assert")) assert(c == 7);\n'
+                    '  if (!strcmp(v[1], "null")) return *(volatile int *)0;\n  return 0; }\n')
+        p = run([cc, "-O1", "ends.c", "-o", "ends"], cwd=tmp)
+        q = run(["gcc", "-O1", "ends.c", "-o", "ends-native"], cwd=tmp)
+        if p.returncode == 0 and q.returncode == 0:
+            for arg, want in (("abort", 134), ("assert", 134), ("null", 139)):
+                code, out, err, _ = eremit(os.path.join(tmp, "ends"), [arg])
+                ncode, nout, _ = native(os.path.join(tmp, "ends-native"), [arg])
+                check(f"{arg}: exit {want} as native ({ncode}), the handler ran first",
+                      code == want == ncode and out == nout == "handler 1\n", f"{code} {out!r} {err[-800:]}")
+        else:
+            check("ends.c compiles", False, p.stderr + q.stderr)
+
+        # C++: the language runtime and libstdc++ (containers, strings, threads; not iostream).
+        w("cxx.cc", '#include <cstdio>\n#include <map>\n#include <mutex>\n#include <stdexcept>\n'
+                    '#include <string>\n#include <thread>\n#include <vector>\n'
+                    'struct B { virtual int f() { return 1; } virtual ~B() {} };\n'
+                    'struct D : B { int f() override { return 2; } };\n'
+                    'static std::map<std::string, int> counts;\n'
+                    'int main() { B *b = new D; int r = b->f(); delete b;\n'
+                    '  try { std::vector<int>().at(3); } catch (const std::out_of_range &) { r += 10; }\n'
+                    '  std::mutex m; std::vector<std::thread> ts;\n'
+                    '  for (int i = 0; i < 4; i++) ts.emplace_back([&m, i] { std::lock_guard<std::mutex> g(m);\n'
+                    '    counts["t" + std::to_string(i % 2)] += i; });\n'
+                    '  for (auto &t : ts) t.join();\n'
+                    '  printf("c++ %d %d %d\\n", r, counts["t0"], counts["t1"]); return 0; }\n')
+        p = run([os.path.join(BIN, "x86_64-hermit-g++"), "-O2", "cxx.cc", "-o", "cxx"], cwd=tmp)
+        check("x86_64-hermit-g++: classes, exceptions, libstdc++ containers and threads", p.returncode == 0, p.stderr)
+        if p.returncode == 0:
+            code, out, err, _ = eremit(os.path.join(tmp, "cxx"), opts=["--cpus", "2"])
+            check("... runs in Eremit (an exception caught, 4 std::threads)", code == 0 and out == "c++ 12 2 4\n",
+                  f"{code} {out!r} {err}")
+
+        # Relocatable: a copy of build/toolchain elsewhere (what `make install` makes).
+        keep = tempfile.mkdtemp(prefix="eremit-install-")
+        prefix = os.path.join(keep, "prefix")
+        p = run([os.path.join(ROOT, "scripts", "install-toolchain.sh"), prefix])
+        check("scripts/install-toolchain.sh copies the toolchain", p.returncode == 0, p.stdout + p.stderr)
+        moved = os.path.join(keep, "moved")
+        if p.returncode == 0:
+            os.rename(prefix, moved)
+            p = run([os.path.join(moved, "bin", "x86_64-hermit-gcc"), "hello.c", "-o", "hello2"], cwd=tmp)
+            code, out, _, _ = eremit(os.path.join(tmp, "hello2")) if p.returncode == 0 else (None, "", "", 0)
+            check("the installed toolchain works after moving it (relocatable)",
+                  p.returncode == 0 and code == 0 and out == "Hello\n", p.stderr)
+        return moved
+
+
+def cmake_outside(installed):
+    """A project outside the repository: configure checks, try_run and ctest in Eremit;
+    once with the repository's toolchain file, once with an installed copy's."""
+    files = {
+        "CMakeLists.txt": "cmake_minimum_required(VERSION 3.13)\nproject(outside C)\n"
+                          "include(CheckFunctionExists)\ninclude(CheckIncludeFile)\n"
+                          "check_function_exists(clock_gettime HAVE_CLOCK_GETTIME)\n"
+                          "check_function_exists(no_such_function_here HAVE_NO_SUCH)\n"
+                          "check_include_file(pthread.h HAVE_PTHREAD_H)\n"
+                          "find_package(Threads REQUIRED)\n"
+                          "try_run(RUN_RESULT COMPILE_RESULT ${CMAKE_BINARY_DIR}/tr ${CMAKE_SOURCE_DIR}/tr.c\n"
+                          "        RUN_OUTPUT_VARIABLE TR_OUT)\n"
+                          "message(STATUS \"try_run: ${COMPILE_RESULT} ${RUN_RESULT} ${TR_OUT}\")\n"
+                          "message(STATUS \"checks: [${HAVE_CLOCK_GETTIME}] [${HAVE_NO_SUCH}] [${HAVE_PTHREAD_H}] [${CMAKE_SYSTEM_NAME}]\")\n"
+                          "add_library(util STATIC util.c)\n"
+                          "add_executable(app app.c)\ntarget_link_libraries(app util Threads::Threads)\n"
+                          "enable_testing()\nadd_test(NAME app COMMAND app 21)\n"
+                          "set_tests_properties(app PROPERTIES PASS_REGULAR_EXPRESSION \"answer 42\")\n",
+        "tr.c": '#include <stdio.h>\nint main(void) { printf("from try_run"); return 3; }\n',
+        "util.c": "int twice(int x) { return 2 * x; }\n",
+        "app.c": '#include <stdio.h>\n#include <stdlib.h>\nint twice(int);\n'
+                 'int main(int c, char **v) { printf("answer %d\\n", twice(atoi(v[1]))); return 0; }\n',
+    }
+    tools = [("repository", TOOLCHAIN_FILE)]
+    if installed:
+        tools.append(("installed copy", os.path.join(installed, "cmake", "hermit-toolchain.cmake")))
+    with tempfile.TemporaryDirectory(prefix="eremit-cmake-") as tmp:
+        for name, text in files.items():
+            open(os.path.join(tmp, name), "w").write(text)
+        for label, tc in tools:
+            b = os.path.join(tmp, "build-" + label.replace(" ", "-"))
+            p = run(["cmake", f"-DCMAKE_TOOLCHAIN_FILE={tc}", "-S", tmp, "-B", b])
+            log = p.stdout + p.stderr
+            check(f"cmake outside the repository ({label} toolchain file): configures", p.returncode == 0, log[-3000:])
+            if p.returncode != 0:
+                continue
+            check(f"... try_run runs in Eremit (exit 3, output captured)",
+                  "try_run: TRUE 3 from try_run" in log, log[-2000:])
+            check(f"... configure checks link for real (clock_gettime found, a missing function not)",
+                  "checks: [1] [] [1] [Hermit]" in log, log[-2000:])
+            p = run(["cmake", "--build", b])
+            check(f"... builds", p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:])
+            p = run(["ctest", "--output-on-failure"], cwd=b)
+            check(f"... ctest runs the test in Eremit", p.returncode == 0, p.stdout[-2000:])
+
+
+def main():
+    for tool in (CC, EREMIT):
+        if not os.path.exists(tool):
+            print(f"c-tests: {tool} is missing; run `make toolchain-c` first")
+            return 1
+    abi_checks()
+    installed = driver()
+    cmake_outside(installed if installed and os.path.isdir(installed) else None)
+    examples()
+    if installed:
+        shutil.rmtree(os.path.dirname(installed), ignore_errors=True)
+    passed = sum(results)
+    failed = len(results) - passed
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
