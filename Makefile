@@ -6,7 +6,7 @@ HERMIT_TARGET := x86_64-unknown-hermit
 HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
-	bench header install clean
+	test-posix test-net bench header install clean
 
 all: toolchain
 
@@ -68,7 +68,15 @@ test-c: toolchain-c
 	@echo "==> C tests (toolchain, libc, examples-c; QEMU)"
 	@python3 tests/c_tests.py
 
-test: test-host test-miri test-abi test-boot test-c
+test-posix: toolchain-c
+	@echo "==> POSIX layer tests (pthreads, semaphores; QEMU)"
+	@python3 tests/posix_tests.py
+
+test-net: toolchain
+	@echo "==> network tests (virtio-net, std::net, curl; QEMU user networking)"
+	@python3 tests/net_tests.py
+
+test: test-host test-miri test-abi test-boot test-c test-posix test-net
 
 header: deps
 	@scripts/gen-header.sh
