@@ -101,7 +101,14 @@ impl<'a> ProgramHeaders<'a> {
 }
 
 /// Where the TLS block of one thread goes, for the x86-64 layout (variant II): the block
-/// ends at the thread pointer, which points at itself.
+/// ends at the thread pointer, which points at itself. Above it lies a thread control
+/// block of `TCB_SIZE` bytes: GCC's stack protector reads its canary at `%fs:0x28`.
+/// Bytes from the thread pointer on: the self pointer at 0 and the stack-protector canary
+/// at 0x28, as the x86-64 ABI's thread control block has them.
+pub const TCB_SIZE: usize = 64;
+/// Offset of the stack-protector canary from the thread pointer.
+pub const TCB_CANARY: usize = 0x28;
+
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
 pub struct TlsLayout {
     /// Bytes to allocate: the aligned block plus the 8-byte self pointer at the TP.
@@ -118,7 +125,7 @@ impl TlsLayout {
         let align = align.max(16);
         let block = memsz.next_multiple_of(align);
         Self {
-            size: block + 16,
+            size: block + TCB_SIZE,
             align,
             tp_offset: block,
         }
@@ -167,7 +174,7 @@ mod tests {
         assert_eq!(
             layout,
             TlsLayout {
-                size: 64,
+                size: 48 + TCB_SIZE,
                 align: 16,
                 tp_offset: 48
             }

@@ -41,8 +41,14 @@ impl TlsBlock {
                 )
             };
         }
-        // SAFETY: the self pointer slot lies inside the block.
-        unsafe { (tp as *mut u64).write(tp) };
+        let canary =
+            super::cpu::hardware_random().unwrap_or(tp.rotate_left(17) ^ 0x5eed_cafe_f00d_d00d);
+        // SAFETY: the thread control block (self pointer, canary) lies inside the block:
+        // the layout reserves TCB_SIZE bytes from the thread pointer on.
+        unsafe {
+            (tp as *mut u64).write(tp);
+            ((tp + crate::elf::TCB_CANARY as u64) as *mut u64).write(canary & !0xff);
+        }
         Some(Self { block, layout, tp })
     }
 
