@@ -83,6 +83,7 @@ mod tests {
         while !p.is_null() {
             // SAFETY (test): entries of the list just built.
             let ai = unsafe { &*p };
+            // SAFETY (test): the address the entry points at, ai_addrlen bytes long.
             let sa = unsafe {
                 core::slice::from_raw_parts(ai.ai_addr.cast::<u8>(), ai.ai_addrlen as usize)
             };

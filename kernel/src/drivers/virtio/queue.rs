@@ -495,6 +495,7 @@ mod tests {
         // SAFETY (test): the avail flags word.
         assert_eq!(unsafe { ptr::read_volatile(avail) }, AVAIL_F_NO_INTERRUPT);
         q.set_interrupts(true);
+        // SAFETY (test): the avail flags word.
         assert_eq!(unsafe { ptr::read_volatile(avail) }, 0);
         // SAFETY (test): the used flags word, as the device would set it.
         unsafe { ptr::write_volatile(used, USED_F_NO_NOTIFY) };
