@@ -81,8 +81,9 @@ test: test-host test-miri test-abi test-boot test-c test-posix test-net
 header: deps
 	@scripts/gen-header.sh
 
-bench: hello
+bench: hello toolchain-c
 	@python3 scripts/bench.py
+	@python3 scripts/bench_c.py
 
 clean:
 	cargo clean

@@ -7,11 +7,13 @@
 use core::alloc::Layout;
 use core::ptr::NonNull;
 
-/// Size classes (bytes): 16-byte steps up to 128, then four steps per power of two.
-pub const CLASSES: [usize; 40] = [
+/// Size classes (bytes): 16-byte steps up to 128, then four steps per power of two, up to
+/// 256 KiB (larger blocks are rare enough for the first-fit heap).
+pub const CLASSES: [usize; 52] = [
     16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 640, 768, 896, 1024,
     1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192, 10240, 12288, 14336,
-    16384, 20480, 24576, 28672, 32768,
+    16384, 20480, 24576, 28672, 32768, 40960, 49152, 57344, 65536, 81920, 98304, 114688, 131072,
+    163840, 196608, 229376, 262144,
 ];
 /// Every class block is aligned to this (all classes are multiples of it).
 pub const CLASS_ALIGN: usize = 16;
@@ -125,7 +127,8 @@ mod tests {
         assert_eq!(CLASSES[class_of(l(1000, 16)).unwrap()], 1024);
         assert_eq!(CLASSES[class_of(l(4096, 4)).unwrap()], 4096);
         assert_eq!(CLASSES[class_of(l(4097, 4)).unwrap()], 5120);
-        assert_eq!(class_of(l(32769, 4)), None);
+        assert_eq!(CLASSES[class_of(l(32769, 4)).unwrap()], 40960);
+        assert_eq!(class_of(l(262145, 4)), None);
         assert_eq!(
             class_of(l(64, 64)),
             None,
