@@ -6,6 +6,7 @@
 #   x86_64-hermit/include                          newlib's headers + the POSIX layer's
 #   x86_64-hermit/lib/{libc,libm,libpthread,...}.a newlib + libc-port + libc-port/posix
 #   x86_64-hermit/lib/crt0.o, libhermit.a          start-up code, the kernel
+#   cargo.toml                                     Cargo config for mixed Rust/C programs
 #
 # newlib takes minutes to build, so its installed headers and libraries are cached outside
 # the tree, keyed by a hash of everything that decides them (the tarball, libc-port/newlib,
@@ -179,5 +180,8 @@ done
 for name in ar ranlib nm objcopy objdump readelf strip ld as size strings addr2line; do
     install -m 755 libc-port/bin/x86_64-hermit-tool "$tc/bin/x86_64-hermit-$name"
 done
+
+# Cargo configuration for mixed Rust/C programs (absolute paths into this toolchain).
+scripts/gen-cargo-config.sh "$tc" >/dev/null
 
 log "done in $(($(date +%s) - start)) s: $tc/bin/x86_64-hermit-gcc"

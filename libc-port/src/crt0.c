@@ -1,8 +1,8 @@
 /* Start-up: the kernel calls runtime_entry(argc, argv, envp) on the main thread, with
  * its TLS set up, and never expects it to return.
  *
- * runtime_entry is weak: Rust's std defines it too, and in a program that has both, std's
- * start-up wins (mixed programs are not supported yet). */
+ * runtime_entry is weak: Rust's std defines it too, and in a Rust program linking C code
+ * (libc.a, without this file) std's start-up is the only one. */
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -13,6 +13,19 @@ extern void __libc_init_array(void);
 extern void __libc_fini_array(void);
 extern void __eremit_libc_main_thread(void);
 
+/* A C program linked with a Rust staticlib: std's start-up (which sets up std's
+ * environment) renamed by `objcopy --redefine-sym runtime_entry=__eremit_std_runtime_entry
+ * --redefine-sym main=__eremit_std_main` (examples-c/rust-lib/build.sh).  It runs after
+ * the C library's set-up and calls back __eremit_std_main, which runs the C main and
+ * exits through exit() (atexit handlers, stdio flushed); link with
+ * -Wl,-u,__eremit_std_runtime_entry, as a weak reference pulls nothing from an archive. */
+extern void __eremit_std_runtime_entry(int argc, char **argv, char **envp) __attribute__((weak));
+
+__attribute__((noreturn)) void __eremit_std_main(long argc, char **argv)
+{
+    exit(main((int)argc, argv, environ));
+}
+
 __attribute__((weak, noreturn)) void runtime_entry(int argc, char **argv, char **envp)
 {
     __eremit_libc_main_thread();
@@ -20,6 +33,8 @@ __attribute__((weak, noreturn)) void runtime_entry(int argc, char **argv, char *
     /* Destructors (.fini_array) run after the program's atexit handlers, as on Linux. */
     atexit(__libc_fini_array);
     __libc_init_array();
+    if (__eremit_std_runtime_entry)
+        __eremit_std_runtime_entry(argc, argv, envp);
     exit(main(argc, argv, envp));
 }
 
