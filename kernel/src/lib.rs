@@ -2,6 +2,7 @@
 //! the application; built for the host it is the set of modules whose logic `cargo test`
 //! and Miri check (parsers, page tables, memory ranges, ...).
 #![cfg_attr(target_os = "none", no_std)]
+#![cfg_attr(target_os = "none", feature(linkage))]
 #![allow(non_camel_case_types)]
 
 extern crate alloc;

@@ -5,6 +5,7 @@
  * global (_REENT_GLOBAL_STDIO_STREAMS, _REENT_GLOBAL_ATEXIT). */
 
 #include <reent.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "port.h"
@@ -36,4 +37,16 @@ void __posix_thread_exit_hook(void)
     if (current == &own)
         _reclaim_reent(&own);
     current = NULL;
+}
+
+/* Called by the kernel's sys_exit (a weak reference there): when Rust's std ends a mixed
+ * program it calls sys_exit directly, bypassing exit(), so C stdio would not be flushed.
+ * Runs once; after exit() has cleaned up, the flush finds nothing left to write. */
+void __eremit_exit_hook(int status)
+{
+    static volatile int done;
+    (void)status;
+    if (__atomic_exchange_n(&done, 1, __ATOMIC_SEQ_CST))
+        return;
+    fflush(NULL);
 }

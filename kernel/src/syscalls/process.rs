@@ -3,8 +3,22 @@
 use crate::arch::{crash, exit};
 use crate::kreport;
 
+unsafe extern "C" {
+    /// Defined by the C library when a program links it (libc-port/src/reent.c): flushes
+    /// C stdio, so output is not lost when Rust's std ends the program with `sys_exit`
+    /// instead of C's `exit()`. A weak reference: null in pure Rust programs.
+    #[linkage = "extern_weak"]
+    static __eremit_exit_hook: Option<unsafe extern "C" fn(i32)>;
+}
+
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_exit(status: i32) -> ! {
+    // SAFETY: reading a weak symbol's address; the hook, when linked, is the C library's
+    // run-once flush, safe to call from any thread.
+    if let Some(hook) = unsafe { __eremit_exit_hook } {
+        // SAFETY: as above.
+        unsafe { hook(status) };
+    }
     crate::klog!("eremit: application exited with status {status}");
     if crate::console::verbose() {
         let (free, total) = crate::mm::heap::HEAP.usage();
