@@ -6,7 +6,7 @@ HERMIT_TARGET := x86_64-unknown-hermit
 HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
-	test-posix test-net bench header install clean
+	test-posix test-net test-mixed bench header install clean
 
 all: toolchain
 
@@ -76,7 +76,11 @@ test-net: toolchain
 	@echo "==> network tests (virtio-net, std::net, curl; QEMU user networking)"
 	@python3 tests/net_tests.py
 
-test: test-host test-miri test-abi test-boot test-c test-posix test-net
+test-mixed: toolchain-c
+	@echo "==> mixed Rust/C tests (cc, bindgen, libsqlite3-sys; a C main with a Rust staticlib)"
+	@python3 tests/mixed_tests.py
+
+test: test-host test-miri test-abi test-boot test-c test-posix test-net test-mixed
 
 header: deps
 	@scripts/gen-header.sh
