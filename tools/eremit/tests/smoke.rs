@@ -191,7 +191,11 @@ fn guest_sees_the_kernel_command_line() {
     // finds no cache measures and stores its own value, so the cached one may come from
     // another run: it must agree within 1%.
     let cache = std::fs::read_to_string(work_dir().join("cache/eremit/tsc_khz")).unwrap();
-    let cached: u64 = cache.lines().nth(1).and_then(|l| l.parse().ok()).unwrap_or(0);
+    let cached: u64 = cache
+        .lines()
+        .nth(1)
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0);
     let seen: u64 = tsc.parse().unwrap();
     assert!(cached.abs_diff(seen) * 100 <= seen, "{cache:?} vs {seen}");
 }
