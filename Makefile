@@ -6,7 +6,7 @@ HERMIT_TARGET := x86_64-unknown-hermit
 HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
-	test-posix test-net test-mixed bench header install clean
+	test-posix test-net test-net-c test-mixed bench header install clean
 
 all: toolchain
 
@@ -80,7 +80,11 @@ test-mixed: toolchain-c
 	@echo "==> mixed Rust/C tests (cc, bindgen, libsqlite3-sys; a C main with a Rust staticlib)"
 	@python3 tests/mixed_tests.py
 
-test: test-host test-miri test-abi test-boot test-c test-posix test-net test-mixed
+test-net-c: toolchain-c
+	@echo "==> C sockets tests (poll echo server, client, libc checks; QEMU user networking)"
+	@python3 tests/net_c_tests.py
+
+test: test-host test-miri test-abi test-boot test-c test-posix test-net test-net-c test-mixed
 
 header: deps
 	@scripts/gen-header.sh

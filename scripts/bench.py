@@ -26,6 +26,13 @@ the median of those over the process runs: getpid, yield_now, an uncontended Mut
 allocation and deallocation of random sizes, thread spawn+join, a Condvar (futex)
 ping-pong between two threads, and the speedup of CPU-bound work split over
 available_parallelism() threads (Eremit: --cpus 2 against --cpus 1).
+
+Network (third table, scripts/netbench.py; --no-net-bench skips it, and it is skipped
+with a message when it cannot be set up): the same C server (benches/net/netserver.c) in
+Eremit and in a Linux guest (Debian's kernel with a busybox initramfs) under the same QEMU
+options, over tap devices in a network namespace made for the run (or QEMU's user
+network): TCP throughput both ways (64 MiB), 1-byte request/response latency, boot to
+listening, as Eremit / Linux ratios. `python3 scripts/netbench.py` runs it alone.
 """
 
 import argparse
@@ -40,6 +47,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+import netbench
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "build", "bench")
@@ -672,6 +681,14 @@ def main():
     ap.add_argument("--micro-runs", type=int, default=5,
                     help="process runs of the microbenchmarks per configuration (default 5; "
                          "0 skips them)")
+    ap.add_argument("--net-bench", action=argparse.BooleanOptionalAction, default=True,
+                    help="network benchmarks against a Linux guest (default on; skipped with "
+                         "a message when they cannot be set up)")
+    ap.add_argument("--net-runs", type=int, default=3,
+                    help="runs of the network benchmarks per guest (default 3)")
+    ap.add_argument("--net-mode", choices=("auto", "tap", "user"), default="auto",
+                    help="network for them: tap (namespace + tap devices, root), user "
+                         "(QEMU's user network), auto: tap, else user (default)")
     args = ap.parse_args()
     if args.runs < 1:
         ap.error("--runs must be at least 1")
@@ -683,17 +700,17 @@ def main():
     try:
         require_tools(qemu)
         os.makedirs(OUT, exist_ok=True)
-        progress("step 1/8: building the runner (cargo build -p eremit)")
+        progress("step 1/9: building the runner (cargo build -p eremit)")
         build_runner()
-        progress("step 2/8: building the hello example (release, x86_64-unknown-hermit)")
+        progress("step 2/9: building the hello example (release, x86_64-unknown-hermit)")
         build_hello()
-        progress("step 3/8: building the native hello (rustc -O) and the null guest (as, ld)")
+        progress("step 3/9: building the native hello (rustc -O) and the null guest (as, ld)")
         hello_native = build_native_hello()
         null_guest = build_null_guest()
         if micro:
-            progress("step 4/8: building benches/micro natively and for Eremit")
+            progress("step 4/9: building benches/micro natively and for Eremit")
             build_micro()
-        progress("step 5/8: measuring image sizes")
+        progress("step 5/9: measuring image sizes")
         sizes = {
             "hello": os.path.getsize(HELLO),
             "hello_stripped": stripped_size(HELLO, "hello.stripped"),
@@ -701,20 +718,29 @@ def main():
             "native_stripped": stripped_size(hello_native, "hello-native.stripped"),
         }
         progress(f"hello: {sizes['hello']:,} B as built, {sizes['hello_stripped']:,} B stripped")
-        progress(f"step 6/8: timing {args.runs} runs of each configuration ({args.accel})")
+        progress(f"step 6/9: timing {args.runs} runs of each configuration ({args.accel})")
         configs = make_configs(qemu, args.accel, hello_native, null_guest)
         samples = measure(configs, args.runs)
         micro_cfgs, micro_samples, micro_errors, micro_load = {}, {}, {}, []
         if micro:
-            progress(f"step 7/8: {args.micro_runs} runs of benches/micro natively and in "
+            progress(f"step 7/9: {args.micro_runs} runs of benches/micro natively and in "
                      f"Eremit ({args.accel}, --cpus 1 and 2)")
             micro_cfgs = micro_configs(args.accel)
             micro_samples, micro_errors, micro_load = measure_micro(micro_cfgs, args.micro_runs)
     except BenchError as e:
         print(f"bench: error: {e}", file=sys.stderr)
         return 1
+    net = None
+    if args.net_bench and args.net_runs > 0:
+        progress(f"step 8/9: network: Eremit against a Linux guest ({args.net_runs} runs, "
+                 f"{args.accel})")
+        net = netbench.run_benchmarks(args.net_runs, args.accel, args.net_mode)
+        if not net.get("ok"):
+            progress(f"network benchmarks skipped: {net.get('reason')}")
+    else:
+        progress("step 8/9: network benchmarks not requested (--no-net-bench)")
 
-    progress("step 8/8: writing build/bench/results.md and build/bench/results.json")
+    progress("step 9/9: writing build/bench/results.md and build/bench/results.json")
     stats = {}
     for name, s in samples.items():
         stats[name] = summary(s["value_ms"] if s["value_ms"] else s["wall_ms"])
@@ -734,6 +760,8 @@ def main():
     if micro:
         micro_stats = micro_summary(micro_samples)
         text += micro_report(micro_stats, micro_errors, args.micro_runs, args.accel, micro_load)
+    if net is not None:
+        text += netbench.report(net)
     units = {"entry": "ms in guest (kernel entry to app entry, TSC)",
              "wall": "ms wall, whole eremit run hello process",
              "qemu_null": "ms wall, bare QEMU with the null guest",
@@ -779,6 +807,8 @@ def main():
                       "parallel_speedup_ideal": SPEEDUP_IDEAL},
             "samples": micro_samples,
         }
+    if net is not None:
+        results["network"] = net
     with open(os.path.join(OUT, "results.md"), "w") as f:
         f.write(text)
     with open(os.path.join(OUT, "results.json"), "w") as f:

@@ -10,16 +10,17 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "hermit-net.h"
 #include "port.h"
 
 ssize_t read(int fd, void *buf, size_t len)
 {
-    return __hermit_ret(sys_read(fd, buf, len));
+    return __eremit_mapped(fd, -1, buf, __hermit_ret(sys_read(fd, buf, len)), 0);
 }
 
 ssize_t write(int fd, const void *buf, size_t len)
 {
-    return __hermit_ret(sys_write(fd, buf, len));
+    return __eremit_mapped(fd, -1, buf, __hermit_ret(sys_write(fd, buf, len)), 1);
 }
 
 ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
@@ -27,14 +28,20 @@ ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
     if (iovcnt < 0 || iovcnt > IOV_MAX)
         return __hermit_fail(EINVAL);
     /* struct iovec has the ABI's layout. */
-    return __hermit_ret(sys_readv(fd, (const struct hermit_iovec *)iov, (size_t)iovcnt));
+    ssize_t n = __hermit_ret(sys_readv(fd, (const struct hermit_iovec *)iov, (size_t)iovcnt));
+    if (n > 0 && __atomic_load_n(&__eremit_shared_maps, __ATOMIC_ACQUIRE) > 0)
+        __eremit_mapped_io(fd, -1, iov, iovcnt, (size_t)n, 0); /* mman.c */
+    return n;
 }
 
 ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
 {
     if (iovcnt < 0 || iovcnt > IOV_MAX)
         return __hermit_fail(EINVAL);
-    return __hermit_ret(sys_writev(fd, (const struct hermit_iovec *)iov, (size_t)iovcnt));
+    ssize_t n = __hermit_ret(sys_writev(fd, (const struct hermit_iovec *)iov, (size_t)iovcnt));
+    if (n > 0 && __atomic_load_n(&__eremit_shared_maps, __ATOMIC_ACQUIRE) > 0)
+        __eremit_mapped_io(fd, -1, iov, iovcnt, (size_t)n, 1); /* mman.c */
+    return n;
 }
 
 /* Without the kernel's pread/pwrite: seek, transfer, seek back (not atomic). */
@@ -57,7 +64,7 @@ ssize_t pread(int fd, void *buf, size_t len, off_t offset)
     if (offset < 0)
         return __hermit_fail(EINVAL);
     if (sys_pread)
-        return __hermit_ret(sys_pread(fd, buf, len, offset));
+        return __eremit_mapped(fd, offset, buf, __hermit_ret(sys_pread(fd, buf, len, offset)), 0);
     return seek_and_transfer(fd, buf, len, offset, 0);
 }
 
@@ -66,7 +73,7 @@ ssize_t pwrite(int fd, const void *buf, size_t len, off_t offset)
     if (offset < 0)
         return __hermit_fail(EINVAL);
     if (sys_pwrite)
-        return __hermit_ret(sys_pwrite(fd, buf, len, offset));
+        return __eremit_mapped(fd, offset, buf, __hermit_ret(sys_pwrite(fd, buf, len, offset)), 1);
     return seek_and_transfer(fd, (void *)buf, len, offset, 1);
 }
 
@@ -225,6 +232,8 @@ int ioctl(int fd, unsigned long request, ...)
     va_start(ap, request);
     void *argp = va_arg(ap, void *);
     va_end(ap);
+    if (request == FIONBIO || request == FIONREAD)
+        return __eremit_socket_ioctl(fd, request, argp); /* socket.c */
     return (int)__hermit_ret(sys_ioctl(fd, (int)request, argp));
 }
 
@@ -246,17 +255,24 @@ int ftruncate(int fd, off_t length)
 {
     if (length < 0)
         return __hermit_fail(EINVAL);
-    if (sys_ftruncate)
-        return (int)__hermit_ret(sys_ftruncate(fd, length));
-    return __hermit_fail(ENOSYS);
+    if (!sys_ftruncate)
+        return __hermit_fail(ENOSYS);
+    int r = (int)__hermit_ret(sys_ftruncate(fd, length));
+    if (r == 0 && __atomic_load_n(&__eremit_shared_maps, __ATOMIC_ACQUIRE) > 0)
+        __eremit_mapped_truncate(fd, NULL, length); /* mman.c */
+    return r;
 }
 
 int truncate(const char *path, off_t length)
 {
     if (length < 0)
         return __hermit_fail(EINVAL);
-    if (sys_truncate)
-        return (int)__hermit_ret(sys_truncate(path, length));
+    if (sys_truncate) {
+        int r = (int)__hermit_ret(sys_truncate(path, length));
+        if (r == 0 && __atomic_load_n(&__eremit_shared_maps, __ATOMIC_ACQUIRE) > 0)
+            __eremit_mapped_truncate(-1, path, length); /* mman.c */
+        return r;
+    }
     int fd = open(path, O_WRONLY);
     if (fd < 0)
         return -1;

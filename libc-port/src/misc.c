@@ -36,6 +36,32 @@ char *dirname(char *path)
     return path;
 }
 
+/* Whether FD is a terminal: the kernel's answer, which is no for every descriptor (stdin
+ * has nothing attached, stdout and stderr go to the runner).  newlib's isatty() said yes
+ * for the console (a character device), so stdout was line-buffered and programs such as
+ * the SQLite shell or lua turned interactive and printed prompts; now they behave as
+ * natively with pipes.  Errors: EBADF, ENOTTY. */
+int isatty(int fd)
+{
+    int32_t r;
+    if (sys_isatty) {
+        r = sys_isatty(fd);
+    } else {
+        struct hermit_stat st;
+        r = sys_fstat(fd, &st);
+        if (r >= 0)
+            r = (st.st_mode & S_IFMT) == S_IFCHR;
+    }
+    if (r < 0) {
+        __hermit_ret(r); /* sets errno */
+        return 0;
+    }
+    if (r == 0)
+        errno = ENOTTY;
+    return r > 0;
+}
+ALIAS(isatty, _isatty);
+
 int ttyname_r(int fd, char *buf, size_t len)
 {
     if (!isatty(fd))

@@ -1,29 +1,204 @@
-/* Memory mappings: anonymous memory from the kernel heap; MAP_PRIVATE file mappings are
- * copies read into such memory (writes are not written back, as MAP_PRIVATE says). */
+/* Memory mappings: anonymous memory from the kernel heap; file mappings are copies read
+ * into such memory.  The heap is not executable: PROT_EXEC fails with EACCES.
+ *
+ * MAP_PRIVATE file mappings are exactly that: a copy (writes stay in it).
+ *
+ * MAP_SHARED file mappings need what Linux's page cache gives: every mapping of a range of
+ * a file, and every read() and write() of it, see the same bytes.  Eremit has one address
+ * space and files in memory but no page faults to share pages with, so the library keeps
+ * the shared mappings in a list and keeps them coherent itself:
+ * - mapping a range of a file that a shared mapping already covers returns that mapping
+ *   (at its address for the range); a range that only partly overlaps one fails (ENODEV);
+ * - read/pread/readv return the mapping's bytes where they overlap one (io.c calls
+ *   __eremit_mapped_io), write/pwrite/writev copy what they wrote into it, and truncation
+ *   zeroes what lies past the new end: the mapping always holds the file's current bytes;
+ * - msync and munmap write a writable mapping back to the file (up to its current size:
+ *   like Linux, a mapping never extends a file), through a duplicate of the descriptor
+ *   taken at mmap time, so closing the descriptor after mmap works.
+ * That is what SQLite's WAL index (the -shm file), memory-mapped databases (LMDB, SQLite's
+ * mmap_size) and shared-file buffers rely on.  What stays different from Linux: two maps
+ * of the same range return the same address; stores through a mapping reach the file at
+ * msync/munmap (reads through the C library see them at once). */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "port.h"
 
+struct shared_map {
+    struct shared_map *next;
+    uint8_t *addr;
+    size_t len;        /* the length mapped */
+    uint64_t dev, ino; /* the file */
+    off_t off;         /* the file offset of addr */
+    int fd;            /* a duplicate of the mapped descriptor, for writing back */
+    int refs;          /* mmap calls that returned (part of) it, minus munmap calls */
+    int writable;      /* mapped with PROT_WRITE: written back by msync and munmap */
+};
+
+static struct shared_map *shared_maps;
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The number of shared file mappings: io.c skips the coherence work while it is 0. */
+int __eremit_shared_maps;
+
+/* The kernel's pread/pwrite (without the library's coherence hooks). */
+static ptrdiff_t raw_transfer(int fd, void *buf, size_t len, off_t off, int writing)
+{
+    if (writing && sys_pwrite)
+        return sys_pwrite(fd, buf, len, off);
+    if (!writing && sys_pread)
+        return sys_pread(fd, buf, len, off);
+    ptrdiff_t old = sys_lseek(fd, 0, SEEK_CUR);
+    if (old < 0)
+        return old;
+    ptrdiff_t r = sys_lseek(fd, off, SEEK_SET);
+    if (r >= 0)
+        r = writing ? sys_write(fd, buf, len) : sys_read(fd, buf, len);
+    sys_lseek(fd, old, SEEK_SET);
+    return r;
+}
+
+/* Writes the bytes of M that lie inside the file back to it (the caller holds the lock). */
+static int write_back(struct shared_map *m, size_t from, size_t to)
+{
+    struct hermit_stat st;
+    int32_t r = sys_fstat(m->fd, &st);
+    if (r < 0)
+        return (int)__hermit_ret(r);
+    if (st.st_size <= m->off)
+        return 0;
+    if ((uint64_t)(st.st_size - m->off) < to)
+        to = (size_t)(st.st_size - m->off);
+    while (from < to) {
+        ptrdiff_t n = raw_transfer(m->fd, m->addr + from, to - from, m->off + (off_t)from, 1);
+        if (n < 0)
+            return (int)__hermit_ret(n);
+        if (n == 0)
+            return __hermit_fail(EIO);
+        from += (size_t)n;
+    }
+    return 0;
+}
+
+static struct shared_map *find_by_addr(const void *addr)
+{
+    for (struct shared_map *m = shared_maps; m != NULL; m = m->next)
+        if ((const uint8_t *)addr >= m->addr && (const uint8_t *)addr < m->addr + m->len)
+            return m;
+    return NULL;
+}
+
+/* Reads LEN bytes at OFF of FD into P (zeros past the end of the file). */
+static int fill(int fd, uint8_t *p, size_t len, off_t off)
+{
+    size_t done = 0;
+    while (done < len) {
+        ptrdiff_t n = raw_transfer(fd, p + done, len - done, off + (off_t)done, 0);
+        if (n < 0)
+            return (int)__hermit_ret(n);
+        if (n == 0)
+            break; /* past the end of the file: zeros, as the memory is */
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+static void *map_shared_file(size_t len, int prot, int fd, off_t off)
+{
+    struct hermit_stat st;
+    int32_t r = sys_fstat(fd, &st);
+    if (r < 0) {
+        __hermit_ret(r);
+        return MAP_FAILED;
+    }
+    if ((st.st_mode & S_IFMT) != S_IFREG) {
+        errno = ENODEV;
+        return MAP_FAILED;
+    }
+    /* Linux: the descriptor must be open for reading, and for writing if PROT_WRITE. */
+    int32_t fl = sys_fcntl(fd, LINUX_F_GETFL, 0);
+    if (fl < 0) {
+        __hermit_ret(fl);
+        return MAP_FAILED;
+    }
+    int acc = fl & (LINUX_O_WRONLY | LINUX_O_RDWR); /* the access mode */
+    if (acc == LINUX_O_WRONLY || ((prot & PROT_WRITE) && acc != LINUX_O_RDWR)) {
+        errno = EACCES;
+        return MAP_FAILED;
+    }
+
+    pthread_mutex_lock(&shared_lock);
+    for (struct shared_map *m = shared_maps; m != NULL; m = m->next) {
+        if (m->dev != st.st_dev || m->ino != st.st_ino)
+            continue;
+        off_t end = off + (off_t)len, mend = m->off + (off_t)m->len;
+        if (off >= m->off && end <= mend) {
+            m->refs++;
+            m->writable |= (prot & PROT_WRITE) != 0;
+            pthread_mutex_unlock(&shared_lock);
+            return m->addr + (off - m->off);
+        }
+        if (off < mend && end > m->off) {
+            /* Two different copies of the same bytes could not stay coherent. */
+            pthread_mutex_unlock(&shared_lock);
+            errno = ENODEV;
+            return MAP_FAILED;
+        }
+    }
+    struct shared_map *m = calloc(1, sizeof *m);
+    uint8_t *p = NULL;
+    if (m == NULL || (r = sys_mmap(len, (uint32_t)prot, &p)) < 0) {
+        pthread_mutex_unlock(&shared_lock);
+        free(m);
+        errno = ENOMEM;
+        return MAP_FAILED;
+    }
+    int dup_fd = sys_fcntl(fd, LINUX_F_DUPFD_CLOEXEC, 0);
+    if (dup_fd < 0 || fill(fd, p, len, off) < 0) {
+        int e = dup_fd < 0 ? __hermit_errno(-dup_fd) : errno;
+        if (dup_fd >= 0)
+            sys_close(dup_fd);
+        sys_munmap(p, len);
+        pthread_mutex_unlock(&shared_lock);
+        free(m);
+        errno = e;
+        return MAP_FAILED;
+    }
+    *m = (struct shared_map){shared_maps, p, len, st.st_dev, st.st_ino, off, dup_fd, 1,
+                             (prot & PROT_WRITE) != 0};
+    shared_maps = m;
+    __atomic_store_n(&__eremit_shared_maps, __eremit_shared_maps + 1, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&shared_lock);
+    return p;
+}
+
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
 {
     (void)addr;
-    if (len == 0 || (flags & (MAP_SHARED | MAP_PRIVATE)) == 0 || (flags & MAP_FIXED)) {
+    if (len == 0 || (flags & (MAP_SHARED | MAP_PRIVATE)) == 0 ||
+        (flags & (MAP_SHARED | MAP_PRIVATE)) == (MAP_SHARED | MAP_PRIVATE) || (flags & MAP_FIXED)) {
         errno = EINVAL;
-        return MAP_FAILED;
-    }
-    if (!(flags & MAP_ANONYMOUS) && (flags & MAP_SHARED) && (prot & PROT_WRITE)) {
-        errno = ENODEV;
         return MAP_FAILED;
     }
     if (offset < 0 || offset % sys_getpagesize() != 0) {
         errno = EINVAL;
         return MAP_FAILED;
     }
+    if (prot & PROT_EXEC) {
+        /* The heap is never executable (write xor execute): say so, as Linux does under a
+         * policy that denies executable memory, so that JITs fall back to interpreting
+         * instead of faulting in code that could not run. */
+        errno = EACCES;
+        return MAP_FAILED;
+    }
+    if (!(flags & MAP_ANONYMOUS) && (flags & MAP_SHARED))
+        return map_shared_file(len, prot, fd, offset);
     uint8_t *p = NULL;
     int32_t r = sys_mmap(len, (uint32_t)prot, &p);
     if (r < 0) {
@@ -50,25 +225,123 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
 
 int munmap(void *addr, size_t len)
 {
+    if (__atomic_load_n(&__eremit_shared_maps, __ATOMIC_ACQUIRE) > 0) {
+        pthread_mutex_lock(&shared_lock);
+        struct shared_map *m = find_by_addr(addr);
+        if (m != NULL) {
+            int r = m->writable ? write_back(m, 0, m->len) : 0;
+            int e = errno;
+            if (--m->refs == 0) {
+                struct shared_map **pp = &shared_maps;
+                while (*pp != m)
+                    pp = &(*pp)->next;
+                *pp = m->next;
+                __atomic_store_n(&__eremit_shared_maps, __eremit_shared_maps - 1, __ATOMIC_RELEASE);
+                sys_munmap(m->addr, m->len);
+                sys_close(m->fd);
+                free(m);
+            }
+            pthread_mutex_unlock(&shared_lock);
+            errno = e;
+            return r;
+        }
+        pthread_mutex_unlock(&shared_lock);
+    }
     return (int)__hermit_ret(sys_munmap(addr, len));
 }
 
-/* Protections are not enforced: everything mapped is readable and writable. */
+/* Keeps shared mappings of FD's file coherent with a read (WROTE = 0: the mapping's bytes
+ * replace what was read) or a write (WROTE = 1: what was written goes into the mapping)
+ * of the buffers IOV, which transferred DONE bytes starting at file offset OFF (-1: at
+ * the descriptor's position, now past them). */
+void __eremit_mapped_io(int fd, off_t off, const struct iovec *iov, int iovcnt, size_t done,
+                        int wrote)
+{
+    struct hermit_stat st;
+    if (done == 0 || sys_fstat(fd, &st) < 0 || (st.st_mode & S_IFMT) != S_IFREG)
+        return;
+    if (off < 0) {
+        ptrdiff_t pos = sys_lseek(fd, 0, SEEK_CUR);
+        if (pos < 0)
+            return;
+        off = (off_t)pos - (off_t)done;
+    }
+    pthread_mutex_lock(&shared_lock);
+    for (struct shared_map *m = shared_maps; m != NULL; m = m->next) {
+        if (m->dev != st.st_dev || m->ino != st.st_ino)
+            continue;
+        off_t pos = off;
+        size_t left = done;
+        for (int i = 0; i < iovcnt && left > 0; i++) {
+            size_t n = iov[i].iov_len < left ? iov[i].iov_len : left;
+            off_t lo = pos > m->off ? pos : m->off;
+            off_t hi = pos + (off_t)n < m->off + (off_t)m->len ? pos + (off_t)n : m->off + (off_t)m->len;
+            if (lo < hi) {
+                uint8_t *buf = (uint8_t *)iov[i].iov_base + (lo - pos);
+                uint8_t *map = m->addr + (lo - m->off);
+                if (wrote)
+                    memmove(map, buf, (size_t)(hi - lo));
+                else
+                    memmove(buf, map, (size_t)(hi - lo));
+            }
+            pos += (off_t)n;
+            left -= n;
+        }
+    }
+    pthread_mutex_unlock(&shared_lock);
+}
+
+/* After a truncation of the file FD (or PATH) to LENGTH: the mapped bytes past the end are
+ * gone (zeros when the file grows again). */
+void __eremit_mapped_truncate(int fd, const char *path, off_t length)
+{
+    struct hermit_stat st;
+    if ((path != NULL ? sys_stat(path, &st) : sys_fstat(fd, &st)) < 0)
+        return;
+    pthread_mutex_lock(&shared_lock);
+    for (struct shared_map *m = shared_maps; m != NULL; m = m->next) {
+        if (m->dev != st.st_dev || m->ino != st.st_ino || m->off + (off_t)m->len <= length)
+            continue;
+        size_t from = length > m->off ? (size_t)(length - m->off) : 0;
+        memset(m->addr + from, 0, m->len - from);
+    }
+    pthread_mutex_unlock(&shared_lock);
+}
+
+/* Protections are not enforced: everything mapped is readable and writable, and nothing
+ * mapped can be made executable (EACCES, as mmap). */
 int mprotect(void *addr, size_t len, int prot)
 {
     (void)len;
-    (void)prot;
     if ((uintptr_t)addr % (uintptr_t)sys_getpagesize() != 0)
         return __hermit_fail(EINVAL);
+    if (prot & PROT_EXEC)
+        return __hermit_fail(EACCES);
     return 0;
 }
 
+/* Writes the shared file mappings in [addr, addr + len) back; anonymous and private
+ * mappings have nothing to write. */
 int msync(void *addr, size_t len, int flags)
 {
-    (void)addr;
-    (void)len;
-    (void)flags;
-    return 0;
+    if ((uintptr_t)addr % (uintptr_t)sys_getpagesize() != 0 ||
+        (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) != 0 ||
+        (flags & (MS_ASYNC | MS_SYNC)) == (MS_ASYNC | MS_SYNC))
+        return __hermit_fail(EINVAL);
+    if (__atomic_load_n(&__eremit_shared_maps, __ATOMIC_ACQUIRE) == 0)
+        return 0;
+    int r = 0;
+    uint8_t *lo = addr, *hi = lo + len;
+    pthread_mutex_lock(&shared_lock);
+    for (struct shared_map *m = shared_maps; m != NULL && r == 0; m = m->next) {
+        if (!m->writable || hi <= m->addr || lo >= m->addr + m->len)
+            continue;
+        size_t from = lo > m->addr ? (size_t)(lo - m->addr) : 0;
+        size_t to = hi < m->addr + m->len ? (size_t)(hi - m->addr) : m->len;
+        r = write_back(m, from, to);
+    }
+    pthread_mutex_unlock(&shared_lock);
+    return r;
 }
 
 int madvise(void *addr, size_t len, int advice)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 
 #include "hermit-abi.h"
@@ -37,6 +38,23 @@ int __hermit_timespec_to_abi(struct hermit_timespec *h, const struct timespec *t
 /* open(2) flags: newlib's values to the kernel's and back. */
 int __hermit_oflags_to_abi(int flags);
 int __hermit_oflags_from_abi(int flags);
+
+/* mman.c: MAP_SHARED file mappings kept coherent with reads, writes and truncation of
+ * their file.  __eremit_mapped_io's OFF is the file offset of the transfer, or -1 when it
+ * was at the descriptor's position. */
+extern int __eremit_shared_maps;
+void __eremit_mapped_io(int fd, off_t off, const struct iovec *iov, int iovcnt, size_t done,
+                        int wrote);
+void __eremit_mapped_truncate(int fd, const char *path, off_t length);
+
+static inline long __eremit_mapped(int fd, off_t off, const void *buf, long n, int wrote)
+{
+    if (n > 0 && __atomic_load_n(&__eremit_shared_maps, __ATOMIC_ACQUIRE) > 0) {
+        struct iovec v = {(void *)buf, (size_t)n};
+        __eremit_mapped_io(fd, off, &v, 1, (size_t)n, wrote);
+    }
+    return n;
+}
 
 #define HIDDEN __attribute__((visibility("hidden")))
 /* The same function under a second name (newlib calls some system calls as _name). */

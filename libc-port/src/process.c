@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <limits.h>
 #include <pwd.h>
+#include <reent.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -119,6 +121,22 @@ int _execve(const char *path, char *const argv[], char *const envp[])
 int execvpe(const char *file, char *const argv[], char *const envp[])
 {
     return _execve(file, argv, envp);
+}
+
+/* There is no shell to run a command with: system(NULL) says so (0), and a command
+ * fails with ENOSYS.  (newlib's system() answers 1 for a "unix" target, then fails to
+ * fork.) */
+int _system_r(struct _reent *r, const char *command)
+{
+    if (command == NULL)
+        return 0;
+    r->_errno = ENOSYS;
+    return -1;
+}
+
+int system(const char *command)
+{
+    return _system_r(_REENT, command);
 }
 
 pid_t wait(int *status)
@@ -256,6 +274,21 @@ int getentropy(void *buf, size_t len)
         len -= (size_t)n;
     }
     return 0;
+}
+
+ssize_t getrandom(void *buf, size_t len, unsigned int flags)
+{
+    if (flags & ~(unsigned)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+        return __hermit_fail(EINVAL);
+    uint8_t *p = buf;
+    size_t done = 0;
+    while (done < len) {
+        ptrdiff_t n = sys_read_entropy(p + done, len - done, 0);
+        if (n < 0)
+            return done > 0 ? (ssize_t)done : __hermit_ret(n);
+        done += (size_t)n;
+    }
+    return (ssize_t)done;
 }
 
 int getrusage(int who, struct rusage *usage)

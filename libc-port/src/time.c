@@ -18,20 +18,37 @@ int __hermit_timespec_to_abi(struct hermit_timespec *h, const struct timespec *t
     return 0;
 }
 
-/* The kernel's clock for a C clock id: the CPU-time clocks count since boot (one
- * process, no accounting), which is what they measure for a single-threaded program. */
+/* The kernel's clock for a C clock id (newlib's values, not Linux's): the CPU-time clocks
+ * count since boot (one process, no accounting), which is what they measure for a
+ * single-threaded program; the raw, coarse and boot-time variants of Linux are the
+ * kernel's clocks themselves (the TSC is not slewed, the guest never suspends). */
 static int abi_clock(clockid_t clk)
 {
     switch (clk) {
     case CLOCK_REALTIME:
+    case CLOCK_REALTIME_COARSE:
+    case CLOCK_REALTIME_ALARM:
         return LINUX_CLOCK_REALTIME;
     case CLOCK_MONOTONIC:
-    case (clockid_t)2: /* CLOCK_PROCESS_CPUTIME_ID */
-    case (clockid_t)3: /* CLOCK_THREAD_CPUTIME_ID */
+    case CLOCK_PROCESS_CPUTIME_ID:
+    case CLOCK_THREAD_CPUTIME_ID:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_BOOTTIME:
+    case CLOCK_BOOTTIME_ALARM:
         return LINUX_CLOCK_MONOTONIC;
     default:
         return -1;
     }
+}
+
+/* The process's CPU-time clock (there is one process). */
+int clock_getcpuclockid(pid_t pid, clockid_t *clock_id)
+{
+    if (pid != 0 && pid != sys_getpid())
+        return ESRCH;
+    *clock_id = CLOCK_PROCESS_CPUTIME_ID;
+    return 0;
 }
 
 int clock_gettime(clockid_t clk, struct timespec *tp)

@@ -1,5 +1,6 @@
-/* Eremit (libc-port/include): ioctl; request numbers are the kernel's (FIONBIO is
-   hermit-abi's value, the terminal requests Linux's).  */
+/* Eremit (libc-port/include): ioctl; request numbers are Linux's.  FIONBIO (the
+   kernel's is hermit-abi's 0x8008667e) and FIONREAD are translated by the C library
+   (libc-port/src/socket.c).  */
 
 #ifndef _SYS_IOCTL_H
 #define _SYS_IOCTL_H
@@ -9,7 +10,7 @@
 #define TIOCGWINSZ	0x5413
 #define TIOCSWINSZ	0x5414
 #define FIONREAD	0x541B
-#define FIONBIO		0x8004667e	/* the kernel's (hermit-abi) value, not Linux's */
+#define FIONBIO		0x5421
 #define FIOCLEX		0x5451
 #define FIONCLEX	0x5450
 

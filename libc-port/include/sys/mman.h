@@ -1,6 +1,8 @@
 /* Eremit (libc-port/include): memory mappings.  Anonymous mappings come from
-   the kernel heap (zeroed, page-aligned); MAP_PRIVATE file mappings are read
-   into such memory; protections are not enforced.  */
+   the kernel heap (zeroed, page-aligned); file mappings are read into such
+   memory, and MAP_SHARED ones are kept coherent with the file by the library
+   (libc-port/src/mman.c); protections are not enforced, and PROT_EXEC fails
+   (EACCES): the heap is never executable.  */
 
 #ifndef _SYS_MMAN_H
 #define _SYS_MMAN_H

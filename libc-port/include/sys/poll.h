@@ -1,0 +1,2 @@
+/* Eremit (libc-port/include) */
+#include <poll.h>

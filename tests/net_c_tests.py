@@ -1,0 +1,503 @@
+#!/usr/bin/env python3
+"""Network tests of the C library (libc-port's sockets: socket.c, inet.c, netdb.c,
+poll.c, select.c and their headers):
+
+- libc-port/src/hermit-net.h matches the kernel's include/hermit/syscall.h (layouts,
+  function types, constants); the application headers have Linux's (glibc's) values and
+  struct layouts (checked against the host's glibc headers);
+- tests/net-c/net_checks.c, built with x86_64-hermit-gcc and with the host's gcc, runs in
+  Eremit and natively against the same servers on the host (TCP echo, UDP, a closed
+  port): same output (text forms of addresses, getaddrinfo results and errors, options,
+  errno values, poll/select, MSG_PEEK/MSG_WAITALL/MSG_DONTWAIT, FIONBIO/FIONREAD, UDP);
+- examples-c/echo: echo-server boots with `eremit run --net user --forward
+  tcp:HOSTPORT:7777`, three concurrent connections from Python each send 1 MiB and get it
+  back intact, and the server exits with 0 after the three have closed (microvm, and q35
+  with 2 vCPUs); echo-client in Eremit connects out to a Python echo server on the host
+  (10.0.2.2 in QEMU's user network) and checks 1 MiB.
+
+All traffic stays on this machine (loopback and QEMU's user network). Ends with
+'N passed, N failed'."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "build", "toolchain", "bin")
+CC = os.path.join(BIN, "x86_64-hermit-gcc")
+EREMIT = os.path.join(BIN, "eremit")
+TOOLCHAIN_FILE = os.path.join(ROOT, "cmake", "hermit-toolchain.cmake")
+EXAMPLES = os.path.join(ROOT, "examples-c")
+OUT = os.path.join(ROOT, "build", "net-c")
+EXAMPLES_OUT = os.path.join(ROOT, "build", "examples-c", "hermit")
+CHECKS_SRC = os.path.join(ROOT, "tests", "net-c", "net_checks.c")
+MIB = 1 << 20
+
+results = []
+measurements = []
+
+
+def check(name, cond, detail=""):
+    results.append(bool(cond))
+    print(("ok    " if cond else "FAIL  ") + name, flush=True)
+    if not cond and detail:
+        print("      " + str(detail).strip().replace("\n", "\n      ")[:6000], flush=True)
+
+
+def measure(text):
+    measurements.append(text)
+    print("      " + text, flush=True)
+
+
+def run(cmd, cwd=None, timeout=600, **kw):
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, errors="replace",
+                          stdin=subprocess.DEVNULL, timeout=timeout, **kw)
+
+
+def pattern(n, offset=0):
+    block = bytes(i % 251 for i in range(251))
+    start = offset % 251
+    return ((block * ((n + start) // 251 + 2))[start:start + n])
+
+
+def free_port(kind=socket.SOCK_STREAM):
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- headers and ABI -------------------------------------------------------------------
+
+ABI_STRUCTS = {
+    "sockaddr": ("hermit_sockaddr", ["sa_len", "sa_family", "sa_data"]),
+    "addrinfo": ("hermit_addrinfo", ["ai_flags", "ai_family", "ai_socktype", "ai_protocol",
+                                     "ai_addrlen", "ai_canonname", "ai_addr", "ai_next"]),
+    "pollfd": ("hermit_pollfd", ["fd", "events", "revents"]),
+}
+
+
+def abi_check():
+    """hermit-net.h against the kernel's generated header, compiled with the host gcc."""
+    src_dir = os.path.join(ROOT, "libc-port", "src")
+    ours = open(os.path.join(src_dir, "hermit-net.h")).read()
+    header = open(os.path.join(ROOT, "include", "hermit", "syscall.h")).read()
+    lines = ['#include "hermit/syscall.h"', "#define HERMIT_NET_ONLY_TYPES", '#include "hermit-net.h"']
+    for theirs, (mine, fields) in ABI_STRUCTS.items():
+        lines.append(f"_Static_assert(sizeof(struct {theirs}) == sizeof(struct {mine}), \"{theirs}\");")
+        for f in fields:
+            lines.append(f"_Static_assert(__builtin_offsetof(struct {theirs}, {f}) == "
+                         f"__builtin_offsetof(struct {mine}, {f}) && sizeof(((struct {theirs} *)0)->{f}) "
+                         f"== sizeof(((struct {mine} *)0)->{f}), \"{theirs}.{f}\");")
+    consts = re.findall(r"#define HERMIT_([A-Z0-9_]+) ", ours)
+    shared = [c for c in consts if re.search(rf"#define {c} ", header)]
+    missing = [c for c in consts if c not in shared]
+    for c in shared:
+        lines.append(f"_Static_assert({c} == HERMIT_{c}, \"{c}\");")
+    # Prototypes: redeclared with the kernel's types must not conflict.
+    lines += ["#undef EREMIT_LIBC_HERMIT_NET_H", "#undef HERMIT_NET_ONLY_TYPES", "#define HERMIT_NET_CHECK"]
+    for theirs, (mine, _) in ABI_STRUCTS.items():
+        lines.append(f"#define {mine} {theirs}")
+    lines += ["#define hermit_sockaddr_in hermit_sockaddr_in2", "#define hermit_timeval hermit_timeval2",
+              '#include "hermit-net.h"']
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "net_abi.c")
+        open(src, "w").write("\n".join(lines) + "\n")
+        p = run(["gcc", "-std=gnu11", "-fsyntax-only", "-Werror", "-I", os.path.join(ROOT, "include"),
+                 "-I", src_dir, src])
+    check(f"hermit-net.h matches include/hermit/syscall.h ({len(ABI_STRUCTS)} structs, "
+          f"{len(shared)} constants, every prototype)", p.returncode == 0 and not missing,
+          p.stderr + (f"\nnot in the kernel's header: {missing}" if missing else ""))
+
+
+# Names whose values must be Linux's (glibc's headers on this host are the reference).
+LINUX_CONSTANTS = """
+AF_UNSPEC AF_UNIX AF_INET AF_INET6 PF_INET SOCK_STREAM SOCK_DGRAM SOCK_RAW SOCK_SEQPACKET
+SOCK_NONBLOCK SOCK_CLOEXEC SOL_SOCKET SO_DEBUG SO_REUSEADDR SO_TYPE SO_ERROR SO_DONTROUTE
+SO_BROADCAST SO_SNDBUF SO_RCVBUF SO_KEEPALIVE SO_OOBINLINE SO_LINGER SO_REUSEPORT SO_RCVLOWAT
+SO_SNDLOWAT SO_RCVTIMEO SO_SNDTIMEO SO_ACCEPTCONN SO_PROTOCOL SO_DOMAIN SOMAXCONN
+MSG_OOB MSG_PEEK MSG_DONTROUTE MSG_CTRUNC MSG_TRUNC MSG_DONTWAIT MSG_EOR MSG_WAITALL
+MSG_NOSIGNAL MSG_MORE SHUT_RD SHUT_WR SHUT_RDWR SCM_RIGHTS
+IPPROTO_IP IPPROTO_ICMP IPPROTO_TCP IPPROTO_UDP IPPROTO_IPV6 IPPROTO_RAW INADDR_ANY
+INADDR_LOOPBACK INADDR_BROADCAST INADDR_NONE INET_ADDRSTRLEN INET6_ADDRSTRLEN IP_TOS IP_TTL
+IP_MULTICAST_IF IP_MULTICAST_TTL IP_MULTICAST_LOOP IP_ADD_MEMBERSHIP IP_DROP_MEMBERSHIP IPV6_V6ONLY
+TCP_NODELAY TCP_MAXSEG TCP_KEEPIDLE TCP_KEEPINTVL TCP_KEEPCNT SOL_TCP
+AI_PASSIVE AI_CANONNAME AI_NUMERICHOST AI_V4MAPPED AI_ALL AI_ADDRCONFIG AI_NUMERICSERV
+EAI_BADFLAGS EAI_NONAME EAI_AGAIN EAI_FAIL EAI_FAMILY EAI_SOCKTYPE EAI_SERVICE EAI_MEMORY
+EAI_SYSTEM EAI_OVERFLOW NI_MAXHOST NI_MAXSERV NI_NUMERICHOST NI_NUMERICSERV NI_NOFQDN
+NI_NAMEREQD NI_DGRAM HOST_NOT_FOUND TRY_AGAIN NO_RECOVERY NO_DATA
+POLLIN POLLPRI POLLOUT POLLERR POLLHUP POLLNVAL POLLRDNORM POLLRDBAND POLLWRNORM POLLWRBAND
+POLLRDHUP FIONBIO FIONREAD FD_SETSIZE
+""".split()
+
+LINUX_LAYOUTS = {
+    "struct sockaddr": ["sa_family", "sa_data"],
+    "struct sockaddr_in": ["sin_family", "sin_port", "sin_addr", "sin_zero"],
+    "struct sockaddr_in6": ["sin6_family", "sin6_port", "sin6_flowinfo", "sin6_addr", "sin6_scope_id"],
+    "struct sockaddr_storage": ["ss_family"],
+    "struct sockaddr_un": ["sun_family", "sun_path"],
+    "struct in_addr": ["s_addr"],
+    "struct in6_addr": ["s6_addr"],
+    "struct linger": ["l_onoff", "l_linger"],
+    "struct msghdr": ["msg_name", "msg_namelen", "msg_iov", "msg_iovlen", "msg_control",
+                      "msg_controllen", "msg_flags"],
+    "struct cmsghdr": ["cmsg_len", "cmsg_level", "cmsg_type"],
+    "struct addrinfo": ["ai_flags", "ai_family", "ai_socktype", "ai_protocol", "ai_addrlen",
+                        "ai_addr", "ai_canonname", "ai_next"],
+    "struct hostent": ["h_name", "h_aliases", "h_addrtype", "h_length", "h_addr_list"],
+    "struct servent": ["s_name", "s_aliases", "s_port", "s_proto"],
+    "struct protoent": ["p_name", "p_aliases", "p_proto"],
+    "struct pollfd": ["fd", "events", "revents"],
+    "fd_set": [],
+    "socklen_t": [],
+    "sa_family_t": [],
+    "in_port_t": [],
+    "in_addr_t": [],
+    "nfds_t": [],
+}
+
+INCLUDES = """#define _GNU_SOURCE
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/ioctl.h>
+#include <sys/select.h>
+#include <sys/poll.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+"""
+
+
+def headers_check():
+    """The values and layouts of libc-port's headers equal glibc's: a host program prints
+    glibc's, which become static assertions compiled with x86_64-hermit-gcc (-Wall
+    -Wextra -Werror, also as C++ and with -std=c99)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        lines = [INCLUDES, "int main(void) {"]
+        for c in LINUX_CONSTANTS:
+            lines.append(f'  printf("{c} %lld\\n", (long long)({c}));')
+        for t, fields in LINUX_LAYOUTS.items():
+            key = t.replace(" ", "_")
+            lines.append(f'  printf("sizeof_{key} %zu\\n", sizeof({t}));')
+            lines.append(f'  printf("alignof_{key} %zu\\n", _Alignof({t}));')
+            for f in fields:
+                lines.append(f'  printf("offsetof_{key}_{f} %zu\\n", __builtin_offsetof({t}, {f}));')
+                lines.append(f'  printf("sizeof_{key}_{f} %zu\\n", sizeof((({t} *)0)->{f}));')
+        lines.append("  return 0;\n}")
+        src = os.path.join(tmp, "values.c")
+        open(src, "w").write("\n".join(lines) + "\n")
+        p = run(["gcc", "-std=gnu11", src, "-o", os.path.join(tmp, "values")])
+        if p.returncode != 0:
+            check("glibc's values (host gcc)", False, p.stderr)
+            return
+        values = dict(l.split() for l in run([os.path.join(tmp, "values")]).stdout.splitlines())
+        asserts = [INCLUDES]
+        for c in LINUX_CONSTANTS:
+            asserts.append(f'_Static_assert((long long)({c}) == {values[c]}LL, "{c} is {values[c]} on Linux");')
+        for t, fields in LINUX_LAYOUTS.items():
+            key = t.replace(" ", "_")
+            asserts.append(f'_Static_assert(sizeof({t}) == {values["sizeof_" + key]}, "sizeof {t}");')
+            asserts.append(f'_Static_assert(_Alignof({t}) == {values["alignof_" + key]}, "alignof {t}");')
+            for f in fields:
+                asserts.append(f'_Static_assert(__builtin_offsetof({t}, {f}) == '
+                               f'{values[f"offsetof_{key}_{f}"]}, "offsetof {t}.{f}");')
+                asserts.append(f'_Static_assert(sizeof((({t} *)0)->{f}) == '
+                               f'{values[f"sizeof_{key}_{f}"]}, "sizeof {t}.{f}");')
+        src = os.path.join(tmp, "asserts.c")
+        open(src, "w").write("\n".join(asserts) + "\nint main(void) { return 0; }\n")
+        p = run([CC, "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-c", src, "-o", os.path.join(tmp, "a.o")])
+        check(f"socket headers: {len(LINUX_CONSTANTS)} constants and {len(LINUX_LAYOUTS)} types "
+              "have glibc's values and layouts", p.returncode == 0, p.stderr)
+        # Every header alone, strict C99 and C++.
+        errs = []
+        for h in ["sys/socket.h", "netinet/in.h", "netinet/tcp.h", "arpa/inet.h", "netdb.h",
+                  "poll.h", "sys/poll.h", "sys/select.h", "sys/un.h", "sys/ioctl.h"]:
+            for lang, extra in (("c99", ["-std=c99", "-x", "c"]), ("c++", ["-x", "c++", "-std=c++17"])):
+                one = os.path.join(tmp, "one.c")
+                open(one, "w").write(f"#include <{h}>\nint eremit_unused;\n")
+                cc = CC if lang == "c99" else os.path.join(BIN, "x86_64-hermit-g++")
+                p = run([cc, *extra, "-Wall", "-Wextra", "-Werror", "-pedantic", "-c", one,
+                         "-o", os.path.join(tmp, "one.o")])
+                if p.returncode != 0:
+                    errs.append(f"{h} ({lang}): {p.stderr.strip()[:800]}")
+        check("every socket header compiles on its own (C99 -pedantic, C++17)", not errs, "\n".join(errs))
+
+
+# --- servers on the host ------------------------------------------------------------------
+
+class HostServers:
+    """A TCP echo server (echoes until the client shuts down, then closes), a UDP server
+    answering "pong:" + data, and a port nobody listens on; all on 127.0.0.1."""
+
+    def __init__(self):
+        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.tcp.bind(("127.0.0.1", 0))
+        self.tcp.listen(64)
+        self.port = self.tcp.getsockname()[1]
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(("127.0.0.1", 0))
+        self.udp_port = self.udp.getsockname()[1]
+        self.closed_port = free_port()
+        self.stop = False
+        threading.Thread(target=self._accept, daemon=True).start()
+        threading.Thread(target=self._udp, daemon=True).start()
+
+    def _accept(self):
+        self.tcp.settimeout(0.5)
+        while not self.stop:
+            try:
+                c, _ = self.tcp.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
+
+    def _serve(self, c):
+        try:
+            c.settimeout(120)
+            while True:
+                data = c.recv(65536)
+                if not data:
+                    break
+                c.sendall(data)
+        except OSError:
+            pass
+        finally:
+            c.close()
+
+    def _udp(self):
+        self.udp.settimeout(0.5)
+        while not self.stop:
+            try:
+                data, addr = self.udp.recvfrom(2048)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self.udp.sendto(b"pong:" + data, addr)
+
+    def close(self):
+        self.stop = True
+        self.tcp.close()
+        self.udp.close()
+
+
+# --- builds ------------------------------------------------------------------------------
+
+def build():
+    print("net-c-tests: building examples-c (toolchain file) and tests/net-c/net_checks.c", flush=True)
+    os.makedirs(OUT, exist_ok=True)
+    p = run(["cmake", "-S", EXAMPLES, "-B", EXAMPLES_OUT, f"-DCMAKE_TOOLCHAIN_FILE={TOOLCHAIN_FILE}"])
+    if p.returncode == 0:
+        p = run(["cmake", "--build", EXAMPLES_OUT, "-j2", "--target", "echo-server", "echo-client"])
+    check("examples-c/echo builds with the CMake toolchain file (-Wall -Wextra, no warnings)",
+          p.returncode == 0 and "warning" not in p.stdout + p.stderr, p.stdout[-3000:] + p.stderr[-3000:])
+    flags = ["-std=gnu11", "-O2", "-g", "-Wall", "-Wextra", "-Werror"]
+    hermit = os.path.join(OUT, "net-checks")
+    native = os.path.join(OUT, "net-checks-native")
+    p = run([CC, *flags, CHECKS_SRC, "-o", hermit])
+    check("net_checks.c builds with x86_64-hermit-gcc -Wall -Wextra -Werror", p.returncode == 0, p.stderr)
+    q = run(["gcc", *flags, CHECKS_SRC, "-o", native])
+    check("net_checks.c builds natively (host gcc, glibc)", q.returncode == 0, q.stderr)
+    return hermit if p.returncode == 0 else None, native if q.returncode == 0 else None
+
+
+# --- tests -------------------------------------------------------------------------------
+
+def checks_suite(hermit, native):
+    servers = HostServers()
+    try:
+        args = [str(servers.port), str(servers.udp_port), str(servers.closed_port)]
+        n = run([native, "127.0.0.1", *args], timeout=120)
+        check("net-checks natively (glibc): exit 0", n.returncode == 0, n.stdout[-4000:] + n.stderr)
+        start = time.monotonic()
+        e = run([EREMIT, "run", "--timeout", "120", "--net", "user", hermit, "10.0.2.2", *args],
+                timeout=180)
+        secs = time.monotonic() - start
+        check(f"net-checks in Eremit: exit 0 ({secs:.1f} s)", e.returncode == 0,
+              f"exit {e.returncode}\n{e.stdout[-4000:]}\n{e.stderr[-2000:]}")
+        if n.stdout != e.stdout:
+            import difflib
+            diff = "\n".join(difflib.unified_diff(n.stdout.splitlines(), e.stdout.splitlines(),
+                                                  "native (glibc)", "Eremit", lineterm="", n=1))
+        else:
+            diff = ""
+        check(f"net-checks: Eremit's output equals native Linux's ({len(n.stdout.splitlines())} lines)",
+              n.stdout == e.stdout and n.stdout != "", diff)
+    finally:
+        servers.close()
+
+
+class Guest:
+    def __init__(self, image, args=(), opts=(), timeout=240):
+        cmd = [EREMIT, "run", "--timeout", str(timeout), *opts, image, *args]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        self.out, self.err = [], []
+        self.first = threading.Event()
+        threading.Thread(target=self._pump, args=(self.proc.stdout, self.out, True), daemon=True).start()
+        threading.Thread(target=self._pump, args=(self.proc.stderr, self.err, False), daemon=True).start()
+
+    def _pump(self, pipe, keep, signal):
+        for raw in pipe:
+            keep.append(raw.decode(errors="replace"))
+            if signal:
+                self.first.set()
+        self.first.set()
+
+    def wait_listening(self, timeout=90):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if any("listening" in l for l in self.out):
+                return True
+            if self.proc.poll() is not None:
+                return False
+            time.sleep(0.05)
+        return False
+
+    def finish(self, timeout=60):
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        time.sleep(0.1)
+        return self.proc.returncode, "".join(self.out), "".join(self.err)
+
+
+def echo_connection(port, size, result, key):
+    """Sends `size` bytes (a pattern) and reads the echo concurrently; stores whether it
+    came back intact, and the time."""
+    try:
+        start = time.monotonic()
+        s = socket.create_connection(("127.0.0.1", port), timeout=60)
+        data = pattern(size, key * 17)
+        got = bytearray()
+
+        def reader():
+            try:
+                while True:
+                    b = s.recv(65536)
+                    if not b:
+                        break
+                    got.extend(b)
+            except OSError as e:
+                got.extend(f"<{e}>".encode())
+        t = threading.Thread(target=reader)
+        t.start()
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+        t.join(90)
+        s.close()
+        result[key] = (bytes(got) == data, len(got), time.monotonic() - start)
+    except OSError as e:
+        result[key] = (False, f"error {e}", 0)
+
+
+def echo_server_suite(machine, cpus):
+    label = machine + (f", {cpus} vCPUs" if cpus > 1 else "")
+    image = os.path.join(EXAMPLES_OUT, "echo-server")
+    port = free_port()
+    g = Guest(image, ["3"], ["--net", "user", "--forward", f"tcp:{port}:7777", "--machine", machine,
+                             "--cpus", str(cpus)])
+    up = g.wait_listening()
+    check(f"echo-server on {label}: starts and listens on 7777", up, "".join(g.out) + "".join(g.err)[-2000:])
+    if not up:
+        g.proc.kill()
+        g.finish()
+        return
+    res = {}
+    start = time.monotonic()
+    threads = [threading.Thread(target=echo_connection, args=(port, MIB, res, k)) for k in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(150)
+    secs = time.monotonic() - start
+    ok = len(res) == 3 and all(v[0] for v in res.values())
+    check(f"echo-server on {label}: 3 concurrent connections x 1 MiB echoed intact", ok, res)
+    code, out, err = g.finish(timeout=60)
+    accepted = out.count("accepted ")
+    peak = max([int(m) for m in re.findall(r"\((\d+) open\)", out)] or [0])
+    check(f"echo-server on {label}: exits with 0 after the 3 connections closed",
+          code == 0 and "3 connections served" in out and out.count("after 1048576 bytes") == 3,
+          f"exit {code}\n{out}\n{err[-2000:]}")
+    if ok:
+        measure(f"{label}: 3 x 1 MiB echoed concurrently in {secs * 1000:.0f} ms "
+                f"({3 * 2 * MIB / secs / 1e6:.1f} MB/s both directions); {accepted} accepted, "
+                f"up to {peak} open at once")
+
+
+def echo_client_suite():
+    servers = HostServers()
+    try:
+        image = os.path.join(EXAMPLES_OUT, "echo-client")
+        start = time.monotonic()
+        p = run([EREMIT, "run", "--timeout", "120", "--net", "user", image, "10.0.2.2",
+                 str(servers.port), str(MIB)], timeout=180)
+        secs = time.monotonic() - start
+        m = re.search(r"echo ok (\d+) bytes in ([\d.]+) s", p.stdout)
+        check("echo-client in Eremit: 1 MiB to a Python echo server on the host (10.0.2.2), intact, exit 0",
+              p.returncode == 0 and m is not None and m.group(1) == str(MIB),
+              f"exit {p.returncode}\n{p.stdout}\n{p.stderr[-2000:]}")
+        if m:
+            measure(f"echo-client: 1 MiB out and back in {float(m.group(2)) * 1000:.0f} ms "
+                    f"(whole run {secs:.1f} s)")
+        p = run([EREMIT, "run", "--timeout", "60", "--net", "user", image, "10.0.2.2",
+                 str(servers.closed_port), "10"], timeout=90)
+        check("echo-client in Eremit: a closed port gives 'Connection refused', exit 1",
+              p.returncode == 1 and "Connection refused" in p.stderr, f"exit {p.returncode}\n{p.stderr}")
+        p = run([EREMIT, "run", "--timeout", "60", "--net", "user", image, "no.such.name.invalid",
+                 "80", "10"], timeout=90)
+        check("echo-client in Eremit: an unknown name gives a getaddrinfo error, exit 1",
+              p.returncode == 1 and "getaddrinfo" in p.stderr, f"exit {p.returncode}\n{p.stderr}")
+    finally:
+        servers.close()
+
+
+def no_network():
+    image = os.path.join(EXAMPLES_OUT, "echo-server")
+    p = run([EREMIT, "run", "--timeout", "60", image, "1"], timeout=90)
+    # newlib's message for ENETDOWN
+    check("echo-server without --net: socket() fails with ENETDOWN, exit 1",
+          p.returncode == 1 and "socket: Network interface is not configured" in p.stderr,
+          f"exit {p.returncode}\n{p.stderr}")
+
+
+def main():
+    if not os.path.exists(CC):
+        print("net-c-tests: build/toolchain is missing: run `make toolchain-c` first", flush=True)
+        print("\n0 passed, 1 failed")
+        sys.exit(1)
+    abi_check()
+    headers_check()
+    hermit, native = build()
+    if hermit and native:
+        checks_suite(hermit, native)
+    if os.path.exists(os.path.join(EXAMPLES_OUT, "echo-server")):
+        echo_server_suite("microvm", 1)
+        echo_server_suite("q35", 2)
+        echo_client_suite()
+        no_network()
+    if measurements:
+        print("\nmeasurements:")
+        for m in measurements:
+            print("  " + m)
+    passed = sum(results)
+    failed = len(results) - passed
+    print(f"\n{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
