@@ -956,11 +956,13 @@ pub fn readiness(id: SocketId) -> i16 {
             let s = st.set.get::<tcp::Socket>(*handle);
             let state = s.state();
             if *connecting {
-                return match state {
-                    tcp::State::SynSent | tcp::State::SynReceived => 0,
-                    tcp::State::Closed => POLLOUT | POLLERR | POLLHUP,
-                    _ => POLLOUT,
-                };
+                // Once the handshake is done the socket is reported like a connected
+                // one (readable data, hang-up), even before `connect` is called again.
+                match state {
+                    tcp::State::SynSent | tcp::State::SynReceived => return 0,
+                    tcp::State::Closed => return POLLOUT | POLLERR | POLLHUP,
+                    _ => {}
+                }
             }
             let mut r = 0;
             if s.can_recv() || !s.may_recv() || sock.shut_rd {
