@@ -6,7 +6,7 @@ HERMIT_TARGET := x86_64-unknown-hermit
 HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
-	test-posix test-net test-net-c test-mixed bench header install clean
+	test-posix test-net test-net-c test-mixed test-projects bench header install clean
 
 all: toolchain
 
@@ -84,7 +84,13 @@ test-net-c: toolchain-c
 	@echo "==> C sockets tests (poll echo server, client, libc checks; QEMU user networking)"
 	@python3 tests/net_c_tests.py
 
-test: test-host test-miri test-abi test-boot test-c test-posix test-net test-net-c test-mixed
+# Unmodified SQLite, zlib/zlib-ng and Lua (sources from crates.io crates that bundle
+# them), built as their users build them and compared with native builds.
+test-projects: toolchain-c
+	@echo "==> real C projects (SQLite, zlib, zlib-ng via CMake, Lua via CMake; QEMU)"
+	@python3 tests/projects_tests.py
+
+test: test-host test-miri test-abi test-boot test-c test-posix test-net test-net-c test-mixed test-projects
 
 header: deps
 	@scripts/gen-header.sh

@@ -18,7 +18,8 @@
  * That is what SQLite's WAL index (the -shm file), memory-mapped databases (LMDB, SQLite's
  * mmap_size) and shared-file buffers rely on.  What stays different from Linux: two maps
  * of the same range return the same address; stores through a mapping reach the file at
- * msync/munmap (reads through the C library see them at once). */
+ * msync/munmap (reads through the C library see them at once); munmap of part of a
+ * shared mapping counts as unmapping the whole of what that mmap returned. */
 
 #include <errno.h>
 #include <pthread.h>
