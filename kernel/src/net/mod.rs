@@ -11,7 +11,7 @@ pub mod events;
 #[cfg(all(target_os = "none", feature = "net"))]
 mod stack;
 #[cfg(all(target_os = "none", feature = "net"))]
-pub use stack::init;
+pub use stack::{drain, init};
 #[cfg(all(target_os = "none", feature = "net"))]
 pub mod dns;
 #[cfg(all(target_os = "none", feature = "net"))]

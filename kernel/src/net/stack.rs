@@ -313,3 +313,35 @@ pub fn init(opts: &NetOptions) {
         crate::kreport!("eremit: cannot start the network task (errno {e})");
     }
 }
+
+/// Gives data the application queued on TCP connections up to `max_ns` to reach the
+/// peers before the VM powers off: a program that writes its last reply, closes the
+/// connection and exits at once must not lose the reply (on Linux the kernel keeps
+/// sending after the process is gone).
+pub fn drain(max_ns: u64) {
+    use smoltcp::socket::{Socket, tcp};
+    if !present() {
+        return;
+    }
+    let deadline = clock::deadline_after_ns(max_ns);
+    loop {
+        let pending = with(|st| {
+            st.set.iter().any(|(_, s)| match s {
+                Socket::Tcp(t) => {
+                    t.send_queue() > 0
+                        || matches!(
+                            t.state(),
+                            tcp::State::FinWait1 | tcp::State::Closing | tcp::State::LastAck
+                        )
+                }
+                _ => false,
+            })
+        })
+        .unwrap_or(false);
+        if !pending || crate::arch::cpu::rdtsc() >= deadline {
+            return;
+        }
+        kick();
+        crate::sched::sleep_until(clock::deadline_after_ns(1_000_000));
+    }
+}

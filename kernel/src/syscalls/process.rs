@@ -19,6 +19,8 @@ pub extern "C" fn sys_exit(status: i32) -> ! {
         // SAFETY: as above.
         unsafe { hook(status) };
     }
+    #[cfg(feature = "net")]
+    crate::net::drain(2_000_000_000);
     crate::klog!("eremit: application exited with status {status}");
     if crate::console::verbose() {
         let (free, total) = crate::mm::heap::HEAP.usage();
