@@ -30,9 +30,11 @@ const MALLOC_ALIGN: usize = 16;
 unsafe impl GlobalAlloc for CMalloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if layout.align() <= MALLOC_ALIGN {
+            // SAFETY: the C library's allocator, called with a size (and alignment) taken from the layout.
             unsafe { malloc(layout.size()).cast() }
         } else {
             let mut p = std::ptr::null_mut();
+            // SAFETY: the C library's allocator, called with a size (and alignment) taken from the layout.
             match unsafe { posix_memalign(&mut p, layout.align(), layout.size()) } {
                 0 => p.cast(),
                 _ => std::ptr::null_mut(),
@@ -40,15 +42,20 @@ unsafe impl GlobalAlloc for CMalloc {
         }
     }
     unsafe fn dealloc(&self, p: *mut u8, _layout: Layout) {
+        // SAFETY: the pointer came from the same allocator (malloc/alloc) and is not used again.
         unsafe { free(p.cast()) }
     }
     unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if layout.align() <= MALLOC_ALIGN {
+            // SAFETY: the C library's allocator, called with a size (and alignment) taken from the layout.
             unsafe { realloc(p.cast(), new_size).cast() }
         } else {
+            // SAFETY: the layout's alignment is a power of two and the size non-zero (GlobalAlloc contract).
             let new = unsafe { self.alloc(Layout::from_size_align_unchecked(new_size, layout.align())) };
             if !new.is_null() {
+                // SAFETY: source and destination are separate allocations, each valid for the length copied.
                 unsafe { new.copy_from_nonoverlapping(p, layout.size().min(new_size)) };
+                // SAFETY: the pointer came from the same allocator (malloc/alloc) and is not used again.
                 unsafe { self.dealloc(p, layout) };
             }
             new
@@ -63,6 +70,7 @@ static ALLOCATOR: CMalloc = CMalloc;
 /// sorted by word, as a NUL-terminated string the caller frees with `free()`.
 #[unsafe(no_mangle)]
 pub extern "C" fn rustlib_word_counts(text: *const c_char, threads: c_int) -> *mut c_char {
+    // SAFETY: the pointer is a NUL-terminated string owned by the C side (or SQLite) and alive for this use.
     let text = unsafe { CStr::from_ptr(text) }.to_string_lossy().into_owned();
     let words: Arc<Vec<String>> = Arc::new(text.split_whitespace().map(str::to_owned).collect());
     let threads = threads.max(1) as usize;
@@ -120,5 +128,6 @@ pub extern "C" fn rustlib_primes(n: usize) -> *mut i32 {
 /// Frees what this library returned (the same as `free()`).
 #[unsafe(no_mangle)]
 pub extern "C" fn rustlib_free(p: *mut c_void) {
+    // SAFETY: the pointer came from the same allocator (malloc/alloc) and is not used again.
     unsafe { free(p) }
 }

@@ -29,8 +29,10 @@ pub extern "C" fn rust_weight(i: i32) -> c_long {
 fn format(name: &str, n: i32) -> String {
     let name = CString::new(name).unwrap();
     let mut buf = [0 as c_char; 64];
+    // SAFETY: a call into the example's C library (csrc/greet.c) with valid, NUL-terminated or sized arguments.
     let r = unsafe { ffi::greet_format(buf.as_mut_ptr(), buf.len(), name.as_ptr(), n) };
     assert!(r > 0);
+    // SAFETY: the pointer is a NUL-terminated string owned by the C side (or SQLite) and alive for this use.
     unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap().to_owned()
 }
 
@@ -40,24 +42,32 @@ fn main() {
 
     // C malloc -> Rust frees with libc's free.
     let name = CString::new("ab").unwrap();
+    // SAFETY: a call into the example's C library (csrc/greet.c) with valid, NUL-terminated or sized arguments.
     let p = unsafe { ffi::greet_repeat(name.as_ptr(), 3) };
     assert!(!p.is_null());
+    // SAFETY: the pointer is a NUL-terminated string owned by the C side (or SQLite) and alive for this use.
     let s = unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned();
+    // SAFETY: the pointer came from the same allocator (malloc/alloc) and is not used again.
     unsafe { free(p.cast()) };
     println!("repeat: {s}");
 
     // Rust malloc -> C frees.
     let text = b"from rust\0";
+    // SAFETY: the C library's allocator, called with a size (and alignment) taken from the layout.
     let q = unsafe { malloc(text.len()) }.cast::<u8>();
+    // SAFETY: source and destination are separate allocations, each valid for the length copied.
     unsafe { q.copy_from_nonoverlapping(text.as_ptr(), text.len()) };
+    // SAFETY: a call into the example's C library (csrc/greet.c) with valid, NUL-terminated or sized arguments.
     let n = unsafe { ffi::greet_consume(q.cast()) };
     println!("consumed: {n}");
 
     // C -> Rust callback.
+    // SAFETY: a call into the example's C library (csrc/greet.c) with valid, NUL-terminated or sized arguments.
     println!("weights: {}", unsafe { ffi::greet_sum_weights(5) });
 
     // C's errno.
     let missing = CString::new("/no/such/file").unwrap();
+    // SAFETY: a call into the example's C library (csrc/greet.c) with valid, NUL-terminated or sized arguments.
     let e = unsafe { ffi::greet_fail_open(missing.as_ptr()) };
     println!("c errno after open: {} (ENOENT: {})", e, e == 2);
     // Rust's view of the same failure.
@@ -66,9 +76,11 @@ fn main() {
     // One errno: a failing C call sets what std's last_os_error reads, and a failing std
     // call what C's errno reads (std's own errors come from return values).
     let _ = std::fs::create_dir("/"); // EEXIST
+    // SAFETY: a call into the example's C library (csrc/greet.c) with valid, NUL-terminated or sized arguments.
     unsafe { ffi::greet_fail_open(missing.as_ptr()) }; // ENOENT
     println!("errno C->Rust: {:?}", std::io::Error::last_os_error().raw_os_error());
     let _ = std::fs::create_dir("/"); // EEXIST
+    // SAFETY: a call into the example's C library (csrc/greet.c) with valid, NUL-terminated or sized arguments.
     println!("errno Rust->C: {}", unsafe { ffi::greet_errno() });
 
     // C from several Rust threads at once (per-thread C state: errno, snprintf).
@@ -86,11 +98,13 @@ fn main() {
     println!("map: {:?}", map.values().last());
 
     let mut stats = ffi::greet_stats { calls: 0, total_len: 0 };
+    // SAFETY: a call into the example's C library (csrc/greet.c) with valid, NUL-terminated or sized arguments.
     unsafe { ffi::greet_stats(&mut stats) };
     println!("stats: calls={} total_len={}", stats.calls, stats.total_len);
 
     // C stdio: std's exit does not flush it, so flush here.
     let msg = CString::new("bye").unwrap();
+    // SAFETY: a call into the example's C library (csrc/greet.c) with valid, NUL-terminated or sized arguments.
     unsafe {
         ffi::greet_print(msg.as_ptr());
         ffi::greet_flush();
