@@ -6,11 +6,14 @@
 #   x86_64-hermit/include                          newlib's headers + the POSIX layer's
 #   x86_64-hermit/lib/{libc,libm,libpthread,...}.a newlib + libc-port + libc-port/posix
 #   x86_64-hermit/lib/crt0.o, libhermit.a          start-up code, the kernel
+#   x86_64-hermit/{include/c++,finclude,lib}       libstdc++, libgfortran, libquadmath and
+#                                                  libgomp built from GCC's sources
 #   cargo.toml                                     Cargo config for mixed Rust/C programs
 #
-# newlib takes minutes to build, so its installed headers and libraries are cached outside
-# the tree, keyed by a hash of everything that decides them (the tarball, libc-port/newlib,
-# the host gcc): ${EREMIT_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/eremit}/newlib-<hash>.
+# newlib and GCC's libraries take minutes to build, so they are cached outside
+# the tree, keyed by a hash of everything that decides them (the tarballs, libc-port/newlib
+# or libc-port/gcc, the host compilers): ${EREMIT_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/eremit}
+# /newlib-<hash> and /gcc-{cxx,gomp,fortran}-<hash>.
 # A fresh clone with a warm cache builds the toolchain in seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +23,10 @@ sysroot=$tc/x86_64-hermit
 work=$root/build/libc-port
 cache=${EREMIT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/eremit}
 start=$(date +%s)
+# One build at a time: parallel builds (make -j, several test runners) share the sysroot.
+mkdir -p build
+exec 9>build/.toolchain.lock
+flock 9
 
 log() { echo "toolchain-c: $*"; }
 
@@ -81,7 +88,7 @@ headers_key=$(
 )
 if [ "$(cat "$sysroot/.headers" 2>/dev/null)" != "$headers_key" ]; then
     log "sysroot: installing the headers of newlib, libc-port/include and $posix/include"
-    rm -rf "$sysroot/include"
+    rm -rf "$sysroot/include" "$sysroot/.gcc-libs"
     mkdir -p "$sysroot/lib"
     cp -R "$newlib/include" "$sysroot/include"
     cp -R libc-port/include/. "$sysroot/include/"
@@ -180,6 +187,63 @@ done
 for name in ar ranlib nm objcopy objdump readelf strip ld as size strings addr2line; do
     install -m 755 libc-port/bin/x86_64-hermit-tool "$tc/bin/x86_64-hermit-$name"
 done
+
+# --- GCC's target libraries: libstdc++, libgfortran + libquadmath, libgomp (cached) ------
+# Built from Debian's gcc-12-source with the wrappers above; each group is cached like
+# newlib, keyed by the GCC tarball, libc-port/gcc, the host compiler and the sysroot's
+# headers (the libraries' configuration and structure layouts depend on them).
+gcc_tarball=$(ls /usr/src/gcc-"$(gcc -dumpversion)"/gcc-*.tar.* 2>/dev/null | head -1 || true)
+if [ -z "$gcc_tarball" ]; then
+    log "installing gcc-$(gcc -dumpversion)-source (apt-get)"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "gcc-$(gcc -dumpversion)-source" >/dev/null
+    gcc_tarball=$(ls /usr/src/gcc-"$(gcc -dumpversion)"/gcc-*.tar.* | head -1)
+fi
+if ! command -v gfortran >/dev/null; then
+    log "installing gfortran (apt-get)"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq gfortran >/dev/null
+fi
+gcc_libs_base=$(
+    {
+        stat -c '%n %s %Y' "$gcc_tarball"
+        (cd libc-port/gcc && find . -type f | LC_ALL=C sort | xargs sha256sum)
+        gcc -dumpfullversion
+        gfortran -dumpfullversion
+        echo "$headers_key"
+    } | sha256sum | cut -c1-16
+)
+installed_gcc_libs=
+for group in cxx gomp fortran; do
+    gkey=$(echo "$gcc_libs_base $group" | sha256sum | cut -c1-16)
+    dir=$cache/gcc-$group-$gkey
+    if [ -f "$dir/.complete" ]; then
+        log "gcc $group libraries: cached ($dir)"
+    else
+        log "gcc $group libraries: not cached (key $gkey), building them once (a few minutes)"
+        mkdir -p "$cache"
+        tmp=$(mktemp -d "$cache/gcc-$group-$gkey.tmp.XXXXXX")
+        trap 'rm -rf "$tmp"' EXIT
+        libc-port/gcc/build-gcc-libs.sh "$group" "$gcc_tarball" "$root/build/gcc-$group" "$tmp" "$tc/bin"
+        touch "$tmp/.complete"
+        mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
+        trap - EXIT
+        rm -rf "$root/build/gcc-$group"
+        ls -dt "$cache"/gcc-$group-* 2>/dev/null | grep -v '\.tmp\.' | tail -n +3 | xargs -r rm -rf
+    fi
+    installed_gcc_libs+="$gkey "
+done
+if [ "$(cat "$sysroot/.gcc-libs" 2>/dev/null)" != "$installed_gcc_libs$headers_key" ]; then
+    log "sysroot: installing libstdc++, libgfortran, libquadmath, libgomp"
+    rm -rf "$sysroot/include/c++" "$sysroot/finclude"
+    for group in cxx gomp fortran; do
+        gkey=$(echo "$gcc_libs_base $group" | sha256sum | cut -c1-16)
+        for sub in include lib finclude; do
+            [ -d "$cache/gcc-$group-$gkey/$sub" ] && cp -R "$cache/gcc-$group-$gkey/$sub/." "$sysroot/$sub/"
+        done
+    done
+    echo "$installed_gcc_libs$headers_key" >"$sysroot/.gcc-libs"
+fi
 
 # Cargo configuration for mixed Rust/C programs (absolute paths into this toolchain).
 scripts/gen-cargo-config.sh "$tc" >/dev/null
