@@ -11,8 +11,8 @@
 #            links the libbacktrace of its own build tree)
 #   gomp     libgomp, with omp.h and the Fortran modules omp_lib.mod/omp_lib_kinds.mod
 #
-# Everything that decides the result is this directory (this script and the patch that
-# teaches config.sub the hermit OS) plus the sysroot's headers, so
+# Everything that decides the result is this directory (this script, the patch that
+# teaches config.sub the hermit OS and libstdc++'s newlib configuration) plus the sysroot's headers, so
 # scripts/build-toolchain.sh keys each group's cache on a hash of them.
 #
 # The libraries are configured as for a cross build (--host=x86_64-hermit) with newlib's
@@ -61,8 +61,13 @@ for l in "${libs[@]}"; do
 done
 tar -xf "$tarball" -C "$work/src" "${members[@]}"
 src=$work/src/$top
+# Each patch applies to one part of the tree: only where that part was unpacked.
 for p in "$here"/*.patch; do
-    patch -s -p1 -d "$src" <"$p"
+    present=yes
+    for f in $(sed -n 's#^+++ b/\([^[:space:]]*\).*#\1#p' "$p"); do
+        [ -e "$src/$f" ] || present=no
+    done
+    [ $present = yes ] && patch -s -p1 -d "$src" <"$p"
 done
 
 # --- tools: our wrappers, in bootstrap mode (no C++/Fortran runtime of their own yet) ---
