@@ -7,6 +7,14 @@
  *   |  padding ...  | struct header |  the caller's bytes               |
  *   |<------------------------- total -------------------------------->|
  *
+ * Small blocks (header included, up to CACHE_MAX bytes) are rounded up to a size class
+ * and, when freed, kept in a per-thread cache: the next malloc of that class on the
+ * thread takes one back without entering the kernel.  The kernel heap's lock disables
+ * interrupts around each operation, which is cheap on hardware but costly when QEMU
+ * translates the code (TCG); the cache makes the common malloc/free pair a few loads and
+ * stores.  A thread's cache is bounded (CACHE_BYTES) and given back to the kernel when
+ * the thread ends (__eremit_malloc_thread_exit, called by reent.c's thread-exit hook).
+ *
  * newlib was configured with MALLOC_PROVIDED, so its own calls go through the _r entry
  * points below and its malloc is not built. */
 
@@ -34,7 +42,47 @@ static inline struct header *header_of(void *p)
     return (struct header *)p - 1;
 }
 
-static void *allocate(size_t size, size_t align)
+/* Size classes of the total (header + request): 16-byte steps up to 1 KiB, then 512-byte
+ * steps up to CACHE_MAX.  Rounding costs at most 15 bytes below 1 KiB and 511 above. */
+#define FINE_MAX 1024
+#define FINE_STEP 16
+#define COARSE_STEP 512
+#define CACHE_MAX 8192
+#define FINE_CLASSES (FINE_MAX / FINE_STEP)
+#define CLASSES (FINE_CLASSES + (CACHE_MAX - FINE_MAX) / COARSE_STEP + 1)
+#define CACHE_PER_CLASS 256
+#define CACHE_BYTES (4u << 20)
+
+struct cached {
+    struct cached *next;
+};
+
+struct thread_cache {
+    struct cached *head[CLASSES];
+    uint16_t count[CLASSES];
+    size_t bytes;
+};
+
+static __thread struct thread_cache cache;
+
+/* The class of a total of at most CACHE_MAX bytes, and that class's total. */
+static inline unsigned class_of(size_t total)
+{
+    if (total <= FINE_MAX)
+        return (unsigned)((total + FINE_STEP - 1) / FINE_STEP);
+    return FINE_CLASSES + (unsigned)((total - FINE_MAX + COARSE_STEP - 1) / COARSE_STEP);
+}
+
+static inline size_t class_total(unsigned c)
+{
+    if (c <= FINE_CLASSES)
+        return (size_t)c * FINE_STEP;
+    return FINE_MAX + (size_t)(c - FINE_CLASSES) * COARSE_STEP;
+}
+
+/* Inlined: with malloc's constant alignment the checks fold away and the cache hit is a
+ * handful of instructions. */
+static inline __attribute__((always_inline)) void *allocate(size_t size, size_t align)
 {
     if (align < MIN_ALIGN)
         align = MIN_ALIGN;
@@ -49,6 +97,19 @@ static void *allocate(size_t size, size_t align)
         return NULL;
     }
     size_t total = offset + size;
+    if (align == MIN_ALIGN && total <= CACHE_MAX) {
+        unsigned c = class_of(total);
+        total = class_total(c);
+        struct cached *hit = cache.head[c];
+        if (hit != NULL) {
+            /* The header of a cached block is still intact: only `next` (in the
+             * caller's bytes) was written. */
+            cache.head[c] = hit->next;
+            cache.count[c]--;
+            cache.bytes -= total;
+            return hit;
+        }
+    }
     uint8_t *base = sys_malloc(total, align);
     if (base == NULL) {
         errno = ENOMEM;
@@ -62,12 +123,41 @@ static void *allocate(size_t size, size_t align)
     return p;
 }
 
-static void release(void *p)
+static inline __attribute__((always_inline)) void release(void *p)
 {
     if (p == NULL)
         return;
     struct header *h = header_of(p);
-    sys_free((uint8_t *)p - h->offset, h->total, h->align);
+    size_t total = h->total;
+    if (h->align == MIN_ALIGN && total <= CACHE_MAX) {
+        unsigned c = class_of(total);
+        if (cache.count[c] < CACHE_PER_CLASS && cache.bytes + total <= CACHE_BYTES) {
+            struct cached *b = p;
+            b->next = cache.head[c];
+            cache.head[c] = b;
+            cache.count[c]++;
+            cache.bytes += total;
+            return;
+        }
+    }
+    sys_free((uint8_t *)p - h->offset, total, h->align);
+}
+
+/* Gives the ending thread's cached blocks back to the kernel heap. */
+void __eremit_malloc_thread_exit(void)
+{
+    for (unsigned c = 0; c < CLASSES; c++) {
+        struct cached *b = cache.head[c];
+        while (b != NULL) {
+            struct cached *next = b->next;
+            struct header *h = header_of(b);
+            sys_free((uint8_t *)b - h->offset, h->total, h->align);
+            b = next;
+        }
+        cache.head[c] = NULL;
+        cache.count[c] = 0;
+    }
+    cache.bytes = 0;
 }
 
 static size_t usable(void *p)

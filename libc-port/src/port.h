@@ -42,6 +42,9 @@ int __hermit_oflags_from_abi(int flags);
 /* mman.c: MAP_SHARED file mappings kept coherent with reads, writes and truncation of
  * their file.  __eremit_mapped_io's OFF is the file offset of the transfer, or -1 when it
  * was at the descriptor's position. */
+/* malloc.c: gives the calling thread's cached blocks back to the kernel heap. */
+void __eremit_malloc_thread_exit(void);
+
 extern int __eremit_shared_maps;
 void __eremit_mapped_io(int fd, off_t off, const struct iovec *iov, int iovcnt, size_t done,
                         int wrote);

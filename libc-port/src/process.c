@@ -25,9 +25,18 @@ void _exit(int status)
     sys_exit(status);
 }
 
+/* The pid never changes (no fork), so it is asked of the kernel once: under TCG every
+ * call and return costs a translation-cache lookup, and getpid is what programs call in
+ * hot paths (loggers, lock owners, benchmarks of "a trivial system call"). */
 pid_t getpid(void)
 {
-    return sys_getpid();
+    static pid_t pid;
+    pid_t p = __atomic_load_n(&pid, __ATOMIC_RELAXED);
+    if (__builtin_expect(p == 0, 0)) {
+        p = sys_getpid();
+        __atomic_store_n(&pid, p, __ATOMIC_RELAXED);
+    }
+    return p;
 }
 
 pid_t getppid(void)
@@ -302,6 +311,88 @@ int getrusage(int who, struct rusage *usage)
     usage->ru_utime.tv_sec = ts.tv_sec;
     usage->ru_utime.tv_usec = ts.tv_nsec / 1000;
     return 0;
+}
+
+/* Limits: what the kernel enforces is fixed (its descriptor table has 1024 slots, the main
+ * thread's stack is 8 MiB); the rest is bounded only by the VM's memory, as "unlimited".
+ * Lowering a limit is accepted and remembered, so that programs that raise or lower
+ * RLIMIT_NOFILE and read it back see what they set; nothing can go above the kernel's. */
+#define EREMIT_NOFILE 1024UL
+#define EREMIT_MAIN_STACK (8UL << 20)
+
+static struct rlimit limits[RLIMIT_NLIMITS];
+static int limits_set[RLIMIT_NLIMITS];
+
+static struct rlimit default_limit(int resource)
+{
+    struct rlimit r = {RLIM_INFINITY, RLIM_INFINITY};
+    if (resource == RLIMIT_NOFILE)
+        r.rlim_cur = r.rlim_max = EREMIT_NOFILE;
+    else if (resource == RLIMIT_STACK)
+        r.rlim_cur = EREMIT_MAIN_STACK;
+    else if (resource == RLIMIT_CORE)
+        r.rlim_cur = r.rlim_max = 0; /* a crash writes a report, never a core file */
+    return r;
+}
+
+int getrlimit(int resource, struct rlimit *rlim)
+{
+    if (resource < 0 || resource >= RLIMIT_NLIMITS)
+        return __hermit_fail(EINVAL);
+    if (rlim == NULL)
+        return __hermit_fail(EFAULT);
+    *rlim = __atomic_load_n(&limits_set[resource], __ATOMIC_ACQUIRE) ? limits[resource]
+                                                                      : default_limit(resource);
+    return 0;
+}
+
+int setrlimit(int resource, const struct rlimit *rlim)
+{
+    if (resource < 0 || resource >= RLIMIT_NLIMITS)
+        return __hermit_fail(EINVAL);
+    if (rlim == NULL)
+        return __hermit_fail(EFAULT);
+    struct rlimit cur;
+    getrlimit(resource, &cur);
+    if (rlim->rlim_cur > rlim->rlim_max)
+        return __hermit_fail(EINVAL);
+    if (rlim->rlim_max > cur.rlim_max)
+        return __hermit_fail(EPERM);
+    limits[resource] = *rlim;
+    __atomic_store_n(&limits_set[resource], 1, __ATOMIC_RELEASE);
+    return 0;
+}
+
+int prlimit(pid_t pid, int resource, const struct rlimit *new_limit, struct rlimit *old_limit)
+{
+    if (pid != 0 && pid != getpid())
+        return __hermit_fail(ESRCH);
+    struct rlimit old;
+    if (getrlimit(resource, &old) != 0)
+        return -1;
+    if (new_limit != NULL && setrlimit(resource, new_limit) != 0)
+        return -1;
+    if (old_limit != NULL)
+        *old_limit = old;
+    return 0;
+}
+
+/* One process, one user, and the scheduler has no nice levels: every priority is 0. */
+int getpriority(int which, id_t who)
+{
+    if (which != PRIO_PROCESS && which != PRIO_PGRP && which != PRIO_USER)
+        return __hermit_fail(EINVAL);
+    (void)who;
+    errno = 0;
+    return 0;
+}
+
+int setpriority(int which, id_t who, int prio)
+{
+    if (which != PRIO_PROCESS && which != PRIO_PGRP && which != PRIO_USER)
+        return __hermit_fail(EINVAL);
+    (void)who;
+    return prio < 0 ? __hermit_fail(EACCES) : 0;
 }
 
 /* One user: root, at home in "/". */

@@ -31,12 +31,15 @@ void __eremit_libc_main_thread(void)
 }
 
 /* The POSIX layer calls this as a thread ends (after its TLS destructors): frees what
- * newlib allocated for the thread (number formatting buffers, localtime's, ...). */
+ * newlib allocated for the thread (number formatting buffers, localtime's, ...) and the
+ * thread's malloc cache. */
 void __posix_thread_exit_hook(void)
 {
     if (current == &own)
         _reclaim_reent(&own);
     current = NULL;
+    /* Last: reclaiming the reent frees blocks into the cache. */
+    __eremit_malloc_thread_exit();
 }
 
 /* Called by the kernel's sys_exit (a weak reference there): when Rust's std ends a mixed
