@@ -95,9 +95,12 @@ test: test-host test-miri test-abi test-boot test-c test-posix test-net test-net
 header: deps
 	@scripts/gen-header.sh
 
+# Rust (bench.py), C (bench_c.py), then C++/Fortran/OpenMP (bench_cxx_fortran.py, a few
+# minutes under TCG): each builds its programs natively and for Eremit and runs both.
 bench: hello toolchain-c
 	@python3 scripts/bench.py
 	@python3 scripts/bench_c.py
+	@python3 scripts/bench_cxx_fortran.py
 
 clean:
 	cargo clean

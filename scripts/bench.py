@@ -36,12 +36,9 @@ listening, as Eremit / Linux ratios. `python3 scripts/netbench.py` runs it alone
 """
 
 import argparse
-import datetime
 import json
 import os
-import platform
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -49,10 +46,10 @@ import sys
 import time
 
 import netbench
+from benchlib import (BenchError, EREMIT, OUT, ROOT, fmt_ratio, git_commit, host_cpu,
+                      make_progress, md_table, now_iso, round_robin, run_checked, run_process,
+                      summary, tail, verdict, write_results)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "build", "bench")
-EREMIT = os.path.join(ROOT, "build", "toolchain", "bin", "eremit")
 EREMIT_BUILT = os.path.join(ROOT, "target", "debug", "eremit")
 EXAMPLES = os.path.join(ROOT, "examples-rust")
 HELLO_SRC = os.path.join(EXAMPLES, "hello", "src", "main.rs")
@@ -127,43 +124,15 @@ SPEEDUP_GOAL = 1.6
 SPEEDUP_IDEAL = 1.9
 
 
-class BenchError(Exception):
-    pass
-
-
-def progress(text):
-    print(f"bench: {text}", file=sys.stderr, flush=True)
-
-
-def tail(text, lines=25):
-    return "\n".join(text.rstrip().splitlines()[-lines:])
-
-
-def run_checked(what, cmd, cwd=ROOT, timeout=900):
-    """Runs a build step; raises BenchError with the output's tail when it fails."""
-    try:
-        p = subprocess.run(cmd, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
-                           text=True, timeout=timeout)
-    except FileNotFoundError:
-        raise BenchError(f"{what}: command not found: {cmd[0]}")
-    except subprocess.TimeoutExpired:
-        raise BenchError(f"{what}: timed out after {timeout} s: {' '.join(cmd)}")
-    if p.returncode != 0:
-        raise BenchError(f"{what} failed (exit code {p.returncode}): {' '.join(cmd)}\n"
-                         f"{tail(p.stdout + p.stderr)}")
-    return p
+progress = make_progress("bench")
 
 
 def timed(cmd, env=None):
     """Runs cmd to completion; returns (seconds, exit code, stdout, stderr)."""
-    start = time.perf_counter()
-    try:
-        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, env=env,
-                           timeout=RUN_TIMEOUT)
-    except subprocess.TimeoutExpired:
+    r = run_process(cmd, RUN_TIMEOUT, env=env)
+    if r.code is None:
         raise BenchError(f"timed out after {RUN_TIMEOUT} s: {' '.join(cmd)}")
-    secs = time.perf_counter() - start
-    return secs, p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+    return r.wall, r.code, r.out, r.err
 
 
 def require_tools(qemu):
@@ -284,27 +253,18 @@ def make_configs(qemu, accel, hello_native, null_guest):
 
 
 def measure(configs, runs):
-    samples = {name: {"wall_ms": [], "value_ms": []} for name in configs}
-    for i in range(runs + 1):
-        label = "warm-up" if i == 0 else f"run {i}/{runs}"
-        progress(f"{label}: " + ", ".join(configs))
-        for name, (cmd, check) in configs.items():
-            try:
-                secs, code, out, err = timed(cmd)
-                value = check(code, out, err)
-            except BenchError as e:
-                raise BenchError(f"{label}, {name}: {e}\ncommand: {' '.join(cmd)}")
-            if i == 0:
-                continue
-            samples[name]["wall_ms"].append(secs * 1000.0)
-            if value is not None:
-                samples[name]["value_ms"].append(value)
-    return samples
+    def run_one(name, cfg, number, label):
+        cmd, check = cfg
+        try:
+            secs, code, out, err = timed(cmd)
+            return secs * 1000.0, check(code, out, err)
+        except BenchError as e:
+            raise BenchError(f"{e}\ncommand: {' '.join(cmd)}")
 
-
-def summary(values):
-    return {"median": statistics.median(values), "min": min(values), "max": max(values),
-            "samples": [round(v, 3) for v in values]}
+    runs_of, _ = round_robin(configs, runs, run_one, progress, warmup=1)
+    return {name: {"wall_ms": [ms for ms, _ in rs],
+                   "value_ms": [v for _, v in rs if v is not None]}
+            for name, rs in runs_of.items()}
 
 
 # ---------------------------------------------------------------------------- micro
@@ -340,20 +300,12 @@ def micro_key(rec):
 def run_micro_once(cmd, expected, cpus):
     """One run of the micro program, on the CPUs `cpus` when not None; returns
     (key -> record, wall s, host CPU s)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    try:
-        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
-                           timeout=MICRO_TIMEOUT + 30,
-                           preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
-    except subprocess.TimeoutExpired:
+    r = run_process(cmd, MICRO_TIMEOUT + 30, cpus=cpus)
+    if r.code is None:
         raise BenchError(f"timed out after {MICRO_TIMEOUT + 30} s")
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    out, err = p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
-    if p.returncode != 0:
-        raise BenchError(f"exit code {p.returncode}\n{tail(out + err)}")
+    wall, cpu, out, err = r.wall, r.cpu, r.out, r.err
+    if r.code != 0:
+        raise BenchError(f"exit code {r.code}\n{tail(out + err)}")
     recs = {}
     for line in out.splitlines():
         if line.startswith("{"):
@@ -371,27 +323,27 @@ def run_micro_once(cmd, expected, cpus):
 def measure_micro(configs, runs):
     """Round-robin runs; a failing Eremit configuration is recorded and skipped from then
     on (the report says so), a failing native run is an error."""
-    samples = {name: {"results": {}, "wall_s": [], "cpu_s": []} for name in configs}
-    errors = {}
+    def run_one(name, cfg, number, label):
+        cmd, expected, cpus = cfg
+        return run_micro_once(cmd, expected, cpus)
+
+    def on_error(name, cfg, number, label, e):
+        if name.startswith("native"):
+            raise BenchError(f"{label}, native: {e}\ncommand: {' '.join(cfg[0])}")
+        progress(f"warning: {name} failed, not running it again: {e}")
+        return f"run {number}: {e}"
+
     load = [round(os.getloadavg()[0], 2)]
-    for i in range(runs):
-        progress(f"micro run {i + 1}/{runs}: " + ", ".join(n for n in configs if n not in errors))
-        for name, (cmd, expected, cpus) in configs.items():
-            if name in errors:
-                continue
-            try:
-                recs, wall, cpu = run_micro_once(cmd, expected, cpus)
-            except BenchError as e:
-                if name.startswith("native"):
-                    raise BenchError(f"micro run {i + 1}, native: {e}\ncommand: {' '.join(cmd)}")
-                errors[name] = f"run {i + 1}: {e}"
-                progress(f"warning: {name} failed, not running it again: {e}")
-                continue
+    runs_of, errors = round_robin(configs, runs, run_one, progress, label="micro run",
+                                  on_error=on_error)
+    load.append(round(os.getloadavg()[0], 2))
+    samples = {name: {"results": {}, "wall_s": [], "cpu_s": []} for name in configs}
+    for name, rs in runs_of.items():
+        for recs, wall, cpu in rs:
             for key, rec in recs.items():
                 samples[name]["results"].setdefault(key, []).append(rec)
             samples[name]["wall_s"].append(round(wall, 4))
             samples[name]["cpu_s"].append(round(cpu, 4))
-    load.append(round(os.getloadavg()[0], 2))
     return samples, errors, load
 
 
@@ -456,13 +408,6 @@ def fmt_micro(v, unit):
     return f"{v:.1f} ns" if v >= 10 else f"{v:.2f} ns"
 
 
-def fmt_ratio(e, n):
-    r = e / n
-    if r < 1:
-        return f"{r:.2f} (Eremit {1 / r:.1f}x faster)"
-    return f"{r:.2f} (native {r:.1f}x faster)" if r > 1 else "1.00 (same)"
-
-
 def micro_report(stats, errors, runs, accel, load):
     sp = speedups(stats)
     rows = []
@@ -522,10 +467,9 @@ def micro_report(stats, errors, runs, accel, load):
         f"with {accel.upper()}, 1 CPU unless a row says otherwise; native Linux on the host "
         f"({os.cpu_count()} CPUs). Ratio = Eremit / native (below 1: Eremit is faster).",
         "",
-        "| benchmark | Eremit | native Linux | ratio | peer (Hermit) | goal |",
-        "|---|---|---|---|---|---|",
     ]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    lines += md_table(("benchmark", "Eremit", "native Linux", "ratio", "peer (Hermit)", "goal"),
+                      rows)
     lines += [
         "",
         "Notes:",
@@ -579,32 +523,6 @@ def fmt_ms(v):
     return f"{v:.1f} ms" if v >= 10 else f"{v:.2f} ms"
 
 
-def verdict(ok):
-    return "met" if ok else "NOT met"
-
-
-def git_commit():
-    try:
-        p = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                           capture_output=True, text=True)
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT,
-                               capture_output=True, text=True).stdout.strip()
-        return p.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
-    except OSError:
-        return "unknown"
-
-
-def host_cpu():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def report(meta, sizes, stats, runs, accel):
     rows = []
     s = sizes
@@ -650,10 +568,9 @@ def report(meta, sizes, stats, runs, accel):
         f"Times are medians of {runs} runs (after one warm-up run), run round-robin; "
         "see results.json for all samples with min and max.",
         "",
-        "| metric | Eremit | native Linux or QEMU baseline | peer (Hermit) | goal |",
-        "|---|---|---|---|---|",
     ]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    lines += md_table(("metric", "Eremit", "native Linux or QEMU baseline", "peer (Hermit)",
+                       "goal"), rows)
     lines += [
         "",
         "Notes:",
@@ -747,7 +664,7 @@ def main():
     qemu_version = (subprocess.run([qemu, "--version"], capture_output=True, text=True)
                     .stdout.splitlines() or [qemu])[0]
     meta = {
-        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "date": now_iso(),
         "commit": git_commit(),
         "host_cpu": host_cpu(),
         "host_cpus": os.cpu_count(),
@@ -809,11 +726,7 @@ def main():
         }
     if net is not None:
         results["network"] = net
-    with open(os.path.join(OUT, "results.md"), "w") as f:
-        f.write(text)
-    with open(os.path.join(OUT, "results.json"), "w") as f:
-        json.dump(results, f, indent=2)
-        f.write("\n")
+    write_results("results.md", "results.json", text, results)
     sys.stdout.write(text)
     progress(f"done in {time.monotonic() - started:.0f} s")
     return 0

@@ -28,23 +28,19 @@ others go on.
 """
 
 import argparse
-import datetime
-import json
 import os
-import platform
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "build", "bench")
+from benchlib import (BenchError, EREMIT, OUT, ROOT, describe_exit, first_line, fmt_ratio,
+                      git_commit, host_cpu, json_lines, make_progress, md_table, now_iso, rel,
+                      round_robin, run_checked, run_process, verdict, write_results)
+
 BUILD = os.path.join(OUT, "c-micro")
 SRC = os.path.join(ROOT, "benches", "c-micro", "c-micro.c")
-EREMIT = os.path.join(ROOT, "build", "toolchain", "bin", "eremit")
 HERMIT_GCC = os.path.join(ROOT, "build", "toolchain", "bin", "x86_64-hermit-gcc")
 NATIVE = os.path.join(BUILD, "c-micro-native")
 IMAGE = os.path.join(BUILD, "c-micro-eremit")
@@ -82,34 +78,7 @@ MALLOC_GOAL = 1.5       # Eremit within 1.5x of glibc
 SPREAD_NOTE = 1.5       # the notes list figures whose runs differ by more than this
 
 
-class BenchError(Exception):
-    pass
-
-
-def progress(text):
-    print(f"bench-c: {text}", file=sys.stderr, flush=True)
-
-
-def tail(text, lines=12):
-    return "\n".join(text.rstrip().splitlines()[-lines:])
-
-
-def rel(path):
-    return os.path.relpath(path, ROOT) if isinstance(path, str) and path.startswith(ROOT) else path
-
-
-def run_checked(what, cmd, cwd=ROOT, timeout=900):
-    try:
-        p = subprocess.run(cmd, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
-                           text=True, timeout=timeout)
-    except FileNotFoundError:
-        raise BenchError(f"{what}: command not found: {cmd[0]}")
-    except subprocess.TimeoutExpired:
-        raise BenchError(f"{what}: timed out after {timeout} s: {' '.join(cmd)}")
-    if p.returncode != 0:
-        raise BenchError(f"{what} failed (exit code {p.returncode}): {' '.join(cmd)}\n"
-                         f"{tail(p.stdout + p.stderr, 25)}")
-    return p
+progress = make_progress("bench-c")
 
 
 # ---------------------------------------------------------------------------- builds
@@ -130,14 +99,6 @@ def build(build_toolchain):
     run_checked("building benches/c-micro natively", native_cmd)
     run_checked("building benches/c-micro for Eremit", eremit_cmd)
     return {"native": [rel(a) for a in native_cmd], "eremit": [rel(a) for a in eremit_cmd]}
-
-
-def first_line(cmd):
-    try:
-        p = subprocess.run(cmd, capture_output=True, text=True)
-        return (p.stdout.splitlines() or ["unknown"])[0]
-    except OSError:
-        return "unknown"
 
 
 # ---------------------------------------------------------------------------- file systems
@@ -201,52 +162,13 @@ def with_timeout(cmd, secs):
 def run_once(cmd, cpus, timeout):
     """Runs a process in its own process group (a timeout kills the group: QEMU too);
     returns (exit code, or None on a timeout, stdout, stderr, wall s)."""
-    start = time.perf_counter()
-    try:
-        p = subprocess.Popen(with_timeout(cmd, timeout), stdin=subprocess.DEVNULL,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             start_new_session=True,
-                             preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
-    except OSError as e:
-        return 127, b"", f"cannot run {cmd[0]}: {e}".encode(), 0.0
-    try:
-        out, err = p.communicate(timeout=timeout)
-        code = p.returncode
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(p.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        out, err = p.communicate()
-        code = None
-    return (code, out.decode(errors="replace"), err.decode(errors="replace"),
-            time.perf_counter() - start)
+    r = run_process(with_timeout(cmd, timeout), timeout, cpus=cpus)
+    return r.code, r.out, r.err, r.wall
 
 
 def parse(out):
     """bench line name -> record (results and error lines); non-JSON lines are skipped."""
-    recs = {}
-    for line in out.splitlines():
-        if line.startswith("{"):
-            try:
-                rec = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(rec, dict) and "bench" in rec:
-                recs[rec["bench"]] = rec
-    return recs
-
-
-def describe_exit(code, timeout):
-    if code is None:
-        return f"timed out after {timeout} s"
-    if code == 124:
-        return "eremit run: guest timed out (exit code 124)"
-    if code < 0:
-        return f"killed by signal {-code}"
-    if code > 128:
-        return f"exit code {code} (128 + signal {code - 128}: a crash)"
-    return f"exit code {code}"
+    return {rec["bench"]: rec for rec in json_lines(out) if "bench" in rec}
 
 
 def excerpt(text, head=5, last=3):
@@ -280,12 +202,12 @@ def measure(cfgs, runs):
     samples = {name: {} for name in cfgs}
     errors = {name: {} for name in cfgs}
     wall = {name: [] for name in cfgs}
-    for i in range(runs):
-        progress(f"run {i + 1}/{runs}: " + ", ".join(cfgs))
-        for name, cfg in cfgs.items():
-            todo = [b for b in cfg["benches"] if b not in errors[name]]
-            if not todo:
-                continue
+    # Failures are per benchmark, not per configuration: run_one records them and never
+    # raises, so that round_robin keeps every configuration in the rounds.
+    def run_one(name, cfg, number, label):
+        i = number - 1
+        todo = [b for b in cfg["benches"] if b not in errors[name]]
+        if todo:
             code, out, err, secs = run_once(cfg["cmd"] + todo, cfg["cpus"], GROUP_TIMEOUT)
             wall[name].append(round(secs, 3))
             recs = parse(out)
@@ -319,6 +241,8 @@ def measure(cfgs, runs):
                 msg = val if status == "error" else describe_exit(code1, SINGLE_TIMEOUT)
                 errors[name][b] = f"run {i + 1}: {msg}" + with_output(err1 + out1)
                 progress(f"warning: {name}: {b} failed ({msg}); not running it again")
+
+    round_robin(cfgs, runs, run_one, progress)
     return samples, errors, wall
 
 
@@ -364,41 +288,6 @@ def cell(e):
     if e["unit"] == "ticks" and "median_ns" in e:
         s += f" ({fmt(e['median_ns'], 'ns')})"
     return s
-
-
-def fmt_ratio(e, n, higher_is_better=False):
-    r = e / n
-    if abs(r - 1) < 0.005:
-        return f"{r:.2f} (same)"
-    eremit_faster = r > 1 if higher_is_better else r < 1
-    k = r if r > 1 else 1 / r
-    return f"{r:.2f} ({'Eremit' if eremit_faster else 'native'} {k:.1f}x faster)"
-
-
-def verdict(ok):
-    return "met" if ok else "NOT met"
-
-
-def git_commit():
-    try:
-        p = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                           capture_output=True, text=True)
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT,
-                               capture_output=True, text=True).stdout.strip()
-        return p.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
-    except OSError:
-        return "unknown"
-
-
-def host_cpu():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def line_of(bench_line):
@@ -469,10 +358,9 @@ def report(meta, stats, errors, cfgs, fs):
         "is the median of 11 in-process batches after a warm-up batch. "
         "Ratio = Eremit / native.",
         "",
-        "| benchmark | Eremit | native Linux | ratio (Eremit/native) | goal |",
-        "|---|---|---|---|---|",
     ]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    lines += md_table(("benchmark", "Eremit", "native Linux", "ratio (Eremit/native)", "goal"),
+                      rows)
 
     notes = [
         "Ticks are TSC ticks (`__rdtsc`; the guest's TSC under TCG runs at the host's rate), "
@@ -603,7 +491,7 @@ def main():
     progress("step 3/3: writing build/bench/results-c.md and build/bench/results-c.json")
     stats = summarise(samples)
     meta = {
-        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "date": now_iso(),
         "commit": git_commit(),
         "host_cpu": host_cpu(),
         "host_cpus": os.cpu_count(),
@@ -634,11 +522,7 @@ def main():
         "errors": errors,
         "samples": samples,
     }
-    with open(os.path.join(OUT, "results-c.md"), "w") as f:
-        f.write(text)
-    with open(os.path.join(OUT, "results-c.json"), "w") as f:
-        json.dump(results, f, indent=2)
-        f.write("\n")
+    write_results("results-c.md", "results-c.json", text, results)
     sys.stdout.write(text)
     progress(f"done in {time.monotonic() - started:.0f} s")
     return 0
