@@ -1,11 +1,15 @@
-# CMake toolchain file for Eremit: builds C (and C++) programs as bootable Eremit images.
+# CMake toolchain file for Eremit: builds C, C++ and Fortran programs as bootable Eremit
+# images.  enable_language(CXX Fortran), find_package(Threads) and find_package(OpenMP)
+# (C, CXX, Fortran: -fopenmp and the sysroot's libgomp.a, omp_lib.mod) work unchanged.
 #
 #   cmake -DCMAKE_TOOLCHAIN_FILE=<eremit>/cmake/hermit-toolchain.cmake -S . -B build
 #
 # The compilers are found relative to this file: <eremit>/build/toolchain/bin in the
 # repository (`make toolchain-c` builds them), or <prefix>/bin after
 # `make install PREFIX=<prefix>`, which puts this file in <prefix>/cmake.  Executables are
-# run with `eremit run` (try_run, add_test/ctest, CMAKE_CROSSCOMPILING_EMULATOR).
+# run with `eremit run` (try_run, add_test/ctest, CMAKE_CROSSCOMPILING_EMULATOR);
+# EREMIT_RUN_OPTIONS adds options to it, e.g. -DEREMIT_RUN_OPTIONS="--cpus;2" for tests
+# of threaded (OpenMP) programs: the VM has 1 vCPU otherwise, so OpenMP teams have 1 thread.
 
 set(CMAKE_SYSTEM_NAME Hermit)
 set(CMAKE_SYSTEM_PROCESSOR x86_64)
@@ -47,10 +51,12 @@ set(CMAKE_STRIP "${_bin}/x86_64-hermit-strip" CACHE FILEPATH "strip")
 # real programs: a function that is missing fails its check_function_exists.
 set(CMAKE_TRY_COMPILE_TARGET_TYPE EXECUTABLE)
 # The toolchain directory and the options above reach try_compile projects too.
-list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES EREMIT_TOOLCHAIN_DIR)
+list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES EREMIT_TOOLCHAIN_DIR EREMIT_RUN_OPTIONS)
 
 # Programs run in a micro-VM.
-set(CMAKE_CROSSCOMPILING_EMULATOR "${_bin}/eremit;run")
+set(EREMIT_RUN_OPTIONS "" CACHE STRING "Options of `eremit run` for try_run and ctest (a ;-list, e.g. --cpus;2)")
+# (An empty option list must not leave an empty argument in the command.)
+set(CMAKE_CROSSCOMPILING_EMULATOR "${_bin}/eremit" run ${EREMIT_RUN_OPTIONS})
 
 # Headers and libraries come from the sysroot only; programs (code generators, ...) from
 # the host.

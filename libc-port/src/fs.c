@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <reent.h>
+#include <stdio.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -85,6 +87,28 @@ int mkdir(const char *path, mode_t mode)
 int rmdir(const char *path)
 {
     return (int)__hermit_ret(sys_rmdir(path));
+}
+
+/* POSIX remove() deletes empty directories too; newlib's only unlinks, so C++'s
+ * std::filesystem::remove and remove_all (which call remove()) failed on directories. */
+int remove(const char *path)
+{
+    if (unlink(path) == 0)
+        return 0;
+    int e = errno;
+    struct stat st;
+    if ((e == EISDIR || e == EPERM) && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return rmdir(path);
+    errno = e;
+    return -1;
+}
+
+int _remove_r(struct _reent *r, const char *path)
+{
+    int ret = remove(path);
+    if (ret < 0)
+        r->_errno = errno;
+    return ret;
 }
 
 int access(const char *path, int mode)
