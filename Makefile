@@ -6,7 +6,7 @@ HERMIT_TARGET := x86_64-unknown-hermit
 HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
-	test-posix test-net test-net-c test-mixed test-projects bench header install clean
+	test-posix test-net test-net-c test-mixed test-projects test-cxx bench header install clean
 
 all: toolchain
 
@@ -90,7 +90,14 @@ test-projects: toolchain-c
 	@echo "==> real C projects (SQLite, zlib, zlib-ng via CMake, Lua via CMake; QEMU)"
 	@python3 tests/projects_tests.py
 
-test: test-host test-miri test-abi test-boot test-c test-posix test-net test-net-c test-mixed test-projects
+# C++ (libstdc++), Fortran (libgfortran) and OpenMP (libgomp): examples-cxx and
+# examples-fortran in Eremit compared with native builds; the CMake toolchain file for
+# CXX and Fortran, Threads and OpenMP.
+test-cxx: toolchain-c
+	@echo "==> C++, Fortran and OpenMP tests (examples-cxx, examples-fortran, CMake; QEMU)"
+	@python3 tests/cxx_tests.py
+
+test: test-host test-miri test-abi test-boot test-c test-posix test-net test-net-c test-mixed test-projects test-cxx
 
 header: deps
 	@scripts/gen-header.sh
