@@ -36,7 +36,8 @@ static inline const void *self(void)
     return &thread_marker;
 }
 
-static void word_lock(uint32_t *w)
+/* Also malloc.c's pool lock (port.h). */
+void __eremit_word_lock(uint32_t *w)
 {
     uint32_t c = 0;
     if (__atomic_compare_exchange_n(w, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
@@ -55,7 +56,7 @@ static int word_trylock(uint32_t *w)
     return __atomic_compare_exchange_n(w, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
-static void word_unlock(uint32_t *w)
+void __eremit_word_unlock(uint32_t *w)
 {
     if (__atomic_exchange_n(w, 0, __ATOMIC_RELEASE) == 2)
         sys_futex_wake(w, 1);
@@ -86,7 +87,7 @@ void __retarget_lock_close_recursive(_LOCK_T lock)
 void __retarget_lock_acquire(_LOCK_T lock)
 {
     if (lock != NULL)
-        word_lock(&lock->word);
+        __eremit_word_lock(&lock->word);
 }
 
 int __retarget_lock_try_acquire(_LOCK_T lock)
@@ -97,7 +98,7 @@ int __retarget_lock_try_acquire(_LOCK_T lock)
 void __retarget_lock_release(_LOCK_T lock)
 {
     if (lock != NULL)
-        word_unlock(&lock->word);
+        __eremit_word_unlock(&lock->word);
 }
 
 void __retarget_lock_acquire_recursive(_LOCK_T lock)
@@ -108,7 +109,7 @@ void __retarget_lock_acquire_recursive(_LOCK_T lock)
         lock->depth++;
         return;
     }
-    word_lock(&lock->word);
+    __eremit_word_lock(&lock->word);
     __atomic_store_n(&lock->owner, self(), __ATOMIC_RELAXED);
     lock->depth = 1;
 }
@@ -134,6 +135,6 @@ void __retarget_lock_release_recursive(_LOCK_T lock)
         return;
     if (--lock->depth == 0) {
         __atomic_store_n(&lock->owner, NULL, __ATOMIC_RELAXED);
-        word_unlock(&lock->word);
+        __eremit_word_unlock(&lock->word);
     }
 }

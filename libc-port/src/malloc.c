@@ -15,6 +15,13 @@
  * stores.  A thread's cache is bounded (CACHE_BYTES) and given back to the kernel when
  * the thread ends (__eremit_malloc_thread_exit, called by reent.c's thread-exit hook).
  *
+ * The smallest classes (totals up to SLAB_MAX) are not asked of the kernel one by one:
+ * a thread carves them from a SLAB_BYTES block of its own (C++ node containers make
+ * millions of such allocations).  Slab blocks are marked (align == SLAB_ALIGN) and never
+ * go back to the kernel: past the thread cache's bounds, and when a thread ends, they
+ * go to a global pool per class, from which any thread refills its cache (an ended
+ * thread's unused rest of a slab is kept for the next thread that needs a slab).
+ *
  * newlib was configured with MALLOC_PROVIDED, so its own calls go through the _r entry
  * points below and its malloc is not built. */
 
@@ -53,6 +60,14 @@ static inline struct header *header_of(void *p)
 #define CACHE_PER_CLASS 256
 #define CACHE_BYTES (4u << 20)
 
+#define SLAB_MAX 512
+#define SLAB_CLASSES (SLAB_MAX / FINE_STEP)
+#define SLAB_BYTES (64u << 10)
+/* The header's align of a slab block: no real alignment is 1. */
+#define SLAB_ALIGN 1u
+/* Blocks a cache takes from a pool at once. */
+#define POOL_BATCH 32
+
 struct cached {
     struct cached *next;
 };
@@ -61,9 +76,23 @@ struct thread_cache {
     struct cached *head[CLASSES];
     uint16_t count[CLASSES];
     size_t bytes;
+    /* The rest of the current slab of each small class: [next, end). */
+    uint8_t *slab_next[SLAB_CLASSES + 1];
+    uint8_t *slab_end[SLAB_CLASSES + 1];
 };
 
 static __thread struct thread_cache cache;
+
+/* The unused rest of an ended thread's slab, described at its start. */
+struct spare {
+    struct spare *next;
+    uint8_t *end;
+};
+
+/* Slab blocks no thread cache holds, and rests of slabs, per class; under pool_lock. */
+static struct cached *pool[SLAB_CLASSES + 1];
+static struct spare *spares[SLAB_CLASSES + 1];
+static uint32_t pool_lock;
 
 /* The class of a total of at most CACHE_MAX bytes, and that class's total. */
 static inline unsigned class_of(size_t total)
@@ -78,6 +107,73 @@ static inline size_t class_total(unsigned c)
     if (c <= FINE_CLASSES)
         return (size_t)c * FINE_STEP;
     return FINE_MAX + (size_t)(c - FINE_CLASSES) * COARSE_STEP;
+}
+
+/* A block of class c (c <= SLAB_CLASSES) for a thread whose cache has none: from the
+ * global pool (a batch goes to the cache), else from the thread's slab, else from an
+ * ended thread's spare rest of a slab, else from a new slab. */
+static __attribute__((noinline)) void *slab_block(unsigned c, size_t total)
+{
+    if (__atomic_load_n(&pool[c], __ATOMIC_RELAXED) != NULL) {
+        __eremit_word_lock(&pool_lock);
+        struct cached *first = pool[c], *last = first;
+        unsigned n = first != NULL;
+        while (last != NULL && last->next != NULL && n < POOL_BATCH) {
+            last = last->next;
+            n++;
+        }
+        if (first != NULL)
+            pool[c] = last->next;
+        __eremit_word_unlock(&pool_lock);
+        if (first != NULL) {
+            /* The first block is the caller's, the others go to the cache. */
+            last->next = cache.head[c];
+            cache.head[c] = first->next;
+            cache.count[c] += n - 1;
+            cache.bytes += (n - 1) * total;
+            return first;
+        }
+    }
+    if ((cache.slab_next[c] == NULL || cache.slab_end[c] - cache.slab_next[c] < (ptrdiff_t)total) &&
+        __atomic_load_n(&spares[c], __ATOMIC_RELAXED) != NULL) {
+        __eremit_word_lock(&pool_lock);
+        struct spare *r = spares[c];
+        if (r != NULL)
+            spares[c] = r->next;
+        __eremit_word_unlock(&pool_lock);
+        if (r != NULL) {
+            cache.slab_end[c] = r->end;
+            cache.slab_next[c] = (uint8_t *)r;
+        }
+    }
+    if (cache.slab_next[c] == NULL || cache.slab_end[c] - cache.slab_next[c] < (ptrdiff_t)total) {
+        uint8_t *slab = sys_malloc(SLAB_BYTES, MIN_ALIGN);
+        if (slab == NULL) {
+            errno = ENOMEM;
+            return NULL;
+        }
+        /* The rest of the old slab (less than one block) is lost: under a block per
+         * slab. */
+        cache.slab_next[c] = slab;
+        cache.slab_end[c] = slab + SLAB_BYTES;
+    }
+    uint8_t *base = cache.slab_next[c];
+    cache.slab_next[c] = base + total;
+    void *p = base + MIN_ALIGN;
+    struct header *h = header_of(p);
+    h->total = total;
+    h->align = SLAB_ALIGN;
+    h->offset = MIN_ALIGN;
+    return p;
+}
+
+/* Gives a slab block to the global pool. */
+static void pool_put(unsigned c, struct cached *b)
+{
+    __eremit_word_lock(&pool_lock);
+    b->next = pool[c];
+    pool[c] = b;
+    __eremit_word_unlock(&pool_lock);
 }
 
 /* Inlined: with malloc's constant alignment the checks fold away and the cache hit is a
@@ -109,6 +205,8 @@ static inline __attribute__((always_inline)) void *allocate(size_t size, size_t 
             cache.bytes -= total;
             return hit;
         }
+        if (c <= SLAB_CLASSES)
+            return slab_block(c, total);
     }
     uint8_t *base = sys_malloc(total, align);
     if (base == NULL) {
@@ -129,7 +227,7 @@ static inline __attribute__((always_inline)) void release(void *p)
         return;
     struct header *h = header_of(p);
     size_t total = h->total;
-    if (h->align == MIN_ALIGN && total <= CACHE_MAX) {
+    if ((h->align == MIN_ALIGN || h->align == SLAB_ALIGN) && total <= CACHE_MAX) {
         unsigned c = class_of(total);
         if (cache.count[c] < CACHE_PER_CLASS && cache.bytes + total <= CACHE_BYTES) {
             struct cached *b = p;
@@ -137,6 +235,10 @@ static inline __attribute__((always_inline)) void release(void *p)
             cache.head[c] = b;
             cache.count[c]++;
             cache.bytes += total;
+            return;
+        }
+        if (h->align == SLAB_ALIGN) {
+            pool_put(c, p);
             return;
         }
     }
@@ -151,13 +253,29 @@ void __eremit_malloc_thread_exit(void)
         while (b != NULL) {
             struct cached *next = b->next;
             struct header *h = header_of(b);
-            sys_free((uint8_t *)b - h->offset, h->total, h->align);
+            if (h->align == SLAB_ALIGN)
+                pool_put(c, b);
+            else
+                sys_free((uint8_t *)b - h->offset, h->total, h->align);
             b = next;
         }
         cache.head[c] = NULL;
         cache.count[c] = 0;
     }
     cache.bytes = 0;
+    /* The unused rest of each slab is kept whole for the next thread that needs one. */
+    for (unsigned c = 1; c <= SLAB_CLASSES; c++) {
+        uint8_t *rest = cache.slab_next[c];
+        if (rest != NULL && cache.slab_end[c] - rest >= (ptrdiff_t)class_total(c)) {
+            struct spare *r = (struct spare *)rest;
+            r->end = cache.slab_end[c];
+            __eremit_word_lock(&pool_lock);
+            r->next = spares[c];
+            spares[c] = r;
+            __eremit_word_unlock(&pool_lock);
+        }
+        cache.slab_next[c] = cache.slab_end[c] = NULL;
+    }
 }
 
 static size_t usable(void *p)

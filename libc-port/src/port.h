@@ -42,6 +42,10 @@ int __hermit_oflags_from_abi(int flags);
 /* mman.c: MAP_SHARED file mappings kept coherent with reads, writes and truncation of
  * their file.  __eremit_mapped_io's OFF is the file offset of the transfer, or -1 when it
  * was at the descriptor's position. */
+/* lock.c: a futex lock word (0 free, 1 held, 2 held with waiters). */
+void __eremit_word_lock(uint32_t *w);
+void __eremit_word_unlock(uint32_t *w);
+
 /* malloc.c: gives the calling thread's cached blocks back to the kernel heap. */
 void __eremit_malloc_thread_exit(void);
 
