@@ -6,7 +6,7 @@ HERMIT_TARGET := x86_64-unknown-hermit
 HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
-	test-posix test-net test-net-c test-mixed test-projects test-cxx bench header install clean
+	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean
 
 all: toolchain
 
@@ -90,6 +90,16 @@ test-projects: toolchain-c
 	@echo "==> real C projects (SQLite, zlib, zlib-ng via CMake, Lua via CMake; QEMU)"
 	@python3 tests/projects_tests.py
 
+# GCC 12's own run tests (libstdc++, gfortran.dg, libgomp), natively and in Eremit: a fast
+# subset here, a larger sample with a report (build/conformance/report.md) in `conformance`.
+test-conformance: toolchain-c
+	@echo "==> GCC run-test conformance, fast subset (libstdc++, gfortran, libgomp; QEMU)"
+	@python3 tests/conformance_tests.py
+
+conformance: toolchain-c
+	@echo "==> GCC run-test conformance (1750 tests natively and in Eremit; about 15 minutes)"
+	@python3 scripts/conformance.py
+
 # C++ (libstdc++), Fortran (libgfortran) and OpenMP (libgomp): examples-cxx and
 # examples-fortran in Eremit compared with native builds; the CMake toolchain file for
 # CXX and Fortran, Threads and OpenMP.
@@ -97,7 +107,8 @@ test-cxx: toolchain-c
 	@echo "==> C++, Fortran and OpenMP tests (examples-cxx, examples-fortran, CMake; QEMU)"
 	@python3 tests/cxx_tests.py
 
-test: test-host test-miri test-abi test-boot test-c test-posix test-net test-net-c test-mixed test-projects test-cxx
+test: test-host test-miri test-abi test-boot test-c test-posix test-net test-net-c test-mixed test-projects test-cxx \
+	test-conformance
 
 header: deps
 	@scripts/gen-header.sh

@@ -1,7 +1,8 @@
-/* What the host's runtime libraries expect of the C library.  x86_64-hermit-g++ and
- * -gfortran link the host's libsupc++, libgcc_eh (and libgfortran), which were compiled
- * against glibc: they find the unwind tables through _dl_find_object or dl_iterate_phdr,
- * name the standard streams as variables and errno through __errno_location. */
+/* What glibc-built code expects of the C library.  Every image links the host's
+ * libgcc_eh (GCC's unwinder, built against glibc): it finds the unwind tables through
+ * _dl_find_object or dl_iterate_phdr.  Objects and static libraries compiled against
+ * glibc's headers name the standard streams as variables and errno through
+ * __errno_location. */
 
 #include <errno.h>
 #include <stdint.h>
