@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/dirent.h>
 #include <sys/ioctl.h>
@@ -12,6 +14,8 @@
 
 #include "hermit-net.h"
 #include "port.h"
+
+static void dirdots_reset(int fd); /* getdents below */
 
 ssize_t read(int fd, void *buf, size_t len)
 {
@@ -146,19 +150,25 @@ int open(const char *path, int flags, ...)
     }
     if (path == NULL)
         return __hermit_fail(EFAULT);
-    return (int)__hermit_ret(sys_open(path, __hermit_oflags_to_abi(flags), mode));
+    int fd = (int)__hermit_ret(sys_open(path, __hermit_oflags_to_abi(flags), mode));
+    dirdots_reset(fd);
+    return fd;
 }
 ALIAS(open, _open);
 
 int close(int fd)
 {
+    dirdots_reset(fd);
     return (int)__hermit_ret(sys_close(fd));
 }
 ALIAS(close, _close);
 
 off_t lseek(int fd, off_t offset, int whence)
 {
-    return __hermit_ret(sys_lseek(fd, offset, whence));
+    off_t r = __hermit_ret(sys_lseek(fd, offset, whence));
+    if (r == 0)
+        dirdots_reset(fd); /* rewinddir: the next listing starts with "." and ".." again */
+    return r;
 }
 
 int dup(int fd)
@@ -168,15 +178,111 @@ int dup(int fd)
 
 int dup2(int fd, int fd2)
 {
-    if (sys_dup2)
-        return (int)__hermit_ret(sys_dup2(fd, fd2));
+    if (sys_dup2) {
+        int r = (int)__hermit_ret(sys_dup2(fd, fd2));
+        if (r >= 0 && r != fd)
+            dirdots_reset(r);
+        return r;
+    }
     return __hermit_fail(ENOSYS);
+}
+
+/* "." and "..": the kernel's listings leave them out (Rust's std, which reads directories
+ * through the same call, would pass them on to programs), but C programs expect them as
+ * on Linux: LevelDB's DestroyDB test counts them, and code that skips them by name is
+ * harmless without them only if they are there.  They come first in a listing, before the
+ * kernel's position 0; dirdots[fd] says they were handed out for the listing the
+ * descriptor is at (cleared when it is opened, closed or rewound). */
+#define DIRDOTS_FDS 1024
+static unsigned char dirdots[DIRDOTS_FDS];
+
+static void dirdots_reset(int fd)
+{
+    if (fd >= 0 && fd < DIRDOTS_FDS)
+        __atomic_store_n(&dirdots[fd], 0, __ATOMIC_RELAXED);
+}
+
+static size_t put_dot(char *at, uint64_t ino, int64_t next, const char *name)
+{
+    struct dirent *d = (struct dirent *)at;
+    size_t len = (offsetof(struct dirent, d_name) + strlen(name) + 1 + 7) & ~(size_t)7;
+    memset(d, 0, len);
+    d->d_ino = ino;
+    d->d_off = next;
+    d->d_reclen = (unsigned short)len;
+    d->d_type = DT_DIR;
+    memcpy(d->d_name, name, strlen(name));
+    return len;
+}
+
+/* The kernel hands out the rest of a directory in one piece or refuses with EINVAL (Rust's
+ * std lists a directory with one call and doubles its buffer on EINVAL).  newlib's readdir
+ * reads through a 512-byte buffer, though, so a directory of more than about 15 entries
+ * would read as empty.  Here, as on Linux, a short buffer gets the whole records that fit,
+ * and the directory's position moves past them (d_off is the next entry's position).
+ * Returns the bytes used or a negative ABI errno. */
+static int64_t dir_records(int fd, char *buf, size_t count)
+{
+    int64_t r = sys_getdents64(fd, (struct hermit_dirent64 *)buf, count);
+    if (r != -LINUX_EINVAL)
+        return r;
+    ptrdiff_t start = sys_lseek(fd, 0, SEEK_CUR);
+    if (start < 0)
+        return start;
+    for (size_t size = 8192; size <= ((size_t)64 << 20); size *= 2) {
+        char *all = malloc(size);
+        if (all == NULL)
+            return -LINUX_ENOMEM;
+        r = sys_getdents64(fd, (struct hermit_dirent64 *)all, size);
+        if (r == -LINUX_EINVAL) {
+            free(all);
+            continue;
+        }
+        if (r < 0) {
+            free(all);
+            return r;
+        }
+        size_t used = 0;
+        int64_t next = start;
+        while (used < (size_t)r) {
+            const struct dirent *d = (const struct dirent *)(all + used);
+            if (used + d->d_reclen > count)
+                break;
+            next = d->d_off;
+            used += d->d_reclen;
+        }
+        memcpy(buf, all, used);
+        free(all);
+        /* Not even one record fits: Linux says EINVAL too, and nothing is consumed. */
+        sys_lseek(fd, used == 0 ? start : next, SEEK_SET);
+        return used == 0 ? -LINUX_EINVAL : (int64_t)used;
+    }
+    return -LINUX_EINVAL;
 }
 
 int getdents(int fd, void *buf, int count)
 {
+    if (count < 0)
+        return __hermit_fail(EINVAL);
     /* struct dirent has the layout of the ABI's dirent64. */
-    return (int)__hermit_ret(sys_getdents64(fd, buf, (size_t)count));
+    size_t used = 0;
+    if (fd >= 0 && fd < DIRDOTS_FDS && !__atomic_load_n(&dirdots[fd], __ATOMIC_RELAXED) &&
+        sys_lseek(fd, 0, SEEK_CUR) == 0) {
+        struct hermit_stat st;
+        if (sys_fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (count < 48) /* two records of 24 bytes */
+                return __hermit_fail(EINVAL);
+            used += put_dot((char *)buf, st.st_ino, 1, ".");
+            used += put_dot((char *)buf + used, st.st_ino, 2, "..");
+            __atomic_store_n(&dirdots[fd], 1, __ATOMIC_RELAXED);
+        }
+    }
+    int64_t r = dir_records(fd, (char *)buf + used, (size_t)count - used);
+    if (r == -LINUX_EINVAL && used > 0)
+        return (int)used; /* the rest comes with the next call */
+    if (r < 0)
+        return (int)__hermit_ret(r);
+    return (int)(used + (size_t)r);
 }
 
 /* Record locks: one process, so every lock is granted and nothing else holds one. */
