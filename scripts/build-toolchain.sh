@@ -50,6 +50,36 @@ for tool in gcc g++ ar ld objcopy nm python3; do
     command -v $tool >/dev/null || { echo "toolchain-c: $tool is required" >&2; exit 1; }
 done
 
+# cached_build NAME KEEP WORK COMMAND...: unless $cache/NAME holds a complete build, runs
+# COMMAND with @OUT@ replaced by a fresh directory in the cache (WORK is its scratch
+# directory) and keeps the result as $cache/NAME; then keeps only the KEEP most recent
+# builds of the same kind (NAME without its key).
+cached_build() {
+    local name=$1 keep=$2 scratch=$3 dir=$cache/$1 kind=${1%-*} arg tmp
+    shift 3
+    if [ -f "$dir/.complete" ]; then
+        log "$kind: cached ($dir)"
+        return
+    fi
+    log "$kind: not cached (${name##*-}), building it once (minutes)"
+    mkdir -p "$cache"
+    tmp=$(mktemp -d "$cache/$name.tmp.XXXXXX")
+    local cmd=()
+    for arg; do
+        [ "$arg" = @OUT@ ] && arg=$tmp
+        cmd+=("$arg")
+    done
+    trap 'rm -rf "$tmp"' EXIT
+    "${cmd[@]}"
+    touch "$tmp/.complete"
+    # Builds are serialised (the lock above): what is there is incomplete or stale.
+    rm -rf "$dir"
+    mv -T "$tmp" "$dir"
+    trap - EXIT
+    rm -rf "$scratch"
+    ls -dt "$cache/$kind"-* 2>/dev/null | grep -v '\.tmp\.' | tail -n +$((keep + 1)) | xargs -r rm -rf
+}
+
 # --- newlib (cached) -----------------------------------------------------------------
 key=$(
     {
@@ -60,21 +90,8 @@ key=$(
     } | sha256sum | cut -c1-16
 )
 newlib=$cache/newlib-$key
-if [ -f "$newlib/lib/libc.a" ]; then
-    log "newlib: cached ($newlib)"
-else
-    log "newlib: not cached (key $key), building it once"
-    mkdir -p "$cache"
-    tmp=$(mktemp -d "$cache/newlib-$key.tmp.XXXXXX")
-    trap 'rm -rf "$tmp"' EXIT
-    libc-port/newlib/build-newlib.sh "$tarball" "$root/build/newlib" "$tmp"
-    # Another build may have finished first: keep its result.
-    mv -T "$tmp" "$newlib" 2>/dev/null || rm -rf "$tmp"
-    trap - EXIT
-    rm -rf "$root/build/newlib"
-    # Keep the cache small: the three most recent newlib builds.
-    ls -dt "$cache"/newlib-* 2>/dev/null | grep -v '\.tmp\.' | tail -n +4 | xargs -r rm -rf
-fi
+cached_build "newlib-$key" 3 "$root/build/newlib" \
+    libc-port/newlib/build-newlib.sh "$tarball" "$root/build/newlib" @OUT@
 
 # --- sysroot headers: newlib's, ours (libc-port/include), the POSIX layer's -------------
 posix=libc-port/posix
@@ -216,21 +233,8 @@ gcc_libs_base=$(
 installed_gcc_libs=
 for group in cxx gomp fortran; do
     gkey=$(echo "$gcc_libs_base $group" | sha256sum | cut -c1-16)
-    dir=$cache/gcc-$group-$gkey
-    if [ -f "$dir/.complete" ]; then
-        log "gcc $group libraries: cached ($dir)"
-    else
-        log "gcc $group libraries: not cached (key $gkey), building them once (a few minutes)"
-        mkdir -p "$cache"
-        tmp=$(mktemp -d "$cache/gcc-$group-$gkey.tmp.XXXXXX")
-        trap 'rm -rf "$tmp"' EXIT
-        libc-port/gcc/build-gcc-libs.sh "$group" "$gcc_tarball" "$root/build/gcc-$group" "$tmp" "$tc/bin"
-        touch "$tmp/.complete"
-        mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
-        trap - EXIT
-        rm -rf "$root/build/gcc-$group"
-        ls -dt "$cache"/gcc-$group-* 2>/dev/null | grep -v '\.tmp\.' | tail -n +3 | xargs -r rm -rf
-    fi
+    cached_build "gcc-$group-$gkey" 2 "$root/build/gcc-$group" \
+        libc-port/gcc/build-gcc-libs.sh "$group" "$gcc_tarball" "$root/build/gcc-$group" @OUT@ "$tc/bin"
     installed_gcc_libs+="$gkey "
 done
 if [ "$(cat "$sysroot/.gcc-libs" 2>/dev/null)" != "$installed_gcc_libs$headers_key" ]; then
