@@ -87,7 +87,7 @@ test-net-c: toolchain-c
 # Unmodified SQLite, zlib/zlib-ng and Lua (sources from crates.io crates that bundle
 # them), built as their users build them and compared with native builds.
 test-projects: toolchain-c
-	@echo "==> real C projects (SQLite, zlib, zlib-ng via CMake, Lua via CMake; QEMU)"
+	@echo "==> real C and C++ projects (SQLite, zlib, zlib-ng via CMake, Lua via CMake, LevelDB via CMake; QEMU)"
 	@python3 tests/projects_tests.py
 
 # GCC 12's own run tests (libstdc++, gfortran.dg, libgomp), natively and in Eremit: a fast

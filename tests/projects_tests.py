@@ -21,6 +21,13 @@ The sources come from crates.io crates that bundle them (fetched with `cargo fet
   tests/projects/lua/luarun.c (a stand-alone interpreter) through the toolchain file;
   ctest runs it in Eremit; tests/projects/lua/check.lua (tables, string.format with
   floats, os.time/os.clock/os.date, io on /tmp, pcall/error, coroutines, GC) via -e;
+- LevelDB 1.22 (crate leveldb-sys: deps/leveldb-1.22), C++: configured and built with its
+  own CMakeLists through cmake/hermit-toolchain.cmake (LEVELDB_BUILD_TESTS and
+  LEVELDB_BUILD_BENCHMARKS on) and natively; its ctest suite (30 test programs, the
+  C API's c_test and env_posix_test among them: none needs fork) runs in Eremit through
+  the toolchain file's emulator and natively, and every program's exit status, the tests
+  it ran and its "==== PASSED N tests" must be the same; then db_bench (a short --num)
+  runs both ways, which must run the same benchmarks and find every key;
 - tests/projects/threads/pcsync.c: producer/consumer over semaphores with
   sem_timedwait, CLOCK_MONOTONIC/CLOCK_REALTIME (and raw, coarse, boot-time, CPU-time)
   deltas, nanosleep accuracy (booleans), condition variables, barriers, keys,
@@ -53,7 +60,7 @@ PROJECTS = os.path.join(ROOT, "tests", "projects")
 OUT = os.path.join(ROOT, "build", "projects")
 
 # Crate, version: the sources.  Pinned, so that the outputs compared stay the same.
-CRATES = {"sqlite3-src": "0.7.1", "libz-sys": "1.1.31", "lua-src": "551.1.0"}
+CRATES = {"sqlite3-src": "0.7.1", "libz-sys": "1.1.31", "lua-src": "551.1.0", "leveldb-sys": "2.0.9"}
 
 results = []
 timings = []  # (what, seconds)
@@ -504,6 +511,158 @@ def lua(crate):
     remove(clean)
 
 
+# --- LevelDB (C++) --------------------------------------------------------------------------
+
+LEVELDB_OPTS = ["-DLEVELDB_BUILD_TESTS=ON", "-DLEVELDB_BUILD_BENCHMARKS=ON",
+                # Benchmarks against other databases are built only when their library is
+                # found: the host may have SQLite, whose db_bench_sqlite3.cc does not compile
+                # with GCC 12 (a missing <ctime>).  Neither is LevelDB.
+                "-DHAVE_SQLITE3=OFF", "-DHAVE_KYOTOCABINET=OFF"]
+LEVELDB_BENCH_NUM = 50000
+
+
+def sysroot_libs_key():
+    """Changes when a library that images link changes (CMake relinks only for its own)."""
+    key = []
+    for lib in ("libc.a", "libhermit.a", "libstdc++.a", "libm.a"):
+        f = os.path.join(SYSROOT, "lib", lib)
+        key.append([lib, os.path.getmtime(f), os.path.getsize(f)] if os.path.exists(f) else [lib])
+    return key
+
+
+def ctest_results(output):
+    """{test: (status, [tests it ran], the N of "==== PASSED N tests")} from `ctest -V`."""
+    import re
+    names = {}
+    ran, passed, status = {}, {}, {}
+    for line in output.splitlines():
+        m = re.match(r"\s*\d+/\d+ Test\s+#(\d+): (\S+) \.+\**\s*(\S.*?)\s+[\d.]+ sec", line)
+        if m:
+            names[m.group(1)] = m.group(2)
+            status[m.group(2)] = m.group(3)
+            continue
+        m = re.match(r"(\d+): (={3,4}) Test (\S+)", line)
+        if m:
+            ran.setdefault(m.group(1), []).append(m.group(3))
+            continue
+        m = re.match(r"(\d+): ==== PASSED (\d+) tests", line)
+        if m:
+            passed[m.group(1)] = int(m.group(2))
+        elif re.match(r"(\d+): PASS$", line):  # c_test
+            passed[line.split(":")[0]] = len(ran.get(line.split(":")[0], []))
+    return {name: (status[name], ran.get(num, []), passed.get(num)) for num, name in names.items()}
+
+
+def leveldb(crate):
+    dirs = sorted(glob.glob(os.path.join(crate, "deps", "leveldb-*")))
+    if not dirs or not os.path.exists(os.path.join(dirs[-1], "CMakeLists.txt")):
+        skip("LevelDB", f"no deps/leveldb-*/CMakeLists.txt in {crate}")
+        return
+    src = dirs[-1]
+    version = os.path.basename(src)
+    built = {}
+    for flavor, _, _, key in flavors():
+        d = os.path.join(OUT, "leveldb", flavor)
+        extra = LEVELDB_OPTS + ([f"-DCMAKE_TOOLCHAIN_FILE={TOOLCHAIN_FILE}"] if flavor == "hermit" else [])
+        start = time.monotonic()
+        # Relinked when the toolchain's libraries changed: CMake only knows its own.
+        libs = os.path.join(d, ".eremit-libs")
+        libs_key = json.dumps(sysroot_libs_key() if flavor == "hermit" else [])
+        if os.path.isdir(d) and (not os.path.exists(libs) or open(libs).read() != libs_key):
+            for f in glob.glob(os.path.join(d, "*_test")) + glob.glob(os.path.join(d, "db_bench")):
+                os.remove(f)
+        ok, log = cmake_build("leveldb", src, d, extra, key)
+        if ok:
+            open(libs, "w").write(libs_key)
+        secs = time.monotonic() - start
+        timings.append((f"build leveldb ({flavor})", secs))
+        how = "with cmake/hermit-toolchain.cmake" if flavor == "hermit" else "natively"
+        check(f"LevelDB ({version}, C++): its CMakeLists.txt configures and builds {how}"
+              f" (tests and benchmarks, {secs:.0f} s)", ok, log[-3000:])
+        if not ok:
+            return
+        built[flavor] = d
+
+    # ctest: through CMAKE_CROSSCOMPILING_EMULATOR (`eremit run`) for the hermit build; the
+    # native run keeps its databases in a directory of its own (Eremit's are in the VM's
+    # memory).  One after the other: a few tests (DBTest.HiddenValuesAreRemoved) race
+    # LevelDB's background compaction and fail now and then on a loaded machine, natively
+    # too, so a program that failed is run once more before the verdict.
+    def ctest(flavor, env=None):
+        start = time.monotonic()
+        cmd = ["ctest", "-V", "--timeout", "600"]
+        out = run(cmd, cwd=built[flavor], env=env, timeout=2400).stdout
+        res = ctest_results(out)
+        failed = [t for t, (st, _, _) in res.items() if st != "Passed"]
+        if failed:
+            print(f"      {flavor}: ran again after failing once: {' '.join(failed)}", flush=True)
+            again = run(cmd + ["--rerun-failed"], cwd=built[flavor], env=env, timeout=2400).stdout
+            res.update(ctest_results(again))
+            out += again
+        return res, out, time.monotonic() - start
+
+    tmp = tempfile.mkdtemp(prefix="eremit-leveldb-")
+    try:
+        n, nout, nsecs = ctest("native", env={"TEST_TMPDIR": tmp})
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    h, hout, hsecs = ctest("hermit")
+    timings.append(("ctest leveldb: eremit / native", (hsecs, nsecs)))
+    npassed = sum(1 for st, _, _ in n.values() if st == "Passed")
+    hpassed = sum(1 for st, _, _ in h.values() if st == "Passed")
+    ncases = sum(c or 0 for _, _, c in n.values())
+    hcases = sum(c or 0 for _, _, c in h.values())
+    check(f"LevelDB: ctest runs its {len(n)} test programs in Eremit: {hpassed} passed"
+          f" ({hcases} tests), natively {npassed} passed ({ncases} tests); {hsecs:.0f} s / {nsecs:.0f} s",
+          len(n) >= 30 and h.keys() == n.keys() and hpassed == npassed == len(n),
+          "\n".join(f"{t}: eremit {h.get(t, ('missing',))[0]}, native {n.get(t, ('missing',))[0]}"
+                    for t in sorted(set(h) | set(n)) if h.get(t, ('?',))[0] != "Passed")
+          + "\n" + hout[-2500:])
+    differ = [t for t in n if t in h and h[t] != n[t]]
+    check("... every test program ran the same tests and passed the same number as natively",
+          not differ and hcases == ncases > 0,
+          "\n".join(f"{t}: eremit {h[t]}\n      native {n[t]}" for t in differ[:5]))
+
+    # db_bench, briefly: the same benchmarks, every key found, exit code 0 both ways.
+    args = [f"--num={LEVELDB_BENCH_NUM}"]
+    tmp = tempfile.mkdtemp(prefix="eremit-leveldb-bench-")
+    try:
+        ncode, nout, nerr, nsecs = native(os.path.join(built["native"], "db_bench"), args,
+                                          env={"TEST_TMPDIR": tmp})
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    code, out, err, secs = eremit(os.path.join(built["hermit"], "db_bench"), args)
+    timings.append((f"run db_bench --num={LEVELDB_BENCH_NUM}: eremit / native", (secs, nsecs)))
+
+    def figures(text):
+        rows = []
+        for line in text.replace("\r", "\n").splitlines():
+            if " : " in line and "micros/op" in line:
+                name, rest = line.split(" : ", 1)
+                rows.append((name.strip(), rest.strip()))
+        return rows
+
+    hrows, nrows = figures(out + err), figures(nout + nerr)
+    check(f"LevelDB: db_bench {' '.join(args)} exits {ncode} as natively ({secs:.1f} s in Eremit, {nsecs:.1f} s natively)",
+          code == ncode == 0, f"eremit exit code {code}, native {ncode}\n{err[-1500:]}")
+    found = f"({LEVELDB_BENCH_NUM} of {LEVELDB_BENCH_NUM} found)"
+    check("... it ran the same benchmarks, and every read found its key",
+          [r[0] for r in hrows] == [r[0] for r in nrows] and len(hrows) >= 10
+          and all(found in r[1] for r in hrows if r[0] == "readrandom")
+          and [r[1] for r in hrows].count(found) == [r[1] for r in nrows].count(found),
+          diff("\n".join(f"{a} {b}" for a, b in nrows), "\n".join(f"{a} {b}" for a, b in hrows)))
+    print("      db_bench (micros/op)            eremit       native")
+    def micros(x):
+        try:
+            return float(x.split("micros/op")[0].split()[-1])
+        except (ValueError, IndexError):
+            return float("nan")
+
+    # Row by row: db_bench runs some benchmarks (readrandom, readseq) more than once.
+    for (name, rest), (_, nrest) in zip(hrows, nrows):
+        print(f"      {name:<24} {micros(rest):12.3f} {micros(nrest):12.3f}")
+
+
 # --- programs of our own ------------------------------------------------------------------
 
 def own_program(name, rel, libs, runs):
@@ -561,6 +720,10 @@ def main():
         lua(crates["lua-src"])
     else:
         skip("Lua", "the crate lua-src could not be fetched")
+    if "leveldb-sys" in crates:
+        leveldb(crates["leveldb-sys"])
+    else:
+        skip("LevelDB", "the crate leveldb-sys could not be fetched")
 
     print("timings:")
     for what, secs in timings:
