@@ -15,7 +15,7 @@ From the remaining candidates, every suite takes an evenly spaced sample by sort
 (for dg-shouldfail: exits non-zero); dg-output patterns are not checked.
 
 Usage: scripts/conformance.py [--per-suite N] [--jobs J] [--report FILE] [--only SUBSTR]
-Writes build/conformance/report.md and results.json."""
+Writes build/conformance/report.md and report.json (every test's outcome)."""
 
 import argparse
 import concurrent.futures
@@ -501,8 +501,9 @@ def libtestcxx(tree, flavour):
     with _libtest_lock:
         if flavour in _libtest_built:
             return lib
-        shutil.rmtree(d, ignore_errors=True)
-        os.makedirs(d)
+        # Rebuilt in place: the archive is replaced by a rename, so a link that is
+        # reading the previous one still sees a whole file.
+        os.makedirs(d, exist_ok=True)
         util = os.path.join(tree, "libstdc++-v3/testsuite/util")
         cxx = "g++" if flavour == "native" else os.path.join(BIN, "x86_64-hermit-g++")
         ar = "ar" if flavour == "native" else os.path.join(BIN, "x86_64-hermit-ar")
@@ -602,10 +603,45 @@ def build_and_run(t, tree, flavour, keep=False):
     return res
 
 
+def toolchain_state():
+    """What changes when scripts/build-toolchain.sh reinstalls the sysroot (mtimes of the
+    libraries, presence of the C++ headers), and whether a rebuild holds the lock now."""
+    lib = os.path.join(ROOT, "build", "toolchain", "x86_64-hermit", "lib")
+    stamp = []
+    for f in ("libc.a", "libstdc++.a", "libgfortran.a", "libgomp.a", "libhermit.a"):
+        try:
+            stamp.append(os.stat(os.path.join(lib, f)).st_mtime_ns)
+        except OSError:
+            stamp.append(None)
+    stamp.append(os.path.isdir(os.path.join(lib, "..", "include", "c++")))
+    busy = False
+    path = os.path.join(ROOT, "build", ".toolchain.lock")
+    if os.path.exists(path):
+        with open(path) as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                fcntl.flock(f, fcntl.LOCK_UN)
+            except BlockingIOError:
+                busy = True
+    return stamp, busy
+
+
 def run_test(t, tree, keep=False):
-    return {"name": t.name, "suite": t.suite, "shouldfail": t.shouldfail, "opts": t.opts,
-            "native": build_and_run(t, tree, "native", keep),
-            "eremit": build_and_run(t, tree, "eremit", keep)}
+    # The toolchain is shared with other work in the same tree: a test that overlapped a
+    # rebuild of the sysroot is run again once the rebuild is over, so its result says
+    # something about Eremit and not about a half-installed library.
+    for _ in range(3):
+        wait_for_toolchain()
+        before, _busy = toolchain_state()
+        res = {"name": t.name, "suite": t.suite, "shouldfail": t.shouldfail, "opts": t.opts,
+               "native": build_and_run(t, tree, "native", keep),
+               "eremit": build_and_run(t, tree, "eremit", keep)}
+        after, busy = toolchain_state()
+        if after == before and not busy:
+            break
+        with _libtest_lock:
+            _libtest_built.pop("eremit", None)
+    return res
 
 
 def select(tree, per_suite, only=None, suites=None):
@@ -696,7 +732,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=(os.cpu_count() or 1) + 1)
     ap.add_argument("--only", help="every eligible test whose name contains this")
     ap.add_argument("--suite", action="append", choices=list(SUITES))
-    ap.add_argument("--report", default=os.path.join(OUT, "report.md"))
+    ap.add_argument("--report", help="default: build/conformance/report.md (report-partial.md "
+                    "with --only, --suite or --per-suite)")
     ap.add_argument("--keep", action="store_true", help="keep failing tests' build directories")
     ap.add_argument("--list", action="store_true", help="print the selection and skip reasons only")
     a = ap.parse_args()
@@ -704,6 +741,8 @@ def main():
         if not os.path.exists(tool):
             print(f"conformance: {tool} is missing; run `make toolchain-c` first")
             return 1
+    partial = a.only or a.suite or a.per_suite
+    a.report = a.report or os.path.join(OUT, "report-partial.md" if partial else "report.md")
     wait_for_toolchain()
     tree = source_tree()
     per_suite = a.per_suite or DEFAULT_PER_SUITE
@@ -719,7 +758,7 @@ def main():
     start = time.monotonic()
     results = run_all(tree, tests, a.jobs, keep=a.keep)
     elapsed = time.monotonic() - start
-    json.dump(results, open(os.path.join(OUT, "results.json"), "w"), indent=1)
+    json.dump(results, open(os.path.splitext(a.report)[0] + ".json", "w"), indent=1)
     by = write_report(results, stats, a.report, elapsed, per_suite)
     for s, v in by.items():
         print(f"{s:10} selected {v['selected']:4}  native {v['native']:4}  eremit {v['eremit']:4}  "
