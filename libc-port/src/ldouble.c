@@ -1,9 +1,6 @@
-/* long double (x87 80-bit) functions newlib 3.3's libm lacks on x86_64 that compilers
- * call directly: gfortran's NEAREST/IEEE_NEXT_AFTER on real(10) call nextafterl, and
- * libstdc++'s special functions (std::ellint_2<long double>, ...) call sincosl, so a program
- * using them does not link.  (newlib has long double math only where long double is
- * double; the rest of it, sinl, expl, ..., comes from libstdc++'s own double-precision
- * stubs, which is why only these two are here.) */
+/* long double (x87 80-bit) functions newlib 3.3's libm lacks on x86_64 (the others are in
+ * ldouble_math.c): gfortran's NEAREST/IEEE_NEXT_AFTER on real(10) call nextafterl, and libstdc++'s
+ * special functions (std::ellint_2<long double>, ...) call sincosl. */
 
 #include <math.h>
 #include <stdint.h>
