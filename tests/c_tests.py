@@ -24,6 +24,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, finish, run  # noqa: E402
 TC = os.path.join(ROOT, "build", "toolchain")
 BIN = os.path.join(TC, "bin")
 CC = os.path.join(BIN, "x86_64-hermit-gcc")
@@ -31,22 +33,6 @@ EREMIT = os.path.join(BIN, "eremit")
 TOOLCHAIN_FILE = os.path.join(ROOT, "cmake", "hermit-toolchain.cmake")
 EXAMPLES = os.path.join(ROOT, "examples-c")
 OUT = os.path.join(ROOT, "build", "examples-c")
-
-results = []
-
-
-def check(name, cond, detail=""):
-    results.append(bool(cond))
-    print(("ok    " if cond else "FAIL  ") + name, flush=True)
-    if not cond and detail:
-        print("      " + str(detail).strip().replace("\n", "\n      ")[:4000], flush=True)
-
-
-def run(cmd, cwd=None, env=None, timeout=600):
-    e = dict(os.environ)
-    e.update(env or {})
-    return subprocess.run(cmd, cwd=cwd, env=e, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=timeout, errors="replace")
 
 
 def eremit(image, args=(), opts=(), timeout=150):
@@ -119,6 +105,7 @@ def abi_checks():
 
 
 # --- examples-c, in Eremit and natively ---------------------------------------------------
+
 
 def build_examples():
     hermit_dir = os.path.join(OUT, "hermit")
@@ -330,10 +317,7 @@ def main():
     examples()
     if installed:
         shutil.rmtree(os.path.dirname(installed), ignore_errors=True)
-    passed = sum(results)
-    failed = len(results) - passed
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

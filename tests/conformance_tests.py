@@ -12,20 +12,13 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, finish  # noqa: E402
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import conformance  # noqa: E402
 
 PER_SUITE = {"libstdc++": 34, "gfortran": 30, "libgomp": 26}
 MIN_RATIO = 0.95
-
-results = []
-
-
-def check(name, cond, detail=""):
-    results.append(bool(cond))
-    print(("ok    " if cond else "FAIL  ") + name, flush=True)
-    if not cond and detail:
-        print("      " + str(detail).strip().replace("\n", "\n      ")[:4000], flush=True)
 
 
 def main():
@@ -57,10 +50,7 @@ def main():
     ere = sum(v["eremit"] for v in by.values())
     check(f"all suites: Eremit {ere}, native {nat} ({100 * ere / max(nat, 1):.1f}%; "
           f"{time.monotonic() - start:.0f} s)", nat and ere >= MIN_RATIO * nat)
-    passed = sum(results)
-    failed = len(results) - passed
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

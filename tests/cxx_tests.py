@@ -27,6 +27,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, finish, run  # noqa: E402
 BIN = os.path.join(ROOT, "build", "toolchain", "bin")
 EREMIT = os.path.join(BIN, "eremit")
 TOOLCHAIN_FILE = os.path.join(ROOT, "cmake", "hermit-toolchain.cmake")
@@ -34,22 +36,6 @@ PROJECTS = {
     "cxx": (os.path.join(ROOT, "examples-cxx"), os.path.join(ROOT, "build", "examples-cxx")),
     "fortran": (os.path.join(ROOT, "examples-fortran"), os.path.join(ROOT, "build", "examples-fortran")),
 }
-
-results = []
-
-
-def check(name, cond, detail=""):
-    results.append(bool(cond))
-    print(("ok    " if cond else "FAIL  ") + name, flush=True)
-    if not cond and detail:
-        print("      " + str(detail).strip().replace("\n", "\n      ")[:4000], flush=True)
-
-
-def run(cmd, cwd=None, env=None, timeout=600):
-    e = dict(os.environ)
-    e.update(env or {})
-    return subprocess.run(cmd, cwd=cwd, env=e, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=timeout, errors="replace")
 
 
 def eremit(image, args=(), cpus=2, env=None):
@@ -72,6 +58,7 @@ def native(exe, args=(), env=None):
 
 
 # --- building -----------------------------------------------------------------------------
+
 
 def relink(build_dir):
     """CMake does not know that images depend on the sysroot's libraries (libc.a, the
@@ -150,6 +137,7 @@ def line_with(text, prefix):
 
 # --- C++ ----------------------------------------------------------------------------------
 
+
 def cxx(dirs):
     _, out, err = same_as_native(dirs, "cxx", "iostreams")
     check("iostreams: cout and printf interleave in program order on one line",
@@ -209,6 +197,7 @@ def cxx(dirs):
 
 
 # --- Fortran ------------------------------------------------------------------------------
+
 
 def fortran(dirs):
     _, out, _ = same_as_native(dirs, "fortran", "matrix")
@@ -344,11 +333,8 @@ def main():
     openmp(dirs)
     ctest_examples(dirs)
     cmake_outside()
-    passed = sum(results)
-    failed = len(results) - passed
     print(f"cxx-tests: {time.monotonic() - start:.0f} s")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

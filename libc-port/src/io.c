@@ -81,11 +81,14 @@ ssize_t pwrite(int fd, const void *buf, size_t len, off_t offset)
     return seek_and_transfer(fd, (void *)buf, len, offset, 1);
 }
 
-ssize_t preadv(int fd, const struct iovec *iov, int iovcnt, off_t offset)
+/* preadv/pwritev: one positioned transfer per buffer, stopping at the first short one;
+ * an error after some bytes moved reports those bytes. */
+static ssize_t vector_at(int fd, const struct iovec *iov, int iovcnt, off_t offset, int write)
 {
     ssize_t total = 0;
     for (int i = 0; i < iovcnt; i++) {
-        ssize_t n = pread(fd, iov[i].iov_base, iov[i].iov_len, offset + total);
+        ssize_t n = write ? pwrite(fd, iov[i].iov_base, iov[i].iov_len, offset + total)
+                          : pread(fd, iov[i].iov_base, iov[i].iov_len, offset + total);
         if (n < 0)
             return total > 0 ? total : -1;
         total += n;
@@ -95,18 +98,14 @@ ssize_t preadv(int fd, const struct iovec *iov, int iovcnt, off_t offset)
     return total;
 }
 
+ssize_t preadv(int fd, const struct iovec *iov, int iovcnt, off_t offset)
+{
+    return vector_at(fd, iov, iovcnt, offset, 0);
+}
+
 ssize_t pwritev(int fd, const struct iovec *iov, int iovcnt, off_t offset)
 {
-    ssize_t total = 0;
-    for (int i = 0; i < iovcnt; i++) {
-        ssize_t n = pwrite(fd, iov[i].iov_base, iov[i].iov_len, offset + total);
-        if (n < 0)
-            return total > 0 ? total : -1;
-        total += n;
-        if ((size_t)n < iov[i].iov_len)
-            break;
-    }
-    return total;
+    return vector_at(fd, iov, iovcnt, offset, 1);
 }
 
 /* open(2) flags differ between newlib and the kernel (Linux values). */
