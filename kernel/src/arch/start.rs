@@ -107,6 +107,7 @@ pub fn boot(start_info: u64) -> ! {
     klog!("eremit: heap {} MiB ({} MiB free)", total >> 20, free >> 20);
 
     clock::init(cmd.tsc_khz);
+    mm::soft_tlb::grow();
     apic::init();
     sched::init(headers.tls());
     irq::init();
@@ -128,6 +129,7 @@ extern "C" fn cpu_entry(cpu: usize) -> ! {
         // The scheduler tracks CPUs in a 64-bit mask; more stay parked.
         cpu::halt_forever();
     }
+    mm::soft_tlb::grow();
     sched::init_cpu(cpu);
     sched::idle_loop()
 }

@@ -7,4 +7,6 @@ pub mod paging;
 pub mod regions;
 pub mod size_classes;
 #[cfg(target_os = "none")]
+pub mod soft_tlb;
+#[cfg(target_os = "none")]
 pub mod tlb;

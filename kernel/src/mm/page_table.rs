@@ -130,6 +130,27 @@ impl<'m, M: TableMemory> Mapper<'m, M> {
         Ok(())
     }
 
+    /// Makes the 2 MiB page at `va` not present again (one that `map_2m` mapped); a
+    /// region that is not mapped with a 2 MiB page there is left alone.
+    pub fn unmap_2m(&mut self, va: u64) -> Result<(), MapError> {
+        if va % HUGE != 0 {
+            return Err(MapError::Unaligned);
+        }
+        let mut t = self.root;
+        for level in (2..4).rev() {
+            let e = self.mem.table(t)[index(va, level)];
+            if e & PRESENT == 0 {
+                return Ok(());
+            }
+            t = e & ADDR_MASK;
+        }
+        let e = &mut self.mem.table(t)[index(va, 1)];
+        if *e & HUGE_PAGE != 0 {
+            *e = 0;
+        }
+        Ok(())
+    }
+
     /// The physical address and leaf flags `va` maps to.
     pub fn translate(&mut self, va: u64) -> Option<(u64, u64)> {
         let mut t = self.root;
@@ -212,6 +233,29 @@ mod tests {
             Some((0x30_1000, PRESENT | WRITABLE))
         );
         map.unmap_4k(0x1234_5000).unwrap(); // unmapped already: nothing to do
+    }
+
+    #[test]
+    fn alias_pages_map_and_unmap() {
+        let mut m = mem(64);
+        let mut map = Mapper::new(&mut m).unwrap();
+        map.identity_map(0x20_0000, 0x40_0000, WRITABLE).unwrap();
+        let window = 0x7000_0000_0000u64;
+        for i in 0..4 {
+            map.map_2m(window + i * HUGE, 0x20_0000, NO_EXECUTE).unwrap();
+        }
+        assert_eq!(map.translate(window + 3 * HUGE + 0x1234).unwrap().0, 0x20_1234);
+        for i in 0..4 {
+            map.unmap_2m(window + i * HUGE).unwrap();
+        }
+        assert_eq!(map.translate(window + HUGE), None);
+        assert_eq!(map.unmap_2m(window + 0x1000), Err(MapError::Unaligned));
+        map.unmap_2m(0x1234_0000_0000).unwrap(); // unmapped already: nothing to do
+        // A region mapped with 4 KiB pages is not a 2 MiB page: left alone.
+        map.unmap_4k(0x30_0000).unwrap();
+        map.unmap_2m(0x20_0000).unwrap();
+        assert_eq!(map.translate(0x20_1000).unwrap().0, 0x20_1000);
+        assert_eq!(map.translate(0x20_0000).unwrap().0, 0x20_0000, "identity map intact");
     }
 
     #[test]

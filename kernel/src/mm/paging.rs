@@ -229,3 +229,28 @@ pub fn restore_guard(addr: u64) {
     with_mapper(|m| m.map_4k(addr, addr, WRITABLE | NO_EXECUTE))
         .expect("page tables for a released guard page");
 }
+
+/// Maps `[va, va + len)` (2 MiB aligned) read-only and not executable with 2 MiB pages
+/// that all show the same 2 MiB of RAM at `pa`: a large window of distinct virtual pages
+/// that costs one page table and no memory (see soft_tlb). The caller unmaps it again
+/// with `unmap_alias_window` and flushes its own TLB.
+pub fn map_alias_window(va: u64, len: u64, pa: u64) {
+    with_mapper(|m| {
+        let mut a = va;
+        while a < va + len {
+            m.map_2m(a, pa, NO_EXECUTE).expect("page tables for the alias window");
+            a += HUGE;
+        }
+    });
+}
+
+/// Removes the window `map_alias_window` made; the caller flushes its TLB.
+pub fn unmap_alias_window(va: u64, len: u64) {
+    with_mapper(|m| {
+        let mut a = va;
+        while a < va + len {
+            m.unmap_2m(a).expect("alias window is 2 MiB aligned");
+            a += HUGE;
+        }
+    });
+}
