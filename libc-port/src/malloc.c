@@ -15,9 +15,14 @@
  * stores.  A thread's cache is bounded (CACHE_BYTES) and given back to the kernel when
  * the thread ends (__eremit_malloc_thread_exit, called by reent.c's thread-exit hook).
  *
+ * The hot paths are written for QEMU's TCG, where every guest memory access is a
+ * software TLB lookup: the header records the block's cache class, so free() reads one
+ * header word and three words of the thread's cache, and neither malloc nor free sets
+ * up a stack frame (see HOT).
+ *
  * The smallest classes (totals up to SLAB_MAX) are not asked of the kernel one by one:
  * a thread carves them from a SLAB_BYTES block of its own (C++ node containers make
- * millions of such allocations).  Slab blocks are marked (align == SLAB_ALIGN) and never
+ * millions of such allocations).  Slab blocks are marked in their header and never
  * go back to the kernel: past the thread cache's bounds, and when a thread ends, they
  * go to a global pool per class, from which any thread refills its cache (an ended
  * thread's unused rest of a slab is kept for the next thread that needs a slab).
@@ -37,9 +42,12 @@
 #define MIN_ALIGN 16
 
 struct header {
-    size_t total;    /* bytes obtained from sys_malloc */
-    uint32_t align;  /* alignment passed to sys_malloc */
+    size_t total;    /* bytes obtained from sys_malloc, or the slab block's size */
     uint32_t offset; /* from the start of the allocation to the user pointer */
+    uint8_t align_log2; /* log2 of the alignment passed to sys_malloc */
+    uint8_t cls;     /* the cache class, 0 for a block the cache does not keep */
+    uint8_t slab;    /* 1: carved from a slab, never given back to the kernel */
+    uint8_t unused;
 };
 
 _Static_assert(sizeof(struct header) <= MIN_ALIGN, "the header fits in the minimum alignment");
@@ -57,14 +65,11 @@ static inline struct header *header_of(void *p)
 #define CACHE_MAX 8192
 #define FINE_CLASSES (FINE_MAX / FINE_STEP)
 #define CLASSES (FINE_CLASSES + (CACHE_MAX - FINE_MAX) / COARSE_STEP + 1)
-#define CACHE_PER_CLASS 256
 #define CACHE_BYTES (4u << 20)
 
 #define SLAB_MAX 512
 #define SLAB_CLASSES (SLAB_MAX / FINE_STEP)
 #define SLAB_BYTES (64u << 10)
-/* The header's align of a slab block: no real alignment is 1. */
-#define SLAB_ALIGN 1u
 /* Blocks a cache takes from a pool at once. */
 #define POOL_BATCH 32
 
@@ -74,14 +79,19 @@ struct cached {
 
 struct thread_cache {
     struct cached *head[CLASSES];
-    uint16_t count[CLASSES];
-    size_t bytes;
+    size_t bytes; /* held by the cache, at most CACHE_BYTES */
     /* The rest of the current slab of each small class: [next, end). */
     uint8_t *slab_next[SLAB_CLASSES + 1];
     uint8_t *slab_end[SLAB_CLASSES + 1];
 };
 
 static __thread struct thread_cache cache;
+
+/* malloc and free without a stack frame (the library is built with frame pointers for
+ * backtraces): under TCG each push and pop is a software-TLB lookup, a third of a cache
+ * hit's cost.  A crash inside them still names them; the backtrace goes on from their
+ * caller's frame. */
+#define HOT __attribute__((optimize("omit-frame-pointer")))
 
 /* The unused rest of an ended thread's slab, described at its start. */
 struct spare {
@@ -129,7 +139,6 @@ static __attribute__((noinline)) void *slab_block(unsigned c, size_t total)
             /* The first block is the caller's, the others go to the cache. */
             last->next = cache.head[c];
             cache.head[c] = first->next;
-            cache.count[c] += n - 1;
             cache.bytes += (n - 1) * total;
             return first;
         }
@@ -161,9 +170,7 @@ static __attribute__((noinline)) void *slab_block(unsigned c, size_t total)
     cache.slab_next[c] = base + total;
     void *p = base + MIN_ALIGN;
     struct header *h = header_of(p);
-    h->total = total;
-    h->align = SLAB_ALIGN;
-    h->offset = MIN_ALIGN;
+    *h = (struct header){.total = total, .offset = MIN_ALIGN, .cls = (uint8_t)c, .slab = 1};
     return p;
 }
 
@@ -193,15 +200,15 @@ static inline __attribute__((always_inline)) void *allocate(size_t size, size_t 
         return NULL;
     }
     size_t total = offset + size;
+    unsigned c = 0;
     if (align == MIN_ALIGN && total <= CACHE_MAX) {
-        unsigned c = class_of(total);
+        c = class_of(total);
         total = class_total(c);
         struct cached *hit = cache.head[c];
         if (hit != NULL) {
             /* The header of a cached block is still intact: only `next` (in the
              * caller's bytes) was written. */
             cache.head[c] = hit->next;
-            cache.count[c]--;
             cache.bytes -= total;
             return hit;
         }
@@ -214,11 +221,22 @@ static inline __attribute__((always_inline)) void *allocate(size_t size, size_t 
         return NULL;
     }
     void *p = base + offset;
-    struct header *h = header_of(p);
-    h->total = total;
-    h->align = (uint32_t)align;
-    h->offset = (uint32_t)offset;
+    *header_of(p) = (struct header){
+        .total = total,
+        .offset = (uint32_t)offset,
+        .align_log2 = (uint8_t)__builtin_ctzl(align),
+        .cls = (uint8_t)c,
+    };
     return p;
+}
+
+/* Gives a block the cache does not keep back to the pool (slab blocks) or the kernel. */
+static __attribute__((noinline)) void release_slow(struct header *h, void *p)
+{
+    if (h->slab)
+        pool_put(h->cls, p);
+    else
+        sys_free((uint8_t *)p - h->offset, h->total, (size_t)1 << h->align_log2);
 }
 
 static inline __attribute__((always_inline)) void release(void *p)
@@ -226,23 +244,18 @@ static inline __attribute__((always_inline)) void release(void *p)
     if (p == NULL)
         return;
     struct header *h = header_of(p);
+    unsigned c = h->cls;
     size_t total = h->total;
-    if ((h->align == MIN_ALIGN || h->align == SLAB_ALIGN) && total <= CACHE_MAX) {
-        unsigned c = class_of(total);
-        if (cache.count[c] < CACHE_PER_CLASS && cache.bytes + total <= CACHE_BYTES) {
-            struct cached *b = p;
-            b->next = cache.head[c];
-            cache.head[c] = b;
-            cache.count[c]++;
-            cache.bytes += total;
-            return;
-        }
-        if (h->align == SLAB_ALIGN) {
-            pool_put(c, p);
-            return;
-        }
+    size_t bytes = cache.bytes + total;
+    /* One branch for both conditions: under TCG each branch ends a translated block. */
+    if ((c != 0) & (bytes <= CACHE_BYTES)) {
+        struct cached *b = p;
+        b->next = cache.head[c];
+        cache.head[c] = b;
+        cache.bytes = bytes;
+        return;
     }
-    sys_free((uint8_t *)p - h->offset, total, h->align);
+    release_slow(h, p);
 }
 
 /* Gives the ending thread's cached blocks back to the kernel heap. */
@@ -252,15 +265,10 @@ void __eremit_malloc_thread_exit(void)
         struct cached *b = cache.head[c];
         while (b != NULL) {
             struct cached *next = b->next;
-            struct header *h = header_of(b);
-            if (h->align == SLAB_ALIGN)
-                pool_put(c, b);
-            else
-                sys_free((uint8_t *)b - h->offset, h->total, h->align);
+            release_slow(header_of(b), b);
             b = next;
         }
         cache.head[c] = NULL;
-        cache.count[c] = 0;
     }
     cache.bytes = 0;
     /* The unused rest of each slab is kept whole for the next thread that needs one. */
@@ -286,12 +294,12 @@ static size_t usable(void *p)
     return h->total - h->offset;
 }
 
-void *malloc(size_t size)
+HOT void *malloc(size_t size)
 {
     return allocate(size, MIN_ALIGN);
 }
 
-void free(void *p)
+HOT void free(void *p)
 {
     release(p);
 }
@@ -317,7 +325,7 @@ void *realloc(void *p, size_t size)
     /* Shrinking by less than half keeps the block. */
     if (size <= have && size >= have / 2)
         return p;
-    void *q = allocate(size, header_of(p)->align);
+    void *q = allocate(size, (size_t)1 << header_of(p)->align_log2);
     if (q == NULL)
         return NULL;
     memcpy(q, p, size < have ? size : have);
