@@ -3,7 +3,7 @@
  * -pthread), so that scripts/bench_c.py can compare the two in one run.
  *
  * Usage: c-micro [--scale F] [--dir DIR] BENCH...
- *   BENCH: getpid | malloc_4k | malloc_64k | pthread_create_join | condvar_pingpong |
+ *   BENCH: getpid | call | malloc_4k | malloc_64k | pthread_create_join | condvar_pingpong |
  *          file_io | all
  *   --scale F  multiplies every iteration count and the file size (0.1: a quick check)
  *   --dir DIR  directory for file_io's file (default /tmp)
@@ -21,6 +21,11 @@
  *
  *   getpid               getpid() per call (ticks): glibc makes a system call; Eremit's
  *                        libc calls the kernel's sys_getpid (a function call).
+ *   call                 a call of an empty function (`mov $1, %eax; ret`, in assembly,
+ *                        alone on a code page,
+ *                        so that no compiler can inline, fold or frame it) in the same
+ *                        loop as getpid: the floor of any function call, so getpid's
+ *                        cost beyond a call is getpid - call (ticks).
  *   malloc_4k/_64k       batches of 1000 malloc() of random sizes, 16 B-4 KiB or
  *                        16 B-64 KiB (xorshift64, fixed seed: the same sizes natively and
  *                        in Eremit; drawn before the clock starts), then 1000 free() in
@@ -188,6 +193,44 @@ static void bench_getpid(void)
     char extra[64];
     snprintf(extra, sizeof extra, ", \"pid\": %ld", (long)first);
     report("getpid", "ticks", n, s, BATCHES, extra);
+}
+
+/* ------------------------------------------------------------------ empty call */
+
+/* The same two instructions as Eremit's sys_getpid, alone on their own code page as a
+ * library or kernel function is away from its caller (TCG chains jumps only within a
+ * page; a call to another page is looked up like a return). */
+__asm__(".pushsection .text.c_micro_empty_call, \"ax\", @progbits\n"
+        ".p2align 12\n"
+        ".globl c_micro_empty_call\n"
+        ".type c_micro_empty_call, @function\n"
+        "c_micro_empty_call:\n"
+        "    mov $1, %eax\n"
+        "    ret\n"
+        ".size c_micro_empty_call, .-c_micro_empty_call\n"
+        ".p2align 12, 0xcc\n"
+        ".popsection\n");
+int c_micro_empty_call(void);
+
+static void bench_call(void)
+{
+    long n = scaled(GETPID_ITERS);
+    struct sample s[BATCHES];
+    volatile int sink = 0;
+    for (int b = -1; b < BATCHES; b++) {
+        struct timer t;
+        timer_start(&t);
+        for (long i = 0; i < n; i++)
+            sink = c_micro_empty_call();
+        struct sample x = timer_per_op(&t, (double)n);
+        if (b >= 0)
+            s[b] = x;
+    }
+    if (sink != 1) {
+        fail("call", "the empty function returned %d, not 1", sink);
+        return;
+    }
+    report("call", "ticks", n, s, BATCHES, NULL);
 }
 
 /* ------------------------------------------------------------------ malloc/free */
@@ -495,7 +538,7 @@ out:
 
 /* ------------------------------------------------------------------ main */
 
-static const char *const ALL[] = {"getpid", "malloc_4k", "malloc_64k", "pthread_create_join",
+static const char *const ALL[] = {"getpid", "call", "malloc_4k", "malloc_64k", "pthread_create_join",
                                   "condvar_pingpong", "file_io"};
 #define NALL (sizeof ALL / sizeof ALL[0])
 
@@ -512,6 +555,8 @@ static void run(const char *b)
 {
     if (strcmp(b, "getpid") == 0)
         bench_getpid();
+    else if (strcmp(b, "call") == 0)
+        bench_call();
     else if (strcmp(b, "malloc_4k") == 0)
         bench_malloc("4k", 16, 4096);
     else if (strcmp(b, "malloc_64k") == 0)

@@ -2,7 +2,8 @@
 //! source both natively (Linux) and for Eremit, so that `scripts/bench.py` can compare the
 //! two in one run.
 //!
-//! Usage: `micro [--scale F] BENCH...` where BENCH is one of `getpid`, `yield`, `mutex`,
+//! Usage: `micro [--scale F] BENCH...` where BENCH is one of `getpid`, `call` (an empty
+//! function in the same loop: the floor of any call), `yield`, `mutex`,
 //! `alloc` (prints `alloc` and `dealloc`), `spawn_join`, `futex_pingpong`,
 //! `parallel_speedup[:THREADS]`, or `all`. `--scale` multiplies every iteration count
 //! (e.g. 0.1 for a quick check).
@@ -141,6 +142,39 @@ fn bench_getpid(scale: f64) {
         }
     });
     report("getpid", "ticks", n, &s, "");
+}
+
+// An empty function with the two instructions of Eremit's `sys_getpid`, in assembly so
+// that the compiler can neither inline nor fold the call, alone on its own code page as
+// a kernel or library function is away from its caller (TCG chains jumps only within a
+// page; a call to another page is looked up like a return): `call` times the same loop
+// as `getpid` around it, the floor of any call into other code.
+std::arch::global_asm!(
+    ".pushsection .text.micro_empty_call, \"ax\", @progbits",
+    ".p2align 12",
+    ".globl micro_empty_call",
+    ".type micro_empty_call, @function",
+    "micro_empty_call:",
+    "    mov eax, 1",
+    "    ret",
+    ".size micro_empty_call, .-micro_empty_call",
+    ".p2align 12, 0xcc",
+    ".popsection",
+);
+
+unsafe extern "C" {
+    fn micro_empty_call() -> i32;
+}
+
+fn bench_call(scale: f64) {
+    let n = scaled(GETPID_ITERS, scale);
+    let s = measure(n, |n| {
+        for _ in 0..n {
+            // SAFETY: the assembly above only writes eax and returns.
+            black_box(unsafe { micro_empty_call() });
+        }
+    });
+    report("call", "ticks", n, &s, "");
 }
 
 fn bench_yield(scale: f64) {
@@ -292,7 +326,7 @@ fn bench_parallel(scale: f64, threads: Option<usize>) {
     report("parallel_speedup", "ns", 1, &s, &extra);
 }
 
-const ALL: &[&str] = &["getpid", "yield", "mutex", "alloc", "spawn_join", "futex_pingpong", "parallel_speedup"];
+const ALL: &[&str] = &["getpid", "call", "yield", "mutex", "alloc", "spawn_join", "futex_pingpong", "parallel_speedup"];
 
 fn usage() -> ! {
     eprintln!("usage: micro [--scale F] BENCH...   (BENCH: {} | parallel_speedup:THREADS | all)", ALL.join(" | "));
@@ -321,6 +355,7 @@ fn main() {
             Some(_) => usage(),
             None => match b.as_str() {
                 "getpid" => bench_getpid(scale),
+                "call" => bench_call(scale),
                 "yield" => bench_yield(scale),
                 "mutex" => bench_mutex(scale),
                 "alloc" => bench_alloc(scale),
