@@ -597,7 +597,7 @@ int32_t sys_getpagesize(void);
 int32_t sys_getpeername(int32_t s, struct sockaddr *name, socklen_t *namelen);
 
 /**
- * The one process of the VM.
+ * The one process of the VM: its pid is 1.
  */
 int32_t sys_getpid(void);
 

@@ -43,10 +43,8 @@ pub extern "C" fn sys_abort() -> ! {
 }
 
 /// The one process of the VM: its pid is 1.
-///
-/// Naked, so that the kernel's frame pointers (kept for backtraces) add no push and pop
-/// to the cheapest system call: under TCG each is a software-TLB lookup, about a sixth
-/// of the call's cost.
+// Naked, so that the kernel's frame pointers (kept for backtraces) add no push and pop to
+// the cheapest system call: under TCG each is a software-TLB lookup.
 #[unsafe(no_mangle)]
 #[unsafe(naked)]
 pub extern "C" fn sys_getpid() -> i32 {
