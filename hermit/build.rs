@@ -21,6 +21,11 @@ fn main() {
     let kernel_dir = manifest_dir.join("../kernel");
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").unwrap());
     println!("cargo:rerun-if-changed={}", kernel_dir.display());
+    // Cargo's scan of a directory skips hidden ones: the kernel's flags.
+    println!(
+        "cargo:rerun-if-changed={}",
+        kernel_dir.join(".cargo/config.toml").display()
+    );
     println!("cargo:rerun-if-env-changed=EREMIT_KERNEL_PROFILE");
 
     let target = env::var("TARGET").unwrap();
@@ -61,11 +66,11 @@ fn build_kernel(kernel_dir: &Path, target_dir: &Path, features: &[&str], profile
         .arg("--no-default-features")
         .arg(format!("--features={}", features.join(",")))
         .arg("--target-dir")
-        .arg(target_dir)
-        // Frame pointers let the crash report walk the kernel's stack.
-        .env("CARGO_ENCODED_RUSTFLAGS", "-Cforce-frame-pointers=yes");
-    // The application's flags and target are not the kernel's.
+        .arg(target_dir);
+    // The application's flags and target are not the kernel's: the kernel's own flags are
+    // in kernel/.cargo/config.toml.
     for var in [
+        "CARGO_ENCODED_RUSTFLAGS",
         "RUSTFLAGS",
         "CARGO_BUILD_TARGET",
         "CARGO_TARGET_DIR",

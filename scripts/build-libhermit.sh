@@ -35,10 +35,11 @@ archive=target/kernel/x86_64-unknown-none/$dir/libhermit.a
 echo "libhermit: cargo build of kernel/ ($profile, features $features)"
 (
     cd kernel
-    # As hermit/build.rs: the application's flags and target are not the kernel's.
-    env -u RUSTFLAGS -u CARGO_BUILD_TARGET -u CARGO_TARGET_DIR -u CARGO_BUILD_RUSTFLAGS \
-        -u RUSTC_WORKSPACE_WRAPPER -u CARGO_PROFILE_RELEASE_LTO -u CARGO_UNSTABLE_BUILD_STD \
-        CARGO_ENCODED_RUSTFLAGS=-Cforce-frame-pointers=yes \
+    # As hermit/build.rs: the application's flags and target are not the kernel's (its
+    # own flags are in kernel/.cargo/config.toml).
+    env -u CARGO_ENCODED_RUSTFLAGS -u RUSTFLAGS -u CARGO_BUILD_TARGET -u CARGO_TARGET_DIR \
+        -u CARGO_BUILD_RUSTFLAGS -u RUSTC_WORKSPACE_WRAPPER -u CARGO_PROFILE_RELEASE_LTO \
+        -u CARGO_UNSTABLE_BUILD_STD \
         cargo build -q --lib --target=x86_64-unknown-none --profile="$profile" \
         -Zbuild-std=core,alloc,compiler_builtins -Zbuild-std-features=compiler-builtins-mem \
         --no-default-features --features="$features" --target-dir ../target/kernel

@@ -242,9 +242,13 @@ mod tests {
         map.identity_map(0x20_0000, 0x40_0000, WRITABLE).unwrap();
         let window = 0x7000_0000_0000u64;
         for i in 0..4 {
-            map.map_2m(window + i * HUGE, 0x20_0000, NO_EXECUTE).unwrap();
+            map.map_2m(window + i * HUGE, 0x20_0000, NO_EXECUTE)
+                .unwrap();
         }
-        assert_eq!(map.translate(window + 3 * HUGE + 0x1234).unwrap().0, 0x20_1234);
+        assert_eq!(
+            map.translate(window + 3 * HUGE + 0x1234).unwrap().0,
+            0x20_1234
+        );
         for i in 0..4 {
             map.unmap_2m(window + i * HUGE).unwrap();
         }
@@ -255,7 +259,11 @@ mod tests {
         map.unmap_4k(0x30_0000).unwrap();
         map.unmap_2m(0x20_0000).unwrap();
         assert_eq!(map.translate(0x20_1000).unwrap().0, 0x20_1000);
-        assert_eq!(map.translate(0x20_0000).unwrap().0, 0x20_0000, "identity map intact");
+        assert_eq!(
+            map.translate(0x20_0000).unwrap().0,
+            0x20_0000,
+            "identity map intact"
+        );
     }
 
     #[test]

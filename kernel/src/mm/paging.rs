@@ -238,7 +238,8 @@ pub fn map_alias_window(va: u64, len: u64, pa: u64) {
     with_mapper(|m| {
         let mut a = va;
         while a < va + len {
-            m.map_2m(a, pa, NO_EXECUTE).expect("page tables for the alias window");
+            m.map_2m(a, pa, NO_EXECUTE)
+                .expect("page tables for the alias window");
             a += HUGE;
         }
     });

@@ -18,6 +18,8 @@
 //! std::unordered_map from 2.0 s to 0.4 s. Nothing here makes QEMU shrink the table
 //! again (that happens only at a full flush after 100 ms below 30% use).
 
+use hermit_sync::SpinMutex;
+
 use crate::arch::cpu::cpuid;
 
 /// log2 of the table size to reach: 16384 entries cover 64 MiB.
@@ -47,6 +49,10 @@ const WINDOW: u64 = 0x7000_0000_0000;
 /// costs QEMU no host page faults.
 const ALIAS_PHYS: u64 = 0x20_0000;
 
+/// How many vCPUs are growing their TLB through the window (application processors start
+/// at the same time): the first maps it, the last unmaps it.
+static WINDOW_USERS: SpinMutex<u32> = SpinMutex::new(0);
+
 /// Grows this vCPU's software TLB (see the module comment); call once per vCPU, after
 /// the heap exists. Does nothing outside TCG.
 pub fn grow() {
@@ -54,7 +60,13 @@ pub fn grow() {
         return;
     }
     let len = PAGE << TARGET_BITS;
-    super::paging::map_alias_window(WINDOW, len, ALIAS_PHYS);
+    {
+        let mut users = WINDOW_USERS.lock();
+        if *users == 0 {
+            super::paging::map_alias_window(WINDOW, len, ALIAS_PHYS);
+        }
+        *users += 1;
+    }
     let t0 = crate::arch::cpu::rdtsc();
     for bits in INITIAL_BITS..TARGET_BITS {
         // QEMU doubles the table when more than 70% of it was used: fill 3/4.
@@ -66,9 +78,16 @@ pub fn grow() {
         }
         reload_cr3();
     }
-    // No stray pointer may read the window later. Only this vCPU touched it, so its own
-    // flush is enough; a flush this soon after the last resize never shrinks the table.
-    super::paging::unmap_alias_window(WINDOW, len);
+    // No stray pointer may read the window later: the last vCPU using it unmaps it. Each
+    // vCPU drops its own translations of it (a flush this soon after the last resize
+    // never shrinks the table); the others never touched it.
+    {
+        let mut users = WINDOW_USERS.lock();
+        *users -= 1;
+        if *users == 0 {
+            super::paging::unmap_alias_window(WINDOW, len);
+        }
+    }
     reload_cr3();
     crate::klog!(
         "eremit: TCG: software TLB grown to {} entries in {} us",
