@@ -107,7 +107,8 @@ pub fn boot(start_info: u64) -> ! {
     klog!("eremit: heap {} MiB ({} MiB free)", total >> 20, free >> 20);
 
     clock::init(cmd.tsc_khz);
-    mm::soft_tlb::grow();
+    // Interrupts are still off; this is CPU 0.
+    mm::soft_tlb::grow_at_start(0);
     apic::init();
     sched::init(headers.tls());
     irq::init();
@@ -129,7 +130,8 @@ extern "C" fn cpu_entry(cpu: usize) -> ! {
         // The scheduler tracks CPUs in a 64-bit mask; more stay parked.
         cpu::halt_forever();
     }
-    mm::soft_tlb::grow();
+    // Interrupts are off until the idle loop.
+    mm::soft_tlb::grow_at_start(cpu);
     sched::init_cpu(cpu);
     sched::idle_loop()
 }

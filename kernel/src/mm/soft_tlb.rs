@@ -9,24 +9,52 @@
 //! software page walk (about 100 ns) on most accesses: a heap of a few MiB ran 3x slower
 //! than the same binary under user-mode QEMU.
 //!
-//! So at boot, and only under TCG (CPUID's hypervisor signature "TCGTCGTCGTCG"), each
-//! vCPU reads one byte from 3/4 of the pages of a 2^k-page window and reloads CR3, for k
-//! from 8 up to TARGET_BITS: QEMU doubles the table at each step. The window is virtual
-//! only (2 MiB pages that all show the same RAM), so the reads cost QEMU no host page
-//! faults: about 100 ns per page, 1.3 ms per vCPU for 16384 entries (64 MiB). Measured
-//! under TCG: malloc/free of 16 B-4 KiB went from 171/202 to 60/75 ticks, a 2 M-entry
-//! std::unordered_map from 2.0 s to 0.4 s. Nothing here makes QEMU shrink the table
-//! again (that happens only at a full flush after 100 ms below 30% use).
+//! So, only under TCG (CPUID's hypervisor signature "TCGTCGTCGTCG"), a vCPU reads one
+//! byte from 3/4 of the pages of a 2^k-page window and reloads CR3, for k from 8 up to
+//! its target: QEMU doubles the table at each step. The window is virtual only (2 MiB
+//! pages that all show the same RAM), so the reads cost QEMU no host page faults, about
+//! 100 ns per page. Each vCPU grows its table to 4096 entries (16 MiB) when it starts
+//! (0.3 ms), and to 16384 (64 MiB) at its first timer interrupt after 20 ms of uptime
+//! (1 ms more, which short programs never pay). Measured under TCG: malloc/free of
+//! 16 B-4 KiB went from 171/202 to 60/75 ticks, a 2 M-entry std::unordered_map from 2.0 s
+//! to 0.4 s. Nothing here makes QEMU shrink the table again (that happens only at a full
+//! flush after 100 ms below 30% use).
+
+use core::sync::atomic::{AtomicU8, Ordering};
 
 use hermit_sync::SpinMutex;
 
 use crate::arch::cpu::cpuid;
+use crate::sched::MAX_CPUS;
 
-/// log2 of the table size to reach: 16384 entries cover 64 MiB.
-const TARGET_BITS: u32 = 14;
+/// log2 of the table each vCPU grows to when it starts: 4096 entries (16 MiB), about
+/// 0.3 ms.
+const BOOT_BITS: u32 = 12;
+/// log2 of the table a vCPU grows to at its first timer interrupt after LATE_AFTER_NS of
+/// uptime: 16384 entries (64 MiB), about 1 ms more, which a program that ends sooner
+/// (a hello world) does not pay.
+const FULL_BITS: u32 = 14;
+const LATE_AFTER_NS: u64 = 20_000_000;
 /// QEMU's initial table: 2^8 entries.
 const INITIAL_BITS: u32 = 8;
 const PAGE: u64 = 4096;
+
+/// Whether the vCPUs are TCG's: 0 not asked yet, 1 yes, 2 no (CPUID is slow under KVM,
+/// so it is asked once).
+static TCG: AtomicU8 = AtomicU8::new(0);
+/// log2 of each vCPU's table as grown so far (0: not yet).
+static REACHED: [AtomicU8; MAX_CPUS] = [const { AtomicU8::new(0) }; MAX_CPUS];
+
+fn tcg() -> bool {
+    match TCG.load(Ordering::Relaxed) {
+        0 => {
+            let yes = under_tcg();
+            TCG.store(if yes { 1 } else { 2 }, Ordering::Relaxed);
+            yes
+        }
+        v => v == 1,
+    }
+}
 
 /// Whether the vCPU is QEMU's TCG, from the hypervisor CPUID leaf's vendor signature.
 pub fn under_tcg() -> bool {
@@ -53,22 +81,42 @@ const ALIAS_PHYS: u64 = 0x20_0000;
 /// at the same time): the first maps it, the last unmaps it.
 static WINDOW_USERS: SpinMutex<u32> = SpinMutex::new(0);
 
-/// Grows this vCPU's software TLB (see the module comment); call once per vCPU, after
-/// the heap exists. Does nothing outside TCG.
-pub fn grow() {
-    if !under_tcg() {
+/// Grows the software TLB of vCPU `cpu` (this one) to its start size; call once per
+/// vCPU with interrupts off, after the heap exists. Does nothing outside TCG.
+pub fn grow_at_start(cpu: usize) {
+    grow(cpu, BOOT_BITS);
+}
+
+/// Called on every timer interrupt of vCPU `cpu` (interrupts off): the first one after
+/// LATE_AFTER_NS of uptime grows the table to its full size.
+pub fn on_timer(cpu: usize) {
+    if REACHED[cpu].load(Ordering::Relaxed) < FULL_BITS as u8
+        && crate::arch::clock::uptime_ns() >= LATE_AFTER_NS
+    {
+        grow(cpu, FULL_BITS);
+    }
+}
+
+/// Doubles the table from what it reached up to 2^`target` entries (see the module
+/// comment).
+fn grow(cpu: usize, target: u32) {
+    if !tcg() {
+        REACHED[cpu].store(FULL_BITS as u8, Ordering::Relaxed);
         return;
     }
-    let len = PAGE << TARGET_BITS;
+    let from = (REACHED[cpu].load(Ordering::Relaxed) as u32).max(INITIAL_BITS);
+    if from >= target {
+        return;
+    }
     {
         let mut users = WINDOW_USERS.lock();
         if *users == 0 {
-            super::paging::map_alias_window(WINDOW, len, ALIAS_PHYS);
+            super::paging::map_alias_window(WINDOW, PAGE << FULL_BITS, ALIAS_PHYS);
         }
         *users += 1;
     }
     let t0 = crate::arch::cpu::rdtsc();
-    for bits in INITIAL_BITS..TARGET_BITS {
+    for bits in from..target {
         // QEMU doubles the table when more than 70% of it was used: fill 3/4.
         let pages = (1u64 << bits) * 3 / 4;
         for i in 0..pages {
@@ -85,13 +133,14 @@ pub fn grow() {
         let mut users = WINDOW_USERS.lock();
         *users -= 1;
         if *users == 0 {
-            super::paging::unmap_alias_window(WINDOW, len);
+            super::paging::unmap_alias_window(WINDOW, PAGE << FULL_BITS);
         }
     }
     reload_cr3();
+    REACHED[cpu].store(target as u8, Ordering::Relaxed);
     crate::klog!(
-        "eremit: TCG: software TLB grown to {} entries in {} us",
-        1u32 << TARGET_BITS,
+        "eremit: TCG: vCPU {cpu}'s software TLB grown to {} entries in {} us",
+        1u32 << target,
         crate::arch::clock::ticks_to_ns(crate::arch::cpu::rdtsc() - t0) / 1000
     );
 }

@@ -537,6 +537,8 @@ pub fn priority() -> u8 {
 
 /// Timer interrupt: wake sleepers, rotate the time slice.
 pub fn timer_interrupt() {
+    // Before taking LOCK: growing the TLB under TCG takes a millisecond, once.
+    crate::mm::soft_tlb::on_timer(cpu_index());
     LOCK.lock();
     // SAFETY: LOCK held, interrupts off (interrupt gate).
     unsafe {
