@@ -40,7 +40,7 @@ fn main() {
         .copied()
         .filter(|f| env::var_os(format!("CARGO_FEATURE_{}", f.to_uppercase())).is_some())
         .collect();
-    let profile = env::var("EREMIT_KERNEL_PROFILE").unwrap_or_else(|_| "release".into());
+    let profile = env::var("EREMIT_KERNEL_PROFILE").unwrap_or_else(|_| "kernel".into());
     // One kernel build directory per repository, shared by every application built
     // against it; cargo keys its artifacts by feature set, so switching features is cheap.
     let target_dir = manifest_dir.join("../target/kernel");
@@ -101,7 +101,9 @@ fn build_kernel(kernel_dir: &Path, target_dir: &Path, features: &[&str], profile
 }
 
 /// `ld -r` merges the archive into one object (so that localising symbols cannot break
-/// references between its members), `objcopy` hides everything but the ABI.
+/// references between its members), `objcopy` hides everything but the ABI and drops the
+/// LLVM bitcode that link-time optimisation leaves in (`ar` would hand it to whatever LTO
+/// plugin binutils has, which may be an older LLVM's and abort).
 fn pack(archive: &Path, out_dir: &Path, packed: &Path) {
     let merged = out_dir.join("hermit.o");
     run(Command::new(tool("ld"))
@@ -111,7 +113,11 @@ fn pack(archive: &Path, out_dir: &Path, packed: &Path) {
         .arg("-o")
         .arg(&merged));
     let mut objcopy = Command::new(tool("objcopy"));
-    objcopy.arg("--wildcard");
+    objcopy.args([
+        "--remove-section=.llvmbc",
+        "--remove-section=.llvmcmd",
+        "--wildcard",
+    ]);
     for sym in EXPORTED {
         objcopy.arg(format!("--keep-global-symbol={sym}"));
     }

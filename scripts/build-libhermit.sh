@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$1
 
-profile=${EREMIT_KERNEL_PROFILE:-release}
+profile=${EREMIT_KERNEL_PROFILE:-kernel}
 # The features a Rust application gets by default: the hermit crate's default features
 # (expanded) that hermit/build.rs passes on (its KERNEL_FEATURES, in that order).
 default_features() {
@@ -62,7 +62,9 @@ for sym in $(sed -n 's/^const EXPORTED[^=]*= *&\[\(.*\)\];/\1/p' hermit/build.rs
     keep+=("--keep-global-symbol=$sym")
 done
 [ ${#keep[@]} -gt 0 ] || { echo "libhermit: no EXPORTED list in hermit/build.rs" >&2; exit 1; }
-${EREMIT_OBJCOPY:-objcopy} --wildcard "${keep[@]}" "$tmp/hermit.o"
+# As hermit/build.rs: no LLVM bitcode for ar's LTO plugin to choke on.
+${EREMIT_OBJCOPY:-objcopy} --remove-section=.llvmbc --remove-section=.llvmcmd --wildcard \
+    "${keep[@]}" "$tmp/hermit.o"
 mkdir -p "$(dirname "$out")"
 rm -f "$out"
 ${EREMIT_AR:-ar} crs "$out" "$tmp/hermit.o"
