@@ -18,7 +18,8 @@ NATIVE_BIN = os.path.join(APPS, "target", "release")
 HERMIT_BUILD = ["cargo", "build", "--release", "-Zbuild-std=std,panic_abort",
                 "-Zbuild-std-features=compiler-builtins-mem", "--target", "x86_64-unknown-hermit"]
 
-results = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, finish  # noqa: E402
 
 
 def build():
@@ -42,13 +43,6 @@ def native(app, *args, env=None):
     # A native process killed by SIGABRT reports -6; a shell (and eremit) shows 134.
     code = 128 - p.returncode if p.returncode < 0 else p.returncode
     return code, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
-
-
-def check(name, cond, detail=""):
-    results.append(cond)
-    print(("ok    " if cond else "FAIL  ") + name, flush=True)
-    if not cond and detail:
-        print("      " + detail.replace("\n", "\n      "), flush=True)
 
 
 def same_as_native(name, app, args, env, machine, cpus=1, native_args=None):
@@ -133,10 +127,7 @@ def main():
         check("examples-rust/hello on q35", p.returncode == 0 and p.stdout == b"Hello from Eremit!\n",
               f"{p.returncode} {p.stdout!r} {p.stderr!r}")
 
-    passed = sum(results)
-    failed = len(results) - passed
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ Known gaps are printed as 'gap' and not counted.  Ends with 'N passed, N failed'
 import os
 import re
 import shutil
-import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -33,14 +32,13 @@ SQLITE = os.path.join(EXR, "mixed", "sqlite")
 RUSTLIB = os.path.join(ROOT, "examples-c", "rust-lib")
 NATIVE_TARGET = "x86_64-unknown-linux-gnu"
 
-results = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import testlib  # noqa: E402
 
 
 def check(name, cond, detail=""):
-    results.append(bool(cond))
-    print(("ok    " if cond else "FAIL  ") + name, flush=True)
-    if not cond and detail:
-        print("      " + str(detail).strip().replace("\n", "\n      ")[-4000:], flush=True)
+    """testlib's check keeping a long detail's end: a build's error comes last."""
+    testlib.check(name, cond, detail, keep_end=True)
 
 
 def gap(name, detail):
@@ -48,10 +46,8 @@ def gap(name, detail):
 
 
 def run(cmd, cwd=None, env=None, timeout=1200):
-    e = dict(os.environ)
-    e.update(env or {})
-    return subprocess.run(cmd, cwd=cwd, env=e, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=timeout, errors="replace")
+    """testlib's run with 20 minutes by default, for the cargo builds (bindgen, SQLite)."""
+    return testlib.run(cmd, cwd=cwd, env=env, timeout=timeout)
 
 
 def eremit(image, args=()):
@@ -210,10 +206,7 @@ def main():
         mixed()
         sqlite()
         rustlib()
-    passed = sum(results)
-    failed = len(results) - passed
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+    return testlib.finish()
 
 
 if __name__ == "__main__":

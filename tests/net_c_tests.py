@@ -38,37 +38,8 @@ EXAMPLES_OUT = os.path.join(ROOT, "build", "examples-c", "hermit")
 CHECKS_SRC = os.path.join(ROOT, "tests", "net-c", "net_checks.c")
 MIB = 1 << 20
 
-results = []
-measurements = []
-
-
-def check(name, cond, detail=""):
-    results.append(bool(cond))
-    print(("ok    " if cond else "FAIL  ") + name, flush=True)
-    if not cond and detail:
-        print("      " + str(detail).strip().replace("\n", "\n      ")[:6000], flush=True)
-
-
-def measure(text):
-    measurements.append(text)
-    print("      " + text, flush=True)
-
-
-def run(cmd, cwd=None, timeout=600, **kw):
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, errors="replace",
-                          stdin=subprocess.DEVNULL, timeout=timeout, **kw)
-
-
-def pattern(n, offset=0):
-    block = bytes(i % 251 for i in range(251))
-    start = offset % 251
-    return ((block * ((n + start) // 251 + 2))[start:start + n])
-
-
-def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, finish, free_port, measure, measurements, pattern, run  # noqa: E402
 
 
 # --- headers and ABI -------------------------------------------------------------------
@@ -493,10 +464,8 @@ def main():
         print("\nmeasurements:")
         for m in measurements:
             print("  " + m)
-    passed = sum(results)
-    failed = len(results) - passed
-    print(f"\n{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    print()
+    sys.exit(finish())
 
 
 if __name__ == "__main__":

@@ -27,31 +27,8 @@ HERMIT_BUILD = ["cargo", "build", "--release", "-q", "-Zbuild-std=std,panic_abor
                 "-Zbuild-std-features=compiler-builtins-mem", "--target", "x86_64-unknown-hermit"]
 BIG = 4 << 20
 
-results = []
-measurements = []
-
-
-def check(name, cond, detail=""):
-    results.append(bool(cond))
-    print(("ok    " if cond else "FAIL  ") + name, flush=True)
-    if not cond and detail:
-        print("      " + str(detail).replace("\n", "\n      "), flush=True)
-
-
-def measure(text):
-    measurements.append(text)
-    print("      " + text, flush=True)
-
-
-def pattern(n):
-    block = bytes(i % 251 for i in range(251))
-    return (block * (n // 251 + 1))[:n]
-
-
-def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, finish, free_port, measure, measurements, pattern  # noqa: E402
 
 
 def ensure_curl():
@@ -346,10 +323,8 @@ def main():
         print("\nmeasurements:")
         for m in measurements:
             print("  " + m)
-    passed = sum(results)
-    failed = len(results) - passed
-    print(f"\n{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    print()
+    sys.exit(finish())
 
 
 if __name__ == "__main__":

@@ -36,14 +36,8 @@ HERMIT_CC = os.path.join(TOOLCHAIN, "x86_64-hermit-gcc")
 EREMIT = os.path.join(TOOLCHAIN, "eremit")
 CFLAGS = ["-std=gnu11", "-O2", "-g", "-Wall", "-Wextra", "-Werror"]
 
-results = []
-
-
-def check(name, cond, detail=""):
-    results.append(cond)
-    print(("ok    " if cond else "FAIL  ") + name, flush=True)
-    if not cond and detail:
-        print("      " + detail.rstrip().replace("\n", "\n      "), flush=True)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, finish  # noqa: E402
 
 
 def tests():
@@ -65,7 +59,10 @@ def expected(name):
         return f.read()
 
 
-def run(cmd, timeout):
+def run_test(cmd, timeout):
+    """Runs a test program: (exit code as a shell shows it, stdout, stderr); a timeout is
+    exit code 124. Not testlib's run: output compared byte for byte (no newline
+    translation), and a hang is a result, not an exception."""
     try:
         p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -100,7 +97,7 @@ def mode_native(workdir, update):
         src = os.path.join(TESTS, name + ".c")
         if not compile_ok(f"native {name}: builds", ["gcc", *CFLAGS, "-pthread", src, "-o", exe]):
             continue
-        code, out, err = run([exe], 120)
+        code, out, err = run_test([exe], 120)
         if update and code == 0:
             with open(os.path.join(TESTS, name + ".expected"), "w") as f:
                 f.write(out)
@@ -130,7 +127,7 @@ def mode_shim(workdir):
         if not compile_ok(f"shim {name}: builds",
                           ["gcc", *CFLAGS, "-include", compat, src, *objs, sys_obj, "-o", exe, "-ldl", "-pthread"]):
             continue
-        code, out, err = run([exe], 120)
+        code, out, err = run_test([exe], 120)
         compare(f"shim {name}", name, code, out, err)
 
 
@@ -146,7 +143,7 @@ def mode_eremit(workdir, cpus_list):
         if not compile_ok(f"eremit {name}: builds", [HERMIT_CC, *CFLAGS, src, "-o", exe]):
             continue
         for cpus in cpus_list:
-            code, out, err = run([EREMIT, "run", "--cpus", str(cpus), "--timeout", "150", exe], 180)
+            code, out, err = run_test([EREMIT, "run", "--cpus", str(cpus), "--timeout", "150", exe], 180)
             compare(f"eremit {name} ({cpus} vCPU{'s' if cpus > 1 else ''})", name, code, out, err)
 
 
@@ -168,10 +165,7 @@ def main():
                 mode_shim(workdir)
             else:
                 mode_eremit(workdir, [int(c) for c in args.cpus.split(",")])
-    passed = sum(results)
-    failed = len(results) - passed
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(finish())
 
 
 if __name__ == "__main__":

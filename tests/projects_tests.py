@@ -62,15 +62,10 @@ OUT = os.path.join(ROOT, "build", "projects")
 # Crate, version: the sources.  Pinned, so that the outputs compared stay the same.
 CRATES = {"sqlite3-src": "0.7.1", "libz-sys": "1.1.31", "lua-src": "551.1.0", "leveldb-sys": "2.0.9"}
 
-results = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, finish  # noqa: E402
+
 timings = []  # (what, seconds)
-
-
-def check(name, cond, detail=""):
-    results.append(bool(cond))
-    print(("ok    " if cond else "FAIL  ") + name, flush=True)
-    if not cond and detail:
-        print("      " + str(detail).strip().replace("\n", "\n      ")[:4000], flush=True)
 
 
 def skip(what, why):
@@ -78,6 +73,8 @@ def skip(what, why):
 
 
 def run(cmd, cwd=None, env=None, timeout=900, clean_env=False, argv0=None):
+    """Like testlib's run, plus what the native runs need: only env (clean_env), another
+    argv[0] than the executable's path (argv0); 15 minutes by default."""
     e = {} if clean_env else dict(os.environ)
     e.update(env or {})
     exe = None
@@ -732,10 +729,7 @@ def main():
         else:
             print(f"  {what:<70} {secs:7.2f} s")
     print(f"  {'total':<70} {time.monotonic() - start:7.2f} s")
-    passed = sum(results)
-    failed = len(results) - passed
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":
