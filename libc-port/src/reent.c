@@ -42,6 +42,15 @@ void __posix_thread_exit_hook(void)
     __eremit_malloc_thread_exit();
 }
 
+/* Called by the kernel as any application thread ends (a weak reference there), after
+ * its own code returned: the POSIX layer ran the hook above already for pthreads (this
+ * second run frees what its last steps cached); Rust's std threads in a mixed program
+ * that called C code get their malloc cache and newlib state back only here. */
+void __eremit_thread_exit_hook(void)
+{
+    __posix_thread_exit_hook();
+}
+
 /* Called by the kernel's sys_exit (a weak reference there): when Rust's std ends a mixed
  * program it calls sys_exit directly, bypassing exit(), so C stdio would not be flushed.
  * Runs once; after exit() has cleaned up, the flush finds nothing left to write. */

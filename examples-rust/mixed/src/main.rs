@@ -19,6 +19,9 @@ unsafe extern "C" {
     fn free(p: *mut c_void);
 }
 
+/// Threads that leave about 1 MiB each in C's malloc cache.
+const CACHE_THREADS: usize = 48;
+
 /// Called from C (greet_sum_weights).
 #[unsafe(no_mangle)]
 pub extern "C" fn rust_weight(i: i32) -> c_long {
@@ -89,6 +92,26 @@ fn main() {
         .collect();
     let total: usize = handles.into_iter().map(|h| h.join().unwrap()).sum();
     println!("threads: {total}");
+
+    // Rust threads that malloc and free through C, one after the other: each ends with
+    // about 1 MiB freed into C's per-thread malloc cache, which goes back to the shared
+    // heap as the thread ends (tests/mixed_tests.py checks the heap at exit).
+    for _ in 0..CACHE_THREADS {
+        thread::spawn(|| {
+            let blocks: Vec<*mut c_void> = (0..256)
+                // SAFETY: the C library's allocator; each block is freed once below.
+                .map(|_| unsafe { malloc(4000) })
+                .collect();
+            assert!(blocks.iter().all(|b| !b.is_null()));
+            for b in blocks {
+                // SAFETY: allocated above with malloc, not used again.
+                unsafe { free(b) };
+            }
+        })
+        .join()
+        .unwrap();
+    }
+    println!("cache threads: {CACHE_THREADS} x 1 MiB malloc'd and freed in C");
 
     // A Rust collection of C-formatted strings.
     let mut map = BTreeMap::new();

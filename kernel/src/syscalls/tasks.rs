@@ -69,8 +69,42 @@ pub extern "C" fn sys_futex_wake(address: *mut u32, count: i32) -> i32 {
     sched::futex_wake(address as usize, count as usize) as i32
 }
 
+unsafe extern "C" {
+    /// Defined by the C library when a program links it (libc-port/src/reent.c): gives
+    /// back what the ending thread's C code kept (its malloc cache, newlib's per-thread
+    /// state). Threads the C library did not create (Rust's std threads in a mixed
+    /// program) get no other chance. A weak reference: null in pure Rust programs.
+    #[linkage = "extern_weak"]
+    static __eremit_thread_exit_hook: Option<unsafe extern "C" fn()>;
+}
+
+/// What an application thread runs: `func(arg)`.
+struct Start {
+    func: extern "C" fn(usize),
+    arg: usize,
+}
+
+/// Every application thread's first function: runs the application's, then the C
+/// library's thread-exit hook, on the thread itself (its TLS is still there).
+extern "C" fn application_thread(start: usize) {
+    // SAFETY: `spawn` passes a Box<Start> it leaked, and only to this task.
+    let start = unsafe { Box::from_raw(start as *mut Start) };
+    (start.func)(start.arg);
+    drop(start);
+    // SAFETY: reading a weak symbol's address; the hook, when linked, is the C library's
+    // and safe to call on an ending thread (more than once, too).
+    if let Some(hook) = unsafe { __eremit_thread_exit_hook } {
+        // SAFETY: as above.
+        unsafe { hook() };
+    }
+}
+
 fn spawn(func: extern "C" fn(usize), arg: usize, prio: u8, stack_size: usize) -> Result<Tid, i32> {
-    sched::spawn(func, arg, prio, stack_size, "a thread")
+    let start = Box::into_raw(Box::new(Start { func, arg })) as usize;
+    sched::spawn(application_thread, start, prio, stack_size, "a thread").inspect_err(|_| {
+        // SAFETY: the task was not created, so the Box is still ours.
+        drop(unsafe { Box::from_raw(start as *mut Start) });
+    })
 }
 
 /// # Safety
