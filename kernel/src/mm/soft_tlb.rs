@@ -59,7 +59,7 @@ fn tcg() -> bool {
 }
 
 /// Whether the vCPU is QEMU's TCG, from the hypervisor CPUID leaf's vendor signature.
-pub fn under_tcg() -> bool {
+fn under_tcg() -> bool {
     let (_, _, ecx1, _) = cpuid(1, 0);
     if ecx1 & (1 << 31) == 0 {
         return false;
