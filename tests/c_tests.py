@@ -224,6 +224,26 @@ def driver(cc=CC):
         else:
             check("ends.c compiles", False, p.stderr + q.stderr)
 
+        # Trampolines: a GNU C nested function passed as a pointer runs from the stack, so the
+        # linker marks the image's stack executable (PT_GNU_STACK RWE) and Eremit honours it;
+        # without the mark, code in RAM (heap, stacks) still faults as non-executable.
+        w("tramp.c", '#include <stdio.h>\n'
+                     'static int apply(int (*f)(int), int x) { return f(x); }\n'
+                     'int main(int c, char **v) {\n  (void)v;\n  int k = c + 4;\n'
+                     '  int add(int x) { return x + k; }\n'
+                     '  printf("%d\\n", apply(add, 10));\n  return 0; }\n')
+        p = run([cc, "-O2", "tramp.c", "-o", "tramp"], cwd=tmp)
+        q = run([cc, "-O2", "-Wl,-z,noexecstack", "tramp.c", "-o", "tramp-nx"], cwd=tmp)
+        check("tramp.c compiles (with and without an executable stack)",
+              p.returncode == 0 and q.returncode == 0, p.stderr + q.stderr)
+        if p.returncode == 0 and q.returncode == 0:
+            code, out, err, _ = eremit(os.path.join(tmp, "tramp"))
+            check("nested function through a stack trampoline: prints 15, exit 0",
+                  code == 0 and out == "15\n", f"{code} {out!r} {err[-800:]}")
+            code, out, err, _ = eremit(os.path.join(tmp, "tramp-nx"))
+            check("... linked -z noexecstack: the trampoline faults, non-executable page, exit 139",
+                  code == 139 and "executing a non-executable page" in err, f"{code} {out!r} {err[-800:]}")
+
         # C++: the language runtime and libstdc++ (containers, strings, threads; examples-cxx and
         # tests/cxx_tests.py cover iostreams, locales, filesystem, futures).
         w("cxx.cc", '#include <cstdio>\n#include <map>\n#include <mutex>\n#include <stdexcept>\n'

@@ -5,6 +5,9 @@
 pub const PT_LOAD: u32 = 1;
 /// `PT_TLS`.
 pub const PT_TLS: u32 = 7;
+/// The stack's permissions the program needs; PF_X when its code builds trampolines on
+/// the stack (GNU C nested functions, Fortran internal procedures passed as arguments).
+pub const PT_GNU_STACK: u32 = 0x6474_e551;
 /// Segment flags.
 pub const PF_X: u32 = 1;
 pub const PF_W: u32 = 2;
@@ -98,6 +101,13 @@ impl<'a> ProgramHeaders<'a> {
     pub fn tls(&self) -> Option<Segment> {
         self.iter().find(|s| s.kind == PT_TLS)
     }
+
+    /// Whether PT_GNU_STACK asks for an executable stack (no such header: it does not,
+    /// as for the linker's default on x86-64).
+    pub fn exec_stack(&self) -> bool {
+        self.iter()
+            .any(|s| s.kind == PT_GNU_STACK && s.flags & PF_X != 0)
+    }
 }
 
 /// Where the TLS block of one thread goes, for the x86-64 layout (variant II): the block
@@ -180,6 +190,19 @@ mod tests {
             }
         );
         assert_eq!(TlsLayout::for_segment(None).tp_offset, 0);
+    }
+
+    #[test]
+    fn exec_stack_only_when_pt_gnu_stack_says_so() {
+        let load = (PT_LOAD, 5, 0x200000, 0x100, 0x100, 0x1000);
+        let rw = ProgramHeaders::parse(&image(&[load, (PT_GNU_STACK, 6, 0, 0, 0, 16)]))
+            .unwrap()
+            .exec_stack();
+        let rwx = ProgramHeaders::parse(&image(&[load, (PT_GNU_STACK, 7, 0, 0, 0, 16)]))
+            .unwrap()
+            .exec_stack();
+        let none = ProgramHeaders::parse(&image(&[load])).unwrap().exec_stack();
+        assert_eq!((rw, rwx, none), (false, true, false));
     }
 
     #[test]

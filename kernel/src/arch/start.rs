@@ -96,7 +96,13 @@ pub fn boot(start_info: u64) -> ! {
     }
 
     let segments: Vec<Segment> = headers.iter().collect();
-    mm::paging::init(info.ram(), image, segments.iter().copied(), tables);
+    mm::paging::init(
+        info.ram(),
+        image,
+        segments.iter().copied(),
+        headers.exec_stack(),
+        tables,
+    );
     let reserved = [Range::new(0, 1 << 20), Range::new(image.start, early.end)];
     for r in regions::usable(info.ram(), &reserved, PAGE) {
         // SAFETY: usable RAM outside the image, the tables and the early heap; mapped by

@@ -1,4 +1,5 @@
-//! The kernel's page tables: RAM identity-mapped and never executable, the image mapped
+//! The kernel's page tables: RAM identity-mapped and never executable (unless the program
+//! asks for an executable stack), the image mapped
 //! page by page with its segments' permissions (write xor execute), page 0 left out so a
 //! null pointer faults, and guard pages under stacks.
 
@@ -78,11 +79,13 @@ pub fn tables_needed(ram_end: u64) -> u64 {
     2 + gib / 512 + gib + 24
 }
 
-/// Builds and loads the final tables. `tables` is the reserved strip for them.
+/// Builds and loads the final tables. `tables` is the reserved strip for them;
+/// `exec_stack`: the program's PT_GNU_STACK asks for an executable stack.
 pub fn init(
     ram: &[Range],
     image: Range,
     segments: impl Iterator<Item = Segment> + Clone,
+    exec_stack: bool,
     tables: Range,
 ) {
     let mut bump = BumpTables {
@@ -110,10 +113,21 @@ pub fn init(
         }
     }
 
+    // RAM (heap and every stack) is never executable, unless the program's PT_GNU_STACK
+    // asks for an executable stack, as the linker marks code that builds trampolines on
+    // the stack; Linux then makes its stacks executable, and here stacks are heap RAM.
+    let ram_flags = if exec_stack {
+        crate::klog!(
+            "eremit: the program needs an executable stack (PT_GNU_STACK): RAM is executable"
+        );
+        WRITABLE
+    } else {
+        WRITABLE | NO_EXECUTE
+    };
     let not_ram = [Range::new(0, PAGE), Range::new(image.start, image_end)];
     let mut ram_end = 0;
     for r in super::regions::usable(ram, &not_ram, PAGE) {
-        map.identity_map(r.start, r.end, WRITABLE | NO_EXECUTE)
+        map.identity_map(r.start, r.end, ram_flags)
             .expect("page tables for RAM");
         ram_end = ram_end.max(r.end);
     }
