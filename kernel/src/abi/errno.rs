@@ -18,6 +18,7 @@ pub const EINVAL: i32 = 22;
 pub const EMFILE: i32 = 24;
 pub const ENOTTY: i32 = 25;
 pub const EFBIG: i32 = 27;
+pub const ENOSPC: i32 = 28;
 pub const ESPIPE: i32 = 29;
 pub const ERANGE: i32 = 34;
 pub const EDEADLK: i32 = 35;
@@ -100,6 +101,7 @@ mod tests {
             (super::EMFILE, h::EMFILE),
             (super::ENOTTY, h::ENOTTY),
             (super::EFBIG, h::EFBIG),
+            (super::ENOSPC, h::ENOSPC),
             (super::ERANGE, h::ERANGE),
             (super::ENAMETOOLONG, h::ENAMETOOLONG),
             (super::ENOTEMPTY, h::ENOTEMPTY),

@@ -4,6 +4,8 @@
 //!
 //! Console I/O is not done here: `read`/`write` return `Route::Console` and the caller
 //! does it after dropping the lock, so a slow serial port never holds up other CPUs.
+//! Device I/O likewise (`Route::Device`): it needs no state, and filling a large buffer
+//! with random bytes is slow under TCG.
 
 use super::flags::{self, Access, STATUS_FLAGS};
 use super::open_file::{Object, OpenFile, Stream};
@@ -14,7 +16,7 @@ use crate::abi::{
     SEEK_CUR, SEEK_END, SEEK_SET, stat,
 };
 use crate::fs::slab::Slab;
-use crate::fs::{Clock, Errno, Fs};
+use crate::fs::{Clock, Device, Errno, Fs};
 
 /// The socket file type (hermit-abi's `S_IFSOCK`).
 const S_IFSOCK: u32 = 0o14_0000;
@@ -30,6 +32,9 @@ pub enum Route {
     Done(usize),
     /// A console stream: the caller does the I/O (outside the lock).
     Console(Stream),
+    /// A character device: the caller does the I/O (outside the lock) with
+    /// `Device::read` or `Device::write`.
+    Device(Device),
     /// A socket or eventfd (`Object::Socket`/`Object::EventFd`): the caller does the
     /// I/O outside the lock (it may block), with the open file's `O_NONBLOCK`.
     Outside(Object, bool),
@@ -95,10 +100,14 @@ impl Files {
         // Like Linux, find the descriptor first: with none free, nothing is created.
         let fd = self.fds.lowest_free(0)?;
         let ino = self.fs.open(path, f.how, mode)?;
-        let object = if self.fs.is_dir(ino)? {
-            Object::Dir(ino)
-        } else {
-            Object::File(ino)
+        let object = match self.fs.device(ino) {
+            Ok(Some(d)) => Object::Device(ino, d),
+            Ok(None) if self.fs.is_dir(ino)? => Object::Dir(ino),
+            Ok(None) => Object::File(ino),
+            Err(e) => {
+                self.fs.release(ino);
+                return Err(e);
+            }
         };
         let file = match self.open.insert(OpenFile::new(object, f.access, f.status)) {
             Ok(file) => file,
@@ -214,6 +223,7 @@ impl Files {
             o @ (Object::Socket(_) | Object::EventFd(_)) => {
                 Ok(Route::Outside(o, f.status & O_NONBLOCK != 0))
             }
+            Object::Device(_, d) => Ok(Route::Device(d)),
             Object::Dir(_) => Err(EISDIR),
             Object::File(ino) => {
                 let n = fs.read(ino, f.offset, buf)?;
@@ -233,6 +243,7 @@ impl Files {
             o @ (Object::Socket(_) | Object::EventFd(_)) => {
                 Ok(Route::Outside(o, f.status & O_NONBLOCK != 0))
             }
+            Object::Device(_, d) => Ok(Route::Device(d)),
             Object::Dir(_) => Err(EISDIR),
             Object::File(ino) => {
                 let at = if f.status & O_APPEND != 0 {
@@ -247,8 +258,9 @@ impl Files {
         }
     }
 
-    /// `pread`: reads at `offset` without moving the position.
-    pub fn pread(&mut self, fd: i32, buf: &mut [u8], offset: i64) -> Result<usize, Errno> {
+    /// `pread`: reads at `offset` without moving the position (a device has none: its
+    /// read is routed as `read`'s).
+    pub fn pread(&mut self, fd: i32, buf: &mut [u8], offset: i64) -> Result<Route, Errno> {
         let offset = u64::try_from(offset).map_err(|_| EINVAL)?;
         let (f, fs) = self.file_and_fs(fd)?;
         if !f.access.can_read() {
@@ -256,14 +268,15 @@ impl Files {
         }
         match f.object {
             Object::Console(_) | Object::Socket(_) | Object::EventFd(_) => Err(ESPIPE),
+            Object::Device(_, d) => Ok(Route::Device(d)),
             Object::Dir(_) => Err(EISDIR),
-            Object::File(ino) => fs.read(ino, offset, buf),
+            Object::File(ino) => fs.read(ino, offset, buf).map(Route::Done),
         }
     }
 
     /// `pwrite`: writes at `offset` without moving the position; with `O_APPEND` at the
     /// end of the file, as Linux does.
-    pub fn pwrite(&mut self, fd: i32, data: &[u8], offset: i64) -> Result<usize, Errno> {
+    pub fn pwrite(&mut self, fd: i32, data: &[u8], offset: i64) -> Result<Route, Errno> {
         let offset = u64::try_from(offset).map_err(|_| EINVAL)?;
         let (f, fs) = self.file_and_fs(fd)?;
         if !f.access.can_write() {
@@ -271,6 +284,7 @@ impl Files {
         }
         match f.object {
             Object::Console(_) | Object::Socket(_) | Object::EventFd(_) => Err(ESPIPE),
+            Object::Device(_, d) => Ok(Route::Device(d)),
             Object::Dir(_) => Err(EISDIR),
             Object::File(ino) => {
                 let at = if f.status & O_APPEND != 0 {
@@ -278,7 +292,7 @@ impl Files {
                 } else {
                     offset
                 };
-                fs.write(ino, at, data)
+                fs.write(ino, at, data).map(Route::Done)
             }
         }
     }
@@ -289,6 +303,9 @@ impl Files {
             (Object::Console(_) | Object::Socket(_) | Object::EventFd(_), _) => {
                 return Err(ESPIPE);
             }
+            // A device has no position: any seek succeeds and lands at 0, as on
+            // /dev/null and /dev/zero in Linux.
+            (Object::Device(..), _) => return Ok(0),
             (_, SEEK_SET) => 0,
             (_, SEEK_CUR) => f.offset as i64,
             (Object::File(ino), SEEK_END) => fs.size(ino)? as i64,
@@ -312,7 +329,7 @@ impl Files {
     pub fn fstat(&self, fd: i32) -> Result<stat, Errno> {
         match self.file(fd)?.object {
             Object::Console(s) => Ok(s.stat()),
-            Object::File(ino) | Object::Dir(ino) => self.fs.stat_ino(ino),
+            Object::File(ino) | Object::Dir(ino) | Object::Device(ino, _) => self.fs.stat_ino(ino),
             Object::Socket(_) => Ok(stat {
                 st_mode: S_IFSOCK | 0o777,
                 st_nlink: 1,
@@ -401,7 +418,7 @@ mod tests {
     use crate::abi::{
         O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY,
     };
-    use crate::fs::tests::fake_clock;
+    use crate::fs::tests::{BOOT_NODES, fake_clock};
 
     fn files() -> Files {
         Files::new(fake_clock).unwrap()
@@ -509,7 +526,7 @@ mod tests {
         write_all(&mut f, a, b"one ");
         write_all(&mut f, b, b"two ");
         write_all(&mut f, a, b"three");
-        assert_eq!(f.pwrite(a, b"!", 0), Ok(1));
+        assert_eq!(f.pwrite(a, b"!", 0), Ok(Route::Done(1)));
         let r = f.open(b"/tmp/log", O_RDONLY, 0).unwrap();
         assert_eq!(read_n(&mut f, r, 100), b"one two three!");
         assert_eq!(f.fcntl(a, F_GETFL, 0), Ok(O_WRONLY | O_APPEND));
@@ -518,7 +535,7 @@ mod tests {
         assert_eq!(f.fcntl(a, F_GETFL, 0), Ok(O_WRONLY | O_NONBLOCK));
         assert_eq!(f.lseek(a, 0, SEEK_SET), Ok(0));
         write_all(&mut f, a, b"ONE");
-        assert_eq!(f.pread(r, &mut [0; 3], 0), Ok(3));
+        assert_eq!(f.pread(r, &mut [0; 3], 0), Ok(Route::Done(3)));
         let mut buf = [0; 4];
         f.pread(r, &mut buf, 0).unwrap();
         assert_eq!(&buf, b"ONE ");
@@ -653,12 +670,61 @@ mod tests {
         write_all(&mut f, fd, b"data");
         let d = f.dup(fd).unwrap();
         f.fs.unlink(b"/tmp/f").unwrap();
-        assert_eq!(f.fs.node_count(), 3);
+        assert_eq!(f.fs.node_count(), BOOT_NODES + 1);
         f.close(fd).unwrap();
-        assert_eq!(f.pread(d, &mut [0; 4], 0), Ok(4));
+        assert_eq!(f.pread(d, &mut [0; 4], 0), Ok(Route::Done(4)));
         f.close(d).unwrap();
-        assert_eq!(f.fs.node_count(), 2);
+        assert_eq!(f.fs.node_count(), BOOT_NODES);
         assert_eq!(f.fsync(d), Err(EBADF));
         assert_eq!(f.fsync(0), Ok(()));
+    }
+
+    #[test]
+    fn devices_route_their_io() {
+        let mut f = files();
+        let null = f
+            .open(b"/dev/null", O_CREAT | O_WRONLY | O_TRUNC, 0o644)
+            .unwrap();
+        assert_eq!(f.write(null, b"gone"), Ok(Route::Device(Device::Null)));
+        assert_eq!(f.read(null, &mut [0; 4]), Err(EBADF));
+        assert_eq!(f.pwrite(null, b"x", 5), Ok(Route::Device(Device::Null)));
+        let st = f.fstat(null).unwrap();
+        assert_eq!(st.st_mode, crate::abi::S_IFCHR | 0o666);
+        assert_eq!((st.st_size, st.st_rdev), (0, Device::Null.rdev()));
+        let zero = f.open(b"/dev/zero", O_RDONLY, 0).unwrap();
+        assert_eq!(f.read(zero, &mut [1; 4]), Ok(Route::Device(Device::Zero)));
+        assert_eq!(
+            f.pread(zero, &mut [1; 4], 9),
+            Ok(Route::Device(Device::Zero))
+        );
+        assert_eq!(f.pread(zero, &mut [1; 4], -1), Err(EINVAL));
+        let random = f.open(b"/dev/urandom", O_RDWR, 0).unwrap();
+        assert_eq!(
+            f.read(random, &mut [0; 4]),
+            Ok(Route::Device(Device::Urandom))
+        );
+        assert_eq!(f.write(random, b"x"), Ok(Route::Device(Device::Urandom)));
+        // No position: every seek lands at 0.
+        for whence in [SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA] {
+            assert_eq!(f.lseek(zero, 100, whence), Ok(0));
+        }
+        assert_eq!(f.ftruncate(null, 0), Err(EINVAL));
+        assert_eq!(f.getdents(zero, &mut [0; 64]), Err(ENOTDIR));
+        assert_eq!(
+            f.open(b"/dev/zero", O_RDONLY | O_DIRECTORY, 0),
+            Err(ENOTDIR)
+        );
+        // A duplicate is the same device; closing everything frees no node.
+        let d = f.dup(random).unwrap();
+        let ino = f.fs.lookup(b"/dev/urandom").unwrap();
+        assert_eq!(
+            f.object(d),
+            Ok((Object::Device(ino, Device::Urandom), false))
+        );
+        for fd in [null, zero, random, d] {
+            f.close(fd).unwrap();
+        }
+        assert_eq!(f.fs.node_count(), BOOT_NODES);
+        assert_eq!(f.open.len(), 3);
     }
 }

@@ -4,7 +4,7 @@
 
 use super::flags::Access;
 use crate::abi::{S_IFCHR, stat};
-use crate::fs::Ino;
+use crate::fs::{Device, Ino};
 
 /// The console streams on descriptors 0, 1 and 2 when the VM starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,13 +28,16 @@ impl Stream {
     }
 }
 
-/// What an open file is. Console, socket and eventfd I/O happens outside the
+/// What an open file is. Console, device, socket and eventfd I/O happens outside the
 /// descriptor lock (see `files::Route`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Object {
     Console(Stream),
     File(Ino),
     Dir(Ino),
+    /// A character device in `/dev`: its inode (kept alive like a file's) and what it
+    /// does.
+    Device(Ino, Device),
     /// A socket: its id in the network stack (`crate::net::socket`).
     Socket(u32),
     /// An eventfd: its id in `crate::net::eventfd`.
@@ -45,7 +48,7 @@ impl Object {
     /// The inode it keeps alive, if any.
     pub fn inode(self) -> Option<Ino> {
         match self {
-            Object::File(ino) | Object::Dir(ino) => Some(ino),
+            Object::File(ino) | Object::Dir(ino) | Object::Device(ino, _) => Some(ino),
             Object::Console(_) | Object::Socket(_) | Object::EventFd(_) => None,
         }
     }

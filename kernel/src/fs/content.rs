@@ -151,14 +151,16 @@ mod tests {
         fs.mkdir(b"/tmp/d", 0o777).unwrap();
         let root = crate::fs::ROOT;
         let mut pos = 0;
-        // "tmp": 24 bytes.
-        let mut buf = [0u8; 23];
+        // "dev" and "tmp": 24 bytes each.
+        let mut buf = [0u8; 47];
         assert_eq!(fs.getdents(root, &mut pos, &mut buf), Err(EINVAL));
         assert_eq!(pos, 0);
-        let mut buf = [0u8; 24];
-        assert_eq!(fs.getdents(root, &mut pos, &mut buf), Ok(24));
-        assert_eq!(parse(&buf)[0].3, "tmp");
+        let mut buf = [0u8; 48];
+        assert_eq!(fs.getdents(root, &mut pos, &mut buf), Ok(48));
+        assert_eq!(parse(&buf)[0].3, "dev");
+        assert_eq!(parse(&buf)[1].3, "tmp");
         // Not everything fits: nothing is returned.
+        let mut buf = [0u8; 24];
         let tmp = fs.lookup(b"/tmp").unwrap();
         fs.mkdir(b"/tmp/e", 0o777).unwrap();
         let mut pos = 0;

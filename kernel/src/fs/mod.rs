@@ -1,6 +1,7 @@
 //! The in-memory filesystem: a tree of directories and regular files rooted at `/`,
-//! with `/tmp` made when it is created. File contents live in memory (`data`), sized
-//! by what the heap can give; running out is `ENOMEM`, never a panic.
+//! with `/tmp` and `/dev` (the character devices `null`, `zero`, `full`, `random` and
+//! `urandom`: `device`) made when it is created. File contents live in memory (`data`),
+//! sized by what the heap can give; running out is `ENOMEM`, never a panic.
 //!
 //! `Fs` is plain data with `&mut self` operations and Linux's error semantics; it knows
 //! nothing of descriptors, locks or the CPU, so all of it is tested on the host (and
@@ -13,6 +14,7 @@
 mod content;
 mod cwd;
 mod data;
+pub mod device;
 mod dir;
 mod dirent;
 mod lookup;
@@ -28,6 +30,7 @@ use node::{Body, Node};
 use slab::Slab;
 
 pub use data::MAX_SIZE;
+pub use device::Device;
 pub use namespace::OpenHow;
 
 /// A positive errno value (`crate::abi::errno`).
@@ -52,7 +55,7 @@ pub struct Fs {
 }
 
 impl Fs {
-    /// A filesystem holding `/` and `/tmp`.
+    /// A filesystem holding `/`, `/tmp` and `/dev` with its devices.
     pub fn new(clock: Clock) -> Result<Fs, Errno> {
         let mut fs = Fs {
             nodes: Slab::new(),
@@ -69,6 +72,7 @@ impl Fs {
         // World-writable and sticky, as /tmp is on Linux (the umask does not apply).
         let tmp = fs.lookup(b"/tmp")?;
         fs.node_mut(tmp)?.perm = 0o1777;
+        fs.make_dev()?;
         Ok(fs)
     }
 
@@ -165,17 +169,24 @@ pub(crate) mod tests {
         Fs::new(fake_clock).unwrap()
     }
 
+    /// Nodes of a new filesystem: `/`, `/tmp`, `/dev` and its five devices.
+    pub const BOOT_NODES: usize = 8;
+    /// `st_nlink` of `/` in a new filesystem: its name, its `.`, the `..` of `/tmp` and
+    /// of `/dev`.
+    pub const ROOT_NLINK: u64 = 4;
+
     #[test]
-    fn starts_with_root_and_tmp() {
+    fn starts_with_root_tmp_and_dev() {
         let fs = new_fs();
         let root = fs.stat(b"/").unwrap();
         assert_eq!(root.st_ino, ROOT);
         assert_eq!(root.st_mode, crate::abi::S_IFDIR | 0o755);
-        assert_eq!(root.st_nlink, 3);
+        assert_eq!(root.st_nlink, ROOT_NLINK);
         let tmp = fs.stat(b"/tmp").unwrap();
         assert_eq!(tmp.st_mode, crate::abi::S_IFDIR | 0o1777);
         assert_eq!(tmp.st_nlink, 2);
         assert!(tmp.st_mtim.tv_sec > 1_600_000_000);
-        assert_eq!(fs.node_count(), 2);
+        assert_eq!(fs.stat(b"/dev").unwrap().st_nlink, 2);
+        assert_eq!(fs.node_count(), BOOT_NODES);
     }
 }

@@ -1,13 +1,16 @@
 //! Operations on names: opening (and creating) files, making and removing directories,
 //! unlinking, renaming, truncating and checking access by path. Errors and their order
-//! follow Linux, so C and Rust code sees what it would see there.
+//! follow Linux, so C and Rust code sees what it would see there. Fixed nodes (`/dev`
+//! and its devices, `Node::fixed`) are neither removed nor renamed (`EPERM`), and a
+//! fixed directory gets no new names (`EACCES`, what Linux tells a user who may not
+//! write there).
 
 use super::data::FileData;
 use super::dir::{Dir, OwnedName};
 use super::node::{Body, Node};
 use super::path::{self, Component};
 use super::{Errno, Fs, Ino, ROOT, UMASK};
-use crate::abi::errno::{EACCES, EBUSY, EEXIST, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY};
+use crate::abi::errno::{EACCES, EBUSY, EEXIST, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EPERM};
 use crate::abi::{F_OK, R_OK, W_OK, X_OK};
 
 /// What `open` is asked to do (decoded from the `O_*` flags by the descriptor layer).
@@ -59,7 +62,8 @@ impl Fs {
                 if node.is_dir() && (how.write || how.truncate) {
                     return Err(EISDIR);
                 }
-                if how.truncate {
+                // Linux ignores O_TRUNC on a device (`> /dev/null` in a shell).
+                if how.truncate && node.file().is_some() {
                     self.set_len(ino, 0)?;
                 }
                 ino
@@ -70,7 +74,16 @@ impl Fs {
     }
 
     /// Adds a new node named `name` to `dir`.
-    fn create(&mut self, dir: Ino, name: &[u8], body: Body, perm: u32) -> Result<Ino, Errno> {
+    pub(super) fn create(
+        &mut self,
+        dir: Ino,
+        name: &[u8],
+        body: Body,
+        perm: u32,
+    ) -> Result<Ino, Errno> {
+        if self.node(dir)?.fixed {
+            return Err(EACCES);
+        }
         let name = OwnedName::new(name)?;
         let now = self.now();
         let is_dir = matches!(body, Body::Dir(_));
@@ -120,6 +133,9 @@ impl Fs {
         if split.trailing_slash {
             return Err(ENOTDIR);
         }
+        if self.node(ino)?.fixed {
+            return Err(EPERM);
+        }
         self.detach(dir, name, ino)
     }
 
@@ -133,8 +149,10 @@ impl Fs {
             Some(Component::Name(name)) => name,
         };
         let ino = self.step(dir, Component::Name(name))?;
-        match self.node(ino)?.dir() {
+        let node = self.node(ino)?;
+        match node.dir() {
             None => Err(ENOTDIR),
+            Some(_) if node.fixed => Err(EPERM),
             Some(d) if !d.is_empty() => Err(ENOTEMPTY),
             Some(_) => self.detach(dir, name, ino),
         }
@@ -196,6 +214,14 @@ impl Fs {
         };
         if target == Some(ino) {
             return Ok(());
+        }
+        if self.node(ino)?.fixed {
+            return Err(EPERM);
+        }
+        match target {
+            Some(t) if self.node(t)?.fixed => return Err(EPERM),
+            None if self.node(ndir)?.fixed => return Err(EACCES),
+            _ => {}
         }
         let mut name = None;
         if let Some(t) = target {
@@ -259,10 +285,12 @@ impl Fs {
     /// Sets the size of the file `path` names.
     pub fn truncate(&mut self, path: &[u8], len: u64) -> Result<(), Errno> {
         let ino = self.lookup(path)?;
-        if self.node(ino)?.is_dir() {
-            return Err(EISDIR);
+        match self.node(ino)?.body {
+            Body::Dir(_) => Err(EISDIR),
+            // Only regular files have a size to set (Linux's error for anything else).
+            Body::Device(_) => Err(EINVAL),
+            Body::File(_) => self.set_len(ino, len),
         }
-        self.set_len(ino, len)
     }
 
     /// `access`: everything exists for root with read and write access; execute needs
@@ -281,7 +309,7 @@ impl Fs {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::new_fs;
+    use super::super::tests::{BOOT_NODES, ROOT_NLINK, new_fs};
     use super::*;
 
     const CREATE: OpenHow = OpenHow {
@@ -408,7 +436,7 @@ mod tests {
         fs.rmdir(b"/tmp/d").unwrap();
         assert_eq!(fs.stat(b"/tmp/d").err(), Some(ENOENT));
         assert_eq!(fs.stat(b"/tmp").unwrap().st_nlink, 2);
-        assert_eq!(fs.node_count(), 2);
+        assert_eq!(fs.node_count(), BOOT_NODES);
     }
 
     #[test]
@@ -423,7 +451,7 @@ mod tests {
         assert_eq!(fs.unlink(b"/tmp/g"), Err(ENOENT));
         fs.unlink(b"/tmp/f").unwrap();
         assert_eq!(fs.unlink(b"/tmp/f"), Err(ENOENT));
-        assert_eq!(fs.node_count(), 2);
+        assert_eq!(fs.node_count(), BOOT_NODES);
     }
 
     #[test]
@@ -435,9 +463,9 @@ mod tests {
         assert_eq!(fs.stat_ino(ino).unwrap().st_nlink, 0);
         let mut buf = [0u8; 8];
         assert_eq!(fs.read(ino, 0, &mut buf), Ok(4));
-        assert_eq!(fs.node_count(), 3);
+        assert_eq!(fs.node_count(), BOOT_NODES + 1);
         fs.release(ino);
-        assert_eq!(fs.node_count(), 2);
+        assert_eq!(fs.node_count(), BOOT_NODES);
     }
 
     #[test]
@@ -451,7 +479,7 @@ mod tests {
         // Replaces an existing file, which is freed.
         fs.rename(b"/tmp/c", b"/tmp/b").unwrap();
         assert_eq!(read(&mut fs, "/tmp/b"), b"A");
-        assert_eq!(fs.node_count(), 3);
+        assert_eq!(fs.node_count(), BOOT_NODES + 1);
         // Onto itself: nothing happens.
         fs.rename(b"/tmp/b", b"/tmp//b").unwrap();
         assert_eq!(read(&mut fs, "/tmp/b"), b"A");
@@ -474,7 +502,7 @@ mod tests {
         fs.mkdir(b"/a/sub", 0o777).unwrap();
         touch(&mut fs, "/a/sub/f");
         fs.mkdir(b"/b", 0o777).unwrap();
-        assert_eq!(fs.stat(b"/").unwrap().st_nlink, 5);
+        assert_eq!(fs.stat(b"/").unwrap().st_nlink, ROOT_NLINK + 2);
         // Into an empty directory's place, in another directory.
         fs.rename(b"/a/sub/", b"/tmp/moved").unwrap();
         assert_eq!(fs.stat(b"/a").unwrap().st_nlink, 2);
@@ -483,7 +511,7 @@ mod tests {
         assert_eq!(fs.lookup(b"/tmp/moved/.."), fs.lookup(b"/tmp"));
         fs.rename(b"/tmp/moved", b"/b").unwrap();
         assert_eq!(fs.stat(b"/tmp").unwrap().st_nlink, 2);
-        assert_eq!(fs.stat(b"/").unwrap().st_nlink, 5);
+        assert_eq!(fs.stat(b"/").unwrap().st_nlink, ROOT_NLINK + 2);
         assert!(fs.stat(b"/b/f").is_ok());
         // Errors.
         fs.mkdir(b"/b/inner", 0o777).unwrap();
@@ -496,8 +524,8 @@ mod tests {
         fs.unlink(b"/b/f").unwrap();
         fs.rmdir(b"/b").unwrap();
         fs.rmdir(b"/a").unwrap();
-        assert_eq!(fs.node_count(), 2);
-        assert_eq!(fs.stat(b"/").unwrap().st_nlink, 3);
+        assert_eq!(fs.node_count(), BOOT_NODES);
+        assert_eq!(fs.stat(b"/").unwrap().st_nlink, ROOT_NLINK);
     }
 
     #[test]
@@ -529,6 +557,6 @@ mod tests {
         assert_eq!(fs.lookup(b".."), Err(ENOENT));
         assert!(fs.lookup(b".").is_ok());
         fs.chdir(b"/").unwrap();
-        assert_eq!(fs.node_count(), 2);
+        assert_eq!(fs.node_count(), BOOT_NODES);
     }
 }

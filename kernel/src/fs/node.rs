@@ -1,11 +1,13 @@
-//! An inode: what a file or directory is, apart from its names (those are entries in
-//! directories). Holds the contents, permission bits, link count, times, and how many
-//! open files refer to it (an unlinked file lives on until the last one is closed).
+//! An inode: what a file, directory or device is, apart from its names (those are
+//! entries in directories). Holds the contents, permission bits, link count, times, and
+//! how many open files refer to it (an unlinked file lives on until the last one is
+//! closed).
 
 use super::Ino;
 use super::data::FileData;
+use super::device::Device;
 use super::dir::Dir;
-use crate::abi::{DT_DIR, DT_REG, S_IFDIR, S_IFREG, stat, timespec};
+use crate::abi::{DT_CHR, DT_DIR, DT_REG, S_IFCHR, S_IFDIR, S_IFREG, stat, timespec};
 
 /// Device number `st_dev` reports for the in-memory filesystem.
 pub const FS_DEV: u64 = 1;
@@ -15,6 +17,8 @@ const BLOCK_SIZE: i64 = 4096;
 pub enum Body {
     File(FileData),
     Dir(Dir),
+    /// A character device (`/dev/null` and the like): no contents of its own.
+    Device(Device),
 }
 
 pub struct Node {
@@ -26,6 +30,9 @@ pub struct Node {
     pub nlink: u32,
     /// Open files and the current directory that keep it alive after it is unlinked.
     pub refs: u32,
+    /// Made at boot for the system (`/dev` and its devices): it cannot be removed or
+    /// renamed, and, a directory, gets no new names.
+    pub fixed: bool,
     pub atime: timespec,
     pub mtime: timespec,
     pub ctime: timespec,
@@ -34,7 +41,7 @@ pub struct Node {
 impl Node {
     pub fn new(body: Body, perm: u32, now: timespec) -> Self {
         let nlink = match body {
-            Body::File(_) => 1,
+            Body::File(_) | Body::Device(_) => 1,
             Body::Dir(_) => 2,
         };
         Node {
@@ -42,6 +49,7 @@ impl Node {
             perm: perm & 0o7777,
             nlink,
             refs: 0,
+            fixed: false,
             atime: now,
             mtime: now,
             ctime: now,
@@ -55,37 +63,46 @@ impl Node {
     pub fn dir(&self) -> Option<&Dir> {
         match &self.body {
             Body::Dir(d) => Some(d),
-            Body::File(_) => None,
+            _ => None,
         }
     }
 
     pub fn dir_mut(&mut self) -> Option<&mut Dir> {
         match &mut self.body {
             Body::Dir(d) => Some(d),
-            Body::File(_) => None,
+            _ => None,
         }
     }
 
     pub fn file(&self) -> Option<&FileData> {
         match &self.body {
             Body::File(f) => Some(f),
-            Body::Dir(_) => None,
+            _ => None,
         }
     }
 
     pub fn file_mut(&mut self) -> Option<&mut FileData> {
         match &mut self.body {
             Body::File(f) => Some(f),
-            Body::Dir(_) => None,
+            _ => None,
         }
     }
 
     pub fn d_type(&self) -> u8 {
-        if self.is_dir() { DT_DIR } else { DT_REG }
+        match self.body {
+            Body::File(_) => DT_REG,
+            Body::Dir(_) => DT_DIR,
+            Body::Device(_) => DT_CHR,
+        }
     }
 
     pub fn mode(&self) -> u32 {
-        self.perm | if self.is_dir() { S_IFDIR } else { S_IFREG }
+        self.perm
+            | match self.body {
+                Body::File(_) => S_IFREG,
+                Body::Dir(_) => S_IFDIR,
+                Body::Device(_) => S_IFCHR,
+            }
     }
 
     /// Contents changed: modification and change time.
@@ -95,11 +112,12 @@ impl Node {
     }
 
     pub fn stat(&self, ino: Ino) -> stat {
-        let (size, stored) = match &self.body {
-            Body::File(f) => (f.len() as i64, f.stored_bytes() as i64),
+        let (size, stored, rdev) = match &self.body {
+            Body::File(f) => (f.len() as i64, f.stored_bytes() as i64, 0),
             // Linux's tmpfs reports a directory's size from its entries; any stable
             // value will do, so one block.
-            Body::Dir(_) => (BLOCK_SIZE, BLOCK_SIZE),
+            Body::Dir(_) => (BLOCK_SIZE, BLOCK_SIZE, 0),
+            Body::Device(d) => (0, 0, d.rdev()),
         };
         stat {
             st_dev: FS_DEV,
@@ -108,7 +126,7 @@ impl Node {
             st_mode: self.mode(),
             st_uid: 0,
             st_gid: 0,
-            st_rdev: 0,
+            st_rdev: rdev,
             st_size: size,
             st_blksize: BLOCK_SIZE,
             // 512-byte units, as POSIX defines st_blocks.

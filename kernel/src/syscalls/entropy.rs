@@ -1,8 +1,24 @@
-//! Random bytes from the CPU's RDRAND/RDSEED.
+//! Random bytes from the CPU's RDRAND/RDSEED: `sys_read_entropy`, and `fill` for the
+//! devices `/dev/random` and `/dev/urandom`, which give the same bytes.
 
-use super::{check_buffer, fail};
+use super::fail;
+use super::io::user_bytes_mut;
 use crate::abi::errno::{EINVAL, EIO};
 use crate::arch::cpu::hardware_random;
+
+/// Fills `buf` with random bytes: all of it, or as many as the CPU gave before it
+/// stopped (`EIO` if it gave none, so a caller never takes zeros for randomness).
+pub(super) fn fill(buf: &mut [u8]) -> Result<usize, i32> {
+    let mut done = 0;
+    for chunk in buf.chunks_mut(8) {
+        let Some(r) = hardware_random() else {
+            return if done > 0 { Ok(done) } else { Err(EIO) };
+        };
+        chunk.copy_from_slice(&r.to_ne_bytes()[..chunk.len()]);
+        done += chunk.len();
+    }
+    Ok(done)
+}
 
 /// Fills `buf` with `len` random bytes; `flags` must be 0.
 ///
@@ -13,22 +29,9 @@ pub unsafe extern "C" fn sys_read_entropy(buf: *mut u8, len: usize, flags: u32) 
     if flags != 0 {
         return fail(EINVAL) as isize;
     }
-    if let Err(e) = check_buffer(buf, len) {
-        return fail(e) as isize;
+    // SAFETY: the caller passes its buffer (checked inside).
+    match unsafe { user_bytes_mut(buf, len) }.and_then(fill) {
+        Ok(n) => n as isize,
+        Err(e) => fail(e) as isize,
     }
-    let mut done = 0;
-    while done < len {
-        let Some(r) = hardware_random() else {
-            return if done > 0 {
-                done as isize
-            } else {
-                fail(EIO) as isize
-            };
-        };
-        let n = (len - done).min(8);
-        // SAFETY: buf is valid for len bytes (checked) and done + n <= len.
-        unsafe { core::ptr::copy_nonoverlapping(r.to_ne_bytes().as_ptr(), buf.add(done), n) };
-        done += n;
-    }
-    len as isize
 }

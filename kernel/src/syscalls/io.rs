@@ -1,7 +1,8 @@
 //! Calls on file descriptors: reading, writing, seeking, duplicating, closing, status
 //! and control. The descriptor table and the open files are `crate::fd`'s; the console
 //! streams (stdout and stderr to the runner, stdin at end of file: nothing is attached)
-//! are written here, after the table's lock is released.
+//! are written here, after the table's lock is released, and so is the I/O of the
+//! devices in `/dev` (random bytes from `entropy`).
 //!
 //! Beyond hermit-abi, for the C library: `sys_dup2`, `sys_pread`, `sys_pwrite`,
 //! `sys_ftruncate`, `sys_fsync`, `sys_isatty`.
@@ -62,9 +63,11 @@ pub(super) fn status(r: Result<(), i32>) -> i32 {
     }
 }
 
-fn write_fd(fd: i32, bytes: &[u8]) -> Result<usize, i32> {
-    match global::with(|f| f.write(fd, bytes))? {
+/// Finishes a write the descriptor layer routed (`Files::write`, `Files::pwrite`).
+fn write_to(route: Route, bytes: &[u8]) -> Result<usize, i32> {
+    match route {
         Route::Done(n) => Ok(n),
+        Route::Device(d) => d.write(bytes),
         Route::Outside(o, nonblocking) => super::net::write_outside(o, nonblocking, bytes),
         Route::Console(Stream::Stdout) => {
             console::write_stdout(bytes);
@@ -77,13 +80,23 @@ fn write_fd(fd: i32, bytes: &[u8]) -> Result<usize, i32> {
     }
 }
 
-fn read_fd(fd: i32, buf: &mut [u8]) -> Result<usize, i32> {
-    match global::with(|f| f.read(fd, buf))? {
+fn write_fd(fd: i32, bytes: &[u8]) -> Result<usize, i32> {
+    write_to(global::with(|f| f.write(fd, bytes))?, bytes)
+}
+
+/// Finishes a read the descriptor layer routed (`Files::read`, `Files::pread`).
+fn read_into(route: Route, buf: &mut [u8]) -> Result<usize, i32> {
+    match route {
         Route::Done(n) => Ok(n),
+        Route::Device(d) => d.read(buf, super::entropy::fill),
         Route::Outside(o, nonblocking) => super::net::read_outside(o, nonblocking, buf),
         // stdin: nothing is attached, so it is at end of file.
         Route::Console(_) => Ok(0),
     }
+}
+
+fn read_fd(fd: i32, buf: &mut [u8]) -> Result<usize, i32> {
+    read_into(global::with(|f| f.read(fd, buf))?, buf)
 }
 
 /// # Safety
@@ -183,8 +196,8 @@ pub unsafe extern "C" fn sys_readv(fd: i32, iov: *const iovec, iovcnt: usize) ->
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_pread(fd: i32, buf: *mut u8, len: usize, offset: i64) -> isize {
     // SAFETY: the caller passes its buffer.
-    let r =
-        unsafe { user_bytes_mut(buf, len) }.and_then(|b| global::with(|f| f.pread(fd, b, offset)));
+    let r = unsafe { user_bytes_mut(buf, len) }
+        .and_then(|b| read_into(global::with(|f| f.pread(fd, b, offset))?, b));
     size_or_errno(r)
 }
 
@@ -197,7 +210,8 @@ pub unsafe extern "C" fn sys_pread(fd: i32, buf: *mut u8, len: usize, offset: i6
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_pwrite(fd: i32, buf: *const u8, len: usize, offset: i64) -> isize {
     // SAFETY: the caller passes its buffer.
-    let r = unsafe { user_bytes(buf, len) }.and_then(|b| global::with(|f| f.pwrite(fd, b, offset)));
+    let r = unsafe { user_bytes(buf, len) }
+        .and_then(|b| write_to(global::with(|f| f.pwrite(fd, b, offset))?, b));
     size_or_errno(r)
 }
 

@@ -448,7 +448,7 @@ fn readiness(fd: i32) -> i16 {
         // Nothing is attached to stdin: it is at end of file, so always readable.
         Object::Console(Stream::Stdin) => POLLIN,
         Object::Console(_) => POLLOUT,
-        Object::File(_) | Object::Dir(_) => POLLIN | POLLOUT,
+        Object::File(_) | Object::Dir(_) | Object::Device(..) => POLLIN | POLLOUT,
         #[cfg(feature = "net")]
         Object::Socket(id) => socket::readiness(id),
         #[cfg(not(feature = "net"))]
