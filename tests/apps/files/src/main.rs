@@ -1,8 +1,9 @@
 //! Files through `std::fs`: create, write, read, append, seek, sparse files, metadata,
 //! directory listings, renames, copies, removal, error kinds, descriptors shared by
-//! threads, and a 64 MiB file. Everything happens below the directory given as the
-//! first argument (a fresh temporary directory natively, `/tmp/...` in Eremit) and only
-//! paths relative to it are printed, so the output must equal the native build's.
+//! threads, a 64 MiB file, and the devices in `/dev`. Everything else happens below the
+//! directory given as the first argument (a fresh temporary directory natively,
+//! `/tmp/...` in Eremit) and only paths relative to it are printed, so the output must
+//! equal the native build's.
 //!
 //! A few calls std's hermit backend does not pass to the kernel (it answers
 //! "unsupported" itself): rename, copy (it fails at `set_permissions` after copying),
@@ -443,6 +444,41 @@ fn fill(dir: &Path) {
     );
 }
 
+/// The devices in `/dev` as programs use them: entropy, discarded output, zeros, and a
+/// write that finds the disk full.
+fn devices() {
+    let mut key = [0u8; 16];
+    let mut again = [0u8; 16];
+    File::open("/dev/urandom").unwrap().read_exact(&mut key).unwrap();
+    File::open("/dev/urandom").unwrap().read_exact(&mut again).unwrap();
+    println!(
+        "/dev/urandom: read 16 bytes, not all zero {}, two reads differ {}",
+        key != [0; 16],
+        key != again
+    );
+
+    let mut null =
+        OpenOptions::new().write(true).create(true).truncate(true).open("/dev/null").unwrap();
+    null.write_all(b"discarded").unwrap();
+    writeln!(null, "{}", 42).unwrap();
+    let n = File::open("/dev/null").unwrap().read_to_end(&mut Vec::new()).unwrap();
+    println!("/dev/null: writes ok, reads {n} bytes");
+
+    let mut zeros = [1u8; 100];
+    File::open("/dev/zero").unwrap().read_exact(&mut zeros).unwrap();
+    let m = fs::metadata("/dev/zero").unwrap();
+    println!(
+        "/dev/zero: all zero {}, is_file {}, is_dir {}, len {}",
+        zeros == [0; 100],
+        m.is_file(),
+        m.is_dir(),
+        m.len()
+    );
+
+    let mut full = OpenOptions::new().write(true).open("/dev/full").unwrap();
+    println!("/dev/full: write {}", show_result(full.write(b"x")));
+}
+
 fn main() {
     if std::env::args().nth(1).as_deref() == Some("--fill") {
         return fill(Path::new(&std::env::args().nth(2).expect("usage: files --fill DIR")));
@@ -456,6 +492,7 @@ fn main() {
     renames_and_copies(&base);
     descriptors(&base);
     current_dir(&base);
+    devices();
     threads(&base);
     big_file(&base);
     cleanup(&base);
