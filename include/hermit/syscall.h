@@ -112,6 +112,8 @@
 
 #define ENOPROTOOPT 92
 
+#define ENOSPC 28
+
 #define ENOSYS 38
 
 #define ENOTCONN 107

@@ -38,8 +38,9 @@ pub enum Device {
 }
 
 impl Device {
-    /// Every device, each made in `/dev` at boot.
-    pub const ALL: [Device; 5] = [
+    /// Every device, each made in `/dev` at boot. Private: cbindgen would declare the
+    /// type of a public constant in the C header, and it is no part of the ABI.
+    const ALL: [Device; 5] = [
         Device::Null,
         Device::Zero,
         Device::Full,
