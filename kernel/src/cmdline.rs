@@ -151,6 +151,17 @@ pub fn parse(line: &str) -> CommandLine {
     cmd
 }
 
+/// The application's environment: the `env=` pairs, plus `HOME=/` unless they set HOME.
+/// Linux starts its first process with HOME=/ too; programs that look HOME up (Python's
+/// `expanduser`, shells, libstdc++'s tests) find it.
+pub fn environment(env: &[String]) -> Vec<String> {
+    let mut all = env.to_vec();
+    if !env.iter().any(|e| e.starts_with("HOME=")) {
+        all.push(String::from("HOME=/"));
+    }
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,5 +235,12 @@ mod tests {
         );
         assert_eq!(tokenize("  a \t b  "), s(&["a", "b"]));
         assert_eq!(parse("--").args, s(&["app"]));
+    }
+
+    #[test]
+    fn home_defaults_to_root() {
+        assert_eq!(environment(&s(&["A=1"])), s(&["A=1", "HOME=/"]));
+        assert_eq!(environment(&s(&["HOME=/tmp"])), s(&["HOME=/tmp"]));
+        assert_eq!(environment(&[]), s(&["HOME=/"]));
     }
 }

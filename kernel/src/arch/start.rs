@@ -182,7 +182,7 @@ extern "C" fn main_thread(_: usize) {
 
 fn run_application(cmd: CommandLine) -> ! {
     let argv = c_vector(&cmd.args);
-    let envp = c_vector(&cmd.env);
+    let envp = c_vector(&cmdline::environment(&cmd.env));
     let _ = MAIN_ARGS.set((
         (argv.len() - 1) as i32,
         argv.as_ptr() as usize,
