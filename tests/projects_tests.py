@@ -73,9 +73,10 @@ def skip(what, why):
 
 
 def run(cmd, cwd=None, env=None, timeout=900, clean_env=False, argv0=None):
-    """Like testlib's run, plus what the native runs need: only env (clean_env), another
-    argv[0] than the executable's path (argv0); 15 minutes by default."""
-    e = {} if clean_env else dict(os.environ)
+    """Like testlib's run, plus what the native runs need: the environment Eremit gives a
+    program, HOME=/ and env (clean_env), another argv[0] than the executable's path
+    (argv0); 15 minutes by default."""
+    e = {"HOME": "/"} if clean_env else dict(os.environ)
     e.update(env or {})
     exe = None
     if argv0 is not None:
