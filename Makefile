@@ -6,7 +6,8 @@ HERMIT_TARGET := x86_64-unknown-hermit
 HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
-	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean
+	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean \
+	test-reliability
 
 all: toolchain
 
@@ -72,6 +73,12 @@ test-posix: toolchain-c
 	@echo "==> POSIX layer tests (pthreads, semaphores; QEMU)"
 	@python3 tests/posix_tests.py
 
+# A service's life (issue 13): memory that comes back, bad pointers, bursts; each program
+# natively and in Eremit, output and exit status compared.
+test-reliability: toolchain-c
+	@echo "==> reliability tests (mmap/munmap, heap reuse, EFAULT, backlog; QEMU)"
+	@python3 tests/reliability_tests.py
+
 test-net: toolchain
 	@echo "==> network tests (virtio-net, std::net, curl; QEMU user networking)"
 	@python3 tests/net_tests.py
@@ -108,7 +115,7 @@ test-cxx: toolchain-c
 	@python3 tests/cxx_tests.py
 
 test: test-host test-miri test-abi test-boot test-c test-posix test-net test-net-c test-mixed test-projects test-cxx \
-	test-conformance
+	test-conformance test-reliability
 
 header: deps
 	@scripts/gen-header.sh
