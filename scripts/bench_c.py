@@ -22,6 +22,10 @@ configuration sees the same host conditions:
   * glibc_tcg      getpid and malloc/free of the native (glibc) build translated by QEMU's
                    TCG in user mode (`qemu-x86_64`, Debian's qemu-user), when installed: a
                    reference for how much of a gap is TCG's rather than the allocator's.
+  * baseline_1cpu  with --baseline DIR: all benchmarks built and run with another
+                   toolchain (DIR/bin/x86_64-hermit-gcc and DIR/bin/eremit, e.g. a copy
+                   of build/toolchain made before a change), so "before" and "after" come
+                   from the same run; the table gains a column for it.
 A benchmark that fails (an error line, a crash, a timeout) is recorded, shown as failed
 in the table with the reason in the notes, and not run again in that configuration; the
 others go on.
@@ -85,7 +89,10 @@ progress = make_progress("bench-c")
 
 # ---------------------------------------------------------------------------- builds
 
-def build(build_toolchain):
+BASE_IMAGE = os.path.join(BUILD, "c-micro-baseline")
+
+
+def build(build_toolchain, baseline=None):
     if build_toolchain:
         progress("make toolchain-c")
         run_checked("make toolchain-c", ["make", "toolchain-c"], timeout=1800)
@@ -100,7 +107,12 @@ def build(build_toolchain):
     eremit_cmd = [HERMIT_GCC] + CFLAGS + ["-o", IMAGE, SRC]
     run_checked("building benches/c-micro natively", native_cmd)
     run_checked("building benches/c-micro for Eremit", eremit_cmd)
-    return {"native": [rel(a) for a in native_cmd], "eremit": [rel(a) for a in eremit_cmd]}
+    cmds = {"native": [rel(a) for a in native_cmd], "eremit": [rel(a) for a in eremit_cmd]}
+    if baseline:
+        base_cmd = [os.path.join(baseline, "bin", "x86_64-hermit-gcc")] + CFLAGS + ["-o", BASE_IMAGE, SRC]
+        run_checked("building benches/c-micro with the baseline toolchain", base_cmd)
+        cmds["baseline"] = base_cmd
+    return cmds
 
 
 # ---------------------------------------------------------------------------- file systems
@@ -130,7 +142,7 @@ def describe_fs(path):
 
 # ---------------------------------------------------------------------------- runs
 
-def make_configs(accel, tmp_dir, shm_dir, qemu_user):
+def make_configs(accel, tmp_dir, shm_dir, qemu_user, baseline=None):
     """name -> {cmd (without benchmarks), benches, cpus (pin) or None, what}."""
     eremit = [EREMIT, "run", "--accel", accel, "--machine", "microvm"]
     one_cpu = {min(os.sched_getaffinity(0))}
@@ -147,6 +159,10 @@ def make_configs(accel, tmp_dir, shm_dir, qemu_user):
                            "cpus": None, "what": "Eremit, --cpus 1"}
     cfgs["eremit_2cpu"] = {"cmd": eremit + ["--cpus", "2", IMAGE], "benches": TWO_THREAD,
                            "cpus": None, "what": "Eremit, --cpus 2"}
+    if baseline:
+        base = [os.path.join(baseline, "bin", "eremit"), "run", "--accel", accel, "--machine", "microvm"]
+        cfgs["baseline_1cpu"] = {"cmd": base + ["--cpus", "1", BASE_IMAGE], "benches": ALL,
+                                 "cpus": None, "what": f"Eremit built with {baseline}, --cpus 1"}
     if qemu_user:
         cfgs["glibc_tcg"] = {"cmd": [qemu_user, NATIVE], "benches": TCG_REF, "cpus": None,
                              "what": "the native (glibc) build under qemu-x86_64 (user-mode TCG)"}
@@ -155,7 +171,7 @@ def make_configs(accel, tmp_dir, shm_dir, qemu_user):
 
 def with_timeout(cmd, secs):
     """Adds the runner's own --timeout to an `eremit run` command line."""
-    if cmd and cmd[0] == EREMIT:
+    if cmd and os.path.basename(cmd[0]) == "eremit":
         i = cmd.index("run") + 1
         return cmd[:i] + ["--timeout", str(secs - 5)] + cmd[i:]
     return cmd
@@ -342,7 +358,14 @@ def report(meta, stats, errors, cfgs, fs):
                 ncell += f"; tmpfs /dev/shm: {fmt(t['median'], 'MB/s')}"
             if line == "file_write" and n and "fsync_ms" in n:
                 ncell += f"; fsync after it: {n['fsync_ms']:.1f} ms"
-        rows.append((title, ecell, ncell, ratio, goal))
+        if "baseline_1cpu" in cfgs:
+            b = stats.get("baseline_1cpu", {}).get(line) if ecfg == "eremit_1cpu" else None
+            bcell = cell(b) if b else "-"
+            if b and e:
+                bcell += f" (now/before {e['median'] / b['median']:.2f})"
+            rows.append((title, ecell, bcell, ncell, ratio, goal))
+        else:
+            rows.append((title, ecell, ncell, ratio, goal))
 
     for line in ("getpid", "call", "malloc_4k", "free_4k", "malloc_64k", "free_64k"):
         row(line, TITLES[line], "eremit_1cpu", "native")
@@ -367,8 +390,10 @@ def report(meta, stats, errors, cfgs, fs):
         "Ratio = Eremit / native.",
         "",
     ]
-    lines += md_table(("benchmark", "Eremit", "native Linux", "ratio (Eremit/native)", "goal"),
-                      rows)
+    header = ("benchmark", "Eremit", "native Linux", "ratio (Eremit/native)", "goal")
+    if "baseline_1cpu" in cfgs:
+        header = header[:2] + (f"Eremit before ({cfgs['baseline_1cpu']['what']})",) + header[2:]
+    lines += md_table(header, rows)
 
     notes = [
         "Ticks are TSC ticks (`__rdtsc`; the guest's TSC under TCG runs at the host's rate), "
@@ -461,6 +486,8 @@ def main():
                     help="accelerator for Eremit (default tcg, as scripts/bench.py)")
     ap.add_argument("--no-tcg-reference", action="store_true",
                     help="do not run glibc under qemu-x86_64 even when it is installed")
+    ap.add_argument("--baseline", metavar="DIR",
+                    help="also run Eremit built with the toolchain in DIR (before/after)")
     ap.add_argument("--build-toolchain", action="store_true",
                     help="run `make toolchain-c` first")
     args = ap.parse_args()
@@ -476,7 +503,8 @@ def main():
         os.makedirs(OUT, exist_ok=True)
         progress("step 1/3: building benches/c-micro natively (gcc) and for Eremit "
                  "(x86_64-hermit-gcc)")
-        build_cmds = build(args.build_toolchain)
+        baseline = os.path.abspath(args.baseline) if args.baseline else None
+        build_cmds = build(args.build_toolchain, baseline)
         tmp_dir = tempfile.mkdtemp(prefix="eremit-c-micro.", dir="/tmp")
         if os.path.isdir("/dev/shm") and mount_of("/dev/shm")[0] == "tmpfs":
             shm_dir = tempfile.mkdtemp(prefix="eremit-c-micro.", dir="/dev/shm")
@@ -484,7 +512,7 @@ def main():
         if shm_dir:
             fs["native_tmpfs"] = describe_fs(shm_dir)
         fs["eremit"] = {"dir": "/tmp", "about": "the kernel's in-memory file system"}
-        cfgs = make_configs(args.accel, tmp_dir, shm_dir, qemu_user)
+        cfgs = make_configs(args.accel, tmp_dir, shm_dir, qemu_user, baseline)
         progress(f"native file I/O in {tmp_dir} ({fs['native']['about']})"
                  + (f" and {shm_dir} (tmpfs)" if shm_dir else ""))
         if not qemu_user and not args.no_tcg_reference:

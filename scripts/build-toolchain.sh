@@ -98,6 +98,7 @@ posix=libc-port/posix
 headers_key=$(
     {
         echo "$key"
+        echo "stdatomic.h: GCC's"
         (cd libc-port/include && find . -type f | LC_ALL=C sort | xargs -r sha256sum)
         [ -d $posix/include ] && (cd $posix/include && find . -type f | LC_ALL=C sort | xargs -r sha256sum)
         true
@@ -112,6 +113,10 @@ if [ "$(cat "$sysroot/.headers" 2>/dev/null)" != "$headers_key" ]; then
     if [ -d $posix/include ]; then
         cp -R $posix/include/. "$sysroot/include/"
     fi
+    # newlib's stdatomic.h is FreeBSD's, written for compilers of its own era: with GCC it
+    # needs <stdint.h> first and falls back to struct-wrapped atomics. GCC's own header
+    # (the next directory searched) is the one that matches the compiler.
+    rm -f "$sysroot/include/stdatomic.h"
     echo "$headers_key" >"$sysroot/.headers"
 fi
 
