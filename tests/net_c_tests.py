@@ -445,6 +445,43 @@ def no_network():
           f"exit {p.returncode}\n{p.stderr}")
 
 
+def udp_forward_suite():
+    """`--forward udp:HOST:GUEST`: datagrams from the host reach a UDP server in the guest
+    and its answers come back (QEMU's user networking relays them)."""
+    src = os.path.join(ROOT, "tests", "net-c", "udp_echo.c")
+    image = os.path.join(OUT, "udp-echo")
+    p = run([CC, "-O2", "-Wall", "-Wextra", "-Werror", src, "-o", image])
+    check("udp_echo.c builds", p.returncode == 0, p.stderr)
+    if p.returncode != 0:
+        return
+    port = free_port(socket.SOCK_DGRAM)
+    count = 5
+    g = Guest(image, ["7001", str(count)], ["--net", "user", "--forward", f"udp:{port}:7001"])
+    up = g.wait_listening()
+    check("udp-echo: starts and binds 7001", up, "".join(g.out) + "".join(g.err)[-2000:])
+    answers = []
+    if up:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(1.0)
+            for i in range(count):
+                msg = f"datagram {i}".encode()
+                # UDP may drop one: resend until its answer comes (bounded).
+                for _ in range(10):
+                    s.sendto(msg, ("127.0.0.1", port))
+                    try:
+                        data, _ = s.recvfrom(4096)
+                        answers.append(data)
+                        break
+                    except socket.timeout:
+                        continue
+    want = [f"echo:datagram {i}".encode() for i in range(count)]
+    check(f"--forward udp:{port}:7001: {count} datagrams answered in order", answers == want,
+          f"got {answers}")
+    code, out, err = g.finish(timeout=60)
+    check("udp-echo: exits 0 after serving them", code == 0 and "served" in out,
+          f"exit {code}\n{out}\n{err[-2000:]}")
+
+
 def main():
     if not os.path.exists(CC):
         print("net-c-tests: build/toolchain is missing: run `make toolchain-c` first", flush=True)
@@ -460,6 +497,7 @@ def main():
         echo_server_suite("q35", 2)
         echo_client_suite()
         no_network()
+    udp_forward_suite()
     if measurements:
         print("\nmeasurements:")
         for m in measurements:

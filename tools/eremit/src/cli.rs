@@ -19,8 +19,9 @@ Options (also accepted as --option=VALUE):
                            means MiB (default 512M, at least 32M)
   --env K=V                set an environment variable in the guest (repeatable)
   --net none|user|tap:IF   networking (default none)
-  --forward tcp:HOST:GUEST forward a host TCP port to the guest (repeatable,
-                           needs --net user)
+  --forward tcp|udp:HOST:GUEST
+                           forward a host TCP or UDP port to the guest
+                           (repeatable, needs --net user)
   --accel auto|kvm|tcg     accelerator (default auto: KVM when usable, else TCG)
   --machine microvm|q35    QEMU machine type (default microvm)
   --timeout SECS           kill the guest after SECS seconds (exit code 124)
@@ -69,9 +70,27 @@ pub enum Net {
     Tap(String),
 }
 
-/// A `--forward tcp:HOST:GUEST` rule.
+/// The transport a `--forward` rule carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proto {
+    Tcp,
+    Udp,
+}
+
+impl Proto {
+    /// Its name in the option and in QEMU's `hostfwd`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Proto::Tcp => "tcp",
+            Proto::Udp => "udp",
+        }
+    }
+}
+
+/// A `--forward tcp:HOST:GUEST` or `udp:HOST:GUEST` rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Forward {
+    pub proto: Proto,
     pub host: u16,
     pub guest: u16,
 }
@@ -344,18 +363,24 @@ fn valid_ifname(name: &str) -> bool {
 pub fn parse_forward(value: &str) -> Result<Forward, UsageError> {
     let bad = || {
         usage_err(format!(
-            "invalid --forward '{value}' (expected tcp:HOSTPORT:GUESTPORT, ports 1-65535)"
+            "invalid --forward '{value}' (expected tcp:HOSTPORT:GUESTPORT or udp:HOSTPORT:GUESTPORT, ports 1-65535)"
         ))
     };
     let mut parts = value.split(':');
-    let (Some("tcp"), Some(host), Some(guest), None) =
+    let (Some(proto), Some(host), Some(guest), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return bad();
     };
+    let proto = match proto {
+        "tcp" => Proto::Tcp,
+        "udp" => Proto::Udp,
+        _ => return bad(),
+    };
     let port = |s: &str| parse_decimal(s).filter(|p| (1..=65535).contains(p));
     match (port(host), port(guest)) {
         (Some(h), Some(g)) => Ok(Forward {
+            proto,
             host: h as u16,
             guest: g as u16,
         }),
@@ -453,10 +478,12 @@ mod tests {
             o.forwards,
             vec![
                 Forward {
+                    proto: Proto::Tcp,
                     host: 8080,
                     guest: 80
                 },
                 Forward {
+                    proto: Proto::Tcp,
                     host: 2222,
                     guest: 22
                 }
@@ -505,7 +532,14 @@ mod tests {
         );
         // Order does not matter.
         let o = run(&["run", "--forward", "tcp:1:2", "--net", "user", "x"]);
-        assert_eq!(o.forwards, vec![Forward { host: 1, guest: 2 }]);
+        assert_eq!(
+            o.forwards,
+            vec![Forward {
+                proto: Proto::Tcp,
+                host: 1,
+                guest: 2
+            }]
+        );
     }
 
     #[test]
@@ -513,15 +547,26 @@ mod tests {
         assert_eq!(
             parse_forward("tcp:65535:1"),
             Ok(Forward {
+                proto: Proto::Tcp,
                 host: 65535,
                 guest: 1
+            })
+        );
+        assert_eq!(
+            parse_forward("udp:5353:53"),
+            Ok(Forward {
+                proto: Proto::Udp,
+                host: 5353,
+                guest: 53
             })
         );
         for bad in [
             "tcp:0:80",
             "tcp:80:0",
             "tcp:65536:80",
-            "udp:1:2",
+            "sctp:1:2",
+            "udp:1",
+            "UDP:1:2",
             "tcp:1",
             "tcp:1:2:3",
             "tcp::2",

@@ -2,6 +2,8 @@
 
 use crate::accel::Backend;
 use crate::channels::{APP_STDERR_FD, APP_STDOUT_FD, KERNEL_LOG_FD};
+#[cfg(test)]
+use crate::cli::Proto;
 use crate::cli::{Forward, Machine, Net};
 use std::ffi::OsString;
 use std::os::unix::fs::PermissionsExt;
@@ -92,7 +94,12 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
         Net::User => {
             let mut s = "user,id=net0".to_string();
             for f in spec.forwards {
-                s.push_str(&format!(",hostfwd=tcp::{}-:{}", f.host, f.guest));
+                s.push_str(&format!(
+                    ",hostfwd={}::{}-:{}",
+                    f.proto.name(),
+                    f.host,
+                    f.guest
+                ));
             }
             Some(s)
         }
@@ -271,10 +278,12 @@ mod tests {
     fn user_net_with_forwards() {
         let fwd = [
             Forward {
+                proto: Proto::Tcp,
                 host: 8080,
                 guest: 80,
             },
             Forward {
+                proto: Proto::Udp,
                 host: 2222,
                 guest: 22,
             },
@@ -284,7 +293,7 @@ mod tests {
             &args,
             &[
                 "-netdev",
-                "user,id=net0,hostfwd=tcp::8080-:80,hostfwd=tcp::2222-:22",
+                "user,id=net0,hostfwd=tcp::8080-:80,hostfwd=udp::2222-:22",
                 "-device",
                 "virtio-net-device,netdev=net0",
             ]
