@@ -7,7 +7,7 @@ HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
 	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean \
-	test-reliability soak
+	test-reliability soak test-hermit-compat
 
 all: toolchain
 
@@ -79,6 +79,12 @@ test-reliability: toolchain-c
 	@echo "==> reliability tests (mmap/munmap, heap reuse, EFAULT, backlog; QEMU)"
 	@python3 tests/reliability_tests.py
 
+# Hermit applications outside the repository (`hermit = "0.13"`, Hermit's feature
+# names) built through [patch.crates-io] alone and booted.
+test-hermit-compat: toolchain
+	@echo "==> Hermit applications switch over ([patch.crates-io]; QEMU)"
+	@python3 tests/hermit_compat_tests.py
+
 test-net: toolchain
 	@echo "==> network tests (virtio-net, std::net, curl; QEMU user networking)"
 	@python3 tests/net_tests.py
@@ -115,7 +121,7 @@ test-cxx: toolchain-c
 	@python3 tests/cxx_tests.py
 
 test: test-host test-miri test-abi test-boot test-c test-posix test-net test-net-c test-mixed test-projects test-cxx \
-	test-conformance test-reliability
+	test-conformance test-reliability test-hermit-compat
 
 # A service-like guest for SOAK_MINUTES (default 30) on 2 vCPUs: memory in use every
 # minute must end within 5% of its value after the first minute (build/bench/soak.md).

@@ -13,6 +13,24 @@ const KERNEL_FEATURES: &[&str] = &[
     "smp", "tcp", "udp", "dhcpv4", "dns", "net", "pci", "acpi", "fs",
 ];
 
+/// Features of Hermit's crate that Eremit accepts but does not serve: the kernel is told
+/// which of them the application asked for and says so once at boot under
+/// `eremit run --verbose`; the calls they would serve fail with an error.
+const UNSERVED_FEATURES: &[&str] = &[
+    "uhyve",
+    "vsock",
+    "virtio-vsock",
+    "virtio-fs",
+    "fuse",
+    "initramfs",
+    "net-trace",
+    "write-pcap-file",
+    "semihosting",
+    "shell",
+    "vga",
+    "instrument-mcount",
+];
+
 /// Symbols the kernel exports to the application and to C code.
 const EXPORTED: &[&str] = &["sys_*", "_start"];
 
@@ -45,7 +63,18 @@ fn main() {
     // against it; cargo keys its artifacts by feature set, so switching features is cheap.
     let target_dir = manifest_dir.join("../target/kernel");
 
-    let archive = build_kernel(&kernel_dir, &target_dir, &features, &profile);
+    let unserved: Vec<&str> = UNSERVED_FEATURES
+        .iter()
+        .copied()
+        .filter(|f| env::var_os(format!("CARGO_FEATURE_{}", cargo_env_name(f))).is_some())
+        .collect();
+    let archive = build_kernel(
+        &kernel_dir,
+        &target_dir,
+        &features,
+        &unserved.join(","),
+        &profile,
+    );
     let packed = out_dir.join("libhermit.a");
     pack(&archive, &out_dir, &packed);
 
@@ -53,9 +82,23 @@ fn main() {
     println!("cargo:rustc-link-lib=static=hermit");
 }
 
-fn build_kernel(kernel_dir: &Path, target_dir: &Path, features: &[&str], profile: &str) -> PathBuf {
+/// How cargo names a feature in `CARGO_FEATURE_*`: upper case, `-` as `_`.
+fn cargo_env_name(feature: &str) -> String {
+    feature.to_uppercase().replace('-', "_")
+}
+
+fn build_kernel(
+    kernel_dir: &Path,
+    target_dir: &Path,
+    features: &[&str],
+    unserved: &str,
+    profile: &str,
+) -> PathBuf {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
+    // Read by the kernel with `option_env!` (kernel/src/unserved.rs); rustc rebuilds the
+    // kernel when it changes.
+    cmd.env("EREMIT_UNSERVED_FEATURES", unserved);
     cmd.current_dir(kernel_dir)
         .arg("build")
         .arg("--lib")

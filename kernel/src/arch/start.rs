@@ -94,6 +94,7 @@ pub fn boot(start_info: u64) -> ! {
     for unknown in &cmd.unknown {
         kreport!("eremit: warning: unknown kernel option {unknown:?} ignored");
     }
+    crate::unserved::report();
 
     let segments: Vec<Segment> = headers.iter().collect();
     mm::paging::init(

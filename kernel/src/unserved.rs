@@ -1,0 +1,81 @@
+//! Features of Hermit's `hermit` crate that an application may name and Eremit accepts
+//! without serving (a host vsock device, uhyve, an initramfs, ...). The application still
+//! builds, so it must be told at run time: the kernel says once at boot, under
+//! `eremit run --verbose`, which of them the application asked for and what becomes of
+//! the calls they would serve (they fail with an error, never a silent success).
+
+/// Comma-separated feature names, set by the `hermit` crate's build script for the
+/// kernel build (`EREMIT_UNSERVED_FEATURES`); empty for the C toolchain's kernel.
+const ASKED: &str = match option_env!("EREMIT_UNSERVED_FEATURES") {
+    Some(list) => list,
+    None => "",
+};
+
+/// The names in a comma-separated list, empty pieces skipped.
+pub fn names(list: &str) -> impl Iterator<Item = &str> {
+    list.split(',').map(str::trim).filter(|n| !n.is_empty())
+}
+
+/// What an application that asked for `feature` gets here instead.
+pub fn consequence(feature: &str) -> &'static str {
+    match feature {
+        "uhyve" => "Eremit boots under QEMU only; the uhyve hypercalls are not there",
+        "vsock" | "virtio-vsock" => "no vsock device: AF_VSOCK sockets fail with EAFNOSUPPORT",
+        "virtio-fs" | "fuse" => {
+            "no host directories yet: paths outside the in-memory file system fail with ENOENT"
+        }
+        "initramfs" => "no initramfs is loaded: only the in-memory file system (/tmp, /dev)",
+        "net-trace" | "write-pcap-file" => "packets are not traced",
+        "semihosting" => "no semihosting: output goes to the serial console",
+        "shell" => "no kernel shell",
+        "vga" => "no VGA console: output goes to the serial console",
+        "instrument-mcount" => "mcount instrumentation is not collected",
+        _ => "not served by Eremit",
+    }
+}
+
+/// Logs each feature the application asked for that is not served (kernel log only).
+#[cfg(target_os = "none")]
+pub fn report() {
+    for name in names(ASKED) {
+        crate::klog!(
+            "eremit: feature '{name}' is accepted but not served: {}",
+            consequence(name)
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    #[test]
+    fn lists_split_and_skip_empty_pieces() {
+        assert_eq!(names("").count(), 0);
+        assert_eq!(
+            names("uhyve,,vsock, fuse").collect::<Vec<_>>(),
+            ["uhyve", "vsock", "fuse"]
+        );
+    }
+
+    #[test]
+    fn every_unserved_feature_has_its_own_consequence() {
+        for f in [
+            "uhyve",
+            "vsock",
+            "virtio-vsock",
+            "virtio-fs",
+            "fuse",
+            "initramfs",
+            "net-trace",
+            "write-pcap-file",
+            "semihosting",
+            "shell",
+            "vga",
+            "instrument-mcount",
+        ] {
+            assert_ne!(consequence(f), consequence("anything else"), "{f}");
+        }
+    }
+}

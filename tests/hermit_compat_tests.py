@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Hermit applications switch over unchanged (issue 14): applications written as Hermit's
+template writes them (`hermit = "0.13"`, Hermit's feature names), in a directory outside
+the repository, built with `[patch.crates-io] hermit = { path = "<eremit>/hermit" }` alone
+and booted with `eremit run`. Ends with 'N passed, N failed'."""
+
+import os
+import shutil
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EREMIT = os.path.join(ROOT, "build", "toolchain", "bin", "eremit")
+CACHE = os.environ.get("EREMIT_CACHE_DIR") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "eremit")
+# The apps live outside the repository (inside it cargo would take them for members of
+# Eremit's workspace), as a user's would.
+WORK = os.path.join(CACHE, "hermit-compat")
+# One target directory for every app here: std for the hermit target is built once.
+TARGET = os.path.join(WORK, "target")
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, finish, run  # noqa: E402
+
+# Every feature name of Hermit's `hermit` crate 0.13 (its Cargo.toml).
+HERMIT_013_FEATURES = """
+common-os libc log-max_level_off log-max_level_error log-max_level_warn log-max_level_info
+log-max_level_debug log-max_level_trace log-release_max_level_off log-release_max_level_error
+log-release_max_level_warn log-release_max_level_info log-release_max_level_debug
+log-release_max_level_trace smoltcp-auto-icmp-echo-reply mman newlib pvh loader uhyve
+initramfs acpi fsgsbase pci pci-ids semihosting smp tcp udp dhcpv4 dns net-trace
+write-pcap-file virtio-net rtl8139 gem-net virtio-console virtio-fs virtio-rng virtio-vsock
+vga idle-poll alloc-stats instrument-mcount kernel-stack randomize-layout shell strace
+document-features net virtio warn-prebuilt console fs fuse mmap nostd trace vsock
+""".split()
+UNSERVED = ["uhyve", "vsock", "virtio-vsock", "virtio-fs", "fuse", "initramfs", "net-trace",
+            "write-pcap-file", "semihosting", "shell", "vga", "instrument-mcount"]
+
+MAIN_RS = """\
+#[cfg(target_os = "hermit")]
+use hermit as _;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    println!("hello from a Hermit app: {}", args.join(" "));
+    std::process::exit(args.len() as i32);
+}
+"""
+
+
+def make_app(name, dependency):
+    """A Hermit-template app in WORK/NAME: its own Cargo.toml, nightly toolchain file and
+    cargo config, as Hermit's template has them, plus the one [patch.crates-io] line."""
+    d = os.path.join(WORK, name)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(os.path.join(d, "src"))
+    os.makedirs(os.path.join(d, ".cargo"))
+    with open(os.path.join(d, "Cargo.toml"), "w") as f:
+        f.write(f"""[package]
+name = "{name}"
+version = "0.1.0"
+edition = "2021"
+
+[target.'cfg(target_os = "hermit")'.dependencies]
+{dependency}
+
+[patch.crates-io]
+hermit = {{ path = "{os.path.join(ROOT, 'hermit')}" }}
+""")
+    with open(os.path.join(d, "rust-toolchain.toml"), "w") as f:
+        f.write('[toolchain]\nchannel = "nightly"\ncomponents = ["rust-src"]\n')
+    with open(os.path.join(d, ".cargo", "config.toml"), "w") as f:
+        f.write('[build]\ntarget = "x86_64-unknown-hermit"\n[unstable]\n'
+                'build-std = ["std", "panic_abort"]\nbuild-std-features = ["compiler-builtins-mem"]\n')
+    with open(os.path.join(d, "src", "main.rs"), "w") as f:
+        f.write(MAIN_RS)
+    return d
+
+
+def build_and_boot(name, dependency, want_unserved):
+    d = make_app(name, dependency)
+    p = run(["cargo", "build", "--release", "--target-dir", TARGET], cwd=d, timeout=1800)
+    used = "Patch `hermit" not in p.stderr and "was not used in the crate graph" not in p.stderr
+    check(f"{name}: builds against Eremit's crate through [patch.crates-io]",
+          p.returncode == 0 and used, p.stderr, keep_end=True)
+    if p.returncode != 0:
+        return
+    image = os.path.join(TARGET, "x86_64-unknown-hermit", "release", name)
+    r = run([EREMIT, "run", "--timeout", "90", "--verbose", image, "a", "b"], timeout=150)
+    check(f"{name}: boots, prints and exits with its status",
+          r.stdout == "hello from a Hermit app: a b\n" and r.returncode == 2,
+          f"exit {r.returncode}\nstdout:\n{r.stdout}\nstderr:\n{r.stderr[-3000:]}")
+    said = [f for f in UNSERVED if f"feature '{f}' is accepted but not served" in r.stderr]
+    check(f"{name}: the kernel log names the features not served ({len(want_unserved)})",
+          sorted(said) == sorted(want_unserved), f"named: {said}\nwanted: {want_unserved}")
+
+
+def main():
+    os.makedirs(WORK, exist_ok=True)
+    if not os.access(EREMIT, os.X_OK):
+        check("build/toolchain/bin/eremit exists", False, "run `make toolchain` first")
+        sys.exit(finish())
+    print("hermit-compat-tests: Hermit-template apps outside the repository "
+          "(the first build compiles std: minutes)", flush=True)
+    # The template's dependency line, Eremit's default features.
+    build_and_boot("template-app", 'hermit = "0.13"', [])
+    # One member naming every feature of Hermit's crate used to make cargo refuse all.
+    names = ", ".join(f'"{f}"' for f in HERMIT_013_FEATURES)
+    build_and_boot("every-feature-app",
+                   f'hermit = {{ version = "0.13", default-features = false, features = [{names}] }}',
+                   UNSERVED)
+    sys.exit(finish())
+
+
+if __name__ == "__main__":
+    main()
