@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "port.h"
+
 extern char **environ;
 extern int main(int argc, char **argv, char **envp);
 extern void __libc_init_array(void);
@@ -29,6 +31,7 @@ __attribute__((noreturn)) void __eremit_std_main(long argc, char **argv)
 __attribute__((weak, noreturn)) void runtime_entry(int argc, char **argv, char **envp)
 {
     __eremit_libc_main_thread();
+    __eremit_program_path = argc > 0 ? argv[0] : NULL;
     environ = envp;
     /* Destructors (.fini_array) run after the program's atexit handlers, as on Linux. */
     atexit(__libc_fini_array);

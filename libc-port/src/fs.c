@@ -171,10 +171,23 @@ int symlink(const char *target, const char *linkpath)
     return __hermit_fail(ENOSYS);
 }
 
+const char *__eremit_program_path;
+
 ssize_t readlink(const char *path, char *buf, size_t size)
 {
-    (void)buf;
-    (void)size;
+    /* /proc/self/exe: the one link programs read, to find their own image. */
+    if (path != NULL && strcmp(path, "/proc/self/exe") == 0) {
+        if (__eremit_program_path == NULL)
+            return __hermit_fail(ENOENT);
+        if (buf == NULL)
+            return __hermit_fail(EFAULT);
+        if (size == 0)
+            return __hermit_fail(EINVAL);
+        size_t n = strlen(__eremit_program_path);
+        n = n < size ? n : size; /* readlink truncates and adds no NUL */
+        memcpy(buf, __eremit_program_path, n);
+        return (ssize_t)n;
+    }
     struct stat st;
     if (lstat(path, &st) < 0)
         return -1;

@@ -49,6 +49,10 @@ void __eremit_word_unlock(uint32_t *w);
 /* malloc.c: gives the calling thread's cached blocks back to the kernel heap. */
 void __eremit_malloc_thread_exit(void);
 
+/* The image's path as the program was started with it (argv[0]), for readlink of
+ * /proc/self/exe; set by crt0, NULL when C's start-up did not run (a Rust main). */
+extern const char *__eremit_program_path;
+
 extern int __eremit_shared_maps;
 void __eremit_mapped_io(int fd, off_t off, const struct iovec *iov, int iovcnt, size_t done,
                         int wrote);

@@ -151,14 +151,15 @@ mod tests {
         fs.mkdir(b"/tmp/d", 0o777).unwrap();
         let root = crate::fs::ROOT;
         let mut pos = 0;
-        // "dev" and "tmp": 24 bytes each.
-        let mut buf = [0u8; 47];
+        // "dev", "proc" and "tmp": 24 bytes each.
+        let mut buf = [0u8; 71];
         assert_eq!(fs.getdents(root, &mut pos, &mut buf), Err(EINVAL));
         assert_eq!(pos, 0);
-        let mut buf = [0u8; 48];
-        assert_eq!(fs.getdents(root, &mut pos, &mut buf), Ok(48));
+        let mut buf = [0u8; 72];
+        assert_eq!(fs.getdents(root, &mut pos, &mut buf), Ok(72));
         assert_eq!(parse(&buf)[0].3, "dev");
-        assert_eq!(parse(&buf)[1].3, "tmp");
+        assert_eq!(parse(&buf)[1].3, "proc");
+        assert_eq!(parse(&buf)[2].3, "tmp");
         // Not everything fits: nothing is returned.
         let mut buf = [0u8; 24];
         let tmp = fs.lookup(b"/tmp").unwrap();

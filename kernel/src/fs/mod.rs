@@ -1,6 +1,7 @@
 //! The in-memory filesystem: a tree of directories and regular files rooted at `/`,
-//! with `/tmp` and `/dev` (the character devices `null`, `zero`, `full`, `random` and
-//! `urandom`: `device`) made when it is created. File contents live in memory (`data`),
+//! with `/tmp`, `/dev` (the character devices `null`, `zero`, `full`, `random` and
+//! `urandom`: `device`) and `/proc` (`version`, `cpuinfo`, `meminfo`: `procfs`) made when
+//! it is created. File contents live in memory (`data`),
 //! sized by what the heap can give; running out is `ENOMEM`, never a panic.
 //!
 //! `Fs` is plain data with `&mut self` operations and Linux's error semantics; it knows
@@ -21,6 +22,7 @@ mod lookup;
 mod namespace;
 mod node;
 pub mod path;
+mod procfs;
 pub mod slab;
 
 use crate::abi::errno::{EIO, ENOENT};
@@ -73,6 +75,7 @@ impl Fs {
         let tmp = fs.lookup(b"/tmp")?;
         fs.node_mut(tmp)?.perm = 0o1777;
         fs.make_dev()?;
+        fs.make_proc()?;
         Ok(fs)
     }
 
@@ -169,11 +172,12 @@ pub(crate) mod tests {
         Fs::new(fake_clock).unwrap()
     }
 
-    /// Nodes of a new filesystem: `/`, `/tmp`, `/dev` and its five devices.
-    pub const BOOT_NODES: usize = 8;
-    /// `st_nlink` of `/` in a new filesystem: its name, its `.`, the `..` of `/tmp` and
-    /// of `/dev`.
-    pub const ROOT_NLINK: u64 = 4;
+    /// Nodes of a new filesystem: `/`, `/tmp`, `/dev` and its five devices, `/proc` and
+    /// its three files.
+    pub const BOOT_NODES: usize = 12;
+    /// `st_nlink` of `/` in a new filesystem: its name, its `.`, the `..` of `/tmp`, of
+    /// `/dev` and of `/proc`.
+    pub const ROOT_NLINK: u64 = 5;
 
     #[test]
     fn starts_with_root_tmp_and_dev() {

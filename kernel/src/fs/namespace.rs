@@ -62,8 +62,17 @@ impl Fs {
                 if node.is_dir() && (how.write || how.truncate) {
                     return Err(EISDIR);
                 }
+                let generated = node.generated.is_some();
+                let is_file = node.file().is_some();
+                if generated {
+                    // /proc files: read-only for root too (Linux's answer is EACCES).
+                    if how.write || how.truncate {
+                        return Err(EACCES);
+                    }
+                    self.refresh_generated(ino)?;
+                }
                 // Linux ignores O_TRUNC on a device (`> /dev/null` in a shell).
-                if how.truncate && node.file().is_some() {
+                if how.truncate && is_file {
                     self.set_len(ino, 0)?;
                 }
                 ino
@@ -289,6 +298,7 @@ impl Fs {
             Body::Dir(_) => Err(EISDIR),
             // Only regular files have a size to set (Linux's error for anything else).
             Body::Device(_) => Err(EINVAL),
+            Body::File(_) if self.node(ino)?.generated.is_some() => Err(EACCES),
             Body::File(_) => self.set_len(ino, len),
         }
     }

@@ -33,6 +33,8 @@ pub struct Node {
     /// Made at boot for the system (`/dev` and its devices): it cannot be removed or
     /// renamed, and, a directory, gets no new names.
     pub fixed: bool,
+    /// A `/proc` file: its contents are made anew at every open (`procfs`).
+    pub generated: Option<super::procfs::ProcFile>,
     pub atime: timespec,
     pub mtime: timespec,
     pub ctime: timespec,
@@ -50,6 +52,7 @@ impl Node {
             nlink,
             refs: 0,
             fixed: false,
+            generated: None,
             atime: now,
             mtime: now,
             ctime: now,
