@@ -6,7 +6,9 @@ and booted with `eremit run`. Ends with 'N passed, N failed'."""
 
 import os
 import shutil
+import socket
 import sys
+import threading
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EREMIT = os.path.join(ROOT, "build", "toolchain", "bin", "eremit")
@@ -19,7 +21,7 @@ WORK = os.path.join(CACHE, "hermit-compat")
 TARGET = os.path.join(WORK, "target")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish, run  # noqa: E402
+from testlib import check, finish, free_port, run  # noqa: E402
 
 # Every feature name of Hermit's `hermit` crate 0.13 (its Cargo.toml).
 HERMIT_013_FEATURES = """
@@ -47,7 +49,25 @@ fn main() {
 """
 
 
-def make_app(name, dependency):
+NET_MAIN_RS = """\
+#[cfg(target_os = "hermit")]
+use hermit as _;
+use std::io::{Read, Write};
+
+// Connects to the host (QEMU's user network: 10.0.2.2) on the port given, says hello and
+// prints the reply and the address the guest used.
+fn main() {
+    let port: u16 = std::env::args().nth(1).unwrap().parse().unwrap();
+    let mut s = std::net::TcpStream::connect(("10.0.2.2", port)).expect("connect");
+    s.write_all(b"hello").unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    println!("reply {reply} from {}", s.local_addr().unwrap().ip());
+}
+"""
+
+
+def make_app(name, dependency, main_rs=MAIN_RS):
     """A Hermit-template app in WORK/NAME: its own Cargo.toml, nightly toolchain file and
     cargo config, as Hermit's template has them, plus the one [patch.crates-io] line."""
     d = os.path.join(WORK, name)
@@ -72,7 +92,7 @@ hermit = {{ path = "{os.path.join(ROOT, 'hermit')}" }}
         f.write('[build]\ntarget = "x86_64-unknown-hermit"\n[unstable]\n'
                 'build-std = ["std", "panic_abort"]\nbuild-std-features = ["compiler-builtins-mem"]\n')
     with open(os.path.join(d, "src", "main.rs"), "w") as f:
-        f.write(MAIN_RS)
+        f.write(main_rs)
     return d
 
 
@@ -94,6 +114,59 @@ def build_and_boot(name, dependency, want_unserved):
           sorted(said) == sorted(want_unserved), f"named: {said}\nwanted: {want_unserved}")
 
 
+class HostServer:
+    """Answers each connection's bytes with "ok:" + them (on 127.0.0.1, which QEMU's user
+    network shows the guest as 10.0.2.2)."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            with c:
+                c.settimeout(20)
+                try:
+                    c.sendall(b"ok:" + c.recv(100))
+                except OSError:
+                    pass
+
+
+def static_address_suite():
+    """A build without `dhcpv4` gets an address with `--net user` alone, from HERMIT_IP
+    in its environment, and from `eremit run --ip`."""
+    d = make_app("static-net-app",
+                 'hermit = { version = "0.13", default-features = false, features = ["tcp", "udp"] }',
+                 NET_MAIN_RS)
+    p = run(["cargo", "build", "--release", "--target-dir", TARGET], cwd=d, timeout=1800)
+    check("static-net-app (no dhcpv4): builds", p.returncode == 0, p.stderr, keep_end=True)
+    if p.returncode != 0:
+        return
+    image = os.path.join(TARGET, "x86_64-unknown-hermit", "release", "static-net-app")
+    server = HostServer()
+    cases = [
+        ("--net user alone", [], "10.0.2.15"),
+        ("HERMIT_IP in the environment", ["--env", "HERMIT_IP=10.0.2.20", "--env", "HERMIT_GATEWAY=10.0.2.2"],
+         "10.0.2.20"),
+        ("--ip and --gateway", ["--ip", "10.0.2.21/24", "--gateway", "10.0.2.2", "--dns", "10.0.2.3"],
+         "10.0.2.21"),
+    ]
+    for label, opts, addr in cases:
+        r = run([EREMIT, "run", "--timeout", "60", "--net", "user", *opts, image, str(server.port)],
+                timeout=120)
+        check(f"static-net-app, {label}: reaches the host as {addr}",
+              r.returncode == 0 and r.stdout == f"reply ok:hello from {addr}\n",
+              f"exit {r.returncode}\nstdout:\n{r.stdout}\nstderr:\n{r.stderr[-2000:]}")
+    server.sock.close()
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     if not os.access(EREMIT, os.X_OK):
@@ -108,6 +181,7 @@ def main():
     build_and_boot("every-feature-app",
                    f'hermit = {{ version = "0.13", default-features = false, features = [{names}] }}',
                    UNSERVED)
+    static_address_suite()
     sys.exit(finish())
 
 

@@ -18,6 +18,9 @@ pub struct CommandLine {
     pub env: Vec<String>,
     /// Static network configuration (`ip=`, `gateway=`, `dns=`); DHCP without `ip=`.
     pub net: NetOptions,
+    /// The address the runner's network gives a guest that has no DHCP
+    /// (`netfallback=A.B.C.D/N,GATEWAY,DNS`; see `NetOptions::resolve`).
+    pub net_fallback: Option<NetOptions>,
     /// The application's argv, argv[0] included.
     pub args: Vec<String>,
     /// Options the kernel did not understand (logged, never fatal).
@@ -31,6 +34,100 @@ pub struct NetOptions {
     pub ip: Option<([u8; 4], u8)>,
     pub gateway: Option<[u8; 4]>,
     pub dns: Vec<[u8; 4]>,
+}
+
+/// Hermit's static address when the environment names none (`HERMIT_IP`,
+/// `HERMIT_GATEWAY`, `HERMIT_MASK`), as Hermit's kernel takes it.
+const HERMIT_DEFAULT_IP: [u8; 4] = [10, 0, 5, 3];
+const HERMIT_DEFAULT_GATEWAY: [u8; 4] = [10, 0, 5, 1];
+const HERMIT_DEFAULT_PREFIX: u8 = 24;
+
+impl NetOptions {
+    /// The configuration the interface gets, first match wins:
+    /// 1. the kernel options `ip=`, `gateway=`, `dns=` (`eremit run --ip/--gateway/--dns`);
+    /// 2. `HERMIT_IP` (with `HERMIT_GATEWAY`, `HERMIT_MASK`, `HERMIT_DNS1`, `HERMIT_DNS2`)
+    ///    in the application's environment, as Hermit's kernel reads them;
+    /// 3. DHCP, when the kernel has it (`dhcp`): returned as no address;
+    /// 4. the runner's network (`netfallback=`, which `eremit run --net user` passes), so a
+    ///    build without DHCP works there out of the box;
+    /// 5. Hermit's defaults 10.0.5.3/24, gateway 10.0.5.1.
+    ///
+    /// `dns=` and `HERMIT_DNS*` name DNS servers in every case (with DHCP too).
+    pub fn resolve(&self, env: &[String], dhcp: bool, fallback: Option<&NetOptions>) -> NetOptions {
+        let var = |name: &str| {
+            env.iter()
+                .find_map(|e| e.strip_prefix(name)?.strip_prefix('='))
+        };
+        let hermit_dns: Vec<[u8; 4]> = ["HERMIT_DNS1", "HERMIT_DNS2"]
+            .iter()
+            .filter_map(|n| var(n).and_then(parse_ipv4))
+            .collect();
+        let dns = if self.dns.is_empty() {
+            hermit_dns
+        } else {
+            self.dns.clone()
+        };
+        if self.ip.is_some() {
+            return NetOptions {
+                dns,
+                ..self.clone()
+            };
+        }
+        if let Some(ip) = var("HERMIT_IP").and_then(parse_ipv4) {
+            let prefix = var("HERMIT_MASK")
+                .and_then(parse_ipv4)
+                .and_then(prefix_of_mask)
+                .unwrap_or(HERMIT_DEFAULT_PREFIX);
+            let gateway = var("HERMIT_GATEWAY")
+                .and_then(parse_ipv4)
+                .or(self.gateway)
+                .or(Some(HERMIT_DEFAULT_GATEWAY));
+            return NetOptions {
+                ip: Some((ip, prefix)),
+                gateway,
+                dns,
+            };
+        }
+        if dhcp {
+            return NetOptions {
+                ip: None,
+                gateway: None,
+                dns,
+            };
+        }
+        match fallback {
+            Some(f) => NetOptions {
+                ip: f.ip,
+                gateway: f.gateway,
+                dns: if dns.is_empty() { f.dns.clone() } else { dns },
+            },
+            None => NetOptions {
+                ip: Some((HERMIT_DEFAULT_IP, HERMIT_DEFAULT_PREFIX)),
+                gateway: Some(HERMIT_DEFAULT_GATEWAY),
+                dns,
+            },
+        }
+    }
+}
+
+/// The prefix length of a netmask such as 255.255.255.0 (contiguous ones only).
+fn prefix_of_mask(mask: [u8; 4]) -> Option<u8> {
+    let m = u32::from_be_bytes(mask);
+    let ones = m.leading_ones();
+    (m.checked_shl(ones).unwrap_or(0) == 0).then_some(ones as u8)
+}
+
+/// `A.B.C.D/N,GATEWAY,DNS` (the runner's `netfallback=`).
+fn parse_fallback(s: &str) -> Option<NetOptions> {
+    let mut parts = s.split(',');
+    let ip = parse_cidr(parts.next()?)?;
+    let gateway = parse_ipv4(parts.next()?)?;
+    let dns = parse_ipv4(parts.next()?)?;
+    parts.next().is_none().then(|| NetOptions {
+        ip: Some(ip),
+        gateway: Some(gateway),
+        dns: alloc::vec![dns],
+    })
 }
 
 /// Parses a dotted-quad IPv4 address ("10.0.2.15"); no leading zeros beyond "0".
@@ -132,6 +229,11 @@ pub fn parse(line: &str) -> CommandLine {
                 Some(a) => cmd.net.dns.push(a),
                 None => cmd.unknown.push(token),
             }
+        } else if let Some(v) = token.strip_prefix("netfallback=") {
+            match parse_fallback(v) {
+                Some(f) => cmd.net_fallback = Some(f),
+                None => cmd.unknown.push(token),
+            }
         } else if let Some(pair) = token.strip_prefix("env=") {
             if pair.contains('=') && !pair.starts_with('=') {
                 cmd.env.push(String::from(pair));
@@ -169,6 +271,59 @@ mod tests {
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| String::from(*x)).collect()
+    }
+
+    #[test]
+    fn static_address_sources_in_order() {
+        let none = NetOptions::default();
+        let env = s(&[
+            "HERMIT_IP=192.168.7.9",
+            "HERMIT_MASK=255.255.0.0",
+            "HERMIT_GATEWAY=192.168.0.1",
+            "HERMIT_DNS1=9.9.9.9",
+            "HERMIT_DNS2=bad",
+            "HOME=/",
+        ]);
+        let fallback = parse_fallback("10.0.2.15/24,10.0.2.2,10.0.2.3").unwrap();
+        // The environment, as Hermit reads it.
+        let r = none.resolve(&env, true, Some(&fallback));
+        assert_eq!(r.ip, Some(([192, 168, 7, 9], 16)));
+        assert_eq!(r.gateway, Some([192, 168, 0, 1]));
+        assert_eq!(r.dns, vec![[9, 9, 9, 9]]);
+        // Kernel options win over it.
+        let opts = parse("ip=10.1.1.1/8 dns=1.1.1.1").net;
+        let r = opts.resolve(&env, false, Some(&fallback));
+        assert_eq!(
+            (r.ip, r.gateway, r.dns),
+            (Some(([10, 1, 1, 1], 8)), None, vec![[1, 1, 1, 1]])
+        );
+        // No address anywhere: DHCP if the kernel has it, else the runner's network,
+        // else Hermit's defaults.
+        assert_eq!(none.resolve(&[], true, Some(&fallback)).ip, None);
+        assert_eq!(none.resolve(&[], false, Some(&fallback)), fallback);
+        let r = none.resolve(&s(&["HERMIT_DNS1=8.8.8.8"]), false, None);
+        assert_eq!(r.ip, Some(([10, 0, 5, 3], 24)));
+        assert_eq!(r.gateway, Some([10, 0, 5, 1]));
+        assert_eq!(r.dns, vec![[8, 8, 8, 8]]);
+        // HERMIT_IP alone: Hermit's mask and gateway.
+        let r = none.resolve(&s(&["HERMIT_IP=10.0.2.20"]), false, None);
+        assert_eq!(
+            (r.ip, r.gateway),
+            (Some(([10, 0, 2, 20], 24)), Some([10, 0, 5, 1]))
+        );
+        // A malformed HERMIT_IP is no address.
+        assert_eq!(none.resolve(&s(&["HERMIT_IP=10.0.2"]), true, None).ip, None);
+    }
+
+    #[test]
+    fn masks_and_fallbacks_parse() {
+        assert_eq!(prefix_of_mask([255, 255, 255, 0]), Some(24));
+        assert_eq!(prefix_of_mask([255, 255, 255, 255]), Some(32));
+        assert_eq!(prefix_of_mask([0, 0, 0, 0]), Some(0));
+        assert_eq!(prefix_of_mask([255, 0, 255, 0]), None);
+        let c = parse("netfallback=10.0.2.15/24,10.0.2.2,10.0.2.3 netfallback=1.2.3.4 -- a");
+        assert_eq!(c.net_fallback.unwrap().ip, Some(([10, 0, 2, 15], 24)));
+        assert_eq!(c.unknown, s(&["netfallback=1.2.3.4"]));
     }
 
     #[test]

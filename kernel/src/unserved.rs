@@ -6,6 +6,7 @@
 
 /// Comma-separated feature names, set by the `hermit` crate's build script for the
 /// kernel build (`EREMIT_UNSERVED_FEATURES`); empty for the C toolchain's kernel.
+#[cfg_attr(not(target_os = "none"), allow(dead_code))]
 const ASKED: &str = match option_env!("EREMIT_UNSERVED_FEATURES") {
     Some(list) => list,
     None => "",

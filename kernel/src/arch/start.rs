@@ -125,7 +125,11 @@ pub fn boot(start_info: u64) -> ! {
         klog!("eremit: {online} CPUs online");
     }
     #[cfg(feature = "net")]
-    crate::net::init(&cmd.net);
+    crate::net::init(&cmd.net.resolve(
+        &cmd.env,
+        cfg!(feature = "dhcpv4"),
+        cmd.net_fallback.as_ref(),
+    ));
     run_application(cmd)
 }
 

@@ -22,6 +22,11 @@ Options (also accepted as --option=VALUE):
   --forward tcp|udp:HOST:GUEST
                            forward a host TCP or UDP port to the guest
                            (repeatable, needs --net user)
+  --ip ADDR/PREFIX         the guest's IPv4 address (needs --net); without it
+                           the guest asks DHCP, or takes HERMIT_IP from its
+                           environment, or user networking's 10.0.2.15/24
+  --gateway ADDR           default gateway (with --ip)
+  --dns ADDR               DNS server (with --ip; repeatable)
   --accel auto|kvm|tcg     accelerator (default auto: KVM when usable, else TCG)
   --machine microvm|q35    QEMU machine type (default microvm)
   --timeout SECS           kill the guest after SECS seconds (exit code 124)
@@ -105,6 +110,10 @@ pub struct RunOptions {
     pub env: Vec<(String, String)>,
     pub net: Net,
     pub forwards: Vec<Forward>,
+    /// `--ip`, `--gateway`, `--dns` (see `netaddr`).
+    pub ip: Option<(std::net::Ipv4Addr, u8)>,
+    pub gateway: Option<std::net::Ipv4Addr>,
+    pub dns: Vec<std::net::Ipv4Addr>,
     pub accel: Accel,
     pub machine: Machine,
     /// Timeout in seconds; `None` means wait forever.
@@ -124,6 +133,9 @@ impl Default for RunOptions {
             env: Vec::new(),
             net: Net::None,
             forwards: Vec::new(),
+            ip: None,
+            gateway: None,
+            dns: Vec::new(),
             accel: Accel::Auto,
             machine: Machine::Microvm,
             timeout_secs: None,
@@ -144,7 +156,7 @@ impl fmt::Display for UsageError {
     }
 }
 
-fn usage_err<T>(msg: impl Into<String>) -> Result<T, UsageError> {
+pub fn usage_err<T>(msg: impl Into<String>) -> Result<T, UsageError> {
     Err(UsageError(msg.into()))
 }
 
@@ -171,6 +183,9 @@ const VALUE_OPTIONS: &[&str] = &[
     "--env",
     "--net",
     "--forward",
+    "--ip",
+    "--gateway",
+    "--dns",
     "--accel",
     "--machine",
     "--timeout",
@@ -234,6 +249,7 @@ fn parse_run(args: &[String]) -> Result<Command, UsageError> {
     if !opts.forwards.is_empty() && opts.net != Net::User {
         return usage_err("--forward needs --net user");
     }
+    crate::netaddr::validate(&opts)?;
     Ok(Command::Run(opts))
 }
 
@@ -244,6 +260,9 @@ fn apply_option(opts: &mut RunOptions, name: &str, value: &str) -> Result<(), Us
         "--env" => opts.env.push(parse_env(value)?),
         "--net" => opts.net = parse_net(value)?,
         "--forward" => opts.forwards.push(parse_forward(value)?),
+        "--ip" => opts.ip = Some(crate::netaddr::parse_cidr(value)?),
+        "--gateway" => opts.gateway = Some(crate::netaddr::parse_addr(name, value)?),
+        "--dns" => opts.dns.push(crate::netaddr::parse_addr(name, value)?),
         "--accel" => {
             opts.accel = match value {
                 "auto" => Accel::Auto,

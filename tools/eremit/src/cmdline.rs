@@ -59,6 +59,8 @@ pub fn quote_token(token: &str) -> Result<String, CmdlineError> {
 pub struct KernelCmdline<'a> {
     pub verbose: bool,
     pub tsc_khz: Option<u64>,
+    /// Network options (`ip=`, `gateway=`, `dns=`, `netfallback=`), ready-made.
+    pub net: &'a [String],
     pub env: &'a [(String, String)],
     pub image: &'a str,
     pub args: &'a [String],
@@ -73,6 +75,7 @@ pub fn build(spec: &KernelCmdline<'_>) -> Result<String, CmdlineError> {
     if let Some(khz) = spec.tsc_khz {
         tokens.push(format!("tsc_khz={khz}"));
     }
+    tokens.extend(spec.net.iter().cloned());
     for (key, value) in spec.env {
         tokens.push(format!("env={key}={value}"));
     }
@@ -123,6 +126,7 @@ mod tests {
         ];
         let args = vec!["-n".to_string(), "".to_string(), "a\"b".to_string()];
         let spec = KernelCmdline {
+            net: &[],
             verbose: true,
             tsc_khz: Some(2_400_000),
             env: &env,
@@ -138,6 +142,7 @@ mod tests {
     #[test]
     fn minimal_cmdline() {
         let spec = KernelCmdline {
+            net: &[],
             verbose: false,
             tsc_khz: None,
             env: &[],
@@ -151,6 +156,7 @@ mod tests {
     fn bad_argument_is_an_error() {
         let args = vec!["ok".to_string(), "two\nlines".to_string()];
         let spec = KernelCmdline {
+            net: &[],
             verbose: false,
             tsc_khz: Some(1),
             env: &[],

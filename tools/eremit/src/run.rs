@@ -113,9 +113,11 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         None => verbose_note(opts, "host TSC frequency unknown; the guest calibrates"),
     }
 
+    let net = crate::netaddr::kernel_options(opts);
     let append = cmdline::build(&KernelCmdline {
         verbose: opts.verbose,
         tsc_khz,
+        net: &net,
         env: &opts.env,
         image: &opts.image,
         args: &opts.args,
