@@ -113,6 +113,9 @@ pub fn boot(start_info: u64) -> ! {
     klog!("eremit: heap {} MiB ({} MiB free)", total >> 20, free >> 20);
 
     clock::init(cmd.tsc_khz);
+    if crate::fd::global::init().is_err() {
+        fatal("no memory for the descriptor table");
+    }
     // Interrupts are still off; this is CPU 0.
     mm::soft_tlb::grow_at_start(0);
     apic::init();
