@@ -1,0 +1,212 @@
+//! Tasks waiting on futex words: FIFO queues threaded through one node per wait slot
+//! (`slots::Slot`), in a fixed number of hash buckets. Waiting, waking and cancelling
+//! never allocate (the nodes are reserved with the slot, when the task is created), so
+//! `futex_wait` cannot fail for lack of memory, and a wait that ends (woken, timed out)
+//! leaves nothing behind.
+
+use alloc::collections::TryReserveError;
+use alloc::vec::Vec;
+
+use super::slots::Slot;
+use crate::abi::Tid;
+
+/// Hash buckets; waiters on different words that share one are skipped when waking.
+const BUCKETS: usize = 64;
+/// No node (end of a list).
+const NIL: u32 = u32::MAX;
+
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    addr: usize,
+    tid: Tid,
+    prev: u32,
+    next: u32,
+    queued: bool,
+}
+
+const IDLE: Node = Node {
+    addr: 0,
+    tid: 0,
+    prev: NIL,
+    next: NIL,
+    queued: false,
+};
+
+pub struct FutexQueues {
+    /// Per slot.
+    nodes: Vec<Node>,
+    /// First and last node of each bucket's list.
+    head: [u32; BUCKETS],
+    tail: [u32; BUCKETS],
+    waiters: usize,
+}
+
+impl Default for FutexQueues {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn bucket(addr: usize) -> usize {
+    // Fibonacci hashing: futex words are often neighbours in one structure.
+    ((addr as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize % BUCKETS
+}
+
+impl FutexQueues {
+    pub const fn new() -> Self {
+        Self {
+            nodes: Vec::new(),
+            head: [NIL; BUCKETS],
+            tail: [NIL; BUCKETS],
+            waiters: 0,
+        }
+    }
+
+    /// Makes room for slots below `slots`, so that `wait` never allocates.
+    pub fn reserve(&mut self, slots: usize) -> Result<(), TryReserveError> {
+        let more = slots.saturating_sub(self.nodes.len());
+        self.nodes.try_reserve(more)?;
+        self.nodes.resize(self.nodes.len().max(slots), IDLE);
+        Ok(())
+    }
+
+    /// Queues `tid` (whose slot is `slot`) last among the waiters of `addr`.
+    ///
+    /// # Panics
+    /// If `reserve` did not cover `slot`, or it is queued already (scheduler bugs).
+    pub fn wait(&mut self, slot: Slot, addr: usize, tid: Tid) {
+        let s = slot.index();
+        assert!(!self.nodes[s].queued, "slot {s} waits twice");
+        let b = bucket(addr);
+        let last = self.tail[b];
+        self.nodes[s] = Node {
+            addr,
+            tid,
+            prev: last,
+            next: NIL,
+            queued: true,
+        };
+        match last {
+            NIL => self.head[b] = s as u32,
+            l => self.nodes[l as usize].next = s as u32,
+        }
+        self.tail[b] = s as u32;
+        self.waiters += 1;
+    }
+
+    /// Takes up to `out.len()` waiters of `addr`, oldest first, into `out`; how many.
+    pub fn wake(&mut self, addr: usize, out: &mut [Tid]) -> usize {
+        let mut n = 0;
+        let mut at = self.head[bucket(addr)];
+        while at != NIL && n < out.len() {
+            let node = self.nodes[at as usize];
+            if node.addr == addr {
+                out[n] = node.tid;
+                n += 1;
+                self.unlink(at as usize);
+            }
+            at = node.next;
+        }
+        n
+    }
+
+    /// Takes `slot` out of its queue (its wait ended otherwise); false if not queued.
+    pub fn cancel(&mut self, slot: Slot) -> bool {
+        let s = slot.index();
+        if !self.nodes.get(s).is_some_and(|n| n.queued) {
+            return false;
+        }
+        self.unlink(s);
+        true
+    }
+
+    fn unlink(&mut self, s: usize) {
+        let Node {
+            addr, prev, next, ..
+        } = self.nodes[s];
+        let b = bucket(addr);
+        match prev {
+            NIL => self.head[b] = next,
+            p => self.nodes[p as usize].next = next,
+        }
+        match next {
+            NIL => self.tail[b] = prev,
+            n => self.nodes[n as usize].prev = prev,
+        }
+        self.nodes[s] = IDLE;
+        self.waiters -= 1;
+    }
+
+    pub fn waiters(&self) -> usize {
+        self.waiters
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slot(i: u32) -> Slot {
+        Slot::from_index(i)
+    }
+
+    fn wake(f: &mut FutexQueues, addr: usize, count: usize) -> Vec<Tid> {
+        let mut out = alloc::vec![0; count];
+        let n = f.wake(addr, &mut out);
+        out.truncate(n);
+        out
+    }
+
+    #[test]
+    fn wake_counts_order_and_cancel() {
+        let mut f = FutexQueues::new();
+        f.reserve(8).unwrap();
+        for i in 1..=4 {
+            f.wait(slot(i), 0x1000, 100 + i);
+        }
+        f.wait(slot(5), 0x2000, 9);
+        assert_eq!(wake(&mut f, 0x1000, 2), [101, 102]);
+        assert!(f.cancel(slot(4)));
+        assert!(!f.cancel(slot(4)));
+        assert_eq!(wake(&mut f, 0x1000, 10), [103]);
+        assert_eq!(wake(&mut f, 0x1000, 1), []);
+        assert_eq!(f.waiters(), 1);
+        assert_eq!(wake(&mut f, 0x2000, 0), []);
+        assert_eq!(wake(&mut f, 0x2000, 1), [9]);
+        assert_eq!(f.waiters(), 0);
+        // A slot whose wait ended waits again.
+        f.wait(slot(1), 0x3000, 7);
+        assert_eq!(wake(&mut f, 0x3000, 1), [7]);
+    }
+
+    #[test]
+    fn words_sharing_a_bucket_stay_apart() {
+        let mut f = FutexQueues::new();
+        f.reserve(200).unwrap();
+        // 200 words: several share each of the 64 buckets.
+        for i in 0..200u32 {
+            f.wait(slot(i), 0x10_0000 + 4 * (i as usize % 50), i);
+        }
+        assert_eq!(f.waiters(), 200);
+        // Every fourth waiter times out.
+        for i in (0..200).step_by(4) {
+            assert!(f.cancel(slot(i)));
+        }
+        for w in 0..50usize {
+            let got = wake(&mut f, 0x10_0000 + 4 * w, 10);
+            let want: Vec<Tid> = (0..200u32)
+                .filter(|&i| i as usize % 50 == w && i % 4 != 0)
+                .collect();
+            assert_eq!(got, want);
+        }
+        assert_eq!(f.waiters(), 0);
+        assert!(f.head.iter().chain(f.tail.iter()).all(|&x| x == NIL));
+    }
+
+    #[test]
+    fn unreserved_slot_is_not_queued() {
+        let mut f = FutexQueues::new();
+        assert!(!f.cancel(slot(3)));
+        assert_eq!(wake(&mut f, 8, 4), []);
+    }
+}
