@@ -8,7 +8,6 @@ use alloc::collections::TryReserveError;
 use alloc::vec::Vec;
 
 use super::slots::Slot;
-use crate::abi::Tid;
 
 /// Hash buckets; waiters on different words that share one are skipped when waking.
 const BUCKETS: usize = 64;
@@ -18,7 +17,6 @@ const NIL: u32 = u32::MAX;
 #[derive(Clone, Copy, Debug)]
 struct Node {
     addr: usize,
-    tid: Tid,
     prev: u32,
     next: u32,
     queued: bool,
@@ -26,7 +24,6 @@ struct Node {
 
 const IDLE: Node = Node {
     addr: 0,
-    tid: 0,
     prev: NIL,
     next: NIL,
     queued: false,
@@ -70,18 +67,17 @@ impl FutexQueues {
         Ok(())
     }
 
-    /// Queues `tid` (whose slot is `slot`) last among the waiters of `addr`.
+    /// Queues `slot`'s task last among the waiters of `addr`.
     ///
     /// # Panics
     /// If `reserve` did not cover `slot`, or it is queued already (scheduler bugs).
-    pub fn wait(&mut self, slot: Slot, addr: usize, tid: Tid) {
+    pub fn wait(&mut self, slot: Slot, addr: usize) {
         let s = slot.index();
         assert!(!self.nodes[s].queued, "slot {s} waits twice");
         let b = bucket(addr);
         let last = self.tail[b];
         self.nodes[s] = Node {
             addr,
-            tid,
             prev: last,
             next: NIL,
             queued: true,
@@ -95,13 +91,13 @@ impl FutexQueues {
     }
 
     /// Takes up to `out.len()` waiters of `addr`, oldest first, into `out`; how many.
-    pub fn wake(&mut self, addr: usize, out: &mut [Tid]) -> usize {
+    pub fn wake(&mut self, addr: usize, out: &mut [Slot]) -> usize {
         let mut n = 0;
         let mut at = self.head[bucket(addr)];
         while at != NIL && n < out.len() {
             let node = self.nodes[at as usize];
             if node.addr == addr {
-                out[n] = node.tid;
+                out[n] = Slot::from_index(at);
                 n += 1;
                 self.unlink(at as usize);
             }
@@ -150,11 +146,10 @@ mod tests {
         Slot::from_index(i)
     }
 
-    fn wake(f: &mut FutexQueues, addr: usize, count: usize) -> Vec<Tid> {
-        let mut out = alloc::vec![0; count];
+    fn wake(f: &mut FutexQueues, addr: usize, count: usize) -> Vec<u32> {
+        let mut out = alloc::vec![Slot::default(); count];
         let n = f.wake(addr, &mut out);
-        out.truncate(n);
-        out
+        out[..n].iter().map(|s| s.index() as u32).collect()
     }
 
     #[test]
@@ -162,21 +157,21 @@ mod tests {
         let mut f = FutexQueues::new();
         f.reserve(8).unwrap();
         for i in 1..=4 {
-            f.wait(slot(i), 0x1000, 100 + i);
+            f.wait(slot(i), 0x1000);
         }
-        f.wait(slot(5), 0x2000, 9);
-        assert_eq!(wake(&mut f, 0x1000, 2), [101, 102]);
+        f.wait(slot(5), 0x2000);
+        assert_eq!(wake(&mut f, 0x1000, 2), [1, 2]);
         assert!(f.cancel(slot(4)));
         assert!(!f.cancel(slot(4)));
-        assert_eq!(wake(&mut f, 0x1000, 10), [103]);
+        assert_eq!(wake(&mut f, 0x1000, 10), [3]);
         assert_eq!(wake(&mut f, 0x1000, 1), []);
         assert_eq!(f.waiters(), 1);
         assert_eq!(wake(&mut f, 0x2000, 0), []);
-        assert_eq!(wake(&mut f, 0x2000, 1), [9]);
+        assert_eq!(wake(&mut f, 0x2000, 1), [5]);
         assert_eq!(f.waiters(), 0);
         // A slot whose wait ended waits again.
-        f.wait(slot(1), 0x3000, 7);
-        assert_eq!(wake(&mut f, 0x3000, 1), [7]);
+        f.wait(slot(1), 0x3000);
+        assert_eq!(wake(&mut f, 0x3000, 1), [1]);
     }
 
     #[test]
@@ -185,7 +180,7 @@ mod tests {
         f.reserve(200).unwrap();
         // 200 words: several share each of the 64 buckets.
         for i in 0..200u32 {
-            f.wait(slot(i), 0x10_0000 + 4 * (i as usize % 50), i);
+            f.wait(slot(i), 0x10_0000 + 4 * (i as usize % 50));
         }
         assert_eq!(f.waiters(), 200);
         // Every fourth waiter times out.
@@ -194,7 +189,7 @@ mod tests {
         }
         for w in 0..50usize {
             let got = wake(&mut f, 0x10_0000 + 4 * w, 10);
-            let want: Vec<Tid> = (0..200u32)
+            let want: Vec<u32> = (0..200u32)
                 .filter(|&i| i as usize % 50 == w && i % 4 != 0)
                 .collect();
             assert_eq!(got, want);

@@ -7,8 +7,9 @@
 use alloc::collections::TryReserveError;
 use alloc::vec::Vec;
 
-/// A task's index into the scheduler's per-task tables.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A task's index into the scheduler's per-task tables (`Default`: slot 0, a
+/// placeholder for arrays that are filled before they are read).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Slot(u32);
 
 impl Slot {
@@ -16,8 +17,8 @@ impl Slot {
         self.0 as usize
     }
 
-    #[cfg(test)]
-    pub fn from_index(i: u32) -> Slot {
+    /// Slot `i` (the tables' own indices back as slots).
+    pub(super) fn from_index(i: u32) -> Slot {
         Slot(i)
     }
 }

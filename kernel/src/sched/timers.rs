@@ -9,7 +9,6 @@ use alloc::collections::TryReserveError;
 use alloc::vec::Vec;
 
 use super::slots::Slot;
-use crate::abi::Tid;
 
 /// A slot with no armed timer.
 const UNARMED: u32 = u32::MAX;
@@ -26,8 +25,6 @@ pub struct Timers {
     heap: Vec<Entry>,
     /// Per slot: its index in `heap`, or `UNARMED`.
     pos: Vec<u32>,
-    /// Per slot: the task woken when its deadline passes.
-    owner: Vec<Tid>,
 }
 
 impl Timers {
@@ -35,7 +32,6 @@ impl Timers {
         Self {
             heap: Vec::new(),
             pos: Vec::new(),
-            owner: Vec::new(),
         }
     }
 
@@ -43,22 +39,19 @@ impl Timers {
     pub fn reserve(&mut self, slots: usize) -> Result<(), TryReserveError> {
         let more = slots.saturating_sub(self.pos.len());
         self.pos.try_reserve(more)?;
-        self.owner.try_reserve(more)?;
         self.heap
             .try_reserve(slots.saturating_sub(self.heap.len()))?;
         self.pos.resize(self.pos.len().max(slots), UNARMED);
-        self.owner.resize(self.owner.len().max(slots), 0);
         Ok(())
     }
 
-    /// Arms (or moves) `slot`'s timer: `tid` is made ready at `deadline`.
+    /// Arms (or moves) `slot`'s timer: its task is made ready at `deadline`.
     ///
     /// # Panics
     /// If `reserve` did not cover `slot` (a scheduler bug, not a lack of memory).
-    pub fn arm(&mut self, slot: Slot, tid: Tid, deadline: u64) {
+    pub fn arm(&mut self, slot: Slot, deadline: u64) {
         let s = slot.index();
         assert!(s < self.pos.len(), "timer slot {s} was never reserved");
-        self.owner[s] = tid;
         if self.pos[s] != UNARMED {
             let i = self.pos[s] as usize;
             self.heap[i].deadline = deadline;
@@ -84,14 +77,14 @@ impl Timers {
         }
     }
 
-    /// Takes the earliest timer due at `now` (deadline <= now): its task.
-    pub fn pop_expired(&mut self, now: u64) -> Option<Tid> {
+    /// Takes the earliest timer due at `now` (deadline <= now): its slot.
+    pub fn pop_expired(&mut self, now: u64) -> Option<Slot> {
         let first = *self.heap.first()?;
         if first.deadline > now {
             return None;
         }
         self.remove_at(0);
-        Some(self.owner[first.slot.index()])
+        Some(first.slot)
     }
 
     /// The earliest armed deadline.
@@ -169,10 +162,10 @@ mod tests {
         Slot::from_index(i)
     }
 
-    fn drain(t: &mut Timers, now: u64) -> Vec<Tid> {
+    fn drain(t: &mut Timers, now: u64) -> Vec<usize> {
         let mut out = vec![];
-        while let Some(tid) = t.pop_expired(now) {
-            out.push(tid);
+        while let Some(s) = t.pop_expired(now) {
+            out.push(s.index());
         }
         out
     }
@@ -181,13 +174,13 @@ mod tests {
     fn expire_in_deadline_order() {
         let mut t = Timers::new();
         t.reserve(3).unwrap();
-        t.arm(slot(0), 10, 300);
-        t.arm(slot(1), 11, 100);
-        t.arm(slot(2), 12, 200);
+        t.arm(slot(0), 300);
+        t.arm(slot(1), 100);
+        t.arm(slot(2), 200);
         assert_eq!(t.next_deadline(), Some(100));
         assert_eq!(drain(&mut t, 50), vec![]);
-        assert_eq!(drain(&mut t, 250), vec![11, 12]);
-        assert_eq!(drain(&mut t, 1000), vec![10]);
+        assert_eq!(drain(&mut t, 250), vec![1, 2]);
+        assert_eq!(drain(&mut t, 1000), vec![0]);
         assert!(t.is_empty());
         assert_eq!(t.next_deadline(), None);
     }
@@ -202,7 +195,7 @@ mod tests {
         let mut now = 0u64;
         for round in 0..100_000u64 {
             let s = slot((round % 8) as u32);
-            t.arm(s, round as Tid, now + 30_000_000);
+            t.arm(s, now + 30_000_000);
             assert!(t.len() <= 8);
             now += 1_000;
             assert!(t.cancel(s));
@@ -220,24 +213,24 @@ mod tests {
         t.reserve(64).unwrap();
         // Deadlines in a scrambled order.
         for i in 0..64u32 {
-            t.arm(slot(i), i, u64::from((i * 37) % 64) * 10);
+            t.arm(slot(i), u64::from((i * 37) % 64) * 10);
         }
         for i in (0..64).step_by(3) {
             assert!(t.cancel(slot(i)));
         }
         // Moving a timer later and earlier keeps the order.
-        t.arm(slot(1), 1, 5_000);
-        t.arm(slot(2), 2, 0);
+        t.arm(slot(1), 5_000);
+        t.arm(slot(2), 0);
         let mut last = 0;
         let mut seen = vec![];
         while let Some(d) = t.next_deadline() {
             assert!(d >= last);
             last = d;
-            seen.push(t.pop_expired(u64::MAX).unwrap());
+            seen.push(t.pop_expired(u64::MAX).unwrap().index());
         }
         assert_eq!(seen.first(), Some(&2));
         assert_eq!(seen.last(), Some(&1));
-        let mut expect: Vec<Tid> = (0..64).filter(|i| i % 3 != 0).collect();
+        let mut expect: Vec<usize> = (0..64).filter(|i| i % 3 != 0).collect();
         seen.sort_unstable();
         expect.sort_unstable();
         assert_eq!(seen, expect);
