@@ -34,9 +34,11 @@ pub fn with<R>(f: impl FnOnce(&mut Files) -> Result<R, Errno>) -> Result<R, Errn
         empty => empty.insert(Files::new(clock)?),
     };
     let r = f(files);
+    // One call releases at most one object.
     let released = files.take_released();
+    debug_assert!(files.take_released().is_none());
     drop(guard);
-    for object in released {
+    if let Some(object) = released {
         crate::net::release(object);
     }
     r

@@ -172,7 +172,7 @@ pub fn enable_interrupts() {
 }
 
 fn new_task(id: Tid, name: &'static str, prio: u8, idle: bool) -> Option<Box<Task>> {
-    Some(Box::new(Task {
+    crate::mm::try_box::try_box(Task {
         id,
         name,
         state: State::Ready,
@@ -187,7 +187,8 @@ fn new_task(id: Tid, name: &'static str, prio: u8, idle: bool) -> Option<Box<Tas
         errno: 0,
         idle,
         on_cpu: false,
-    }))
+    })
+    .ok()
 }
 
 /// Sets up the scheduler and this (boot) CPU. `tls` is the image's TLS template.
