@@ -116,6 +116,12 @@ def main():
         growth = at_exit[100000] - at_exit[1000]
         check(f"churn: 99,000 more threads grow the heap by {growth} bytes (bound 16 KiB)", growth <= 16 * 1024)
 
+    # Out of memory before anything was written: std's report still reaches stderr.
+    code, out, err, _ = eremit("out-of-memory", opts=["--memory", "16M"])
+    check("out of memory: std's \"memory allocation of 1048576 bytes failed\" on stderr, exit 134",
+          code == 134 and out == "" and err.startswith("memory allocation of 1048576 bytes failed\n"),
+          f"{code} {out!r}\n{err[-2000:]}")
+
     code, out, err, _ = eremit("std-basics", opts=["--verbose"])
     check("--verbose: kernel log on stderr, no exit record",
           "entering the application" in err and "@@EREMIT-EXIT" not in err and code == 3, err)
