@@ -448,8 +448,10 @@ pub fn exit_current() -> ! {
     } else {
         s.ids.remove(tid);
     }
-    for &j in &joiners {
-        make_ready(s, cpu, j, WakeReason::Woken);
+    for &(slot, joiner) in &joiners {
+        if s.task_mut(slot).is_some_and(|t| t.id == joiner) {
+            make_ready(s, cpu, slot, WakeReason::Woken);
+        }
     }
     drop(joiners);
     let slot = me.slot.expect("an idle task never ends");
@@ -577,7 +579,7 @@ pub fn join(tid: Tid) -> i32 {
                 match s.task_mut(slot) {
                     Some(t) => {
                         if t.joiners.try_reserve(1).is_ok() {
-                            t.joiners.push(me_slot);
+                            t.joiners.push((me_slot, me.id));
                             me.state = State::Blocked;
                         } else {
                             result = ENOMEM;

@@ -41,8 +41,9 @@ pub struct Task {
     /// Its index into the scheduler's per-task tables; None for a CPU's idle task,
     /// which never waits.
     pub slot: Option<Slot>,
-    /// Tasks blocked in `join` on this one (their slots: they are alive while blocked).
-    pub joiners: Vec<Slot>,
+    /// Tasks blocked in `join` on this one: their slots, and their ids to make sure a
+    /// slot still belongs to the joiner when this task ends.
+    pub joiners: Vec<(Slot, Tid)>,
     /// errno of the task (sys_get_errno).
     pub errno: i32,
     /// Idle tasks never enter a ready queue.
