@@ -9,8 +9,10 @@ use alloc::vec::Vec;
 
 use super::slots::Slot;
 
-/// Hash buckets; waiters on different words that share one are skipped when waking.
-const BUCKETS: usize = 64;
+/// Hash buckets (a power of two); waiters on different words that share one are skipped
+/// when waking. 256: a few thousand threads each waiting on a word of its own make lists
+/// of a dozen or so.
+const BUCKETS: usize = 256;
 /// No node (end of a list).
 const NIL: u32 = u32::MAX;
 
@@ -46,7 +48,7 @@ impl Default for FutexQueues {
 
 fn bucket(addr: usize) -> usize {
     // Fibonacci hashing: futex words are often neighbours in one structure.
-    ((addr as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize % BUCKETS
+    ((addr as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - BUCKETS.trailing_zeros())) as usize
 }
 
 impl FutexQueues {
@@ -178,7 +180,7 @@ mod tests {
     fn words_sharing_a_bucket_stay_apart() {
         let mut f = FutexQueues::new();
         f.reserve(200).unwrap();
-        // 200 words: several share each of the 64 buckets.
+        // 200 waiters on 50 words: several per word, and some words share a bucket.
         for i in 0..200u32 {
             f.wait(slot(i), 0x10_0000 + 4 * (i as usize % 50));
         }
@@ -196,6 +198,26 @@ mod tests {
         }
         assert_eq!(f.waiters(), 0);
         assert!(f.head.iter().chain(f.tail.iter()).all(|&x| x == NIL));
+    }
+
+    #[test]
+    fn colliding_words_in_one_bucket() {
+        let a = 0x1000usize;
+        let b = (1..)
+            .map(|i| a + 4 * i)
+            .find(|&w| bucket(w) == bucket(a))
+            .unwrap();
+        let mut f = FutexQueues::new();
+        f.reserve(4).unwrap();
+        f.wait(slot(0), a);
+        f.wait(slot(1), b);
+        f.wait(slot(2), a);
+        f.wait(slot(3), b);
+        assert_eq!(wake(&mut f, b, 1), [1]);
+        assert!(f.cancel(slot(0)));
+        assert_eq!(wake(&mut f, a, 5), [2]);
+        assert_eq!(wake(&mut f, b, 5), [3]);
+        assert_eq!(f.waiters(), 0);
     }
 
     #[test]
