@@ -116,6 +116,12 @@ def main():
         growth = at_exit[100000] - at_exit[1000]
         check(f"churn: 99,000 more threads grow the heap by {growth} bytes (bound 16 KiB)", growth <= 16 * 1024)
 
+    # Out of memory before anything was written: std's report still reaches stderr.
+    code, out, err, _ = eremit("out-of-memory", opts=["--memory", "16M"])
+    check("out of memory: std's \"memory allocation of 1048576 bytes failed\" on stderr, exit 134",
+          code == 134 and out == "" and err.startswith("memory allocation of 1048576 bytes failed\n"),
+          f"{code} {out!r}\n{err[-2000:]}")
+
     code, out, err, _ = eremit("std-basics", opts=["--verbose"])
     check("--verbose: kernel log on stderr, no exit record",
           "entering the application" in err and "@@EREMIT-EXIT" not in err and code == 3, err)
@@ -127,7 +133,46 @@ def main():
         check("examples-rust/hello on q35", p.returncode == 0 and p.stdout == b"Hello from Eremit!\n",
               f"{p.returncode} {p.stdout!r} {p.stderr!r}")
 
+    small_memory(hello)
     return finish()
+
+
+C_HELLO = '#include <stdio.h>\nint main(void) { printf("Hello from C\\n"); return 7; }\n'
+
+
+def small_memory(rust_hello):
+    """A C and a Rust std hello world in a 4 MiB VM on both machines; below the image's
+    minimum the runner refuses with one `eremit:` line and exit 125 (a VM smaller than
+    the image used to hang)."""
+    images = []
+    if os.path.exists(rust_hello):
+        images.append(("Rust std hello", rust_hello, 0, "Hello from Eremit!\n"))
+    hermit_gcc = os.path.join(ROOT, "build", "toolchain", "bin", "x86_64-hermit-gcc")
+    tmp = tempfile.TemporaryDirectory(prefix="eremit-small-memory-")
+    if os.access(hermit_gcc, os.X_OK):
+        src, exe = os.path.join(tmp.name, "hello.c"), os.path.join(tmp.name, "hello")
+        with open(src, "w") as f:
+            f.write(C_HELLO)
+        p = subprocess.run([hermit_gcc, "-O2", src, "-o", exe], capture_output=True, text=True)
+        check("C hello builds", p.returncode == 0, p.stderr)
+        images.append(("C hello", exe, 7, "Hello from C\n"))
+    else:
+        print("boot-tests: no C toolchain (make toolchain-c): the C hello at 4 MiB is skipped", flush=True)
+    run = lambda *a: subprocess.run([EREMIT, "run", "--timeout", "60", *a], capture_output=True,
+                                    stdin=subprocess.DEVNULL, timeout=120)
+    for name, image, want_code, want_out in images:
+        for machine in ("microvm", "q35"):
+            p = run("--memory", "4M", "--machine", machine, image)
+            check(f"{name} with --memory 4M on {machine}: output and exit code {want_code}",
+                  p.returncode == want_code and p.stdout.decode() == want_out and p.stderr == b"",
+                  f"{p.returncode} {p.stdout!r} {p.stderr[-2000:]!r}")
+        for memory in ("3M", "2M", "1M"):
+            p = run("--memory", memory, image)
+            err = p.stderr.decode(errors="replace")
+            ok = (p.returncode == 125 and p.stdout == b""
+                  and re.fullmatch(rf"eremit: --memory {memory} is too small: this image needs at least \d+K\n", err))
+            check(f"{name} with --memory {memory}: exit 125 and one eremit: line", ok, f"{p.returncode} {err!r}")
+    tmp.cleanup()
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ static int can_read(const struct rwlock_impl *rw)
 	return !rw->writer && (!rw->writers_waiting || read_locks_held);
 }
 
-/* `try`: fail with EBUSY instead of sleeping. */
+/* `try`: fail with EBUSY instead of sleeping (also when the caller holds the write lock). */
 static int rdlock(struct rwlock_impl *rw, const struct timespec *abstime, int try)
 {
 	uint64_t self = thread_self()->id;
@@ -59,7 +59,9 @@ static int rdlock(struct rwlock_impl *rw, const struct timespec *abstime, int tr
 	int prepared = 0, result = 0;
 	lock_word_acquire(&rw->lock);
 	if (rw->writer == self) {
-		result = EDEADLK;
+		/* glibc's answers: the try forms report the lock as busy, the others the
+		 * deadlock waiting would be. */
+		result = try ? EBUSY : EDEADLK;
 		goto out;
 	}
 	while (!can_read(rw)) {
@@ -102,7 +104,9 @@ static int wrlock(struct rwlock_impl *rw, const struct timespec *abstime, int tr
 	int prepared = 0, result = 0, wake_readers = 0;
 	lock_word_acquire(&rw->lock);
 	if (rw->writer == self) {
-		result = EDEADLK;
+		/* glibc's answers: the try forms report the lock as busy, the others the
+		 * deadlock waiting would be. */
+		result = try ? EBUSY : EDEADLK;
 		goto out;
 	}
 	while (rw->writer || rw->readers) {

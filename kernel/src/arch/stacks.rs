@@ -2,14 +2,35 @@
 //! is reported as one instead of silently corrupting the heap.
 
 use alloc::alloc::{Layout, alloc, dealloc};
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use hermit_sync::InterruptSpinMutex;
 
 use crate::mm::page_table::PAGE;
 
-/// Guard page address -> owner, for the crash report.
-static GUARDS: InterruptSpinMutex<BTreeMap<u64, Owner>> = InterruptSpinMutex::new(BTreeMap::new());
+/// Guard page addresses and their owners, sorted by address, for the crash report. A
+/// vector, so that making room for a new stack's entry can fail (thread creation fails
+/// with `ENOMEM`) instead of ending the kernel as a tree node allocation would.
+static GUARDS: InterruptSpinMutex<Vec<(u64, Owner)>> = InterruptSpinMutex::new(Vec::new());
+
+/// Records `owner` for the guard page at `base`; false when memory is short.
+fn register_guard(base: u64, owner: Owner) -> bool {
+    let mut guards = GUARDS.lock();
+    if guards.try_reserve(1).is_err() {
+        return false;
+    }
+    match guards.binary_search_by_key(&base, |&(page, _)| page) {
+        Ok(i) => guards[i].1 = owner,
+        Err(i) => guards.insert(i, (base, owner)),
+    }
+    true
+}
+
+fn unregister_guard(base: u64) {
+    let mut guards = GUARDS.lock();
+    if let Ok(i) = guards.binary_search_by_key(&base, |&(page, _)| page) {
+        guards.remove(i);
+    }
+}
 
 /// Who a stack belongs to, for the crash report.
 #[derive(Clone, Copy, Debug)]
@@ -68,8 +89,8 @@ impl Stack {
                 Self { base, layout }
             }
         };
-        GUARDS.lock().insert(stack.base, owner);
-        Some(stack)
+        // Dropping the stack on failure puts it back in the cache or the heap.
+        register_guard(stack.base, owner).then_some(stack)
     }
 
     /// The initial stack pointer (16-byte aligned).
@@ -80,7 +101,7 @@ impl Stack {
 
 impl Drop for Stack {
     fn drop(&mut self) {
-        GUARDS.lock().remove(&self.base);
+        unregister_guard(self.base);
         let mut cache = CACHE.lock();
         if cache.len() < CACHED_STACKS && cache.try_reserve(1).is_ok() {
             cache.push(Stack {
@@ -114,6 +135,7 @@ pub fn allocate(size: usize, owner: &'static str) -> Option<u64> {
 /// The task whose guard page contains `addr`.
 pub fn guard_owner(addr: u64) -> Option<Owner> {
     let guards = GUARDS.try_lock()?;
-    let (&page, &owner) = guards.range(..=addr).next_back()?;
+    let i = guards.partition_point(|&(page, _)| page <= addr);
+    let &(page, owner) = guards.get(i.checked_sub(1)?)?;
     (addr < page + PAGE).then_some(owner)
 }

@@ -11,8 +11,19 @@ use crate::mm::page_table::PAGE;
 use crate::mm::regions::{self, Range};
 use crate::{console, klog, kreport, mm, sched};
 
-/// Stack of the application's main thread (Linux's default).
+/// Stack of the application's main thread (Linux's default), when memory allows.
 const MAIN_STACK_SIZE: usize = 8 << 20;
+/// The main thread's stack takes at most this fraction of the free heap, so that a small
+/// VM (`--memory 4M`) still boots; 64 KiB at least.
+const MAIN_STACK_SHARE: usize = 4;
+const MAIN_STACK_MIN: usize = 64 << 10;
+
+/// The main thread's stack size for a heap with `free` bytes free: Linux's 8 MiB, less in
+/// a VM too small for that (a quarter of the free heap).
+fn main_stack_size(free: usize) -> usize {
+    let share = (free / MAIN_STACK_SHARE) & !(PAGE as usize - 1);
+    share.clamp(MAIN_STACK_MIN, MAIN_STACK_SIZE)
+}
 /// The boot page tables map this much; the early heap must fit below it.
 const BOOT_MAPPED: u64 = 1 << 30;
 
@@ -114,6 +125,9 @@ pub fn boot(start_info: u64) -> ! {
     klog!("eremit: heap {} MiB ({} MiB free)", total >> 20, free >> 20);
 
     clock::init(cmd.tsc_khz);
+    if crate::fd::global::init().is_err() {
+        fatal("no memory for the descriptor table");
+    }
     // Interrupts are still off; this is CPU 0.
     mm::soft_tlb::grow_at_start(0);
     apic::init();
@@ -185,6 +199,28 @@ extern "C" fn main_thread(_: usize) {
     }
 }
 
+/// Starts the main thread with a stack of `size` bytes, or less when the free heap is in
+/// pieces too small for that (a small VM: the early heap and the RAM below the image are
+/// apart), halving down to `MAIN_STACK_MIN`.
+fn start_main_thread(mut size: usize) {
+    loop {
+        match sched::spawn(main_thread, 0, sched::NORMAL_PRIO, size, "the main thread") {
+            Ok(_) => break,
+            Err(crate::abi::errno::ENOMEM) if size > MAIN_STACK_MIN => {
+                size = (size / 2).max(MAIN_STACK_MIN);
+            }
+            Err(crate::abi::errno::ENOMEM) => fatal("no memory for the main thread"),
+            Err(_) => fatal("cannot start the main thread"),
+        }
+    }
+    if size < MAIN_STACK_SIZE {
+        klog!(
+            "eremit: main thread stack {} KiB (small memory)",
+            size >> 10
+        );
+    }
+}
+
 fn run_application(cmd: CommandLine) -> ! {
     let argv = c_vector(&cmd.args);
     let envp = c_vector(&cmdline::environment(&cmd.env));
@@ -193,19 +229,8 @@ fn run_application(cmd: CommandLine) -> ! {
         argv.as_ptr() as usize,
         envp.as_ptr() as usize,
     ));
-    if let Err(e) = sched::spawn(
-        main_thread,
-        0,
-        sched::NORMAL_PRIO,
-        MAIN_STACK_SIZE,
-        "the main thread",
-    ) {
-        fatal(if e == crate::abi::errno::ENOMEM {
-            "no memory for the main thread"
-        } else {
-            "cannot start the main thread"
-        });
-    }
+    let (free, _) = HEAP.usage();
+    start_main_thread(main_stack_size(free));
     // The boot context becomes this CPU's idle task.
     sched::idle_loop()
 }

@@ -10,7 +10,7 @@
 use super::flags::{self, Access, STATUS_FLAGS};
 use super::open_file::{Object, OpenFile, Stream};
 use super::table::{FdTable, MAX_FDS, Slot};
-use crate::abi::errno::{EBADF, EINVAL, EISDIR, ENOTDIR, ENXIO, ESPIPE};
+use crate::abi::errno::{EBADF, EINVAL, EISDIR, ENOMEM, ENOTDIR, ENXIO, ESPIPE};
 use crate::abi::{
     F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, FD_CLOEXEC, O_APPEND, O_NONBLOCK,
     SEEK_CUR, SEEK_END, SEEK_SET, stat,
@@ -45,7 +45,8 @@ pub struct Files {
     fds: FdTable,
     open: Slab<OpenFile>,
     /// Sockets and eventfds whose last descriptor was closed, for the caller to free
-    /// outside the lock (`take_released`).
+    /// outside the lock (`take_released`). Room for one is reserved when the first is
+    /// installed and kept, so closing never allocates (a call releases at most one).
     released: alloc::vec::Vec<Object>,
 }
 
@@ -157,6 +158,7 @@ impl Files {
     /// The lowest free descriptor for an object made outside (a socket, an eventfd),
     /// readable and writable, with `status` (`O_NONBLOCK`) and `FD_CLOEXEC` as given.
     pub fn install(&mut self, object: Object, status: i32, cloexec: bool) -> Result<i32, Errno> {
+        self.released.try_reserve(1).map_err(|_| ENOMEM)?;
         let fd = self.fds.lowest_free(0)?;
         let file = self.open.insert(OpenFile::new(
             object,
@@ -173,9 +175,10 @@ impl Files {
         Ok((f.object, f.status & O_NONBLOCK != 0))
     }
 
-    /// Objects made outside whose last descriptor went away since the last call.
-    pub fn take_released(&mut self) -> alloc::vec::Vec<Object> {
-        core::mem::take(&mut self.released)
+    /// An object made outside whose last descriptor went away since the last call (one
+    /// call on `Files` releases at most one; call again until None). Keeps the room.
+    pub fn take_released(&mut self) -> Option<Object> {
+        self.released.pop()
     }
 
     pub fn dup(&mut self, fd: i32) -> Result<i32, Errno> {
@@ -617,11 +620,14 @@ mod tests {
         // Released only with the last descriptor.
         let d = f.dup(s).unwrap();
         f.close(s).unwrap();
-        assert!(f.take_released().is_empty());
+        assert_eq!(f.take_released(), None);
         f.close(d).unwrap();
+        assert_eq!(f.take_released(), Some(Object::Socket(7)));
         f.dup2(1, e).unwrap();
-        assert_eq!(f.take_released(), [Object::Socket(7), Object::EventFd(1)]);
-        assert!(f.take_released().is_empty());
+        assert_eq!(f.take_released(), Some(Object::EventFd(1)));
+        assert_eq!(f.take_released(), None);
+        // The room stays: releasing never allocates.
+        assert!(f.released.capacity() >= 1);
     }
 
     #[test]

@@ -10,3 +10,4 @@ pub mod size_classes;
 pub mod soft_tlb;
 #[cfg(target_os = "none")]
 pub mod tlb;
+pub mod try_box;

@@ -1,18 +1,30 @@
-//! The scheduler's bookkeeping, free of hardware so `cargo test` and Miri check it:
-//! ready queues by priority, timer deadlines and futex wait queues.
+//! The ready queues by priority, free of hardware so `cargo test` and Miri check them:
+//! FIFO lists threaded through one link per wait slot (`slots::Slot`), so making a task
+//! ready never allocates (the links are reserved with the slot, when the task is
+//! created), not even from an interrupt handler.
 
-use alloc::collections::{BTreeMap, BinaryHeap, VecDeque};
+use alloc::collections::TryReserveError;
 use alloc::vec::Vec;
-use core::cmp::Reverse;
 
-use crate::abi::Tid;
+use super::slots::Slot;
 
 /// Priorities 0..=31 (hermit-abi's `NO_PRIORITIES`); higher runs first.
 pub const PRIORITIES: usize = 32;
+/// No slot (end of a list).
+const NIL: u32 = u32::MAX;
+
+#[derive(Clone, Copy, Debug)]
+struct Link {
+    next: u32,
+    queued: bool,
+}
 
 /// Runnable tasks, FIFO within a priority.
 pub struct ReadyQueue {
-    levels: [VecDeque<Tid>; PRIORITIES],
+    /// Per slot.
+    links: Vec<Link>,
+    head: [u32; PRIORITIES],
+    tail: [u32; PRIORITIES],
     nonempty: u32,
     len: usize,
 }
@@ -26,31 +38,61 @@ impl Default for ReadyQueue {
 impl ReadyQueue {
     pub const fn new() -> Self {
         Self {
-            levels: [const { VecDeque::new() }; PRIORITIES],
+            links: Vec::new(),
+            head: [NIL; PRIORITIES],
+            tail: [NIL; PRIORITIES],
             nonempty: 0,
             len: 0,
         }
     }
 
-    pub fn push(&mut self, tid: Tid, prio: u8) {
+    /// Makes room for slots below `slots`, so that `push` never allocates.
+    pub fn reserve(&mut self, slots: usize) -> Result<(), TryReserveError> {
+        let more = slots.saturating_sub(self.links.len());
+        self.links.try_reserve(more)?;
+        let idle = Link {
+            next: NIL,
+            queued: false,
+        };
+        self.links.resize(self.links.len().max(slots), idle);
+        Ok(())
+    }
+
+    /// Queues `slot`'s task last at priority `prio` (clamped to 31).
+    ///
+    /// # Panics
+    /// If `reserve` did not cover `slot`, or it is queued already (scheduler bugs).
+    pub fn push(&mut self, slot: Slot, prio: u8) {
+        let s = slot.index();
+        assert!(!self.links[s].queued, "slot {s} is queued twice");
         let p = (prio as usize).min(PRIORITIES - 1);
-        self.levels[p].push_back(tid);
+        self.links[s] = Link {
+            next: NIL,
+            queued: true,
+        };
+        match self.tail[p] {
+            NIL => self.head[p] = s as u32,
+            last => self.links[last as usize].next = s as u32,
+        }
+        self.tail[p] = s as u32;
         self.nonempty |= 1 << p;
         self.len += 1;
     }
 
-    /// The first task of the highest priority.
-    pub fn pop(&mut self) -> Option<Tid> {
-        if self.nonempty == 0 {
-            return None;
-        }
-        let p = 31 - self.nonempty.leading_zeros() as usize;
-        let tid = self.levels[p].pop_front();
-        if self.levels[p].is_empty() {
+    /// The first task of the highest priority: its slot.
+    pub fn pop(&mut self) -> Option<Slot> {
+        let p = self.top_priority()? as usize;
+        let s = self.head[p] as usize;
+        let link = self.links[s];
+        self.head[p] = link.next;
+        if link.next == NIL {
+            self.tail[p] = NIL;
             self.nonempty &= !(1 << p);
         }
+        self.links[s].queued = false;
+        self.links[s].next = NIL;
         self.len -= 1;
-        tid
+        Some(Slot::from_index(s as u32))
     }
 
     /// Highest priority with a runnable task.
@@ -67,156 +109,46 @@ impl ReadyQueue {
     }
 }
 
-/// Deadlines of blocked tasks. Each registration gets a ticket; a task woken early keeps
-/// its stale entry, which is recognised by its ticket and skipped (lazy deletion).
-#[derive(Default)]
-pub struct Timers {
-    heap: BinaryHeap<Reverse<(u64, u64, Tid)>>,
-    next_ticket: u64,
-}
-
-impl Timers {
-    pub const fn new() -> Self {
-        Self {
-            heap: BinaryHeap::new(),
-            next_ticket: 1,
-        }
-    }
-
-    pub fn add(&mut self, deadline: u64, tid: Tid) -> u64 {
-        let ticket = self.next_ticket;
-        self.next_ticket += 1;
-        self.heap.push(Reverse((deadline, ticket, tid)));
-        ticket
-    }
-
-    /// Removes and returns every entry due at `now`.
-    pub fn expired(&mut self, now: u64) -> Vec<(Tid, u64)> {
-        let mut due = Vec::new();
-        while let Some(Reverse((deadline, ticket, tid))) = self.heap.peek().copied() {
-            if deadline > now {
-                break;
-            }
-            self.heap.pop();
-            due.push((tid, ticket));
-        }
-        due
-    }
-
-    /// The earliest deadline, stale entries included (a spurious early tick is harmless).
-    pub fn next_deadline(&self) -> Option<u64> {
-        self.heap.peek().map(|Reverse((d, _, _))| *d)
-    }
-
-    pub fn len(&self) -> usize {
-        self.heap.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
-    }
-}
-
-/// Tasks waiting on futex words, by address, in arrival order.
-#[derive(Default)]
-pub struct FutexTable {
-    queues: BTreeMap<usize, VecDeque<Tid>>,
-}
-
-impl FutexTable {
-    pub const fn new() -> Self {
-        Self {
-            queues: BTreeMap::new(),
-        }
-    }
-
-    pub fn wait(&mut self, addr: usize, tid: Tid) {
-        self.queues.entry(addr).or_default().push_back(tid);
-    }
-
-    /// Takes up to `count` waiters of `addr`, oldest first.
-    pub fn wake(&mut self, addr: usize, count: usize) -> Vec<Tid> {
-        let Some(q) = self.queues.get_mut(&addr) else {
-            return Vec::new();
-        };
-        let n = count.min(q.len());
-        let woken: Vec<Tid> = q.drain(..n).collect();
-        if q.is_empty() {
-            self.queues.remove(&addr);
-        }
-        woken
-    }
-
-    /// Removes `tid` from `addr`'s queue (its wait timed out); false if it was not there.
-    pub fn cancel(&mut self, addr: usize, tid: Tid) -> bool {
-        let Some(q) = self.queues.get_mut(&addr) else {
-            return false;
-        };
-        let Some(pos) = q.iter().position(|&t| t == tid) else {
-            return false;
-        };
-        q.remove(pos);
-        if q.is_empty() {
-            self.queues.remove(&addr);
-        }
-        true
-    }
-
-    pub fn waiters(&self) -> usize {
-        self.queues.values().map(|q| q.len()).sum()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::vec;
+
+    fn slot(i: u32) -> Slot {
+        Slot::from_index(i)
+    }
 
     #[test]
     fn ready_queue_orders_by_priority_then_fifo() {
         let mut q = ReadyQueue::new();
-        q.push(1, 2);
-        q.push(2, 3);
-        q.push(3, 2);
-        q.push(4, 200); // clamped to the top priority
+        q.reserve(5).unwrap();
+        q.push(slot(1), 2);
+        q.push(slot(2), 3);
+        q.push(slot(3), 2);
+        q.push(slot(4), 200); // clamped to the top priority
         assert_eq!(q.len(), 4);
         assert_eq!(q.top_priority(), Some(31));
         assert_eq!(
             [q.pop(), q.pop(), q.pop(), q.pop(), q.pop()],
-            [Some(4), Some(2), Some(1), Some(3), None]
+            [
+                Some(slot(4)),
+                Some(slot(2)),
+                Some(slot(1)),
+                Some(slot(3)),
+                None
+            ]
         );
         assert!(q.is_empty());
         assert_eq!(q.top_priority(), None);
-    }
-
-    #[test]
-    fn timers_expire_in_order_and_keep_tickets() {
-        let mut t = Timers::new();
-        let a = t.add(300, 1);
-        let b = t.add(100, 2);
-        let c = t.add(200, 3);
-        assert_eq!(t.next_deadline(), Some(100));
-        assert_eq!(t.expired(50), vec![]);
-        assert_eq!(t.expired(250), vec![(2, b), (3, c)]);
-        assert_eq!(t.expired(1000), vec![(1, a)]);
-        assert!(t.is_empty());
-    }
-
-    #[test]
-    fn futex_wake_counts_and_cancel() {
-        let mut f = FutexTable::new();
-        for tid in 1..=4 {
-            f.wait(0x1000, tid);
+        // Slots go round again without allocating.
+        let cap = q.links.capacity();
+        for round in 0..1000u32 {
+            q.push(slot(round % 5), (round % 3) as u8);
+            if round % 2 == 1 {
+                q.pop().unwrap();
+                q.pop().unwrap();
+            }
         }
-        f.wait(0x2000, 9);
-        assert_eq!(f.wake(0x1000, 2), vec![1, 2]);
-        assert!(f.cancel(0x1000, 4));
-        assert!(!f.cancel(0x1000, 4));
-        assert_eq!(f.wake(0x1000, usize::MAX), vec![3]);
-        assert_eq!(f.wake(0x1000, 1), vec![]);
-        assert_eq!(f.waiters(), 1);
-        assert_eq!(f.wake(0x2000, 0), vec![]);
-        assert_eq!(f.wake(0x2000, 1), vec![9]);
-        assert_eq!(f.waiters(), 0);
+        assert!(q.is_empty());
+        assert_eq!(q.links.capacity(), cap);
     }
 }

@@ -1,16 +1,20 @@
 //! The scheduler's state and operations (see mod.rs for the design).
 
 use alloc::boxed::Box;
-use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::collections::TryReserveError;
 use alloc::vec::Vec;
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use hermit_sync::RawSpinMutex;
 use lock_api::RawMutex;
 
-use super::queues::{FutexTable, ReadyQueue, Timers};
+use super::futexes::FutexQueues;
+use super::queues::ReadyQueue;
+use super::slots::{Slot, Slots};
 use super::switch::{self, FpuState};
 use super::task::{State, Task, WakeReason};
+use super::task_ids::{Record, TaskIds};
+use super::timers::Timers;
 use crate::abi::Tid;
 use crate::abi::errno::{EAGAIN, EDEADLK, ENOMEM, ESRCH, ETIMEDOUT};
 use crate::arch::{apic_timer, clock, cpu, stacks, tls};
@@ -55,13 +59,17 @@ fn this_cpu() -> &'static mut PerCpu {
 }
 
 struct Scheduler {
-    tasks: BTreeMap<Tid, Box<Task>>,
+    /// The tasks alive, by slot.
+    tasks: Vec<Option<Box<Task>>>,
+    slots: Slots,
+    /// Ids of tasks alive or ended and not joined yet.
+    ids: TaskIds,
     ready: ReadyQueue,
     timers: Timers,
-    futexes: FutexTable,
-    /// Tasks that ended and have not been joined yet.
-    finished: BTreeSet<Tid>,
-    /// Ended tasks whose memory is freed once no CPU runs on their stack.
+    futexes: FutexQueues,
+    /// Ended tasks whose memory is freed once no CPU runs on their stack. At most one at
+    /// a time (LOCK is held from the push in `exit_current` to the switch that clears
+    /// it); its room is reserved at `init`, so ending a task never allocates.
     zombies: Vec<Box<Task>>,
     next_tid: Tid,
     /// Bit n: CPU n is halted in its idle loop.
@@ -103,6 +111,56 @@ fn locked<R>(f: impl FnOnce(&mut Scheduler, &mut PerCpu) -> R) -> R {
     r
 }
 
+impl Scheduler {
+    fn task_mut(&mut self, slot: Slot) -> Option<&mut Task> {
+        self.tasks.get_mut(slot.index())?.as_deref_mut()
+    }
+
+    /// An id and a slot for a new task, with room for it in every per-task table, so
+    /// that nothing the task does later allocates.
+    fn admit(&mut self) -> Result<(Tid, Slot), TryReserveError> {
+        let slot = self.slots.take()?;
+        let n = self.slots.count();
+        let grown = self.grow_tables(n);
+        let tid = self.fresh_tid();
+        match grown.and_then(|()| self.ids.add(tid, slot)) {
+            Ok(()) => Ok((tid, slot)),
+            Err(e) => {
+                self.slots.give_back(slot);
+                Err(e)
+            }
+        }
+    }
+
+    fn grow_tables(&mut self, slots: usize) -> Result<(), TryReserveError> {
+        self.tasks
+            .try_reserve(slots.saturating_sub(self.tasks.len()))?;
+        while self.tasks.len() < slots {
+            self.tasks.push(None);
+        }
+        self.ready.reserve(slots)?;
+        self.timers.reserve(slots)?;
+        self.futexes.reserve(slots)
+    }
+
+    /// The next task id not in use (ids wrap around after 2^32 - 1 tasks).
+    fn fresh_tid(&mut self) -> Tid {
+        loop {
+            let t = self.next_tid;
+            self.next_tid = self.next_tid.wrapping_add(1).max(1);
+            if !self.ids.contains(t) {
+                return t;
+            }
+        }
+    }
+
+    /// Undoes `admit` for a task that could not be created.
+    fn withdraw(&mut self, tid: Tid, slot: Slot) {
+        self.ids.remove(tid);
+        self.slots.give_back(slot);
+    }
+}
+
 pub fn interrupts_enabled() -> bool {
     x86_64::instructions::interrupts::are_enabled()
 }
@@ -114,7 +172,7 @@ pub fn enable_interrupts() {
 }
 
 fn new_task(id: Tid, name: &'static str, prio: u8, idle: bool) -> Option<Box<Task>> {
-    Some(Box::new(Task {
+    crate::mm::try_box::try_box(Task {
         id,
         name,
         state: State::Ready,
@@ -124,12 +182,13 @@ fn new_task(id: Tid, name: &'static str, prio: u8, idle: bool) -> Option<Box<Tas
         tls: None,
         fpu: FpuState::new()?,
         wake_reason: WakeReason::Woken,
-        futex: None,
+        slot: None,
         joiners: Vec::new(),
         errno: 0,
         idle,
         on_cpu: false,
-    }))
+    })
+    .ok()
 }
 
 /// Sets up the scheduler and this (boot) CPU. `tls` is the image's TLS template.
@@ -139,12 +198,13 @@ pub fn init(tls_template: Option<Segment>) {
     // SAFETY: single-threaded boot; nothing else uses SCHED yet.
     unsafe {
         *SCHED.0.get() = Some(Scheduler {
-            tasks: BTreeMap::new(),
+            tasks: Vec::new(),
+            slots: Slots::new(),
+            ids: TaskIds::new(),
             ready: ReadyQueue::new(),
             timers: Timers::new(),
-            futexes: FutexTable::new(),
-            finished: BTreeSet::new(),
-            zombies: Vec::new(),
+            futexes: FutexQueues::new(),
+            zombies: Vec::with_capacity(1),
             next_tid: 1,
             idle_cpus: 0,
         })
@@ -195,36 +255,55 @@ pub fn spawn(
     } else {
         stack_size.clamp(16 * 1024, 1 << 30)
     };
-    let tid = locked(|s, _| {
-        let t = s.next_tid;
-        s.next_tid = s.next_tid.wrapping_add(1).max(1);
-        t
-    });
-    let stack = stacks::Stack::new(size, stacks::Owner { what: name, tid }).ok_or(ENOMEM)?;
-    let tls = tls::TlsBlock::new(tls_template()).ok_or(ENOMEM)?;
-    let mut task = new_task(tid, name, prio, false).ok_or(ENOMEM)?;
-    // SAFETY: the stack is fresh and mapped.
-    task.rsp = unsafe { switch::initial_stack(stack.top(), entry as u64, arg as u64) };
-    task.stack = Some(stack);
-    task.tls = Some(tls);
+    let (tid, slot) = locked(|s, _| s.admit()).map_err(|_| ENOMEM)?;
+    let Some(mut task) = make_task(entry, arg, prio, size, name, tid) else {
+        locked(|s, _| s.withdraw(tid, slot));
+        return Err(ENOMEM);
+    };
+    task.slot = Some(slot);
     locked(|s, cpu| {
-        s.tasks.insert(tid, task);
+        s.tasks[slot.index()] = Some(task);
         LIVE.fetch_add(1, Ordering::Relaxed);
-        make_ready(s, cpu, tid, WakeReason::Woken);
+        make_ready(s, cpu, slot, WakeReason::Woken);
     });
     Ok(tid)
 }
 
-/// Puts `tid` in the ready queue (or cancels its pending block if it has not left the
-/// CPU yet) and wakes an idle CPU to run it.
-fn make_ready(s: &mut Scheduler, cpu: &PerCpu, tid: Tid, reason: WakeReason) {
-    let Some(t) = s.tasks.get_mut(&tid) else {
+/// A task `tid` with its stack and TLS block, ready to start at `entry(arg)`; None when
+/// memory is short.
+fn make_task(
+    entry: extern "C" fn(usize),
+    arg: usize,
+    prio: u8,
+    stack_size: usize,
+    name: &'static str,
+    tid: Tid,
+) -> Option<Box<Task>> {
+    let stack = stacks::Stack::new(stack_size, stacks::Owner { what: name, tid })?;
+    let tls = tls::TlsBlock::new(tls_template())?;
+    let mut task = new_task(tid, name, prio, false)?;
+    // Not started: `spawn`'s `make_ready` queues it.
+    task.state = State::Blocked;
+    // SAFETY: the stack is fresh and mapped.
+    task.rsp = unsafe { switch::initial_stack(stack.top(), entry as u64, arg as u64) };
+    task.stack = Some(stack);
+    task.tls = Some(tls);
+    Some(task)
+}
+
+/// Ends the wait of `slot`'s task (its timer and futex wait go at once) and puts it in
+/// the ready queue (or cancels its pending block if it has not left the CPU yet), waking
+/// an idle CPU to run it.
+fn make_ready(s: &mut Scheduler, cpu: &PerCpu, slot: Slot, reason: WakeReason) {
+    s.timers.cancel(slot);
+    s.futexes.cancel(slot);
+    let Some(t) = s.task_mut(slot) else {
         return;
     };
-    t.wake_reason = reason;
-    if let Some(addr) = t.futex.take() {
-        s.futexes.cancel(addr, tid);
+    if t.state == State::Ready {
+        return;
     }
+    t.wake_reason = reason;
     if t.on_cpu {
         // Marked blocked but still running (block_current_task before its yield).
         t.state = State::Running;
@@ -232,7 +311,7 @@ fn make_ready(s: &mut Scheduler, cpu: &PerCpu, tid: Tid, reason: WakeReason) {
     }
     t.state = State::Ready;
     let prio = t.prio;
-    s.ready.push(tid, prio);
+    s.ready.push(slot, prio);
     READY.store(s.ready.len(), Ordering::Relaxed);
     let others = s.idle_cpus & !(1u64 << cpu.cpu);
     if others != 0 {
@@ -242,19 +321,11 @@ fn make_ready(s: &mut Scheduler, cpu: &PerCpu, tid: Tid, reason: WakeReason) {
     }
 }
 
-/// Wakes tasks whose deadline passed.
+/// Wakes tasks whose deadline passed (a timer is armed only while its task waits).
 fn expire_timers(s: &mut Scheduler, cpu: &PerCpu) {
     let now = cpu::rdtsc();
-    for (tid, ticket) in s.timers.expired(now) {
-        let due = s.tasks.get(&tid).is_some_and(|t| {
-            t.state
-                == State::Blocked {
-                    ticket: Some(ticket),
-                }
-        });
-        if due {
-            make_ready(s, cpu, tid, WakeReason::TimedOut);
-        }
+    while let Some(slot) = s.timers.pop_expired(now) {
+        make_ready(s, cpu, slot, WakeReason::TimedOut);
     }
 }
 
@@ -298,16 +369,18 @@ unsafe fn reschedule(s: &mut Scheduler, cpu: &mut PerCpu, preempted: bool) {
     };
     READY.store(s.ready.len(), Ordering::Relaxed);
     let next: *mut Task = match next_tid {
-        Some(tid) => &mut **s.tasks.get_mut(&tid).expect("ready task exists") as *mut Task,
+        Some(slot) => s.task_mut(slot).expect("ready task exists") as *mut Task,
         None if cur_task.state == State::Running => {
             arm_timer(s, cpu);
             return;
         }
         None => cpu.idle,
     };
-    if cur_task.state == State::Running && !cur_task.idle {
+    if cur_task.state == State::Running
+        && let Some(slot) = cur_task.slot
+    {
         cur_task.state = State::Ready;
-        s.ready.push(cur_task.id, cur_task.prio);
+        s.ready.push(slot, cur_task.prio);
         READY.store(s.ready.len(), Ordering::Relaxed);
     }
     // SAFETY: `next` is a live task not running on any CPU (it was in the ready queue,
@@ -371,13 +444,28 @@ pub fn exit_current() -> ! {
     me.state = State::Finished;
     let joiners = core::mem::take(&mut me.joiners);
     if joiners.is_empty() {
-        s.finished.insert(tid);
+        s.ids.end(tid);
+    } else {
+        s.ids.remove(tid);
     }
-    for j in joiners {
-        make_ready(s, cpu, j, WakeReason::Woken);
+    for &(slot, joiner) in &joiners {
+        if s.task_mut(slot).is_some_and(|t| t.id == joiner) {
+            make_ready(s, cpu, slot, WakeReason::Woken);
+        }
     }
-    let task = s.tasks.remove(&tid).expect("current task is registered");
+    drop(joiners);
+    let slot = me.slot.expect("an idle task never ends");
+    // A timer left armed (block_current, then the end instead of a yield) must not
+    // wake the slot's next task.
+    s.timers.cancel(slot);
+    s.futexes.cancel(slot);
+    let task = s.tasks[slot.index()]
+        .take()
+        .expect("current task is registered");
+    s.slots.give_back(slot);
     LIVE.fetch_sub(1, Ordering::Relaxed);
+    // No reallocation: room for one zombie is reserved and `after_switch` took the last.
+    debug_assert!(s.zombies.len() < s.zombies.capacity());
     s.zombies.push(task);
     // SAFETY: LOCK held, interrupts off; a finished task is never switched back to.
     unsafe { reschedule(s, cpu, false) };
@@ -424,10 +512,8 @@ pub fn sleep_until(deadline: u64) {
         return;
     }
     block(|s, me| {
-        let ticket = s.timers.add(deadline, me.id);
-        me.state = State::Blocked {
-            ticket: Some(ticket),
-        };
+        s.timers.arm(waiting_slot(me), deadline);
+        me.state = State::Blocked;
     });
 }
 
@@ -439,11 +525,12 @@ pub fn futex_wait(addr: &AtomicU32, expected: u32, deadline: Option<u64>) -> i32
             mismatch = true;
             return;
         }
-        let key = addr as *const AtomicU32 as usize;
-        s.futexes.wait(key, me.id);
-        me.futex = Some(key);
-        let ticket = deadline.map(|d| s.timers.add(d, me.id));
-        me.state = State::Blocked { ticket };
+        let slot = waiting_slot(me);
+        s.futexes.wait(slot, addr as *const AtomicU32 as usize);
+        if let Some(d) = deadline {
+            s.timers.arm(slot, d);
+        }
+        me.state = State::Blocked;
     });
     if mismatch {
         EAGAIN
@@ -457,14 +544,21 @@ pub fn futex_wait(addr: &AtomicU32, expected: u32, deadline: Option<u64>) -> i32
 /// Wakes up to `count` waiters of `addr`; returns how many.
 pub fn futex_wake(addr: usize, count: usize) -> usize {
     locked(|s, cpu| {
-        let woken = s.futexes.wake(addr, count);
-        for &tid in &woken {
-            if let Some(t) = s.tasks.get_mut(&tid) {
-                t.futex = None;
+        // In batches on the stack: waking allocates nothing.
+        let mut batch = [Slot::default(); 32];
+        let mut woken = 0;
+        while woken < count {
+            let want = (count - woken).min(batch.len());
+            let n = s.futexes.wake(addr, &mut batch[..want]);
+            for &slot in &batch[..n] {
+                make_ready(s, cpu, slot, WakeReason::Woken);
             }
-            make_ready(s, cpu, tid, WakeReason::Woken);
+            woken += n;
+            if n < want {
+                break;
+            }
         }
-        woken.len()
+        woken
     })
 }
 
@@ -474,12 +568,28 @@ pub fn join(tid: Tid) -> i32 {
     block(|s, me| {
         if tid == me.id {
             result = EDEADLK;
-        } else if s.finished.remove(&tid) {
-        } else if let Some(t) = s.tasks.get_mut(&tid) {
-            t.joiners.push(me.id);
-            me.state = State::Blocked { ticket: None };
-        } else {
-            result = ESRCH;
+            return;
+        }
+        match s.ids.get(tid) {
+            Some(Record::Ended) => {
+                s.ids.remove(tid);
+            }
+            Some(Record::Alive(slot)) => {
+                let me_slot = waiting_slot(me);
+                match s.task_mut(slot) {
+                    Some(t) => {
+                        if t.joiners.try_reserve(1).is_ok() {
+                            t.joiners.push((me_slot, me.id));
+                            me.state = State::Blocked;
+                        } else {
+                            result = ENOMEM;
+                        }
+                    }
+                    // Being created (its slot is not filled yet): not joinable yet.
+                    None => result = ESRCH,
+                }
+            }
+            None => result = ESRCH,
         }
     });
     result
@@ -491,18 +601,28 @@ pub fn block_current(deadline: Option<u64>) {
     locked(|s, cpu| {
         // SAFETY: the current task is valid.
         let me = unsafe { &mut *cpu.current };
-        let ticket = deadline.map(|d| s.timers.add(d, me.id));
-        me.state = State::Blocked { ticket };
+        let slot = waiting_slot(me);
+        match deadline {
+            Some(d) => s.timers.arm(slot, d),
+            None => {
+                s.timers.cancel(slot);
+            }
+        }
+        me.state = State::Blocked;
     });
+}
+
+/// The slot of a task about to wait: every task but the idle ones, which never wait.
+fn waiting_slot(me: &Task) -> Slot {
+    me.slot.expect("an idle task never waits")
 }
 
 pub fn wakeup(tid: Tid) {
     locked(|s, cpu| {
-        if s.tasks
-            .get(&tid)
-            .is_some_and(|t| matches!(t.state, State::Blocked { .. }))
+        if let Some(slot) = s.ids.slot(tid)
+            && s.task_mut(slot).is_some_and(|t| t.state == State::Blocked)
         {
-            make_ready(s, cpu, tid, WakeReason::Woken);
+            make_ready(s, cpu, slot, WakeReason::Woken);
         }
     });
 }
@@ -526,7 +646,11 @@ pub fn set_priority(tid: Tid, prio: u8) -> bool {
             me.prio = prio;
             return true;
         }
-        s.tasks.get_mut(&tid).map(|t| t.prio = prio).is_some()
+        s.ids
+            .slot(tid)
+            .and_then(|slot| s.task_mut(slot))
+            .map(|t| t.prio = prio)
+            .is_some()
     })
 }
 

@@ -2,6 +2,7 @@
 
 use alloc::vec::Vec;
 
+use super::slots::Slot;
 use super::switch::FpuState;
 use crate::abi::Tid;
 
@@ -11,8 +12,8 @@ pub enum State {
     Ready,
     /// On a CPU.
     Running,
-    /// Waiting; `ticket` identifies its timer entry when the wait has a deadline.
-    Blocked { ticket: Option<u64> },
+    /// Waiting (for a futex, a join, a wake-up and/or its timer in `Timers`).
+    Blocked,
     /// Done; its memory is released by the next task that runs on the same CPU.
     Finished,
 }
@@ -37,10 +38,12 @@ pub struct Task {
     pub tls: Option<crate::arch::tls::TlsBlock>,
     pub fpu: FpuState,
     pub wake_reason: WakeReason,
-    /// The futex word this task waits on, to cancel the wait on timeout.
-    pub futex: Option<usize>,
-    /// Tasks blocked in `join` on this one.
-    pub joiners: Vec<Tid>,
+    /// Its index into the scheduler's per-task tables; None for a CPU's idle task,
+    /// which never waits.
+    pub slot: Option<Slot>,
+    /// Tasks blocked in `join` on this one: their slots, and their ids to make sure a
+    /// slot still belongs to the joiner when this task ends.
+    pub joiners: Vec<(Slot, Tid)>,
     /// errno of the task (sys_get_errno).
     pub errno: i32,
     /// Idle tasks never enter a ready queue.

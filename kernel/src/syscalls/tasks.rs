@@ -100,7 +100,8 @@ extern "C" fn application_thread(start: usize) {
 }
 
 fn spawn(func: extern "C" fn(usize), arg: usize, prio: u8, stack_size: usize) -> Result<Tid, i32> {
-    let start = Box::into_raw(Box::new(Start { func, arg })) as usize;
+    let start = crate::mm::try_box::try_box(Start { func, arg }).map_err(|_| ENOMEM)?;
+    let start = Box::into_raw(start) as usize;
     sched::spawn(application_thread, start, prio, stack_size, "a thread").inspect_err(|_| {
         // SAFETY: the task was not created, so the Box is still ours.
         drop(unsafe { Box::from_raw(start as *mut Start) });

@@ -1,6 +1,7 @@
 //! Checks that an image is an ELF64 x86-64 file with a PVH entry note
 //! (a `PT_NOTE` segment holding a "Xen" note of type
-//! `XEN_ELFNOTE_PHYS32_ENTRY`), which is what QEMU needs to boot it directly.
+//! `XEN_ELFNOTE_PHYS32_ENTRY`), which is what QEMU needs to boot it directly,
+//! and where its loaded segments end (the guest's RAM must hold them).
 
 use std::fmt;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -10,6 +11,7 @@ const EI_DATA: usize = 5;
 const ELFCLASS64: u8 = 2;
 const ELFDATA2LSB: u8 = 1;
 const EM_X86_64: u16 = 62;
+const PT_LOAD: u32 = 1;
 const PT_NOTE: u32 = 4;
 const ELF64_EHDR_SIZE: usize = 64;
 const ELF64_PHDR_SIZE: usize = 56;
@@ -74,6 +76,37 @@ fn read_at<R: Read + Seek>(
 
 /// Checks the image read from `r`; `Ok(())` if it carries a PVH entry note.
 pub fn check_pvh<R: Read + Seek>(r: &mut R) -> Result<(), ImageError> {
+    let (table, entsize) = program_headers(r)?;
+    for phdr in table.chunks_exact(entsize) {
+        if u32_at(phdr, 0) != PT_NOTE {
+            continue;
+        }
+        let offset = u64_at(phdr, 8);
+        let filesz = u64_at(phdr, 32).min(MAX_NOTE_SEGMENT);
+        let align = u64_at(phdr, 48);
+        let notes = read_at(r, offset, filesz as usize, "note segment")?;
+        if has_pvh_note(&notes, align) {
+            return Ok(());
+        }
+    }
+    not_bootable("no PVH entry note (Xen note of type 18)")
+}
+
+/// The physical address where the image's loaded segments end (QEMU loads each
+/// `PT_LOAD` segment at its physical address): the guest's RAM must reach beyond it.
+pub fn load_end<R: Read + Seek>(r: &mut R) -> Result<u64, ImageError> {
+    let (table, entsize) = program_headers(r)?;
+    Ok(table
+        .chunks_exact(entsize)
+        .filter(|phdr| u32_at(phdr, 0) == PT_LOAD)
+        .map(|phdr| u64_at(phdr, 24).saturating_add(u64_at(phdr, 40)))
+        .max()
+        .unwrap_or(0))
+}
+
+/// The program header table of an ELF64 x86-64 image and its entry size.
+fn program_headers<R: Read + Seek>(r: &mut R) -> Result<(Vec<u8>, usize), ImageError> {
+    r.seek(SeekFrom::Start(0)).map_err(ImageError::Io)?;
     let mut ehdr = [0u8; ELF64_EHDR_SIZE];
     let mut got = 0;
     while got < ehdr.len() {
@@ -109,19 +142,7 @@ pub fn check_pvh<R: Read + Seek>(r: &mut R) -> Result<(), ImageError> {
     let phnum = phnum.min(MAX_PHDRS);
     let table_len = usize::from(phentsize) * usize::from(phnum);
     let table = read_at(r, phoff, table_len, "program headers")?;
-    for phdr in table.chunks_exact(usize::from(phentsize)) {
-        if u32_at(phdr, 0) != PT_NOTE {
-            continue;
-        }
-        let offset = u64_at(phdr, 8);
-        let filesz = u64_at(phdr, 32).min(MAX_NOTE_SEGMENT);
-        let align = u64_at(phdr, 48);
-        let notes = read_at(r, offset, filesz as usize, "note segment")?;
-        if has_pvh_note(&notes, align) {
-            return Ok(());
-        }
-    }
-    not_bootable("no PVH entry note (Xen note of type 18)")
+    Ok((table, usize::from(phentsize)))
 }
 
 /// Looks for a "Xen" note of type `XEN_ELFNOTE_PHYS32_ENTRY` in the contents
@@ -278,6 +299,19 @@ pub(crate) mod tests {
         for cut in [70, 64 + 56 + 10, image.len() - 6] {
             assert!(check(&image[..cut]).is_err(), "cut at {cut}");
         }
+    }
+
+    #[test]
+    fn load_end_is_the_highest_segment_end() {
+        let mut image = elf(2, EM_X86_64, &pvh_note());
+        let end = |image: &[u8]| load_end(&mut Cursor::new(image)).unwrap();
+        // The helper's PT_LOAD (at offset 64) is empty at address 0; the note is not
+        // loaded.
+        assert_eq!(end(&image), 0);
+        image[64 + 24..64 + 32].copy_from_slice(&0x20_0000u64.to_le_bytes()); // p_paddr
+        image[64 + 40..64 + 48].copy_from_slice(&0x8_1234u64.to_le_bytes()); // p_memsz
+        assert_eq!(end(&image), 0x28_1234);
+        assert!(load_end(&mut Cursor::new(&b"not elf"[..])).is_err());
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod channels;
 mod cli;
 mod cmdline;
 mod image;
+mod memory;
 mod netaddr;
 mod output;
 mod qemu;

@@ -7,6 +7,7 @@ use crate::channels::Channels;
 use crate::cli::RunOptions;
 use crate::cmdline::{self, KernelCmdline};
 use crate::image::{self, ImageError};
+use crate::memory;
 use crate::output::{self, ExitRecord, Sink};
 use crate::qemu::{self, QemuSpec};
 use crate::record::exit_status;
@@ -72,14 +73,15 @@ fn find_qemu() -> Result<String, Failure> {
     }
 }
 
+/// Checks that the image is bootable and fits in `--memory`.
 fn check_image(opts: &RunOptions) -> Result<(), Failure> {
     let path = &opts.image;
     let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) => return fail(format!("cannot open image {path}: {}", io_text(&e))),
     };
-    match image::check_pvh(&mut file) {
-        Ok(()) => Ok(()),
+    match image::check_pvh(&mut file).and_then(|()| image::load_end(&mut file)) {
+        Ok(load_end) => memory::check(opts.memory_kib, load_end, opts.cpus).or_else(fail),
         Err(ImageError::Io(e)) => fail(format!("cannot read image {path}: {}", io_text(&e))),
         Err(ImageError::NotBootable(why)) => {
             verbose_note(opts, &format!("image check: {path}: {why}"));

@@ -306,6 +306,36 @@ fn other_machine_and_smp() {
 }
 
 #[test]
+fn memory_too_small_or_too_large_for_the_image() {
+    let Some(g) = guests() else { return };
+    // Refused before QEMU starts: a QEMU that would run shows it never did.
+    let fake = work_dir().join("fake-qemu-never-run");
+    std::fs::write(&fake, "#!/bin/sh\necho 'QEMU ran' >&2\nexit 1\n").unwrap();
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    for (memory, want) in [
+        (
+            "2M",
+            "eremit: --memory 2M is too small: this image needs at least 3M\n",
+        ),
+        (
+            "0",
+            "eremit: --memory 0M is too small: this image needs at least 3M\n",
+        ),
+        (
+            "2T",
+            "eremit: --memory 2097152M is too large (at most 1048576M)\n",
+        ),
+    ] {
+        let out = eremit(&["run", "--memory", memory, path(&g[0])])
+            .env("EREMIT_QEMU", &fake)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(125), "{memory}");
+        assert_eq!(text(&out.stderr), want, "{memory}");
+    }
+}
+
+#[test]
 fn qemu_failure_output_is_shown() {
     let Some(g) = guests() else { return };
     let fake = work_dir().join("fake-qemu");
@@ -383,7 +413,7 @@ fn usage_help_and_version() {
     for bad in [
         &["run"][..],
         &["run", "--bogus", "x"],
-        &["run", "--memory", "16M", "x"],
+        &["run", "--memory", "lots", "x"],
         &["run", "--forward", "tcp:80:80", "x"],
         &[],
     ] {
