@@ -1,11 +1,11 @@
 //! Memory: the firmware's map, page tables and the heap.
 #[cfg(target_os = "none")]
 pub mod heap;
+pub mod mappings;
 pub mod page_table;
 #[cfg(target_os = "none")]
 pub mod paging;
 pub mod regions;
-pub mod size_classes;
 #[cfg(target_os = "none")]
 pub mod soft_tlb;
 #[cfg(target_os = "none")]
