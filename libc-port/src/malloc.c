@@ -100,9 +100,12 @@ static inline int is_block(void *p)
 #define SLAB_CLASSES (SLAB_MAX / FINE_STEP)
 #define SLAB_BYTES (64u << 10)
 /* What a slab asks of the kernel: a little less than its alignment, so that the kernel
- * heap's own bookkeeping after each block (a tag word) fits before the next boundary
- * and consecutive slabs pack without a gap of a whole SLAB_BYTES. */
-#define SLAB_ALLOC (SLAB_BYTES - 64)
+ * heap's word of bookkeeping after each block (talc's tag) fits before the next
+ * boundary and consecutive slabs pack without a gap of a whole SLAB_BYTES; and no more
+ * than 16 bytes less, so that what is left between two slabs is too small to be a free
+ * block of its own: a long-lived small block placed between two slabs would keep the
+ * memory around it from coalescing when the slabs go back. */
+#define SLAB_ALLOC (SLAB_BYTES - 16)
 /* Blocks a cache takes from a pool at once. */
 #define POOL_BATCH 32
 

@@ -1,6 +1,8 @@
 /* The C library's small blocks (carved from slabs) return to the heap when all of a
- * slab is free: in a 64 MiB guest, 40 MiB of small blocks of several sizes, allocated
- * by two threads and freed, leave room for one 40 MiB block; again after a second round.
+ * slab is free: in a 64 MiB guest (about 54 MiB free), 40 MiB of small blocks of several
+ * sizes, allocated by two threads at once and freed, leave room for one 40 MiB block;
+ * again after a second round.  (It also fails when small kernel objects made while the
+ * slabs were live can sit in gaps between slabs.)
  * reliability: memory=64M */
 #include <pthread.h>
 #include <stdint.h>

@@ -6,6 +6,7 @@ pub mod page_table;
 #[cfg(target_os = "none")]
 pub mod paging;
 pub mod regions;
+pub mod size_classes;
 #[cfg(target_os = "none")]
 pub mod soft_tlb;
 #[cfg(target_os = "none")]
