@@ -2,6 +2,7 @@
  * address space, fail with ENOMEM (Linux); they must never give a small block that the
  * program then writes past.  munmap's argument checks (EINVAL) as on Linux. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +19,25 @@ static void try_map(const char *what, size_t len)
         printf("mmap(%s): succeeded\n", what);
         munmap(p, len);
     }
+}
+
+static void try_map_file(const char *what, size_t len, int flags)
+{
+    int fd = open("/tmp/mem_mmap_bounds.tmp", O_CREAT | O_RDWR | O_TRUNC, 0600);
+    if (fd < 0 || write(fd, "data", 4) != 4) {
+        printf("cannot make the file\n");
+        return;
+    }
+    errno = 0;
+    void *p = mmap(NULL, len, PROT_READ, flags, fd, 0);
+    if (p == MAP_FAILED)
+        printf("mmap(file, %s): failed, %s\n", what, errno == ENOMEM ? "ENOMEM" : strerror(errno));
+    else {
+        printf("mmap(file, %s): succeeded\n", what);
+        munmap(p, len);
+    }
+    close(fd);
+    unlink("/tmp/mem_mmap_bounds.tmp");
 }
 
 static void try_unmap(const char *what, void *addr, size_t len)
@@ -37,6 +57,10 @@ int main(void)
     try_map("2^47", (size_t)1 << 47);
     try_map("0", 0);
     try_map("1 MiB", 1 << 20);
+    try_map_file("private, SIZE_MAX", SIZE_MAX, MAP_PRIVATE);
+    try_map_file("shared, SIZE_MAX", SIZE_MAX, MAP_SHARED);
+    try_map_file("private, SIZE_MAX - page", SIZE_MAX - page, MAP_PRIVATE);
+    try_map_file("shared, 2^47", (size_t)1 << 47, MAP_SHARED);
 
     /* The heap around the failed calls is intact: a block written before them. */
     static char canary[4096];
