@@ -30,7 +30,7 @@ struct Heap {
 
 impl Heap {
     /// A block from talc; when it has none, after giving it every cached block.
-    fn from_talc(&mut self, layout: Layout) -> *mut u8 {
+    fn talc_allocate(&mut self, layout: Layout) -> *mut u8 {
         // SAFETY: the layout is not zero-sized (callers pass `nonzero` layouts).
         if let Ok(p) = unsafe { self.talc.malloc(layout) } {
             return p.as_ptr();
@@ -98,7 +98,7 @@ impl KernelHeap {
             }
             layout = class_layout(class);
         }
-        let p = heap.from_talc(layout);
+        let p = heap.talc_allocate(layout);
         if !p.is_null() {
             heap.in_use += layout.size();
         }

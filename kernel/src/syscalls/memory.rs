@@ -123,7 +123,7 @@ pub unsafe extern "C" fn sys_munmap(ptr: *mut u8, size: usize) -> i32 {
     let Some(len) = size.checked_next_multiple_of(page) else {
         return fail(EINVAL);
     };
-    if start % page != 0 || len == 0 || len > TASK_SIZE || start > TASK_SIZE - len {
+    if !start.is_multiple_of(page) || len == 0 || len > TASK_SIZE || start > TASK_SIZE - len {
         return fail(EINVAL);
     }
     let done = MAPPINGS.lock().unmap(start, start + len, |r| match r {
