@@ -73,12 +73,20 @@ def main():
         with tempfile.TemporaryDirectory(prefix="eremit-files-") as tmp:
             same_as_native("files", "files", ["/tmp/files-test"], {}, machine, cpus=cpus,
                            native_args=[os.path.join(os.path.realpath(tmp), "base")])
-    # A file grown until memory runs out: ENOMEM, not a crash, and the memory comes back.
+    # A file grown until memory runs out: ENOSPC (the in-memory file system is full, as
+    # tmpfs says), not a crash, and the memory comes back.
     code, out, err, _ = eremit("files", "--fill", "/tmp", opts=["--memory", "128M"])
-    m = re.fullmatch(r"filled (\d+) MiB \(file length matches: true\), then errno 12; "
+    m = re.fullmatch(r"filled (\d+) MiB \(file length matches: true\), then errno 28; "
                      r"after removing it a 1 MiB write works: true\n", out)
-    check("files: a file filling 128 MiB of memory gets ENOMEM, then writes work again",
+    check("files: a file filling 128 MiB of memory gets ENOSPC, then writes work again",
           code == 0 and m is not None and int(m.group(1)) >= 64, f"{code} {out!r}\n{err[-2000:]}")
+
+    # Memory freed at one size serves another: at 64 MiB, 53 MiB of 1 MiB vectors
+    # dropped, then one 32 MiB vector.
+    code, out, err, _ = eremit("heap-return", opts=["--memory", "64M"])
+    ncode, nout, _ = native("heap-return")
+    check("heap-return at --memory 64M: output and exit code as native", code == ncode and out == nout,
+          f"eremit {code}:\n{out}\nnative {ncode}:\n{nout}\nstderr:\n{err[-2000:]}")
 
     code, out, err, _ = eremit("panic")
     check("panic: exit code 134 (SIGABRT)", code == 134, f"exit code {code}")

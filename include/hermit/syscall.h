@@ -658,7 +658,9 @@ uint8_t *sys_malloc(size_t size, size_t align);
 int32_t sys_mkdir(const int8_t *name, uint32_t mode);
 
 /**
- * Anonymous memory: zeroed, page-aligned, from the heap.
+ * Anonymous memory: zeroed, page-aligned, from the heap. A length that cannot be
+ * rounded up to whole pages, or that is larger than the address space, is `ENOMEM` (as
+ * Linux), never a smaller block.
  */
 int32_t sys_mmap(size_t size, uint32_t _prot_flags, uint8_t **ret);
 
@@ -668,8 +670,13 @@ int32_t sys_mmap(size_t size, uint32_t _prot_flags, uint8_t **ret);
 int32_t sys_mprotect(uint8_t *_ptr, size_t _size, uint32_t _prot_flags);
 
 /**
+ * Unmaps the pages of `[ptr, ptr + size)` that `sys_mmap` handed out (any part of a
+ * mapping, or several); pages it did not hand out (already unmapped, inside a malloc
+ * block, a stack) are left alone, as Linux leaves alone what is not mapped. `EINVAL`
+ * for an unaligned address, a zero length or a range past the address space.
+ *
  * # Safety
- * `ptr` and `size` must describe a mapping made by `sys_mmap`.
+ * The application must not use the pages it unmaps any more.
  */
 int32_t sys_munmap(uint8_t *ptr, size_t size);
 

@@ -3,7 +3,7 @@
  * that records them; the heap is thread-safe, so nothing here takes a lock.
  *
  *   base                          user pointer (aligned to `align`)
- *   |<-------- offset ------------>|<---------- usable size ---------->|
+ *   |<------- align bytes -------->|<---------- usable size ---------->|
  *   |  padding ...  | struct header |  the caller's bytes               |
  *   |<------------------------- total -------------------------------->|
  *
@@ -21,11 +21,20 @@
  * up a stack frame (see HOT).
  *
  * The smallest classes (totals up to SLAB_MAX) are not asked of the kernel one by one:
- * a thread carves them from a SLAB_BYTES block of its own (C++ node containers make
- * millions of such allocations).  Slab blocks are marked in their header and never
- * go back to the kernel: past the thread cache's bounds, and when a thread ends, they
- * go to a global pool per class, from which any thread refills its cache (an ended
- * thread's unused rest of a slab is kept for the next thread that needs a slab).
+ * a thread carves them from a SLAB_BYTES slab of its own (C++ node containers make
+ * millions of such allocations).  Slab blocks are marked in their header; past the
+ * thread cache's bounds, and when a thread ends, they go back to their slab (slabs are
+ * SLAB_BYTES-aligned and start with a `struct slab` holding their free blocks), and
+ * slabs with free blocks are listed per class: any thread refills its cache from them.
+ * A slab all of whose carved blocks are free again, and that no thread carves from,
+ * goes back to the kernel heap at once, where the memory serves any size.  An ended
+ * thread's unused rest of a slab is kept (its slab is a "spare") for the next thread that
+ * needs a slab.  When the kernel heap cannot serve an allocation, the calling thread's
+ * cache is emptied first (and for malloc_trim).
+ *
+ * Every header carries a check value (derived from the block's address): free() and
+ * realloc() of a pointer that malloc never returned (a stack address, the middle of a
+ * block) abort with glibc's message instead of corrupting the heap.
  *
  * newlib was configured with MALLOC_PROVIDED, so its own calls go through the _r entry
  * points below and its malloc is not built. */
@@ -43,10 +52,10 @@
 
 struct header {
     size_t total;    /* bytes obtained from sys_malloc, or the slab block's size */
-    uint32_t offset; /* from the start of the allocation to the user pointer */
-    uint8_t align_log2; /* log2 of the alignment passed to sys_malloc */
+    uint32_t check;  /* check_of(user pointer): tells a block from anything else */
+    uint8_t align_log2; /* log2 of the alignment: also the offset of the user pointer */
     uint8_t cls;     /* the cache class, 0 for a block the cache does not keep */
-    uint8_t slab;    /* 1: carved from a slab, never given back to the kernel */
+    uint8_t slab;    /* 1: carved from a slab, goes back to the pool */
     uint8_t unused;
 };
 
@@ -55,6 +64,26 @@ _Static_assert(sizeof(struct header) <= MIN_ALIGN, "the header fits in the minim
 static inline struct header *header_of(void *p)
 {
     return (struct header *)p - 1;
+}
+
+/* The check value of the block whose user pointer is P. */
+static inline uint32_t check_of(const void *p)
+{
+    return (uint32_t)((uintptr_t)p >> 4) ^ 0x6d616c6cu;
+}
+
+/* free() or realloc() of something malloc did not return: glibc's message and abort(),
+ * which ends the program with a crash report (status 134). */
+static __attribute__((noinline, noreturn)) void invalid_pointer(const char *msg, size_t len)
+{
+    sys_write(2, (const uint8_t *)msg, len);
+    abort();
+}
+#define INVALID(msg) invalid_pointer(msg, sizeof msg - 1)
+
+static inline int is_block(void *p)
+{
+    return ((uintptr_t)p & (MIN_ALIGN - 1)) == 0 && header_of(p)->check == check_of(p);
 }
 
 /* Size classes of the total (header + request): 16-byte steps up to 1 KiB, then 512-byte
@@ -70,6 +99,13 @@ static inline struct header *header_of(void *p)
 #define SLAB_MAX 512
 #define SLAB_CLASSES (SLAB_MAX / FINE_STEP)
 #define SLAB_BYTES (64u << 10)
+/* What a slab asks of the kernel: a little less than its alignment, so that the kernel
+ * heap's word of bookkeeping after each block (talc's tag) fits before the next
+ * boundary and consecutive slabs pack without a gap of a whole SLAB_BYTES; and no more
+ * than 16 bytes less, so that what is left between two slabs is too small to be a free
+ * block of its own: a long-lived small block placed between two slabs would keep the
+ * memory around it from coalescing when the slabs go back. */
+#define SLAB_ALLOC (SLAB_BYTES - 16)
 /* Blocks a cache takes from a pool at once. */
 #define POOL_BATCH 32
 
@@ -77,10 +113,38 @@ struct cached {
     struct cached *next;
 };
 
+/* At the start of every slab, which is SLAB_BYTES-aligned.  Under pool_lock, except
+ * `carved`, which the carving thread alone changes. */
+struct slab {
+    struct slab *prev, *next;             /* on its class's list of slabs with free blocks */
+    struct slab *spare_prev, *spare_next; /* on its class's spares list */
+    struct cached *free;                  /* its free blocks that no thread cache holds */
+    uint8_t *rest, *rest_end;             /* a spare's uncarved rest */
+    uint32_t carved;                      /* blocks handed out from it so far */
+    uint32_t nfree;                       /* blocks on `free` */
+    uint8_t cls;
+    uint8_t state; /* enum slab_state */
+    uint8_t listed; /* on the list of slabs with free blocks */
+};
+#define SLAB_HEAD 128 /* bytes of a slab before its first block */
+_Static_assert(sizeof(struct slab) <= SLAB_HEAD, "the slab header fits");
+
+enum slab_state {
+    SLAB_CARVING, /* a thread carves blocks from it: kept */
+    SLAB_SPARE,   /* an ended thread's rest: kept for the next thread, unless all free */
+    SLAB_RETIRED, /* nobody carves from it: given back when all its blocks are free */
+};
+
+static inline struct slab *slab_of(const void *p)
+{
+    return (struct slab *)((uintptr_t)p & ~(uintptr_t)(SLAB_BYTES - 1));
+}
+
 struct thread_cache {
     struct cached *head[CLASSES];
     size_t bytes; /* held by the cache, at most CACHE_BYTES */
-    /* The rest of the current slab of each small class: [next, end). */
+    /* The current slab of each small class and its rest: [next, end). */
+    struct slab *slab[SLAB_CLASSES + 1];
     uint8_t *slab_next[SLAB_CLASSES + 1];
     uint8_t *slab_end[SLAB_CLASSES + 1];
 };
@@ -93,15 +157,9 @@ static __thread struct thread_cache cache;
  * caller's frame. */
 #define HOT __attribute__((optimize("omit-frame-pointer")))
 
-/* The unused rest of an ended thread's slab, described at its start. */
-struct spare {
-    struct spare *next;
-    uint8_t *end;
-};
-
-/* Slab blocks no thread cache holds, and rests of slabs, per class; under pool_lock. */
-static struct cached *pool[SLAB_CLASSES + 1];
-static struct spare *spares[SLAB_CLASSES + 1];
+/* Per class: slabs with free blocks, and spares; under pool_lock. */
+static struct slab *partial[SLAB_CLASSES + 1];
+static struct slab *spares[SLAB_CLASSES + 1];
 static uint32_t pool_lock;
 
 /* The class of a total of at most CACHE_MAX bytes, and that class's total. */
@@ -119,21 +177,147 @@ static inline size_t class_total(unsigned c)
     return FINE_MAX + (size_t)(c - FINE_CLASSES) * COARSE_STEP;
 }
 
+static int reclaim(void);
+
+static void list_partial(struct slab *s)
+{
+    s->prev = NULL;
+    s->next = partial[s->cls];
+    if (s->next != NULL)
+        s->next->prev = s;
+    partial[s->cls] = s;
+    s->listed = 1;
+}
+
+static void unlist_partial(struct slab *s)
+{
+    if (s->prev != NULL)
+        s->prev->next = s->next;
+    else
+        partial[s->cls] = s->next;
+    if (s->next != NULL)
+        s->next->prev = s->prev;
+    s->listed = 0;
+}
+
+static void list_spare(struct slab *s)
+{
+    s->spare_prev = NULL;
+    s->spare_next = spares[s->cls];
+    if (s->spare_next != NULL)
+        s->spare_next->spare_prev = s;
+    spares[s->cls] = s;
+}
+
+static void unlist_spare(struct slab *s)
+{
+    if (s->spare_prev != NULL)
+        s->spare_prev->spare_next = s->spare_next;
+    else
+        spares[s->cls] = s->spare_next;
+    if (s->spare_next != NULL)
+        s->spare_next->spare_prev = s->spare_prev;
+}
+
+/* Whether S (not being carved) has all its blocks back: then it leaves the lists and
+ * the caller gives it to the kernel once pool_lock is released. */
+static int slab_empty(struct slab *s)
+{
+    if (s->state == SLAB_CARVING || s->nfree != s->carved)
+        return 0;
+    if (s->listed)
+        unlist_partial(s);
+    if (s->state == SLAB_SPARE)
+        unlist_spare(s);
+    return 1;
+}
+
+static void slab_give_back(struct slab *s)
+{
+    sys_free((uint8_t *)s, SLAB_ALLOC, SLAB_BYTES);
+}
+
+/* The slab the thread carves class c from is no longer carved (exhausted, or the thread
+ * ends): it becomes a spare if enough of it is left, else retired; given back if all its
+ * blocks are free. */
+static void stop_carving(unsigned c)
+{
+    struct slab *s = cache.slab[c];
+    if (s == NULL)
+        return;
+    __eremit_word_lock(&pool_lock);
+    if (cache.slab_end[c] - cache.slab_next[c] >= (ptrdiff_t)class_total(c)) {
+        s->rest = cache.slab_next[c];
+        s->rest_end = cache.slab_end[c];
+        s->state = SLAB_SPARE;
+        list_spare(s);
+    } else {
+        s->state = SLAB_RETIRED;
+    }
+    int empty = slab_empty(s);
+    __eremit_word_unlock(&pool_lock);
+    if (empty)
+        slab_give_back(s);
+    cache.slab[c] = NULL;
+    cache.slab_next[c] = cache.slab_end[c] = NULL;
+}
+
+/* A slab for the thread to carve class c from: a spare, else a new one.  0 when memory
+ * is short. */
+static int next_slab(unsigned c)
+{
+    stop_carving(c);
+    struct slab *s = NULL;
+    if (__atomic_load_n(&spares[c], __ATOMIC_RELAXED) != NULL) {
+        __eremit_word_lock(&pool_lock);
+        s = spares[c];
+        if (s != NULL) {
+            unlist_spare(s);
+            s->state = SLAB_CARVING;
+        }
+        __eremit_word_unlock(&pool_lock);
+    }
+    if (s != NULL) {
+        cache.slab[c] = s;
+        cache.slab_next[c] = s->rest;
+        cache.slab_end[c] = s->rest_end;
+        return 1;
+    }
+    uint8_t *mem = sys_malloc(SLAB_ALLOC, SLAB_BYTES);
+    if (mem == NULL && reclaim())
+        mem = sys_malloc(SLAB_ALLOC, SLAB_BYTES);
+    if (mem == NULL)
+        return 0;
+    s = (struct slab *)mem;
+    *s = (struct slab){.cls = (uint8_t)c, .state = SLAB_CARVING};
+    cache.slab[c] = s;
+    cache.slab_next[c] = mem + SLAB_HEAD;
+    cache.slab_end[c] = mem + SLAB_ALLOC;
+    return 1;
+}
+
 /* A block of class c (c <= SLAB_CLASSES) for a thread whose cache has none: from the
- * global pool (a batch goes to the cache), else from the thread's slab, else from an
- * ended thread's spare rest of a slab, else from a new slab. */
+ * global pool (a batch goes to the cache), else from the thread's slab, else from a
+ * spare rest of a slab or a new slab. */
 static __attribute__((noinline)) void *slab_block(unsigned c, size_t total)
 {
-    if (__atomic_load_n(&pool[c], __ATOMIC_RELAXED) != NULL) {
+    if (__atomic_load_n(&partial[c], __ATOMIC_RELAXED) != NULL) {
         __eremit_word_lock(&pool_lock);
-        struct cached *first = pool[c], *last = first;
-        unsigned n = first != NULL;
-        while (last != NULL && last->next != NULL && n < POOL_BATCH) {
-            last = last->next;
-            n++;
+        struct slab *s = partial[c];
+        struct cached *first = NULL, *last = NULL;
+        unsigned n = 0;
+        if (s != NULL) {
+            first = last = s->free;
+            n = 1;
+            while (last->next != NULL && n < POOL_BATCH) {
+                last = last->next;
+                n++;
+            }
+            s->free = last->next;
+            s->nfree -= n;
+            if (s->free == NULL)
+                unlist_partial(s);
         }
-        if (first != NULL)
-            pool[c] = last->next;
         __eremit_word_unlock(&pool_lock);
         if (first != NULL) {
             /* The first block is the caller's, the others go to the cache. */
@@ -143,44 +327,56 @@ static __attribute__((noinline)) void *slab_block(unsigned c, size_t total)
             return first;
         }
     }
-    if ((cache.slab_next[c] == NULL || cache.slab_end[c] - cache.slab_next[c] < (ptrdiff_t)total) &&
-        __atomic_load_n(&spares[c], __ATOMIC_RELAXED) != NULL) {
-        __eremit_word_lock(&pool_lock);
-        struct spare *r = spares[c];
-        if (r != NULL)
-            spares[c] = r->next;
-        __eremit_word_unlock(&pool_lock);
-        if (r != NULL) {
-            cache.slab_end[c] = r->end;
-            cache.slab_next[c] = (uint8_t *)r;
-        }
-    }
     if (cache.slab_next[c] == NULL || cache.slab_end[c] - cache.slab_next[c] < (ptrdiff_t)total) {
-        uint8_t *slab = sys_malloc(SLAB_BYTES, MIN_ALIGN);
-        if (slab == NULL) {
+        if (!next_slab(c)) {
             errno = ENOMEM;
             return NULL;
         }
-        /* The rest of the old slab (less than one block) is lost: under a block per
-         * slab. */
-        cache.slab_next[c] = slab;
-        cache.slab_end[c] = slab + SLAB_BYTES;
     }
     uint8_t *base = cache.slab_next[c];
     cache.slab_next[c] = base + total;
+    cache.slab[c]->carved++;
     void *p = base + MIN_ALIGN;
-    struct header *h = header_of(p);
-    *h = (struct header){.total = total, .offset = MIN_ALIGN, .cls = (uint8_t)c, .slab = 1};
+    *header_of(p) = (struct header){
+        .total = total, .check = check_of(p), .align_log2 = 4, .cls = (uint8_t)c, .slab = 1};
     return p;
 }
 
-/* Gives a slab block to the global pool. */
-static void pool_put(unsigned c, struct cached *b)
+/* Gives a slab block back to its slab; gives the slab back when all of it is free. */
+static void pool_put(struct cached *b)
 {
+    struct slab *s = slab_of(b);
     __eremit_word_lock(&pool_lock);
-    b->next = pool[c];
-    pool[c] = b;
+    b->next = s->free;
+    s->free = b;
+    s->nfree++;
+    if (!s->listed)
+        list_partial(s);
+    int empty = slab_empty(s);
     __eremit_word_unlock(&pool_lock);
+    if (empty)
+        slab_give_back(s);
+}
+
+/* A block of TOTAL bytes (header included) aligned to ALIGN from the kernel heap; when
+ * the heap is short, after giving back what the library holds. */
+static __attribute__((noinline)) void *from_kernel(size_t total, size_t align, unsigned c)
+{
+    uint8_t *base = sys_malloc(total, align);
+    if (base == NULL && reclaim())
+        base = sys_malloc(total, align);
+    if (base == NULL) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    void *p = base + align;
+    *header_of(p) = (struct header){
+        .total = total,
+        .check = check_of(p),
+        .align_log2 = (uint8_t)__builtin_ctzl(align),
+        .cls = (uint8_t)c,
+    };
+    return p;
 }
 
 /* Inlined: with malloc's constant alignment the checks fold away and the cache hit is a
@@ -194,12 +390,11 @@ static inline __attribute__((always_inline)) void *allocate(size_t size, size_t 
         return NULL;
     }
     /* The header sits just below the user pointer, inside the first `align` bytes. */
-    size_t offset = align;
-    if (size > SIZE_MAX - offset) {
+    if (size > PTRDIFF_MAX - align) {
         errno = ENOMEM;
         return NULL;
     }
-    size_t total = offset + size;
+    size_t total = align + size;
     unsigned c = 0;
     if (align == MIN_ALIGN && total <= CACHE_MAX) {
         c = class_of(total);
@@ -215,28 +410,25 @@ static inline __attribute__((always_inline)) void *allocate(size_t size, size_t 
         if (c <= SLAB_CLASSES)
             return slab_block(c, total);
     }
-    uint8_t *base = sys_malloc(total, align);
-    if (base == NULL) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    void *p = base + offset;
-    *header_of(p) = (struct header){
-        .total = total,
-        .offset = (uint32_t)offset,
-        .align_log2 = (uint8_t)__builtin_ctzl(align),
-        .cls = (uint8_t)c,
-    };
-    return p;
+    return from_kernel(total, align, c);
 }
 
 /* Gives a block the cache does not keep back to the pool (slab blocks) or the kernel. */
-static __attribute__((noinline)) void release_slow(struct header *h, void *p)
+static void give_up(struct header *h, void *p)
 {
     if (h->slab)
-        pool_put(h->cls, p);
+        pool_put(p);
     else
-        sys_free((uint8_t *)p - h->offset, h->total, (size_t)1 << h->align_log2);
+        sys_free((uint8_t *)p - ((size_t)1 << h->align_log2), h->total,
+                 (size_t)1 << h->align_log2);
+}
+
+/* free() past the fast path: checks that P is a block, then gives it up. */
+static __attribute__((noinline)) void release_slow(struct header *h, void *p)
+{
+    if (!is_block(p))
+        INVALID("free(): invalid pointer\n");
+    give_up(h, p);
 }
 
 static inline __attribute__((always_inline)) void release(void *p)
@@ -247,8 +439,10 @@ static inline __attribute__((always_inline)) void release(void *p)
     unsigned c = h->cls;
     size_t total = h->total;
     size_t bytes = cache.bytes + total;
-    /* One branch for both conditions: under TCG each branch ends a translated block. */
-    if ((c != 0) & (bytes <= CACHE_BYTES)) {
+    uint32_t wrong = h->check ^ check_of(p);
+    /* One branch for the three conditions: under TCG each branch ends a translated
+     * block.  A pointer that is not a block goes to release_slow, which aborts. */
+    if ((c != 0) & (bytes <= CACHE_BYTES) & (wrong == 0)) {
         struct cached *b = p;
         b->next = cache.head[c];
         cache.head[c] = b;
@@ -258,32 +452,38 @@ static inline __attribute__((always_inline)) void release(void *p)
     release_slow(h, p);
 }
 
-/* Gives the ending thread's cached blocks back to the kernel heap. */
-void __eremit_malloc_thread_exit(void)
+/* Empties the calling thread's cache: slab blocks to the pool, others to the kernel. */
+static void flush_cache(void)
 {
     for (unsigned c = 0; c < CLASSES; c++) {
         struct cached *b = cache.head[c];
         while (b != NULL) {
             struct cached *next = b->next;
-            release_slow(header_of(b), b);
+            give_up(header_of(b), b);
             b = next;
         }
         cache.head[c] = NULL;
     }
     cache.bytes = 0;
-    /* The unused rest of each slab is kept whole for the next thread that needs one. */
-    for (unsigned c = 1; c <= SLAB_CLASSES; c++) {
-        uint8_t *rest = cache.slab_next[c];
-        if (rest != NULL && cache.slab_end[c] - rest >= (ptrdiff_t)class_total(c)) {
-            struct spare *r = (struct spare *)rest;
-            r->end = cache.slab_end[c];
-            __eremit_word_lock(&pool_lock);
-            r->next = spares[c];
-            spares[c] = r;
-            __eremit_word_unlock(&pool_lock);
-        }
-        cache.slab_next[c] = cache.slab_end[c] = NULL;
-    }
+}
+
+/* Gives back to the kernel heap what the library holds and can spare: the calling
+ * thread's cache (empty slabs go back as their last block does).  Returns whether there
+ * was anything. */
+static int reclaim(void)
+{
+    int any = cache.bytes != 0;
+    flush_cache();
+    return any;
+}
+
+/* Gives the ending thread's cached blocks back (to their slabs or the kernel heap); the
+ * unused rest of each slab it carved is kept for the next thread that needs one. */
+void __eremit_malloc_thread_exit(void)
+{
+    flush_cache();
+    for (unsigned c = 1; c <= SLAB_CLASSES; c++)
+        stop_carving(c);
 }
 
 static size_t usable(void *p)
@@ -291,7 +491,7 @@ static size_t usable(void *p)
     if (p == NULL)
         return 0;
     struct header *h = header_of(p);
-    return h->total - h->offset;
+    return h->total - ((size_t)1 << h->align_log2);
 }
 
 HOT void *malloc(size_t size)
@@ -321,6 +521,8 @@ void *realloc(void *p, size_t size)
 {
     if (p == NULL)
         return allocate(size, MIN_ALIGN);
+    if (!is_block(p))
+        INVALID("realloc(): invalid pointer\n");
     size_t have = usable(p);
     /* Shrinking by less than half keeps the block. */
     if (size <= have && size >= have / 2)
@@ -393,10 +595,11 @@ struct mallinfo mallinfo(void)
     return m;
 }
 
+/* Gives the calling thread's cache and the empty slabs back to the kernel heap. */
 int malloc_trim(size_t pad)
 {
     (void)pad;
-    return 0;
+    return reclaim();
 }
 
 void malloc_stats(void) {}

@@ -191,6 +191,17 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
         errno = EINVAL;
         return MAP_FAILED;
     }
+    /* Linux: a length that cannot be rounded up to pages, or larger than the address
+     * space, is ENOMEM (the kernel checks anonymous lengths too; file mappings add it to
+     * offsets first). */
+    if (len > (size_t)PTRDIFF_MAX - (size_t)sys_getpagesize()) {
+        errno = ENOMEM;
+        return MAP_FAILED;
+    }
+    if (!(flags & MAP_ANONYMOUS) && (off_t)len > INT64_MAX - offset) {
+        errno = EOVERFLOW;
+        return MAP_FAILED;
+    }
     if (prot & PROT_EXEC) {
         /* The heap is never executable (write xor execute): say so, as Linux does under a
          * policy that denies executable memory, so that JITs fall back to interpreting

@@ -1,12 +1,13 @@
 //! The contents of a regular file: a sparse array of fixed-size chunks, so a file can
 //! grow to any size memory allows without ever copying what it already holds, and a
 //! hole (bytes never written, or past a truncation) costs nothing and reads as zeros.
-//! Every allocation is fallible: running out of memory is `ENOMEM`, never a panic.
+//! Every allocation is fallible: running out of memory while storing data is `ENOSPC`
+//! (the file system is full, as tmpfs says), never a panic.
 
 use alloc::vec::Vec;
 
 use super::Errno;
-use crate::abi::errno::{EFBIG, ENOMEM};
+use crate::abi::errno::{EFBIG, ENOSPC};
 
 /// Bytes per chunk. Large enough that a big file needs few allocations, small enough
 /// that a hole in the middle of a file wastes little.
@@ -86,7 +87,8 @@ impl FileData {
 
     /// Writes `data` at `offset`, growing the file (with a hole between the old end and
     /// `offset`). Returns the bytes written: all of them, or fewer when memory ran out
-    /// part way (`ENOMEM` if none could be written) or the file reached `MAX_SIZE`
+    /// part way (`ENOSPC` if none could be written: memory is the file
+    /// system's space) or the file reached `MAX_SIZE`
     /// (`EFBIG` if `offset` is already there), as Linux returns a short write.
     pub fn write_at(&mut self, offset: u64, data: &[u8]) -> Result<usize, Errno> {
         if data.is_empty() {
@@ -108,7 +110,7 @@ impl FileData {
             done += step;
             self.size = self.size.max(offset + done as u64);
         }
-        if done == 0 { Err(ENOMEM) } else { Ok(done) }
+        if done == 0 { Err(ENOSPC) } else { Ok(done) }
     }
 
     /// The stored bytes of chunk `index`, created or extended (with zeros) to hold at

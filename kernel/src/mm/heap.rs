@@ -1,58 +1,77 @@
-//! The one heap, shared by the kernel, Rust's allocator (`sys_alloc`) and C's `malloc`:
-//! every free RAM range becomes a `linked_list_allocator` region, so the heap is as
-//! large as the VM's memory.
+//! The one heap, shared by the kernel, Rust's allocator (`sys_alloc`), C's `malloc` and
+//! anonymous `mmap`: every free RAM range is claimed by one `talc` allocator, so the heap
+//! is as large as the VM's memory.
+//!
+//! talc keeps free blocks in lists binned by size (found through a bitmap, so allocation
+//! is near O(1)) and coalesces a freed block with its free neighbours at once (boundary
+//! tags, O(1)). In front of it a bounded cache of freed blocks in size classes (up to
+//! 256 KiB; at most an eighth of the heap) makes the common free-then-allocate of one
+//! size a list pop, several times cheaper than talc's search under TCG. When talc cannot
+//! serve a request, the cache is drained back into it first: memory freed at any size
+//! serves every size.
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::NonNull;
 use hermit_sync::InterruptSpinMutex;
-use linked_list_allocator::Heap;
+use talc::{ErrOnOom, Span, Talc};
 
 use super::regions::Range;
-use super::size_classes::{CLASS_ALIGN, ClassCache, chunk_size, class_of};
+use super::size_classes::{CLASSES, ClassCache, class_layout, class_of};
 
-const MAX_REGIONS: usize = 8;
-
-struct Regions {
-    heaps: [Option<Heap>; MAX_REGIONS],
+struct Heap {
+    talc: Talc<ErrOnOom>,
+    /// Bytes of RAM claimed.
+    total: usize,
+    /// Bytes handed out (the sizes asked for, without talc's per-block tag).
+    in_use: usize,
+    /// Freed blocks of the size classes, kept for reuse (counted as free).
     cache: ClassCache,
 }
 
-impl Regions {
-    fn first_fit(&mut self, layout: Layout) -> *mut u8 {
-        for heap in self.heaps.iter_mut().flatten() {
-            if let Ok(p) = heap.allocate_first_fit(layout) {
-                return p.as_ptr();
-            }
+impl Heap {
+    /// A block from talc; when it has none, after giving it every cached block.
+    fn talc_allocate(&mut self, layout: Layout) -> *mut u8 {
+        // SAFETY: the layout is not zero-sized (callers pass `nonzero` layouts).
+        if let Ok(p) = unsafe { self.talc.malloc(layout) } {
+            return p.as_ptr();
         }
-        core::ptr::null_mut()
-    }
-
-    /// # Safety
-    /// `ptr` must come from `first_fit` with `layout`.
-    unsafe fn give_back(&mut self, ptr: *mut u8, layout: Layout) {
-        let addr = ptr as usize;
-        for heap in self.heaps.iter_mut().flatten() {
-            if addr >= heap.bottom() as usize && addr < heap.top() as usize {
-                // SAFETY: the pointer belongs to this region (checked) and the caller
-                // guarantees the layout.
-                unsafe { heap.deallocate(NonNull::new_unchecked(ptr), layout) };
-                return;
-            }
+        if self.cache.cached_bytes() == 0 {
+            return core::ptr::null_mut();
         }
+        let talc = &mut self.talc;
+        // SAFETY: cached blocks are free blocks talc handed out with their class layout.
+        self.cache.drain(|block, l| unsafe { talc.free(block, l) });
+        // SAFETY: as above.
+        unsafe { self.talc.malloc(layout) }.map_or(core::ptr::null_mut(), |p| p.as_ptr())
     }
 }
 
 pub struct KernelHeap {
-    regions: InterruptSpinMutex<Regions>,
+    heap: InterruptSpinMutex<Heap>,
 }
 
 #[global_allocator]
 pub static HEAP: KernelHeap = KernelHeap {
-    regions: InterruptSpinMutex::new(Regions {
-        heaps: [const { None }; MAX_REGIONS],
+    heap: InterruptSpinMutex::new(Heap {
+        talc: Talc::new(ErrOnOom),
+        total: 0,
+        in_use: 0,
         cache: ClassCache::new(),
     }),
 };
+
+/// The class cache holds at most this share of the heap (1/N).
+const CACHE_SHARE: usize = 8;
+
+/// talc cannot hand out zero bytes; a zero-sized request gets one.
+fn nonzero(layout: Layout) -> Layout {
+    if layout.size() == 0 {
+        // SAFETY: size 1 with an alignment that is already a valid power of two.
+        unsafe { Layout::from_size_align_unchecked(1, layout.align()) }
+    } else {
+        layout
+    }
+}
 
 impl KernelHeap {
     /// Adds free RAM to the heap.
@@ -60,64 +79,98 @@ impl KernelHeap {
     /// # Safety
     /// The range must be mapped, writable RAM that nothing else uses.
     pub unsafe fn add_region(&self, r: Range) {
-        let mut regions = self.regions.lock();
-        if let Some(slot) = regions.heaps.iter_mut().find(|s| s.is_none()) {
-            // SAFETY: the caller hands over this memory.
-            *slot = Some(unsafe { Heap::new(r.start as *mut u8, r.len() as usize) });
+        let mut heap = self.heap.lock();
+        let span = Span::from_base_size(r.start as *mut u8, r.len() as usize);
+        // SAFETY: the caller hands over this memory; it overlaps no other region.
+        if let Ok(claimed) = unsafe { heap.talc.claim(span) } {
+            heap.total += claimed.size();
         }
     }
 
+    /// A block for `layout`, or null when memory is short.
     pub fn allocate(&self, layout: Layout) -> *mut u8 {
-        let mut regions = self.regions.lock();
-        let Some(class) = class_of(layout) else {
-            return regions.first_fit(layout);
-        };
-        if let Some(p) = regions.cache.pop(class) {
-            return p.as_ptr();
+        let mut layout = nonzero(layout);
+        let mut heap = self.heap.lock();
+        if let Some(class) = class_of(layout) {
+            if let Some(p) = heap.cache.pop(class) {
+                heap.in_use += CLASSES[class];
+                return p.as_ptr();
+            }
+            layout = class_layout(class);
         }
-        let chunk =
-            regions.first_fit(Layout::from_size_align(chunk_size(class), CLASS_ALIGN).unwrap());
-        let Some(chunk) = NonNull::new(chunk) else {
-            return core::ptr::null_mut();
-        };
-        // SAFETY: a fresh chunk from the heap, handed to the class for good.
-        unsafe { regions.cache.refill(class, chunk) };
-        regions
-            .cache
-            .pop(class)
-            .map_or(core::ptr::null_mut(), |p| p.as_ptr())
-    }
-
-    /// Whether a block allocated with `old` can serve `new` unchanged (same size class).
-    pub fn fits_in_place(old: Layout, new: Layout) -> bool {
-        matches!((class_of(old), class_of(new)), (Some(a), Some(b)) if a == b)
+        let p = heap.talc_allocate(layout);
+        if !p.is_null() {
+            heap.in_use += layout.size();
+        }
+        p
     }
 
     /// # Safety
-    /// `ptr` must come from `allocate` with the same layout.
+    /// `ptr` must come from `allocate` with the same layout (or the layout of its last
+    /// `shrink`/`grow_in_place`).
     pub unsafe fn release(&self, ptr: *mut u8, layout: Layout) {
         let Some(block) = NonNull::new(ptr) else {
             return;
         };
-        let mut regions = self.regions.lock();
-        match class_of(layout) {
-            // SAFETY: the caller hands back a block of this class.
-            Some(class) => unsafe { regions.cache.push(class, block) },
-            // SAFETY: as the caller guarantees.
-            None => unsafe { regions.give_back(ptr, layout) },
+        let mut layout = nonzero(layout);
+        let mut heap = self.heap.lock();
+        if let Some(class) = class_of(layout) {
+            heap.in_use -= CLASSES[class];
+            if heap.cache.cached_bytes() + CLASSES[class] <= heap.total / CACHE_SHARE {
+                // SAFETY: a block of this class (allocated with its layout), free now.
+                unsafe { heap.cache.push(class, block) };
+                return;
+            }
+            layout = class_layout(class);
+        } else {
+            heap.in_use -= layout.size();
         }
+        // SAFETY: as the caller guarantees; class blocks were allocated with their
+        // class's layout.
+        unsafe { heap.talc.free(block, layout) };
+    }
+
+    /// Shrinks a block in place to `new_size` bytes; what lies past them returns to the
+    /// heap at once (when it is large enough to be a block of its own).
+    ///
+    /// # Safety
+    /// As `release`; `new_size` must be at most `layout.size()`; neither size may be in
+    /// a size class (`reallocate` sees to that).
+    pub unsafe fn shrink(&self, ptr: *mut u8, layout: Layout, new_size: usize) {
+        let (Some(block), true) = (NonNull::new(ptr), new_size > 0) else {
+            return;
+        };
+        let layout = nonzero(layout);
+        let mut heap = self.heap.lock();
+        heap.in_use -= layout.size() - new_size;
+        // SAFETY: as the caller guarantees.
+        unsafe { heap.talc.shrink(block, layout, new_size) };
+    }
+
+    /// Grows a block in place to `new_size` bytes if the memory after it is free.
+    ///
+    /// # Safety
+    /// As `release`; `new_size` must be at least `layout.size()`; neither size may be in
+    /// a size class.
+    pub unsafe fn grow_in_place(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> bool {
+        let Some(block) = NonNull::new(ptr) else {
+            return false;
+        };
+        let layout = nonzero(layout);
+        let mut heap = self.heap.lock();
+        // SAFETY: as the caller guarantees.
+        let grown = unsafe { heap.talc.grow_in_place(block, layout, new_size) }.is_ok();
+        if grown {
+            heap.in_use += new_size - layout.size();
+        }
+        grown
     }
 
     /// Bytes free and total, over all regions.
     pub fn usage(&self) -> (usize, usize) {
-        let regions = self.regions.lock();
-        let (free, total) = regions
-            .heaps
-            .iter()
-            .flatten()
-            .fold((0, 0), |(f, t), h| (f + h.free(), t + h.size()));
-        // Blocks held by the size-class cache are free as far as applications go.
-        (free + regions.cache.cached_bytes(), total)
+        let heap = self.heap.lock();
+        // Cached blocks count as free: they go back to talc whenever it runs short.
+        (heap.total.saturating_sub(heap.in_use), heap.total)
     }
 }
 
@@ -129,4 +182,46 @@ unsafe impl GlobalAlloc for KernelHeap {
         // SAFETY: GlobalAlloc's contract is release's contract.
         unsafe { self.release(ptr, layout) }
     }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: GlobalAlloc's contract: ptr is a live block of `layout`.
+        unsafe { reallocate(self, ptr, layout, new_size) }
+    }
+}
+
+/// Moves a block to `new_size` bytes: in place when it shrinks or the memory after it is
+/// free, else by copying; null (and the old block kept) when memory is short.
+///
+/// # Safety
+/// `ptr` must be a live block of `layout` from `heap`.
+pub unsafe fn reallocate(
+    heap: &KernelHeap,
+    ptr: *mut u8,
+    layout: Layout,
+    new_size: usize,
+) -> *mut u8 {
+    let new_size = new_size.max(1);
+    let old = nonzero(layout);
+    let Ok(new_layout) = Layout::from_size_align(new_size, old.align()) else {
+        return core::ptr::null_mut();
+    };
+    match (class_of(old), class_of(new_layout)) {
+        (Some(a), Some(b)) if a == b => return ptr,
+        (None, None) if new_size <= old.size() => {
+            // SAFETY: the caller's block, shrinking; no size class involved.
+            unsafe { heap.shrink(ptr, old, new_size) };
+            return ptr;
+        }
+        // SAFETY: the caller's block, growing; no size class involved.
+        (None, None) if unsafe { heap.grow_in_place(ptr, old, new_size) } => return ptr,
+        _ => {}
+    }
+    let new = heap.allocate(new_layout);
+    if !new.is_null() {
+        // SAFETY: both blocks are live and at least old.size() long; they are distinct.
+        unsafe {
+            core::ptr::copy_nonoverlapping(ptr, new, old.size().min(new_size));
+            heap.release(ptr, old);
+        }
+    }
+    new
 }

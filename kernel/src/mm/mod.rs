@@ -1,6 +1,7 @@
 //! Memory: the firmware's map, page tables and the heap.
 #[cfg(target_os = "none")]
 pub mod heap;
+pub mod mappings;
 pub mod page_table;
 #[cfg(target_os = "none")]
 pub mod paging;

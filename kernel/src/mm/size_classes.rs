@@ -1,14 +1,15 @@
-//! Small blocks in size classes in front of the first-fit heap: each class carves its
-//! blocks out of 64 KiB chunks taken from the heap and keeps freed blocks on a free list,
-//! so small allocations and frees are O(1) and never fragment the heap's own free list
-//! (which is sorted by address and walked on every operation). Chunks stay with their
-//! class once carved; the memory is reused by later allocations of that class.
+//! A bounded cache of freed blocks in size classes in front of the heap: a block freed
+//! while the cache holds less than its bound is kept on its class's free list, and the
+//! next allocation of that class takes it back in O(1) (under TCG that is several times
+//! cheaper than the heap's own search). Blocks are allocated one by one at their class's
+//! size, so every cached block can go back to the heap on its own: the heap takes them
+//! all back (`drain`) when it runs short, so memory freed at one size serves every size.
 
 use core::alloc::Layout;
 use core::ptr::NonNull;
 
 /// Size classes (bytes): 16-byte steps up to 128, then four steps per power of two, up to
-/// 256 KiB (larger blocks are rare enough for the first-fit heap).
+/// 256 KiB (larger blocks go to the heap directly).
 pub const CLASSES: [usize; 52] = [
     16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 640, 768, 896, 1024,
     1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192, 10240, 12288, 14336,
@@ -17,11 +18,6 @@ pub const CLASSES: [usize; 52] = [
 ];
 /// Every class block is aligned to this (all classes are multiples of it).
 pub const CLASS_ALIGN: usize = 16;
-/// Size of the chunks a class carves its blocks from: at least 64 KiB and 8 blocks.
-pub fn chunk_size(class: usize) -> usize {
-    (64 * 1024).max(8 * CLASSES[class])
-}
-
 /// The class serving `layout`, if any.
 pub fn class_of(layout: Layout) -> Option<usize> {
     if layout.align() > CLASS_ALIGN || layout.size() > CLASSES[CLASSES.len() - 1] {
@@ -76,16 +72,12 @@ impl ClassCache {
         Some(block.cast())
     }
 
-    /// Carves a fresh chunk into blocks of `class`.
-    ///
-    /// # Safety
-    /// `chunk` must be `chunk_size(class)` bytes, 16-aligned, owned by the caller and
-    /// handed over.
-    pub unsafe fn refill(&mut self, class: usize, chunk: NonNull<u8>) {
-        let size = CLASSES[class];
-        for i in 0..chunk_size(class) / size {
-            // SAFETY: block i lies inside the chunk; the chunk is handed over.
-            unsafe { self.push(class, chunk.add(i * size)) };
+    /// Takes every cached block out, calling `give` with each and its class's layout.
+    pub fn drain(&mut self, mut give: impl FnMut(NonNull<u8>, Layout)) {
+        for class in 0..CLASSES.len() {
+            while let Some(block) = self.pop(class) {
+                give(block, class_layout(class));
+            }
         }
     }
 
@@ -142,35 +134,38 @@ mod tests {
     }
 
     #[test]
-    fn chunks_are_carved_and_blocks_reused() {
+    fn blocks_are_reused_last_first_and_drained() {
         let mut cache = ClassCache::new();
         let class = class_of(Layout::from_size_align(3000, 8).unwrap()).unwrap();
         assert_eq!(CLASSES[class], 3072);
-        let chunk_layout = Layout::from_size_align(chunk_size(class), CLASS_ALIGN).unwrap();
-        // SAFETY: non-zero layout.
-        let chunk = NonNull::new(unsafe { alloc(chunk_layout) }).unwrap();
+        let layout = class_layout(class);
+        let blocks: Vec<_> = (0..4)
+            // SAFETY: non-zero layout.
+            .map(|_| NonNull::new(unsafe { alloc(layout) }).unwrap())
+            .collect();
         assert!(cache.pop(class).is_none());
-        // SAFETY: a fresh chunk, handed over.
-        unsafe { cache.refill(class, chunk) };
-        let n = chunk_size(class) / 3072;
-        assert_eq!(cache.cached_bytes(), n * 3072);
-        let blocks: Vec<_> = core::iter::from_fn(|| cache.pop(class)).collect();
-        assert_eq!(blocks.len(), n);
         for b in &blocks {
-            let off = b.as_ptr() as usize - chunk.as_ptr() as usize;
-            assert!(off % 3072 == 0 && off + 3072 <= chunk_size(class));
-            // SAFETY: each block is 3072 bytes inside the chunk.
-            unsafe { core::ptr::write_bytes(b.as_ptr(), 0xab, 3072) };
+            // SAFETY: fresh blocks of this class, handed over.
+            unsafe { cache.push(class, *b) };
         }
-        // SAFETY: blocks of this class, no longer used.
-        unsafe { cache.push(class, blocks[3]) };
+        assert_eq!(cache.cached_bytes(), 4 * 3072);
         assert_eq!(
             cache.pop(class),
             Some(blocks[3]),
             "the last freed block is reused first"
         );
+        assert_eq!(cache.cached_bytes(), 3 * 3072);
+        let mut given = Vec::new();
+        cache.drain(|b, l| {
+            assert_eq!(l, layout);
+            given.push(b);
+        });
+        assert_eq!(given.len(), 3);
         assert_eq!(cache.cached_bytes(), 0);
-        // SAFETY: allocated above with this layout.
-        unsafe { dealloc(chunk.as_ptr(), chunk_layout) };
+        assert!(cache.pop(class).is_none());
+        for b in blocks {
+            // SAFETY: allocated above with this layout.
+            unsafe { dealloc(b.as_ptr(), layout) };
+        }
     }
 }

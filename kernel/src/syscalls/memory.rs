@@ -1,11 +1,14 @@
 //! Memory: Rust's allocator entry points, C-style malloc/free and anonymous mmap, all on
-//! the one kernel heap.
+//! the one kernel heap; mappings are recorded so munmap releases only what mmap gave.
 
 use core::alloc::Layout;
 
+use hermit_sync::InterruptSpinMutex;
+
 use super::fail;
 use crate::abi::errno::{EINVAL, ENOMEM, ENOSYS};
-use crate::mm::heap::HEAP;
+use crate::mm::heap::{HEAP, reallocate};
+use crate::mm::mappings::{Mappings, Release};
 use crate::mm::page_table::PAGE;
 
 fn layout(size: usize, align: usize) -> Option<Layout> {
@@ -65,48 +68,82 @@ pub unsafe extern "C" fn sys_realloc(
     if ptr.is_null() {
         return sys_alloc(new_size, align);
     }
-    if let (Some(old), Some(new)) = (layout(size, align), layout(new_size, align)) {
-        if crate::mm::heap::KernelHeap::fits_in_place(old, new) {
-            return ptr;
-        }
+    match (layout(size, align), layout(new_size, align)) {
+        // SAFETY: the caller passes a live block with its layout.
+        (Some(old), Some(_)) => unsafe { reallocate(&HEAP, ptr, old, new_size) },
+        _ => core::ptr::null_mut(),
     }
-    let new = sys_alloc(new_size, align);
-    if !new.is_null() {
-        // SAFETY: both blocks are live and at least min(size, new_size) long.
-        unsafe {
-            core::ptr::copy_nonoverlapping(ptr, new, size.min(new_size));
-            sys_dealloc(ptr, size, align);
-        }
-    }
-    new
 }
 
-/// Anonymous memory: zeroed, page-aligned, from the heap.
+/// The anonymous mappings `sys_mmap` made, for `sys_munmap`.
+static MAPPINGS: InterruptSpinMutex<Mappings> = InterruptSpinMutex::new(Mappings::new());
+
+/// The end of the lower half of the address space, Linux's `TASK_SIZE` on x86-64: a
+/// range reaching past it is `EINVAL` for munmap, as there.
+const TASK_SIZE: usize = 0x7fff_ffff_f000;
+
+/// Anonymous memory: zeroed, page-aligned, from the heap. A length that cannot be
+/// rounded up to whole pages, or that is larger than the address space, is `ENOMEM` (as
+/// Linux), never a smaller block.
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_mmap(size: usize, _prot_flags: u32, ret: &mut *mut u8) -> i32 {
     if size == 0 {
         return fail(EINVAL);
     }
-    let p = sys_alloc_zeroed(size.next_multiple_of(PAGE as usize), PAGE as usize);
+    let Some(len) = size
+        .checked_next_multiple_of(PAGE as usize)
+        .filter(|&l| l <= TASK_SIZE)
+    else {
+        return fail(ENOMEM);
+    };
+    let p = sys_alloc_zeroed(len, PAGE as usize);
     if p.is_null() {
+        return fail(ENOMEM);
+    }
+    if MAPPINGS.lock().insert(p as usize, len).is_err() {
+        // SAFETY: allocated just above with this layout and never handed out.
+        unsafe { sys_dealloc(p, len, PAGE as usize) };
         return fail(ENOMEM);
     }
     *ret = p;
     0
 }
 
+/// Unmaps the pages of `[ptr, ptr + size)` that `sys_mmap` handed out (any part of a
+/// mapping, or several); pages it did not hand out (already unmapped, inside a malloc
+/// block, a stack) are left alone, as Linux leaves alone what is not mapped. `EINVAL`
+/// for an unaligned address, a zero length or a range past the address space.
+///
 /// # Safety
-/// `ptr` and `size` must describe a mapping made by `sys_mmap`.
+/// The application must not use the pages it unmaps any more.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_munmap(ptr: *mut u8, size: usize) -> i32 {
-    if ptr.is_null() || size == 0 || ptr as usize % PAGE as usize != 0 {
+    let start = ptr as usize;
+    let page = PAGE as usize;
+    let Some(len) = size.checked_next_multiple_of(page) else {
+        return fail(EINVAL);
+    };
+    if !start.is_multiple_of(page) || len == 0 || len > TASK_SIZE || start > TASK_SIZE - len {
         return fail(EINVAL);
     }
-    // SAFETY: the caller unmaps a whole mapping from sys_mmap, whose layout this is.
-    unsafe { sys_dealloc(ptr, size.next_multiple_of(PAGE as usize), PAGE as usize) };
-    0
+    let done = MAPPINGS.lock().unmap(start, start + len, |r| match r {
+        // SAFETY: the registry reports a block that sys_mmap allocated, with its current
+        // length, of which no page is mapped any more.
+        Release::Free { base, len } => unsafe { sys_dealloc(base as *mut u8, len, page) },
+        // SAFETY: as above; only pages past `new_len` were unmapped.
+        Release::Shrink { base, len, new_len } => unsafe {
+            HEAP.shrink(
+                base as *mut u8,
+                Layout::from_size_align_unchecked(len, page),
+                new_len,
+            )
+        },
+    });
+    match done {
+        Ok(()) => 0,
+        Err(_) => fail(ENOMEM),
+    }
 }
-
 /// Changing protections is not supported yet: everything is read/write.
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_mprotect(_ptr: *mut u8, _size: usize, _prot_flags: u32) -> i32 {

@@ -1,0 +1,40 @@
+//! Memory freed at one size serves another (run at `--memory 64M`): 53 MiB of 1 MiB
+//! vectors, each grown 4 KiB at a time (so through every size up to 1 MiB, as a vector
+//! that is pushed to), dropped, then one 32 MiB vector. Failures are reported, never an
+//! abort.
+#[cfg(target_os = "hermit")]
+use hermit as _;
+
+const MIB: usize = 1 << 20;
+
+/// A vector of `len` bytes, all written, grown `step` bytes at a time; `None` when
+/// memory is short.
+fn grown(len: usize, step: usize, byte: u8) -> Option<Vec<u8>> {
+    let mut v = Vec::new();
+    while v.len() < len {
+        v.try_reserve(step).ok()?;
+        v.resize(v.len() + step, byte);
+    }
+    Some(v)
+}
+
+fn main() {
+    let mut small = Vec::new();
+    if small.try_reserve_exact(53).is_err() {
+        println!("no room for the list");
+        std::process::exit(1);
+    }
+    for i in 0..53 {
+        match grown(MIB, 4096, i as u8) {
+            Some(v) => small.push(v),
+            None => break,
+        }
+    }
+    println!("1 MiB vectors: {}", small.len());
+    drop(small);
+    let big = grown(32 * MIB, 32 * MIB, 7);
+    println!(
+        "one 32 MiB vector after dropping them: {}",
+        big.as_ref().is_some_and(|v| v[32 * MIB - 1] == 7)
+    );
+}
