@@ -11,6 +11,7 @@ mod output;
 mod qemu;
 mod record;
 mod run;
+mod stdin;
 mod symbols;
 mod tsc;
 
