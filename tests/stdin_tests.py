@@ -72,21 +72,37 @@ def feed(cmd, data, timeout=300):
     large inputs stream); returns (exit code, stdout, stderr, seconds)."""
     start = time.monotonic()
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    got = {}
 
     def write():
         try:
             view = memoryview(data)
             for at in range(0, len(view), 1 << 20):
                 p.stdin.write(view[at:at + (1 << 20)])
-            p.stdin.close()
         except BrokenPipeError:
             pass
+        finally:
+            try:
+                p.stdin.close()
+            except BrokenPipeError:
+                pass
 
-    writer = threading.Thread(target=write)
-    writer.start()
-    out, err = p.communicate(timeout=timeout)
-    writer.join()
-    return p.returncode, out, err, time.monotonic() - start
+    def read(name, stream):
+        got[name] = stream.read()
+
+    threads = [threading.Thread(target=write),
+               threading.Thread(target=read, args=("out", p.stdout)),
+               threading.Thread(target=read, args=("err", p.stderr))]
+    for t in threads:
+        t.start()
+    try:
+        code = p.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        code = p.wait()
+    for t in threads:
+        t.join()
+    return code, got["out"], got["err"], time.monotonic() - start
 
 
 def shell(script, timeout=300):
