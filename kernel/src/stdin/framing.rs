@@ -118,7 +118,9 @@ mod tests {
 
     #[test]
     fn round_trips_whatever_the_cuts() {
-        let data: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
+        // Smaller under Miri, which interprets every byte copied.
+        let len = if cfg!(miri) { 1200 } else { 5000 };
+        let data: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
         let stream = frame(&[b"hi\n", &data[..1000], b"", &data[1000..]]);
         // An empty chunk in the middle would end the stream: the runner never writes
         // one, and this checks what happens if it did.
@@ -127,7 +129,12 @@ mod tests {
         assert_eq!(got, [&b"hi\n"[..], &data[..1000]].concat());
         let stream = frame(&[b"hi\n", &data[..1000], &data[1000..]]);
         let want = [&b"hi\n"[..], &data].concat();
-        for cut in [1, 2, 3, 4, 5, 7, 4096, 100_000] {
+        let cuts: &[usize] = if cfg!(miri) {
+            &[1, 3, 4, 4096]
+        } else {
+            &[1, 2, 3, 4, 5, 7, 4096, 100_000]
+        };
+        for &cut in cuts {
             for out in [1, 3, 4096] {
                 assert_eq!(decode_all(&stream, cut, out), (want.clone(), true));
             }

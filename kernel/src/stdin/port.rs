@@ -69,6 +69,7 @@ fn open() -> Port {
         crate::klog!("eremit: stdin: start request: {e}; at end of file");
         return Port::Absent;
     }
+    crate::klog!("eremit: stdin: virtio console ready, the runner asked to start sending");
     Port::Open(Reader {
         dev,
         current: None,
