@@ -13,13 +13,17 @@
   once it closes; the same as natively;
 - a terminal (a pseudo-terminal) as stdin: a typed line, then Ctrl-D for end of file;
 - a program that never reads its stdin leaves it alone: `(eremit run noread; cat) <file`
-  still gives the whole file to `cat`.
+  still gives the whole file to `cat`;
+- a Hermit-template application outside the repository (`hermit = "0.13"`,
+  `default-features = false`, Hermit's feature names, as Hermit's stdin example has them)
+  copies its stdin to its stdout.
 
 Ends with 'N passed, N failed'."""
 
 import hashlib
 import os
 import pty
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -237,6 +241,67 @@ def test_untouched_when_not_read():
               (code, out) == (0, b"not reading stdin\nabc\ndef\n"), f"exit {code}, {out!r}, {err!r}")
 
 
+# Hermit-template apps live outside the repository, next to tests/hermit_compat_tests.py's
+# (sharing its target directory, so std for the hermit target is built once).
+CACHE = os.environ.get("EREMIT_CACHE_DIR") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "eremit")
+COMPAT = os.path.join(CACHE, "hermit-compat")
+TEMPLATE_MAIN = """\
+#[cfg(target_os = "hermit")]
+use hermit as _;
+
+use std::io::{self, Write};
+
+fn main() -> io::Result<()> {
+    let copied = io::copy(&mut io::stdin().lock(), &mut io::stdout().lock())?;
+    io::stdout().flush()?;
+    eprintln!("copied {copied} bytes");
+    Ok(())
+}
+"""
+
+
+def test_hermit_template():
+    d = os.path.join(COMPAT, "stdin-app")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(os.path.join(d, "src"))
+    os.makedirs(os.path.join(d, ".cargo"))
+    files = {
+        "Cargo.toml": f"""[package]
+name = "stdin-app"
+version = "0.1.0"
+edition = "2021"
+
+[target.'cfg(target_os = "hermit")'.dependencies]
+hermit = {{ version = "0.13", default-features = false, features = ["acpi", "pci"] }}
+
+[patch.crates-io]
+hermit = {{ path = "{os.path.join(ROOT, 'hermit')}" }}
+""",
+        "rust-toolchain.toml": '[toolchain]\nchannel = "nightly"\ncomponents = ["rust-src"]\n',
+        ".cargo/config.toml": '[build]\ntarget = "x86_64-unknown-hermit"\n[unstable]\n'
+                              'build-std = ["std", "panic_abort"]\n'
+                              'build-std-features = ["compiler-builtins-mem"]\n',
+        "src/main.rs": TEMPLATE_MAIN,
+    }
+    for name, text in files.items():
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+    target = os.path.join(COMPAT, "target")
+    p = subprocess.run(["cargo", "build", "--release", "--target-dir", target], cwd=d,
+                       capture_output=True, text=True, timeout=1800, stdin=subprocess.DEVNULL)
+    check("Hermit-template stdin app (default-features = false): builds", p.returncode == 0,
+          p.stderr, keep_end=True)
+    if p.returncode != 0:
+        return
+    img = os.path.join(target, "x86_64-unknown-hermit", "release", "stdin-app")
+    data = text_input()
+    code, out, err, _ = feed(eremit_cmd(img), data)
+    check("Hermit-template stdin app: copies its stdin to its stdout",
+          code == 0 and out == data and err == f"copied {len(data)} bytes\n".encode(),
+          f"exit {code}, {len(out)} of {len(data)} bytes, stderr {err[-2000:]!r}")
+
+
 def main():
     build()
     test_pipe_and_native()
@@ -244,6 +309,7 @@ def main():
     test_poll()
     test_terminal()
     test_untouched_when_not_read()
+    test_hermit_template()
     test_large()
     return finish()
 
