@@ -125,11 +125,6 @@ impl<T: Transport> VirtioConsole<T> {
         }
     }
 
-    /// Whether the device has filled buffers not taken yet.
-    pub fn has_received(&self) -> bool {
-        self.rx.has_used()
-    }
-
     /// The next buffer the device filled: its index and how many bytes it holds.
     pub fn take_received(&mut self) -> Option<(u16, usize)> {
         let used = self.rx.pop_used()?;
@@ -146,12 +141,6 @@ impl<T: Transport> VirtioConsole<T> {
         // SAFETY: inside the buffer, which the device does not own (the caller's
         // promise), so nothing writes it while the slice lives.
         unsafe { core::slice::from_raw_parts(self.pool.ptr(buffer).add(from), to - from) }
-    }
-
-    /// Asks for an interrupt when the device fills a buffer (a hint: it may interrupt
-    /// anyway).
-    pub fn set_receive_interrupts(&mut self, on: bool) {
-        self.rx.set_interrupts(on);
     }
 
     /// Sends one byte to the host.
