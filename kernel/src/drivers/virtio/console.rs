@@ -32,8 +32,8 @@ struct Pool {
 unsafe impl Send for Pool {}
 
 impl Pool {
-    fn new(count: usize, len: usize) -> Option<Pool> {
-        let layout = Layout::from_size_align(count * len, 4096).ok()?;
+    fn new(count: usize) -> Option<Pool> {
+        let layout = Layout::from_size_align(count * RX_BUFFER_LEN, 4096).ok()?;
         // SAFETY: non-zero size.
         let base = NonNull::new(unsafe { alloc_zeroed(layout) })?;
         Some(Pool { base, count })
@@ -79,7 +79,7 @@ impl<T: Transport> VirtioConsole<T> {
         let no_memory = "no memory for the queues";
         let rx = SplitQueue::new(rx_size).ok_or(no_memory)?;
         let tx = SplitQueue::new(tx_size).ok_or(no_memory)?;
-        let pool = Pool::new(rx_size as usize, RX_BUFFER_LEN).ok_or(no_memory)?;
+        let pool = Pool::new(rx_size as usize).ok_or(no_memory)?;
         let layout = Layout::from_size_align(64, 64).map_err(|_| no_memory)?;
         // SAFETY: non-zero size.
         let tx_byte = NonNull::new(unsafe { alloc_zeroed(layout) }).ok_or(no_memory)?;
