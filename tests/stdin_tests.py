@@ -10,7 +10,8 @@
 - `</dev/null` and a closed stdin read end of file at once;
 - poll on descriptor 0 (tests/stdin/poll.c): 0 after its timeout while no input comes,
   EAGAIN from a non-blocking read, readable once a host process writes, end of file
-  once it closes; the same as natively;
+  once it closes; the same as natively; two threads blocked in read(0) and a third in
+  poll(0) are all woken and each line is read once (tests/stdin/readers.c);
 - a terminal (a pseudo-terminal) as stdin: a typed line, then Ctrl-D for end of file;
 - a program that never reads its stdin leaves it alone: `(eremit run noread; cat) <file`
   still gives the whole file to `cat`;
@@ -44,7 +45,7 @@ RUST_HERMIT = os.path.join(APPS, "target", "x86_64-unknown-hermit", "release", "
 RUST_NATIVE = os.path.join(APPS, "target", "release", "stdin-read")
 HERMIT_BUILD = ["cargo", "build", "--release", "-q", "-p", "stdin-read", "-Zbuild-std=std,panic_abort",
                 "-Zbuild-std-features=compiler-builtins-mem", "--target", "x86_64-unknown-hermit"]
-PROGRAMS = ["cat", "sha256", "poll", "noread"]
+PROGRAMS = ["cat", "sha256", "poll", "noread", "readers"]
 
 
 def build():
@@ -54,7 +55,7 @@ def build():
     for name in PROGRAMS:
         src = os.path.join(SRC, name + ".c")
         subprocess.run([CC, "-O2", src, "-o", image(name)], check=True)
-        subprocess.run(["gcc", "-O2", src, "-o", native(name)], check=True)
+        subprocess.run(["gcc", "-O2", "-pthread", src, "-o", native(name)], check=True)
     subprocess.run(HERMIT_BUILD, cwd=APPS, check=True)
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "stdin-read"], cwd=APPS, check=True)
 
@@ -205,6 +206,36 @@ def test_poll():
               f"exit {code}\n{out.decode(errors='replace')}\nstderr: {err.decode(errors='replace')}")
 
 
+def readers_conversation(cmd):
+    """readers.c's conversation: a line once it is ready, another once the first was
+    read, then the end. Returns (exit code, its output lines sorted)."""
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    lines = []
+    for line in p.stdout:
+        lines.append(line)
+        if line == b"ready\n":
+            p.stdin.write(b"one\n")
+            p.stdin.flush()
+        elif line == b"got one\n":
+            p.stdin.write(b"two\n")
+            p.stdin.flush()
+        elif line == b"got two\n":
+            p.stdin.close()
+    p.stderr.read()
+    return p.wait(timeout=120), sorted(lines)
+
+
+def test_several_waiters():
+    ncode, nlines = readers_conversation([native("readers")])
+    for cpus in (1, 2):
+        code, lines = readers_conversation(
+            [EREMIT, "run", "--timeout", "120", "--cpus", str(cpus), image("readers")])
+        check(f"two threads blocked in read(0) and one in poll, {cpus} vCPU(s): each line read "
+              "once, every waiter woken, end of file (as native)",
+              (code, lines) == (ncode, nlines) and len(lines) == 6,
+              f"eremit {code}: {lines}\nnative {ncode}: {nlines}")
+
+
 def test_terminal():
     master, slave = pty.openpty()
     p = subprocess.Popen(eremit_cmd(image("cat")), stdin=slave, stdout=subprocess.PIPE,
@@ -307,6 +338,7 @@ def main():
     test_pipe_and_native()
     test_no_stdin()
     test_poll()
+    test_several_waiters()
     test_terminal()
     test_untouched_when_not_read()
     test_hermit_template()
