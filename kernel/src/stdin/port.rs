@@ -81,32 +81,52 @@ impl Reader {
     /// Decodes received buffers into `out` until it is full (with an empty `out`: up to
     /// the next payload byte), the stream ended or nothing more has arrived; reposts
     /// the buffers used up. Returns the bytes delivered.
+    ///
+    /// Receive interrupts are on exactly while nothing is left to read, so a reader
+    /// keeping up with a steady stream takes none, and data arriving into an empty ring
+    /// always interrupts: every task that found nothing and sleeps (readers, `poll`)
+    /// is woken, whatever other tasks read meanwhile.
     fn advance(&mut self, out: &mut [u8]) -> usize {
         let mut filled = 0;
+        loop {
+            let drained = self.consume(out, &mut filled);
+            self.dev.set_receive_interrupts(drained);
+            // Something may have arrived between the last look and the interrupts
+            // going on, without an interrupt: take it now.
+            if !drained || !self.dev.has_received() {
+                break;
+            }
+        }
+        self.dev.flush();
+        filled
+    }
+
+    /// `advance` without the interrupt bookkeeping: delivers into `out[*filled..]`;
+    /// true when everything received was used up (nothing left to read).
+    fn consume(&mut self, out: &mut [u8], filled: &mut usize) -> bool {
         while !self.deframer.ended() {
             let (buffer, len, at) = match self.current {
                 Some(c) => c,
                 None => match self.dev.take_received() {
                     Some((buffer, len)) => (buffer, len, 0),
-                    None => break,
+                    None => return true,
                 },
             };
             // SAFETY: `buffer` came from `take_received` and is reposted only below,
             // after its last use.
             let input = unsafe { self.dev.received(buffer, at, len) };
-            let (used, n) = self.deframer.decode(input, &mut out[filled..]);
-            filled += n;
+            let (used, n) = self.deframer.decode(input, &mut out[*filled..]);
+            *filled += n;
             let at = at + used;
             if at < len {
                 // `out` is full or the stream ended: the rest waits for the next read.
                 self.current = Some((buffer, len, at));
-                break;
+                return false;
             }
             self.current = None;
             self.dev.repost(buffer);
         }
-        self.dev.flush();
-        filled
+        true
     }
 
     /// Whether a read would return at once (data, or end of file).
@@ -116,10 +136,6 @@ impl Reader {
     }
 
     /// A read that does not wait: `None` when nothing has arrived.
-    ///
-    /// Receive interrupts stay on: turning them off while a reader drains the stream
-    /// would lose the wake-up of another task waiting on descriptor 0 (a second reader,
-    /// a `poll`), and measured with `make bench` they cost no clear throughput.
     fn try_read(&mut self, buf: &mut [u8]) -> Option<usize> {
         let n = self.advance(buf);
         (n > 0 || self.deframer.ended()).then_some(n)

@@ -125,6 +125,17 @@ impl<T: Transport> VirtioConsole<T> {
         }
     }
 
+    /// Whether the device has filled buffers not taken yet.
+    pub fn has_received(&self) -> bool {
+        self.rx.has_used()
+    }
+
+    /// Asks for an interrupt when the device fills a buffer (a hint: it may interrupt
+    /// anyway).
+    pub fn set_receive_interrupts(&mut self, on: bool) {
+        self.rx.set_interrupts(on);
+    }
+
     /// The next buffer the device filled: its index and how many bytes it holds.
     pub fn take_received(&mut self) -> Option<(u16, usize)> {
         let used = self.rx.pop_used()?;
