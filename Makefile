@@ -7,7 +7,7 @@ HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
 	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean \
-	test-reliability soak test-hermit-compat
+	test-reliability soak test-hermit-compat test-stdin
 
 all: toolchain
 
@@ -85,6 +85,12 @@ test-hermit-compat: toolchain
 	@echo "==> Hermit applications switch over ([patch.crates-io]; QEMU)"
 	@python3 tests/hermit_compat_tests.py
 
+# The runner's stdin as the application's descriptor 0 (pipes, files, a terminal, none;
+# poll, O_NONBLOCK; 200 MiB checked by SHA-256), C and Rust against native runs.
+test-stdin: toolchain-c
+	@echo "==> standard input tests (virtio console; QEMU)"
+	@python3 tests/stdin_tests.py
+
 test-net: toolchain
 	@echo "==> network tests (virtio-net, std::net, curl; QEMU user networking)"
 	@python3 tests/net_tests.py
@@ -121,7 +127,7 @@ test-cxx: toolchain-c
 	@python3 tests/cxx_tests.py
 
 test: test-host test-miri test-abi test-boot test-c test-posix test-net test-net-c test-mixed test-projects test-cxx \
-	test-conformance test-reliability test-hermit-compat
+	test-conformance test-reliability test-hermit-compat test-stdin
 
 # A service-like guest for SOAK_MINUTES (default 30) on 2 vCPUs: memory in use every
 # minute must end within 5% of its value after the first minute (build/bench/soak.md).
@@ -138,6 +144,7 @@ bench: hello toolchain-c
 	@python3 scripts/bench.py
 	@python3 scripts/bench_c.py
 	@python3 scripts/bench_cxx_fortran.py
+	@python3 scripts/bench_stdin.py
 
 clean:
 	cargo clean

@@ -17,6 +17,7 @@ pub mod fs;
 pub mod mm;
 pub mod net;
 pub mod sched;
+pub mod stdin;
 pub mod unserved;
 
 pub mod arch;

@@ -2,7 +2,8 @@
 //! semantics of the descriptor calls (Linux's errors). Plain data like `Fs`, tested on
 //! the host; `global` keeps the one instance behind a lock.
 //!
-//! Console I/O is not done here: `read`/`write` return `Route::Console` and the caller
+//! Console I/O is not done here: `read`/`write` return `Route::Console` (or
+//! `Route::Stdin`) and the caller
 //! does it after dropping the lock, so a slow serial port never holds up other CPUs.
 //! Device I/O likewise (`Route::Device`): it needs no state, and filling a large buffer
 //! with random bytes is slow under TCG.
@@ -32,6 +33,9 @@ pub enum Route {
     Done(usize),
     /// A console stream: the caller does the I/O (outside the lock).
     Console(Stream),
+    /// Standard input (a read of `Stream::Stdin`): the caller reads it outside the
+    /// lock (it may block), with the open file's `O_NONBLOCK`.
+    Stdin(bool),
     /// A character device: the caller does the I/O (outside the lock) with
     /// `Device::read` or `Device::write`.
     Device(Device),
@@ -222,6 +226,7 @@ impl Files {
             return Err(EBADF);
         }
         match f.object {
+            Object::Console(Stream::Stdin) => Ok(Route::Stdin(f.status & O_NONBLOCK != 0)),
             Object::Console(s) => Ok(Route::Console(s)),
             o @ (Object::Socket(_) | Object::EventFd(_)) => {
                 Ok(Route::Outside(o, f.status & O_NONBLOCK != 0))
@@ -443,7 +448,10 @@ mod tests {
     #[test]
     fn console_descriptors() {
         let mut f = files();
-        assert_eq!(f.read(0, &mut [0; 4]), Ok(Route::Console(Stream::Stdin)));
+        assert_eq!(f.read(0, &mut [0; 4]), Ok(Route::Stdin(false)));
+        f.set_nonblocking(0, true).unwrap();
+        assert_eq!(f.read(0, &mut [0; 4]), Ok(Route::Stdin(true)));
+        assert_eq!(f.pread(0, &mut [0; 4], 0), Err(ESPIPE));
         assert_eq!(f.write(1, b"x"), Ok(Route::Console(Stream::Stdout)));
         assert_eq!(f.write(2, b"x"), Ok(Route::Console(Stream::Stderr)));
         assert_eq!(f.write(0, b"x"), Err(EBADF));

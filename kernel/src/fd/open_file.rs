@@ -9,7 +9,7 @@ use crate::fs::{Device, Ino};
 /// The console streams on descriptors 0, 1 and 2 when the VM starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stream {
-    /// Not connected: reads are at end of file.
+    /// The runner's stdin (`crate::stdin`), at end of file when it gave none.
     Stdin,
     Stdout,
     Stderr,

@@ -1,8 +1,8 @@
 //! Calls on file descriptors: reading, writing, seeking, duplicating, closing, status
 //! and control. The descriptor table and the open files are `crate::fd`'s; the console
-//! streams (stdout and stderr to the runner, stdin at end of file: nothing is attached)
-//! are written here, after the table's lock is released, and so is the I/O of the
-//! devices in `/dev` (random bytes from `entropy`).
+//! streams (stdout and stderr to the runner) are written here and standard input is
+//! read here (`crate::stdin`), after the table's lock is released, and so is the I/O
+//! of the devices in `/dev` (random bytes from `entropy`).
 //!
 //! Beyond hermit-abi, for the C library: `sys_dup2`, `sys_pread`, `sys_pwrite`,
 //! `sys_ftruncate`, `sys_fsync`, `sys_isatty`.
@@ -10,7 +10,7 @@
 use core::ffi::c_void;
 
 use super::{check_buffer, fail};
-use crate::abi::errno::{EFAULT, EINVAL, ENOTTY};
+use crate::abi::errno::{EBADF, EFAULT, EINVAL, ENOTTY};
 use crate::abi::{FIONBIO, IOV_MAX, iovec, stat};
 use crate::console;
 use crate::fd::{Route, Stream, global};
@@ -77,6 +77,8 @@ fn write_to(route: Route, bytes: &[u8]) -> Result<usize, i32> {
             console::write_stderr(bytes);
             Ok(bytes.len())
         }
+        // Not routed for writes (descriptor 0 is read-only).
+        Route::Stdin(_) => Err(EBADF),
     }
 }
 
@@ -90,8 +92,9 @@ fn read_into(route: Route, buf: &mut [u8]) -> Result<usize, i32> {
         Route::Done(n) => Ok(n),
         Route::Device(d) => d.read(buf, super::entropy::fill),
         Route::Outside(o, nonblocking) => super::net::read_outside(o, nonblocking, buf),
-        // stdin: nothing is attached, so it is at end of file.
-        Route::Console(_) => Ok(0),
+        Route::Stdin(nonblocking) => crate::stdin::read(buf, nonblocking),
+        // Not routed for reads (stdout and stderr are write-only).
+        Route::Console(_) => Err(EBADF),
     }
 }
 

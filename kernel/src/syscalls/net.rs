@@ -445,8 +445,7 @@ fn readiness(fd: i32) -> i16 {
         return POLLNVAL;
     };
     match object {
-        // Nothing is attached to stdin: it is at end of file, so always readable.
-        Object::Console(Stream::Stdin) => POLLIN,
+        Object::Console(Stream::Stdin) => crate::stdin::readiness(),
         Object::Console(_) => POLLOUT,
         Object::File(_) | Object::Dir(_) | Object::Device(..) => POLLIN | POLLOUT,
         #[cfg(feature = "net")]

@@ -1,6 +1,7 @@
 //! The three output channels from the guest (application stdout, application
 //! stderr, kernel log): pipes created here whose write ends QEMU inherits as
-//! fds 3, 4 and 5 and opens as `/dev/fd/N`.
+//! fds 3, 4 and 5 and opens as `/dev/fd/N`; and, when the application gets
+//! eremit's stdin, QEMU's end of the socket that carries it (`crate::stdin`), as fd 6.
 
 use std::fs::File;
 use std::io;
@@ -14,6 +15,8 @@ pub const APP_STDOUT_FD: RawFd = 3;
 pub const APP_STDERR_FD: RawFd = 4;
 /// Kernel log and exit record (debug console) in QEMU.
 pub const KERNEL_LOG_FD: RawFd = 5;
+/// The socket carrying the application's stdin, in QEMU.
+pub const APP_STDIN_FD: RawFd = 6;
 
 const CHILD_FDS: [RawFd; 3] = [APP_STDOUT_FD, APP_STDERR_FD, KERNEL_LOG_FD];
 /// Write ends are moved to this fd or above before forking, so that no
@@ -37,6 +40,9 @@ pub struct Channels {
     /// else open) are taken: the pipes `std` creates while spawning then get
     /// other numbers and cannot be overwritten by our `dup2` in the child.
     low_writers: [OwnedFd; 3],
+    /// QEMU's end of the stdin socket: at fd >= `HIGH_FD_BASE` (the `dup2` source)
+    /// and as given (holding a low number, as `low_writers` do).
+    input: Option<(OwnedFd, OwnedFd)>,
 }
 
 fn cvt(ret: libc::c_int) -> io::Result<libc::c_int> {
@@ -73,7 +79,14 @@ impl Channels {
             readers: [r0, r1, r2],
             high_writers,
             low_writers: [w0, w1, w2],
+            input: None,
         })
+    }
+
+    /// Gives QEMU `fd` as `APP_STDIN_FD`.
+    pub fn set_input(&mut self, fd: OwnedFd) -> io::Result<()> {
+        self.input = Some((dup_high(&fd)?, fd));
+        Ok(())
     }
 
     /// Spawns `cmd` with the write ends as fds 3, 4 and 5 (close-on-exec
@@ -85,6 +98,7 @@ impl Channels {
             self.high_writers[1].as_raw_fd(),
             self.high_writers[2].as_raw_fd(),
         ];
+        let input = self.input.as_ref().map(|(high, _)| high.as_raw_fd());
         // SAFETY: getpid has no preconditions.
         let parent = unsafe { libc::getpid() };
         // SAFETY: the closure runs in the child between fork and exec and only
@@ -96,6 +110,9 @@ impl Channels {
                     // dup2 gives `dst` a clear close-on-exec flag; `src` is
                     // >= HIGH_FD_BASE, so it never equals `dst`.
                     cvt(libc::dup2(src, dst))?;
+                }
+                if let Some(src) = input {
+                    cvt(libc::dup2(src, APP_STDIN_FD))?;
                 }
                 cvt(libc::prctl(
                     libc::PR_SET_PDEATHSIG,
@@ -111,6 +128,7 @@ impl Channels {
         let child = cmd.spawn()?;
         drop(self.high_writers);
         drop(self.low_writers);
+        drop(self.input);
         let [out, err, log] = self.readers;
         Ok((
             child,
@@ -134,6 +152,22 @@ mod tests {
             .unwrap()
             .to_string_lossy()
             .into_owned()
+    }
+
+    #[test]
+    fn child_reads_the_input_on_fd_6() {
+        use std::io::Write;
+        let mut channels = Channels::create().unwrap();
+        let (mut ours, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+        channels.set_input(theirs.into()).unwrap();
+        let mut cmd = Command::new("/bin/sh");
+        cmd.arg("-c").arg("head -c 5 <&6 >&3").stdin(Stdio::null());
+        let (mut child, mut readers) = channels.spawn(&mut cmd).unwrap();
+        ours.write_all(b"hello").unwrap();
+        assert!(child.wait().unwrap().success());
+        let mut out = String::new();
+        readers.app_stdout.read_to_string(&mut out).unwrap();
+        assert_eq!(out, "hello");
     }
 
     #[test]

@@ -9,8 +9,8 @@ Usage: eremit run [OPTIONS] IMAGE [ARGS...]
        eremit --version
 
 Boots an Eremit unikernel IMAGE under QEMU and runs it like a local program:
-the application's stdout and stderr become eremit's, and eremit exits with the
-application's exit code. Options must come before IMAGE; everything after IMAGE
+eremit's stdin becomes the application's, its stdout and stderr become eremit's,
+and eremit exits with the application's exit code. Options must come before IMAGE; everything after IMAGE
 is passed to the application as its arguments.
 
 Options (also accepted as --option=VALUE):

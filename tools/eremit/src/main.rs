@@ -13,6 +13,7 @@ mod output;
 mod qemu;
 mod record;
 mod run;
+mod stdin;
 mod symbols;
 mod tsc;
 

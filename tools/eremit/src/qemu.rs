@@ -1,7 +1,7 @@
 //! Building the QEMU command line and finding the QEMU binary.
 
 use crate::accel::Backend;
-use crate::channels::{APP_STDERR_FD, APP_STDOUT_FD, KERNEL_LOG_FD};
+use crate::channels::{APP_STDERR_FD, APP_STDIN_FD, APP_STDOUT_FD, KERNEL_LOG_FD};
 #[cfg(test)]
 use crate::cli::Proto;
 use crate::cli::{Forward, Machine, Net};
@@ -26,6 +26,8 @@ pub struct QemuSpec<'a> {
     pub backend: Backend,
     pub net: &'a Net,
     pub forwards: &'a [Forward],
+    /// A virtio console carries the application's stdin (`crate::stdin`).
+    pub stdin: bool,
 }
 
 /// Formats a memory size for `-m`: in MiB when whole, else in KiB.
@@ -114,6 +116,22 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
         };
         push(&["-netdev", &netdev, "-device", device]);
     }
+    if spec.stdin {
+        // One port (max_ports=1: no multiport, no control queues), a console port,
+        // which is port 0, on the socket the runner forwards its stdin through.
+        let serial = match spec.machine {
+            Machine::Microvm => "virtio-serial-device,max_ports=1",
+            Machine::Q35 => "virtio-serial-pci,max_ports=1,disable-legacy=on",
+        };
+        push(&[
+            "-chardev",
+            &format!("socket,id=ein,fd={APP_STDIN_FD}"),
+            "-device",
+            serial,
+            "-device",
+            "virtconsole,chardev=ein",
+        ]);
+    }
     a
 }
 
@@ -190,6 +208,7 @@ mod tests {
             backend: Backend::Tcg,
             net,
             forwards,
+            stdin: false,
         }
     }
 
@@ -309,6 +328,31 @@ mod tests {
                 "-device",
                 "virtio-net-pci,netdev=net0,disable-legacy=on",
             ]
+        ));
+    }
+
+    #[test]
+    fn stdin_console() {
+        let mut s = spec(&Net::None, &[]);
+        assert!(!joined(&build_args(&s)).contains("virtconsole"));
+        s.stdin = true;
+        let args = build_args(&s);
+        assert!(has_seq(
+            &args,
+            &[
+                "-chardev",
+                "socket,id=ein,fd=6",
+                "-device",
+                "virtio-serial-device,max_ports=1",
+                "-device",
+                "virtconsole,chardev=ein",
+            ]
+        ));
+        s.machine = Machine::Q35;
+        let args = build_args(&s);
+        assert!(has_seq(
+            &args,
+            &["-device", "virtio-serial-pci,max_ports=1,disable-legacy=on",]
         ));
     }
 

@@ -11,6 +11,7 @@ use crate::memory;
 use crate::output::{self, ExitRecord, Sink};
 use crate::qemu::{self, QemuSpec};
 use crate::record::exit_status;
+use crate::stdin;
 use crate::tsc;
 use std::fs::File;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -130,6 +131,7 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         details: Vec::new(),
     })?;
 
+    let stdin_source = stdin::source();
     let args = qemu::build_args(&QemuSpec {
         image: &opts.image,
         append: &append,
@@ -139,15 +141,20 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         backend,
         net: &opts.net,
         forwards: &opts.forwards,
+        stdin: stdin_source == stdin::Source::Forward,
     });
     verbose_note(
         opts,
         &format!("QEMU: {}", qemu::display_command(&qemu_path, &args)),
     );
 
-    let channels = match Channels::create() {
+    let mut channels = match Channels::create() {
         Ok(c) => c,
         Err(e) => return fail(format!("cannot create pipes for QEMU: {}", io_text(&e))),
+    };
+    let forwarder = match stdin::connect(stdin_source, &mut channels) {
+        Ok(socket) => socket,
+        Err(e) => return fail(format!("cannot create the stdin socket: {}", io_text(&e))),
     };
     let mut command = Command::new(&qemu_path);
     command
@@ -165,6 +172,9 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         }
     };
 
+    if let Some(socket) = forwarder {
+        stdin::spawn_forwarder(socket);
+    }
     let record: ExitRecord = Arc::default();
     // Read from the image only when a crash report shows a backtrace.
     let symbols = Arc::new(Symboliser::new(&opts.image));

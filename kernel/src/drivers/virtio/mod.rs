@@ -1,6 +1,11 @@
 //! Virtio 1.x devices: the split virtqueue, the two transports Eremit's machines offer
-//! (virtio-mmio on microvm, modern virtio-pci on q35) and the network device.
+//! (virtio-mmio on microvm, modern virtio-pci on q35), the network device and the
+//! console that carries standard input.
 
+#[cfg(target_os = "none")]
+pub mod any_transport;
+#[cfg(target_os = "none")]
+pub mod console;
 #[cfg(target_os = "none")]
 pub mod mmio;
 #[cfg(all(target_os = "none", feature = "net"))]
@@ -23,6 +28,7 @@ pub const F_VERSION_1: u64 = 1 << 32;
 
 /// Device IDs (virtio 1.x, 5).
 pub const DEVICE_NET: u32 = 1;
+pub const DEVICE_CONSOLE: u32 = 3;
 
 /// What a driver needs from a transport.
 pub trait Transport {
