@@ -12,8 +12,10 @@ command -v python3 >/dev/null || need_apt+=(python3)
 command -v curl >/dev/null || need_apt+=(curl)
 command -v cmake >/dev/null || need_apt+=(cmake)
 command -v g++ >/dev/null || need_apt+=(g++)
-# bindgen (mixed Rust/C builds) needs libclang.
-ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || need_apt+=(libclang-dev)
+# bindgen (mixed Rust/C builds) needs libclang itself (libclang-cpp, which other
+# packages bring, is not it).
+ls /usr/lib/llvm-*/lib/libclang.so* /usr/lib/llvm-*/lib/libclang-[0-9]*.so* >/dev/null 2>&1 ||
+    need_apt+=(libclang-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "ensure-deps: installing ${need_apt[*]} (apt-get)"
     sudo=""
