@@ -190,6 +190,29 @@ impl<T: Transport> VirtioNet<T> {
     pub fn rx_pending(&self) -> bool {
         self.rx.queue.has_used()
     }
+
+    /// Runs `f` on the next received frame (Ethernet header onwards) without taking it:
+    /// smoltcp's next `receive` returns the same frame, unless `drop_received` comes
+    /// first. `None` when no frame is waiting.
+    pub fn peek_received<R>(&self, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
+        let used = self.rx.queue.peek_used()?;
+        let buffer = self.rx.buffer_of[used.head as usize];
+        let len = (used.len as usize).clamp(HEADER_LEN, BUFFER_LEN);
+        // SAFETY: the device gave this buffer back (it is in the used ring) and it is
+        // reposted only after `pop_used`, which needs `&mut self`; no other slice of it
+        // lives while `f` runs.
+        let data = unsafe { self.rx.pool.slice(buffer) };
+        Some(f(&data[HEADER_LEN..len]))
+    }
+
+    /// Discards the next received frame (the one `peek_received` showed) and gives its
+    /// buffer back to the device.
+    pub fn drop_received(&mut self) {
+        if let Some(used) = self.rx.queue.pop_used() {
+            let buffer = self.rx.buffer_of[used.head as usize];
+            self.rx.post(buffer);
+        }
+    }
 }
 
 pub struct RxToken<'a> {
