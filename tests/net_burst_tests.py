@@ -232,10 +232,24 @@ def keepalive_client(port, until, stats, key):
 
 
 def quit_request(port):
+    """GET /quit; returns the status line. The whole answer is read before closing: a
+    client that closes with part of the body unread leaves the server writing into a
+    connection slirp no longer drains (its window stays shut), as a vanished peer
+    would on Linux."""
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
             s.sendall(b"GET /quit HTTP/1.1\r\nHost: eremit\r\nConnection: close\r\n\r\n")
-            return s.recv(64).split(b"\r\n")[0].decode(errors="replace")
+            data = b""
+            while True:
+                b = s.recv(65536)
+                if not b:
+                    break
+                data += b
+                head, sep, body = data.partition(b"\r\n\r\n")
+                m = re.search(rb"(?i)content-length: *(\d+)", head)
+                if sep and m and len(body) >= int(m.group(1)):
+                    break
+            return data.split(b"\r\n")[0].decode(errors="replace")
     except OSError as e:
         return f"<{e}>"
 
@@ -310,7 +324,7 @@ def main():
     if images["burst_server"] and (not only or "burst" in only):
         burst_suite(images["burst_server"], 200, 128)
         burst_suite(images["burst_server"], 200, 128, delay_ms=2000)
-        burst_suite(images["burst_server"], 1000, 1024)
+        burst_suite(images["burst_server"], 1000, 1024, delay_ms=5000)
     if images["keepalive_httpd"] and (not only or "memory" in only):
         memory_server("keepalive-httpd (C)", images["keepalive_httpd"], ["16384"], 8080)
     if os.path.exists(RUST_HTTPD) and (not only or "memory" in only):
