@@ -5,8 +5,10 @@ clients on the host through `eremit run --net user --forward`:
 - tests/net-burst/burst_server.c (x86_64-hermit-gcc) listens with a given backlog and
   answers each connection with "ok\\n": 200 clients connecting at once to listen(s, 128)
   are all served, also when the server sleeps 2 s before its first accept (the backlog
-  holds 128, the other SYNs are dropped and sent again by the clients, as on Linux); 1,000
-  clients at once to listen(s, 1024) are all served;
+  holds 128, the other SYNs are dropped and sent again, as on Linux); 1,000 clients to
+  listen(s, 1024) with the first accept 5 s late are all served; 100 clients to a server
+  that left only ~256 KiB of heap free are all served (small buffers, SYNs dropped until
+  memory comes back);
 - tests/net-burst/keepalive_httpd.c (poll, a malloc'd response per request) and, when it
   is built, examples-rust/httpd (std, a thread per connection) under 8 keep-alive
   clients at the smallest --memory the runner accepts (and at a few sizes above): the
@@ -16,7 +18,10 @@ clients on the host through `eremit run --net user --forward`:
 QEMU's user network (slirp) sits between the clients and the guest: it accepts the
 host's connections itself (its listening socket has a backlog of 1, so the host kernel
 drops SYNs of a burst and the clients resend them) and opens one connection to the guest
-for each. All traffic stays on this machine. Ends with 'N passed, N failed'."""
+for each. All traffic stays on this machine. Ends with 'N passed, N failed'.
+
+Arguments `burst` or `memory` run only that part; NET_VERBOSE=1 boots the burst guests
+with --verbose (the kernel log in the failure details)."""
 
 import os
 import re
@@ -171,12 +176,14 @@ def burst(port, n, limit):
     return outcome, time.monotonic() - start
 
 
-def burst_suite(image, clients, backlog, delay_ms=0, limit=240):
+def burst_suite(image, clients, backlog, delay_ms=0, limit=240, leave_kib=None, memory=None):
     label = f"{clients} clients open at once, listen(s, {backlog})" + (
-        f", first accept after {delay_ms} ms" if delay_ms else "")
+        f", first accept after {delay_ms} ms" if delay_ms else "") + (
+        f", --memory {memory} with ~{leave_kib} KiB of heap left" if leave_kib is not None else "")
     port = free_port()
-    g = Guest(image, [str(backlog), str(clients), str(delay_ms)],
-              ["--net", "user", "--forward", f"tcp:{port}:7777"], timeout=limit + 120)
+    args = [str(backlog), str(clients), str(delay_ms)] + ([str(leave_kib)] if leave_kib is not None else [])
+    opts = (["--memory", memory] if memory else []) + (["--verbose"] if os.environ.get("NET_VERBOSE") else [])
+    g = Guest(image, args, [*opts, "--net", "user", "--forward", f"tcp:{port}:7777"], timeout=limit + 120)
     up = g.wait_for("listening")
     check(f"burst-server ({label}): starts and listens", up, "".join(g.out + g.err)[-2000:])
     if not up:
@@ -332,6 +339,8 @@ def main():
         burst_suite(images["burst_server"], 200, 128)
         burst_suite(images["burst_server"], 200, 128, delay_ms=2000)
         burst_suite(images["burst_server"], 1000, 1024, delay_ms=5000)
+        # The heap all but full: small buffers, SYNs dropped until memory comes back.
+        burst_suite(images["burst_server"], 100, 128, delay_ms=3000, leave_kib=256, memory="32M")
     if images["keepalive_httpd"] and (not only or "memory" in only):
         memory_server("keepalive-httpd (C)", images["keepalive_httpd"], ["16384"], 8080)
     if os.path.exists(RUST_HTTPD) and (not only or "memory" in only):

@@ -5,7 +5,11 @@
  * Prints "served COUNT" and exits 0; a failed accept is reported and retried (ENOMEM is
  * an answer a server must survive).
  *
- * Usage: burst-server BACKLOG COUNT [DELAY_MS] */
+ * With LEAVE_KIB, the server first takes the heap (64 KiB blocks until malloc fails)
+ * and gives back only about LEAVE_KIB, so the kernel meets the burst short of memory:
+ * connections get small buffers or wait (their SYNs dropped) until others are done.
+ *
+ * Usage: burst-server BACKLOG COUNT [DELAY_MS [LEAVE_KIB]] */
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -14,6 +18,25 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Takes all the heap in 64 KiB blocks, then frees about leave_kib of it. The blocks are
+ * kept (a list through their first word) until the end. */
+static void **hog(long leave_kib) {
+    void **head = NULL;
+    for (;;) {
+        void **b = malloc(64 * 1024);
+        if (b == NULL)
+            break;
+        *b = head;
+        head = b;
+    }
+    for (long freed = 0; freed < leave_kib && head != NULL; freed += 64) {
+        void **next = *head;
+        free(head);
+        head = next;
+    }
+    return head;
+}
 
 static void sleep_ms(long ms) {
     struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
@@ -28,6 +51,7 @@ int main(int argc, char **argv) {
     int backlog = atoi(argv[1]);
     long count = atol(argv[2]);
     long delay = argc > 3 ? atol(argv[3]) : 0;
+    void **held = argc > 4 ? hog(atol(argv[4])) : NULL;
     int s = socket(AF_INET, SOCK_STREAM, 0);
     if (s < 0) {
         perror("socket");
@@ -64,5 +88,10 @@ int main(int argc, char **argv) {
     }
     printf("served %ld (%ld failed accepts)\n", served, failures);
     close(s);
+    while (held != NULL) {
+        void **next = *held;
+        free(held);
+        held = next;
+    }
     return 0;
 }

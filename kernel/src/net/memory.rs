@@ -5,8 +5,9 @@
 //! A TCP connection's buffers are fixed for its life (smoltcp cannot resize them), so
 //! their size is chosen when it is created: big enough to keep a virtio-net link busy
 //! for the first connections a listener has waiting, smaller for the rest of a burst
-//! (a thousand clients at once must not take 256 MiB), and halved down to a minimum
-//! when the heap cannot give more.
+//! (a thousand clients at once must not take 256 MiB), never more than a share of the
+//! free heap (the first client of a burst in a small VM must not take what would serve
+//! a dozen), and halved down to a minimum when the heap cannot give more.
 
 use alloc::vec::Vec;
 
@@ -21,15 +22,21 @@ pub const TCP_BUFFER_BURST: usize = 16 * 1024;
 pub const TCP_BUFFER_MIN: usize = 4 * 1024;
 /// How many connections may wait for `accept` with full-size buffers.
 pub const BURST_AFTER: usize = 16;
+/// A connection's two buffers take at most this share of the free heap.
+pub const FREE_HEAP_SHARE: usize = 16;
 
 /// Buffer sizes to try, largest first, for a new connection while `waiting` others
-/// wait for `accept` on the same listener (0 for `connect`).
-pub fn tcp_buffer_sizes(waiting: usize) -> impl Iterator<Item = usize> {
-    let first = if waiting < BURST_AFTER {
+/// wait for `accept` on the same listener (0 for `connect`) and `free` bytes of heap
+/// are free.
+pub fn tcp_buffer_sizes(waiting: usize, free: usize) -> impl Iterator<Item = usize> {
+    let mut first = if waiting < BURST_AFTER {
         TCP_BUFFER_FULL
     } else {
         TCP_BUFFER_BURST
     };
+    while first > TCP_BUFFER_MIN && 2 * first > free / FREE_HEAP_SHARE {
+        first /= 2;
+    }
     core::iter::successors(Some(first), |&size| {
         (size / 2 >= TCP_BUFFER_MIN).then_some(size / 2)
     })
@@ -60,14 +67,28 @@ mod tests {
 
     #[test]
     fn sizes_shrink_to_the_minimum() {
-        let quiet: Vec<usize> = tcp_buffer_sizes(0).collect();
+        const PLENTY: usize = 512 << 20;
+        let quiet: Vec<usize> = tcp_buffer_sizes(0, PLENTY).collect();
         assert_eq!(quiet, [131072, 65536, 32768, 16384, 8192, 4096]);
-        let burst: Vec<usize> = tcp_buffer_sizes(BURST_AFTER).collect();
+        let burst: Vec<usize> = tcp_buffer_sizes(BURST_AFTER, PLENTY).collect();
         assert_eq!(burst, [16384, 8192, 4096]);
         assert_eq!(
-            tcp_buffer_sizes(BURST_AFTER - 1).next(),
+            tcp_buffer_sizes(BURST_AFTER - 1, PLENTY).next(),
             Some(TCP_BUFFER_FULL)
         );
+    }
+
+    #[test]
+    fn sizes_leave_most_of_a_small_heap() {
+        // 4 MiB free: two 128 KiB buffers are its 16th.
+        assert_eq!(tcp_buffer_sizes(0, 4 << 20).next(), Some(TCP_BUFFER_FULL));
+        assert_eq!(tcp_buffer_sizes(0, (4 << 20) - 1).next(), Some(65536));
+        // 400 KiB free: 8 KiB each way at most.
+        let small: Vec<usize> = tcp_buffer_sizes(0, 400 << 10).collect();
+        assert_eq!(small, [8192, 4096]);
+        // Nothing free: the minimum is still tried (the allocation decides).
+        let none: Vec<usize> = tcp_buffer_sizes(0, 0).collect();
+        assert_eq!(none, [4096]);
     }
 
     #[test]

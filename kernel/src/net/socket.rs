@@ -160,7 +160,8 @@ fn listen_endpoint(a: V4) -> IpListenEndpoint {
 /// connections already waiting for `accept` on its listener. ENOMEM when even the
 /// smallest do not fit.
 fn new_tcp(waiting: usize) -> Result<tcp::Socket<'static>, i32> {
-    for size in tcp_buffer_sizes(waiting) {
+    let (free, _) = crate::mm::heap::HEAP.usage();
+    for size in tcp_buffer_sizes(waiting, free) {
         if let (Some(rx), Some(tx)) = (try_filled(size, 0u8), try_filled(size, 0u8)) {
             return Ok(tcp::Socket::new(
                 tcp::SocketBuffer::new(rx),
