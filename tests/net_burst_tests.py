@@ -47,7 +47,7 @@ from testlib import check, finish, free_port, measure, measurements, run  # noqa
 
 # Sizes tried for the memory-short servers, smallest first; those the runner refuses are
 # skipped, the first it accepts is "the smallest --memory it boots in".
-MEMORY_SIZES = ["4M", "8M", "12M", "17M", "24M", "32M", "48M", "64M", "96M"]
+MEMORY_SIZES = ["4M", "5M", "6M", "8M", "10M", "12M", "17M", "24M", "32M", "48M", "64M"]
 
 
 class Guest:
