@@ -66,7 +66,8 @@ def one(name, workdir):
     exe = os.path.join(workdir, "eremit-" + name)
     if not build(f"eremit {name}", [HERMIT_CC, *CFLAGS, src, "-o", exe]):
         return
-    cmd = [EREMIT, "run", "--cpus", s["cpus"], "--memory", s["memory"], "--timeout", str(timeout), exe]
+    net = ["--net", s["net"]] if "net" in s else []
+    cmd = [EREMIT, "run", "--cpus", s["cpus"], "--memory", s["memory"], *net, "--timeout", str(timeout), exe]
     code, out, err = run(cmd, timeout + 30)
     check(f"{name}: output as natively" if s.get("native") != "skip" else f"{name}: output as expected",
           out == want_out, f"eremit:\n{out}\nwanted:\n{want_out}\nstderr:\n{err[-3000:]}")

@@ -3,6 +3,8 @@
 //! and Miri check (parsers, page tables, memory ranges, ...).
 #![cfg_attr(target_os = "none", no_std)]
 #![cfg_attr(target_os = "none", feature(linkage))]
+// `Arc::try_new`: objects a system call creates fail it with ENOMEM instead of panicking.
+#![feature(allocator_api)]
 #![allow(non_camel_case_types)]
 
 extern crate alloc;

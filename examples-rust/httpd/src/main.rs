@@ -133,15 +133,24 @@ fn main() {
     for conn in listener.incoming() {
         match conn {
             Ok(stream) => {
-                std::thread::spawn(move || {
+                // Short of memory for another thread, this client is turned away (its
+                // connection closed) and the server goes on with the others.
+                let spawned = std::thread::Builder::new().spawn(move || {
                     if let Err(e) = serve(stream, big) {
                         if e.kind() != std::io::ErrorKind::WouldBlock {
                             eprintln!("httpd: connection: {e}");
                         }
                     }
                 });
+                if let Err(e) = spawned {
+                    eprintln!("httpd: no thread for a connection: {e}");
+                }
             }
-            Err(e) => eprintln!("httpd: accept: {e}"),
+            Err(e) => {
+                eprintln!("httpd: accept: {e}");
+                // ENOMEM and the like last a moment: do not spin on them.
+                std::thread::sleep(Duration::from_millis(10));
+            }
         }
     }
 }

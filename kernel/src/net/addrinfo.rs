@@ -6,6 +6,7 @@ use alloc::boxed::Box;
 
 use crate::abi::addrinfo;
 use crate::abi::net::{AF_INET, V4, sockaddr_in};
+use crate::mm::try_box::try_box;
 
 /// One entry: the `addrinfo` first, so a pointer to it is a pointer to the block.
 #[repr(C)]
@@ -15,13 +16,13 @@ struct Node {
 }
 
 /// A list with an entry for each address and each (socket type, protocol) pair, in
-/// that order; null for an empty list.
-pub fn build(addrs: &[[u8; 4]], port: u16, kinds: &[(i32, i32)]) -> *mut addrinfo {
+/// that order; null for an empty list; `None` without memory for it.
+pub fn build(addrs: &[[u8; 4]], port: u16, kinds: &[(i32, i32)]) -> Option<*mut addrinfo> {
     let mut head: *mut addrinfo = core::ptr::null_mut();
     // Built back to front, so each node can point at the one after it.
     for &addr in addrs.iter().rev() {
         for &(socktype, protocol) in kinds.iter().rev() {
-            let node = Box::into_raw(Box::new(Node {
+            let node = try_box(Node {
                 ai: addrinfo {
                     ai_flags: 0,
                     ai_family: AF_INET,
@@ -33,7 +34,13 @@ pub fn build(addrs: &[[u8; 4]], port: u16, kinds: &[(i32, i32)]) -> *mut addrinf
                     ai_next: head,
                 },
                 sa: sockaddr_in::from_v4(V4 { addr, port }),
-            }));
+            });
+            let Ok(node) = node else {
+                // SAFETY: the entries built so far, a list from this function.
+                unsafe { free(head) };
+                return None;
+            };
+            let node = Box::into_raw(node);
             // SAFETY: `node` was just allocated; the address points into the same block.
             unsafe {
                 (*node).ai.ai_addr = core::ptr::addr_of_mut!((*node).sa).cast();
@@ -41,7 +48,7 @@ pub fn build(addrs: &[[u8; 4]], port: u16, kinds: &[(i32, i32)]) -> *mut addrinf
             head = node.cast();
         }
     }
-    head
+    Some(head)
 }
 
 /// Frees a list from `build`.
@@ -77,7 +84,7 @@ mod tests {
     #[test]
     fn builds_and_frees_a_list() {
         let kinds = [(SOCK_STREAM, IPPROTO_TCP), (SOCK_DGRAM, IPPROTO_UDP)];
-        let list = build(&[[10, 0, 2, 2], [1, 2, 3, 4]], 8080, &kinds);
+        let list = build(&[[10, 0, 2, 2], [1, 2, 3, 4]], 8080, &kinds).unwrap();
         let mut seen = alloc::vec::Vec::new();
         let mut p = list;
         while !p.is_null() {
@@ -102,7 +109,7 @@ mod tests {
         );
         // SAFETY (test): the list from `build`, freed once.
         unsafe { free(list) };
-        assert!(build(&[], 1, &kinds).is_null());
+        assert!(build(&[], 1, &kinds).unwrap().is_null());
         // SAFETY (test): null is allowed.
         unsafe { free(core::ptr::null_mut()) };
     }

@@ -3,21 +3,29 @@
 
 use alloc::vec::Vec;
 
-use crate::abi::net::{EAI_FAIL, EAI_NONAME};
+use crate::abi::net::{EAI_FAIL, EAI_MEMORY, EAI_NONAME};
 use crate::cmdline::parse_ipv4;
 
-/// IPv4 addresses of `name`, or an EAI_* code.
+/// IPv4 addresses of `name`, or an EAI_* code (EAI_MEMORY without memory for the list).
 pub fn resolve(name: &str) -> Result<Vec<[u8; 4]>, i32> {
     if let Some(a) = parse_ipv4(name) {
-        return Ok(alloc::vec![a]);
+        return addresses([a].into_iter());
     }
     if name.eq_ignore_ascii_case("localhost") {
-        return Ok(alloc::vec![[127, 0, 0, 1]]);
+        return addresses([[127, 0, 0, 1]].into_iter());
     }
     if name.is_empty() || name.len() > 253 {
         return Err(EAI_NONAME);
     }
     query(name)
+}
+
+/// The addresses in a vector allocated fallibly.
+fn addresses(a: impl ExactSizeIterator<Item = [u8; 4]>) -> Result<Vec<[u8; 4]>, i32> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(a.len()).map_err(|_| EAI_MEMORY)?;
+    v.extend(a);
+    Ok(v)
 }
 
 #[cfg(feature = "dns")]
@@ -66,14 +74,16 @@ fn query(name: &str) -> Result<Vec<[u8; 4]>, i32> {
         let r = stack::with(|s| s.set.get_mut::<Socket>(h).get_query_result(q)).ok_or(EAI_FAIL)?;
         match r {
             Ok(addrs) => {
-                #[allow(unreachable_patterns)]
-                let v4: Vec<[u8; 4]> = addrs
-                    .iter()
-                    .filter_map(|a| match a {
-                        IpAddress::Ipv4(a) => Some(a.octets()),
-                        _ => None,
-                    })
-                    .collect();
+                // smoltcp returns at most 8 (dns-max-result-count-8).
+                let mut found = [[0u8; 4]; 8];
+                let mut n = 0;
+                for a in addrs.iter() {
+                    if let (IpAddress::Ipv4(a), Some(slot)) = (a, found.get_mut(n)) {
+                        *slot = a.octets();
+                        n += 1;
+                    }
+                }
+                let v4 = addresses(found[..n].iter().copied())?;
                 return if v4.is_empty() {
                     Err(EAI_NONAME)
                 } else {

@@ -8,7 +8,7 @@ use core::sync::atomic::{AtomicU64, Ordering};
 use hermit_sync::InterruptSpinMutex;
 
 use super::events;
-use crate::abi::errno::{EAGAIN, EINVAL};
+use crate::abi::errno::{EAGAIN, EINVAL, ENOMEM};
 use crate::abi::net::{POLLIN, POLLOUT};
 
 pub struct EventFd {
@@ -20,17 +20,19 @@ pub struct EventFd {
 /// on one keeps it alive through its `Arc` if the descriptor is closed meanwhile.
 static TABLE: InterruptSpinMutex<Vec<Option<Arc<EventFd>>>> = InterruptSpinMutex::new(Vec::new());
 
-pub fn create(initial: u64, semaphore: bool) -> u32 {
-    let e = Some(Arc::new(EventFd::new(initial, semaphore)));
+/// A new eventfd's id; ENOMEM when there is no memory for it.
+pub fn create(initial: u64, semaphore: bool) -> Result<u32, i32> {
+    let e = Some(Arc::try_new(EventFd::new(initial, semaphore)).map_err(|_| ENOMEM)?);
     let mut t = TABLE.lock();
     match t.iter().position(Option::is_none) {
         Some(i) => {
             t[i] = e;
-            i as u32
+            Ok(i as u32)
         }
         None => {
+            t.try_reserve(1).map_err(|_| ENOMEM)?;
             t.push(e);
-            (t.len() - 1) as u32
+            Ok((t.len() - 1) as u32)
         }
     }
 }

@@ -7,6 +7,8 @@ pub mod addrinfo;
 pub mod eventfd;
 #[cfg(target_os = "none")]
 pub mod events;
+pub mod memory;
+pub mod syn;
 
 #[cfg(all(target_os = "none", feature = "net"))]
 mod stack;
@@ -16,6 +18,8 @@ pub use stack::{drain, init};
 pub mod dns;
 #[cfg(all(target_os = "none", feature = "net"))]
 pub mod socket;
+#[cfg(all(target_os = "none", feature = "net"))]
+mod socket_set;
 
 /// Frees a socket or eventfd whose last descriptor was closed (fd::global calls this).
 #[cfg(target_os = "none")]

@@ -2,36 +2,45 @@
 //! TCP and UDP sockets. All their state lives in the stack (under its lock); a socket
 //! descriptor holds only the id of its entry in the `Table`.
 //!
-//! A TCP listener keeps a few smoltcp sockets listening on its port and replaces each
-//! one that a SYN takes before the next packet is processed, so a burst of connections
-//! is accepted rather than reset; `accept` hands out those that got established.
+//! A TCP listener has no smoltcp socket of its own: when a SYN for its port arrives, the
+//! stack asks `Table::admit` before smoltcp sees the frame, and the listener gets a
+//! socket listening for exactly that SYN, or the SYN is dropped (the client sends it
+//! again a second later) while `backlog` connections wait for `accept` or memory is
+//! short, as Linux drops SYNs when its accept queue is full. So memory is spent per
+//! real connection, and a burst never meets a missing listener and a reset.
 //! Blocking calls sleep on the readiness counter (events.rs) and retry.
+//!
+//! Memory (memory.rs) is taken fallibly everywhere: a call fails with ENOMEM, and the
+//! network task drops what it cannot hold.
 
-use alloc::vec;
 use alloc::vec::Vec;
+use core::ops::Deref;
 use core::task::Poll;
 
-use smoltcp::iface::{SocketHandle, SocketSet};
+use smoltcp::iface::SocketHandle;
 use smoltcp::socket::{AnySocket, tcp, udp};
 use smoltcp::time::{Duration, Instant};
 use smoltcp::wire::{IpAddress, IpEndpoint, IpListenEndpoint, Ipv4Address};
 
 use super::events;
+use super::memory::{TCP_BUFFER_FULL, reserve, reserve_total, tcp_buffer_sizes, try_filled};
+use super::socket_set::Sockets;
 use super::stack::{self, Stack, now};
+use super::syn::Syn;
 use crate::abi::errno::*;
 use crate::abi::net::*;
 use crate::arch::clock;
 
-/// Per-connection buffers. 128 KiB each way keeps a virtio-net link busy (the receive
-/// window scales past 64 KiB) at a cost paid only per open connection.
-const TCP_RX: usize = 128 * 1024;
-const TCP_TX: usize = 128 * 1024;
 const UDP_PACKETS: usize = 64;
 const UDP_BYTES: usize = 64 * 1024;
-/// Sockets each listener keeps in the LISTEN state.
-const LISTEN_SPARES: usize = 4;
-/// Most connections a listener holds established but not yet accepted.
-const MAX_BACKLOG: usize = 128;
+/// The largest `listen` backlog (Linux's default somaxconn): a larger one, or a
+/// negative one, means this many. That many connections (in the handshake or
+/// established) wait for `accept`; SYNs beyond are dropped until `accept` makes room.
+pub const MAX_BACKLOG: usize = 4096;
+/// How long a connection may stay in the handshake (SYN received, our SYN-ACK not
+/// answered) before its place in the backlog is given back; Linux retries the SYN-ACK
+/// for about a minute.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(60);
 const EPHEMERAL_FIRST: u16 = 49152;
 /// How long `connect` waits without SO_SNDTIMEO (Linux gives up after ~2 minutes).
 const CONNECT_TIMEOUT_NS: u64 = 75_000_000_000;
@@ -48,7 +57,8 @@ pub enum Kind {
     Listener {
         local: V4,
         backlog: usize,
-        /// Listening sockets and connections not accepted yet.
+        /// Connections not accepted yet (in the handshake or established), oldest
+        /// first; for a moment also the socket listening for the SYN being processed.
         slots: Vec<SocketHandle>,
     },
     Stream {
@@ -109,9 +119,21 @@ impl Sock {
 /// still delivering their data.
 pub struct Table {
     socks: Vec<Option<Sock>>,
+    /// Ids free for reuse; its capacity covers every id, so `release` never allocates.
     free: Vec<SocketId>,
+    /// Its capacity covers every TCP socket of the set, so `orphan` never allocates.
     orphans: Vec<(SocketHandle, Instant)>,
     next_port: u16,
+}
+
+/// What the stack does with a SYN (see `Table::admit`).
+pub enum Admission {
+    /// smoltcp handles it (not for a listener, or for a connection that exists).
+    Pass,
+    /// Dropped: the backlog is full or memory is short; the client retries.
+    Drop,
+    /// A socket now listens for it; `Table::settle` after smoltcp processed the frame.
+    Listening(SocketHandle),
 }
 
 fn to_endpoint(a: V4) -> IpEndpoint {
@@ -134,21 +156,33 @@ fn listen_endpoint(a: V4) -> IpListenEndpoint {
     }
 }
 
-fn new_tcp() -> tcp::Socket<'static> {
-    tcp::Socket::new(
-        tcp::SocketBuffer::new(vec![0u8; TCP_RX]),
-        tcp::SocketBuffer::new(vec![0u8; TCP_TX]),
-    )
+/// A TCP socket with the biggest buffers memory allows (see memory.rs); `waiting`:
+/// connections already waiting for `accept` on its listener. ENOMEM when even the
+/// smallest do not fit.
+fn new_tcp(waiting: usize) -> Result<tcp::Socket<'static>, i32> {
+    let (free, _) = crate::mm::heap::HEAP.usage();
+    for size in tcp_buffer_sizes(waiting, free) {
+        if let (Some(rx), Some(tx)) = (try_filled(size, 0u8), try_filled(size, 0u8)) {
+            return Ok(tcp::Socket::new(
+                tcp::SocketBuffer::new(rx),
+                tcp::SocketBuffer::new(tx),
+            ));
+        }
+    }
+    Err(ENOMEM)
 }
 
-fn new_udp() -> udp::Socket<'static> {
+fn new_udp() -> Result<udp::Socket<'static>, i32> {
     let buf = || {
-        udp::PacketBuffer::new(
-            vec![udp::PacketMetadata::EMPTY; UDP_PACKETS],
-            vec![0u8; UDP_BYTES],
-        )
+        Some(udp::PacketBuffer::new(
+            try_filled(UDP_PACKETS, udp::PacketMetadata::EMPTY)?,
+            try_filled(UDP_BYTES, 0u8)?,
+        ))
     };
-    udp::Socket::new(buf(), buf())
+    match (buf(), buf()) {
+        (Some(rx), Some(tx)) => Ok(udp::Socket::new(rx, tx)),
+        _ => Err(ENOMEM),
+    }
 }
 
 /// A connection `accept` may hand out: past the handshake, not reset.
@@ -169,17 +203,23 @@ impl Table {
         }
     }
 
-    fn insert(&mut self, sock: Sock) -> SocketId {
-        match self.free.pop() {
-            Some(id) => {
-                self.socks[id as usize] = Some(sock);
-                id
-            }
-            None => {
-                self.socks.push(Some(sock));
-                (self.socks.len() - 1) as SocketId
-            }
+    /// A new id for `sock`; ENOMEM when the table cannot grow.
+    fn insert(&mut self, sock: Sock) -> Result<SocketId, i32> {
+        if let Some(id) = self.free.pop() {
+            self.socks[id as usize] = Some(sock);
+            return Ok(id);
         }
+        reserve(&mut self.socks, 1)
+            .and_then(|_| reserve_total(&mut self.free, self.socks.len() + 1))
+            .ok_or(ENOMEM)?;
+        self.socks.push(Some(sock));
+        Ok((self.socks.len() - 1) as SocketId)
+    }
+
+    /// Adds a TCP socket to the set, keeping room to orphan it later.
+    fn add_tcp(&mut self, set: &mut Sockets, s: tcp::Socket<'static>) -> Result<SocketHandle, i32> {
+        reserve_total(&mut self.orphans, set.len() + 1).ok_or(ENOMEM)?;
+        set.add(s)
     }
 
     fn take(&mut self, id: SocketId) -> Option<Sock> {
@@ -196,7 +236,7 @@ impl Table {
 
     /// Whether a TCP (`tcp`) or UDP port is taken by a socket of the application or a
     /// connection of the stack.
-    fn port_used(&self, set: &SocketSet<'_>, tcp: bool, port: u16) -> bool {
+    fn port_used(&self, set: &Sockets, tcp: bool, port: u16) -> bool {
         let in_table = self.socks.iter().flatten().any(|s| match &s.kind {
             Kind::Tcp { bound: Some(b) } => tcp && b.port == port,
             Kind::Listener { local, .. } => tcp && local.port == port,
@@ -215,7 +255,7 @@ impl Table {
             })
     }
 
-    fn ephemeral_port(&mut self, set: &SocketSet<'_>, tcp: bool) -> Result<u16, i32> {
+    fn ephemeral_port(&mut self, set: &Sockets, tcp: bool) -> Result<u16, i32> {
         for _ in 0..(u16::MAX - EPHEMERAL_FIRST) {
             let p = self.next_port;
             self.next_port = if p == u16::MAX {
@@ -230,48 +270,98 @@ impl Table {
         Err(EADDRINUSE)
     }
 
-    /// Keeps LISTEN_SPARES sockets listening on every listener's port while fewer than
-    /// its backlog of connections wait to be accepted.
-    pub fn refill_listeners(&mut self, set: &mut SocketSet<'static>) {
-        for sock in self.socks.iter_mut().flatten() {
-            let Kind::Listener {
-                local,
-                backlog,
-                slots,
-            } = &mut sock.kind
-            else {
-                continue;
-            };
-            let ep = listen_endpoint(*local);
-            let mut listening = 0;
-            for &h in slots.iter() {
-                let s = set.get_mut::<tcp::Socket>(h);
-                match s.state() {
-                    tcp::State::Listen => listening += 1,
-                    // Reset during the handshake: it can listen again.
-                    tcp::State::Closed if s.listen(ep).is_ok() => listening += 1,
-                    _ => {}
-                }
+    /// Decides what becomes of a SYN before smoltcp sees it. For a port the application
+    /// listens on, the listener gets a socket listening for it, unless its backlog is
+    /// full or memory is short (then the SYN is dropped and the client sends it again);
+    /// a SYN repeated for a connection that exists goes to that connection.
+    pub fn admit(&mut self, set: &mut Sockets, syn: Syn) -> Admission {
+        let Some(sock) = self.socks.iter_mut().flatten().find(|s| {
+            matches!(&s.kind, Kind::Listener { local, .. }
+                if local.port == syn.dst_port
+                    && (local.addr == [0; 4] || local.addr == syn.dst_addr))
+        }) else {
+            return Admission::Pass;
+        };
+        let from = to_endpoint(V4 {
+            addr: syn.src_addr,
+            port: syn.src_port,
+        });
+        let exists = set.iter().any(|(_, s)| {
+            tcp::Socket::downcast(s).is_some_and(|t| {
+                t.remote_endpoint() == Some(from)
+                    && t.local_endpoint().is_some_and(|e| e.port == syn.dst_port)
+            })
+        });
+        if exists {
+            return Admission::Pass;
+        }
+        let (nodelay, keepalive, ttl) = (sock.nodelay, sock.keepalive, sock.ttl);
+        let Kind::Listener {
+            local,
+            backlog,
+            slots,
+        } = &mut sock.kind
+        else {
+            return Admission::Pass;
+        };
+        forget_closed(set, slots);
+        if slots.len() >= *backlog {
+            return Admission::Drop;
+        }
+        let Ok(mut s) = new_tcp(slots.len()) else {
+            return Admission::Drop;
+        };
+        if s.listen(listen_endpoint(*local)).is_err() {
+            return Admission::Pass;
+        }
+        // Options set on the listener carry over to its connections.
+        s.set_nagle_enabled(!nodelay);
+        s.set_keep_alive(keepalive.then_some(KEEPALIVE_INTERVAL));
+        s.set_hop_limit(ttl);
+        s.set_timeout(Some(HANDSHAKE_TIMEOUT));
+        if reserve(slots, 1).is_none() || reserve_total(&mut self.orphans, set.len() + 1).is_none()
+        {
+            return Admission::Drop;
+        }
+        match set.add(s) {
+            Ok(h) => {
+                slots.push(h);
+                Admission::Listening(h)
             }
-            let waiting = slots.len() - listening;
-            while listening < LISTEN_SPARES && waiting < *backlog {
-                let mut s = new_tcp();
-                if s.listen(ep).is_err() {
-                    break;
-                }
-                // Options set on the listener carry over to its connections.
-                s.set_nagle_enabled(!sock.nodelay);
-                s.set_keep_alive(sock.keepalive.then_some(KEEPALIVE_INTERVAL));
-                s.set_hop_limit(sock.ttl);
-                slots.push(set.add(s));
-                listening += 1;
+            Err(_) => Admission::Drop,
+        }
+    }
+
+    /// After smoltcp processed the frame `admit` made socket `h` listen for: if the
+    /// SYN did not reach it (a bad checksum, no transmit buffer for the answer), it
+    /// goes away again, so no socket is ever left listening (one would take the SYNs
+    /// a client repeats for a connection in the handshake).
+    pub fn settle(&mut self, set: &mut Sockets, h: SocketHandle) {
+        if set.get::<tcp::Socket>(h).state() != tcp::State::Listen {
+            return;
+        }
+        set.remove(h);
+        for sock in self.socks.iter_mut().flatten() {
+            if let Kind::Listener { slots, .. } = &mut sock.kind {
+                slots.retain(|&s| s != h);
+            }
+        }
+    }
+
+    /// After socket state changed: connections reset during the handshake (or before
+    /// `accept`) give their place in the backlog back, and the established ones lose
+    /// the handshake's timeout.
+    pub fn tidy_listeners(&mut self, set: &mut Sockets) {
+        for sock in self.socks.iter_mut().flatten() {
+            if let Kind::Listener { slots, .. } = &mut sock.kind {
+                forget_closed(set, slots);
             }
         }
     }
 
     /// Frees the connections the application closed once they are done (or have had
     /// LINGER_AFTER_CLOSE to finish).
-    pub fn reap(&mut self, set: &mut SocketSet<'static>) {
+    pub fn reap(&mut self, set: &mut Sockets) {
         if self.orphans.is_empty() {
             return;
         }
@@ -294,11 +384,32 @@ impl Table {
 
     /// Closes a TCP connection the application is done with: remaining data and the
     /// FIN still go out.
-    fn orphan(&mut self, set: &mut SocketSet<'static>, h: SocketHandle) {
+    fn orphan(&mut self, set: &mut Sockets, h: SocketHandle) {
         let s = set.get_mut::<tcp::Socket>(h);
         s.close();
         self.orphans.push((h, now() + LINGER_AFTER_CLOSE));
     }
+}
+
+/// Drops the connections of `slots` that were reset (their sockets are freed); clears
+/// the handshake's timeout of those that got established.
+fn forget_closed(set: &mut Sockets, slots: &mut Vec<SocketHandle>) {
+    slots.retain(|&h| {
+        let s = set.get_mut::<tcp::Socket>(h);
+        match s.state() {
+            tcp::State::Closed => {
+                set.remove(h);
+                false
+            }
+            tcp::State::Listen | tcp::State::SynReceived => true,
+            _ => {
+                if s.timeout().is_some() {
+                    s.set_timeout(None);
+                }
+                true
+            }
+        }
+    });
 }
 
 /// Runs `f` on socket `id` with the stack locked, then lets the stack send what `f`
@@ -392,7 +503,7 @@ pub fn socket(domain: i32, ty: i32, protocol: i32) -> Result<SocketId, i32> {
         _ => return Err(EINVAL),
     };
     let sock = Sock::new(kind);
-    stack::with(|st| st.table.insert(sock)).ok_or(ENETDOWN)
+    stack::with(|st| st.table.insert(sock)).unwrap_or(Err(ENETDOWN))
 }
 
 /// Checks that `a` can be a local address: unspecified or the interface's own.
@@ -424,10 +535,10 @@ pub fn bind(id: SocketId, addr: V4) -> Result<(), i32> {
             Kind::Udp {
                 handle: h @ None, ..
             } => {
-                let mut s = new_udp();
+                let mut s = new_udp()?;
                 s.bind(listen_endpoint(local)).map_err(|_| EINVAL)?;
                 s.set_hop_limit(sock.ttl);
-                *h = Some(st.set.add(s));
+                *h = Some(st.set.add(s)?);
             }
             _ => return Err(EINVAL),
         }
@@ -437,7 +548,11 @@ pub fn bind(id: SocketId, addr: V4) -> Result<(), i32> {
 
 pub fn listen(id: SocketId, backlog: i32) -> Result<(), i32> {
     with_sock(id, |st, sock| {
-        let backlog = (backlog.max(1) as usize).min(MAX_BACKLOG);
+        // As Linux: a negative backlog means the maximum; 0 still lets one connection
+        // wait.
+        let backlog = usize::try_from(backlog)
+            .map_or(MAX_BACKLOG, |b| b.min(MAX_BACKLOG))
+            .max(1);
         match &mut sock.kind {
             Kind::Tcp { bound } => {
                 let local = match *bound {
@@ -457,13 +572,9 @@ pub fn listen(id: SocketId, backlog: i32) -> Result<(), i32> {
             Kind::Stream { .. } => return Err(EINVAL),
             Kind::Udp { .. } => return Err(EOPNOTSUPP),
         }
-        // The sockets are added by the table (this one is taken out while `f` runs).
+        // Sockets are made for the SYNs as they come (Table::admit).
         Ok(())
-    })?;
-    stack::with(|st| {
-        st.table.refill_listeners(&mut st.set);
-    });
-    Ok(())
+    })
 }
 
 /// Waits for a connection; returns the new socket and the peer's address.
@@ -478,16 +589,13 @@ pub fn accept(id: SocketId, nonblocking: bool) -> Result<(SocketId, V4), i32> {
         else {
             return Poll::Pending;
         };
-        let h = slots.remove(i);
-        let peer = st
-            .set
-            .get::<tcp::Socket>(h)
-            .remote_endpoint()
-            .map(from_endpoint)
-            .unwrap_or(V4 {
-                addr: [0; 4],
-                port: 0,
-            });
+        let h = slots[i];
+        let s = st.set.get_mut::<tcp::Socket>(h);
+        s.set_timeout(None);
+        let peer = s.remote_endpoint().map(from_endpoint).unwrap_or(V4 {
+            addr: [0; 4],
+            port: 0,
+        });
         let mut conn = Sock::new(Kind::Stream {
             handle: h,
             connecting: false,
@@ -495,11 +603,14 @@ pub fn accept(id: SocketId, nonblocking: bool) -> Result<(SocketId, V4), i32> {
         conn.nodelay = sock.nodelay;
         conn.keepalive = sock.keepalive;
         conn.ttl = sock.ttl;
-        let new_id = st.table.insert(conn);
-        Poll::Ready(Ok((new_id, peer)))
-    })
-    .inspect(|_| {
-        stack::with(|st| st.table.refill_listeners(&mut st.set));
+        // Without room for it the connection stays queued and the call fails.
+        match st.table.insert(conn) {
+            Ok(new_id) => {
+                slots.remove(i);
+                Poll::Ready(Ok((new_id, peer)))
+            }
+            Err(e) => Poll::Ready(Err(e)),
+        }
     })
 }
 
@@ -513,9 +624,14 @@ pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), i32> {
                         Ok(p) => p,
                         Err(e) => return Poll::Ready(Err(e)),
                     };
-                    let mut s = new_udp();
-                    let _ = s.bind(port);
-                    *handle = Some(st.set.add(s));
+                    let added = new_udp().and_then(|mut s| {
+                        let _ = s.bind(port);
+                        st.set.add(s)
+                    });
+                    match added {
+                        Ok(h) => *handle = Some(h),
+                        Err(e) => return Poll::Ready(Err(e)),
+                    }
                 }
                 *peer = (to.addr != [0; 4]).then_some(to);
                 Poll::Ready(Ok(()))
@@ -538,7 +654,10 @@ pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), i32> {
                         Err(e) => return Poll::Ready(Err(e)),
                     },
                 };
-                let mut s = new_tcp();
+                let mut s = match new_tcp(0) {
+                    Ok(s) => s,
+                    Err(e) => return Poll::Ready(Err(e)),
+                };
                 sock.configure(&mut s);
                 let cx = st.iface.context();
                 if s.connect(cx, to_endpoint(to), listen_endpoint(local))
@@ -546,8 +665,12 @@ pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), i32> {
                 {
                     return Poll::Ready(Err(ENETUNREACH));
                 }
+                let handle = match st.table.add_tcp(&mut st.set, s) {
+                    Ok(h) => h,
+                    Err(e) => return Poll::Ready(Err(e)),
+                };
                 sock.kind = Kind::Stream {
-                    handle: st.set.add(s),
+                    handle,
                     connecting: true,
                 };
                 started = true;
@@ -639,10 +762,15 @@ pub fn send(id: SocketId, data: &[u8], to: Option<V4>, nonblocking: bool) -> Res
                             Ok(p) => p,
                             Err(e) => return Poll::Ready(Err(e)),
                         };
-                        let mut s = new_udp();
-                        let _ = s.bind(port);
-                        s.set_hop_limit(sock.ttl);
-                        let h = st.set.add(s);
+                        let added = new_udp().and_then(|mut s| {
+                            let _ = s.bind(port);
+                            s.set_hop_limit(sock.ttl);
+                            st.set.add(s)
+                        });
+                        let h = match added {
+                            Ok(h) => h,
+                            Err(e) => return Poll::Ready(Err(e)),
+                        };
                         *handle = Some(h);
                         h
                     }
@@ -844,13 +972,41 @@ fn read_timeval(v: &[u8]) -> Result<Option<u64>, i32> {
     Ok((ns != 0).then_some(ns))
 }
 
-fn timeval_bytes(ns: Option<u64>) -> Vec<u8> {
+/// An option's value as the application receives it: at most a `timeval`, kept on the
+/// stack (a call must not fail for want of heap to describe an option).
+pub struct OptValue {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl OptValue {
+    fn from_parts(parts: &[&[u8]]) -> OptValue {
+        let mut v = OptValue {
+            bytes: [0; 16],
+            len: 0,
+        };
+        for p in parts {
+            v.bytes[v.len..v.len + p.len()].copy_from_slice(p);
+            v.len += p.len();
+        }
+        v
+    }
+}
+
+impl Deref for OptValue {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+fn timeval_bytes(ns: Option<u64>) -> OptValue {
     let ns = ns.unwrap_or(0);
-    let mut v = Vec::with_capacity(16);
-    v.extend_from_slice(&((ns / 1_000_000_000) as i64).to_ne_bytes());
-    v.extend_from_slice(&(((ns % 1_000_000_000) / 1000) as i32).to_ne_bytes());
-    v.extend_from_slice(&[0; 4]);
-    v
+    OptValue::from_parts(&[
+        &((ns / 1_000_000_000) as i64).to_ne_bytes(),
+        &(((ns % 1_000_000_000) / 1000) as i32).to_ne_bytes(),
+        &[0; 4],
+    ])
 }
 
 pub fn setsockopt(id: SocketId, level: i32, name: i32, value: &[u8]) -> Result<(), i32> {
@@ -902,21 +1058,32 @@ pub fn setsockopt(id: SocketId, level: i32, name: i32, value: &[u8]) -> Result<(
 }
 
 /// The option's value as the bytes the application receives.
-pub fn getsockopt(id: SocketId, level: i32, name: i32) -> Result<Vec<u8>, i32> {
+pub fn getsockopt(id: SocketId, level: i32, name: i32) -> Result<OptValue, i32> {
     with_sock(id, |st, sock| {
-        let int = |v: i32| Ok(v.to_ne_bytes().to_vec());
+        let int = |v: i32| Ok(OptValue::from_parts(&[&v.to_ne_bytes()]));
+        // The buffers of a connection are sized when it is made (memory.rs).
+        let capacity = |tx: bool| match &sock.kind {
+            Kind::Stream { handle, .. } => {
+                let s = st.set.get::<tcp::Socket>(*handle);
+                if tx {
+                    s.send_capacity()
+                } else {
+                    s.recv_capacity()
+                }
+            }
+            _ => TCP_BUFFER_FULL,
+        };
         match (level, name) {
             (SOL_SOCKET, SO_REUSEADDR) => int(sock.reuseaddr as i32),
             (SOL_SOCKET, SO_KEEPALIVE) => int(sock.keepalive as i32),
             (SOL_SOCKET, SO_RCVTIMEO) => Ok(timeval_bytes(sock.rcvtimeo)),
             (SOL_SOCKET, SO_SNDTIMEO) => Ok(timeval_bytes(sock.sndtimeo)),
-            (SOL_SOCKET, SO_LINGER) => {
-                let mut v = sock.linger.l_onoff.to_ne_bytes().to_vec();
-                v.extend_from_slice(&sock.linger.l_linger.to_ne_bytes());
-                Ok(v)
-            }
-            (SOL_SOCKET, SO_SNDBUF) => int(TCP_TX as i32),
-            (SOL_SOCKET, SO_RCVBUF) => int(TCP_RX as i32),
+            (SOL_SOCKET, SO_LINGER) => Ok(OptValue::from_parts(&[
+                &sock.linger.l_onoff.to_ne_bytes(),
+                &sock.linger.l_linger.to_ne_bytes(),
+            ])),
+            (SOL_SOCKET, SO_SNDBUF) => int(capacity(true) as i32),
+            (SOL_SOCKET, SO_RCVBUF) => int(capacity(false) as i32),
             (SOL_SOCKET, SO_ERROR) => {
                 let mut e = core::mem::take(&mut sock.error);
                 // A non-blocking connect that failed reports it here (once).

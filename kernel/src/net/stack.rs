@@ -7,14 +7,15 @@
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use hermit_sync::InterruptTicketMutex;
-use smoltcp::iface::{
-    Config, Interface, PollIngressSingleResult, PollResult, SocketHandle, SocketSet,
-};
+use smoltcp::iface::{Config, Interface, PollIngressSingleResult, PollResult, SocketHandle};
 use smoltcp::time::Instant;
 use smoltcp::wire::{EthernetAddress, HardwareAddress, IpCidr, Ipv4Address, Ipv4Cidr};
 
 use super::events;
-use super::socket::Table;
+use super::memory::reserve;
+use super::socket::{Admission, Table};
+use super::socket_set::Sockets;
+use super::syn;
 use crate::arch::clock;
 use crate::cmdline::NetOptions;
 use crate::drivers::{NetDevice, open_net};
@@ -23,7 +24,7 @@ use crate::klog;
 pub struct Stack {
     pub iface: Interface,
     pub dev: NetDevice,
-    pub set: SocketSet<'static>,
+    pub set: Sockets,
     #[cfg(feature = "dhcpv4")]
     dhcp: Option<SocketHandle>,
     #[cfg_attr(not(feature = "dns"), allow(dead_code))]
@@ -96,19 +97,33 @@ impl Stack {
         self.iface.poll_maintenance(now);
         let mut changed = false;
         loop {
-            match self
+            // A connection request for a listener gets a socket listening for it
+            // first, or is dropped (socket.rs, Table::admit).
+            let listening = match self.dev.peek_received(syn::parse) {
+                Some(Some(request)) => match self.table.admit(&mut self.set, request) {
+                    Admission::Pass => None,
+                    Admission::Listening(h) => Some(h),
+                    Admission::Drop => {
+                        self.dev.drop_received();
+                        continue;
+                    }
+                },
+                _ => None,
+            };
+            let r = self
                 .iface
-                .poll_ingress_single(now, &mut self.dev, &mut self.set)
-            {
+                .poll_ingress_single(now, &mut self.dev, &mut self.set);
+            if let Some(h) = listening {
+                self.table.settle(&mut self.set, h);
+            }
+            match r {
                 PollIngressSingleResult::None => break,
                 PollIngressSingleResult::PacketProcessed => {}
-                PollIngressSingleResult::SocketStateChanged => {
-                    changed = true;
-                    // A SYN may just have taken a listening socket: put a fresh one
-                    // in its place before the next packet, which may be another SYN.
-                    self.table.refill_listeners(&mut self.set);
-                }
+                PollIngressSingleResult::SocketStateChanged => changed = true,
             }
+        }
+        if changed {
+            self.table.tidy_listeners(&mut self.set);
         }
         while self.iface.poll_egress(now, &mut self.dev, &mut self.set)
             == PollResult::SocketStateChanged
@@ -177,20 +192,28 @@ impl Stack {
         } else {
             &self.dns_override[..]
         };
-        self.dns_servers = dns.to_vec();
+        // Runs in the network task (a DHCP renewal): without memory the old list stays.
+        let mut servers = Vec::new();
+        if reserve(&mut servers, dns.len()).is_some() {
+            servers.extend_from_slice(dns);
+            self.dns_servers = servers;
+        }
         #[cfg(feature = "dns")]
         if let Some(h) = self.dns {
-            let servers: Vec<smoltcp::wire::IpAddress> = dns.iter().map(|&a| a.into()).collect();
+            // smoltcp keeps at most 4 servers (dns-max-server-count-4).
+            let mut servers = [smoltcp::wire::IpAddress::Ipv4(Ipv4Address::UNSPECIFIED); 4];
+            let n = dns.len().min(servers.len());
+            for (to, &from) in servers.iter_mut().zip(dns) {
+                *to = from.into();
+            }
             self.set
                 .get_mut::<smoltcp::socket::dns::Socket>(h)
-                .update_servers(&servers);
+                .update_servers(&servers[..n]);
         }
         CONFIGURED.store(1, Ordering::Release);
         klog!(
             "eremit: network: {cidr}, gateway {}, DNS {:?}",
-            router.map_or(alloc::string::String::from("none"), |r| alloc::format!(
-                "{r}"
-            )),
+            Gateway(router),
             dns
         );
     }
@@ -222,6 +245,18 @@ impl Stack {
     #[cfg(not(feature = "dhcpv4"))]
     fn dhcp_update(&mut self) -> bool {
         false
+    }
+}
+
+/// A default route for the log: its address, or "none".
+struct Gateway(Option<Ipv4Address>);
+
+impl core::fmt::Display for Gateway {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.0 {
+            Some(r) => write!(f, "{r}"),
+            None => f.write_str("none"),
+        }
     }
 }
 
@@ -263,11 +298,11 @@ pub fn init(opts: &NetOptions) {
         crate::arch::cpu::hardware_random().unwrap_or_else(crate::arch::cpu::rdtsc);
     let iface = Interface::new(config, &mut dev, now());
     #[cfg_attr(not(feature = "dns"), allow(unused_mut))]
-    let mut set = SocketSet::new(Vec::new());
+    let mut set = Sockets::new();
     #[cfg(feature = "dns")]
     let dns = {
         let slots: Vec<Option<smoltcp::socket::dns::DnsQuery>> = (0..4).map(|_| None).collect();
-        Some(set.add(smoltcp::socket::dns::Socket::new(&[], slots)))
+        set.add(smoltcp::socket::dns::Socket::new(&[], slots)).ok()
     };
     #[cfg(not(feature = "dns"))]
     let dns = None;
@@ -300,7 +335,7 @@ pub fn init(opts: &NetOptions) {
         None => {
             #[cfg(feature = "dhcpv4")]
             {
-                stack.dhcp = Some(stack.set.add(smoltcp::socket::dhcpv4::Socket::new()));
+                stack.dhcp = stack.set.add(smoltcp::socket::dhcpv4::Socket::new()).ok();
             }
             #[cfg(not(feature = "dhcpv4"))]
             crate::kreport!(

@@ -522,7 +522,10 @@ pub extern "C" fn sys_eventfd(initval: u64, flags: i16) -> i32 {
     if flags & !(EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC) != 0 || initval > u32::MAX as u64 {
         return fail(EINVAL);
     }
-    let id = crate::net::eventfd::create(initval, flags & EFD_SEMAPHORE != 0);
+    let id = match crate::net::eventfd::create(initval, flags & EFD_SEMAPHORE != 0) {
+        Ok(id) => id,
+        Err(e) => return fail(e),
+    };
     let status = if flags & EFD_NONBLOCK != 0 {
         O_NONBLOCK
     } else {
@@ -630,7 +633,9 @@ pub unsafe extern "C" fn sys_getaddrinfo(
         None if flags & AI_PASSIVE != 0 => alloc::vec![[0, 0, 0, 0]],
         None => alloc::vec![[127, 0, 0, 1]],
     };
-    let list = crate::net::addrinfo::build(&addrs, port, kinds);
+    let Some(list) = crate::net::addrinfo::build(&addrs, port, kinds) else {
+        return EAI_MEMORY;
+    };
     // SAFETY: checked above.
     unsafe { res.write_unaligned(list) };
     0

@@ -73,6 +73,10 @@ struct Rx {
     buffer_of: Vec<u16>,
     /// Buffers were posted since the device was last notified.
     posted: bool,
+    /// The next frame was shown to `peek_received`'s caller; only then does `receive`
+    /// hand it to smoltcp (a frame the device publishes between the two must not slip
+    /// through unseen).
+    peeked: bool,
 }
 
 struct Tx {
@@ -136,6 +140,7 @@ impl<T: Transport> VirtioNet<T> {
             pool: Pool::new(rx_size as usize).ok_or(no_memory)?,
             buffer_of: alloc::vec![0; rx_size as usize],
             posted: false,
+            peeked: false,
         };
         let mut tx = Tx {
             queue: SplitQueue::new(tx_size).ok_or(no_memory)?,
@@ -189,6 +194,36 @@ impl<T: Transport> VirtioNet<T> {
     /// Frames waiting in the receive ring.
     pub fn rx_pending(&self) -> bool {
         self.rx.queue.has_used()
+    }
+
+    /// Runs `f` on the next received frame (Ethernet header onwards) without taking it:
+    /// smoltcp's next `receive` returns that frame, unless `drop_received` comes first.
+    /// `receive` returns only frames shown here. `None` when no frame is waiting.
+    pub fn peek_received<R>(&mut self, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
+        // An entry that is not a buffer of ours is skipped (pop_used drops it).
+        while self.rx.queue.has_used() && self.rx.queue.peek_used().is_none() {
+            self.rx.queue.pop_used();
+        }
+        let used = self.rx.queue.peek_used();
+        self.rx.peeked = used.is_some();
+        let used = used?;
+        let buffer = self.rx.buffer_of[used.head as usize];
+        let len = (used.len as usize).clamp(HEADER_LEN, BUFFER_LEN);
+        // SAFETY: the device gave this buffer back (it is in the used ring) and it is
+        // reposted only after `pop_used`, which needs `&mut self`; no other slice of it
+        // lives while `f` runs.
+        let data = unsafe { self.rx.pool.slice(buffer) };
+        Some(f(&data[HEADER_LEN..len]))
+    }
+
+    /// Discards the next received frame (the one `peek_received` showed) and gives its
+    /// buffer back to the device.
+    pub fn drop_received(&mut self) {
+        self.rx.peeked = false;
+        if let Some(used) = self.rx.queue.pop_used() {
+            let buffer = self.rx.buffer_of[used.head as usize];
+            self.rx.post(buffer);
+        }
     }
 }
 
@@ -280,10 +315,11 @@ impl<T: Transport> phy::Device for VirtioNet<T> {
         Self: 'a;
 
     fn receive(&mut self, _: Instant) -> Option<(RxToken<'_>, TxToken<'_>)> {
-        if !self.rx.queue.has_used() {
+        if !self.rx.peeked {
             return None;
         }
         let tx_buffer = self.tx_buffer()?;
+        self.rx.peeked = false;
         let used = self.rx.queue.pop_used()?;
         let buffer = self.rx.buffer_of[used.head as usize];
         let len = (used.len as usize).clamp(HEADER_LEN, BUFFER_LEN);

@@ -227,6 +227,27 @@ impl SplitQueue {
         unsafe { ptr::read_volatile(self.used_idx()) != self.last_used }
     }
 
+    /// The chain `pop_used` returns next, left in the ring (so the driver can look at a
+    /// received buffer before deciding to consume it). `None` also for an entry that is
+    /// not a chain in flight, which `pop_used` drops.
+    pub fn peek_used(&self) -> Option<Used> {
+        if !self.has_used() {
+            return None;
+        }
+        // The entry must not be read before the index that published it.
+        fence(Ordering::Acquire);
+        let slot = self.last_used % self.size;
+        // SAFETY: a used ring entry the device published.
+        let elem = unsafe { ptr::read_volatile(self.used_elem(slot)) };
+        match self.chain_len.get(elem.id as usize) {
+            Some(&n) if n > 0 => Some(Used {
+                head: elem.id as u16,
+                len: elem.len,
+            }),
+            _ => None,
+        }
+    }
+
     /// Takes the next chain the device returned, freeing its descriptors.
     pub fn pop_used(&mut self) -> Option<Used> {
         if !self.has_used() {
@@ -426,9 +447,15 @@ mod tests {
         assert!(dev.take().is_none());
 
         assert!(q.pop_used().is_none());
+        assert!(q.peek_used().is_none());
         dev.give_back(h2, 60);
         dev.give_back(h1, 0);
+        // Peeking leaves the entry for pop_used.
+        assert_eq!(q.peek_used(), Some(Used { head: h2, len: 60 }));
+        assert_eq!(q.peek_used(), Some(Used { head: h2, len: 60 }));
+        assert_eq!(q.num_free(), 1);
         assert_eq!(q.pop_used(), Some(Used { head: h2, len: 60 }));
+        assert_eq!(q.peek_used(), Some(Used { head: h1, len: 0 }));
         assert_eq!(q.pop_used(), Some(Used { head: h1, len: 0 }));
         assert_eq!(q.pop_used(), None);
         assert_eq!(q.num_free(), 4);
@@ -513,6 +540,7 @@ mod tests {
         }])
         .unwrap();
         dev.give_back(7, 1);
+        assert_eq!(q.peek_used(), None);
         assert_eq!(q.pop_used(), None);
         assert_eq!(q.num_free(), 1);
     }
