@@ -6,7 +6,9 @@
 #
 # The sources come through cargo's ordinary registry access (a throw-away manifest that
 # depends on the exact versions, resolved with `cargo metadata`), so nothing but
-# crates.io is contacted. Re-running rebuilds both directories from pristine copies.
+# crates.io is contacted. A directory is made anew from a pristine copy when the version
+# or our files changed (a stamp records both), else left alone, so cargo does not
+# rebuild what depends on it.
 #
 #   SOCKET2_VERSION / TOKIO_VERSION  override the versions adapted (default: tested ones)
 #   COMPAT_OUT                       output directory (default: build/compat)
@@ -47,16 +49,23 @@ for p in json.load(sys.stdin)["packages"]:
 }
 
 adapt() { # name version
-    local from to
+    local from to stamp
+    to=$OUT/$1
+    stamp="$1 $2 $(find "$ROOT/compat/$1" -type f ! -path '*__pycache__*' | sort | xargs cat |
+        sha256sum | cut -d' ' -f1)"
+    if [ -f "$to/.eremit-compat" ] && [ "$(cat "$to/.eremit-compat")" = "$stamp" ]; then
+        echo "compat-crates: $to is current ($1 $2)"
+        return
+    fi
     from=$(src_dir "$1" "$2")
     [ -n "$from" ] && [ -f "$from/Cargo.toml" ] || { echo "compat-crates: $1 $2 not found" >&2; exit 1; }
-    to=$OUT/$1
     rm -rf "$to" "$to.tmp"
     cp -r "$from" "$to.tmp"
     chmod -R u+w "$to.tmp"
     python3 "$ROOT/compat/$1/adapt.py" "$to.tmp"
     # Its own workspace root, so cargo never takes it for a member of an enclosing one.
     printf '\n[workspace]\n' >> "$to.tmp/Cargo.toml"
+    echo "$stamp" > "$to.tmp/.eremit-compat"
     mv "$to.tmp" "$to"
     echo "compat-crates: $to ($1 $2 from crates.io, hermit support added)"
 }
