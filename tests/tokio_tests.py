@@ -11,6 +11,7 @@ failed'. All traffic stays on this machine (127.0.0.1 and QEMU's user network)."
 import http.client
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -22,10 +23,12 @@ TARGET = os.path.join(ROOT, "examples-rust", "target")
 IMAGE = os.path.join(TARGET, "x86_64-unknown-hermit", "release", "tokio-json")
 NATIVE_TARGET = os.path.join(TARGET, "native")
 NATIVE = os.path.join(NATIVE_TARGET, "release", "tokio-json")
+SOCKET2_CHECK_DIR = os.path.join(ROOT, "tests", "socket2-check")
+SOCKET2_CHECK = os.path.join(TARGET, "x86_64-unknown-hermit", "release", "socket2-check")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import check, finish, free_port, measure, measurements, run  # noqa: E402
-from net_tests import Guest, ensure_curl  # noqa: E402
+from net_tests import Guest, HostServer, ensure_curl  # noqa: E402
 
 
 def build():
@@ -44,6 +47,9 @@ def build():
     if p.returncode:
         return False
     measure(f"build of tokio-json for Eremit: {secs:.0f} s ({os.path.getsize(IMAGE):,} B image)")
+    p = run(["cargo", "build", "--release"], cwd=SOCKET2_CHECK_DIR, timeout=1800)
+    check("tests/socket2-check builds for x86_64-unknown-hermit", p.returncode == 0,
+          p.stderr, keep_end=True)
     # Natively: from the repository root, so examples-rust/.cargo/config.toml (the hermit
     # target, build-std) does not apply; the same [patch] does.
     start = time.monotonic()
@@ -192,6 +198,34 @@ def eremit_suite(cpus, full):
           code == 200 and rc == 0 and "tokio-json: stopped" in out, f"{code} exit {rc}\n{out}\n{err[-2000:]}")
 
 
+def socket2_suite():
+    """tests/socket2-check in Eremit: socket2's own API on the hermit backend (options,
+    errors for what the kernel lacks, client, UDP, listener) against host servers."""
+    if not os.path.exists(SOCKET2_CHECK):
+        return
+    server = HostServer()
+    port = free_port()
+    try:
+        g = Guest(SOCKET2_CHECK, args=["10.0.2.2", str(server.port), str(server.udp_port),
+                                       str(server.closed_port), "9000"],
+                  opts=["--net", "user", "--forward", f"tcp:{port}:9000"], timeout=180)
+        line = ""
+        if g.wait_line("listening on 9000", timeout=120):
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+                line = s.makefile("rb").readline().decode(errors="replace")
+        check("socket2-check: the host reads the line the guest's listener sends",
+              line == "hi from socket2\n", repr(line))
+        code, out, err = g.finish(timeout=60)
+    finally:
+        server.close()
+    lines = [l for l in out.splitlines() if l.startswith(("ok ", "FAIL "))]
+    for l in lines:
+        name = l[3:] if l.startswith("ok ") else l[5:].split(":", 1)[0]
+        check(f"socket2-check: {name}", l.startswith("ok "), l)
+    check("socket2-check: all ran, exit code 0", code == 0 and len(lines) >= 30,
+          f"exit {code}, {len(lines)} checks\n{out}\n{err[-2000:]}")
+
+
 def native_suite():
     if not os.path.exists(NATIVE):
         return
@@ -217,6 +251,7 @@ def main():
     if build():
         eremit_suite(cpus=2, full=True)
         eremit_suite(cpus=1, full=False)
+        socket2_suite()
         native_suite()
     if measurements:
         print("\nmeasurements:")
