@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Async Rust on Eremit: builds examples-rust/tokio-json (axum + serde_json on tokio's
-multi-threaded runtime) against crates.io's tokio and socket2 with hermit support added
+"""Async Rust on Eremit: builds examples-rust/tokio-json (axum + serde_json on tokio with
+`features = ["full"]`) against crates.io's tokio and socket2 with hermit support added
 (scripts/compat-crates.sh), boots it with `eremit run --net user --forward` and drives it
-with curl and Python: every route's JSON, invalid input, a counter shared by tasks on two
-worker threads, overlapping timers, 200 requests 8 at a time, and a clean exit. The same
+with curl and Python: every route's JSON, invalid input, tokio::fs, tokio::process
+(Unsupported in a unikernel), a counter shared by tasks on two worker threads,
+overlapping timers, 200 requests 8 at a time, and a clean exit (graceful shutdown that
+also listens for tokio::signal::ctrl_c). The same
 source is built natively and put under the same load, for comparison (and to show that
 the adapted crates still work on Linux). Prints measurements and ends with 'N passed, N
 failed'. All traffic stays on this machine (127.0.0.1 and QEMU's user network)."""
@@ -79,7 +81,15 @@ def as_json(body):
         return None
 
 
-def routes(port, label):
+def put(port, path, data, timeout=30):
+    p = subprocess.run(["curl", "-s", "-S", "-m", str(timeout), "-X", "PUT", "--data-binary", data,
+                        "-w", "\n%{http_code}", f"http://127.0.0.1:{port}{path}"],
+                       capture_output=True, timeout=timeout + 10)
+    body, _, code = p.stdout.decode(errors="replace").rpartition("\n")
+    return (int(code) if code.isdigit() else 0), body
+
+
+def routes(port, label, processes):
     code, body = curl(port, "/health")
     check(f"{label}: GET /health answers {{\"status\":\"ok\"}}",
           code == 200 and as_json(body) == {"status": "ok"}, f"{code} {body}")
@@ -102,6 +112,22 @@ def routes(port, label):
     second = as_json(curl(port, "/count")[1]) or {}
     check(f"{label}: GET /count counts up", second.get("count") == first.get("count", -1) + 1,
           f"{first} {second}")
+    text = "tokio::fs on " + label
+    code, body = put(port, "/files/note", text)
+    check(f"{label}: PUT /files/note stores the body with tokio::fs",
+          code == 200 and as_json(body) == {"stored": len(text)}, f"{code} {body}")
+    code, body = curl(port, "/files/note")
+    check(f"{label}: GET /files/note reads it back",
+          code == 200 and as_json(body) == {"name": "note", "bytes": len(text), "text": text},
+          f"{code} {body}")
+    code, body = curl(port, "/files/missing")
+    check(f"{label}: GET of a missing file gives 404", code == 404, f"{code} {body}")
+    code, body = curl(port, "/spawn")
+    want = ({"spawned": True, "success": True} if processes
+            else {"spawned": False, "error": "Unsupported"})
+    check(f"{label}: tokio::process::Command " + ("runs `true`" if processes else "fails with Unsupported"),
+          code == 200 and as_json(body) == want, f"{code} {body}")
+
     code, body = curl(port, "/sleep/100000")
     check(f"{label}: /sleep beyond its limit gives 400 with a JSON error",
           code == 400 and "error" in (as_json(body) or {}), f"{code} {body}")
@@ -188,7 +214,7 @@ def eremit_suite(cpus, full):
     code, body = curl(port, "/info")
     check(f"{label}: /info shows {cpus} tokio worker thread(s)",
           as_json(body) == {"workers": cpus, "cpus": cpus}, f"{code} {body}")
-    routes(port, label)
+    routes(port, label, processes=False)
     overlapping_sleeps(port, label)
     if full:
         load_suite(port, label)
@@ -235,7 +261,7 @@ def native_suite():
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and curl(port, "/health", timeout=2)[0] != 200:
             time.sleep(0.2)
-        routes(port, "native")
+        routes(port, "native", processes=True)
         load_suite(port, "native")
         curl(port, "/quit", "")
         p.wait(timeout=30)

@@ -7,12 +7,16 @@ backend: poll(2) and an eventfd waker), and its UdpSocket uses `cfg(not(windows)
 stops the build is a handful of places that name `unix` (or WASI) where they mean "file
 descriptors", plus the libc dependency (used for EINPROGRESS) that only unix and WASI get.
 Each place is listed below with the reason, replaced exactly once, and the script stops
-if tokio's source does not match (a new tokio version may need a new list).
+if tokio's source does not match (a new tokio version may need a new list). For the
+`process` and `signal` features (in `full`), which have Unix and Windows backends only,
+it adds ours: process_hermit.rs (no child processes in a unikernel: Unsupported, as std
+says) and signal_hermit.rs (ctrl_c() never fires: no signal reaches a unikernel).
 
 Usage: adapt.py TOKIO_DIR
 """
 
 import os
+import shutil
 import sys
 
 HERMIT = 'target_os = "hermit"'
@@ -49,6 +53,27 @@ EDITS = [
      f"#[cfg(any(unix, {HERMIT}))]\nmod sys {{\n    use super::TcpStream;\n"
      "    use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};",
      "AsRawFd/AsFd for TcpStream: socket2::SockRef (linger, set_linger) needs AsFd"),
+    # tokio's `full` feature: process and signal have Unix and Windows backends only.
+    ("src/process/mod.rs",
+     '#[path = "windows.rs"]\n#[cfg(windows)]\nmod imp;\n',
+     '#[path = "windows.rs"]\n#[cfg(windows)]\nmod imp;\n\n'
+     f'#[path = "hermit.rs"]\n#[cfg({HERMIT})]\nmod imp;\n',
+     "tokio::process: our process_hermit.rs (no child processes in a unikernel)"),
+    ("src/signal/mod.rs",
+     "#[cfg(unix)]\npub(crate) mod registry;\n",
+     f"#[cfg(unix)]\npub(crate) mod registry;\n\n#[cfg({HERMIT})]\nmod hermit;\n",
+     "tokio::signal: our signal_hermit.rs (ctrl_c never fires: no signals reach a unikernel)"),
+    ("src/signal/ctrl_c.rs",
+     "#[cfg(windows)]\nuse super::windows::{self as os_impl};\n",
+     "#[cfg(windows)]\nuse super::windows::{self as os_impl};\n"
+     f"#[cfg({HERMIT})]\nuse super::hermit::{{self as os_impl}};\n",
+     "ctrl_c() on hermit"),
+]
+
+# Our files, copied in as new modules of tokio: (ours, where in tokio).
+FILES = [
+    ("process_hermit.rs", "src/process/hermit.rs"),
+    ("signal_hermit.rs", "src/signal/hermit.rs"),
 ]
 
 
@@ -67,6 +92,9 @@ def main():
                      "this tokio version needs the list reviewed")
         with open(path, "w") as f:
             f.write(text.replace(old, new))
+    here = os.path.dirname(os.path.abspath(__file__))
+    for ours, where in FILES:
+        shutil.copy(os.path.join(here, ours), os.path.join(root, where))
 
 
 if __name__ == "__main__":

@@ -8,8 +8,13 @@
 //!   GET  /sleep/{ms}  answers after a tokio timer of ms milliseconds (at most 10 s):
 //!                     {"slept_ms": ms}; concurrent ones overlap
 //!   GET  /info        {"workers": tokio worker threads, "cpus": vCPUs}
+//!   PUT  /files/{name}  stores the body in /tmp with tokio::fs: {"stored": bytes}
+//!   GET  /files/{name}  {"name": ..., "bytes": N, "text": the file} (404 if missing)
+//!   GET  /spawn       tries tokio::process::Command: {"spawned": false, "error": kind}
+//!                     where there are no processes (Eremit), {"spawned": true} else
 //!   POST /quit        answers, then the server stops accepting, finishes open
-//!                     requests and the program exits with 0
+//!                     requests and the program exits with 0 (so does Ctrl-C, where
+//!                     there are signals: tokio::signal::ctrl_c)
 //!
 //! Usage: tokio-json [PORT]   (default 8080; listens on 0.0.0.0). With Eremit:
 //!   eremit run --net user --forward tcp:8080:8080 tokio-json
@@ -25,6 +30,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -86,6 +92,45 @@ async fn info(State(s): State<Arc<Shared>>) -> Json<Value> {
     Json(json!({ "workers": s.workers, "cpus": cpus }))
 }
 
+/// Only plain names: the files live directly in /tmp.
+fn file_path(name: &str) -> Option<std::path::PathBuf> {
+    let plain = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    plain.then(|| std::path::Path::new("/tmp").join(format!("tokio-json-{name}")))
+}
+
+type JsonError = (StatusCode, Json<Value>);
+
+fn error(status: StatusCode, msg: impl std::fmt::Display) -> JsonError {
+    (status, Json(json!({ "error": msg.to_string() })))
+}
+
+async fn put_file(Path(name): Path<String>, body: Bytes) -> Result<Json<Value>, JsonError> {
+    let path = file_path(&name).ok_or_else(|| error(StatusCode::BAD_REQUEST, "bad name"))?;
+    tokio::fs::write(&path, &body)
+        .await
+        .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, e))?;
+    Ok(Json(json!({ "stored": body.len() })))
+}
+
+async fn get_file(Path(name): Path<String>) -> Result<Json<Value>, JsonError> {
+    let path = file_path(&name).ok_or_else(|| error(StatusCode::BAD_REQUEST, "bad name"))?;
+    let data = tokio::fs::read(&path).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => error(StatusCode::NOT_FOUND, e),
+        _ => error(StatusCode::INTERNAL_SERVER_ERROR, e),
+    })?;
+    let text = String::from_utf8_lossy(&data);
+    Ok(Json(
+        json!({ "name": name, "bytes": data.len(), "text": text }),
+    ))
+}
+
+async fn spawn() -> Json<Value> {
+    Json(match tokio::process::Command::new("true").status().await {
+        Ok(status) => json!({ "spawned": true, "success": status.success() }),
+        Err(e) => json!({ "spawned": false, "error": format!("{:?}", e.kind()) }),
+    })
+}
+
 async fn quit(State(s): State<Arc<Shared>>) -> Json<Value> {
     // notify_one keeps the permit if the shutdown future is not waiting yet.
     s.quit.notify_one();
@@ -120,6 +165,8 @@ async fn serve(port: u16, workers: usize) -> std::io::Result<()> {
         .route("/count", get(count))
         .route("/sleep/{ms}", get(sleep))
         .route("/info", get(info))
+        .route("/files/{name}", get(get_file).put(put_file))
+        .route("/spawn", get(spawn))
         .route("/quit", post(quit))
         .with_state(shared.clone());
 
@@ -128,8 +175,16 @@ async fn serve(port: u16, workers: usize) -> std::io::Result<()> {
         "tokio-json: listening on {} ({workers} worker threads)",
         listener.local_addr()?
     );
+    // Stops on /quit or Ctrl-C (which never comes in a unikernel: tokio's ctrl_c waits
+    // for ever there).
+    let stop = async move {
+        tokio::select! {
+            _ = shared.quit.notified() => {}
+            r = tokio::signal::ctrl_c() => r.expect("Ctrl-C handler"),
+        }
+    };
     axum::serve(listener, app)
-        .with_graceful_shutdown(async move { shared.quit.notified().await })
+        .with_graceful_shutdown(stop)
         .await?;
     println!("tokio-json: stopped");
     Ok(())
