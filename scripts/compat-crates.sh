@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Writes build/compat/socket2 and build/compat/tokio: the crates.io sources of socket2
-# and tokio, unchanged but for hermit support added by compat/*/adapt.py (our files).
+# Writes build/compat/socket2, build/compat/tokio and build/compat/parking_lot_core: the
+# crates.io sources of those crates, unchanged but for hermit support added by
+# compat/*/adapt.py (our files).
 # Applications point [patch.crates-io] at them to use tokio's `net` feature (and so axum,
 # hyper servers) on x86_64-unknown-hermit; see README, "Async Rust: tokio".
 #
@@ -10,13 +11,15 @@
 # or our files changed (a stamp records both), else left alone, so cargo does not
 # rebuild what depends on it.
 #
-#   SOCKET2_VERSION / TOKIO_VERSION  override the versions adapted (default: tested ones)
+#   SOCKET2_VERSION / TOKIO_VERSION / PARKING_LOT_CORE_VERSION
+#                                    override the versions adapted (default: tested ones)
 #   COMPAT_OUT                       output directory (default: build/compat)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 SOCKET2_VERSION=${SOCKET2_VERSION:-0.6.5}
 TOKIO_VERSION=${TOKIO_VERSION:-1.54.1}
+PARKING_LOT_CORE_VERSION=${PARKING_LOT_CORE_VERSION:-0.9.12}
 OUT=${COMPAT_OUT:-$ROOT/build/compat}
 
 fetch=$OUT/.fetch
@@ -33,6 +36,7 @@ publish = false
 [dependencies]
 socket2 = "=$SOCKET2_VERSION"
 tokio = { version = "=$TOKIO_VERSION", default-features = false }
+parking_lot_core = "=$PARKING_LOT_CORE_VERSION"
 
 [workspace]
 TOML
@@ -72,3 +76,4 @@ adapt() { # name version
 
 adapt socket2 "$SOCKET2_VERSION"
 adapt tokio "$TOKIO_VERSION"
+adapt parking_lot_core "$PARKING_LOT_CORE_VERSION"

@@ -13,12 +13,15 @@ Unix-domain sockets, no raw sockets, no dup-with-cloexec). So this script
      `any(unix, all(target_os = "wasi", not(target_env = "p1")))`;
   3. leaves out on hermit what socket2 leaves out on WASI: every `target_os = "wasi"`
      that remains in socket2's cfg lists is an exclusion (`not(any(..))`), and gets
-     `target_os = "hermit"` beside it;
+     `target_os = "hermit"` beside it, except for `tos_v4`/`set_tos_v4` (IP_TOS is in
+     the hermit ABI, and tokio calls them); WASI preview 2 in positive lists (keepalive
+     interval and retries) stays WASI-only;
   4. gives hermit the `libc` dependency (whose hermit module binds the kernel's sys_*
      socket calls).
 
-Every rewrite is counted and the script stops when socket2's source does not look as
-expected, rather than produce a half-adapted crate.
+The script stops when socket2's source does not look as expected (the `mod sys` and
+compile_error! lines, a WASI mention outside a cfg attribute or in a positive list),
+rather than produce a half-adapted crate.
 
 Usage: adapt.py SOCKET2_DIR
 """
