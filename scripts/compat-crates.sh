@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Writes build/compat/socket2, build/compat/tokio and build/compat/parking_lot_core: the
-# crates.io sources of those crates, unchanged but for hermit support added by
+# Writes build/compat/{socket2,tokio,parking_lot_core,mio}: the crates.io sources of
+# those crates, unchanged but for hermit support (and mio's wake-up fix) added by
 # compat/*/adapt.py (our files).
 # Applications point [patch.crates-io] at them to use tokio's `net` feature (and so axum,
 # hyper servers) on x86_64-unknown-hermit; see README, "Async Rust: tokio".
@@ -11,7 +11,7 @@
 # or our files changed (a stamp records both), else left alone, so cargo does not
 # rebuild what depends on it.
 #
-#   SOCKET2_VERSION / TOKIO_VERSION / PARKING_LOT_CORE_VERSION
+#   SOCKET2_VERSION / TOKIO_VERSION / PARKING_LOT_CORE_VERSION / MIO_VERSION
 #                                    override the versions adapted (default: tested ones)
 #   COMPAT_OUT                       output directory (default: build/compat)
 set -euo pipefail
@@ -20,6 +20,7 @@ ROOT=$PWD
 SOCKET2_VERSION=${SOCKET2_VERSION:-0.6.5}
 TOKIO_VERSION=${TOKIO_VERSION:-1.54.1}
 PARKING_LOT_CORE_VERSION=${PARKING_LOT_CORE_VERSION:-0.9.12}
+MIO_VERSION=${MIO_VERSION:-1.2.5}
 OUT=${COMPAT_OUT:-$ROOT/build/compat}
 
 fetch=$OUT/.fetch
@@ -37,6 +38,7 @@ publish = false
 socket2 = "=$SOCKET2_VERSION"
 tokio = { version = "=$TOKIO_VERSION", default-features = false }
 parking_lot_core = "=$PARKING_LOT_CORE_VERSION"
+mio = "=$MIO_VERSION"
 
 [workspace]
 TOML
@@ -77,3 +79,4 @@ adapt() { # name version
 adapt socket2 "$SOCKET2_VERSION"
 adapt tokio "$TOKIO_VERSION"
 adapt parking_lot_core "$PARKING_LOT_CORE_VERSION"
+adapt mio "$MIO_VERSION"
