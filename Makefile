@@ -7,7 +7,7 @@ HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
 	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean \
-	test-reliability soak test-hermit-compat test-stdin test-net-burst
+	test-reliability soak test-hermit-compat test-stdin test-net-burst compat-crates test-tokio
 
 all: toolchain
 
@@ -91,6 +91,17 @@ test-stdin: toolchain-c
 	@echo "==> standard input tests (virtio console; QEMU)"
 	@python3 tests/stdin_tests.py
 
+# tokio's `net` feature (axum, hyper servers) on x86_64-unknown-hermit: crates.io's socket2
+# and tokio with hermit support added (compat/), in build/compat for [patch.crates-io].
+compat-crates:
+	@scripts/compat-crates.sh
+
+# examples-rust/tokio-json (axum + serde_json on tokio) built against build/compat and
+# driven by curl and Python through user networking; the native build under the same load.
+test-tokio: toolchain
+	@echo "==> async Rust: tokio + axum JSON server (QEMU user networking)"
+	@python3 tests/tokio_tests.py
+
 test-net: toolchain
 	@echo "==> network tests (virtio-net, std::net, curl; QEMU user networking)"
 	@python3 tests/net_tests.py
@@ -133,7 +144,7 @@ test-cxx: toolchain-c
 	@python3 tests/cxx_tests.py
 
 test: test-host test-miri test-abi test-boot test-c test-posix test-net test-net-c test-mixed test-projects test-cxx \
-	test-conformance test-reliability test-hermit-compat test-stdin test-net-burst
+	test-conformance test-reliability test-hermit-compat test-stdin test-net-burst test-tokio
 
 # A service-like guest for SOAK_MINUTES (default 30) on 2 vCPUs: memory in use every
 # minute must end within 5% of its value after the first minute (build/bench/soak.md).
