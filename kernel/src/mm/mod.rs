@@ -5,6 +5,7 @@ pub mod page_table;
 #[cfg(target_os = "none")]
 pub mod paging;
 pub mod regions;
+pub mod user_map;
 pub mod size_classes;
 #[cfg(target_os = "none")]
 pub mod soft_tlb;
