@@ -14,7 +14,7 @@ const KERNEL_FEATURES: &[&str] = &[
 ];
 
 /// Symbols the kernel exports to the application and to C code.
-const EXPORTED: &[&str] = &["sys_*", "_start"];
+const EXPORTED: &[&str] = &["sys_*", "eremit_*", "_start"];
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap());

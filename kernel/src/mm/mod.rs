@@ -5,9 +5,9 @@ pub mod page_table;
 #[cfg(target_os = "none")]
 pub mod paging;
 pub mod regions;
-pub mod user_map;
 pub mod size_classes;
 #[cfg(target_os = "none")]
 pub mod soft_tlb;
 #[cfg(target_os = "none")]
 pub mod tlb;
+pub mod user_map;

@@ -13,7 +13,8 @@
 //! - **Read only**: the image's other loaded segments: code, read-only data (string
 //!   literals, `const` tables), the ELF headers; and the RELRO part of the writable
 //!   segment (read-only on Linux once relocations are applied).
-//! - **Nothing**: page 0 and the whole low 1 MiB (firmware, the SMP trampoline), the page
+//! - **Nothing**: page 0, the low 1 MiB (firmware, the SMP trampoline) and everything
+//!   else below the image (the boot code keeps it out of the heap), the page
 //!   tables, the kernel's own statics (`.data`/`.bss` of the kernel, when the link keeps
 //!   them apart), device memory, every address outside RAM and the image, and every
 //!   non-canonical or upper-half address. A range that wraps around is refused.
@@ -233,10 +234,7 @@ mod tests {
         );
         assert_eq!(m.check(IMAGE, 16, true, all_present), Err(Fault::Denied));
         // Across adjacent areas: reading code and rodata together is fine.
-        assert_eq!(
-            m.check(RODATA_END - 8, 16, false, all_present),
-            Ok(())
-        );
+        assert_eq!(m.check(RODATA_END - 8, 16, false, all_present), Ok(()));
     }
 
     #[test]
@@ -252,10 +250,7 @@ mod tests {
                 "{addr:#x}"
             );
         }
-        assert_eq!(
-            m.check(DATA_END, 1, false, all_present),
-            Err(Fault::Denied)
-        );
+        assert_eq!(m.check(DATA_END, 1, false, all_present), Err(Fault::Denied));
         assert_eq!(
             m.check(HEAP_END - 4, 8, false, all_present),
             Err(Fault::Denied)
@@ -272,7 +267,11 @@ mod tests {
             m.check(HEAP, u64::MAX, true, all_present),
             Err(Fault::Range)
         );
-        assert_eq!(m.check(0, 0, true, all_present), Ok(()), "nothing to access");
+        assert_eq!(
+            m.check(0, 0, true, all_present),
+            Ok(()),
+            "nothing to access"
+        );
     }
 
     #[test]
@@ -285,14 +284,8 @@ mod tests {
             m.check(CODE_END + 0x4000, 1, false, all_present),
             Err(Fault::Denied)
         );
-        assert_eq!(
-            m.check(CODE_END + 0x3ff0, 0x10, true, all_present),
-            Ok(())
-        );
-        assert_eq!(
-            m.check(CODE_END + 0x6000, 0x10, true, all_present),
-            Ok(())
-        );
+        assert_eq!(m.check(CODE_END + 0x3ff0, 0x10, true, all_present), Ok(()));
+        assert_eq!(m.check(CODE_END + 0x6000, 0x10, true, all_present), Ok(()));
         assert_eq!(
             m.check(CODE_END + 8, 8, true, all_present),
             Err(Fault::Denied)
@@ -328,14 +321,8 @@ mod tests {
     #[test]
     fn the_prefix_stops_at_the_first_refused_byte() {
         let m = map();
-        assert_eq!(
-            m.accessible(DATA_END - 10, 100, false, all_present),
-            Ok(10)
-        );
-        assert_eq!(
-            m.accessible(RODATA_END - 10, 100, true, all_present),
-            Ok(0)
-        );
+        assert_eq!(m.accessible(DATA_END - 10, 100, false, all_present), Ok(10));
+        assert_eq!(m.accessible(RODATA_END - 10, 100, true, all_present), Ok(0));
     }
 
     #[test]

@@ -87,6 +87,9 @@ pub extern "C" fn sys_mmap(size: usize, _prot_flags: u32, ret: &mut *mut u8) -> 
     if size == 0 {
         return fail(EINVAL);
     }
+    if let Err(e) = super::uaccess::check_write(ret as *mut *mut u8 as *mut u8, 8) {
+        return fail(e);
+    }
     let p = sys_alloc_zeroed(size.next_multiple_of(PAGE as usize), PAGE as usize);
     if p.is_null() {
         return fail(ENOMEM);
