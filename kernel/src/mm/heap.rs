@@ -130,3 +130,31 @@ unsafe impl GlobalAlloc for KernelHeap {
         unsafe { self.release(ptr, layout) }
     }
 }
+
+impl KernelHeap {
+    /// Checks the heap's own bookkeeping (see `heap_check`): every region's bounds and
+    /// counters agree, and its whole free list can be walked: a first-fit search for more
+    /// than the region has free visits every hole and must fail.
+    pub fn check(&self) -> Result<(), &'static str> {
+        let mut regions = self.regions.lock();
+        let cached = regions.cache.cached_bytes();
+        let mut total = 0;
+        for heap in regions.heaps.iter_mut().flatten() {
+            let span = (heap.top() as usize).checked_sub(heap.bottom() as usize);
+            if span != Some(heap.size()) || heap.used() > heap.size() {
+                return Err("a region's bounds or counters are inconsistent");
+            }
+            let Ok(beyond) = Layout::from_size_align(heap.free() + 1, 1) else {
+                return Err("a region's free count is absurd");
+            };
+            if heap.allocate_first_fit(beyond).is_ok() {
+                return Err("a region handed out more than it has free");
+            }
+            total += heap.size();
+        }
+        if cached > total {
+            return Err("the size-class cache holds more than the heap");
+        }
+        Ok(())
+    }
+}

@@ -1,6 +1,8 @@
 //! Memory: the firmware's map, page tables and the heap.
 #[cfg(target_os = "none")]
 pub mod heap;
+#[cfg(target_os = "none")]
+pub mod heap_check;
 pub mod page_table;
 #[cfg(target_os = "none")]
 pub mod paging;

@@ -23,7 +23,7 @@
 //!
 //! Kernel objects that live on the shared heap (descriptor tables, task structures,
 //! buffers) cannot be told apart from the application's blocks: the application could
-//! overwrite them with a stray store as well, and the heap check (`mm::heap_check`)
+//! overwrite them with a stray store as well, and the heap check (`mm::heap_check`, which the fuzzer runs)
 //! reports that kind of damage.
 
 /// The first address above the lower canonical half: nothing from there on is the
