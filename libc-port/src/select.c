@@ -57,12 +57,15 @@ static int select_ms(int n, fd_set *rd, fd_set *wr, fd_set *ex, int ms)
             }
     }
     if (result >= 0) {
+        /* Only the N bits asked about (whole longs, as Linux writes them back): the
+         * sets may be smaller than an fd_set. */
+        size_t bytes = ((size_t)n + 63) / 64 * 8;
         if (rd)
-            FD_ZERO(rd);
+            memset(rd, 0, bytes);
         if (wr)
-            FD_ZERO(wr);
+            memset(wr, 0, bytes);
         if (ex)
-            FD_ZERO(ex);
+            memset(ex, 0, bytes);
         result = 0;
         for (int i = 0; i < count; i++) {
             short got = p[i].revents, want = p[i].events;
@@ -94,7 +97,7 @@ static int sets_ok(int n, fd_set *rd, fd_set *wr, fd_set *ex)
 {
     if (n <= 0 || n > FD_SETSIZE)
         return 1; /* select_ms answers EINVAL, or reads nothing */
-    size_t bytes = ((size_t)n + 7) / 8;
+    size_t bytes = ((size_t)n + 63) / 64 * 8;
     return (rd == NULL || __eremit_user_ok(rd, bytes, 1)) &&
            (wr == NULL || __eremit_user_ok(wr, bytes, 1)) &&
            (ex == NULL || __eremit_user_ok(ex, bytes, 1));

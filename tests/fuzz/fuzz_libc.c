@@ -188,7 +188,9 @@ static struct timespec *short_time(struct fz *f, struct timespec *ts)
 {
     size_t own;
     struct timespec *p = fz_ptr_on(f, sizeof *ts, &own, ts, sizeof *ts);
-    if (own == 0)
+    /* Readable code or rodata would be a time of centuries, and null means no timeout
+     * for ppoll: the valid case then. */
+    if (own == 0 && fz_ptr_is_bad(f, 0) && p != NULL)
         return p;
     ts->tv_sec = 0;
     ts->tv_nsec = (long)fz_below(f, 2000000);

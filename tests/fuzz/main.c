@@ -268,6 +268,8 @@ static void close_own(struct fz *f)
 
 static uint64_t seed;
 static int nthreads = 4;
+/* Each call is named on stderr before it runs (to find a hang). */
+static int trace;
 static unsigned long long bad_successes;
 
 static void *worker(void *arg)
@@ -288,7 +290,17 @@ static void *worker(void *arg)
         const struct fz_call *c = i < fz_sys_count ? &fz_sys_calls[i] : &fz_libc_calls[i - fz_sys_count];
         f.mask = 0;
         f.cls = FZ_VALID;
-        c->run(&f);
+        if (trace) {
+            char line[64];
+            int len = snprintf(line, sizeof line, "fuzz: thread %d: %s\n", f.index, c->name);
+            write(2, line, (size_t)len);
+        }
+        long result = c->run(&f);
+        if (trace) {
+            char line[80];
+            int len = snprintf(line, sizeof line, "fuzz: thread %d: %s -> %ld\n", f.index, c->name, result);
+            write(2, line, (size_t)len);
+        }
         calls[f.index][i]++;
         for (int k = 0; k < FZ_CLASSES; k++)
             if (f.mask & (1u << k))
@@ -337,6 +349,7 @@ int main(int argc, char **argv)
     seed = argc > 2 ? strtoull(argv[2], NULL, 0) : 1;
     if (argc > 3)
         nthreads = atoi(argv[3]);
+    trace = argc > 4 && strcmp(argv[4], "trace") == 0;
     if (nthreads < 1 || nthreads > MAX_THREADS || fz_sys_count + fz_libc_count > MAX_CALLS) {
         fprintf(stderr, "fuzz: bad arguments\n");
         return 2;
@@ -355,6 +368,8 @@ int main(int argc, char **argv)
     do {
         sleep(1);
         clock_gettime(CLOCK_MONOTONIC, &now);
+        if (trace)
+            fprintf(stderr, "fuzz: main: %ld s\n", (long)(now.tv_sec - start.tv_sec));
     } while (now.tv_sec - start.tv_sec < seconds);
     __atomic_store_n(&stop, 1, __ATOMIC_SEQ_CST);
     for (int i = 0; i < nthreads; i++)
