@@ -7,7 +7,7 @@ HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
 	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean \
-	test-reliability
+	test-reliability test-fuzz fuzz
 
 all: toolchain
 
@@ -79,6 +79,18 @@ test-reliability: toolchain-c
 	@echo "==> reliability tests (mmap/munmap, heap reuse, EFAULT, backlog; QEMU)"
 	@python3 tests/reliability_tests.py
 
+# The system-call fuzzer (tests/fuzz): `make fuzz FUZZ_SECONDS=600 FUZZ_SEED=7`; a 60 s
+# run is part of `make test`.
+FUZZ_SECONDS ?= 60
+FUZZ_SEED ?= 1
+fuzz: toolchain-c
+	@echo "==> system-call fuzzer: $(FUZZ_SECONDS) s, seed $(FUZZ_SEED) (QEMU, 2 vCPUs, no network)"
+	@python3 tests/fuzz_tests.py --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED)
+
+test-fuzz: toolchain-c
+	@echo "==> system-call fuzzer, 60 s (QEMU)"
+	@python3 tests/fuzz_tests.py --seconds 60 --seed 1
+
 test-net: toolchain
 	@echo "==> network tests (virtio-net, std::net, curl; QEMU user networking)"
 	@python3 tests/net_tests.py
@@ -115,7 +127,7 @@ test-cxx: toolchain-c
 	@python3 tests/cxx_tests.py
 
 test: test-host test-miri test-abi test-boot test-c test-posix test-net test-net-c test-mixed test-projects test-cxx \
-	test-conformance test-reliability
+	test-conformance test-reliability test-fuzz
 
 header: deps
 	@scripts/gen-header.sh

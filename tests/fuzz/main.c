@@ -320,7 +320,7 @@ static void *worker(void *arg)
 static void print_table(void)
 {
     int total = fz_sys_count + fz_libc_count;
-    printf("%-24s %9s", "call", "calls");
+    printf("%-36s %9s", "call", "calls");
     for (int k = 0; k < FZ_CLASSES; k++)
         printf(" %7s", fz_class_names[k]);
     printf("\n");
@@ -332,7 +332,7 @@ static void print_table(void)
             for (int k = 0; k < FZ_CLASSES; k++)
                 per[k] += tried[t][i][k];
         }
-        printf("%-24s %9llu", name, sum);
+        printf("%-36s %9llu", name, sum);
         for (int k = 0; k < FZ_CLASSES; k++) {
             if (per[k])
                 printf(" %7llu", per[k]);
