@@ -41,6 +41,8 @@ int32_t sys_nanosleep(const struct hermit_timespec *req);
 int32_t sys_ioctl(int32_t s, int32_t cmd, void *argp);
 int32_t sys_close(int32_t fd);
 int eremit_check_user_memory(const void *p, size_t len, int write);
+/* The final link's bounds of .bss (GNU ld): the kernel's statics lie inside. */
+extern char __bss_start[], _end[];
 
 static void show(const char *what, long r)
 {
@@ -112,6 +114,9 @@ int main(void)
     show("check(code, 16, write)", eremit_check_user_memory((void *)main, 16, 1));
     show("check(0x100000, 1, read)", eremit_check_user_memory((void *)0x100000, 1, 0));
     show("check(errno, 4, write)", eremit_check_user_memory(&errno, 4, 1));
+    show("check(all of .bss, read)", eremit_check_user_memory(__bss_start, (size_t)(_end - __bss_start), 0));
+    static char bss_buffer[64];
+    show("check(a .bss buffer, write)", eremit_check_user_memory(bss_buffer, sizeof bss_buffer, 1));
     printf("done\n");
     return 0;
 }
