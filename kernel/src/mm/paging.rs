@@ -172,6 +172,7 @@ fn note_guard(addr: u64) {
     }
 }
 
+#[inline]
 fn may_hold_guard(chunk: u64) -> bool {
     chunk >= GUARD_MAP_CHUNKS
         || GUARD_CHUNKS[chunk as usize / 64].load(Ordering::SeqCst) & (1 << (chunk % 64)) != 0
@@ -180,6 +181,10 @@ fn may_hold_guard(chunk: u64) -> bool {
 /// For heap RAM, where only guard pages are ever unmapped: the first address of
 /// `[from, to)` that is not mapped (or not writable, when `write`), else `to`.
 pub fn heap_first_unmapped(from: u64, to: u64, write: bool) -> u64 {
+    // Mostly the range lies in one chunk without a guard page: no walk.
+    if from / HUGE == to.saturating_sub(1) / HUGE && !may_hold_guard(from / HUGE) {
+        return to;
+    }
     if ROOT.load(Ordering::Relaxed) == 0 {
         return from;
     }

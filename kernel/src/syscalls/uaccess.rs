@@ -18,7 +18,7 @@
 //! uses it can still fault; Linux's exception tables have no equivalent here.
 
 use core::ffi::c_char;
-use core::sync::atomic::AtomicU32;
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use hermit_sync::OnceCell;
 
 use crate::abi::errno::{EFAULT, EINVAL};
@@ -26,12 +26,17 @@ use crate::elf::{PF_W, PT_LOAD, Segment};
 use crate::mm::page_table::PAGE;
 use crate::mm::paging;
 use crate::mm::regions::Range;
-use crate::mm::user_map::{Access, UserMap};
+use crate::mm::user_map::{Access, LOW_LIMIT, USER_TOP, UserMap};
 
 /// `PT_GNU_RELRO`: the part of the writable segment that is read-only after relocation.
 const PT_GNU_RELRO: u32 = 0x6474_e552;
 
 static MAP: OnceCell<UserMap> = OnceCell::new();
+/// The largest heap range, `[start, end)`: most pointers fall inside it, and there a
+/// check is two compares and a look at the guard-page bitmap (the table is the general
+/// case). Empty until `init`.
+static HOT_START: AtomicU64 = AtomicU64::new(0);
+static HOT_END: AtomicU64 = AtomicU64::new(0);
 
 unsafe extern "C" {
     // The kernel's own statics, when the link keeps them apart from the application's
@@ -98,6 +103,10 @@ pub fn init(segments: &[Segment], heap: &[Range]) {
     if full {
         crate::kreport!("eremit: warning: the table of application memory is full");
     }
+    if let Some(hot) = heap.iter().max_by_key(|r| r.len()) {
+        HOT_START.store(hot.start.max(LOW_LIMIT), Ordering::Relaxed);
+        HOT_END.store(hot.end.min(USER_TOP), Ordering::Relaxed);
+    }
     let _ = MAP.set(map);
 }
 
@@ -106,7 +115,15 @@ fn map() -> Option<&'static UserMap> {
 }
 
 /// How many bytes from `addr` on (at most `len`) the application may hand over.
+#[inline]
 fn accessible(addr: u64, len: u64, write: bool) -> Result<u64, i32> {
+    if let Some(end) = addr.checked_add(len)
+        && addr >= HOT_START.load(Ordering::Relaxed)
+        && end <= HOT_END.load(Ordering::Relaxed)
+    {
+        // Heap RAM, read and write: only guard pages can be missing.
+        return Ok(paging::heap_first_unmapped(addr, end, write) - addr);
+    }
     let map = map().ok_or(EFAULT)?;
     map.accessible(addr, len, write, paging::heap_first_unmapped)
         .map_err(|_| EFAULT)
@@ -247,7 +264,7 @@ pub unsafe fn array<'a, T: Plain>(ptr: *const T, count: usize) -> Result<&'a [T]
 /// As `bytes`.
 pub unsafe fn c_string<'a>(ptr: *const c_char, max: usize, too_long: i32) -> Result<&'a [u8], i32> {
     let p = ptr as u64;
-    let room = crate::mm::user_map::USER_TOP.saturating_sub(p);
+    let room = USER_TOP.saturating_sub(p);
     let want = (max as u64).min(room);
     let n = accessible(p, want, false)? as usize;
     if n > 0 {
@@ -281,7 +298,7 @@ pub fn futex_key(ptr: *mut u32) -> Result<usize, i32> {
     if ptr as usize % 4 != 0 {
         return Err(EINVAL);
     }
-    if ptr as u64 >= crate::mm::user_map::USER_TOP - 4 {
+    if ptr as u64 >= USER_TOP - 4 {
         return Err(EFAULT);
     }
     Ok(ptr as usize)
