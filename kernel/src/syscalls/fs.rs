@@ -187,8 +187,9 @@ pub unsafe extern "C" fn sys_getcwd(buf: *mut c_char, size: usize) -> i32 {
     if size == 0 {
         return fail(EINVAL);
     }
-    // SAFETY: the caller passes its buffer, checked by uaccess.
-    let r = unsafe { uaccess::bytes_mut(buf as *mut u8, size) }
+    // SAFETY: the caller passes its buffer, checked by uaccess; as on Linux, only the
+    // bytes the path needs must be writable (getcwd(buf, a size larger than buf) works).
+    let r = unsafe { uaccess::bytes_prefix_mut(buf as *mut u8, size) }
         .and_then(|b| global::with(|f| f.fs.getcwd(b)));
     r.map_or_else(fail, |n| n as i32)
 }
