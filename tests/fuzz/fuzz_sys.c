@@ -2,9 +2,9 @@
  * arguments from fuzz.h's pickers. Left out, and why (README.md in this directory):
  * sys_exit and sys_abort end the program. Limited to arguments that cannot block
  * forever or corrupt the program's own state by design (as they would on Linux too):
- * memory calls (sys_dealloc, sys_free, sys_realloc, sys_munmap, sys_freeaddrinfo) get
- * null or what the matching allocation returned, never a made-up pointer (freeing one
- * is the application's bug, not a boundary check); tasks run a real function;
+ * memory calls (sys_dealloc, sys_free, sys_realloc, sys_munmap) get null or what the
+ * matching allocation returned, never a made-up pointer (freeing one is the
+ * application's bug, not a boundary check); sys_freeaddrinfo gets anything; tasks run a real function;
  * sys_join only ids that are no task (or tasks the fuzzer spawned); waits always have a
  * short or invalid timeout; blocking reads happen on descriptors that cannot block. */
 
@@ -353,12 +353,18 @@ CALL(fcntl)
 
 CALL(freeaddrinfo)
 {
+    /* A list it gave, or any pointer: the kernel frees only lists it handed out. */
     struct addrinfo *res = NULL;
-    if (fz_chance(f, 80))
+    size_t own;
+    if (fz_chance(f, 60)) {
         sys_getaddrinfo("127.0.0.1", "80", NULL, &res);
-    else
-        f->mask |= 1u << FZ_NULL;
+        f->mask |= 1u << FZ_VALID;
+    } else {
+        res = fz_ptr(f, sizeof *res, &own);
+    }
     sys_freeaddrinfo(res);
+    if (res != NULL && fz_chance(f, 30))
+        sys_freeaddrinfo(res); /* twice: ignored the second time */
     return 0;
 }
 

@@ -631,20 +631,44 @@ pub unsafe extern "C" fn sys_getaddrinfo(
         None => alloc::vec![[127, 0, 0, 1]],
     };
     let list = crate::net::addrinfo::build(&addrs, port, kinds);
-    if uaccess::write(res, list).is_err() {
+    let handed_out = !list.is_null() && ADDRINFO_LISTS.lock().try_reserve(1).is_ok();
+    if !handed_out || uaccess::write(res, list).is_err() {
         // SAFETY: the list just built, not handed out.
         unsafe { crate::net::addrinfo::free(list) };
-        return EAI_FAIL;
+        return if handed_out { EAI_FAIL } else { EAI_MEMORY };
     }
+    ADDRINFO_LISTS.lock().push(list as usize);
     0
 }
 
+/// The lists `sys_getaddrinfo` handed out and `sys_freeaddrinfo` has not freed yet: only
+/// those are freed, so that a pointer the kernel never gave out (or gave out and took
+/// back) is ignored instead of followed.
+static ADDRINFO_LISTS: hermit_sync::InterruptSpinMutex<alloc::vec::Vec<usize>> =
+    hermit_sync::InterruptSpinMutex::new(alloc::vec::Vec::new());
+
+/// Frees a list from `sys_getaddrinfo`; null, or any pointer that is not such a list
+/// (freed already, made up), is ignored.
+///
 /// # Safety
-/// `ai` must be null or a list from `sys_getaddrinfo`, freed once.
+/// None beyond the ABI: `ai` is only followed when the kernel handed it out.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_freeaddrinfo(ai: *mut addrinfo) {
-    // SAFETY: as the caller promises.
-    unsafe { crate::net::addrinfo::free(ai) }
+    let known = {
+        let mut lists = ADDRINFO_LISTS.lock();
+        match lists.iter().position(|&l| l == ai as usize) {
+            Some(i) => {
+                lists.swap_remove(i);
+                true
+            }
+            None => false,
+        }
+    };
+    if known {
+        // SAFETY: a list `sys_getaddrinfo` built and handed out, taken off the registry
+        // just now, so freed once.
+        unsafe { crate::net::addrinfo::free(ai) }
+    }
 }
 
 /// Resolves `name` into `inaddr` (4 bytes for IPv4; `len` must allow them).
