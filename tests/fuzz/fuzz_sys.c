@@ -652,7 +652,7 @@ CALL(mmap)
 {
     static const size_t sizes[] = {0, 1, 4096, 100000, SIZE_MAX, SIZE_MAX - 4095, (size_t)1 << 40};
     uint8_t *out = NULL;
-    size_t own;
+    size_t own = 0;
     uint8_t **ret = fz_chance(f, 60) ? &out : fz_ptr(f, 8, &own);
     size_t size = sizes[fz_below(f, 7)];
     if (size > 100000)
@@ -661,7 +661,9 @@ CALL(mmap)
     if (size >= SIZE_MAX - 4095)
         size = (size_t)1 << 40;
     long r = sys_mmap(size, (uint32_t)fz_int(f, 3), ret);
-    if (r == 0 && ret == &out && out != NULL)
+    if (r == 0 && ret != &out && own != 0)
+        __builtin_memcpy(&out, ret, sizeof out); /* written to the thread's memory */
+    if (r == 0 && out != NULL && (ret == &out || own != 0))
         sys_munmap(out, size);
     return r;
 }

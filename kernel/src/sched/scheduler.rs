@@ -370,11 +370,17 @@ pub fn exit_current() -> ! {
     let tid = me.id;
     me.state = State::Finished;
     let joiners = core::mem::take(&mut me.joiners);
-    if joiners.is_empty() {
-        s.finished.insert(tid);
-    }
+    // Recorded even when joiners wait: a joiner looks here after every wake-up (`join`).
+    s.finished.insert(tid);
     for j in joiners {
-        make_ready(s, cpu, j, WakeReason::Woken);
+        // Only a joiner still blocked: one a stray sys_wakeup_taskt made ready already
+        // must not be queued twice (it would run on two CPUs at once).
+        if s.tasks
+            .get(&j)
+            .is_some_and(|t| matches!(t.state, State::Blocked { .. }))
+        {
+            make_ready(s, cpu, j, WakeReason::Woken);
+        }
     }
     let task = s.tasks.remove(&tid).expect("current task is registered");
     LIVE.fetch_sub(1, Ordering::Relaxed);
@@ -470,19 +476,28 @@ pub fn futex_wake(addr: usize, count: usize) -> usize {
 
 /// Waits for task `tid` to end. Returns 0 or an errno.
 pub fn join(tid: Tid) -> i32 {
-    let mut result = 0;
-    block(|s, me| {
-        if tid == me.id {
-            result = EDEADLK;
-        } else if s.finished.remove(&tid) {
-        } else if let Some(t) = s.tasks.get_mut(&tid) {
-            t.joiners.push(me.id);
-            me.state = State::Blocked { ticket: None };
-        } else {
-            result = ESRCH;
+    // Woken by the task's end (it is then in `finished`) or by a stray
+    // sys_wakeup_taskt (found by the system-call fuzzer): look again until it ended.
+    loop {
+        let mut result = None;
+        block(|s, me| {
+            if tid == me.id {
+                result = Some(EDEADLK);
+            } else if s.finished.remove(&tid) {
+                result = Some(0);
+            } else if let Some(t) = s.tasks.get_mut(&tid) {
+                if !t.joiners.contains(&me.id) {
+                    t.joiners.push(me.id);
+                }
+                me.state = State::Blocked { ticket: None };
+            } else {
+                result = Some(ESRCH);
+            }
+        });
+        if let Some(r) = result {
+            return r;
         }
-    });
-    result
+    }
 }
 
 /// Marks the current task blocked (optionally until `deadline`); it leaves the CPU at
