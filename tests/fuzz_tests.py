@@ -27,7 +27,7 @@ SOURCES = os.path.join(ROOT, "tests", "fuzz")
 # Calls that legitimately end the program: never fuzzed.
 SKIPPED = {"sys_exit", "sys_abort"}
 EXIT_MEANING = {124: "the guest hung (--timeout)", 134: "kernel panic or abort",
-                139: "fatal exception (a fault)"}
+                139: "fatal exception (a fault)", 3: "a call never returned (named above)"}
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import check, finish  # noqa: E402

@@ -202,31 +202,38 @@ CALL(connect)
     return sys_connect(fz_fd(f), a, len);
 }
 
-/* A task that blocks itself and wakes itself again: sys_block_current_task never
- * returns control unless someone calls sys_wakeup_taskt. */
-static volatile Tid self_ids[64];
+/* A task that blocks itself: sys_block_current_task never returns control unless someone
+ * calls sys_wakeup_taskt, and the task may leave the CPU (a time slice ends) anywhere
+ * after it, so another task must do the waking: the fuzzing thread that spawned it
+ * keeps waking it until it says it ran on. */
+static volatile Tid blocker_ids[64];
+static volatile int blocker_done[64];
 
-static void self_blocking_task(size_t slot)
+static void blocking_task(size_t slot)
 {
-    while (self_ids[slot] == 0)
+    while (blocker_ids[slot] == 0)
         sys_yield();
-    if (slot & 1) {
+    if (slot & 1)
         sys_block_current_task();
-        sys_wakeup_taskt(self_ids[slot]);
-    } else {
-        sys_block_current_task_with_timeout(1);
-    }
+    else
+        sys_block_current_task_with_timeout(1 + slot % 3);
     sys_yield();
+    blocker_done[slot] = 1;
 }
 
 static int spawn_blocker(struct fz *f)
 {
     size_t slot = (size_t)(f->index * 4 + (int)fz_below(f, 4)) % 64;
-    self_ids[slot] = 0;
-    Tid t = sys_spawn2(self_blocking_task, slot, 8, 0, -1);
+    blocker_ids[slot] = 0;
+    blocker_done[slot] = 0;
+    Tid t = sys_spawn2(blocking_task, slot, 8, 0, -1);
     if (t == 0)
         return -1;
-    self_ids[slot] = t;
+    blocker_ids[slot] = t;
+    while (!blocker_done[slot]) {
+        sys_wakeup_taskt(t);
+        sys_yield();
+    }
     return sys_join(t);
 }
 

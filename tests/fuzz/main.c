@@ -266,6 +266,11 @@ static void close_own(struct fz *f)
             close(f->fds[i]);
 }
 
+/* What each thread is doing (-1: nothing; the call's index), and whether it ended:
+ * when a thread does not end after the run, the fuzzer names the call it hangs in. */
+static volatile int current_call[MAX_THREADS];
+static volatile int finished[MAX_THREADS];
+
 static uint64_t seed;
 static int nthreads = 4;
 /* Each call is named on stderr before it runs (to find a hang). */
@@ -295,7 +300,9 @@ static void *worker(void *arg)
             int len = snprintf(line, sizeof line, "fuzz: thread %d: %s\n", f.index, c->name);
             write(2, line, (size_t)len);
         }
+        current_call[f.index] = i;
         long result = c->run(&f);
+        current_call[f.index] = -1;
         if (trace) {
             char line[80];
             int len = snprintf(line, sizeof line, "fuzz: thread %d: %s -> %ld\n", f.index, c->name, result);
@@ -314,6 +321,7 @@ static void *worker(void *arg)
     close_own(&f);
     free(f.heap);
     __atomic_fetch_add(&bad_successes, f.bad_success, __ATOMIC_SEQ_CST);
+    finished[f.index] = 1;
     return NULL;
 }
 
@@ -372,6 +380,30 @@ int main(int argc, char **argv)
             fprintf(stderr, "fuzz: main: %ld s\n", (long)(now.tv_sec - start.tv_sec));
     } while (now.tv_sec - start.tv_sec < seconds);
     __atomic_store_n(&stop, 1, __ATOMIC_SEQ_CST);
+    /* Every call returns within milliseconds: a thread still busy after 30 s hangs. */
+    int hung = 0;
+    for (int waited = 0; waited < 300; waited++) {
+        int all = 1;
+        for (int i = 0; i < nthreads; i++)
+            all &= finished[i];
+        if (all)
+            break;
+        usleep(100000);
+    }
+    for (int i = 0; i < nthreads; i++) {
+        if (!finished[i]) {
+            int c = current_call[i];
+            const char *name = c < 0 ? "(between calls)"
+                               : c < fz_sys_count ? fz_sys_calls[c].name
+                                                  : fz_libc_calls[c - fz_sys_count].name;
+            printf("fuzz: thread %d hangs in %s\n", i, name);
+            hung = 1;
+        }
+    }
+    if (hung) {
+        fflush(stdout);
+        return 3;
+    }
     for (int i = 0; i < nthreads; i++)
         pthread_join(t[i], NULL);
 
