@@ -81,11 +81,12 @@ test-reliability: toolchain-c
 
 # The system-call fuzzer (tests/fuzz): `make fuzz FUZZ_SECONDS=600 FUZZ_SEED=7`; a 60 s
 # run is part of `make test`.
+# FUZZ_WAKE_LIVE=1 also wakes live tasks with sys_wakeup_taskt (tests/fuzz/README.md).
 FUZZ_SECONDS ?= 60
 FUZZ_SEED ?= 1
 fuzz: toolchain-c
 	@echo "==> system-call fuzzer: $(FUZZ_SECONDS) s, seed $(FUZZ_SEED) (QEMU, 2 vCPUs, no network)"
-	@python3 tests/fuzz_tests.py --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED)
+	@python3 tests/fuzz_tests.py --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) $(if $(FUZZ_WAKE_LIVE),--wake-live)
 
 test-fuzz: toolchain-c
 	@echo "==> system-call fuzzer, 60 s (QEMU)"

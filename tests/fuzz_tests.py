@@ -9,6 +9,7 @@ Prints the fuzzer's table of calls x argument classes.
   --seconds N   how long to fuzz (default 60)
   --seed S      the random seed (default 1)
   --threads N   fuzzing threads (default 4)
+  --wake-live   sys_wakeup_taskt also on live tasks (off by default: README.md)
 Ends with 'N passed, N failed'; exits non-zero on any failure."""
 
 import argparse
@@ -44,6 +45,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--wake-live", action="store_true")
     args = ap.parse_args()
     for tool in (HERMIT_CC, EREMIT):
         if not os.access(tool, os.X_OK):
@@ -61,7 +63,9 @@ def main():
         timeout = args.seconds + 180
         cmd = [EREMIT, "run", "--cpus", "2", "--memory", "512M", "--net", "none",
                "--timeout", str(timeout), exe, str(args.seconds), str(args.seed), str(args.threads)]
-        print("==> " + " ".join(cmd[:-4] + ["fuzz"] + cmd[-3:]), flush=True)
+        if args.wake_live:
+            cmd.append("wake-live")
+        print("==> " + " ".join(a if a != exe else "fuzz" for a in cmd), flush=True)
         try:
             p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                                errors="replace", timeout=timeout + 60)

@@ -85,6 +85,10 @@ int64_t fz_off(struct fz *f);
  * "/dev/null", a missing one, one longer than PATH_MAX, or a bad pointer. */
 const char *fz_path(struct fz *f, int destructive);
 
+/* sys_wakeup_taskt also on ids of live tasks (option `wake-live`): off by default, see
+ * README.md (a known scheduler issue). */
+extern int fz_wake_live;
+
 /* A function the kernel runs as a task: returns at once. */
 void fz_task(size_t arg);
 

@@ -249,8 +249,9 @@ CALL(block_current_task_with_timeout)
 
 CALL(wakeup_taskt)
 {
-    /* Ids that are no task, or a task that may be running or ended. */
-    Tid t = fz_chance(f, 50) ? (Tid)fz_rand(f) | 0x40000000u : fz_below(f, 64);
+    /* Ids that are no task, or (wake-live) a task that may be running, blocked anywhere
+     * or ended. */
+    Tid t = !fz_wake_live || fz_chance(f, 50) ? (Tid)fz_rand(f) | 0x40000000u : fz_below(f, 64);
     f->mask |= 1u << FZ_BAD_VALUE;
     sys_wakeup_taskt(t);
     return 0;

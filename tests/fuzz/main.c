@@ -1,4 +1,5 @@
-/* The system-call fuzzer's driver: `fuzz SECONDS SEED [THREADS]` runs THREADS threads
+/* The system-call fuzzer's driver: `fuzz SECONDS SEED [THREADS] [trace] [wake-live]`
+ * runs THREADS threads
  * (default 4) that call random entries of fz_sys_calls (every function of
  * include/hermit/syscall.h) and fz_libc_calls (the C library's wrappers) with random
  * argument classes until SECONDS pass, then checks the kernel's heap
@@ -275,6 +276,7 @@ static uint64_t seed;
 static int nthreads = 4;
 /* Each call is named on stderr before it runs (to find a hang). */
 static int trace;
+int fz_wake_live;
 static unsigned long long bad_successes;
 
 static void *worker(void *arg)
@@ -357,7 +359,10 @@ int main(int argc, char **argv)
     seed = argc > 2 ? strtoull(argv[2], NULL, 0) : 1;
     if (argc > 3)
         nthreads = atoi(argv[3]);
-    trace = argc > 4 && strcmp(argv[4], "trace") == 0;
+    for (int i = 4; i < argc; i++) {
+        trace |= strcmp(argv[i], "trace") == 0;
+        fz_wake_live |= strcmp(argv[i], "wake-live") == 0;
+    }
     if (nthreads < 1 || nthreads > MAX_THREADS || fz_sys_count + fz_libc_count > MAX_CALLS) {
         fprintf(stderr, "fuzz: bad arguments\n");
         return 2;
