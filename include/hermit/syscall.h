@@ -508,8 +508,11 @@ int32_t sys_fcntl(int32_t fd, int32_t cmd, int32_t arg);
 void sys_free(uint8_t *ptr, size_t size, size_t align);
 
 /**
+ * Frees a list from `sys_getaddrinfo`; null, or any pointer that is not such a list
+ * (freed already, made up), is ignored.
+ *
  * # Safety
- * `ai` must be null or a list from `sys_getaddrinfo`, freed once.
+ * None beyond the ABI: `ai` is only followed when the kernel handed it out.
  */
 void sys_freeaddrinfo(struct addrinfo *ai);
 
