@@ -7,7 +7,8 @@ HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
 	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean \
-	test-reliability soak test-hermit-compat test-stdin test-net-burst compat-crates test-tokio
+	test-reliability soak test-hermit-compat test-stdin test-net-burst compat-crates test-tokio \
+	test-fuzz fuzz
 
 all: toolchain
 
@@ -102,6 +103,19 @@ test-tokio: toolchain
 	@echo "==> async Rust: tokio + axum JSON server (QEMU user networking)"
 	@python3 tests/tokio_tests.py
 
+# The system-call fuzzer (tests/fuzz): `make fuzz FUZZ_SECONDS=600 FUZZ_SEED=7`; a 60 s
+# run is part of `make test`.
+# FUZZ_WAKE_LIVE=1 also wakes live tasks with sys_wakeup_taskt (tests/fuzz/README.md).
+FUZZ_SECONDS ?= 60
+FUZZ_SEED ?= 1
+fuzz: toolchain-c
+	@echo "==> system-call fuzzer: $(FUZZ_SECONDS) s, seed $(FUZZ_SEED) (QEMU, 2 vCPUs, no network)"
+	@python3 tests/fuzz_tests.py --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) $(if $(FUZZ_WAKE_LIVE),--wake-live)
+
+test-fuzz: toolchain-c
+	@echo "==> system-call fuzzer, 60 s (QEMU)"
+	@python3 tests/fuzz_tests.py --seconds 60 --seed 1
+
 test-net: toolchain
 	@echo "==> network tests (virtio-net, std::net, curl; QEMU user networking)"
 	@python3 tests/net_tests.py
@@ -144,7 +158,7 @@ test-cxx: toolchain-c
 	@python3 tests/cxx_tests.py
 
 test: test-host test-miri test-abi test-boot test-c test-posix test-net test-net-c test-mixed test-projects test-cxx \
-	test-conformance test-reliability test-hermit-compat test-stdin test-net-burst test-tokio
+	test-conformance test-reliability test-hermit-compat test-stdin test-net-burst test-tokio test-fuzz
 
 # A service-like guest for SOAK_MINUTES (default 30) on 2 vCPUs: memory in use every
 # minute must end within 5% of its value after the first minute (build/bench/soak.md).

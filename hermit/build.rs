@@ -32,7 +32,12 @@ const UNSERVED_FEATURES: &[&str] = &[
 ];
 
 /// Symbols the kernel exports to the application and to C code.
-const EXPORTED: &[&str] = &["sys_*", "_start"];
+const EXPORTED: &[&str] = &[
+    "sys_*",
+    "eremit_check_user_memory",
+    "eremit_heap_check",
+    "_start",
+];
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap());
@@ -45,6 +50,10 @@ fn main() {
         kernel_dir.join(".cargo/config.toml").display()
     );
     println!("cargo:rerun-if-env-changed=EREMIT_KERNEL_PROFILE");
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest_dir.join("../scripts/kernel-sections.ld").display()
+    );
 
     let target = env::var("TARGET").unwrap();
     if target != "x86_64-unknown-hermit" {
@@ -149,8 +158,13 @@ fn build_kernel(
 /// plugin binutils has, which may be an older LLVM's and abort).
 fn pack(archive: &Path, out_dir: &Path, packed: &Path) {
     let merged = out_dir.join("hermit.o");
+    // The kernel's statics gathered apart (see the script), for the system-call boundary.
+    let sections = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap())
+        .join("../scripts/kernel-sections.ld");
     run(Command::new(tool("ld"))
         .arg("-r")
+        .arg("-T")
+        .arg(&sections)
         .arg("--whole-archive")
         .arg(archive)
         .arg("-o")

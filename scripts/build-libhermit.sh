@@ -47,7 +47,7 @@ echo "libhermit: cargo build of kernel/ ($profile, features $features)"
 
 # Repack when the kernel archive or the feature set changed (a feature set built before
 # leaves an older archive in place, so timestamps alone do not tell).
-stamp="$profile $features $(stat -c %Y.%s "$archive") $(sha256sum hermit/build.rs | cut -c1-16)"
+stamp="$profile $features $(stat -c %Y.%s "$archive") $(cat hermit/build.rs scripts/kernel-sections.ld | sha256sum | cut -c1-16)"
 if [ -f "$out" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$stamp" ]; then
     echo "libhermit: $out is up to date"
     exit 0
@@ -55,10 +55,11 @@ fi
 echo "libhermit: packing $out (only the ABI stays global)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-${EREMIT_LD:-ld} -r --whole-archive "$archive" -o "$tmp/hermit.o"
+# scripts/kernel-sections.ld gathers the kernel's statics (see there).
+${EREMIT_LD:-ld} -r -T scripts/kernel-sections.ld --whole-archive "$archive" -o "$tmp/hermit.o"
 # hermit/build.rs's EXPORTED: the symbols that stay global.
 keep=()
-for sym in $(sed -n 's/^const EXPORTED[^=]*= *&\[\(.*\)\];/\1/p' hermit/build.rs | tr -d '" ' | tr , ' '); do
+for sym in $(python3 -c 'import re; print(" ".join(re.findall(r"\"([^\"]+)\"", re.search(r"const EXPORTED[^=]*=\s*&\[(.*?)\];", open("hermit/build.rs").read(), re.S).group(1))))'); do
     keep+=("--keep-global-symbol=$sym")
 done
 [ ${#keep[@]} -gt 0 ] || { echo "libhermit: no EXPORTED list in hermit/build.rs" >&2; exit 1; }

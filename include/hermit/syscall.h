@@ -508,8 +508,11 @@ int32_t sys_fcntl(int32_t fd, int32_t cmd, int32_t arg);
 void sys_free(uint8_t *ptr, size_t size, size_t align);
 
 /**
+ * Frees a list from `sys_getaddrinfo`; null, or any pointer that is not such a list
+ * (freed already, made up), is ignored.
+ *
  * # Safety
- * `ai` must be null or a list from `sys_getaddrinfo`, freed once.
+ * None beyond the ABI: `ai` is only followed when the kernel handed it out.
  */
 void sys_freeaddrinfo(struct addrinfo *ai);
 
@@ -735,8 +738,12 @@ ptrdiff_t sys_pread(int32_t fd, uint8_t *buf, size_t len, int64_t offset);
 ptrdiff_t sys_pwrite(int32_t fd, const uint8_t *buf, size_t len, int64_t offset);
 
 /**
+ * Reads up to `len` bytes into `buf`, at most as many as the application's writable
+ * memory from `buf` on holds (Linux's short read); `-EFAULT` if `buf` is not writable
+ * or `buf + len` wraps (`read(fd, buf, SIZE_MAX)`).
+ *
  * # Safety
- * `buf` must be valid for writing `len` bytes.
+ * `buf` must be valid for writing `len` bytes (bad pointers are refused with `-EFAULT`).
  */
 ptrdiff_t sys_read(int32_t fd, uint8_t *buf, size_t len);
 
@@ -911,8 +918,12 @@ int32_t sys_wait(size_t id);
 void sys_wakeup_taskt(Tid tid);
 
 /**
+ * Writes up to `len` bytes from `buf`: as Linux, the bytes before the first one that
+ * is not the application's (`uaccess`); `-EFAULT` if the first one is not, or the
+ * range wraps.
+ *
  * # Safety
- * `buf` must be valid for `len` bytes (null and out-of-RAM pointers are rejected).
+ * `buf` must be valid for `len` bytes (bad pointers are refused with `-EFAULT`).
  */
 ptrdiff_t sys_write(int32_t fd, const uint8_t *buf, size_t len);
 

@@ -38,6 +38,9 @@ static int stat_result(int32_t r, struct stat *st, const struct hermit_stat *h)
 {
     if (r < 0)
         return (int)__hermit_ret(r);
+    /* As Linux: the lookup's error first, then EFAULT for a bad ST. */
+    if (!__eremit_user_ok(st, sizeof *st, 1))
+        return __hermit_fail(EFAULT);
     __hermit_stat_from_abi(st, h);
     return 0;
 }
@@ -45,24 +48,18 @@ static int stat_result(int32_t r, struct stat *st, const struct hermit_stat *h)
 int stat(const char *path, struct stat *st)
 {
     struct hermit_stat h;
-    if (path == NULL || st == NULL)
-        return __hermit_fail(EFAULT);
     return stat_result(sys_stat(path, &h), st, &h);
 }
 
 int lstat(const char *path, struct stat *st)
 {
     struct hermit_stat h;
-    if (path == NULL || st == NULL)
-        return __hermit_fail(EFAULT);
     return stat_result(sys_lstat(path, &h), st, &h);
 }
 
 int fstat(int fd, struct stat *st)
 {
     struct hermit_stat h;
-    if (st == NULL)
-        return __hermit_fail(EFAULT);
     return stat_result(sys_fstat(fd, &h), st, &h);
 }
 

@@ -207,6 +207,14 @@ int getaddrinfo(const char *restrict node, const char *restrict service,
                 const struct addrinfo *restrict hints, struct addrinfo **restrict res)
 {
     int flags = 0, family = AF_UNSPEC, socktype = 0, protocol = 0;
+    /* Bad pointers fail (glibc would fault reading them), never fault here. */
+    if ((hints != NULL && !__eremit_user_ok(hints, sizeof *hints, 0)) ||
+        (node != NULL && !__eremit_user_string_ok(node, NI_MAXHOST)) ||
+        (service != NULL && !__eremit_user_string_ok(service, NI_MAXSERV)) ||
+        (res != NULL && !__eremit_user_ok(res, sizeof *res, 1))) {
+        errno = EFAULT;
+        return EAI_SYSTEM;
+    }
     if (hints != NULL) {
         flags = hints->ai_flags;
         family = hints->ai_family;

@@ -23,11 +23,14 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout)
     return (int)__hermit_ret(sys_poll((struct hermit_pollfd *)fds, nfds, timeout));
 }
 
-/* A timeout in milliseconds, rounded up; -1 for none; -2 when invalid. */
+/* A timeout in milliseconds, rounded up; -1 for none; -2 when invalid; -3 when TS is
+ * not the program's memory. */
 int __eremit_timeout_ms(const struct timespec *ts)
 {
     if (ts == NULL)
         return -1;
+    if (!__eremit_user_ok(ts, sizeof *ts, 0))
+        return -3;
     if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L)
         return -2;
     if (ts->tv_sec >= INT_MAX / 1000 - 1)
@@ -40,7 +43,7 @@ int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout,
 {
     (void)sigmask; /* no signals are delivered */
     int ms = __eremit_timeout_ms(timeout);
-    if (ms == -2)
-        return __hermit_fail(EINVAL);
+    if (ms == -2 || ms == -3)
+        return __hermit_fail(ms == -2 ? EINVAL : EFAULT);
     return poll(fds, nfds, ms);
 }

@@ -4,6 +4,7 @@
 #define EREMIT_LIBC_PORT_H
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -30,6 +31,24 @@ static inline int __hermit_fail(int e)
     errno = e;
     return -1;
 }
+
+/* The kernel's system-call boundary (kernel/src/syscalls/uaccess.rs): 0 if LEN bytes at
+ * P may be handed to the kernel (written, when WRITE is non-zero), else -EFAULT. */
+int eremit_check_user_memory(const void *p, size_t len, int write) __attribute__((weak));
+
+/* For wrappers that convert a structure on this side of the call: whether the
+ * application's P (LEN bytes) is its memory, so that a bad pointer fails with EFAULT, as
+ * Linux's system call would, instead of faulting here or writing memory that is not the
+ * program's. */
+static inline int __eremit_user_ok(const void *p, size_t len, int write)
+{
+    if (eremit_check_user_memory)
+        return eremit_check_user_memory(p, len, write) == 0;
+    return p != NULL;
+}
+
+/* uaccess.c: whether S is a readable NUL-terminated string (within MAX bytes). */
+int __eremit_user_string_ok(const char *s, size_t max);
 
 /* Struct conversions between the ABI and newlib. */
 void __hermit_stat_from_abi(struct stat *st, const struct hermit_stat *h);

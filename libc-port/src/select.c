@@ -57,12 +57,15 @@ static int select_ms(int n, fd_set *rd, fd_set *wr, fd_set *ex, int ms)
             }
     }
     if (result >= 0) {
+        /* Only the N bits asked about (whole longs, as Linux writes them back): the
+         * sets may be smaller than an fd_set. */
+        size_t bytes = ((size_t)n + 63) / 64 * 8;
         if (rd)
-            FD_ZERO(rd);
+            memset(rd, 0, bytes);
         if (wr)
-            FD_ZERO(wr);
+            memset(wr, 0, bytes);
         if (ex)
-            FD_ZERO(ex);
+            memset(ex, 0, bytes);
         result = 0;
         for (int i = 0; i < count; i++) {
             short got = p[i].revents, want = p[i].events;
@@ -88,10 +91,24 @@ static int select_ms(int n, fd_set *rd, fd_set *wr, fd_set *ex, int ms)
     return result;
 }
 
+/* Whether the N-bit sets (those not null) are the program's memory: as Linux, which
+ * copies them in and out, a bad one is EFAULT. */
+static int sets_ok(int n, fd_set *rd, fd_set *wr, fd_set *ex)
+{
+    if (n <= 0 || n > FD_SETSIZE)
+        return 1; /* select_ms answers EINVAL, or reads nothing */
+    size_t bytes = ((size_t)n + 63) / 64 * 8;
+    return (rd == NULL || __eremit_user_ok(rd, bytes, 1)) &&
+           (wr == NULL || __eremit_user_ok(wr, bytes, 1)) &&
+           (ex == NULL || __eremit_user_ok(ex, bytes, 1));
+}
+
 int select(int n, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *timeout)
 {
     int ms = -1;
     struct timespec start;
+    if (!sets_ok(n, rd, wr, ex) || (timeout != NULL && !__eremit_user_ok(timeout, sizeof *timeout, 1)))
+        return __hermit_fail(EFAULT);
     if (timeout != NULL) {
         if (timeout->tv_sec < 0 || timeout->tv_usec < 0)
             return __hermit_fail(EINVAL);
@@ -119,8 +136,10 @@ int pselect(int n, fd_set *rd, fd_set *wr, fd_set *ex, const struct timespec *ti
             const sigset_t *sigmask)
 {
     (void)sigmask; /* no signals are delivered */
+    if (!sets_ok(n, rd, wr, ex))
+        return __hermit_fail(EFAULT);
     int ms = __eremit_timeout_ms(timeout);
-    if (ms == -2)
-        return __hermit_fail(EINVAL);
+    if (ms == -2 || ms == -3)
+        return __hermit_fail(ms == -2 ? EINVAL : EFAULT);
     return select_ms(n, rd, wr, ex, ms);
 }

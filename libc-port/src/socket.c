@@ -48,6 +48,9 @@ static int address_in(const struct sockaddr *a, socklen_t len, struct hermit_soc
 {
     if (a == NULL)
         return EFAULT;
+    /* As Linux, which copies the address in first: a bad one is EFAULT. */
+    if (!__eremit_user_ok(a, len < sizeof(struct sockaddr_in) ? len : sizeof(struct sockaddr_in), 0))
+        return EFAULT;
     if (len < sizeof(sa_family_t))
         return EINVAL;
     if (a->sa_family != AF_INET)
@@ -61,6 +64,18 @@ static int address_in(const struct sockaddr *a, socklen_t len, struct hermit_soc
     h->sin_port = in->sin_port;
     h->sin_addr = in->sin_addr.s_addr;
     return 0;
+}
+
+/* Whether address_out may write A (at most a sockaddr_in of it) and *LEN: checked
+ * before the call, so a bad buffer is EFAULT instead of a fault after it. */
+static int address_out_ok(const struct sockaddr *a, const socklen_t *len)
+{
+    if (a == NULL)
+        return 1;
+    if (!__eremit_user_ok(len, sizeof *len, 1))
+        return 0;
+    size_t n = *len < sizeof(struct sockaddr_in) ? *len : sizeof(struct sockaddr_in);
+    return __eremit_user_ok(a, n, 1);
 }
 
 /* The kernel's address -> the application's buffer of *len bytes (truncated to fit, as
@@ -147,7 +162,7 @@ int accept4(int fd, struct sockaddr *restrict addr, socklen_t *restrict len, int
     if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
         return __hermit_fail(EINVAL);
     /* Checked first: the connection would be lost after the kernel's accept. */
-    if (addr != NULL && len == NULL)
+    if (!address_out_ok(addr, len))
         return __hermit_fail(EFAULT);
     struct hermit_sockaddr_in h;
     uint32_t hlen = sizeof h;
@@ -237,7 +252,7 @@ ssize_t recvfrom(int fd, void *restrict buf, size_t len, int flags,
 {
     if (flags & MSG_OOB)
         return __hermit_fail(EINVAL);
-    if (from != NULL && fromlen == NULL)
+    if (!address_out_ok(from, fromlen))
         return __hermit_fail(EFAULT);
     if (flags & MSG_DONTWAIT) {
         int e = not_ready(fd, POLLIN);
@@ -365,7 +380,7 @@ int sockatmark(int fd)
 
 static int name_of(int fd, struct sockaddr *restrict addr, socklen_t *restrict len, int peer)
 {
-    if (addr == NULL || len == NULL)
+    if (addr == NULL || !address_out_ok(addr, len))
         return __hermit_fail(EFAULT);
     struct hermit_sockaddr_in h;
     uint32_t hlen = sizeof h;
@@ -475,11 +490,13 @@ static void finish_connect(int fd)
 /* Writes an int option value into the caller's buffer (truncated as Linux does). */
 static int int_out(int value, void *restrict val, socklen_t *restrict len)
 {
-    if (val == NULL || len == NULL)
+    if (val == NULL || !__eremit_user_ok(len, sizeof *len, 1))
         return __hermit_fail(EFAULT);
     if ((int)*len < 0)
         return __hermit_fail(EINVAL);
     size_t n = *len < sizeof value ? *len : sizeof value;
+    if (!__eremit_user_ok(val, n, 1))
+        return __hermit_fail(EFAULT);
     memcpy(val, &value, n);
     *len = (socklen_t)n;
     return 0;
@@ -489,7 +506,7 @@ int getsockopt(int fd, int level, int name, void *restrict val, socklen_t *restr
 {
     int hlevel, hname, fixed;
     enum value v;
-    if (len == NULL || val == NULL)
+    if (val == NULL || !__eremit_user_ok(len, sizeof *len, 1))
         return __hermit_fail(EFAULT);
     if (level == SOL_SOCKET && (name == SO_TYPE || name == SO_DOMAIN || name == SO_PROTOCOL ||
                                 name == SO_ACCEPTCONN)) {
@@ -523,6 +540,8 @@ int getsockopt(int fd, int level, int name, void *restrict val, socklen_t *restr
             return (int)__hermit_ret(r);
         struct timeval tv = {h[0].tv_sec, h[0].tv_usec};
         size_t n = *len < sizeof tv ? *len : sizeof tv;
+        if (!__eremit_user_ok(val, n, 1))
+            return __hermit_fail(EFAULT);
         memcpy(val, &tv, n);
         *len = (socklen_t)n;
         return 0;
@@ -566,6 +585,8 @@ int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
     if (v == V_TIMEVAL) {
         if (len < sizeof(struct timeval))
             return __hermit_fail(EINVAL);
+        if (!__eremit_user_ok(val, sizeof(struct timeval), 0))
+            return __hermit_fail(EFAULT);
         struct timeval tv;
         memcpy(&tv, val, sizeof tv);
         if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)

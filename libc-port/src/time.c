@@ -60,6 +60,8 @@ int clock_gettime(clockid_t clk, struct timespec *tp)
     int32_t r = sys_clock_gettime(id, &h);
     if (r < 0)
         return (int)__hermit_ret(r);
+    if (!__eremit_user_ok(tp, sizeof *tp, 1))
+        return __hermit_fail(EFAULT);
     tp->tv_sec = h.tv_sec;
     tp->tv_nsec = h.tv_nsec;
     return 0;
@@ -116,7 +118,7 @@ clock_t times(struct tms *buf)
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {
     struct hermit_timespec h;
-    if (req == NULL)
+    if (!__eremit_user_ok(req, sizeof *req, 0))
         return __hermit_fail(EFAULT);
     if (req->tv_sec < 0 || __hermit_timespec_to_abi(&h, req) < 0)
         return __hermit_fail(EINVAL);
@@ -132,6 +134,8 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
 
 int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, struct timespec *rem)
 {
+    if (!__eremit_user_ok(req, sizeof *req, 0))
+        return EFAULT;
     struct timespec rel = *req;
     if (abi_clock(clk) < 0)
         return EINVAL;

@@ -115,12 +115,21 @@ pub fn boot(start_info: u64) -> ! {
         headers.exec_stack(),
         tables,
     );
-    let reserved = [Range::new(0, 1 << 20), Range::new(image.start, early.end)];
-    for r in regions::usable(info.ram(), &reserved, PAGE) {
+    // Nothing below the image is heap: the low 1 MiB is firmware's, and keeping the
+    // rest up to the image (at 2 MiB) out too makes every address below the image
+    // invalid for system calls, as on Linux (syscalls::uaccess).
+    let reserved = [
+        Range::new(0, image.start),
+        Range::new(image.start, early.end),
+    ];
+    let mut heap = regions::usable(info.ram(), &reserved, PAGE);
+    for &r in &heap {
         // SAFETY: usable RAM outside the image, the tables and the early heap; mapped by
         // the tables just loaded.
         unsafe { HEAP.add_region(r) };
     }
+    heap.push(early);
+    crate::syscalls::uaccess::init(&segments, &heap);
     let (free, total) = HEAP.usage();
     klog!("eremit: heap {} MiB ({} MiB free)", total >> 20, free >> 20);
 

@@ -73,8 +73,12 @@ impl FileData {
             let out = &mut buf[done..done + step];
             match self.chunks.get(pos) {
                 Some(c) if c.index == index => {
+                    // A chunk stores only up to its last written byte: reading past it
+                    // (inside the file) reads zeros.
                     let stored = c.bytes.len().saturating_sub(within).min(step);
-                    out[..stored].copy_from_slice(&c.bytes[within..within + stored]);
+                    if stored > 0 {
+                        out[..stored].copy_from_slice(&c.bytes[within..within + stored]);
+                    }
                     out[stored..].fill(0);
                     pos += 1;
                 }
@@ -193,6 +197,19 @@ mod tests {
         assert_eq!(&buf[..2], b"lo");
         assert_eq!(f.read_at(5, &mut buf), 0);
         assert_eq!(f.read_at(100, &mut buf), 0);
+    }
+
+    #[test]
+    fn reading_past_a_chunks_stored_bytes_reads_zeros() {
+        // Found by the system-call fuzzer: a chunk holding 3 bytes, the file longer.
+        let mut f = FileData::new();
+        f.write_at(0, b"abc").unwrap();
+        f.write_at(2 * CHUNK as u64, b"x").unwrap();
+        let mut buf = [0xaau8; 16];
+        assert_eq!(f.read_at(100, &mut buf), 16);
+        assert_eq!(buf, [0u8; 16]);
+        assert_eq!(f.read_at(1, &mut buf[..4]), 4);
+        assert_eq!(&buf[..4], b"bc\0\0");
     }
 
     #[test]

@@ -225,3 +225,33 @@ pub unsafe fn reallocate(
     }
     new
 }
+
+impl KernelHeap {
+    /// Checks the heap's own bookkeeping (see `heap_check`): the counters agree, every
+    /// size-class list can be walked to its recorded length with aligned blocks, and
+    /// talc refuses a block larger than what it can have free (its search visits every
+    /// bin, so a corrupted free list shows up here or as a fault here).
+    pub fn check(&self) -> Result<(), &'static str> {
+        let mut heap = self.heap.lock();
+        let cached = heap.cache.cached_bytes();
+        if heap
+            .in_use
+            .checked_add(cached)
+            .is_none_or(|n| n > heap.total)
+        {
+            return Err("the heap's counters add up to more than its memory");
+        }
+        heap.cache.verify()?;
+        let free = heap.total - heap.in_use - cached;
+        let Ok(beyond) = Layout::from_size_align(free + 1, 16) else {
+            return Err("the heap's free count is absurd");
+        };
+        // SAFETY: a non-zero layout; a block it returns is given back at once.
+        if let Ok(p) = unsafe { heap.talc.malloc(beyond) } {
+            // SAFETY: allocated just above with this layout.
+            unsafe { heap.talc.free(p, beyond) };
+            return Err("the heap handed out more than it has free");
+        }
+        Ok(())
+    }
+}

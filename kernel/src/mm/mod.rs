@@ -1,6 +1,8 @@
 //! Memory: the firmware's map, page tables and the heap.
 #[cfg(target_os = "none")]
 pub mod heap;
+#[cfg(target_os = "none")]
+pub mod heap_check;
 pub mod mappings;
 pub mod page_table;
 #[cfg(target_os = "none")]
@@ -12,3 +14,4 @@ pub mod soft_tlb;
 #[cfg(target_os = "none")]
 pub mod tlb;
 pub mod try_box;
+pub mod user_map;

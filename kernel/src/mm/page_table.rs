@@ -151,6 +151,26 @@ impl<'m, M: TableMemory> Mapper<'m, M> {
         Ok(())
     }
 
+    /// The leaf that maps `va`: its flags and the size of the page it maps (4 KiB or
+    /// 2 MiB), so a walk over a range can step a whole page at a time.
+    pub fn leaf(&mut self, va: u64) -> Option<(u64, u64)> {
+        let mut t = self.root;
+        for level in (0..4).rev() {
+            let e = self.mem.table(t)[index(va, level)];
+            if e & PRESENT == 0 {
+                return None;
+            }
+            if level == 0 {
+                return Some((e & LEAF_FLAGS, PAGE));
+            }
+            if level == 1 && e & HUGE_PAGE != 0 {
+                return Some((e & LEAF_FLAGS, HUGE));
+            }
+            t = e & ADDR_MASK;
+        }
+        None
+    }
+
     /// The physical address and leaf flags `va` maps to.
     pub fn translate(&mut self, va: u64) -> Option<(u64, u64)> {
         let mut t = self.root;
@@ -264,6 +284,20 @@ mod tests {
             0x20_0000,
             "identity map intact"
         );
+    }
+
+    #[test]
+    fn leaf_reports_page_size_and_flags() {
+        let mut m = mem(64);
+        let mut map = Mapper::new(&mut m).unwrap();
+        map.identity_map(0x1000, 0x40_0000, WRITABLE).unwrap();
+        assert_eq!(map.leaf(0x1234), Some((PRESENT | WRITABLE, PAGE)));
+        assert_eq!(map.leaf(0x20_1234), Some((PRESENT | WRITABLE, HUGE)));
+        assert_eq!(map.leaf(0), None);
+        map.unmap_4k(0x30_0000).unwrap();
+        assert_eq!(map.leaf(0x30_0000), None);
+        assert_eq!(map.leaf(0x30_1000), Some((PRESENT | WRITABLE, PAGE)));
+        assert_eq!(map.leaf(0x7000_0000_0000), None);
     }
 
     #[test]

@@ -159,8 +159,55 @@ fn flush(addr: u64) {
     unsafe { core::arch::asm!("invlpg [{}]", in(reg) addr, options(nostack)) };
 }
 
+/// 2 MiB chunks of RAM that hold (or once held) a guard page, one bit each, for the
+/// first `GUARD_MAP_CHUNKS` chunks: elsewhere in the heap every page is mapped, so the
+/// system-call boundary walks the page tables only in these chunks.
+const GUARD_MAP_CHUNKS: u64 = 64 * 64;
+static GUARD_CHUNKS: [AtomicU64; 64] = [const { AtomicU64::new(0) }; 64];
+
+fn note_guard(addr: u64) {
+    let chunk = addr / HUGE;
+    if chunk < GUARD_MAP_CHUNKS {
+        GUARD_CHUNKS[chunk as usize / 64].fetch_or(1 << (chunk % 64), Ordering::SeqCst);
+    }
+}
+
+#[inline]
+fn may_hold_guard(chunk: u64) -> bool {
+    chunk >= GUARD_MAP_CHUNKS
+        || GUARD_CHUNKS[chunk as usize / 64].load(Ordering::SeqCst) & (1 << (chunk % 64)) != 0
+}
+
+/// For heap RAM, where only guard pages are ever unmapped: the first address of
+/// `[from, to)` that is not mapped (or not writable, when `write`), else `to`.
+pub fn heap_first_unmapped(from: u64, to: u64, write: bool) -> u64 {
+    // Mostly the range lies in one chunk without a guard page: no walk.
+    if from / HUGE == to.saturating_sub(1) / HUGE && !may_hold_guard(from / HUGE) {
+        return to;
+    }
+    if ROOT.load(Ordering::Relaxed) == 0 {
+        return from;
+    }
+    // No lock, as in `is_mapped`: entries are only ever replaced whole.
+    let mut mem = HeapTables;
+    let mut m = Mapper::with_root(&mut mem, ROOT.load(Ordering::Relaxed));
+    let mut a = from;
+    while a < to {
+        if !may_hold_guard(a / HUGE) {
+            a = (a / HUGE + 1) * HUGE;
+            continue;
+        }
+        match m.leaf(a) {
+            Some((flags, size)) if !write || flags & WRITABLE != 0 => a = (a / size + 1) * size,
+            _ => return a,
+        }
+    }
+    to
+}
+
 /// Makes the page at `addr` a guard page.
 pub fn unmap_guard(addr: u64) {
+    note_guard(addr);
     with_mapper(|m| m.unmap_4k(addr)).expect("no memory to split a page for a guard page");
     flush(addr);
 }

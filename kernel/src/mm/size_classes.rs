@@ -98,6 +98,33 @@ impl ClassCache {
         self.cached_bytes += CLASSES[class];
     }
 
+    /// Walks every list (at most its recorded length, so a cycle cannot hang it):
+    /// each block 16-aligned, each list as long as recorded, the byte count right.
+    pub fn verify(&self) -> Result<(), &'static str> {
+        let mut bytes = 0;
+        for class in 0..CLASSES.len() {
+            let mut node = self.heads[class];
+            for _ in 0..self.counts[class] {
+                let Some(block) = node else {
+                    return Err("a size-class list is shorter than recorded");
+                };
+                if block.as_ptr() as usize % CLASS_ALIGN != 0 {
+                    return Err("a size-class list holds a misaligned block");
+                }
+                // SAFETY: blocks on the list are owned by the cache and hold a FreeBlock.
+                node = unsafe { block.as_ref().next };
+                bytes += CLASSES[class];
+            }
+            if node.is_some() {
+                return Err("a size-class list is longer than recorded");
+            }
+        }
+        if bytes != self.cached_bytes {
+            return Err("the size-class cache's byte count is wrong");
+        }
+        Ok(())
+    }
+
     /// Bytes sitting in the cache (free from the application's point of view).
     pub fn cached_bytes(&self) -> usize {
         self.cached_bytes
@@ -131,6 +158,31 @@ mod tests {
                 .windows(2)
                 .all(|w| w[0] < w[1] && w[1] % CLASS_ALIGN == 0)
         );
+    }
+
+    #[test]
+    fn verify_walks_the_lists() {
+        let mut cache = ClassCache::new();
+        let layout = class_layout(3);
+        // SAFETY: non-zero layouts.
+        let blocks: Vec<_> = (0..3)
+            .map(|_| NonNull::new(unsafe { alloc(layout) }).unwrap())
+            .collect();
+        for b in &blocks {
+            // SAFETY: fresh blocks of this class, handed over.
+            unsafe { cache.push(3, *b) };
+        }
+        assert_eq!(cache.verify(), Ok(()));
+        cache.counts[3] += 1;
+        assert!(cache.verify().is_err(), "a list shorter than recorded");
+        cache.counts[3] -= 2;
+        assert!(cache.verify().is_err(), "a list longer than recorded");
+        cache.counts[3] += 1;
+        cache.drain(|b, l| {
+            // SAFETY: allocated above with this layout.
+            unsafe { dealloc(b.as_ptr(), l) }
+        });
+        assert_eq!(cache.verify(), Ok(()));
     }
 
     #[test]

@@ -443,13 +443,15 @@ pub fn exit_current() -> ! {
     let tid = me.id;
     me.state = State::Finished;
     let joiners = core::mem::take(&mut me.joiners);
-    if joiners.is_empty() {
-        s.ids.end(tid);
-    } else {
-        s.ids.remove(tid);
-    }
+    // Recorded as ended even when joiners wait: a joiner looks at the record after every
+    // wake-up (`join`) and removes it.
+    s.ids.end(tid);
     for &(slot, joiner) in &joiners {
-        if s.task_mut(slot).is_some_and(|t| t.id == joiner) {
+        // Only a joiner still blocked: one a stray sys_wakeup_taskt made ready already must
+        // not be queued twice (it would run on two CPUs at once; found by the fuzzer).
+        if s.task_mut(slot)
+            .is_some_and(|t| t.id == joiner && matches!(t.state, State::Blocked))
+        {
             make_ready(s, cpu, slot, WakeReason::Woken);
         }
     }
@@ -564,35 +566,45 @@ pub fn futex_wake(addr: usize, count: usize) -> usize {
 
 /// Waits for task `tid` to end. Returns 0 or an errno.
 pub fn join(tid: Tid) -> i32 {
-    let mut result = 0;
-    block(|s, me| {
-        if tid == me.id {
-            result = EDEADLK;
-            return;
-        }
-        match s.ids.get(tid) {
-            Some(Record::Ended) => {
-                s.ids.remove(tid);
+    // Woken by the task's end (its record then says Ended) or by a stray
+    // sys_wakeup_taskt (found by the system-call fuzzer): look again until it ended.
+    loop {
+        let mut result = None;
+        block(|s, me| {
+            if tid == me.id {
+                result = Some(EDEADLK);
+                return;
             }
-            Some(Record::Alive(slot)) => {
-                let me_slot = waiting_slot(me);
-                match s.task_mut(slot) {
-                    Some(t) => {
-                        if t.joiners.try_reserve(1).is_ok() {
-                            t.joiners.push((me_slot, me.id));
-                            me.state = State::Blocked;
-                        } else {
-                            result = ENOMEM;
-                        }
-                    }
-                    // Being created (its slot is not filled yet): not joinable yet.
-                    None => result = ESRCH,
+            match s.ids.get(tid) {
+                Some(Record::Ended) => {
+                    s.ids.remove(tid);
+                    result = Some(0);
                 }
+                Some(Record::Alive(slot)) => {
+                    let me_slot = waiting_slot(me);
+                    match s.task_mut(slot) {
+                        Some(t) if t.joiners.iter().any(|&(_, j)| j == me.id) => {
+                            me.state = State::Blocked;
+                        }
+                        Some(t) => {
+                            if t.joiners.try_reserve(1).is_ok() {
+                                t.joiners.push((me_slot, me.id));
+                                me.state = State::Blocked;
+                            } else {
+                                result = Some(ENOMEM);
+                            }
+                        }
+                        // Being created (its slot is not filled yet): not joinable yet.
+                        None => result = Some(ESRCH),
+                    }
+                }
+                None => result = Some(ESRCH),
             }
-            None => result = ESRCH,
+        });
+        if let Some(r) = result {
+            return r;
         }
-    });
-    result
+    }
 }
 
 /// Marks the current task blocked (optionally until `deadline`); it leaves the CPU at

@@ -2,7 +2,7 @@
 //! devices `/dev/random` and `/dev/urandom`, which give the same bytes.
 
 use super::fail;
-use super::io::user_bytes_mut;
+use super::uaccess;
 use crate::abi::errno::{EINVAL, EIO};
 use crate::arch::cpu::hardware_random;
 
@@ -29,8 +29,9 @@ pub unsafe extern "C" fn sys_read_entropy(buf: *mut u8, len: usize, flags: u32) 
     if flags != 0 {
         return fail(EINVAL) as isize;
     }
-    // SAFETY: the caller passes its buffer (checked inside).
-    match unsafe { user_bytes_mut(buf, len) }.and_then(fill) {
+    // SAFETY: the caller passes its buffer, checked by uaccess (as getrandom on Linux,
+    // the writable start of it is filled).
+    match unsafe { uaccess::bytes_prefix_mut(buf, len) }.and_then(fill) {
         Ok(n) => n as isize,
         Err(e) => fail(e) as isize,
     }

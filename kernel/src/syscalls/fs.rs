@@ -8,36 +8,23 @@
 
 use core::ffi::c_char;
 
-use super::io::{status, user_bytes_mut};
-use super::{check_buffer, fail};
+use super::fail;
+use super::io::status;
+use super::uaccess;
 use crate::abi::errno::{EFAULT, EINVAL, ENAMETOOLONG};
 use crate::abi::{O_DIRECTORY, O_RDONLY, dirent64, stat};
 use crate::fd::global;
 use crate::fs::path::PATH_MAX;
 
-/// The NUL-terminated path at `p`, without its NUL: `EFAULT` for a null or out-of-RAM
-/// pointer, `ENAMETOOLONG` if there is no NUL within `PATH_MAX` bytes.
+/// The NUL-terminated path at `p`, without its NUL: `EFAULT` for a pointer that is not
+/// the application's (`uaccess`), `ENAMETOOLONG` if there is no NUL within `PATH_MAX`
+/// bytes.
 ///
 /// # Safety
 /// If the checks pass, the caller guarantees `p` is its string.
 unsafe fn c_path<'a>(p: *const c_char) -> Result<&'a [u8], i32> {
-    let p = p as *const u8;
-    check_buffer(p, 1)?;
-    let in_ram = crate::mm::paging::ram_end() - p as u64;
-    let limit = in_ram.min(PATH_MAX as u64) as usize;
-    for len in 0..limit {
-        // SAFETY: `p + len` is below the end of RAM (checked) and, the caller
-        // guarantees, part of its string, which has not ended yet.
-        if unsafe { p.add(len).read() } == 0 {
-            // SAFETY: the `len` bytes just read.
-            return Ok(unsafe { core::slice::from_raw_parts(p, len) });
-        }
-    }
-    Err(if limit == PATH_MAX {
-        ENAMETOOLONG
-    } else {
-        EFAULT
-    })
+    // SAFETY: the caller's string, checked by uaccess.
+    unsafe { uaccess::c_string(p, PATH_MAX, ENAMETOOLONG) }
 }
 
 /// Runs `f` on the path `p` and the VM's files.
@@ -53,19 +40,10 @@ unsafe fn with_path<R>(
     global::with(|files| f(files, path))
 }
 
-/// Writes `st` to the application's `out`.
-///
-/// # Safety
-/// `out` must be valid for writing a `stat`.
-unsafe fn put_stat(out: *mut stat, st: Result<stat, i32>) -> i32 {
-    match st {
-        Ok(s) => {
-            // SAFETY: the caller checked `out`; nothing promises it is aligned.
-            unsafe { out.write_unaligned(s) };
-            0
-        }
-        Err(e) => fail(e),
-    }
+/// Writes `st` to the application's `out` (`EFAULT` if it may not), as Linux does
+/// after the lookup: a missing file is `ENOENT` whatever `out` is.
+fn put_stat(out: *mut stat, st: Result<stat, i32>) -> i32 {
+    status(st.and_then(|s| uaccess::write(out, s)))
 }
 
 /// # Safety
@@ -88,11 +66,8 @@ pub unsafe extern "C" fn sys_opendir(name: *const c_char) -> i32 {
 /// `name` must be a NUL-terminated string and `st` valid for writing a `stat`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_stat(name: *const c_char, st: *mut stat) -> i32 {
-    if let Err(e) = check_buffer(st as *const u8, core::mem::size_of::<stat>()) {
-        return fail(e);
-    }
-    // SAFETY: the caller passes its string; `st` is checked.
-    unsafe { put_stat(st, with_path(name, |f, path| f.fs.stat(path))) }
+    // SAFETY: the caller passes its string, checked by uaccess.
+    put_stat(st, unsafe { with_path(name, |f, path| f.fs.stat(path)) })
 }
 
 /// The same as `sys_stat`: there are no symbolic links.
@@ -143,8 +118,8 @@ pub unsafe extern "C" fn sys_rmdir(name: *const c_char) -> i32 {
 /// `dirp` must be valid for writing `count` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_getdents64(fd: i32, dirp: *mut dirent64, count: usize) -> i64 {
-    // SAFETY: the caller passes its buffer.
-    let r = unsafe { user_bytes_mut(dirp as *mut u8, count) }
+    // SAFETY: the caller passes its buffer, checked by uaccess.
+    let r = unsafe { uaccess::bytes_mut(dirp as *mut u8, count) }
         .and_then(|buf| global::with(|f| f.getdents(fd, buf)));
     match r {
         Ok(n) => n as i64,
@@ -212,8 +187,9 @@ pub unsafe extern "C" fn sys_getcwd(buf: *mut c_char, size: usize) -> i32 {
     if size == 0 {
         return fail(EINVAL);
     }
-    // SAFETY: the caller passes its buffer.
-    let r = unsafe { user_bytes_mut(buf as *mut u8, size) }
+    // SAFETY: the caller passes its buffer, checked by uaccess; as on Linux, only the
+    // bytes the path needs must be writable (getcwd(buf, a size larger than buf) works).
+    let r = unsafe { uaccess::bytes_prefix_mut(buf as *mut u8, size) }
         .and_then(|b| global::with(|f| f.fs.getcwd(b)));
     r.map_or_else(fail, |n| n as i32)
 }

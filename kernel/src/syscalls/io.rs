@@ -9,8 +9,9 @@
 
 use core::ffi::c_void;
 
-use super::{check_buffer, fail};
-use crate::abi::errno::{EBADF, EFAULT, EINVAL, ENOTTY};
+use super::fail;
+use super::uaccess;
+use crate::abi::errno::{EBADF, EINVAL, ENOTTY};
 use crate::abi::{FIONBIO, IOV_MAX, iovec, stat};
 use crate::console;
 use crate::fd::{Route, Stream, global};
@@ -18,34 +19,6 @@ use crate::fd::{Route, Stream, global};
 /// Linux's `FIONBIO` (`0x5421`), which a C library built with Linux's headers passes;
 /// hermit-abi's is the BSD encoding (`FIONBIO`).
 const FIONBIO_LINUX: i32 = 0x5421;
-
-/// The application's buffer `ptr..ptr + len`, checked.
-///
-/// # Safety
-/// If the check passes, the caller guarantees the memory is the application's to read
-/// for the duration of the call.
-pub(super) unsafe fn user_bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], i32> {
-    check_buffer(ptr, len)?;
-    if len == 0 {
-        return Ok(&[]);
-    }
-    // SAFETY: not null, inside RAM and not wrapping (checked); the caller vouches for
-    // the rest.
-    Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
-}
-
-/// As `user_bytes`, for a buffer the call writes.
-///
-/// # Safety
-/// As `user_bytes`, and nothing else accesses the memory during the call.
-pub(super) unsafe fn user_bytes_mut<'a>(ptr: *mut u8, len: usize) -> Result<&'a mut [u8], i32> {
-    check_buffer(ptr, len)?;
-    if len == 0 {
-        return Ok(&mut []);
-    }
-    // SAFETY: as in `user_bytes`; the caller guarantees exclusive access.
-    Ok(unsafe { core::slice::from_raw_parts_mut(ptr, len) })
-}
 
 /// The result of a call returning a size, as the ABI returns it.
 fn size_or_errno(r: Result<usize, i32>) -> isize {
@@ -102,42 +75,42 @@ fn read_fd(fd: i32, buf: &mut [u8]) -> Result<usize, i32> {
     read_into(global::with(|f| f.read(fd, buf))?, buf)
 }
 
+/// Writes up to `len` bytes from `buf`: as Linux, the bytes before the first one that
+/// is not the application's (`uaccess`); `-EFAULT` if the first one is not, or the
+/// range wraps.
+///
 /// # Safety
-/// `buf` must be valid for `len` bytes (null and out-of-RAM pointers are rejected).
+/// `buf` must be valid for `len` bytes (bad pointers are refused with `-EFAULT`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_write(fd: i32, buf: *const u8, len: usize) -> isize {
-    // SAFETY: the caller passes its buffer.
-    let r = unsafe { user_bytes(buf, len) }.and_then(|b| write_fd(fd, b));
+    // SAFETY: the caller passes its buffer, checked by uaccess.
+    let r = unsafe { uaccess::bytes_prefix(buf, len) }.and_then(|b| write_fd(fd, b));
     size_or_errno(r)
 }
 
+/// Reads up to `len` bytes into `buf`, at most as many as the application's writable
+/// memory from `buf` on holds (Linux's short read); `-EFAULT` if `buf` is not writable
+/// or `buf + len` wraps (`read(fd, buf, SIZE_MAX)`).
+///
 /// # Safety
-/// `buf` must be valid for writing `len` bytes.
+/// `buf` must be valid for writing `len` bytes (bad pointers are refused with `-EFAULT`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_read(fd: i32, buf: *mut u8, len: usize) -> isize {
-    // SAFETY: the caller passes its buffer.
-    let r = unsafe { user_bytes_mut(buf, len) }.and_then(|b| read_fd(fd, b));
+    // SAFETY: the caller passes its buffer, checked by uaccess.
+    let r = unsafe { uaccess::bytes_prefix_mut(buf, len) }.and_then(|b| read_fd(fd, b));
     size_or_errno(r)
 }
 
 /// The `iovcnt` entries at `iov`, checked.
 ///
 /// # Safety
-/// As `user_bytes`.
+/// As `uaccess::array`.
 unsafe fn iovecs<'a>(iov: *const iovec, iovcnt: usize) -> Result<&'a [iovec], i32> {
     if iovcnt > IOV_MAX {
         return Err(EINVAL);
     }
-    let len = iovcnt * core::mem::size_of::<iovec>();
-    check_buffer(iov as *const u8, len)?;
-    if iovcnt == 0 {
-        return Ok(&[]);
-    }
-    if !iov.is_aligned() {
-        return Err(EFAULT);
-    }
-    // SAFETY: checked above (in RAM, aligned); the caller's array.
-    Ok(unsafe { core::slice::from_raw_parts(iov, iovcnt) })
+    // SAFETY: the caller's array, checked by uaccess.
+    unsafe { uaccess::array(iov, iovcnt) }
 }
 
 /// Runs `op` on each buffer in turn until one fails or comes up short, as a sequence of
@@ -167,8 +140,8 @@ pub unsafe extern "C" fn sys_writev(fd: i32, iov: *const iovec, iovcnt: usize) -
     // SAFETY: the caller passes its array.
     match unsafe { iovecs(iov, iovcnt) } {
         Ok(iov) => each_buffer(iov, |v| {
-            // SAFETY: the caller passes its buffers; each is checked.
-            let bytes = unsafe { user_bytes(v.iov_base as *const u8, v.iov_len) }?;
+            // SAFETY: the caller passes its buffers; each is checked by uaccess.
+            let bytes = unsafe { uaccess::bytes_prefix(v.iov_base as *const u8, v.iov_len) }?;
             write_fd(fd, bytes)
         }),
         Err(e) => fail(e) as isize,
@@ -182,8 +155,8 @@ pub unsafe extern "C" fn sys_readv(fd: i32, iov: *const iovec, iovcnt: usize) ->
     // SAFETY: the caller passes its array.
     match unsafe { iovecs(iov, iovcnt) } {
         Ok(iov) => each_buffer(iov, |v| {
-            // SAFETY: the caller passes its buffers; each is checked.
-            let buf = unsafe { user_bytes_mut(v.iov_base as *mut u8, v.iov_len) }?;
+            // SAFETY: the caller passes its buffers; each is checked by uaccess.
+            let buf = unsafe { uaccess::bytes_prefix_mut(v.iov_base as *mut u8, v.iov_len) }?;
             read_fd(fd, buf)
         }),
         Err(e) => fail(e) as isize,
@@ -198,8 +171,8 @@ pub unsafe extern "C" fn sys_readv(fd: i32, iov: *const iovec, iovcnt: usize) ->
 /// `buf` must be valid for writing `len` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_pread(fd: i32, buf: *mut u8, len: usize, offset: i64) -> isize {
-    // SAFETY: the caller passes its buffer.
-    let r = unsafe { user_bytes_mut(buf, len) }
+    // SAFETY: the caller passes its buffer, checked by uaccess.
+    let r = unsafe { uaccess::bytes_prefix_mut(buf, len) }
         .and_then(|b| read_into(global::with(|f| f.pread(fd, b, offset))?, b));
     size_or_errno(r)
 }
@@ -212,8 +185,8 @@ pub unsafe extern "C" fn sys_pread(fd: i32, buf: *mut u8, len: usize, offset: i6
 /// `buf` must be valid for `len` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_pwrite(fd: i32, buf: *const u8, len: usize, offset: i64) -> isize {
-    // SAFETY: the caller passes its buffer.
-    let r = unsafe { user_bytes(buf, len) }
+    // SAFETY: the caller passes its buffer, checked by uaccess.
+    let r = unsafe { uaccess::bytes_prefix(buf, len) }
         .and_then(|b| write_to(global::with(|f| f.pwrite(fd, b, offset))?, b));
     size_or_errno(r)
 }
@@ -249,18 +222,8 @@ pub extern "C" fn sys_dup2(oldfd: i32, newfd: i32) -> i32 {
 /// `st` must be valid for writing a `stat`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_fstat(fd: i32, st: *mut stat) -> i32 {
-    if let Err(e) = check_buffer(st as *const u8, core::mem::size_of::<stat>()) {
-        return fail(e);
-    }
-    match global::with(|f| f.fstat(fd)) {
-        Ok(s) => {
-            // SAFETY: checked above; the caller's struct (written unaligned: nothing
-            // promises the application aligned it).
-            unsafe { st.write_unaligned(s) };
-            0
-        }
-        Err(e) => fail(e),
-    }
+    // As Linux: a bad descriptor is EBADF whatever `st` is.
+    status(global::with(|f| f.fstat(fd)).and_then(|s| uaccess::write(st, s)))
 }
 
 /// `F_DUPFD`, `F_DUPFD_CLOEXEC`, `F_GETFD`, `F_SETFD`, `F_GETFL`, `F_SETFL`; other
@@ -278,11 +241,8 @@ pub extern "C" fn sys_fcntl(fd: i32, cmd: i32, arg: i32) -> i32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_ioctl(s: i32, cmd: i32, argp: *mut c_void) -> i32 {
     let r = if cmd == FIONBIO || cmd == FIONBIO_LINUX {
-        // SAFETY: the caller passes an i32 for FIONBIO.
-        unsafe { user_bytes(argp as *const u8, 4) }.and_then(|b| {
-            let on = i32::from_ne_bytes([b[0], b[1], b[2], b[3]]) != 0;
-            global::with(|f| f.set_nonblocking(s, on))
-        })
+        uaccess::read(argp as *const i32)
+            .and_then(|on| global::with(|f| f.set_nonblocking(s, on != 0)))
     } else {
         // EBADF for a descriptor that is not open, else not a terminal.
         global::with(|f| f.fsync(s)).and(Err(ENOTTY))

@@ -90,6 +90,9 @@ pub extern "C" fn sys_mmap(size: usize, _prot_flags: u32, ret: &mut *mut u8) -> 
     if size == 0 {
         return fail(EINVAL);
     }
+    if let Err(e) = super::uaccess::check_write(ret as *mut *mut u8 as *mut u8, 8) {
+        return fail(e);
+    }
     let Some(len) = size
         .checked_next_multiple_of(PAGE as usize)
         .filter(|&l| l <= TASK_SIZE)

@@ -9,9 +9,8 @@
 use core::ffi::{c_char, c_void};
 
 use super::fail;
-#[cfg(feature = "net")]
-use super::io::user_bytes;
-use super::io::{status, user_bytes_mut};
+use super::io::status;
+use super::uaccess;
 use crate::abi::errno::*;
 use crate::abi::net::*;
 use crate::abi::{O_NONBLOCK, addrinfo, nfds_t, pollfd, sockaddr, socklen_t};
@@ -67,8 +66,8 @@ fn socket_of(fd: i32) -> Result<(socket::SocketId, bool), i32> {
 /// # Safety
 /// `name` must be valid for `len` bytes (checked for null and range).
 unsafe fn address_in(name: *const sockaddr, len: socklen_t) -> Result<V4, i32> {
-    // SAFETY: the caller's buffer, checked by user_bytes.
-    let bytes = unsafe { user_bytes(name as *const u8, len as usize) }?;
+    // SAFETY: the caller's buffer, checked by uaccess.
+    let bytes = unsafe { uaccess::bytes(name as *const u8, len as usize) }?;
     parse_sockaddr(bytes)
 }
 
@@ -82,14 +81,12 @@ unsafe fn address_out(a: V4, name: *mut sockaddr, len: *mut socklen_t) -> Result
     if name.is_null() {
         return Ok(());
     }
-    // SAFETY: the caller's length word, checked.
-    let len_bytes = unsafe { user_bytes_mut(len as *mut u8, 4) }?;
-    let capacity = u32::from_ne_bytes(len_bytes[..4].try_into().unwrap()) as usize;
-    // SAFETY: the caller's buffer of `capacity` bytes, checked.
-    let out = unsafe { user_bytes_mut(name as *mut u8, capacity.min(16)) }?;
+    let capacity = uaccess::read(len as *const u32)? as usize;
+    uaccess::check_write(len as *mut u8, 4)?;
+    // SAFETY: the caller's buffer of `capacity` bytes, checked by uaccess.
+    let out = unsafe { uaccess::bytes_mut(name as *mut u8, capacity.min(16)) }?;
     let full = write_sockaddr(a, out);
-    len_bytes.copy_from_slice(&full.to_ne_bytes());
-    Ok(())
+    uaccess::write(len, full)
 }
 
 /// A new socket descriptor (SOCK_NONBLOCK and SOCK_CLOEXEC may be or-ed into `type_`).
@@ -156,8 +153,11 @@ pub unsafe extern "C" fn sys_accept(s: i32, addr: *mut sockaddr, addrlen: *mut s
             let (conn, peer) = socket::accept(id, nb)?;
             let fd = global::with(|f| f.install(Object::Socket(conn), 0, false))
                 .inspect_err(|_| socket::close(conn))?;
-            // SAFETY: the caller's buffers.
-            unsafe { address_out(peer, addr, addrlen) }?;
+            // SAFETY: the caller's buffers, checked by uaccess. As Linux, a bad address
+            // buffer loses the connection.
+            unsafe { address_out(peer, addr, addrlen) }.inspect_err(|_| {
+                let _ = global::with(|f| f.close(fd));
+            })?;
             Ok(fd)
         });
         r.unwrap_or_else(fail)
@@ -215,8 +215,8 @@ pub unsafe extern "C" fn sys_sendto(
     {
         let r = (|| {
             let (id, nb) = socket_of(s)?;
-            // SAFETY: the caller's buffers.
-            let data = unsafe { user_bytes(mem as *const u8, len) }?;
+            // SAFETY: the caller's buffer, checked by uaccess.
+            let data = unsafe { uaccess::bytes_prefix(mem as *const u8, len) }?;
             let dest = if to.is_null() {
                 None
             } else {
@@ -268,8 +268,8 @@ pub unsafe extern "C" fn sys_recvfrom(
     {
         let r = (|| {
             let (id, nb) = socket_of(socket)?;
-            // SAFETY: the caller's buffer.
-            let b = unsafe { user_bytes_mut(buf, len) }?;
+            // SAFETY: the caller's buffer, checked by uaccess.
+            let b = unsafe { uaccess::bytes_prefix_mut(buf, len) }?;
             let (n, from) = socket::recv(id, b, flags & MSG_PEEK != 0, nb)?;
             let from = match from {
                 Some(f) => Some(f),
@@ -383,16 +383,14 @@ pub unsafe extern "C" fn sys_getsockopt(
     {
         let r = (|| {
             let (id, _) = socket_of(s)?;
-            // SAFETY: the caller's length word.
-            let len_bytes = unsafe { user_bytes_mut(optlen as *mut u8, 4) }?;
-            let capacity = u32::from_ne_bytes(len_bytes[..4].try_into().unwrap()) as usize;
+            let capacity = uaccess::read(optlen as *const u32)? as usize;
+            uaccess::check_write(optlen as *mut u8, 4)?;
             let value = socket::getsockopt(id, level, optname)?;
             let n = capacity.min(value.len());
-            // SAFETY: the caller's buffer.
-            let out = unsafe { user_bytes_mut(optval as *mut u8, n) }?;
+            // SAFETY: the caller's buffer, checked by uaccess.
+            let out = unsafe { uaccess::bytes_mut(optval as *mut u8, n) }?;
             out.copy_from_slice(&value[..n]);
-            len_bytes.copy_from_slice(&(n as u32).to_ne_bytes());
-            Ok(())
+            uaccess::write(optlen, n as u32)
         })();
         status(r)
     }
@@ -417,8 +415,8 @@ pub unsafe extern "C" fn sys_setsockopt(
     {
         let r = (|| {
             let (id, _) = socket_of(s)?;
-            // SAFETY: the caller's buffer.
-            let value = unsafe { user_bytes(optval as *const u8, optlen as usize) }?;
+            // SAFETY: the caller's buffer, checked by uaccess.
+            let value = unsafe { uaccess::bytes(optval as *const u8, optlen as usize) }?;
             socket::setsockopt(id, level, optname, value)
         })();
         status(r)
@@ -467,8 +465,8 @@ pub unsafe extern "C" fn sys_poll(fds: *mut pollfd, nfds: nfds_t, timeout: i32) 
         return fail(EINVAL);
     }
     let bytes = nfds * core::mem::size_of::<pollfd>();
-    // SAFETY: the caller's array, checked.
-    let raw = match unsafe { user_bytes_mut(fds as *mut u8, bytes) } {
+    // SAFETY: the caller's array, checked by uaccess.
+    let raw = match unsafe { uaccess::bytes_mut(fds as *mut u8, bytes) } {
         Ok(b) => b,
         Err(e) => return fail(e),
     };
@@ -542,7 +540,11 @@ pub extern "C" fn sys_network_init() -> i32 {
     0
 }
 
-/// A NUL-terminated string from the application, as UTF-8.
+/// Longest host or service name accepted (glibc's `NI_MAXHOST`).
+const NAME_MAX: usize = 1025;
+
+/// A NUL-terminated string from the application, as UTF-8: `Ok(None)` for null,
+/// `EFAULT` for a bad pointer (`uaccess`), `EINVAL` for a name too long or not UTF-8.
 ///
 /// # Safety
 /// `s` must be null or point at a NUL-terminated string.
@@ -550,12 +552,9 @@ unsafe fn c_str<'a>(s: *const c_char) -> Result<Option<&'a str>, i32> {
     if s.is_null() {
         return Ok(None);
     }
-    super::check_buffer(s as *const u8, 1)?;
-    // SAFETY: the caller's string; its start is in RAM.
-    let cs = unsafe { core::ffi::CStr::from_ptr(s) };
-    core::str::from_utf8(cs.to_bytes())
-        .map(Some)
-        .map_err(|_| EINVAL)
+    // SAFETY: the caller's string, checked by uaccess.
+    let bytes = unsafe { uaccess::c_string(s, NAME_MAX, EINVAL) }?;
+    core::str::from_utf8(bytes).map(Some).map_err(|_| EINVAL)
 }
 
 /// IPv4 addresses of `name` (a dotted quad, "localhost" or a DNS name).
@@ -589,7 +588,7 @@ pub unsafe extern "C" fn sys_getaddrinfo(
     res: *mut *mut addrinfo,
 ) -> i32 {
     const AI_PASSIVE: i32 = 1;
-    if super::check_buffer(res as *const u8, core::mem::size_of::<*mut addrinfo>()).is_err() {
+    if uaccess::check_write(res as *mut u8, core::mem::size_of::<*mut addrinfo>()).is_err() {
         return EAI_FAIL;
     }
     // SAFETY: the caller's strings.
@@ -599,11 +598,11 @@ pub unsafe extern "C" fn sys_getaddrinfo(
     };
     let hints = if hints.is_null() {
         None
-    } else if super::check_buffer(hints as *const u8, core::mem::size_of::<addrinfo>()).is_err() {
-        return EAI_FAIL;
     } else {
-        // SAFETY: checked; the caller's struct (maybe unaligned).
-        Some(unsafe { hints.read_unaligned() })
+        match uaccess::read(hints) {
+            Ok(h) => Some(h),
+            Err(_) => return EAI_FAIL,
+        }
     };
     let (family, socktype, protocol, flags) = hints.map_or((AF_UNSPEC, 0, 0, 0), |h| {
         (h.ai_family, h.ai_socktype, h.ai_protocol, h.ai_flags)
@@ -636,17 +635,44 @@ pub unsafe extern "C" fn sys_getaddrinfo(
     let Some(list) = crate::net::addrinfo::build(&addrs, port, kinds) else {
         return EAI_MEMORY;
     };
-    // SAFETY: checked above.
-    unsafe { res.write_unaligned(list) };
+    let handed_out = ADDRINFO_LISTS.lock().try_reserve(1).is_ok();
+    if !handed_out || uaccess::write(res, list).is_err() {
+        // SAFETY: the list just built, not handed out.
+        unsafe { crate::net::addrinfo::free(list) };
+        return if handed_out { EAI_FAIL } else { EAI_MEMORY };
+    }
+    ADDRINFO_LISTS.lock().push(list as usize);
     0
 }
 
+/// The lists `sys_getaddrinfo` handed out and `sys_freeaddrinfo` has not freed yet: only
+/// those are freed, so that a pointer the kernel never gave out (or gave out and took
+/// back) is ignored instead of followed.
+static ADDRINFO_LISTS: hermit_sync::InterruptSpinMutex<alloc::vec::Vec<usize>> =
+    hermit_sync::InterruptSpinMutex::new(alloc::vec::Vec::new());
+
+/// Frees a list from `sys_getaddrinfo`; null, or any pointer that is not such a list
+/// (freed already, made up), is ignored.
+///
 /// # Safety
-/// `ai` must be null or a list from `sys_getaddrinfo`, freed once.
+/// None beyond the ABI: `ai` is only followed when the kernel handed it out.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_freeaddrinfo(ai: *mut addrinfo) {
-    // SAFETY: as the caller promises.
-    unsafe { crate::net::addrinfo::free(ai) }
+    let known = {
+        let mut lists = ADDRINFO_LISTS.lock();
+        match lists.iter().position(|&l| l == ai as usize) {
+            Some(i) => {
+                lists.swap_remove(i);
+                true
+            }
+            None => false,
+        }
+    };
+    if known {
+        // SAFETY: a list `sys_getaddrinfo` built and handed out, taken off the registry
+        // just now, so freed once.
+        unsafe { crate::net::addrinfo::free(ai) }
+    }
 }
 
 /// Resolves `name` into `inaddr` (4 bytes for IPv4; `len` must allow them).
@@ -665,8 +691,8 @@ pub unsafe extern "C" fn sys_getaddrbyname(
         if len < 4 {
             return Err(EINVAL);
         }
-        // SAFETY: the caller's buffer.
-        let out = unsafe { user_bytes_mut(inaddr, 4) }?;
+        // SAFETY: the caller's buffer, checked by uaccess.
+        let out = unsafe { uaccess::bytes_mut(inaddr, 4) }?;
         let addrs = resolve(name).map_err(|_| ENOENT)?;
         out.copy_from_slice(&addrs[0]);
         Ok(())

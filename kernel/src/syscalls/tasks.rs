@@ -3,8 +3,8 @@
 use alloc::boxed::Box;
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use super::fail;
-use crate::abi::errno::{EAGAIN, EFAULT, EINVAL, ENOMEM, ESRCH, ETIMEDOUT};
+use super::{fail, uaccess};
+use crate::abi::errno::{EAGAIN, EINVAL, ENOMEM, ESRCH, ETIMEDOUT};
 use crate::abi::{Tid, sem_t, timespec};
 use crate::arch::clock;
 use crate::sched;
@@ -16,9 +16,7 @@ fn read_timespec(t: *const timespec) -> Result<Option<u64>, i32> {
     if t.is_null() {
         return Ok(None);
     }
-    super::check_buffer(t as *const u8, core::mem::size_of::<timespec>())?;
-    // SAFETY: checked above.
-    let t = unsafe { t.read() };
+    let t = uaccess::read(t)?;
     if t.tv_sec < 0 || !(0..1_000_000_000).contains(&t.tv_nsec) {
         return Err(EINVAL);
     }
@@ -41,17 +39,16 @@ pub extern "C" fn sys_futex_wait(
     timeout: *const timespec,
     flags: u32,
 ) -> i32 {
-    if address.is_null() || address as usize % 4 != 0 {
-        return fail(EFAULT);
-    }
+    let word = match uaccess::futex_word(address) {
+        Ok(w) => w,
+        Err(e) => return fail(e),
+    };
     let deadline = match read_timespec(timeout) {
         Ok(None) => None,
         Ok(Some(ns)) if flags & FUTEX_RELATIVE_TIMEOUT != 0 => Some(clock::deadline_after_ns(ns)),
         Ok(Some(ns)) => Some(clock::tsc_at_uptime_ns(ns)),
         Err(e) => return fail(e),
     };
-    // SAFETY: the application passes a live, aligned futex word (an atomic in std).
-    let word = unsafe { &*(address as *const AtomicU32) };
     match sched::futex_wait(word, expected, deadline) {
         0 => 0,
         e => fail(e),
@@ -60,8 +57,10 @@ pub extern "C" fn sys_futex_wait(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_futex_wake(address: *mut u32, count: i32) -> i32 {
-    if address.is_null() {
-        return fail(EFAULT);
+    // The word is only a key here: as Linux does for a private futex, any aligned
+    // address in the lower half is one (nothing is read).
+    if let Err(e) = uaccess::futex_key(address) {
+        return fail(e);
     }
     if count < 0 {
         return fail(EINVAL);
@@ -119,13 +118,9 @@ pub unsafe extern "C" fn sys_spawn(
     _core_id: isize,
 ) -> i32 {
     match spawn(func, arg, prio, 0) {
-        Ok(tid) => {
-            if !id.is_null() {
-                // SAFETY: the caller passes a valid pointer or null.
-                unsafe { id.write(tid) };
-            }
-            0
-        }
+        Ok(_) if id.is_null() => 0,
+        // The thread runs already; a bad `id` can only be reported.
+        Ok(tid) => uaccess::write(id, tid).map_or_else(fail, |()| 0),
         Err(e) => fail(e),
     }
 }
@@ -188,27 +183,36 @@ pub extern "C" fn sys_wakeup_taskt(tid: Tid) {
 
 /// A counting semaphore; `sem_t` holds a pointer to it.
 struct Semaphore {
+    /// `SEMAPHORE_MAGIC` while it lives, so that a `sem_t` the application never
+    /// initialised (or destroyed) is refused instead of followed.
+    magic: AtomicU32,
     count: AtomicU32,
 }
 
+const SEMAPHORE_MAGIC: u32 = 0x5e4a_90e1;
+
+/// The semaphore behind the application's `sem_t`: `EINVAL` unless it holds one from
+/// `sys_sem_init` that is not destroyed.
 fn semaphore<'a>(sem: *mut sem_t) -> Result<&'a Semaphore, i32> {
-    if sem.is_null() {
+    let p = uaccess::read(sem as *const sem_t).map_err(|_| EINVAL)? as *const Semaphore;
+    if p.is_null() || !p.is_aligned() {
         return Err(EINVAL);
     }
-    // SAFETY: the application passes a sem_t it initialised with sys_sem_init.
-    let p = unsafe { *sem } as *const Semaphore;
-    if p.is_null() {
+    uaccess::check_read(p as *const u8, core::mem::size_of::<Semaphore>()).map_err(|_| EINVAL)?;
+    // SAFETY: readable and aligned (checked); atomics accept any bits, and the magic
+    // tells a live semaphore from anything else.
+    let s = unsafe { &*p };
+    if s.magic.load(Ordering::SeqCst) != SEMAPHORE_MAGIC {
         return Err(EINVAL);
     }
-    // SAFETY: created by sys_sem_init and alive until sys_sem_destroy.
-    Ok(unsafe { &*p })
+    Ok(s)
 }
 
 /// # Safety
 /// `sem` must be valid for writing a `sem_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_sem_init(sem: *mut sem_t, _pshared: i32, value: u32) -> i32 {
-    if sem.is_null() {
+    if uaccess::check_write(sem as *mut u8, core::mem::size_of::<sem_t>()).is_err() {
         return fail(EINVAL);
     }
     // Allocated by hand so that running out of memory is an error, not a kernel panic.
@@ -218,29 +222,31 @@ pub unsafe extern "C" fn sys_sem_init(sem: *mut sem_t, _pshared: i32, value: u32
     if p.is_null() {
         return fail(ENOMEM);
     }
-    // SAFETY: p is fresh memory for a Semaphore; sem was checked for null and belongs to
-    // the caller. Box::from_raw in sys_sem_destroy frees it with the same layout.
+    // SAFETY: p is fresh memory for a Semaphore; Box::from_raw in sys_sem_destroy frees
+    // it with the same layout.
     unsafe {
         p.write(Semaphore {
+            magic: AtomicU32::new(SEMAPHORE_MAGIC),
             count: AtomicU32::new(value),
-        });
-        sem.write(p as sem_t);
-    }
-    0
+        })
+    };
+    uaccess::write(sem, p as sem_t).map_or_else(fail, |()| 0)
 }
 
 /// # Safety
 /// `sem` must hold a semaphore from `sys_sem_init` that no task waits on.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_sem_destroy(sem: *mut sem_t) -> i32 {
-    if let Err(e) = semaphore(sem) {
-        return fail(e);
-    }
-    // SAFETY: created by Box::into_raw in sys_sem_init; the handle is cleared so a
-    // second destroy fails with EINVAL instead of freeing twice.
+    let s = match semaphore(sem) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    s.magic.store(0, Ordering::SeqCst);
+    // SAFETY: created by sys_sem_init (the magic says so) and ours to free now; the
+    // handle is cleared so a second destroy fails with EINVAL instead of freeing twice.
     unsafe {
-        drop(Box::from_raw(*sem as *mut Semaphore));
-        sem.write(core::ptr::null());
+        drop(Box::from_raw(s as *const Semaphore as *mut Semaphore));
+        sem.write_unaligned(core::ptr::null());
     }
     0
 }

@@ -1,7 +1,7 @@
 //! Clocks and sleeping.
 
-use super::{check_buffer, fail};
-use crate::abi::errno::{EFAULT, EINVAL};
+use super::{fail, uaccess};
+use crate::abi::errno::EINVAL;
 use crate::abi::{CLOCK_MONOTONIC, CLOCK_REALTIME, clockid_t, timespec};
 use crate::arch::clock;
 
@@ -16,20 +16,13 @@ fn to_timespec(ns: i128) -> timespec {
 /// `tp` must be valid for writing a `timespec`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_clock_gettime(clockid: clockid_t, tp: *mut timespec) -> i32 {
-    if tp.is_null() {
-        return fail(EFAULT);
-    }
-    if let Err(e) = check_buffer(tp as *const u8, core::mem::size_of::<timespec>()) {
-        return fail(e);
-    }
+    // As Linux: a bad clock is EINVAL whatever `tp` is.
     let ns = match clockid {
         CLOCK_REALTIME => clock::realtime_ns(),
         CLOCK_MONOTONIC => clock::uptime_ns() as i128,
         _ => return fail(EINVAL),
     };
-    // SAFETY: checked above.
-    unsafe { tp.write(to_timespec(ns)) };
-    0
+    uaccess::write(tp, to_timespec(ns)).map_or_else(fail, |()| 0)
 }
 
 /// Sleeps `ns` nanoseconds; other tasks run meanwhile.
@@ -46,14 +39,10 @@ pub extern "C" fn sys_usleep(usecs: u64) {
 /// `req` must be valid for reading a `timespec`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_nanosleep(req: *const timespec) -> i32 {
-    if let Err(e) = check_buffer(req as *const u8, core::mem::size_of::<timespec>()) {
-        return fail(e);
-    }
-    if req.is_null() {
-        return fail(EFAULT);
-    }
-    // SAFETY: checked above.
-    let t = unsafe { req.read() };
+    let t = match uaccess::read(req) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
     if t.tv_sec < 0 || !(0..1_000_000_000).contains(&t.tv_nsec) {
         return fail(EINVAL);
     }

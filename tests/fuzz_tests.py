@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""The system-call fuzzer (tests/fuzz, see its README.md): builds it with
+x86_64-hermit-gcc, runs it in Eremit (2 vCPUs, no network) for --seconds with --seed, and
+checks that the kernel neither faulted nor hung (exit 0, not 139/134/124), that no bad
+pointer was accepted, that the kernel's heap check passed, and that every function of
+include/hermit/syscall.h was called (but sys_exit and sys_abort, which end the program).
+Prints the fuzzer's table of calls x argument classes.
+
+  --seconds N   how long to fuzz (default 60)
+  --seed S      the random seed (default 1)
+  --threads N   fuzzing threads (default 4)
+  --wake-live   sys_wakeup_taskt also on live tasks (off by default: README.md)
+Ends with 'N passed, N failed'; exits non-zero on any failure."""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOOLCHAIN = os.path.join(ROOT, "build", "toolchain", "bin")
+HERMIT_CC = os.path.join(TOOLCHAIN, "x86_64-hermit-gcc")
+EREMIT = os.path.join(TOOLCHAIN, "eremit")
+HEADER = os.path.join(ROOT, "include", "hermit", "syscall.h")
+SOURCES = os.path.join(ROOT, "tests", "fuzz")
+# Calls that legitimately end the program: never fuzzed.
+SKIPPED = {"sys_exit", "sys_abort"}
+EXIT_MEANING = {124: "the guest hung (--timeout)", 134: "kernel panic or abort",
+                139: "fatal exception (a fault)", 3: "a call never returned (named above)"}
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, finish  # noqa: E402
+
+
+def header_functions():
+    with open(HEADER) as f:
+        text = f.read()
+    return set(re.findall(r"\b(sys_[a-z0-9_]+)\(", text))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--wake-live", action="store_true")
+    args = ap.parse_args()
+    for tool in (HERMIT_CC, EREMIT):
+        if not os.access(tool, os.X_OK):
+            check(f"{os.path.relpath(tool, ROOT)} exists", False, "run make toolchain-c first")
+            sys.exit(finish())
+    with tempfile.TemporaryDirectory(prefix="fuzz-") as work:
+        exe = os.path.join(work, "fuzz")
+        sources = sorted(os.path.join(SOURCES, n) for n in os.listdir(SOURCES) if n.endswith(".c"))
+        b = subprocess.run([HERMIT_CC, "-O2", "-g", "-Wall", "-Wextra", "-Werror",
+                            "-I", os.path.join(ROOT, "include"), "-I", SOURCES, *sources, "-o", exe],
+                           capture_output=True, text=True)
+        check("fuzz: builds", b.returncode == 0, b.stdout + b.stderr, keep_end=True)
+        if b.returncode != 0:
+            sys.exit(finish())
+        timeout = args.seconds + 180
+        cmd = [EREMIT, "run", "--cpus", "2", "--memory", "512M", "--net", "none",
+               "--timeout", str(timeout), exe, str(args.seconds), str(args.seed), str(args.threads)]
+        if args.wake_live:
+            cmd.append("wake-live")
+        print("==> " + " ".join(a if a != exe else "fuzz" for a in cmd), flush=True)
+        try:
+            p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                               errors="replace", timeout=timeout + 60)
+            code, out, err = p.returncode, p.stdout, p.stderr
+        except subprocess.TimeoutExpired:
+            code, out, err = 124, "", "the runner did not end"
+    print(out, end="", flush=True)
+    check(f"fuzz: exit status 0 (seed {args.seed}, {args.seconds} s)", code == 0,
+          f"exit {code}: {EXIT_MEANING.get(code, 'the fuzzer found a failure')}\n{err[-4000:]}")
+    check("fuzz: the kernel's heap check passed", "heap check: ok" in out, err[-2000:])
+    check("fuzz: no bad pointer was accepted", "bad pointers accepted: 0;" in out, err[-2000:])
+    called = {}
+    for line in out.splitlines():
+        m = re.match(r"(sys_[a-z0-9_]+)\s+(\d+)\s", line)
+        if m:
+            called[m.group(1)] = int(m.group(2))
+    wanted = header_functions() - SKIPPED
+    missing = sorted(n for n in wanted if called.get(n, 0) == 0)
+    check(f"fuzz: every call of include/hermit/syscall.h ran ({len(wanted)}; skipped: "
+          f"{', '.join(sorted(SKIPPED))})", not missing, "never called: " + ", ".join(missing))
+    sys.exit(finish())
+
+
+if __name__ == "__main__":
+    main()
