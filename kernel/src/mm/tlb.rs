@@ -42,12 +42,20 @@ pub fn shootdown(me: usize) {
         for cpu in others.clone() {
             crate::arch::apic_timer::send_wakeup(cpu);
         }
-        let deadline = crate::arch::clock::deadline_after_ns(100_000_000);
+        // Under TCG on a busy host a vCPU's thread can go unscheduled for a good part of
+        // a second: wait (sending the interrupt again every 100 ms) before giving up.
+        let deadline = crate::arch::clock::deadline_after_ns(5_000_000_000);
         for cpu in others {
+            let mut resend = crate::arch::clock::deadline_after_ns(100_000_000);
             while SEEN[cpu].load(Ordering::Acquire) < g {
-                if crate::arch::cpu::rdtsc() > deadline {
+                let now = crate::arch::cpu::rdtsc();
+                if now > deadline {
                     crate::kreport!("eremit: warning: vCPU {cpu} did not confirm a TLB flush");
                     break;
+                }
+                if now > resend {
+                    crate::arch::apic_timer::send_wakeup(cpu);
+                    resend = crate::arch::clock::deadline_after_ns(100_000_000);
                 }
                 core::hint::spin_loop();
             }

@@ -1,4 +1,4 @@
-//! Memory freed at one size serves another (run at `--memory 64M`): 53 MiB of 1 MiB
+//! Memory freed at one size serves another (run at `--memory 64M`): up to 53 MiB of 1 MiB
 //! vectors, each grown 4 KiB at a time (so through every size up to 1 MiB, as a vector
 //! that is pushed to), dropped, then one 32 MiB vector. Failures are reported, never an
 //! abort.
@@ -30,7 +30,10 @@ fn main() {
             None => break,
         }
     }
-    println!("1 MiB vectors: {}", small.len());
+    // Natively all 53 fit; in a 64 MiB VM the kernel, the image and the first MiB are
+    // not heap, so a few fewer may: the old heap fitted only 49 (its size classes kept
+    // the vectors' smaller steps for good).
+    println!("1 MiB vectors, at least 50: {}", small.len() >= 50);
     drop(small);
     let big = grown(32 * MIB, 32 * MIB, 7);
     println!(
