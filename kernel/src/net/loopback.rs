@@ -212,7 +212,7 @@ impl Conns {
 }
 
 /// The datagrams waiting on a UDP socket that came over loopback, oldest first.
-#[derive(Default)]
+#[derive(Default, Debug)]
 pub struct Inbox {
     queue: VecDeque<(V4, Vec<u8>)>,
     bytes: usize,

@@ -10,6 +10,12 @@
 //! real connection, and a burst never meets a missing listener and a reset.
 //! Blocking calls sleep on the readiness counter (events.rs) and retry.
 //!
+//! Loopback (127.0.0.0/8 and the interface's own address) bypasses smoltcp: `connect`
+//! finds the listener in this table and queues an in-memory connection for `accept`
+//! at once (refused at once when nothing listens), and a datagram goes straight into
+//! the inbox of the UDP socket bound to its port (loopback.rs). A listener on 0.0.0.0
+//! is reached both ways; its backlog counts both kinds of waiting connections.
+//!
 //! Memory (memory.rs) is taken fallibly everywhere: a call fails with ENOMEM, and the
 //! network task drops what it cannot hold.
 
@@ -23,6 +29,7 @@ use smoltcp::time::{Duration, Instant};
 use smoltcp::wire::{IpAddress, IpEndpoint, IpListenEndpoint, Ipv4Address};
 
 use super::events;
+use super::loopback::{self, Conn, ConnId, Conns, Inbox, Received};
 use super::memory::{TCP_BUFFER_FULL, reserve, reserve_total, tcp_buffer_sizes, try_filled};
 use super::socket_set::Sockets;
 use super::stack::{self, Stack, now};
@@ -60,6 +67,16 @@ pub enum Kind {
         /// Connections not accepted yet (in the handshake or established), oldest
         /// first; for a moment also the socket listening for the SYN being processed.
         slots: Vec<SocketHandle>,
+        /// Loopback connections not accepted yet, oldest first: the server's end is
+        /// side 1 of the connection.
+        loop_queue: Vec<LoopPending>,
+    },
+    /// One end (`side`) of a loopback connection.
+    Loop {
+        conn: ConnId,
+        side: usize,
+        local: V4,
+        peer: V4,
     },
     Stream {
         handle: SocketHandle,
@@ -70,7 +87,19 @@ pub enum Kind {
         handle: Option<SocketHandle>,
         /// Default destination set by `connect`.
         peer: Option<V4>,
+        /// Datagrams that came over loopback.
+        inbox: Inbox,
     },
+}
+
+/// A loopback connection waiting for `accept`.
+#[derive(Debug, Clone, Copy)]
+pub struct LoopPending {
+    conn: ConnId,
+    /// The client's address (the server's peer).
+    client: V4,
+    /// The address the client connected to (the server's local address).
+    server: V4,
 }
 
 #[derive(Debug)]
@@ -123,6 +152,8 @@ pub struct Table {
     free: Vec<SocketId>,
     /// Its capacity covers every TCP socket of the set, so `orphan` never allocates.
     orphans: Vec<(SocketHandle, Instant)>,
+    /// Loopback connections.
+    loops: Conns,
     next_port: u16,
 }
 
@@ -199,6 +230,7 @@ impl Table {
             socks: Vec::new(),
             free: Vec::new(),
             orphans: Vec::new(),
+            loops: Conns::default(),
             next_port: EPHEMERAL_FIRST + (crate::arch::cpu::rdtsc() % 16384) as u16,
         }
     }
@@ -240,6 +272,7 @@ impl Table {
         let in_table = self.socks.iter().flatten().any(|s| match &s.kind {
             Kind::Tcp { bound: Some(b) } => tcp && b.port == port,
             Kind::Listener { local, .. } => tcp && local.port == port,
+            Kind::Loop { local, .. } => tcp && local.port == port,
             _ => false,
         });
         in_table
@@ -300,12 +333,13 @@ impl Table {
             local,
             backlog,
             slots,
+            loop_queue,
         } = &mut sock.kind
         else {
             return Admission::Pass;
         };
         forget_closed(set, slots);
-        if slots.len() >= *backlog {
+        if slots.len() + loop_queue.len() >= *backlog {
             return Admission::Drop;
         }
         let Ok(mut s) = new_tcp(slots.len()) else {
@@ -389,6 +423,82 @@ impl Table {
         s.close();
         self.orphans.push((h, now() + LINGER_AFTER_CLOSE));
     }
+
+    /// Queues a loopback connection from `client` to `to` on the listener for `to`:
+    /// ECONNREFUSED when nothing listens there, EAGAIN while its backlog is full.
+    /// Returns the connection, whose side 0 is the client's.
+    fn connect_loopback(&mut self, client: V4, to: V4) -> Result<ConnId, i32> {
+        let listener = self
+            .socks
+            .iter_mut()
+            .flatten()
+            .find_map(|s| match &mut s.kind {
+                Kind::Listener {
+                    local,
+                    backlog,
+                    slots,
+                    loop_queue,
+                } if local.port == to.port && (local.addr == [0; 4] || local.addr == to.addr) => {
+                    Some((slots.len(), *backlog, loop_queue))
+                }
+                _ => None,
+            });
+        let Some((in_handshake, backlog, queue)) = listener else {
+            return Err(ECONNREFUSED);
+        };
+        let waiting = in_handshake + queue.len();
+        if waiting >= backlog {
+            return Err(EAGAIN);
+        }
+        reserve(queue, 1).ok_or(ENOMEM)?;
+        let (free, _) = crate::mm::heap::HEAP.usage();
+        let conn = tcp_buffer_sizes(waiting, free)
+            .find_map(Conn::new)
+            .ok_or(ENOMEM)?;
+        let conn = self.loops.insert(conn).ok_or(ENOMEM)?;
+        queue.push(LoopPending {
+            conn,
+            client,
+            server: to,
+        });
+        events::signal();
+        Ok(conn)
+    }
+
+    /// The inbox of the UDP socket bound to `to` (port, and address unless 0.0.0.0).
+    fn udp_inbox(&mut self, set: &Sockets, to: V4) -> Option<&mut Inbox> {
+        self.socks
+            .iter_mut()
+            .flatten()
+            .find_map(|s| match &mut s.kind {
+                Kind::Udp {
+                    handle: Some(h),
+                    inbox,
+                    ..
+                } if udp_bound_to(set, *h, to) => Some(inbox),
+                _ => None,
+            })
+    }
+}
+
+/// Whether UDP socket `h` receives datagrams sent to `to`.
+fn udp_bound_to(set: &Sockets, h: SocketHandle, to: V4) -> bool {
+    let ep = set.get::<udp::Socket>(h).endpoint();
+    ep.port == to.port
+        && ep
+            .addr
+            .is_none_or(|a| a == IpAddress::Ipv4(Ipv4Address::from(to.addr)))
+}
+
+/// Whether traffic to `addr` stays in this machine: 127.0.0.0/8, or the interface's
+/// own address.
+fn is_local(st: &Stack, addr: [u8; 4]) -> bool {
+    loopback::is_loopback(addr)
+        || (st.dev.is_some()
+            && addr != [0; 4]
+            && st
+                .iface
+                .has_ip_addr(IpAddress::Ipv4(Ipv4Address::from(addr))))
 }
 
 /// Drops the connections of `slots` that were reset (their sockets are freed); clears
@@ -498,6 +608,7 @@ pub fn socket(domain: i32, ty: i32, protocol: i32) -> Result<SocketId, i32> {
         (SOCK_DGRAM, 0 | IPPROTO_UDP) if cfg!(feature = "udp") => Kind::Udp {
             handle: None,
             peer: None,
+            inbox: Inbox::default(),
         },
         (SOCK_STREAM | SOCK_DGRAM, _) => return Err(EPROTONOSUPPORT),
         _ => return Err(EINVAL),
@@ -506,12 +617,17 @@ pub fn socket(domain: i32, ty: i32, protocol: i32) -> Result<SocketId, i32> {
     stack::with(|st| st.table.insert(sock)).unwrap_or(Err(ENETDOWN))
 }
 
-/// Checks that `a` can be a local address: unspecified or the interface's own.
+/// Checks that `a` can be a local address: unspecified, loopback (all of 127/8) or the
+/// interface's own.
 fn local_address_ok(st: &Stack, a: V4) -> bool {
-    a.addr == [0; 4]
-        || st
-            .iface
-            .has_ip_addr(IpAddress::Ipv4(Ipv4Address::from(a.addr)))
+    if a.addr == [0; 4] || loopback::is_loopback(a.addr) {
+        return true;
+    }
+    if st.dev.is_none() {
+        return false;
+    }
+    st.iface
+        .has_ip_addr(IpAddress::Ipv4(Ipv4Address::from(a.addr)))
         || !stack::configured()
 }
 
@@ -566,10 +682,11 @@ pub fn listen(id: SocketId, backlog: i32) -> Result<(), i32> {
                     local,
                     backlog,
                     slots: Vec::new(),
+                    loop_queue: Vec::new(),
                 };
             }
             Kind::Listener { backlog: b, .. } => *b = backlog,
-            Kind::Stream { .. } => return Err(EINVAL),
+            Kind::Stream { .. } | Kind::Loop { .. } => return Err(EINVAL),
             Kind::Udp { .. } => return Err(EOPNOTSUPP),
         }
         // Sockets are made for the SYNs as they come (Table::admit).
@@ -580,9 +697,27 @@ pub fn listen(id: SocketId, backlog: i32) -> Result<(), i32> {
 /// Waits for a connection; returns the new socket and the peer's address.
 pub fn accept(id: SocketId, nonblocking: bool) -> Result<(SocketId, V4), i32> {
     blocking(id, Dir::Recv, nonblocking, |st, sock| {
-        let Kind::Listener { slots, .. } = &mut sock.kind else {
+        let Kind::Listener {
+            slots, loop_queue, ..
+        } = &mut sock.kind
+        else {
             return Poll::Ready(Err(EINVAL));
         };
+        if let Some(&pending) = loop_queue.first() {
+            let conn = Sock::new(Kind::Loop {
+                conn: pending.conn,
+                side: 1,
+                local: pending.server,
+                peer: pending.client,
+            });
+            // Without room for it the connection stays queued and the call fails.
+            return Poll::Ready(st.table.insert(conn).map(|new_id| {
+                loop_queue.remove(0);
+                // A client waiting for room in the backlog may go on.
+                events::signal();
+                (new_id, pending.client)
+            }));
+        }
         let Some(i) = slots
             .iter()
             .position(|&h| acceptable(st.set.get::<tcp::Socket>(h).state()))
@@ -617,8 +752,14 @@ pub fn accept(id: SocketId, nonblocking: bool) -> Result<(SocketId, V4), i32> {
 pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), i32> {
     let mut started = false;
     let r = blocking(id, Dir::Connect, nonblocking, |st, sock| {
+        if let Kind::Tcp { bound } = sock.kind
+            && to.port != 0
+            && is_local(st, to.addr)
+        {
+            return connect_loopback(st, sock, bound, to, nonblocking);
+        }
         match &mut sock.kind {
-            Kind::Udp { handle, peer } => {
+            Kind::Udp { handle, peer, .. } => {
                 if handle.is_none() {
                     let port = match st.table.ephemeral_port(&st.set, false) {
                         Ok(p) => p,
@@ -639,6 +780,9 @@ pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), i32> {
             Kind::Tcp { bound } => {
                 if to.port == 0 || to.addr == [0; 4] {
                     return Poll::Ready(Err(EINVAL));
+                }
+                if st.dev.is_none() {
+                    return Poll::Ready(Err(ENETUNREACH));
                 }
                 // Before DHCP has answered there is no source address: wait for it.
                 if !stack::configured() {
@@ -700,7 +844,7 @@ pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), i32> {
                     Poll::Ready(Ok(()))
                 }
             },
-            Kind::Stream { .. } => Poll::Ready(Err(EISCONN)),
+            Kind::Stream { .. } | Kind::Loop { .. } => Poll::Ready(Err(EISCONN)),
             Kind::Listener { .. } => Poll::Ready(Err(EINVAL)),
         }
     });
@@ -715,6 +859,42 @@ pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), i32> {
         });
     }
     r
+}
+
+/// `connect` to a local address (see `is_local`): the listener gets the connection at
+/// once; while its backlog is full a blocking call waits (a non-blocking one gets
+/// EAGAIN).
+fn connect_loopback(
+    st: &mut Stack,
+    sock: &mut Sock,
+    bound: Option<V4>,
+    to: V4,
+    nonblocking: bool,
+) -> Poll<Result<(), i32>> {
+    let port = match bound {
+        Some(b) => b.port,
+        None => match st.table.ephemeral_port(&st.set, true) {
+            Ok(p) => p,
+            Err(e) => return Poll::Ready(Err(e)),
+        },
+    };
+    let local = V4 {
+        addr: loopback::source_for(bound.map_or([0; 4], |b| b.addr), to.addr),
+        port,
+    };
+    match st.table.connect_loopback(local, to) {
+        Ok(conn) => {
+            sock.kind = Kind::Loop {
+                conn,
+                side: 0,
+                local,
+                peer: to,
+            };
+            Poll::Ready(Ok(()))
+        }
+        Err(EAGAIN) if !nonblocking => Poll::Pending,
+        Err(e) => Poll::Ready(Err(e)),
+    }
 }
 
 /// Sends on a connected socket (`to` for unconnected UDP). Returns the bytes queued.
@@ -745,7 +925,27 @@ pub fn send(id: SocketId, data: &[u8], to: Option<V4>, nonblocking: bool) -> Res
                     Err(_) => Poll::Ready(Err(EPIPE)),
                 }
             }
-            Kind::Udp { handle, peer } => {
+            Kind::Loop { conn, side, .. } => {
+                if sock.shut_wr {
+                    return Poll::Ready(Err(EPIPE));
+                }
+                if data.is_empty() {
+                    return Poll::Ready(Ok(0));
+                }
+                match st.table.loops.get_mut(*conn).send(*side, data) {
+                    Ok(0) => Poll::Pending,
+                    Ok(n) => {
+                        events::signal();
+                        Poll::Ready(Ok(n))
+                    }
+                    Err(e) => Poll::Ready(Err(e)),
+                }
+            }
+            Kind::Udp {
+                handle,
+                peer,
+                inbox,
+            } => {
                 let Some(dest) = to.or(*peer) else {
                     return Poll::Ready(Err(EDESTADDRREQ));
                 };
@@ -775,6 +975,33 @@ pub fn send(id: SocketId, data: &[u8], to: Option<V4>, nonblocking: bool) -> Res
                         h
                     }
                 };
+                if is_local(st, dest.addr) {
+                    let ep = st.set.get::<udp::Socket>(h).endpoint();
+                    #[allow(unreachable_patterns)]
+                    let bound = match ep.addr {
+                        Some(IpAddress::Ipv4(a)) => a.octets(),
+                        _ => [0; 4],
+                    };
+                    let from = V4 {
+                        addr: loopback::source_for(bound, dest.addr),
+                        port: ep.port,
+                    };
+                    // To itself, or to the socket bound there; nobody: dropped.
+                    let target = if udp_bound_to(&st.set, h, dest) {
+                        Some(inbox)
+                    } else {
+                        st.table.udp_inbox(&st.set, dest)
+                    };
+                    if let Some(target) = target
+                        && target.push(from, data, UDP_BYTES)
+                    {
+                        events::signal();
+                    }
+                    return Poll::Ready(Ok(data.len()));
+                }
+                if st.dev.is_none() {
+                    return Poll::Ready(Err(ENETUNREACH));
+                }
                 match st
                     .set
                     .get_mut::<udp::Socket>(h)
@@ -823,7 +1050,25 @@ pub fn recv(
                 }
                 Poll::Pending
             }
-            Kind::Udp { handle, .. } => {
+            Kind::Loop { conn, side, .. } => {
+                if sock.shut_rd || buf.is_empty() {
+                    return Poll::Ready(Ok((0, None)));
+                }
+                match st.table.loops.get_mut(*conn).recv(*side, buf, peek) {
+                    Received::Bytes(n) => {
+                        if n > 0 && !peek {
+                            // Room for a writer waiting on a full pipe.
+                            events::signal();
+                        }
+                        Poll::Ready(Ok((n, None)))
+                    }
+                    Received::Empty => Poll::Pending,
+                }
+            }
+            Kind::Udp { handle, inbox, .. } => {
+                if let Some((n, from)) = inbox.pop(buf, peek) {
+                    return Poll::Ready(Ok((n, Some(from))));
+                }
                 let Some(h) = *handle else {
                     return Poll::Pending;
                 };
@@ -864,6 +1109,17 @@ pub fn shutdown(id: SocketId, how: i32) -> Result<(), i32> {
             events::signal();
             Ok(())
         }
+        Kind::Loop { conn, side, .. } => {
+            if how != SHUT_WR {
+                sock.shut_rd = true;
+            }
+            if how != SHUT_RD {
+                sock.shut_wr = true;
+                st.table.loops.get_mut(*conn).shut_write(*side);
+            }
+            events::signal();
+            Ok(())
+        }
         Kind::Udp { peer: Some(_), .. } => {
             sock.shut_rd |= how != SHUT_WR;
             sock.shut_wr |= how != SHUT_RD;
@@ -882,7 +1138,14 @@ pub fn close(id: SocketId) {
         st.table.release(id);
         match sock.kind {
             Kind::Stream { handle, .. } => st.table.orphan(&mut st.set, handle),
-            Kind::Listener { slots, .. } => {
+            Kind::Loop { conn, side, .. } => st.table.loops.close(conn, side),
+            Kind::Listener {
+                slots, loop_queue, ..
+            } => {
+                // Loopback connections never accepted: their clients read end of file.
+                for pending in loop_queue {
+                    st.table.loops.close(pending.conn, 1);
+                }
                 for h in slots {
                     let s = st.set.get_mut::<tcp::Socket>(h);
                     if s.state() == tcp::State::Listen || s.state() == tcp::State::Closed {
@@ -915,7 +1178,7 @@ pub fn local_addr(id: SocketId) -> Result<V4, i32> {
     };
     inspect(id, |st, sock| match &sock.kind {
         Kind::Tcp { bound } => bound.unwrap_or(any),
-        Kind::Listener { local, .. } => *local,
+        Kind::Listener { local, .. } | Kind::Loop { local, .. } => *local,
         Kind::Stream { handle, .. } => st
             .set
             .get::<tcp::Socket>(*handle)
@@ -946,6 +1209,7 @@ pub fn peer_addr(id: SocketId) -> Result<V4, i32> {
             .remote_endpoint()
             .map(from_endpoint)
             .ok_or(ENOTCONN),
+        Kind::Loop { peer, .. } => Ok(*peer),
         Kind::Udp { peer: Some(p), .. } => Ok(*p),
         _ => Err(ENOTCONN),
     })?
@@ -1071,6 +1335,7 @@ pub fn getsockopt(id: SocketId, level: i32, name: i32) -> Result<OptValue, i32> 
                     s.recv_capacity()
                 }
             }
+            Kind::Loop { conn, .. } => st.table.loops.get(*conn).capacity(),
             _ => TCP_BUFFER_FULL,
         };
         match (level, name) {
@@ -1109,10 +1374,13 @@ pub fn getsockopt(id: SocketId, level: i32, name: i32) -> Result<OptValue, i32> 
 pub fn readiness(id: SocketId) -> i16 {
     inspect(id, |st, sock| match &sock.kind {
         Kind::Tcp { .. } => POLLOUT | POLLHUP,
-        Kind::Listener { slots, .. } => {
-            if slots
-                .iter()
-                .any(|&h| acceptable(st.set.get::<tcp::Socket>(h).state()))
+        Kind::Listener {
+            slots, loop_queue, ..
+        } => {
+            if !loop_queue.is_empty()
+                || slots
+                    .iter()
+                    .any(|&h| acceptable(st.set.get::<tcp::Socket>(h).state()))
             {
                 POLLIN
             } else {
@@ -1143,11 +1411,29 @@ pub fn readiness(id: SocketId) -> i16 {
             }
             r
         }
-        Kind::Udp { handle, .. } => match handle {
+        Kind::Loop { conn, side, .. } => {
+            let c = st.table.loops.get(*conn);
+            let mut r = 0;
+            if c.readable(*side) || sock.shut_rd {
+                r |= POLLIN;
+            }
+            if c.writable(*side) {
+                r |= POLLOUT;
+            }
+            if c.hung_up(*side) {
+                r |= POLLHUP;
+            }
+            r
+        }
+        Kind::Udp { handle, inbox, .. } => match handle {
             None => POLLOUT,
             Some(h) => {
                 let s = st.set.get::<udp::Socket>(*h);
-                (if s.can_recv() { POLLIN } else { 0 }) | (if s.can_send() { POLLOUT } else { 0 })
+                (if s.can_recv() || !inbox.is_empty() {
+                    POLLIN
+                } else {
+                    0
+                }) | (if s.can_send() { POLLOUT } else { 0 })
             }
         },
     })
