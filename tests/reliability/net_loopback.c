@@ -5,7 +5,8 @@
  * several clients moving 1 MiB each way with checksums, poll on listener and
  * connections, getsockname/getpeername, a UDP echo, a refused connection to a closed
  * port, a listener on 127.0.0.2 (all of 127/8 is loopback), "localhost" through
- * getaddrinfo, and a listener on 0.0.0.0 reached through 127.0.0.1. */
+ * getaddrinfo, a listener on 0.0.0.0 reached through 127.0.0.1, and a full backlog
+ * making further connects wait for accept. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
@@ -13,6 +14,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -310,6 +312,44 @@ static void any_address_test(void) {
     close(l);
 }
 
+static struct sockaddr_in backlog_addr;
+static atomic_int connected;
+
+static void *backlog_client(void *arg) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(fd, (struct sockaddr *)&backlog_addr, sizeof backlog_addr) < 0)
+        fail("connect (backlog)");
+    atomic_fetch_add(&connected, 1);
+    /* Held open until the server has accepted everyone. */
+    char c;
+    read(fd, &c, 1);
+    close(fd);
+    return arg;
+}
+
+/* listen(s, 1): the backlog holds 1 connection here, 2 on Linux (backlog + 1); the
+ * third client's connect waits until accept makes room, on both. */
+static void backlog_test(void) {
+    int l = listener("127.0.0.1", 1, &backlog_addr);
+    pthread_t t[3];
+    for (int i = 0; i < 3; i++)
+        pthread_create(&t[i], NULL, backlog_client, NULL);
+    usleep(300000);
+    int before = atomic_load(&connected);
+    int fds[3], accepted = 0;
+    for (int i = 0; i < 3; i++) {
+        fds[i] = accept(l, NULL, NULL);
+        accepted += fds[i] >= 0;
+    }
+    for (int i = 0; i < 3; i++)
+        close(fds[i]);
+    for (int i = 0; i < 3; i++)
+        pthread_join(t[i], NULL);
+    printf("backlog 1: connects waiting for accept: %s; %d of 3 accepted\n",
+           before >= 1 && before < 3 ? "yes" : "no", accepted);
+    close(l);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     tcp_test();
@@ -317,6 +357,7 @@ int main(void) {
     refused_test();
     other_address_test();
     any_address_test();
+    backlog_test();
     printf("done\n");
     return 0;
 }
