@@ -1,10 +1,11 @@
 //! The network stack: smoltcp's interface over the virtio-net device, the socket set
-//! and the task that drives them, and the application's socket table (whose loopback
-//! connections need no device: without one, the stack is made, device-less, by the
-//! first socket call, so a program that never uses the network pays nothing at boot). Everything lives behind one lock (taken with
-//! interrupts off, so a task holding it is never preempted by one spinning on it).
-//! The task wakes on device interrupts, on smoltcp's timers and when an application
-//! call needs a timer earlier than the one it sleeps for.
+//! and the task that drives them, and the application's socket table. Loopback needs
+//! no device: without one, the first socket call makes a device-less stack (no network
+//! task), so a program that never uses the network pays nothing at boot.
+//! Everything lives behind one lock (taken with interrupts off, so a task holding it
+//! is never preempted by one spinning on it). The task wakes on device interrupts, on
+//! smoltcp's timers and when an application call needs a timer earlier than the one it
+//! sleeps for.
 
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
@@ -68,13 +69,12 @@ fn instant_to_tsc(at: Instant) -> u64 {
     clock::tsc_at_uptime_ns(at.total_micros().max(0) as u64 * 1000)
 }
 
-/// Runs `f` on the stack; `None` before `init` (or when a device-less stack cannot
-/// be made for want of memory).
+/// Runs `f` on the stack; `None` before `init`.
 pub fn with<R>(f: impl FnOnce(&mut Stack) -> R) -> Option<R> {
     let r = {
         let mut guard = STACK.lock();
         if guard.is_none() && NO_DEVICE.load(Ordering::Relaxed) {
-            *guard = Stack::without_device();
+            *guard = Some(Stack::without_device());
         }
         guard.as_mut().map(f)
     };
@@ -278,13 +278,13 @@ impl core::fmt::Display for Gateway {
 impl Stack {
     /// A stack without a network device, for loopback: an interface with no address
     /// (smoltcp needs one to hand sockets a context; it is never polled) and no
-    /// network task. Neither allocates.
-    fn without_device() -> Option<Stack> {
+    /// network task. Nothing of it is allocated on the heap.
+    fn without_device() -> Stack {
         let mut none = smoltcp::phy::Loopback::new(smoltcp::phy::Medium::Ethernet);
         let config = Config::new(HardwareAddress::Ethernet(EthernetAddress([
             2, 0, 0, 0, 0, 1,
         ])));
-        Some(Stack {
+        Stack {
             iface: Interface::new(config, &mut none, now()),
             dev: None,
             set: Sockets::new(),
@@ -295,7 +295,7 @@ impl Stack {
             dns_override: Vec::new(),
             table: Table::new(),
             idle_repeats: 0,
-        })
+        }
     }
 }
 
