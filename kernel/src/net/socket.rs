@@ -523,7 +523,8 @@ fn forget_closed(set: &mut Sockets, slots: &mut Vec<SocketHandle>) {
 }
 
 /// Runs `f` on socket `id` with the stack locked, then lets the stack send what `f`
-/// queued. ENETDOWN without a network, EBADF for an unknown id.
+/// queued (nothing for a loopback connection). ENETDOWN before the network is set
+/// up, EBADF for an unknown id.
 fn with_sock<R>(
     id: SocketId,
     f: impl FnOnce(&mut Stack, &mut Sock) -> Result<R, i32>,

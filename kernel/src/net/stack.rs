@@ -324,8 +324,8 @@ extern "C" fn task(_: usize) {
 }
 
 /// Finds the network device, configures the interface (static address from the
-/// command line, else DHCP) and starts the network task. Without a device, sockets
-/// fail with ENETDOWN.
+/// command line, else DHCP) and starts the network task. Without a device only
+/// loopback works: the first socket call makes a device-less stack (see `with`).
 pub fn init(opts: &NetOptions) {
     let Some(mut dev) = open_net(kick) else {
         klog!("eremit: no network device (loopback only)");
