@@ -1,4 +1,4 @@
-/* reliability: timeout=240
+/* reliability: net=none timeout=240
  *
  * A program talking to itself over 127.0.0.1, without a network device (issue 14, item
  * 4; net_loopback_user.c runs the same with `--net user`): a TCP server thread and
