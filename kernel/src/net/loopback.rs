@@ -50,7 +50,7 @@ impl Pipe {
         })
     }
 
-    pub fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.buf.len()
     }
 
@@ -206,7 +206,7 @@ impl Conns {
     }
 
     /// Connections alive.
-    pub fn len(&self) -> usize {
+    pub fn live(&self) -> usize {
         self.slots.len() - self.free.len()
     }
 }
@@ -325,9 +325,9 @@ mod tests {
         let b = t.insert(Conn::new(4).unwrap()).unwrap();
         assert_ne!(a, b);
         t.close(a, 0);
-        assert_eq!(t.len(), 2);
+        assert_eq!(t.live(), 2);
         t.close(a, 1);
-        assert_eq!(t.len(), 1);
+        assert_eq!(t.live(), 1);
         assert_eq!(t.insert(Conn::new(4).unwrap()), Some(a));
     }
 
