@@ -71,6 +71,9 @@ pub enum Kind {
         /// side 1 of the connection.
         loop_queue: Vec<LoopPending>,
     },
+    /// A loopback `connect` waiting for room in the listener's backlog (see
+    /// `finish_loop_connect`).
+    LoopConnecting { local: V4, to: V4 },
     /// One end (`side`) of a loopback connection.
     Loop {
         conn: ConnId,
@@ -272,7 +275,9 @@ impl Table {
         let in_table = self.socks.iter().flatten().any(|s| match &s.kind {
             Kind::Tcp { bound: Some(b) } => tcp && b.port == port,
             Kind::Listener { local, .. } => tcp && local.port == port,
-            Kind::Loop { local, .. } => tcp && local.port == port,
+            Kind::Loop { local, .. } | Kind::LoopConnecting { local, .. } => {
+                tcp && local.port == port
+            }
             _ => false,
         });
         in_table
@@ -446,23 +451,59 @@ impl Table {
         let Some((in_handshake, backlog, queue)) = listener else {
             return Err(ECONNREFUSED);
         };
-        let waiting = in_handshake + queue.len();
-        if waiting >= backlog {
+        if in_handshake + queue.len() >= backlog {
             return Err(EAGAIN);
         }
-        reserve(queue, 1).ok_or(ENOMEM)?;
-        let (free, _) = crate::mm::heap::HEAP.usage();
-        let conn = tcp_buffer_sizes(waiting, free)
-            .find_map(Conn::new)
-            .ok_or(ENOMEM)?;
-        let conn = self.loops.insert(conn).ok_or(ENOMEM)?;
-        queue.push(LoopPending {
-            conn,
-            client,
-            server: to,
-        });
-        events::signal();
-        Ok(conn)
+        queue_loop_conn(&mut self.loops, in_handshake, queue, client, to)
+    }
+
+    /// After `accept` made room in the backlog of listener `local`: the loopback
+    /// connects waiting for it (`LoopConnecting`) get their connections, as long as
+    /// there is room, so they complete without another call of their own (as the
+    /// client's retransmitted SYN completes them on Linux).
+    fn admit_waiting(
+        &mut self,
+        local: V4,
+        backlog: usize,
+        in_handshake: usize,
+        queue: &mut Vec<LoopPending>,
+    ) {
+        for s in self.socks.iter_mut().flatten() {
+            if in_handshake + queue.len() >= backlog {
+                return;
+            }
+            let Kind::LoopConnecting { local: client, to } = s.kind else {
+                continue;
+            };
+            if to.port != local.port || (local.addr != [0; 4] && local.addr != to.addr) {
+                continue;
+            }
+            // Without memory it stays waiting; its next call tries again.
+            if let Ok(conn) = queue_loop_conn(&mut self.loops, in_handshake, queue, client, to) {
+                s.kind = Kind::Loop {
+                    conn,
+                    side: 0,
+                    local: client,
+                    peer: to,
+                };
+            }
+        }
+    }
+
+    /// For a loopback `connect` to `to`: whether the listener there has room in its
+    /// backlog; `None` when nothing listens there.
+    fn loop_listener_has_room(&self, to: V4) -> Option<bool> {
+        self.socks.iter().flatten().find_map(|s| match &s.kind {
+            Kind::Listener {
+                local,
+                backlog,
+                slots,
+                loop_queue,
+            } if local.port == to.port && (local.addr == [0; 4] || local.addr == to.addr) => {
+                Some(slots.len() + loop_queue.len() < *backlog)
+            }
+            _ => None,
+        })
     }
 
     /// The inbox of the UDP socket bound to `to` (port, and address unless 0.0.0.0).
@@ -479,6 +520,30 @@ impl Table {
                 _ => None,
             })
     }
+}
+
+/// A new loopback connection from `client` to `to`, queued for `accept` on a listener
+/// with `in_handshake` connections in the handshake and `queue` (which has room).
+fn queue_loop_conn(
+    loops: &mut Conns,
+    in_handshake: usize,
+    queue: &mut Vec<LoopPending>,
+    client: V4,
+    to: V4,
+) -> Result<ConnId, i32> {
+    reserve(queue, 1).ok_or(ENOMEM)?;
+    let (free, _) = crate::mm::heap::HEAP.usage();
+    let conn = tcp_buffer_sizes(in_handshake + queue.len(), free)
+        .find_map(Conn::new)
+        .ok_or(ENOMEM)?;
+    let conn = loops.insert(conn).ok_or(ENOMEM)?;
+    queue.push(LoopPending {
+        conn,
+        client,
+        server: to,
+    });
+    events::signal();
+    Ok(conn)
 }
 
 /// Whether UDP socket `h` receives datagrams sent to `to`.
@@ -531,6 +596,7 @@ fn with_sock<R>(
 ) -> Result<R, i32> {
     stack::with(|st| {
         let mut sock = st.table.take(id).ok_or(EBADF)?;
+        finish_loop_connect(st, &mut sock);
         let r = f(st, &mut sock);
         // A loopback connection queued nothing for smoltcp: no poll to pay for.
         let loopback = matches!(sock.kind, Kind::Loop { .. });
@@ -692,6 +758,7 @@ pub fn listen(id: SocketId, backlog: i32) -> Result<(), i32> {
             }
             Kind::Listener { backlog: b, .. } => *b = backlog,
             Kind::Stream { .. } | Kind::Loop { .. } => return Err(EINVAL),
+            Kind::LoopConnecting { .. } => return Err(EALREADY),
             Kind::Udp { .. } => return Err(EOPNOTSUPP),
         }
         // Sockets are made for the SYNs as they come (Table::admit).
@@ -703,65 +770,78 @@ pub fn listen(id: SocketId, backlog: i32) -> Result<(), i32> {
 pub fn accept(id: SocketId, nonblocking: bool) -> Result<(SocketId, V4), i32> {
     blocking(id, Dir::Recv, nonblocking, |st, sock| {
         let Kind::Listener {
-            slots, loop_queue, ..
+            local,
+            backlog,
+            slots,
+            loop_queue,
         } = &mut sock.kind
         else {
             return Poll::Ready(Err(EINVAL));
         };
-        if let Some(&pending) = loop_queue.first() {
+        // Without room in the table for the new socket the connection stays queued and
+        // the call fails.
+        let r = if let Some(&pending) = loop_queue.first() {
             let conn = Sock::new(Kind::Loop {
                 conn: pending.conn,
                 side: 1,
                 local: pending.server,
                 peer: pending.client,
             });
-            // Without room for it the connection stays queued and the call fails.
-            return Poll::Ready(st.table.insert(conn).map(|new_id| {
+            st.table.insert(conn).map(|new_id| {
                 loop_queue.remove(0);
-                // A client waiting for room in the backlog may go on.
-                events::signal();
                 (new_id, pending.client)
-            }));
-        }
-        let Some(i) = slots
-            .iter()
-            .position(|&h| acceptable(st.set.get::<tcp::Socket>(h).state()))
-        else {
-            return Poll::Pending;
-        };
-        let h = slots[i];
-        let s = st.set.get_mut::<tcp::Socket>(h);
-        s.set_timeout(None);
-        let peer = s.remote_endpoint().map(from_endpoint).unwrap_or(V4 {
-            addr: [0; 4],
-            port: 0,
-        });
-        let mut conn = Sock::new(Kind::Stream {
-            handle: h,
-            connecting: false,
-        });
-        conn.nodelay = sock.nodelay;
-        conn.keepalive = sock.keepalive;
-        conn.ttl = sock.ttl;
-        // Without room for it the connection stays queued and the call fails.
-        match st.table.insert(conn) {
-            Ok(new_id) => {
+            })
+        } else {
+            let Some(i) = slots
+                .iter()
+                .position(|&h| acceptable(st.set.get::<tcp::Socket>(h).state()))
+            else {
+                return Poll::Pending;
+            };
+            let h = slots[i];
+            let s = st.set.get_mut::<tcp::Socket>(h);
+            s.set_timeout(None);
+            let peer = s.remote_endpoint().map(from_endpoint).unwrap_or(V4 {
+                addr: [0; 4],
+                port: 0,
+            });
+            let mut conn = Sock::new(Kind::Stream {
+                handle: h,
+                connecting: false,
+            });
+            conn.nodelay = sock.nodelay;
+            conn.keepalive = sock.keepalive;
+            conn.ttl = sock.ttl;
+            st.table.insert(conn).map(|new_id| {
                 slots.remove(i);
-                Poll::Ready(Ok((new_id, peer)))
-            }
-            Err(e) => Poll::Ready(Err(e)),
+                (new_id, peer)
+            })
+        };
+        if r.is_ok() {
+            // Room in the backlog: loopback connects waiting for it go on.
+            st.table
+                .admit_waiting(*local, *backlog, slots.len(), loop_queue);
         }
+        Poll::Ready(r)
     })
 }
 
 pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), i32> {
     let mut started = false;
     let r = blocking(id, Dir::Connect, nonblocking, |st, sock| {
+        if let Kind::Tcp { .. } = sock.kind
+            && sock.error != 0
+        {
+            // A loopback connect that failed while waiting (finish_loop_connect).
+            return Poll::Ready(Err(core::mem::take(&mut sock.error)));
+        }
         if let Kind::Tcp { bound } = sock.kind
             && to.port != 0
             && is_local(st, to.addr)
         {
-            return connect_loopback(st, sock, bound, to, nonblocking);
+            let r = connect_loopback(st, sock, bound, to, nonblocking);
+            started = true;
+            return r;
         }
         match &mut sock.kind {
             Kind::Udp { handle, peer, .. } => {
@@ -849,6 +929,15 @@ pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), i32> {
                     Poll::Ready(Ok(()))
                 }
             },
+            Kind::LoopConnecting { .. } => {
+                if nonblocking && !started {
+                    Poll::Ready(Err(EALREADY))
+                } else {
+                    Poll::Pending
+                }
+            }
+            // Connected by this call after waiting for room in the backlog.
+            Kind::Loop { .. } if started => Poll::Ready(Ok(())),
             Kind::Stream { .. } | Kind::Loop { .. } => Poll::Ready(Err(EISCONN)),
             Kind::Listener { .. } => Poll::Ready(Err(EINVAL)),
         }
@@ -856,9 +945,17 @@ pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), i32> {
     if r == Err(ETIMEDOUT) {
         // Give up on the handshake.
         let _ = with_sock(id, |st, sock| {
-            if let Kind::Stream { handle, connecting } = &mut sock.kind {
-                st.set.get_mut::<tcp::Socket>(*handle).abort();
-                *connecting = false;
+            match &mut sock.kind {
+                Kind::Stream { handle, connecting } => {
+                    st.set.get_mut::<tcp::Socket>(*handle).abort();
+                    *connecting = false;
+                }
+                Kind::LoopConnecting { local, .. } => {
+                    sock.kind = Kind::Tcp {
+                        bound: Some(*local),
+                    }
+                }
+                _ => {}
             }
             Ok(())
         });
@@ -866,9 +963,34 @@ pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), i32> {
     r
 }
 
+/// Moves a loopback `connect` that waited for room in the listener's backlog on:
+/// connected once there is room; with nothing listening any more, back to an unconnected
+/// socket with ECONNREFUSED pending (SO_ERROR, or the next `connect`).
+fn finish_loop_connect(st: &mut Stack, sock: &mut Sock) {
+    let Kind::LoopConnecting { local, to } = sock.kind else {
+        return;
+    };
+    match st.table.connect_loopback(local, to) {
+        Ok(conn) => {
+            sock.kind = Kind::Loop {
+                conn,
+                side: 0,
+                local,
+                peer: to,
+            }
+        }
+        Err(EAGAIN) => {}
+        Err(e) => {
+            sock.kind = Kind::Tcp { bound: Some(local) };
+            sock.error = e;
+        }
+    }
+}
+
 /// `connect` to a local address (see `is_local`): the listener gets the connection at
-/// once; while its backlog is full a blocking call waits (a non-blocking one gets
-/// EAGAIN).
+/// once. While its backlog is full the socket waits in `LoopConnecting` (a blocking
+/// call sleeps, a non-blocking one gets EINPROGRESS, as a dropped SYN leaves it on
+/// Linux), and any later call on it finishes the connection when there is room.
 fn connect_loopback(
     st: &mut Stack,
     sock: &mut Sock,
@@ -897,7 +1019,14 @@ fn connect_loopback(
             };
             Poll::Ready(Ok(()))
         }
-        Err(EAGAIN) if !nonblocking => Poll::Pending,
+        Err(EAGAIN) => {
+            sock.kind = Kind::LoopConnecting { local, to };
+            if nonblocking {
+                Poll::Ready(Err(EINPROGRESS))
+            } else {
+                Poll::Pending
+            }
+        }
         Err(e) => Poll::Ready(Err(e)),
     }
 }
@@ -1017,6 +1146,9 @@ pub fn send(id: SocketId, data: &[u8], to: Option<V4>, nonblocking: bool) -> Res
                     Err(udp::SendError::Unaddressable) => Poll::Ready(Err(ENETUNREACH)),
                 }
             }
+            // Sent once the backlog has room (finish_loop_connect), as a connection
+            // in the handshake would.
+            Kind::LoopConnecting { .. } => Poll::Pending,
             Kind::Tcp { .. } | Kind::Listener { .. } => Poll::Ready(Err(ENOTCONN)),
         }
     })
@@ -1093,6 +1225,9 @@ pub fn recv(
                     Err(_) => Poll::Pending,
                 }
             }
+            // Sent once the backlog has room (finish_loop_connect), as a connection
+            // in the handshake would.
+            Kind::LoopConnecting { .. } => Poll::Pending,
             Kind::Tcp { .. } | Kind::Listener { .. } => Poll::Ready(Err(ENOTCONN)),
         }
     })
@@ -1183,7 +1318,9 @@ pub fn local_addr(id: SocketId) -> Result<V4, i32> {
     };
     inspect(id, |st, sock| match &sock.kind {
         Kind::Tcp { bound } => bound.unwrap_or(any),
-        Kind::Listener { local, .. } | Kind::Loop { local, .. } => *local,
+        Kind::Listener { local, .. }
+        | Kind::Loop { local, .. }
+        | Kind::LoopConnecting { local, .. } => *local,
         Kind::Stream { handle, .. } => st
             .set
             .get::<tcp::Socket>(*handle)
@@ -1379,6 +1516,12 @@ pub fn getsockopt(id: SocketId, level: i32, name: i32) -> Result<OptValue, i32> 
 pub fn readiness(id: SocketId) -> i16 {
     inspect(id, |st, sock| match &sock.kind {
         Kind::Tcp { .. } => POLLOUT | POLLHUP,
+        // Writable once the connection can be made (or has failed): the next call on
+        // the socket (SO_ERROR, send...) makes it.
+        Kind::LoopConnecting { to, .. } => match st.table.loop_listener_has_room(*to) {
+            Some(false) => 0,
+            _ => POLLOUT,
+        },
         Kind::Listener {
             slots, loop_queue, ..
         } => {
