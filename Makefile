@@ -176,6 +176,7 @@ bench: hello toolchain-c
 	@python3 scripts/bench_c.py
 	@python3 scripts/bench_cxx_fortran.py
 	@python3 scripts/bench_stdin.py
+	@python3 scripts/bench_loopback.py
 
 clean:
 	cargo clean

@@ -45,9 +45,10 @@ def native(app, *args, env=None):
     return code, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
 
 
-def same_as_native(name, app, args, env, machine, cpus=1, native_args=None):
-    """`native_args` replaces `args` for the native run (e.g. a directory of its own)."""
-    opts = ["--machine", machine, "--cpus", str(cpus)] + [x for k, v in env.items() for x in ("--env", f"{k}={v}")]
+def same_as_native(name, app, args, env, machine, cpus=1, native_args=None, opts=()):
+    """`native_args` replaces `args` for the native run (e.g. a directory of its own);
+    `opts` are more options for `eremit run`."""
+    opts = ["--machine", machine, "--cpus", str(cpus), *opts] + [x for k, v in env.items() for x in ("--env", f"{k}={v}")]
     if cpus > 1:
         machine = f"{machine} with {cpus} vCPUs"
     code, out, err, secs = eremit(app, *args, opts=opts)
@@ -64,6 +65,9 @@ def main():
     for machine in ("microvm", "q35"):
         same_as_native("std-basics", "std-basics", args, env, machine)
     same_as_native("bad-input", "bad-input", [], {}, "microvm")
+    # Loopback without a network device and beside one (issue 14, item 4).
+    same_as_native("loopback", "loopback", [], {}, "microvm", cpus=2)
+    same_as_native("loopback (--net user)", "loopback", [], {}, "q35", cpus=2, opts=["--net", "user"])
     same_as_native("threads", "threads", ["1000"], {}, "microvm")
     same_as_native("threads", "threads", ["1000"], {}, "microvm", cpus=4)
     same_as_native("threads", "threads", ["300"], {}, "q35", cpus=2)

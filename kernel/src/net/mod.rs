@@ -7,6 +7,7 @@ pub mod addrinfo;
 pub mod eventfd;
 #[cfg(target_os = "none")]
 pub mod events;
+pub mod loopback;
 pub mod memory;
 pub mod syn;
 

@@ -10,6 +10,12 @@
 //! real connection, and a burst never meets a missing listener and a reset.
 //! Blocking calls sleep on the readiness counter (events.rs) and retry.
 //!
+//! Loopback (127.0.0.0/8 and the interface's own address) bypasses smoltcp: `connect`
+//! finds the listener in this table and queues an in-memory connection for `accept`
+//! at once (refused at once when nothing listens), and a datagram goes straight into
+//! the inbox of the UDP socket bound to its port (loopback.rs). A listener on 0.0.0.0
+//! is reached both ways; its backlog counts both kinds of waiting connections.
+//!
 //! Memory (memory.rs) is taken fallibly everywhere: a call fails with ENOMEM, and the
 //! network task drops what it cannot hold.
 
@@ -23,6 +29,7 @@ use smoltcp::time::{Duration, Instant};
 use smoltcp::wire::{IpAddress, IpEndpoint, IpListenEndpoint, Ipv4Address};
 
 use super::events;
+use super::loopback::{self, Conn, ConnId, Conns, Inbox, Received};
 use super::memory::{TCP_BUFFER_FULL, reserve, reserve_total, tcp_buffer_sizes, try_filled};
 use super::socket_set::Sockets;
 use super::stack::{self, Stack, now};
@@ -60,6 +67,19 @@ pub enum Kind {
         /// Connections not accepted yet (in the handshake or established), oldest
         /// first; for a moment also the socket listening for the SYN being processed.
         slots: Vec<SocketHandle>,
+        /// Loopback connections not accepted yet, oldest first: the server's end is
+        /// side 1 of the connection.
+        loop_queue: Vec<LoopPending>,
+    },
+    /// A loopback `connect` waiting for room in the listener's backlog (see
+    /// `finish_loop_connect`).
+    LoopConnecting { local: V4, to: V4 },
+    /// One end (`side`) of a loopback connection.
+    Loop {
+        conn: ConnId,
+        side: usize,
+        local: V4,
+        peer: V4,
     },
     Stream {
         handle: SocketHandle,
@@ -70,7 +90,19 @@ pub enum Kind {
         handle: Option<SocketHandle>,
         /// Default destination set by `connect`.
         peer: Option<V4>,
+        /// Datagrams that came over loopback.
+        inbox: Inbox,
     },
+}
+
+/// A loopback connection waiting for `accept`.
+#[derive(Debug, Clone, Copy)]
+pub struct LoopPending {
+    conn: ConnId,
+    /// The client's address (the server's peer).
+    client: V4,
+    /// The address the client connected to (the server's local address).
+    server: V4,
 }
 
 #[derive(Debug)]
@@ -123,6 +155,8 @@ pub struct Table {
     free: Vec<SocketId>,
     /// Its capacity covers every TCP socket of the set, so `orphan` never allocates.
     orphans: Vec<(SocketHandle, Instant)>,
+    /// Loopback connections.
+    loops: Conns,
     next_port: u16,
 }
 
@@ -199,6 +233,7 @@ impl Table {
             socks: Vec::new(),
             free: Vec::new(),
             orphans: Vec::new(),
+            loops: Conns::default(),
             next_port: EPHEMERAL_FIRST + (crate::arch::cpu::rdtsc() % 16384) as u16,
         }
     }
@@ -240,6 +275,9 @@ impl Table {
         let in_table = self.socks.iter().flatten().any(|s| match &s.kind {
             Kind::Tcp { bound: Some(b) } => tcp && b.port == port,
             Kind::Listener { local, .. } => tcp && local.port == port,
+            Kind::Loop { local, .. } | Kind::LoopConnecting { local, .. } => {
+                tcp && local.port == port
+            }
             _ => false,
         });
         in_table
@@ -300,12 +338,13 @@ impl Table {
             local,
             backlog,
             slots,
+            loop_queue,
         } = &mut sock.kind
         else {
             return Admission::Pass;
         };
         forget_closed(set, slots);
-        if slots.len() >= *backlog {
+        if slots.len() + loop_queue.len() >= *backlog {
             return Admission::Drop;
         }
         let Ok(mut s) = new_tcp(slots.len()) else {
@@ -389,6 +428,142 @@ impl Table {
         s.close();
         self.orphans.push((h, now() + LINGER_AFTER_CLOSE));
     }
+
+    /// Queues a loopback connection from `client` to `to` on the listener for `to`:
+    /// ECONNREFUSED when nothing listens there, EAGAIN while its backlog is full.
+    /// Returns the connection, whose side 0 is the client's.
+    fn connect_loopback(&mut self, client: V4, to: V4) -> Result<ConnId, i32> {
+        let listener = self
+            .socks
+            .iter_mut()
+            .flatten()
+            .find_map(|s| match &mut s.kind {
+                Kind::Listener {
+                    local,
+                    backlog,
+                    slots,
+                    loop_queue,
+                } if local.port == to.port && (local.addr == [0; 4] || local.addr == to.addr) => {
+                    Some((slots.len(), *backlog, loop_queue))
+                }
+                _ => None,
+            });
+        let Some((in_handshake, backlog, queue)) = listener else {
+            return Err(ECONNREFUSED);
+        };
+        if in_handshake + queue.len() >= backlog {
+            return Err(EAGAIN);
+        }
+        queue_loop_conn(&mut self.loops, in_handshake, queue, client, to)
+    }
+
+    /// After `accept` made room in the backlog of listener `local`: the loopback
+    /// connects waiting for it (`LoopConnecting`) get their connections, as long as
+    /// there is room, so they complete without another call of their own (as the
+    /// client's retransmitted SYN completes them on Linux).
+    fn admit_waiting(
+        &mut self,
+        local: V4,
+        backlog: usize,
+        in_handshake: usize,
+        queue: &mut Vec<LoopPending>,
+    ) {
+        for s in self.socks.iter_mut().flatten() {
+            if in_handshake + queue.len() >= backlog {
+                return;
+            }
+            let Kind::LoopConnecting { local: client, to } = s.kind else {
+                continue;
+            };
+            if to.port != local.port || (local.addr != [0; 4] && local.addr != to.addr) {
+                continue;
+            }
+            // Without memory it stays waiting; its next call tries again.
+            if let Ok(conn) = queue_loop_conn(&mut self.loops, in_handshake, queue, client, to) {
+                s.kind = Kind::Loop {
+                    conn,
+                    side: 0,
+                    local: client,
+                    peer: to,
+                };
+            }
+        }
+    }
+
+    /// For a loopback `connect` to `to`: whether the listener there has room in its
+    /// backlog; `None` when nothing listens there.
+    fn loop_listener_has_room(&self, to: V4) -> Option<bool> {
+        self.socks.iter().flatten().find_map(|s| match &s.kind {
+            Kind::Listener {
+                local,
+                backlog,
+                slots,
+                loop_queue,
+            } if local.port == to.port && (local.addr == [0; 4] || local.addr == to.addr) => {
+                Some(slots.len() + loop_queue.len() < *backlog)
+            }
+            _ => None,
+        })
+    }
+
+    /// The inbox of the UDP socket bound to `to` (port, and address unless 0.0.0.0).
+    fn udp_inbox(&mut self, set: &Sockets, to: V4) -> Option<&mut Inbox> {
+        self.socks
+            .iter_mut()
+            .flatten()
+            .find_map(|s| match &mut s.kind {
+                Kind::Udp {
+                    handle: Some(h),
+                    inbox,
+                    ..
+                } if udp_bound_to(set, *h, to) => Some(inbox),
+                _ => None,
+            })
+    }
+}
+
+/// A new loopback connection from `client` to `to`, queued for `accept` on a listener
+/// with `in_handshake` connections in the handshake and `queue` (which has room).
+fn queue_loop_conn(
+    loops: &mut Conns,
+    in_handshake: usize,
+    queue: &mut Vec<LoopPending>,
+    client: V4,
+    to: V4,
+) -> Result<ConnId, i32> {
+    reserve(queue, 1).ok_or(ENOMEM)?;
+    let (free, _) = crate::mm::heap::HEAP.usage();
+    let conn = tcp_buffer_sizes(in_handshake + queue.len(), free)
+        .find_map(Conn::new)
+        .ok_or(ENOMEM)?;
+    let conn = loops.insert(conn).ok_or(ENOMEM)?;
+    queue.push(LoopPending {
+        conn,
+        client,
+        server: to,
+    });
+    events::signal();
+    Ok(conn)
+}
+
+/// Whether UDP socket `h` receives datagrams sent to `to`.
+fn udp_bound_to(set: &Sockets, h: SocketHandle, to: V4) -> bool {
+    let ep = set.get::<udp::Socket>(h).endpoint();
+    ep.port == to.port
+        && ep
+            .addr
+            .is_none_or(|a| a == IpAddress::Ipv4(Ipv4Address::from(to.addr)))
+}
+
+/// Whether traffic to `addr` stays in this machine: 127.0.0.0/8, or the interface's
+/// own address.
+fn is_local(st: &Stack, addr: [u8; 4]) -> bool {
+    loopback::is_loopback(addr)
+        || (st.dev.is_some()
+            && addr != [0; 4]
+            && st
+                .iface
+                .has_ip_addr(IpAddress::Ipv4(Ipv4Address::from(addr))))
 }
 
 /// Drops the connections of `slots` that were reset (their sockets are freed); clears
@@ -413,16 +588,22 @@ fn forget_closed(set: &mut Sockets, slots: &mut Vec<SocketHandle>) {
 }
 
 /// Runs `f` on socket `id` with the stack locked, then lets the stack send what `f`
-/// queued. ENETDOWN without a network, EBADF for an unknown id.
+/// queued (nothing for a loopback connection). ENETDOWN before the network is set
+/// up, EBADF for an unknown id.
 fn with_sock<R>(
     id: SocketId,
     f: impl FnOnce(&mut Stack, &mut Sock) -> Result<R, i32>,
 ) -> Result<R, i32> {
     stack::with(|st| {
         let mut sock = st.table.take(id).ok_or(EBADF)?;
+        finish_loop_connect(st, &mut sock);
         let r = f(st, &mut sock);
+        // A loopback connection queued nothing for smoltcp: no poll to pay for.
+        let loopback = matches!(sock.kind, Kind::Loop { .. });
         st.table.put(id, sock);
-        st.after_call();
+        if !loopback {
+            st.after_call();
+        }
         r
     })
     .unwrap_or(Err(ENETDOWN))
@@ -498,6 +679,7 @@ pub fn socket(domain: i32, ty: i32, protocol: i32) -> Result<SocketId, i32> {
         (SOCK_DGRAM, 0 | IPPROTO_UDP) if cfg!(feature = "udp") => Kind::Udp {
             handle: None,
             peer: None,
+            inbox: Inbox::default(),
         },
         (SOCK_STREAM | SOCK_DGRAM, _) => return Err(EPROTONOSUPPORT),
         _ => return Err(EINVAL),
@@ -506,12 +688,17 @@ pub fn socket(domain: i32, ty: i32, protocol: i32) -> Result<SocketId, i32> {
     stack::with(|st| st.table.insert(sock)).unwrap_or(Err(ENETDOWN))
 }
 
-/// Checks that `a` can be a local address: unspecified or the interface's own.
+/// Checks that `a` can be a local address: unspecified, loopback (all of 127/8) or the
+/// interface's own.
 fn local_address_ok(st: &Stack, a: V4) -> bool {
-    a.addr == [0; 4]
-        || st
-            .iface
-            .has_ip_addr(IpAddress::Ipv4(Ipv4Address::from(a.addr)))
+    if a.addr == [0; 4] || loopback::is_loopback(a.addr) {
+        return true;
+    }
+    if st.dev.is_none() {
+        return false;
+    }
+    st.iface
+        .has_ip_addr(IpAddress::Ipv4(Ipv4Address::from(a.addr)))
         || !stack::configured()
 }
 
@@ -566,10 +753,12 @@ pub fn listen(id: SocketId, backlog: i32) -> Result<(), i32> {
                     local,
                     backlog,
                     slots: Vec::new(),
+                    loop_queue: Vec::new(),
                 };
             }
             Kind::Listener { backlog: b, .. } => *b = backlog,
-            Kind::Stream { .. } => return Err(EINVAL),
+            Kind::Stream { .. } | Kind::Loop { .. } => return Err(EINVAL),
+            Kind::LoopConnecting { .. } => return Err(EALREADY),
             Kind::Udp { .. } => return Err(EOPNOTSUPP),
         }
         // Sockets are made for the SYNs as they come (Table::admit).
@@ -580,45 +769,82 @@ pub fn listen(id: SocketId, backlog: i32) -> Result<(), i32> {
 /// Waits for a connection; returns the new socket and the peer's address.
 pub fn accept(id: SocketId, nonblocking: bool) -> Result<(SocketId, V4), i32> {
     blocking(id, Dir::Recv, nonblocking, |st, sock| {
-        let Kind::Listener { slots, .. } = &mut sock.kind else {
+        let Kind::Listener {
+            local,
+            backlog,
+            slots,
+            loop_queue,
+        } = &mut sock.kind
+        else {
             return Poll::Ready(Err(EINVAL));
         };
-        let Some(i) = slots
-            .iter()
-            .position(|&h| acceptable(st.set.get::<tcp::Socket>(h).state()))
-        else {
-            return Poll::Pending;
-        };
-        let h = slots[i];
-        let s = st.set.get_mut::<tcp::Socket>(h);
-        s.set_timeout(None);
-        let peer = s.remote_endpoint().map(from_endpoint).unwrap_or(V4 {
-            addr: [0; 4],
-            port: 0,
-        });
-        let mut conn = Sock::new(Kind::Stream {
-            handle: h,
-            connecting: false,
-        });
-        conn.nodelay = sock.nodelay;
-        conn.keepalive = sock.keepalive;
-        conn.ttl = sock.ttl;
-        // Without room for it the connection stays queued and the call fails.
-        match st.table.insert(conn) {
-            Ok(new_id) => {
+        // Without room in the table for the new socket the connection stays queued and
+        // the call fails.
+        let r = if let Some(&pending) = loop_queue.first() {
+            let conn = Sock::new(Kind::Loop {
+                conn: pending.conn,
+                side: 1,
+                local: pending.server,
+                peer: pending.client,
+            });
+            st.table.insert(conn).map(|new_id| {
+                loop_queue.remove(0);
+                (new_id, pending.client)
+            })
+        } else {
+            let Some(i) = slots
+                .iter()
+                .position(|&h| acceptable(st.set.get::<tcp::Socket>(h).state()))
+            else {
+                return Poll::Pending;
+            };
+            let h = slots[i];
+            let s = st.set.get_mut::<tcp::Socket>(h);
+            s.set_timeout(None);
+            let peer = s.remote_endpoint().map(from_endpoint).unwrap_or(V4 {
+                addr: [0; 4],
+                port: 0,
+            });
+            let mut conn = Sock::new(Kind::Stream {
+                handle: h,
+                connecting: false,
+            });
+            conn.nodelay = sock.nodelay;
+            conn.keepalive = sock.keepalive;
+            conn.ttl = sock.ttl;
+            st.table.insert(conn).map(|new_id| {
                 slots.remove(i);
-                Poll::Ready(Ok((new_id, peer)))
-            }
-            Err(e) => Poll::Ready(Err(e)),
+                (new_id, peer)
+            })
+        };
+        if r.is_ok() {
+            // Room in the backlog: loopback connects waiting for it go on.
+            st.table
+                .admit_waiting(*local, *backlog, slots.len(), loop_queue);
         }
+        Poll::Ready(r)
     })
 }
 
 pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), i32> {
     let mut started = false;
     let r = blocking(id, Dir::Connect, nonblocking, |st, sock| {
+        if let Kind::Tcp { .. } = sock.kind
+            && sock.error != 0
+        {
+            // A loopback connect that failed while waiting (finish_loop_connect).
+            return Poll::Ready(Err(core::mem::take(&mut sock.error)));
+        }
+        if let Kind::Tcp { bound } = sock.kind
+            && to.port != 0
+            && is_local(st, to.addr)
+        {
+            let r = connect_loopback(st, sock, bound, to, nonblocking);
+            started = true;
+            return r;
+        }
         match &mut sock.kind {
-            Kind::Udp { handle, peer } => {
+            Kind::Udp { handle, peer, .. } => {
                 if handle.is_none() {
                     let port = match st.table.ephemeral_port(&st.set, false) {
                         Ok(p) => p,
@@ -639,6 +865,9 @@ pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), i32> {
             Kind::Tcp { bound } => {
                 if to.port == 0 || to.addr == [0; 4] {
                     return Poll::Ready(Err(EINVAL));
+                }
+                if st.dev.is_none() {
+                    return Poll::Ready(Err(ENETUNREACH));
                 }
                 // Before DHCP has answered there is no source address: wait for it.
                 if !stack::configured() {
@@ -700,21 +929,106 @@ pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), i32> {
                     Poll::Ready(Ok(()))
                 }
             },
-            Kind::Stream { .. } => Poll::Ready(Err(EISCONN)),
+            Kind::LoopConnecting { .. } => {
+                if nonblocking && !started {
+                    Poll::Ready(Err(EALREADY))
+                } else {
+                    Poll::Pending
+                }
+            }
+            // Connected by this call after waiting for room in the backlog.
+            Kind::Loop { .. } if started => Poll::Ready(Ok(())),
+            Kind::Stream { .. } | Kind::Loop { .. } => Poll::Ready(Err(EISCONN)),
             Kind::Listener { .. } => Poll::Ready(Err(EINVAL)),
         }
     });
     if r == Err(ETIMEDOUT) {
         // Give up on the handshake.
         let _ = with_sock(id, |st, sock| {
-            if let Kind::Stream { handle, connecting } = &mut sock.kind {
-                st.set.get_mut::<tcp::Socket>(*handle).abort();
-                *connecting = false;
+            match &mut sock.kind {
+                Kind::Stream { handle, connecting } => {
+                    st.set.get_mut::<tcp::Socket>(*handle).abort();
+                    *connecting = false;
+                }
+                Kind::LoopConnecting { local, .. } => {
+                    sock.kind = Kind::Tcp {
+                        bound: Some(*local),
+                    }
+                }
+                _ => {}
             }
             Ok(())
         });
     }
     r
+}
+
+/// Moves a loopback `connect` that waited for room in the listener's backlog on:
+/// connected once there is room; with nothing listening any more, back to an unconnected
+/// socket with ECONNREFUSED pending (SO_ERROR, or the next `connect`).
+fn finish_loop_connect(st: &mut Stack, sock: &mut Sock) {
+    let Kind::LoopConnecting { local, to } = sock.kind else {
+        return;
+    };
+    match st.table.connect_loopback(local, to) {
+        Ok(conn) => {
+            sock.kind = Kind::Loop {
+                conn,
+                side: 0,
+                local,
+                peer: to,
+            }
+        }
+        Err(EAGAIN) => {}
+        Err(e) => {
+            sock.kind = Kind::Tcp { bound: Some(local) };
+            sock.error = e;
+        }
+    }
+}
+
+/// `connect` to a local address (see `is_local`): the listener gets the connection at
+/// once. While its backlog is full the socket waits in `LoopConnecting` (a blocking
+/// call sleeps, a non-blocking one gets EINPROGRESS, as a dropped SYN leaves it on
+/// Linux), and any later call on it finishes the connection when there is room.
+fn connect_loopback(
+    st: &mut Stack,
+    sock: &mut Sock,
+    bound: Option<V4>,
+    to: V4,
+    nonblocking: bool,
+) -> Poll<Result<(), i32>> {
+    let port = match bound {
+        Some(b) => b.port,
+        None => match st.table.ephemeral_port(&st.set, true) {
+            Ok(p) => p,
+            Err(e) => return Poll::Ready(Err(e)),
+        },
+    };
+    let local = V4 {
+        addr: loopback::source_for(bound.map_or([0; 4], |b| b.addr), to.addr),
+        port,
+    };
+    match st.table.connect_loopback(local, to) {
+        Ok(conn) => {
+            sock.kind = Kind::Loop {
+                conn,
+                side: 0,
+                local,
+                peer: to,
+            };
+            Poll::Ready(Ok(()))
+        }
+        Err(EAGAIN) => {
+            sock.kind = Kind::LoopConnecting { local, to };
+            if nonblocking {
+                Poll::Ready(Err(EINPROGRESS))
+            } else {
+                Poll::Pending
+            }
+        }
+        Err(e) => Poll::Ready(Err(e)),
+    }
 }
 
 /// Sends on a connected socket (`to` for unconnected UDP). Returns the bytes queued.
@@ -745,7 +1059,27 @@ pub fn send(id: SocketId, data: &[u8], to: Option<V4>, nonblocking: bool) -> Res
                     Err(_) => Poll::Ready(Err(EPIPE)),
                 }
             }
-            Kind::Udp { handle, peer } => {
+            Kind::Loop { conn, side, .. } => {
+                if sock.shut_wr {
+                    return Poll::Ready(Err(EPIPE));
+                }
+                if data.is_empty() {
+                    return Poll::Ready(Ok(0));
+                }
+                match st.table.loops.get_mut(*conn).send(*side, data) {
+                    Ok(0) => Poll::Pending,
+                    Ok(n) => {
+                        events::signal();
+                        Poll::Ready(Ok(n))
+                    }
+                    Err(e) => Poll::Ready(Err(e)),
+                }
+            }
+            Kind::Udp {
+                handle,
+                peer,
+                inbox,
+            } => {
                 let Some(dest) = to.or(*peer) else {
                     return Poll::Ready(Err(EDESTADDRREQ));
                 };
@@ -775,6 +1109,33 @@ pub fn send(id: SocketId, data: &[u8], to: Option<V4>, nonblocking: bool) -> Res
                         h
                     }
                 };
+                if is_local(st, dest.addr) {
+                    let ep = st.set.get::<udp::Socket>(h).endpoint();
+                    #[allow(unreachable_patterns)]
+                    let bound = match ep.addr {
+                        Some(IpAddress::Ipv4(a)) => a.octets(),
+                        _ => [0; 4],
+                    };
+                    let from = V4 {
+                        addr: loopback::source_for(bound, dest.addr),
+                        port: ep.port,
+                    };
+                    // To itself, or to the socket bound there; nobody: dropped.
+                    let target = if udp_bound_to(&st.set, h, dest) {
+                        Some(inbox)
+                    } else {
+                        st.table.udp_inbox(&st.set, dest)
+                    };
+                    if let Some(target) = target
+                        && target.push(from, data, UDP_BYTES)
+                    {
+                        events::signal();
+                    }
+                    return Poll::Ready(Ok(data.len()));
+                }
+                if st.dev.is_none() {
+                    return Poll::Ready(Err(ENETUNREACH));
+                }
                 match st
                     .set
                     .get_mut::<udp::Socket>(h)
@@ -785,6 +1146,9 @@ pub fn send(id: SocketId, data: &[u8], to: Option<V4>, nonblocking: bool) -> Res
                     Err(udp::SendError::Unaddressable) => Poll::Ready(Err(ENETUNREACH)),
                 }
             }
+            // Sent once the backlog has room (finish_loop_connect), as a connection
+            // in the handshake would.
+            Kind::LoopConnecting { .. } => Poll::Pending,
             Kind::Tcp { .. } | Kind::Listener { .. } => Poll::Ready(Err(ENOTCONN)),
         }
     })
@@ -823,7 +1187,25 @@ pub fn recv(
                 }
                 Poll::Pending
             }
-            Kind::Udp { handle, .. } => {
+            Kind::Loop { conn, side, .. } => {
+                if sock.shut_rd || buf.is_empty() {
+                    return Poll::Ready(Ok((0, None)));
+                }
+                match st.table.loops.get_mut(*conn).recv(*side, buf, peek) {
+                    Received::Bytes(n) => {
+                        if n > 0 && !peek {
+                            // Room for a writer waiting on a full pipe.
+                            events::signal();
+                        }
+                        Poll::Ready(Ok((n, None)))
+                    }
+                    Received::Empty => Poll::Pending,
+                }
+            }
+            Kind::Udp { handle, inbox, .. } => {
+                if let Some((n, from)) = inbox.pop(buf, peek) {
+                    return Poll::Ready(Ok((n, Some(from))));
+                }
                 let Some(h) = *handle else {
                     return Poll::Pending;
                 };
@@ -843,6 +1225,9 @@ pub fn recv(
                     Err(_) => Poll::Pending,
                 }
             }
+            // Sent once the backlog has room (finish_loop_connect), as a connection
+            // in the handshake would.
+            Kind::LoopConnecting { .. } => Poll::Pending,
             Kind::Tcp { .. } | Kind::Listener { .. } => Poll::Ready(Err(ENOTCONN)),
         }
     })
@@ -860,6 +1245,17 @@ pub fn shutdown(id: SocketId, how: i32) -> Result<(), i32> {
             if how != SHUT_RD {
                 sock.shut_wr = true;
                 st.set.get_mut::<tcp::Socket>(*handle).close();
+            }
+            events::signal();
+            Ok(())
+        }
+        Kind::Loop { conn, side, .. } => {
+            if how != SHUT_WR {
+                sock.shut_rd = true;
+            }
+            if how != SHUT_RD {
+                sock.shut_wr = true;
+                st.table.loops.get_mut(*conn).shut_write(*side);
             }
             events::signal();
             Ok(())
@@ -882,7 +1278,14 @@ pub fn close(id: SocketId) {
         st.table.release(id);
         match sock.kind {
             Kind::Stream { handle, .. } => st.table.orphan(&mut st.set, handle),
-            Kind::Listener { slots, .. } => {
+            Kind::Loop { conn, side, .. } => st.table.loops.close(conn, side),
+            Kind::Listener {
+                slots, loop_queue, ..
+            } => {
+                // Loopback connections never accepted: their clients read end of file.
+                for pending in loop_queue {
+                    st.table.loops.close(pending.conn, 1);
+                }
                 for h in slots {
                     let s = st.set.get_mut::<tcp::Socket>(h);
                     if s.state() == tcp::State::Listen || s.state() == tcp::State::Closed {
@@ -915,7 +1318,9 @@ pub fn local_addr(id: SocketId) -> Result<V4, i32> {
     };
     inspect(id, |st, sock| match &sock.kind {
         Kind::Tcp { bound } => bound.unwrap_or(any),
-        Kind::Listener { local, .. } => *local,
+        Kind::Listener { local, .. }
+        | Kind::Loop { local, .. }
+        | Kind::LoopConnecting { local, .. } => *local,
         Kind::Stream { handle, .. } => st
             .set
             .get::<tcp::Socket>(*handle)
@@ -946,6 +1351,7 @@ pub fn peer_addr(id: SocketId) -> Result<V4, i32> {
             .remote_endpoint()
             .map(from_endpoint)
             .ok_or(ENOTCONN),
+        Kind::Loop { peer, .. } => Ok(*peer),
         Kind::Udp { peer: Some(p), .. } => Ok(*p),
         _ => Err(ENOTCONN),
     })?
@@ -1071,6 +1477,7 @@ pub fn getsockopt(id: SocketId, level: i32, name: i32) -> Result<OptValue, i32> 
                     s.recv_capacity()
                 }
             }
+            Kind::Loop { conn, .. } => st.table.loops.get(*conn).capacity(),
             _ => TCP_BUFFER_FULL,
         };
         match (level, name) {
@@ -1109,10 +1516,19 @@ pub fn getsockopt(id: SocketId, level: i32, name: i32) -> Result<OptValue, i32> 
 pub fn readiness(id: SocketId) -> i16 {
     inspect(id, |st, sock| match &sock.kind {
         Kind::Tcp { .. } => POLLOUT | POLLHUP,
-        Kind::Listener { slots, .. } => {
-            if slots
-                .iter()
-                .any(|&h| acceptable(st.set.get::<tcp::Socket>(h).state()))
+        // Writable once the connection can be made (or has failed): the next call on
+        // the socket (SO_ERROR, send...) makes it.
+        Kind::LoopConnecting { to, .. } => match st.table.loop_listener_has_room(*to) {
+            Some(false) => 0,
+            _ => POLLOUT,
+        },
+        Kind::Listener {
+            slots, loop_queue, ..
+        } => {
+            if !loop_queue.is_empty()
+                || slots
+                    .iter()
+                    .any(|&h| acceptable(st.set.get::<tcp::Socket>(h).state()))
             {
                 POLLIN
             } else {
@@ -1143,11 +1559,29 @@ pub fn readiness(id: SocketId) -> i16 {
             }
             r
         }
-        Kind::Udp { handle, .. } => match handle {
+        Kind::Loop { conn, side, .. } => {
+            let c = st.table.loops.get(*conn);
+            let mut r = 0;
+            if c.readable(*side) || sock.shut_rd {
+                r |= POLLIN;
+            }
+            if c.writable(*side) {
+                r |= POLLOUT;
+            }
+            if c.hung_up(*side) {
+                r |= POLLHUP;
+            }
+            r
+        }
+        Kind::Udp { handle, inbox, .. } => match handle {
             None => POLLOUT,
             Some(h) => {
                 let s = st.set.get::<udp::Socket>(*h);
-                (if s.can_recv() { POLLIN } else { 0 }) | (if s.can_send() { POLLOUT } else { 0 })
+                (if s.can_recv() || !inbox.is_empty() {
+                    POLLIN
+                } else {
+                    0
+                }) | (if s.can_send() { POLLOUT } else { 0 })
             }
         },
     })

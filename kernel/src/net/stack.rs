@@ -1,8 +1,11 @@
 //! The network stack: smoltcp's interface over the virtio-net device, the socket set
-//! and the task that drives them. Everything lives behind one lock (taken with
-//! interrupts off, so a task holding it is never preempted by one spinning on it).
-//! The task wakes on device interrupts, on smoltcp's timers and when an application
-//! call needs a timer earlier than the one it sleeps for.
+//! and the task that drives them, and the application's socket table. Loopback needs
+//! no device: without one, the first socket call makes a device-less stack (no network
+//! task), so a program that never uses the network pays nothing at boot.
+//! Everything lives behind one lock (taken with interrupts off, so a task holding it
+//! is never preempted by one spinning on it). The task wakes on device interrupts, on
+//! smoltcp's timers and when an application call needs a timer earlier than the one it
+//! sleeps for.
 
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
@@ -23,7 +26,8 @@ use crate::klog;
 
 pub struct Stack {
     pub iface: Interface,
-    pub dev: NetDevice,
+    /// `None` without a network device: only loopback works.
+    pub dev: Option<NetDevice>,
     pub set: Sockets,
     #[cfg(feature = "dhcpv4")]
     dhcp: Option<SocketHandle>,
@@ -50,6 +54,8 @@ static NET_DEADLINE: AtomicU64 = AtomicU64::new(0);
 static POLL_WANTED: AtomicBool = AtomicBool::new(false);
 /// Set once the interface has an IPv4 address.
 static CONFIGURED: AtomicU32 = AtomicU32::new(0);
+/// `init` found no network device: the first socket call makes a stack without one.
+static NO_DEVICE: AtomicBool = AtomicBool::new(false);
 
 /// Priority of the network task: above applications (2), so an interrupt's packets are
 /// handled before the interrupted application continues.
@@ -63,16 +69,22 @@ fn instant_to_tsc(at: Instant) -> u64 {
     clock::tsc_at_uptime_ns(at.total_micros().max(0) as u64 * 1000)
 }
 
-/// Runs `f` on the stack; `None` when there is no network.
+/// Runs `f` on the stack; `None` before `init`.
 pub fn with<R>(f: impl FnOnce(&mut Stack) -> R) -> Option<R> {
-    let r = STACK.lock().as_mut().map(f);
+    let r = {
+        let mut guard = STACK.lock();
+        if guard.is_none() && NO_DEVICE.load(Ordering::Relaxed) {
+            *guard = Some(Stack::without_device());
+        }
+        guard.as_mut().map(f)
+    };
     // The network task found the stack busy and went to sleep: its turn now.
     if POLL_WANTED.load(Ordering::SeqCst) && POLL_WANTED.swap(false, Ordering::SeqCst) {
         kick();
     }
     r
 }
-/// Whether a network device was found (the stack exists).
+/// Whether the stack exists (a device was found, or a socket call made it).
 pub fn present() -> bool {
     STACK.lock().is_some()
 }
@@ -93,26 +105,28 @@ impl Stack {
     /// Moves packets: everything received, then everything the sockets want to send.
     /// Signals waiters when socket state may have changed.
     pub fn poll(&mut self) -> bool {
+        let Some(dev) = self.dev.as_mut() else {
+            // Loopback moves its data in the calls themselves.
+            return false;
+        };
         let now = now();
         self.iface.poll_maintenance(now);
         let mut changed = false;
         loop {
             // A connection request for a listener gets a socket listening for it
             // first, or is dropped (socket.rs, Table::admit).
-            let listening = match self.dev.peek_received(syn::parse) {
+            let listening = match dev.peek_received(syn::parse) {
                 Some(Some(request)) => match self.table.admit(&mut self.set, request) {
                     Admission::Pass => None,
                     Admission::Listening(h) => Some(h),
                     Admission::Drop => {
-                        self.dev.drop_received();
+                        dev.drop_received();
                         continue;
                     }
                 },
                 _ => None,
             };
-            let r = self
-                .iface
-                .poll_ingress_single(now, &mut self.dev, &mut self.set);
+            let r = self.iface.poll_ingress_single(now, dev, &mut self.set);
             if let Some(h) = listening {
                 self.table.settle(&mut self.set, h);
             }
@@ -125,12 +139,10 @@ impl Stack {
         if changed {
             self.table.tidy_listeners(&mut self.set);
         }
-        while self.iface.poll_egress(now, &mut self.dev, &mut self.set)
-            == PollResult::SocketStateChanged
-        {
+        while self.iface.poll_egress(now, dev, &mut self.set) == PollResult::SocketStateChanged {
             changed = true;
         }
-        self.dev.flush();
+        dev.flush();
         changed |= self.dhcp_update();
         self.table.reap(&mut self.set);
         if changed {
@@ -142,6 +154,9 @@ impl Stack {
     /// After an application call changed a socket: send what it queued and make sure
     /// the network task wakes in time for the socket's timers.
     pub fn after_call(&mut self) {
+        if self.dev.is_none() {
+            return;
+        }
         self.poll();
         if let Some(at) = self.iface.poll_at(now(), &self.set)
             && instant_to_tsc(at) < NET_DEADLINE.load(Ordering::Relaxed)
@@ -156,7 +171,7 @@ impl Stack {
         let delay = self.iface.poll_delay(now(), &self.set)?;
         let mut us = delay.total_micros();
         if us == 0 {
-            if self.dev.tx_blocked() {
+            if self.dev.as_ref().is_some_and(|d| d.tx_blocked()) {
                 // The device interrupts when it frees a transmit buffer; this is only
                 // a fallback.
                 us = 10_000;
@@ -260,6 +275,30 @@ impl core::fmt::Display for Gateway {
     }
 }
 
+impl Stack {
+    /// A stack without a network device, for loopback: an interface with no address
+    /// (smoltcp needs one to hand sockets a context; it is never polled) and no
+    /// network task. Nothing of it is allocated on the heap.
+    fn without_device() -> Stack {
+        let mut none = smoltcp::phy::Loopback::new(smoltcp::phy::Medium::Ethernet);
+        let config = Config::new(HardwareAddress::Ethernet(EthernetAddress([
+            2, 0, 0, 0, 0, 1,
+        ])));
+        Stack {
+            iface: Interface::new(config, &mut none, now()),
+            dev: None,
+            set: Sockets::new(),
+            #[cfg(feature = "dhcpv4")]
+            dhcp: None,
+            dns: None,
+            dns_servers: Vec::new(),
+            dns_override: Vec::new(),
+            table: Table::new(),
+            idle_repeats: 0,
+        }
+    }
+}
+
 /// The network task: polls, then sleeps until an interrupt, a kick or the next timer.
 extern "C" fn task(_: usize) {
     loop {
@@ -285,11 +324,12 @@ extern "C" fn task(_: usize) {
 }
 
 /// Finds the network device, configures the interface (static address from the
-/// command line, else DHCP) and starts the network task. Without a device, sockets
-/// fail with ENETDOWN.
+/// command line, else DHCP) and starts the network task. Without a device only
+/// loopback works: the first socket call makes a device-less stack (see `with`).
 pub fn init(opts: &NetOptions) {
     let Some(mut dev) = open_net(kick) else {
-        klog!("eremit: no network device");
+        klog!("eremit: no network device (loopback only)");
+        NO_DEVICE.store(true, Ordering::Relaxed);
         return;
     };
     let mac = dev.mac();
@@ -308,7 +348,7 @@ pub fn init(opts: &NetOptions) {
     let dns = None;
     let mut stack = Stack {
         iface,
-        dev,
+        dev: Some(dev),
         set,
         #[cfg(feature = "dhcpv4")]
         dhcp: None,
@@ -355,7 +395,8 @@ pub fn init(opts: &NetOptions) {
 /// sending after the process is gone).
 pub fn drain(max_ns: u64) {
     use smoltcp::socket::{Socket, tcp};
-    if !present() {
+    // Without a device there is nothing to send (loopback data is where it goes).
+    if !present() || !with(|st| st.dev.is_some()).unwrap_or(false) {
         return;
     }
     let deadline = clock::deadline_after_ns(max_ns);

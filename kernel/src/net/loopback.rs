@@ -1,0 +1,354 @@
+//! Loopback (127.0.0.0/8, and the interface's own address): a connection between two
+//! sockets of the application is a pair of in-memory pipes, and a datagram goes
+//! straight into the receiving socket's queue. No packets, headers, checksums, device
+//! or network task are involved: `send` copies into the peer's pipe and wakes its
+//! reader. (socket.rs routes the calls here; this module holds only the data.)
+
+use alloc::collections::VecDeque;
+use alloc::vec::Vec;
+
+use crate::abi::errno::EPIPE;
+use crate::abi::net::V4;
+
+/// Whether `addr` is in 127.0.0.0/8.
+pub fn is_loopback(addr: [u8; 4]) -> bool {
+    addr[0] == 127
+}
+
+/// The source address of a loopback connection or datagram to `to` from a socket
+/// bound to `bound` (0.0.0.0 when unbound): the bound address, else 127.0.0.1 for
+/// 127/8 (as Linux's `lo` picks) or the destination itself (the interface's own
+/// address).
+pub fn source_for(bound: [u8; 4], to: [u8; 4]) -> [u8; 4] {
+    if bound != [0; 4] {
+        bound
+    } else if is_loopback(to) {
+        [127, 0, 0, 1]
+    } else {
+        to
+    }
+}
+
+/// Bytes going one way: a ring of fixed capacity, allocated when the connection is
+/// made (fallibly).
+pub struct Pipe {
+    buf: VecDeque<u8>,
+    capacity: usize,
+    /// The writer sends no more (shutdown or close): the reader gets end of file once
+    /// the pipe is empty.
+    closed: bool,
+}
+
+impl Pipe {
+    pub fn new(capacity: usize) -> Option<Pipe> {
+        let mut buf = VecDeque::new();
+        buf.try_reserve_exact(capacity).ok()?;
+        Some(Pipe {
+            buf,
+            capacity,
+            closed: false,
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    fn room(&self) -> usize {
+        self.capacity - self.buf.len()
+    }
+
+    /// Appends as much of `data` as fits; returns how much.
+    fn write(&mut self, data: &[u8]) -> usize {
+        let n = data.len().min(self.room());
+        // Within the reserved capacity: no allocation.
+        self.buf.extend(&data[..n]);
+        n
+    }
+
+    /// Copies up to `out.len()` bytes out; `peek` leaves them in the pipe.
+    fn read(&mut self, out: &mut [u8], peek: bool) -> usize {
+        let (a, b) = self.buf.as_slices();
+        let from_a = a.len().min(out.len());
+        out[..from_a].copy_from_slice(&a[..from_a]);
+        let from_b = b.len().min(out.len() - from_a);
+        out[from_a..from_a + from_b].copy_from_slice(&b[..from_b]);
+        let n = from_a + from_b;
+        if !peek {
+            self.buf.drain(..n);
+        }
+        n
+    }
+}
+
+/// A loopback TCP connection: end `i` writes into `pipes[i]` and reads `pipes[1 - i]`.
+pub struct Conn {
+    pipes: [Pipe; 2],
+    /// Whether end `i` still has its socket (it is not closed).
+    open: [bool; 2],
+}
+
+/// What `Conn::recv` found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Received {
+    /// Bytes copied (more than 0), or end of file (0).
+    Bytes(usize),
+    /// Nothing yet: wait.
+    Empty,
+}
+
+impl Conn {
+    /// A connection with `capacity` bytes each way; `None` without memory.
+    pub fn new(capacity: usize) -> Option<Conn> {
+        Some(Conn {
+            pipes: [Pipe::new(capacity)?, Pipe::new(capacity)?],
+            open: [true, true],
+        })
+    }
+
+    /// Queues what fits of `data` from end `side`: Ok(0) when the pipe is full (wait),
+    /// EPIPE when this end shut writing or the other end is closed.
+    pub fn send(&mut self, side: usize, data: &[u8]) -> Result<usize, i32> {
+        if self.pipes[side].closed || !self.open[1 - side] {
+            return Err(EPIPE);
+        }
+        Ok(self.pipes[side].write(data))
+    }
+
+    /// Takes (or with `peek` copies) what end `side` has to read.
+    pub fn recv(&mut self, side: usize, out: &mut [u8], peek: bool) -> Received {
+        let pipe = &mut self.pipes[1 - side];
+        if pipe.len() > 0 {
+            return Received::Bytes(pipe.read(out, peek));
+        }
+        if pipe.closed || !self.open[1 - side] {
+            return Received::Bytes(0);
+        }
+        Received::Empty
+    }
+
+    /// End `side` sends no more (shutdown SHUT_WR): the other end reads end of file.
+    pub fn shut_write(&mut self, side: usize) {
+        self.pipes[side].closed = true;
+    }
+
+    /// End `side` is closed; returns whether both are (the connection can go).
+    pub fn close(&mut self, side: usize) -> bool {
+        self.open[side] = false;
+        self.pipes[side].closed = true;
+        !self.open[1 - side]
+    }
+
+    /// Whether a read on end `side` would not wait (data or end of file).
+    pub fn readable(&self, side: usize) -> bool {
+        let pipe = &self.pipes[1 - side];
+        pipe.len() > 0 || pipe.closed || !self.open[1 - side]
+    }
+
+    /// Whether a write on end `side` would not wait (room, or an error to report).
+    pub fn writable(&self, side: usize) -> bool {
+        let pipe = &self.pipes[side];
+        pipe.room() > 0 || pipe.closed || !self.open[1 - side]
+    }
+
+    /// Whether both directions are finished for end `side` (poll's POLLHUP).
+    pub fn hung_up(&self, side: usize) -> bool {
+        !self.open[1 - side] || (self.pipes[side].closed && self.pipes[1 - side].closed)
+    }
+
+    /// Bytes each way.
+    pub fn capacity(&self) -> usize {
+        self.pipes[0].capacity()
+    }
+}
+
+pub type ConnId = usize;
+
+/// The loopback connections, by id; ids of closed ones are reused.
+#[derive(Default)]
+pub struct Conns {
+    slots: Vec<Option<Conn>>,
+    free: Vec<ConnId>,
+}
+
+impl Conns {
+    /// Stores `conn`; `None` when the table cannot grow.
+    pub fn insert(&mut self, conn: Conn) -> Option<ConnId> {
+        if let Some(id) = self.free.pop() {
+            self.slots[id] = Some(conn);
+            return Some(id);
+        }
+        self.slots.try_reserve(1).ok()?;
+        // Room to give every id back without allocating in `close`.
+        self.free.try_reserve_exact(self.slots.len() + 1).ok()?;
+        self.slots.push(Some(conn));
+        Some(self.slots.len() - 1)
+    }
+
+    pub fn get(&self, id: ConnId) -> &Conn {
+        self.slots[id].as_ref().expect("live loopback connection")
+    }
+
+    pub fn get_mut(&mut self, id: ConnId) -> &mut Conn {
+        self.slots[id].as_mut().expect("live loopback connection")
+    }
+
+    /// Closes end `side` of `id`, freeing the connection when both ends are closed.
+    pub fn close(&mut self, id: ConnId, side: usize) {
+        if self.get_mut(id).close(side) {
+            self.slots[id] = None;
+            self.free.push(id);
+        }
+    }
+
+    /// Connections alive.
+    pub fn live(&self) -> usize {
+        self.slots.len() - self.free.len()
+    }
+}
+
+/// The datagrams waiting on a UDP socket that came over loopback, oldest first.
+#[derive(Default, Debug)]
+pub struct Inbox {
+    queue: VecDeque<(V4, Vec<u8>)>,
+    bytes: usize,
+}
+
+impl Inbox {
+    /// Queues a datagram from `from` unless `limit` bytes would be exceeded or memory
+    /// is short; returns whether it was queued (UDP drops the rest, as Linux does when
+    /// the receive buffer is full).
+    pub fn push(&mut self, from: V4, data: &[u8], limit: usize) -> bool {
+        if self.bytes + data.len() > limit || self.queue.try_reserve(1).is_err() {
+            return false;
+        }
+        let mut copy = Vec::new();
+        if copy.try_reserve_exact(data.len()).is_err() {
+            return false;
+        }
+        copy.extend_from_slice(data);
+        self.bytes += data.len();
+        self.queue.push_back((from, copy));
+        true
+    }
+
+    /// Copies the oldest datagram into `out` (cut to its length, as POSIX does) and,
+    /// unless `peek`, removes it; returns the length copied and the sender.
+    pub fn pop(&mut self, out: &mut [u8], peek: bool) -> Option<(usize, V4)> {
+        let (from, data) = self.queue.front()?;
+        let (from, n) = (*from, data.len().min(out.len()));
+        out[..n].copy_from_slice(&data[..n]);
+        if !peek {
+            let (_, data) = self.queue.pop_front()?;
+            self.bytes -= data.len();
+        }
+        Some((n, from))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses() {
+        assert!(is_loopback([127, 0, 0, 1]));
+        assert!(is_loopback([127, 255, 3, 2]));
+        assert!(!is_loopback([10, 0, 2, 15]));
+        assert_eq!(source_for([0; 4], [127, 0, 0, 2]), [127, 0, 0, 1]);
+        assert_eq!(source_for([127, 0, 0, 9], [127, 0, 0, 2]), [127, 0, 0, 9]);
+        assert_eq!(source_for([0; 4], [10, 0, 2, 15]), [10, 0, 2, 15]);
+    }
+
+    #[test]
+    fn bytes_go_both_ways_in_order_across_the_ring_end() {
+        let mut c = Conn::new(8).unwrap();
+        assert_eq!(c.send(0, b"hello world"), Ok(8));
+        assert!(!c.writable(0));
+        assert_eq!(c.send(0, b"x"), Ok(0));
+        let mut out = [0u8; 5];
+        assert_eq!(c.recv(1, &mut out, true), Received::Bytes(5));
+        assert_eq!(c.recv(1, &mut out, false), Received::Bytes(5));
+        assert_eq!(&out, b"hello");
+        // Wraps around the ring's end.
+        assert_eq!(c.send(0, b"12345"), Ok(5));
+        let mut all = [0u8; 16];
+        assert_eq!(c.recv(1, &mut all, false), Received::Bytes(8));
+        assert_eq!(&all[..8], b" wo12345");
+        assert_eq!(c.recv(1, &mut all, false), Received::Empty);
+        assert_eq!(c.send(1, b"back"), Ok(4));
+        assert_eq!(c.recv(0, &mut all, false), Received::Bytes(4));
+        assert_eq!(&all[..4], b"back");
+    }
+
+    #[test]
+    fn shutdown_and_close_end_the_stream() {
+        let mut c = Conn::new(16).unwrap();
+        c.send(0, b"last").unwrap();
+        c.shut_write(0);
+        assert_eq!(c.send(0, b"more"), Err(EPIPE));
+        let mut out = [0u8; 16];
+        // Data first, then end of file.
+        assert_eq!(c.recv(1, &mut out, false), Received::Bytes(4));
+        assert_eq!(c.recv(1, &mut out, false), Received::Bytes(0));
+        assert!(c.readable(1));
+        // The other direction still works until end 1 shuts it too.
+        assert!(!c.hung_up(1));
+        assert_eq!(c.send(1, b"ok"), Ok(2));
+        assert!(!c.close(1));
+        assert!(c.hung_up(0));
+        assert_eq!(c.recv(0, &mut out, false), Received::Bytes(2));
+        assert_eq!(c.recv(0, &mut out, false), Received::Bytes(0));
+        assert!(c.close(0));
+    }
+
+    #[test]
+    fn writing_to_a_closed_peer_fails() {
+        let mut c = Conn::new(16).unwrap();
+        c.close(1);
+        assert_eq!(c.send(0, b"x"), Err(EPIPE));
+        assert!(c.writable(0));
+    }
+
+    #[test]
+    fn connection_ids_are_reused_when_both_ends_close() {
+        let mut t = Conns::default();
+        let a = t.insert(Conn::new(4).unwrap()).unwrap();
+        let b = t.insert(Conn::new(4).unwrap()).unwrap();
+        assert_ne!(a, b);
+        t.close(a, 0);
+        assert_eq!(t.live(), 2);
+        t.close(a, 1);
+        assert_eq!(t.live(), 1);
+        assert_eq!(t.insert(Conn::new(4).unwrap()), Some(a));
+    }
+
+    #[test]
+    fn datagrams_keep_their_bounds_and_sender() {
+        let from = V4 {
+            addr: [127, 0, 0, 1],
+            port: 5000,
+        };
+        let mut inbox = Inbox::default();
+        assert!(inbox.push(from, b"first", 8));
+        assert!(!inbox.push(from, b"second", 8), "over the limit");
+        assert!(inbox.push(from, b"abc", 8));
+        let mut out = [0u8; 3];
+        assert_eq!(inbox.pop(&mut out, true), Some((3, from)));
+        assert_eq!(inbox.pop(&mut out, false), Some((3, from)));
+        assert_eq!(&out, b"fir");
+        let mut out = [0u8; 8];
+        assert_eq!(inbox.pop(&mut out, false), Some((3, from)));
+        assert_eq!(&out[..3], b"abc");
+        assert!(inbox.is_empty());
+        assert_eq!(inbox.pop(&mut out, false), None);
+    }
+}
