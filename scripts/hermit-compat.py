@@ -54,6 +54,14 @@ def prepare(src: Path, scratch: Path):
     if not herm.is_symlink():
         shutil.rmtree(herm)
         herm.symlink_to(ROOT / "hermit")
+    # hermit-rs's Cargo.lock pins a mio that the patch does not replace ("patch was not
+    # used in the crate graph"): do what cargo advises.
+    mio = re.search(r'^version = "(.*)"', (COMPAT / "mio/Cargo.toml").read_text(), re.M).group(1)
+    locked = re.findall(r'name = "mio"\nversion = "(.*)"', (scratch / "Cargo.lock").read_text())
+    env = dict(os.environ, RUSTUP_TOOLCHAIN=os.environ.get("RUSTUP_TOOLCHAIN", "nightly"))
+    for v in locked:
+        if v != mio:
+            sh(["cargo", "update", "-p", f"mio@{v}", "--precise", mio], cwd=scratch, env=env, check=True)
 
 
 def build(scratch: Path, name: str, log: Path):
