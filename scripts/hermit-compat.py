@@ -139,7 +139,12 @@ def bench_figures(text):
 
 
 def tail(s, n=3):
-    return " | ".join(s.strip().splitlines()[-n:])
+    """The panic message if there is one, else the last n lines (without backtraces)."""
+    m = re.search(r"panicked at .*\n.*", s)
+    if m:
+        return m.group(0).replace("\n", " ")
+    lines = [l for l in s.strip().splitlines() if not l.lstrip().startswith("#") and "backtrace" not in l]
+    return " | ".join(lines[-n:])
 
 
 NET = ["--net", "user"]
