@@ -548,7 +548,10 @@ uint8_t sys_get_priority(void);
 size_t sys_get_processor_count(void);
 
 /**
- * Resolves `name` into `inaddr` (4 bytes for IPv4; `len` must allow them).
+ * Resolves `name` into `inaddr`: `len` says which kind of address the caller wants, as
+ * in Hermit: 4 bytes (an `in_addr`) for IPv4; 16 bytes (an `in6_addr`) asks for IPv6,
+ * which this kernel does not have yet (`-EAFNOSUPPORT`, never an IPv4 address in an
+ * IPv6 buffer); any other length is `-EINVAL`.
  *
  * # Safety
  * `name` NUL-terminated; `inaddr` valid for `len` bytes.
@@ -620,6 +623,12 @@ int32_t sys_getsockname(int32_t s, struct sockaddr *name, socklen_t *namelen);
  * `optval` must point at `*optlen` writable bytes.
  */
 int32_t sys_getsockopt(int32_t s, int32_t level, int32_t optname, void *optval, socklen_t *optlen);
+
+/**
+ * The address the image starts at: Hermit's kernel exports this (not part of
+ * hermit-abi) for tracers that turn return addresses into offsets (rftrace).
+ */
+size_t sys_image_start_addr(void);
 
 int32_t sys_init_queue(size_t id);
 

@@ -32,6 +32,7 @@ long sys_getdents64(int32_t fd, void *dirp, size_t count);
 int32_t sys_poll(struct hermit_pollfd *fds, size_t nfds, int32_t timeout);
 int32_t sys_getaddrinfo(const char *node, const char *service, const void *hints, void **res);
 int32_t sys_getaddrbyname(const char *name, uint8_t *inaddr, size_t len);
+size_t sys_image_start_addr(void);
 int32_t sys_sem_init(void *sem, int32_t pshared, uint32_t value);
 int32_t sys_sem_post(void *sem);
 int32_t sys_sem_trywait(void *sem);
@@ -87,6 +88,15 @@ int main(void)
     show("sys_getaddrinfo(hints 0x9000)", sys_getaddrinfo("127.0.0.1", NULL, (void *)0x9000, &res));
     show("sys_getaddrbyname(0x9000)", sys_getaddrbyname((void *)0x9000, (uint8_t *)stack_buffer, 4));
     show("sys_getaddrbyname(out code)", sys_getaddrbyname("127.0.0.1", (void *)main, 4));
+    /* The length says which address is wanted: 16 (IPv6) is not served, others wrong. */
+    uint8_t in6[16];
+    show("sys_getaddrbyname(len 16: IPv6)", sys_getaddrbyname("127.0.0.1", in6, 16));
+    show("sys_getaddrbyname(len 8)", sys_getaddrbyname("127.0.0.1", in6, 8));
+    show("sys_getaddrbyname(len 4)", sys_getaddrbyname("127.0.0.1", in6, 4));
+    printf("%-40s -> %u.%u.%u.%u\n", "sys_getaddrbyname(len 4) address", in6[0], in6[1], in6[2], in6[3]);
+    size_t image = sys_image_start_addr();
+    printf("%-40s -> %s\n", "sys_image_start_addr",
+           image != 0 && image % 4096 == 0 && image <= (size_t)main ? "page-aligned, below main" : "wrong");
     struct addrinfo *ai = NULL;
     errno = 0;
     int r = getaddrinfo((void *)0x9000, NULL, NULL, &ai);

@@ -72,6 +72,8 @@ pub fn boot(start_info: u64) -> ! {
     let info = unsafe { pvh::read(start_info) }.unwrap_or_else(|e| fatal(e));
     let headers = image_headers();
     let image = image_range(&headers);
+    crate::syscalls::system::IMAGE_START
+        .store(image.start as usize, core::sync::atomic::Ordering::Relaxed);
     let ram_end = info.ram().iter().map(|r| r.end).max().unwrap_or(0);
 
     // Page tables come from a strip right after the image; the early heap follows it,

@@ -10,7 +10,7 @@ mod io;
 mod memory;
 mod net;
 mod process;
-mod system;
+pub(crate) mod system;
 mod tasks;
 mod time;
 pub(crate) mod uaccess;

@@ -675,7 +675,10 @@ pub unsafe extern "C" fn sys_freeaddrinfo(ai: *mut addrinfo) {
     }
 }
 
-/// Resolves `name` into `inaddr` (4 bytes for IPv4; `len` must allow them).
+/// Resolves `name` into `inaddr`: `len` says which kind of address the caller wants, as
+/// in Hermit: 4 bytes (an `in_addr`) for IPv4; 16 bytes (an `in6_addr`) asks for IPv6,
+/// which this kernel does not have yet (`-EAFNOSUPPORT`, never an IPv4 address in an
+/// IPv6 buffer); any other length is `-EINVAL`.
 ///
 /// # Safety
 /// `name` NUL-terminated; `inaddr` valid for `len` bytes.
@@ -688,8 +691,10 @@ pub unsafe extern "C" fn sys_getaddrbyname(
     let r = (|| {
         // SAFETY: the caller's string.
         let name = unsafe { c_str(name) }?.ok_or(EINVAL)?;
-        if len < 4 {
-            return Err(EINVAL);
+        match len {
+            4 => {}
+            16 => return Err(EAFNOSUPPORT),
+            _ => return Err(EINVAL),
         }
         // SAFETY: the caller's buffer, checked by uaccess.
         let out = unsafe { uaccess::bytes_mut(inaddr, 4) }?;

@@ -24,3 +24,13 @@ pub extern "C" fn sys_get_errno() -> i32 {
 pub extern "C" fn sys_errno() -> i32 {
     super::errno()
 }
+
+/// Where the image (kernel and application) starts in memory, set at boot.
+pub static IMAGE_START: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicUsize::new(0);
+
+/// The address the image starts at: Hermit's kernel exports this (not part of
+/// hermit-abi) for tracers that turn return addresses into offsets (rftrace).
+#[unsafe(no_mangle)]
+pub extern "C" fn sys_image_start_addr() -> usize {
+    IMAGE_START.load(core::sync::atomic::Ordering::Relaxed)
+}
