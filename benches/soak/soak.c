@@ -11,8 +11,9 @@
  *     unlinks them;
  *   - a TCP echo server on PORT (one thread per connection) that the host's driver
  *     connects to all the time.
- * Every REPORT_SECONDS (default 60) the workers end, their working sets freed (a service
- * at rest between bursts; they start again afterwards), and the main thread measures the memory in use:
+ * Every REPORT_SECONDS (default 60) the workers end, their working sets freed, and the
+ * server finishes its connections and takes no new ones for the moment (a service at rest
+ * between bursts; all starts again afterwards), and the main thread measures the memory in use:
  * the VM's memory that cannot be had back as 1 MiB blocks, found by allocating 1 MiB
  * blocks until malloc fails (and freeing them again). It prints one line
  *
@@ -39,6 +40,10 @@
 #define PROBE_MAX 65536
 
 static atomic_int stop;
+/* Set while memory is measured: the server accepts nothing new (connections wait in the
+ * backlog) and the measurement waits until no connection is being served. */
+static atomic_int parked;
+static atomic_int serving;
 static atomic_ulong allocs, threads_made, files_made, conns;
 static void *probe[PROBE_MAX];
 
@@ -203,6 +208,7 @@ out:
     free(buf);
     close(fd);
     atomic_fetch_add(&conns, 1);
+    atomic_fetch_sub(&serving, 1);
     return NULL;
 }
 
@@ -219,14 +225,19 @@ static void *server(void *arg)
         exit(2);
     }
     for (;;) {
+        while (atomic_load(&parked))
+            usleep(10000);
         int c = accept(s, NULL, NULL);
         if (c < 0)
             continue;
         pthread_t t;
-        if (pthread_create(&t, NULL, echo, (void *)(intptr_t)c) == 0)
+        atomic_fetch_add(&serving, 1);
+        if (pthread_create(&t, NULL, echo, (void *)(intptr_t)c) == 0) {
             pthread_detach(t);
-        else
+        } else {
+            atomic_fetch_sub(&serving, 1);
             close(c);
+        }
     }
     return NULL;
 }
@@ -264,14 +275,19 @@ int main(int argc, char **argv)
         pthread_create(&w[3], NULL, files, NULL);
         while (now() < next_report && now() < start + seconds)
             usleep(200000);
-        /* Park: the workers free their working sets and end; the server stays. */
+        /* Park: the workers free their working sets and end; the server finishes the
+         * connections it serves and takes no new ones until the measurement is done. */
         atomic_store(&stop, 1);
+        atomic_store(&parked, 1);
         for (int i = 0; i < 4; i++)
             pthread_join(w[i], NULL);
+        for (int waited = 0; atomic_load(&serving) > 0 && waited < 500; waited++)
+            usleep(10000);
         usleep(100000); /* detached threads finish */
         printf("soak: t=%.0f free_1m_mib=%lu allocs=%lu threads=%lu files=%lu conns=%lu\n",
                now() - start, free_1m(), atomic_load(&allocs), atomic_load(&threads_made),
                atomic_load(&files_made), atomic_load(&conns));
+        atomic_store(&parked, 0);
         next_report += every;
     }
     printf("soak: done\n");
