@@ -186,6 +186,11 @@ CALL(get_processor_count)
     return (long)sys_get_processor_count();
 }
 
+CALL(image_start_addr)
+{
+    return (long)sys_image_start_addr();
+}
+
 CALL(bind)
 {
     uint8_t stack[16];
@@ -1056,7 +1061,7 @@ const struct fz_call fz_sys_calls[] = {
     C(bind), C(block_current_task), C(block_current_task_with_timeout), C(chdir),
     C(clock_gettime), C(close), C(connect), C(dealloc), C(destroy_queue), C(dup), C(dup2),
     C(errno), C(eventfd), C(fcntl), C(free), C(freeaddrinfo), C(fstat), C(fsync), C(ftruncate),
-    C(futex_wait), C(futex_wake), C(get_errno), C(get_priority), C(get_processor_count),
+    C(futex_wait), C(futex_wake), C(get_errno), C(get_priority), C(get_processor_count), C(image_start_addr),
     C(getaddrbyname), C(getaddrinfo), C(getcwd), C(getdents64), C(getpagesize),
     C(getpeername), C(getpid), C(getsockname), C(getsockopt), C(init_queue), C(ioctl),
     C(isatty), C(join), C(listen), C(lseek), C(lstat), C(malloc), C(mkdir), C(mmap),
