@@ -415,9 +415,9 @@ def report(meta, stats, errors, cfgs, fs):
         "malloc/free: batches of 1000 `malloc` of random sizes (xorshift64, fixed seed, the "
         "same sizes in both), then 1000 `free` in the same order; memory is not touched. "
         "Eremit's malloc is libc-port/src/malloc.c over the kernel heap (`sys_malloc`) with "
-        "a 16 B header; the kernel serves blocks up to 32 KiB from size classes and larger "
-        "ones from `linked_list_allocator`, so about half the 16 B-64 KiB requests (with the "
-        "header) go to the linked list. glibc's 16 B-64 KiB figures include the kernel's "
+        "a 16 B header, a per-thread cache up to 8 KiB and 64 KiB slabs up to 512 B; the "
+        "kernel heap is `talc` with a bounded cache of freed blocks up to 256 KiB in size "
+        "classes in front of it. glibc's 16 B-64 KiB figures include the kernel's "
         "page faults as its heap grows and shrinks again (brk) between batches.",
     ]
     tcg = stats.get("glibc_tcg", {})
