@@ -41,7 +41,13 @@ const EXPORTED: &[&str] = &[
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap());
-    let kernel_dir = manifest_dir.join("../kernel");
+    // Canonical: when this crate is reached through a symbolic link, "../kernel" must be
+    // the kernel beside the crate's real directory, for the build and for cargo's
+    // rerun-if-changed alike (cargo resolves ".." textually, the OS through the link).
+    let kernel_dir = manifest_dir
+        .join("../kernel")
+        .canonicalize()
+        .expect("hermit: the kernel directory beside this crate");
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").unwrap());
     println!("cargo:rerun-if-changed={}", kernel_dir.display());
     // Cargo's scan of a directory skips hidden ones: the kernel's flags.
