@@ -3,60 +3,16 @@
 
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-use super::virtio::mmio::{self, MmioTransport};
+use super::virtio::DEVICE_NET;
+use super::virtio::mmio;
 use super::virtio::net::VirtioNet;
-use super::virtio::queue::Addresses;
-use super::virtio::{DEVICE_NET, Transport};
 use crate::klog;
 
-/// The transports a network device can sit behind.
-pub enum NetTransport {
-    Mmio(MmioTransport),
-    #[cfg(feature = "pci")]
-    Pci(super::virtio::pci::PciTransport),
-}
+/// The transports a network device can sit behind: the one type every virtio driver
+/// here uses.
+pub use super::virtio::any_transport::AnyTransport as NetTransport;
 
 pub type NetDevice = VirtioNet<NetTransport>;
-
-macro_rules! delegate {
-    ($self:ident, $t:ident => $e:expr) => {
-        match $self {
-            NetTransport::Mmio($t) => $e,
-            #[cfg(feature = "pci")]
-            NetTransport::Pci($t) => $e,
-        }
-    };
-}
-
-impl Transport for NetTransport {
-    fn device_features(&self) -> u64 {
-        delegate!(self, t => t.device_features())
-    }
-    fn set_driver_features(&self, f: u64) {
-        delegate!(self, t => t.set_driver_features(f))
-    }
-    fn status(&self) -> u8 {
-        delegate!(self, t => t.status())
-    }
-    fn set_status(&self, s: u8) {
-        delegate!(self, t => t.set_status(s))
-    }
-    fn queue_max_size(&self, i: u16) -> u16 {
-        delegate!(self, t => t.queue_max_size(i))
-    }
-    fn setup_queue(&self, i: u16, size: u16, a: Addresses) -> Result<(), &'static str> {
-        delegate!(self, t => t.setup_queue(i, size, a))
-    }
-    fn notify(&self, i: u16) {
-        delegate!(self, t => t.notify(i))
-    }
-    fn config_read8(&self, o: usize) -> u8 {
-        delegate!(self, t => t.config_read8(o))
-    }
-    fn config_generation(&self) -> u32 {
-        delegate!(self, t => t.config_generation())
-    }
-}
 
 /// The interrupt handler's view: which MMIO window to acknowledge (0 for MSI-X, which
 /// needs none) and whom to tell.
