@@ -336,7 +336,11 @@ static void backlog_test(void) {
     pthread_t t[3];
     for (int i = 0; i < 3; i++)
         pthread_create(&t[i], NULL, backlog_client, NULL);
-    usleep(300000);
+    /* Wait (up to 20 s: a loaded TCG host is slow to start threads) for the backlog to
+     * fill, then give the third client ample time to get through if it wrongly could. */
+    for (int waited = 0; atomic_load(&connected) < 1 && waited < 2000; waited++)
+        usleep(10000);
+    usleep(500000);
     int before = atomic_load(&connected);
     int fds[3], accepted = 0;
     for (int i = 0; i < 3; i++) {
