@@ -121,11 +121,11 @@ pub fn resolve_v6(name: &str) -> Result<Vec<[u8; 16]>, i32> {
     query_v6(name)
 }
 
-#[cfg(all(feature = "dns", feature = "udp"))]
+#[cfg(feature = "dns")]
 fn query_v6(name: &str) -> Result<Vec<[u8; 16]>, i32> {
     use super::dns_message::{AnswerError, TYPE_AAAA, answers, query};
     use super::{events, socket, stack};
-    use crate::abi::net::{AF_INET, EAI_AGAIN, SO_RCVTIMEO, SOCK_DGRAM, SOL_SOCKET, V4};
+    use crate::abi::net::{EAI_AGAIN, SO_RCVTIMEO, SOL_SOCKET, V4};
     use crate::arch::clock;
 
     const CONFIG_WAIT_NS: u64 = 5_000_000_000;
@@ -156,7 +156,7 @@ fn query_v6(name: &str) -> Result<Vec<[u8; 16]>, i32> {
     // The id only tells our answer from stray ones; the clock's low bits vary enough.
     let id = (clock::uptime_ns() >> 10) as u16;
     let len = query(id, name, TYPE_AAAA, &mut msg).ok_or(EAI_NONAME)?;
-    let s = socket::socket(AF_INET, SOCK_DGRAM, 0).map_err(|_| EAI_FAIL)?;
+    let s = socket::kernel_udp_socket().map_err(|_| EAI_FAIL)?;
     let mut timeout = [0u8; 16];
     timeout[..8].copy_from_slice(&ANSWER_WAIT_SECS.to_ne_bytes());
     let mut outcome = Err(EAI_AGAIN);
@@ -205,7 +205,7 @@ fn query_v6(name: &str) -> Result<Vec<[u8; 16]>, i32> {
     outcome
 }
 
-#[cfg(not(all(feature = "dns", feature = "udp")))]
+#[cfg(not(feature = "dns"))]
 fn query_v6(_: &str) -> Result<Vec<[u8; 16]>, i32> {
     Err(EAI_FAIL)
 }
