@@ -156,11 +156,15 @@ def stub_dns():
     import threading
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("127.0.0.1", 53))
+    # A thread blocked in recvfrom would keep the port bound after close().
+    s.settimeout(0.5)
 
     def serve():
         while True:
             try:
                 q, peer = s.recvfrom(512)
+            except socket.timeout:
+                continue
             except OSError:
                 return
             i = 12

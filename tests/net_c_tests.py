@@ -507,12 +507,19 @@ class StubDns:
                     raise
                 time.sleep(1)
         self.asked = []
-        threading.Thread(target=self._serve, daemon=True).start()
+        # A thread blocked in recvfrom keeps the port bound after close(): it looks at
+        # `stopped` twice a second instead.
+        self.sock.settimeout(0.5)
+        self.stopped = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
 
     def _serve(self):
-        while True:
+        while not self.stopped:
             try:
                 q, peer = self.sock.recvfrom(512)
+            except socket.timeout:
+                continue
             except OSError:
                 return
             try:
@@ -538,6 +545,8 @@ class StubDns:
             self.sock.sendto(reply, peer)
 
     def close(self):
+        self.stopped = True
+        self.thread.join()
         self.sock.close()
 
 
