@@ -145,6 +145,7 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         cpus: opts.cpus,
         machine: opts.machine,
         backend,
+        tcg_single_thread: opts.tcg_single_thread,
         net: &opts.net,
         forwards: &opts.forwards,
         stdin: stdin_source == stdin::Source::Forward,
