@@ -83,6 +83,14 @@ fn main() {
         .copied()
         .filter(|f| env::var_os(format!("CARGO_FEATURE_{}", cargo_env_name(f))).is_some())
         .collect();
+    // Every feature set leaves its archive at the same path, so two applications built
+    // at once with different features (two terminals, parallel test suites) could pack
+    // each other's kernel (one got a kernel without `net`: EAFNOSUPPORT on every
+    // socket): the build and the packing hold a lock on the directory together.
+    std::fs::create_dir_all(&target_dir).expect("hermit: creating the kernel's target directory");
+    let lock = std::fs::File::create(target_dir.join("hermit-build.lock"))
+        .expect("hermit: creating the kernel build's lock file");
+    lock.lock().expect("hermit: locking the kernel build");
     let archive = build_kernel(
         &kernel_dir,
         &target_dir,
@@ -92,6 +100,7 @@ fn main() {
     );
     let packed = out_dir.join("libhermit.a");
     pack(&archive, &out_dir, &packed);
+    drop(lock);
 
     println!("cargo:rustc-link-search=native={}", out_dir.display());
     println!("cargo:rustc-link-lib=static=hermit");

@@ -50,11 +50,13 @@ def main():
         "native": [native, *prog],
         "eremit_1cpu": [*eremit, "--cpus", "1", image, *prog],
         "eremit_2cpu": [*eremit, "--cpus", "2", image, *prog],
+        "eremit_2cpu_single": [*eremit, "--cpus", "2", "--tcg-threads", "single", image, *prog],
         "eremit_1cpu_net": [*eremit, "--cpus", "1", "--net", "user", image, *prog],
     }
     labels = {"native": "native Linux loopback (same program)",
               "eremit_1cpu": "Eremit, 1 vCPU, no network device",
               "eremit_2cpu": "Eremit, 2 vCPUs, no network device",
+              "eremit_2cpu_single": "Eremit, 2 vCPUs, `--tcg-threads single`",
               "eremit_1cpu_net": "Eremit, 1 vCPU, --net user"}
 
     def run_one(name, cmd, number, tag):

@@ -7,6 +7,7 @@ and booted with `eremit run`. Ends with 'N passed, N failed'."""
 import os
 import shutil
 import socket
+import subprocess
 import sys
 import threading
 
@@ -63,6 +64,65 @@ fn main() {
     let mut reply = String::new();
     s.read_to_string(&mut reply).unwrap();
     println!("reply {reply} from {}", s.local_addr().unwrap().ip());
+}
+"""
+
+
+ALL_FOUR_MAIN_RS = """\
+#[cfg(target_os = "hermit")]
+use hermit as _;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream, UdpSocket};
+
+// The four things issue 14's check names, in one program: TCP and UDP over 127.0.0.1 to
+// itself, /proc/version, stdin copied to stdout, and the static address the guest has
+// (the local address of a connection to the host server through QEMU's gateway).
+fn main() {
+    let port: u16 = std::env::args().nth(1).unwrap().parse().unwrap();
+
+    let listener = TcpListener::bind("127.0.0.1:0").expect("tcp bind");
+    let at = listener.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        let (mut c, peer) = listener.accept().expect("accept");
+        let mut got = Vec::new();
+        c.read_to_end(&mut got).unwrap();
+        c.write_all(b"tcp:").unwrap();
+        c.write_all(&got).unwrap();
+        peer.ip()
+    });
+    let mut c = TcpStream::connect(at).expect("tcp connect");
+    c.write_all(b"ping").unwrap();
+    c.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut reply = String::new();
+    c.read_to_string(&mut reply).unwrap();
+    let peer = server.join().unwrap();
+    println!("loopback tcp: {reply} (peer {peer})");
+
+    let a = UdpSocket::bind("127.0.0.1:0").expect("udp bind");
+    let b = UdpSocket::bind("127.0.0.1:0").expect("udp bind");
+    a.send_to(b"dgram", b.local_addr().unwrap()).unwrap();
+    let mut buf = [0u8; 64];
+    let (n, from) = b.recv_from(&mut buf).unwrap();
+    b.send_to(&buf[..n], from).unwrap();
+    let (m, back) = a.recv_from(&mut buf).unwrap();
+    println!("loopback udp: {} (from the right socket: {})",
+             String::from_utf8_lossy(&buf[..m]), back == b.local_addr().unwrap());
+
+    let version = std::fs::read_to_string("/proc/version").expect("/proc/version");
+    println!("/proc/version: {} line(s), starts {:?}", version.lines().count(),
+             version.split_whitespace().next().unwrap_or(""));
+
+    let mut input = Vec::new();
+    std::io::stdin().read_to_end(&mut input).expect("stdin");
+    println!("stdin: {} bytes", input.len());
+    std::io::stdout().write_all(&input).unwrap();
+
+    let mut s = TcpStream::connect(("10.0.2.2", port)).expect("connect to the host");
+    s.write_all(b"hello").unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    println!("host: {reply} from {}", s.local_addr().unwrap().ip());
+    std::process::exit(7);
 }
 """
 
@@ -167,6 +227,55 @@ def static_address_suite():
     server.sock.close()
 
 
+# Feature sets a Hermit user writes (default-features = false): without and with DHCP,
+# and Hermit's default set (SMP, PCI, ACPI, FSGSBASE), which also runs on 2 vCPUs on q35.
+ALL_FOUR_VARIANTS = [
+    ("all-four-tcp-udp", '"tcp", "udp"', []),
+    ("all-four-dhcpv4", '"tcp", "udp", "dhcpv4"', []),
+    ("all-four-hermit-defaults",
+     '"acpi", "dhcpv4", "fsgsbase", "pci", "pci-ids", "smp", "tcp", "udp", "fs"',
+     ["--cpus", "2", "--machine", "q35"]),
+]
+
+
+def all_four_suite():
+    """Issue 14's check: one Hermit-template app uses loopback (TCP and UDP),
+    /proc/version, stdin and a static address (HERMIT_* in --env, and --ip/--gateway)."""
+    server = HostServer()
+    stdin_text = "line one\nline two: äöü\n"
+    for name, features, machine in ALL_FOUR_VARIANTS:
+        d = make_app(name, f'hermit = {{ version = "0.13", default-features = false, '
+                           f'features = [{features}] }}', ALL_FOUR_MAIN_RS)
+        p = run(["cargo", "build", "--release", "--target-dir", TARGET], cwd=d, timeout=1800)
+        check(f"{name}: builds", p.returncode == 0, p.stderr, keep_end=True)
+        if p.returncode != 0:
+            continue
+        image = os.path.join(TARGET, "x86_64-unknown-hermit", "release", name)
+        cases = [
+            ("HERMIT_IP/GATEWAY/MASK in --env",
+             ["--env", "HERMIT_IP=10.0.2.30", "--env", "HERMIT_GATEWAY=10.0.2.2",
+              "--env", "HERMIT_MASK=255.255.255.0"], "10.0.2.30"),
+            ("--ip/--gateway", ["--ip", "10.0.2.31/24", "--gateway", "10.0.2.2"], "10.0.2.31"),
+        ]
+        for label, opts, addr in cases:
+            cmd = [EREMIT, "run", "--timeout", "90", "--net", "user", *machine, *opts, image,
+                   str(server.port)]
+            r = subprocess.run(cmd, input=stdin_text, capture_output=True, text=True,
+                               timeout=150, errors="replace")
+            want = ("loopback tcp: tcp:ping (peer 127.0.0.1)\n"
+                    "loopback udp: dgram (from the right socket: true)\n"
+                    '/proc/version: 1 line(s), starts "Eremit"\n'
+                    f"stdin: {len(stdin_text.encode())} bytes\n{stdin_text}"
+                    f"host: ok:hello from {addr}\n")
+            on = f" ({' '.join(machine)})" if machine else ""
+            check(f"{name}{on}, {label}: loopback, /proc/version, stdin, "
+                  f"{addr}, exit 7",
+                  r.returncode == 7 and r.stdout == want,
+                  f"exit {r.returncode}\nstdout:\n{r.stdout}\nwanted:\n{want}"
+                  f"stderr:\n{r.stderr[-2000:]}")
+    server.sock.close()
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     if not os.access(EREMIT, os.X_OK):
@@ -182,6 +291,7 @@ def main():
                    f'hermit = {{ version = "0.13", default-features = false, features = [{names}] }}',
                    UNSERVED)
     static_address_suite()
+    all_four_suite()
     sys.exit(finish())
 
 

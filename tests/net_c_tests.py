@@ -483,6 +483,116 @@ def udp_forward_suite():
           f"exit {code}\n{out}\n{err[-2000:]}")
 
 
+class StubDns:
+    """A DNS server on the host's 127.0.0.1:53 (the guest's 10.0.2.2:53 in QEMU's user
+    network) with a few records: stub.eremit.test A 192.0.2.7 and AAAA 2001:db8::7,
+    v4only.eremit.test A only; other names do not exist (NXDOMAIN). Port 53 is the one
+    DNS port the guest asks, so another test holding it is waited for."""
+
+    RECORDS = {
+        ("stub.eremit.test", 1): socket.inet_aton("192.0.2.7"),
+        ("stub.eremit.test", 28): socket.inet_pton(socket.AF_INET6, "2001:db8::7"),
+        ("v4only.eremit.test", 1): socket.inet_aton("192.0.2.8"),
+    }
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                self.sock.bind(("127.0.0.1", 53))
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1)
+        self.asked = []
+        # A thread blocked in recvfrom keeps the port bound after close(): it looks at
+        # `stopped` twice a second instead.
+        self.sock.settimeout(0.5)
+        self.stopped = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while not self.stopped:
+            try:
+                q, peer = self.sock.recvfrom(512)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            try:
+                labels, i = [], 12
+                while q[i]:
+                    labels.append(q[i + 1:i + 1 + q[i]].decode())
+                    i += 1 + q[i]
+                name = ".".join(labels).lower()
+                qtype = int.from_bytes(q[i + 1:i + 3], "big")
+                question = q[12:i + 5]
+            except (IndexError, UnicodeDecodeError):
+                continue
+            self.asked.append((name, qtype))
+            known = any(n == name for n, _ in self.RECORDS)
+            data = self.RECORDS.get((name, qtype))
+            flags = 0x8180 if known else 0x8183
+            answer = b""
+            if data:
+                answer = (b"\xc0\x0c" + qtype.to_bytes(2, "big") + b"\x00\x01" +
+                          (60).to_bytes(4, "big") + len(data).to_bytes(2, "big") + data)
+            reply = (q[:2] + flags.to_bytes(2, "big") + b"\x00\x01" +
+                     (1 if data else 0).to_bytes(2, "big") + b"\x00\x00\x00\x00" + question + answer)
+            self.sock.sendto(reply, peer)
+
+    def close(self):
+        self.stopped = True
+        self.thread.join()
+        self.sock.close()
+
+
+def dns_suite():
+    """sys_getaddrbyname asks for A with a 4-byte buffer and AAAA with a 16-byte one (as
+    Hermit does, the dns example of hermit-rs), against the stub server; getaddrinfo's
+    families."""
+    src = os.path.join(ROOT, "tests", "net-c", "dns_aaaa.c")
+    image = os.path.join(OUT, "dns-aaaa")
+    p = run([CC, "-O2", "-Wall", "-Wextra", "-Werror", src, "-o", image])
+    check("dns_aaaa.c builds", p.returncode == 0, p.stderr)
+    if p.returncode != 0:
+        return
+    try:
+        stub = StubDns()
+    except OSError as e:
+        check("stub DNS server on 127.0.0.1:53", False, str(e))
+        return
+    try:
+        e = run([EREMIT, "run", "--timeout", "120", "--net", "user", "--ip", "10.0.2.15/24",
+                 "--gateway", "10.0.2.2", "--dns", "10.0.2.2", image], timeout=180)
+    finally:
+        stub.close()
+    want = ("getaddrbyname(stub.eremit.test, 4) -> 0 192.0.2.7\n"
+            "getaddrbyname(stub.eremit.test, 16) -> 0 2001:db8::7\n"
+            "getaddrbyname(v4only.eremit.test, 16) -> -2 -\n"
+            "getaddrbyname(missing.eremit.test, 16) -> -2 -\n"
+            "getaddrbyname(localhost, 16) -> 0 ::1\n"
+            "getaddrbyname(stub.eremit.test, 8) -> -22 -\n"
+            "getaddrinfo(stub.eremit.test, AF_INET) -> ok 192.0.2.7\n"
+            "getaddrinfo(stub.eremit.test, AF_UNSPEC) -> ok 192.0.2.7\n"
+            f"getaddrinfo(stub.eremit.test, AF_INET6) -> {AF_INET6_GAI_ERROR}\n")
+    check("dns: getaddrbyname A (4 bytes) and AAAA (16 bytes) from the stub server, "
+          "NXDOMAIN and no AAAA give ENOENT, other lengths EINVAL",
+          e.returncode == 0 and e.stdout == want,
+          f"exit {e.returncode}\nstdout:\n{e.stdout}\nwanted:\n{want}\nasked: {stub.asked}\n"
+          f"stderr:\n{e.stderr[-2000:]}")
+    check("dns: the 16-byte calls asked for AAAA records",
+          ("stub.eremit.test", 28) in stub.asked and ("stub.eremit.test", 1) in stub.asked,
+          f"asked: {stub.asked}")
+
+
+# getaddrinfo with AF_INET6: the C library serves IPv4 only (sockets are IPv4-only).
+AF_INET6_GAI_ERROR = "ai_family not supported"
+
+
 def main():
     if not os.path.exists(CC):
         print("net-c-tests: build/toolchain is missing: run `make toolchain-c` first", flush=True)
@@ -499,6 +609,7 @@ def main():
         echo_client_suite()
         no_network()
     udp_forward_suite()
+    dns_suite()
     if measurements:
         print("\nmeasurements:")
         for m in measurements:

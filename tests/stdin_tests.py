@@ -45,7 +45,7 @@ RUST_HERMIT = os.path.join(APPS, "target", "x86_64-unknown-hermit", "release", "
 RUST_NATIVE = os.path.join(APPS, "target", "release", "stdin-read")
 HERMIT_BUILD = ["cargo", "build", "--release", "-q", "-p", "stdin-read", "-Zbuild-std=std,panic_abort",
                 "-Zbuild-std-features=compiler-builtins-mem", "--target", "x86_64-unknown-hermit"]
-PROGRAMS = ["cat", "sha256", "poll", "noread", "readers"]
+PROGRAMS = ["cat", "sha256", "poll", "noread", "readers", "tty"]
 
 
 def build():
@@ -255,6 +255,82 @@ def test_terminal():
           (p.returncode, out) == (0, b"typed line\n"), f"exit {p.returncode}, {out!r}, {err!r}")
 
 
+def tty_run(cmd, stdin="pipe", out_tty=False):
+    """Runs cmd with stdin a pipe, a file, /dev/null, closed or a pseudo-terminal, and
+    stdout/stderr pipes or (out_tty) that terminal too; returns (exit code, output)."""
+    master = slave = None
+    if stdin == "tty" or out_tty:
+        master, slave = pty.openpty()
+    kw = {}
+    if stdin == "pipe":
+        kw["stdin"] = subprocess.PIPE
+    elif stdin == "file":
+        kw["stdin"] = open(os.path.join(SRC, "tty.c"), "rb")
+    elif stdin == "null":
+        kw["stdin"] = subprocess.DEVNULL
+    elif stdin == "closed":
+        # The child's descriptor 0 closed before exec.
+        kw["preexec_fn"] = lambda: os.close(0)
+        kw["stdin"] = subprocess.DEVNULL
+    else:
+        kw["stdin"] = slave
+    if out_tty:
+        kw["stdout"] = kw["stderr"] = slave
+    else:
+        kw["stdout"] = subprocess.PIPE
+        kw["stderr"] = subprocess.PIPE
+    p = subprocess.Popen(cmd, **kw)
+    if slave is not None:
+        os.close(slave)
+    got = b""
+    if out_tty:
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            got += chunk
+        code = p.wait(timeout=120)
+        got = got.replace(b"\r\n", b"\n")
+    else:
+        got, _ = p.communicate(timeout=120)
+        code = p.returncode
+    if master is not None:
+        os.close(master)
+    return code, got
+
+
+def test_isatty():
+    """isatty(0/1/2) in C is true exactly when eremit's own descriptor is a terminal, as
+    natively (the runner tells the kernel with `tty=`)."""
+    cases = [("pipe", False), ("file", False), ("null", False), ("closed", False),
+             ("tty", False), ("tty", True)]
+    for stdin, out_tty in cases:
+        label = f"stdin {stdin}, stdout/stderr " + ("the terminal" if out_tty else "pipes")
+        ncode, nout = tty_run([native("tty")], stdin, out_tty)
+        code, out = tty_run(eremit_cmd(image("tty")), stdin, out_tty)
+        if stdin == "closed":
+            # Natively descriptor 0 does not exist (EBADF); in Eremit it is a console at
+            # end of file, as README says, so not a terminal: ENOTTY.
+            nout = nout.replace(b"isatty(0) = 0 errno EBADF", b"isatty(0) = 0 errno ENOTTY")
+        check(f"isatty(0), (1), (2) with {label}: as native ({nout.decode().count('= 1')} true)",
+              (code, out) == (ncode, nout) and nout.startswith(b"isatty(0)"),
+              f"eremit {code}: {out!r}\nnative {ncode}: {nout!r}")
+    # Rust: std's hermit backend of is_terminal() answers false without asking the kernel
+    # (hermit-abi 0.5.2's `isatty` is a constant), so a terminal stdin still says false;
+    # with a pipe, as natively.
+    for stdin in ("pipe", "tty"):
+        ncode, nout = tty_run([RUST_NATIVE, "tty"], stdin)
+        code, out = tty_run(eremit_cmd(RUST_HERMIT, "tty"), stdin)
+        want = b"stdin is_terminal: false\n"
+        check(f"Rust std::io::stdin().is_terminal() with stdin a {stdin}: false in Eremit "
+              f"(natively {nout.strip().decode()})",
+              code == 0 and out == want and nout == (want if stdin == "pipe" else b"stdin is_terminal: true\n"),
+              f"eremit {code}: {out!r}\nnative {ncode}: {nout!r}")
+
+
 def _drain(fd):
     try:
         while os.read(fd, 4096):
@@ -340,6 +416,7 @@ def main():
     test_poll()
     test_several_waiters()
     test_terminal()
+    test_isatty()
     test_untouched_when_not_read()
     test_hermit_template()
     test_large()

@@ -36,11 +36,11 @@ char *dirname(char *path)
     return path;
 }
 
-/* Whether FD is a terminal: the kernel's answer, which is no for every descriptor (stdin
- * has nothing attached, stdout and stderr go to the runner).  newlib's isatty() said yes
- * for the console (a character device), so stdout was line-buffered and programs such as
- * the SQLite shell or lua turned interactive and printed prompts; now they behave as
- * natively with pipes.  Errors: EBADF, ENOTTY. */
+/* Whether FD is a terminal: the kernel's answer, yes only for a console descriptor whose
+ * end at the runner is a terminal (eremit passes which are).  newlib's isatty() said yes
+ * for the console (a character device) whatever it was attached to, so stdout was
+ * line-buffered and programs such as the SQLite shell or lua turned interactive and
+ * printed prompts with pipes too; now they behave as natively.  Errors: EBADF, ENOTTY. */
 int isatty(int fd)
 {
     int32_t r;

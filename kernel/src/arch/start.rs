@@ -139,6 +139,10 @@ pub fn boot(start_info: u64) -> ! {
     if crate::fd::global::init().is_err() {
         fatal("no memory for the descriptor table");
     }
+    let _ = crate::fd::global::with(|f| {
+        f.set_terminals(cmd.terminals);
+        Ok(())
+    });
     // Interrupts are still off; this is CPU 0.
     mm::soft_tlb::grow_at_start(0);
     apic::init();

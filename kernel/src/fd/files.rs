@@ -52,6 +52,9 @@ pub struct Files {
     /// outside the lock (`take_released`). Room for one is reserved when the first is
     /// installed and kept, so closing never allocates (a call releases at most one).
     released: alloc::vec::Vec<Object>,
+    /// Which console streams are terminals on the runner's side (bit N: the stream that
+    /// starts on descriptor N; `set_terminals`).
+    terminals: u8,
 }
 
 impl Files {
@@ -62,6 +65,7 @@ impl Files {
             fds: FdTable::new(),
             open: Slab::new(),
             released: alloc::vec::Vec::new(),
+            terminals: 0,
         };
         let streams = [
             (Stream::Stdin, Access::Read),
@@ -413,9 +417,23 @@ impl Files {
         self.file(fd).map(|_| ())
     }
 
-    /// Whether `fd` is a terminal: never (the console is a pair of pipes to the runner).
+    /// Which console streams are terminals (bit 0 stdin, 1 stdout, 2 stderr): those the
+    /// runner's own descriptors 0-2 are (its `tty=` kernel option).
+    pub fn set_terminals(&mut self, mask: u8) {
+        self.terminals = mask;
+    }
+
+    /// Whether `fd` is a terminal: a console stream whose end at the runner is one (so a
+    /// program is interactive exactly when it would be natively; also through `dup`);
+    /// never anything else.
     pub fn isatty(&self, fd: i32) -> Result<bool, Errno> {
-        self.file(fd).map(|_| false)
+        let bit = match self.file(fd)?.object {
+            Object::Console(Stream::Stdin) => 1,
+            Object::Console(Stream::Stdout) => 2,
+            Object::Console(Stream::Stderr) => 4,
+            _ => 0,
+        };
+        Ok(self.terminals & bit != 0)
     }
 }
 
@@ -462,6 +480,14 @@ mod tests {
         assert_eq!(f.getdents(1, &mut [0; 64]), Err(ENOTDIR));
         assert_eq!(f.isatty(1), Ok(false));
         assert_eq!(f.isatty(3), Err(EBADF));
+        // The runner's stdin and stderr are terminals: so are 0 and 2, and a dup of 0.
+        f.set_terminals(0b101);
+        assert_eq!(f.isatty(0), Ok(true));
+        assert_eq!(f.isatty(1), Ok(false));
+        assert_eq!(f.isatty(2), Ok(true));
+        let d = f.dup(0).unwrap();
+        assert_eq!(f.isatty(d), Ok(true));
+        f.close(d).unwrap();
         assert_eq!(f.write(3, b"x"), Err(EBADF));
         assert_eq!(f.fcntl(1, F_GETFL, 0), Ok(O_WRONLY));
         f.close(1).unwrap();

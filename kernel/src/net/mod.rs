@@ -3,6 +3,7 @@
 //! eventfd, poll) sleep on.
 
 pub mod addrinfo;
+pub mod dns_message;
 #[cfg(target_os = "none")]
 pub mod eventfd;
 #[cfg(target_os = "none")]
