@@ -12,7 +12,8 @@
 # cbindgen parses the kernel as rustc expands it for x86_64-unknown-none, so the
 # `cfg(target_os = "none")` syscall modules and the macro-generated calls are included.
 # The headers keep only the ABI: the `sys_*` functions and the types and constants
-# kernel/src/abi defines; a second cbindgen run excludes everything else the first found.
+# kernel/src/abi defines (rustdoc's JSON lists them); a second cbindgen run excludes
+# everything else the first found.
 # cbindgen itself comes from scripts/ensure-deps.sh (the version the headers were made with).
 set -euo pipefail
 
@@ -55,8 +56,26 @@ if ! grep -q 'sys_write(' "$tmpdir/all.h"; then
     exit 1
 fi
 
-# The ABI's own names: what kernel/src/abi defines.
-abi_names="$(grep -rhoP '^\s*pub (const|static|type|struct|union|enum) \K\w+' "$repo/kernel/src/abi" | sort -u)"
+# The ABI's own names: the items of the kernel's `abi` module, as rustdoc's JSON output
+# lists them (the compiler's view, for the host; the module has no target-specific items).
+echo "gen-header: listing kernel/src/abi's items (rustdoc --output-format json)"
+if ! CARGO_TARGET_DIR="$repo/target/abi-doc" cargo rustdoc -q -p eremit-kernel --lib \
+    --manifest-path "$repo/Cargo.toml" -- -Zunstable-options --output-format json \
+    2>"$tmpdir/rustdoc.log"; then
+    cat "$tmpdir/rustdoc.log" >&2
+    echo "gen-header: rustdoc failed" >&2
+    exit 1
+fi
+abi_names="$(python3 - "$repo/target/abi-doc/doc/hermit.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+kinds = {"constant", "static", "type_alias", "struct", "union", "enum"}
+names = {p["path"][-1] for p in doc["paths"].values()
+         if p["crate_id"] == 0 and p["path"][1:2] == ["abi"] and p["kind"] in kinds}
+print("\n".join(sorted(names)))
+PY
+)"
+[ -n "$abi_names" ] || { echo "gen-header: rustdoc listed nothing in the abi module" >&2; exit 1; }
 # Everything cbindgen emitted: functions and statics (top-level declarations), #defines,
 # struct tags and typedefs.
 {
