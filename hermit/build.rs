@@ -7,8 +7,8 @@ use std::env;
 use std::path::PathBuf;
 
 use eremit_libhermit::{
-    KernelBuild, UNSERVED_FEATURES, cargo_env_name, kernel_dir, kernel_features, pack,
-    sections_script,
+    KERNEL_FEATURES, KernelBuild, UNSERVED_FEATURES, cargo_env_name, kernel_dir, kernel_features,
+    pack, sections_script,
 };
 
 fn main() {
@@ -36,23 +36,25 @@ fn build() -> Result<(), eremit_libhermit::Error> {
         return Ok(());
     }
 
-    let enabled = |f: &&str| env::var_os(format!("CARGO_FEATURE_{}", cargo_env_name(f))).is_some();
-    let all: Vec<&str> = eremit_libhermit::KERNEL_FEATURES
+    // The features cargo turned on for this crate (`CARGO_FEATURE_*`).
+    let on: Vec<&str> = KERNEL_FEATURES
+        .iter()
+        .chain(UNSERVED_FEATURES)
+        .copied()
+        .filter(|f| env::var_os(format!("CARGO_FEATURE_{}", cargo_env_name(f))).is_some())
+        .collect();
+    let unserved: Vec<&str> = UNSERVED_FEATURES
         .iter()
         .copied()
-        .filter(enabled)
+        .filter(|f| on.contains(f))
         .collect();
-    let unserved: Vec<&str> = UNSERVED_FEATURES.iter().copied().filter(enabled).collect();
     let build = KernelBuild {
         // One kernel build directory per repository, shared by every application built
         // against it; cargo keys its artifacts by feature set, so switching is cheap.
         target_dir: kernel_dir.join("../target/kernel"),
         kernel_dir,
         profile: env::var("EREMIT_KERNEL_PROFILE").unwrap_or_else(|_| "kernel".into()),
-        features: kernel_features(&all)
-            .into_iter()
-            .map(String::from)
-            .collect(),
+        features: kernel_features(&on).into_iter().map(String::from).collect(),
         unserved: unserved.join(","),
         verbose: false,
     };
