@@ -49,17 +49,19 @@ run: hello
 test-host: toolchain
 	@echo "==> cargo fmt --check, unit tests"
 	@cargo fmt --all -- --check
-	@cargo test -q -p eremit-kernel -p eremit
+	@cargo test -q -p eremit-kernel -p eremit -p eremit-libhermit
 
 test-miri: deps
 	@echo "==> Miri on the kernel's host-testable modules"
 	@cargo miri test -q -p eremit-kernel
 
-# The C header is generated from the kernel; it must be current and match hermit-abi.
+# The C headers are generated from the kernel; they must be current and match hermit-abi,
+# and the C library must include them rather than mirror them.
 test-abi: deps
-	@echo "==> syscall header up to date and matching hermit-abi"
+	@echo "==> syscall headers up to date, matching hermit-abi, the C library's only view"
 	@scripts/check-header.sh
 	@python3 scripts/abi-c-check.py
+	@python3 scripts/c-view-check.py
 
 test-boot: toolchain hello
 	@echo "==> boot tests (QEMU, TCG)"

@@ -1,18 +1,19 @@
 #!/usr/bin/env python3
 """Checks include/hermit/syscall.h (generated from the kernel) against hermit-abi.
 
-Reads hermit-abi's src/lib.rs, translates every function of its `extern "C"` block into a
-C prototype (C types equivalent to the Rust ones), and compiles a C file that includes
+Reads hermit-abi through rustdoc's JSON output (`cargo rustdoc` of a throw-away crate
+under target/abi-c-check that depends on it), translates every function of its
+`extern "C"` block into a C prototype (C types equivalent to the Rust ones), and compiles a C file that includes
 the header and then redeclares each prototype. C rejects a redeclaration with a different
 type, so a clean compile means every function has hermit-abi's signature. The same file
 also redefines hermit-abi's typedefs that the header has (C11 allows a typedef to be
 redefined only to the same type), asserts each shared constant's value, and asserts the
 size, alignment, field offsets and field types of each shared struct, computed here from
 hermit-abi's Rust field types. Any `sys_*` function hermit-abi declares and the header
-lacks is an error, as is one missing from kernel/src/syscalls/abi_check.rs (the Rust
-compile-time twin of this check).
+lacks is an error, as is one kernel/src/syscalls/abi_check.rs (the Rust compile-time twin
+of this check) does not name.
 
-    scripts/abi-c-check.py [--hermit-abi PATH/TO/lib.rs] [--include-dir DIR] [--keep]
+    scripts/abi-c-check.py [--hermit-abi CRATE-DIR] [--include-dir DIR] [--keep]
 
 Exits 0 with a closing line `abi-c-check: N prototypes match`, 1 on any mismatch.
 Standard library only.
@@ -107,263 +108,115 @@ def find_hermit_abi():
 
 
 # ---------------------------------------------------------------------------------------
-# A small Rust lexer and parser, enough for hermit-abi's lib.rs
+# hermit-abi as rustdoc sees it (its JSON output), in the shapes the translator takes:
+# types ("path", name), ("ptr", to, const), ("array", elem, n), ("fn", abi, params, ret),
+# ("unit",), ("never",)
 # ---------------------------------------------------------------------------------------
 
-TOKEN = re.compile(r"""
-    (?P<ws>\s+)
-  | (?P<comment>//[^\n]*|/\*.*?\*/)
-  | (?P<string>"(?:[^"\\]|\\.)*")
-  | (?P<lifetime>'[A-Za-z_]\w*(?!'))
-  | (?P<char>'(?:[^'\\]|\\.)')
-  | (?P<number>\d[\w.]*)
-  | (?P<ident>[A-Za-z_]\w*)
-  | (?P<punct>::|->|=>|<<|>>|\#!|[^\s\w])
-""", re.S | re.X)
+def rustdoc_json(lib_dir):
+    """rustdoc's JSON output for the hermit-abi crate in lib_dir (a throw-away crate that
+    depends on it, under the repository's target/ so that rust-toolchain.toml's nightly
+    runs: the JSON output is unstable)."""
+    work = os.path.join(REPO, "target", "abi-c-check")
+    os.makedirs(os.path.join(work, "src"), exist_ok=True)
+    with open(os.path.join(work, "Cargo.toml"), "w") as f:
+        f.write('[package]\nname = "abi-c-check-doc"\nversion = "0.0.0"\nedition = "2021"\n'
+                f'publish = false\n[dependencies]\nhermit-abi = {{ path = "{lib_dir}" }}\n[workspace]\n')
+    with open(os.path.join(work, "src", "lib.rs"), "w") as f:
+        f.write("")
+    p = subprocess.run(["cargo", "rustdoc", "-q", "-p", "hermit-abi", "--lib", "--",
+                        "-Zunstable-options", "--output-format", "json", "--document-hidden-items",
+                        "--document-private-items"],
+                       cwd=work, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise CheckError(f"rustdoc of hermit-abi failed:\n{p.stderr}")
+    with open(os.path.join(work, "target", "doc", "hermit_abi.json")) as f:
+        return json.load(f)
 
 
-def tokenize(src):
-    tokens, pos = [], 0
-    while pos < len(src):
-        m = TOKEN.match(src, pos)
-        if not m:
-            raise CheckError(f"cannot lex hermit-abi near: {src[pos:pos + 40]!r}")
-        pos = m.end()
-        if m.lastgroup not in ("ws", "comment"):
-            tokens.append(m.group())
-    return tokens
+def rd_abi(header):
+    abi = header["abi"]
+    return abi if isinstance(abi, str) else next(iter(abi))
 
 
-class Parser:
-    def __init__(self, tokens):
-        self.t = tokens
-        self.i = 0
-
-    def peek(self, k=0):
-        j = self.i + k
-        return self.t[j] if j < len(self.t) else None
-
-    def next(self):
-        tok = self.peek()
-        if tok is None:
-            raise CheckError("unexpected end of hermit-abi's lib.rs")
-        self.i += 1
-        return tok
-
-    def expect(self, tok):
-        got = self.next()
-        if got != tok:
-            raise CheckError(f"expected {tok!r}, found {got!r} in hermit-abi "
-                             f"(near {' '.join(self.t[max(0, self.i - 8):self.i + 4])})")
-
-    def skip_group(self):
-        """Skips a balanced (...), [...] or {...} group starting at the current token."""
-        pairs = {"(": ")", "[": "]", "{": "}"}
-        stack = [pairs[self.next()]]
-        while stack:
-            tok = self.next()
-            if tok in pairs:
-                stack.append(pairs[tok])
-            elif tok == stack[-1]:
-                stack.pop()
-
-    def attributes(self):
-        """Reads outer attributes; returns them as token lists (without #[ ])."""
-        attrs = []
-        while self.peek() == "#" and self.peek(1) == "[":
-            self.next()
-            start = self.i + 1
-            self.skip_group()
-            attrs.append(self.t[start:self.i - 1])
-        return attrs
-
-    # Types --------------------------------------------------------------------------
-
-    def type_(self):
-        tok = self.peek()
-        if tok == "*":
-            self.next()
-            mut = self.next()
-            if mut not in ("const", "mut"):
-                raise CheckError(f"bad raw pointer in hermit-abi: *{mut}")
-            return ("ptr", self.type_(), mut == "const")
-        if tok in ("&", "&&"):
-            self.next()
-            if self.peek() and self.peek().startswith("'"):
-                self.next()
-            const = True
-            if self.peek() == "mut":
-                self.next()
-                const = False
-            return ("ptr", self.type_(), const)
-        if tok == "[":
-            self.next()
-            elem = self.type_()
-            self.expect(";")
-            n = self.next()
-            self.expect("]")
-            return ("array", elem, int(n.replace("_", "").rstrip("usize")))
-        if tok == "(":
-            self.next()
-            self.expect(")")
-            return ("unit",)
-        if tok == "!":
-            self.next()
-            return ("never",)
-        if tok in ("unsafe", "extern", "fn"):
-            if self.peek() == "unsafe":
-                self.next()
-            abi = "Rust"
-            if self.peek() == "extern":
-                self.next()
-                abi = "C"
-                if self.peek().startswith('"'):
-                    abi = self.next().strip('"')
-            self.expect("fn")
-            params = self.params()
-            ret = self.ret()
-            return ("fn", abi, [ty for _, ty in params], ret)
-        # A path, maybe generic (Option<...>).
-        path = [self.next()]
-        while self.peek() == "::":
-            self.next()
-            path.append(self.next())
-        name = path[-1]
-        if self.peek() == "<":
-            self.next()
-            arg = self.type_()
-            self.expect(">")
-            if name == "Option" and arg[0] == "fn":
-                return arg  # a nullable function pointer: the same in C
+def rd_type(t):
+    if "primitive" in t:
+        return ("never",) if t["primitive"] == "never" else ("path", t["primitive"])
+    if "tuple" in t and not t["tuple"]:
+        return ("unit",)
+    if "raw_pointer" in t:
+        return ("ptr", rd_type(t["raw_pointer"]["type"]), not t["raw_pointer"]["is_mutable"])
+    if "borrowed_ref" in t:
+        return ("ptr", rd_type(t["borrowed_ref"]["type"]), not t["borrowed_ref"]["is_mutable"])
+    if "array" in t:
+        return ("array", rd_type(t["array"]["type"]), int(t["array"]["len"].replace("_", "")))
+    if "function_pointer" in t:
+        fp = t["function_pointer"]
+        return ("fn", rd_abi(fp["header"]), [rd_type(ty) for _, ty in fp["sig"]["inputs"]],
+                rd_ret(fp["sig"]["output"]))
+    if "resolved_path" in t:
+        rp = t["resolved_path"]
+        name = rp["path"].split("::")[-1]
+        args = (rp.get("args") or {}).get("angle_bracketed", {}).get("args", [])
+        if name == "Option" and len(args) == 1 and "type" in args[0]:
+            inner = rd_type(args[0]["type"])
+            if inner[0] == "fn":
+                return inner  # a nullable function pointer: the same in C
+        if args:
             raise CheckError(f"unsupported generic type {name}<...> in hermit-abi")
         return ("path", name)
-
-    def params(self):
-        self.expect("(")
-        params = []
-        while self.peek() != ")":
-            self.attributes()
-            # `name: Type`, or just `Type` in a function-pointer type.
-            if self.peek(1) == ":" and self.peek(2) != ":":
-                name = self.next()
-                self.expect(":")
-            else:
-                name = None
-            params.append((name, self.type_()))
-            if self.peek() == ",":
-                self.next()
-        self.expect(")")
-        return params
-
-    def ret(self):
-        if self.peek() == "->":
-            self.next()
-            return self.type_()
-        return ("unit",)
+    raise CheckError(f"unsupported type in hermit-abi's rustdoc: {t!r}")
 
 
-def parse_hermit_abi(src):
-    """Returns (functions, aliases, structs, consts) declared by hermit-abi's lib.rs."""
-    p = Parser(tokenize(src))
+def rd_ret(t):
+    return ("unit",) if t is None else rd_type(t)
+
+
+def link_name(item):
+    """The symbol of an extern function: its link_name attribute, else its name."""
+    for a in item["attrs"]:
+        text = a.get("other", "") if isinstance(a, dict) else a
+        m = re.search(r'(?:link_name\s*=|LinkName\s*\{\s*name:)\s*"([^"]+)"', text)
+        if m:
+            return m.group(1)
+    return item["name"]
+
+
+def load_hermit_abi(doc):
+    """Returns (functions, aliases, structs, consts) of hermit-abi's rustdoc JSON output;
+    consts map a name to (type, value)."""
+    index = doc["index"]
     functions, aliases, structs, consts = [], {}, {}, {}
-    while p.peek() is not None:
-        attrs = p.attributes()
-        tok = p.peek()
-        if tok == "#!":  # inner attribute
-            p.next()
-            p.skip_group()
+    for item in index.values():
+        if item["crate_id"] != 0:
             continue
-        if tok == "pub":
-            p.next()
-            if p.peek() == "(":
-                p.skip_group()
-            tok = p.peek()
-        if tok == "unsafe" and p.peek(1) == "extern":
-            p.next()
-            tok = p.peek()
-        if tok == "extern" and p.peek(1).startswith('"') and p.peek(2) == "{":
-            p.next()
-            abi = p.next().strip('"')
-            p.expect("{")
-            while p.peek() != "}":
-                item_attrs = p.attributes()
-                if p.peek() == "pub":
-                    p.next()
-                if p.peek() in ("safe", "unsafe"):
-                    p.next()
-                if p.peek() != "fn":
-                    raise CheckError(f"unexpected item in hermit-abi's extern block: {p.peek()!r}")
-                p.next()
-                rust_name = p.next()
-                params = p.params()
-                ret = p.ret()
-                p.expect(";")
-                link_name = rust_name
-                for a in item_attrs:
-                    if a[:2] == ["link_name", "="]:
-                        link_name = a[2].strip('"')
-                functions.append({"rust": rust_name, "c": link_name, "abi": abi,
-                                  "params": params, "ret": ret})
-            p.expect("}")
-        elif tok == "type":
-            p.next()
-            name = p.next()
-            p.expect("=")
-            aliases[name] = p.type_()
-            p.expect(";")
-        elif tok == "const":
-            p.next()
-            name = p.next()
-            if name == "fn":  # `const fn` inside an impl is not reached; be safe
-                continue
-            p.expect(":")
-            ty = p.type_()
-            p.expect("=")
-            start = p.i
-            while p.peek() != ";":
-                p.next()
-            consts[name] = (ty, p.t[start:p.i])
-            p.next()
-        elif tok == "struct":
-            p.next()
-            name = p.next()
-            repr_ = [t for a in attrs if a and a[0] == "repr" for t in a[1:]]
-            if p.peek() != "{":  # tuple or unit struct: not part of the C ABI
-                while p.peek() != ";":
-                    p.next()
-                p.next()
-                continue
-            p.expect("{")
-            fields = []
-            while p.peek() != "}":
-                p.attributes()
-                if p.peek() == "pub":
-                    p.next()
-                    if p.peek() == "(":
-                        p.skip_group()
-                fname = p.next()
-                p.expect(":")
-                fields.append((fname, p.type_()))
-                if p.peek() == ",":
-                    p.next()
-            p.expect("}")
-            align = None
-            if "align" in repr_:
-                k = repr_.index("align")
-                align = int(repr_[k + 2])
-            structs[name] = {"repr_c": "C" in repr_, "align": align, "fields": fields}
-        else:
-            # Anything else (use, mod, fn, impl, ...): skip to the end of the item.
-            while p.peek() not in (";", "{", None):
-                if p.peek() in ("(", "["):
-                    p.skip_group()
-                else:
-                    p.next()
-            if p.peek() == "{":
-                p.skip_group()
-            elif p.peek() == ";":
-                p.next()
+        inner = item["inner"]
+        if "function" in inner and not inner["function"]["has_body"]:
+            f = inner["function"]
+            functions.append({"rust": item["name"], "c": link_name(item), "abi": rd_abi(f["header"]),
+                              "params": [(n, rd_type(t)) for n, t in f["sig"]["inputs"]],
+                              "ret": rd_ret(f["sig"]["output"])})
+        elif "type_alias" in inner:
+            aliases[item["name"]] = rd_type(inner["type_alias"]["type"])
+        elif "constant" in inner:
+            value = inner["constant"]["const"].get("value")
+            consts[item["name"]] = (rd_type(inner["constant"]["type"]), value)
+        elif "struct" in inner and "plain" in inner["struct"]["kind"]:
+            repr_ = next((a["repr"] for a in item["attrs"] if isinstance(a, dict) and "repr" in a), None)
+            fields = [(index[str(i)]["name"], rd_type(index[str(i)]["inner"]["struct_field"]))
+                      for i in inner["struct"]["kind"]["plain"]["fields"]]
+            structs[item["name"]] = {"repr_c": bool(repr_) and repr_.get("kind") == "c",
+                                     "align": repr_.get("align") if repr_ else None, "fields": fields}
+    functions.sort(key=lambda fn: fn["c"])
     return functions, aliases, structs, consts
+
+
+def const_value(value):
+    """rustdoc's evaluated value of an integer constant (`-2_146_933_122i32`), or None."""
+    if value is None:
+        return None
+    m = re.fullmatch(r"(-?[0-9_]+)(?:[iu](?:8|16|32|64|128|size))?", value)
+    return int(m.group(1).replace("_", "")) if m else None
 
 
 # ---------------------------------------------------------------------------------------
@@ -459,30 +312,6 @@ class Translator:
         return size, align, offsets
 
 
-def eval_const(tokens):
-    """Value of a simple integer constant expression (literal, `a << b`, `-a`)."""
-    def lit(tok):
-        tok = tok.replace("_", "")
-        tok = re.sub(r"(?:[iu](?:8|16|32|64|128|size))$", "", tok)
-        return int(tok, 0)
-    try:
-        if len(tokens) == 1:
-            return lit(tokens[0])
-        if len(tokens) == 2 and tokens[0] == "-":
-            return -lit(tokens[1])
-        if len(tokens) == 3 and tokens[1] == "<<":
-            return lit(tokens[0]) << lit(tokens[2])
-        # `0x8008667eu32 as i32` (FIONBIO): the bits reinterpreted as the signed type.
-        m = re.fullmatch(r"i(8|16|32|64)", tokens[2]) if len(tokens) == 3 else None
-        if m and tokens[1] == "as":
-            bits = int(m.group(1))
-            v = lit(tokens[0]) & ((1 << bits) - 1)
-            return v - (1 << bits) if v >> (bits - 1) else v
-    except ValueError:
-        pass
-    return None
-
-
 # ---------------------------------------------------------------------------------------
 # The header
 # ---------------------------------------------------------------------------------------
@@ -503,7 +332,7 @@ def header_names(text):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--hermit-abi", help="hermit-abi's src/lib.rs (default: found via cargo)")
+    ap.add_argument("--hermit-abi", help="hermit-abi's crate directory (default: found via cargo)")
     ap.add_argument("--include-dir", default=os.path.join(REPO, "include"),
                     help="the directory holding hermit/syscall.h (default: the repository's)")
     ap.add_argument("--cc", default=os.environ.get("CC", "gcc"))
@@ -511,15 +340,9 @@ def main():
     args = ap.parse_args()
 
     errors = []
-    lib = args.hermit_abi or find_hermit_abi()
-    print(f"abi-c-check: hermit-abi: {lib}")
-    with open(lib) as f:
-        functions, aliases, structs, consts = parse_hermit_abi(f.read())
-    # The error numbers live in the errno module (src/errno.rs).
-    errno_rs = os.path.join(os.path.dirname(lib), "errno.rs")
-    if os.path.isfile(errno_rs):
-        with open(errno_rs) as f:
-            consts.update(parse_hermit_abi(f.read())[3])
+    lib = args.hermit_abi or os.path.dirname(os.path.dirname(find_hermit_abi()))
+    print(f"abi-c-check: hermit-abi: {lib} (rustdoc --output-format json)")
+    functions, aliases, structs, consts = load_hermit_abi(rustdoc_json(lib))
     if not functions:
         raise CheckError(f"no extern functions found in {lib}")
     header = os.path.join(args.include_dir, "hermit", "syscall.h")
@@ -585,9 +408,9 @@ def main():
     out.append("/* hermit-abi's constants, where the header has them. */")
     for name, (_, expr) in consts.items():
         if name in h_defines:
-            value = eval_const(expr)
+            value = const_value(expr)
             if value is None:
-                errors.append(f"const {name}: cannot evaluate `{' '.join(expr)}`")
+                errors.append(f"const {name}: rustdoc gives no integer value ({expr!r})")
                 continue
             out.append(f'_Static_assert(({name}) == ({value}), "{name} is {value} in hermit-abi");')
             n_consts += 1

@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,8 +57,10 @@ def prepare(src: Path, scratch: Path):
         herm.symlink_to(ROOT / "hermit")
     # hermit-rs's Cargo.lock pins a mio that the patch does not replace ("patch was not
     # used in the crate graph"): do what cargo advises.
-    mio = re.search(r'^version = "(.*)"', (COMPAT / "mio/Cargo.toml").read_text(), re.M).group(1)
-    locked = re.findall(r'name = "mio"\nversion = "(.*)"', (scratch / "Cargo.lock").read_text())
+    with open(COMPAT / "mio/Cargo.toml", "rb") as f:
+        mio = tomllib.load(f)["package"]["version"]
+    with open(scratch / "Cargo.lock", "rb") as f:
+        locked = [p["version"] for p in tomllib.load(f).get("package", []) if p["name"] == "mio"]
     env = dict(os.environ, RUSTUP_TOOLCHAIN=os.environ.get("RUSTUP_TOOLCHAIN", "nightly"))
     for v in locked:
         if v != mio:

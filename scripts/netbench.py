@@ -162,16 +162,12 @@ def client(host, port, what, amount):
 
 # --- builds --------------------------------------------------------------------------------
 
-def apt_install(package, why):
-    progress(f"installing {package} ({why}) with apt-get")
-    p = subprocess.run(["apt-get", "install", "-y", "-q", package], stdin=subprocess.DEVNULL,
-                       capture_output=True, text=True,
-                       env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
-    if p.returncode != 0:
-        subprocess.run(["apt-get", "update", "-q"], stdin=subprocess.DEVNULL, capture_output=True)
-        p = subprocess.run(["apt-get", "install", "-y", "-q", package], stdin=subprocess.DEVNULL,
-                           capture_output=True, text=True,
-                           env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+def install_guest_packages(why):
+    """The Linux guest's kernel and busybox through scripts/ensure-deps.sh (the one place
+    that installs packages); False when that failed."""
+    progress(f"installing {why} (scripts/ensure-deps.sh netbench)")
+    p = subprocess.run([os.path.join(ROOT, "scripts", "ensure-deps.sh"), "netbench"],
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True)
     return p.returncode == 0
 
 
@@ -187,7 +183,7 @@ def find_kernel():
         return out
     found = candidates()
     if not found and shutil.which("apt-get") and os.geteuid() == 0:
-        apt_install("linux-image-amd64", "the Linux guest's kernel")
+        install_guest_packages("the Linux guest's kernel")
         found = candidates()
     if not found:
         raise NetSkip("no /boot/vmlinuz-* with /lib/modules (apt-get install linux-image-amd64)")
@@ -199,7 +195,7 @@ def find_busybox():
         if os.path.exists(path) and "statically linked" in run(["file", "-L", path], check=False).stdout:
             return path
     if shutil.which("apt-get") and os.geteuid() == 0:
-        apt_install("busybox-static", "the Linux guest's shell and ip")
+        install_guest_packages("the Linux guest's shell and ip")
         if os.path.exists("/bin/busybox"):
             return "/bin/busybox"
     raise NetSkip("no static busybox (apt-get install busybox-static)")

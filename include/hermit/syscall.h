@@ -155,6 +155,11 @@
  */
 #define FIONBIO (int32_t)2148034174u
 
+/**
+ * `sys_futex_wait` flag: the timeout is a duration, not a point in time.
+ */
+#define FUTEX_RELATIVE_TIMEOUT 1
+
 #define F_DUPFD 0
 
 /**
@@ -387,6 +392,44 @@ struct iovec {
 };
 
 typedef const void *sem_t;
+
+typedef uint8_t sa_family_t;
+
+typedef uint16_t in_port_t;
+
+struct in_addr {
+  /**
+   * Network byte order.
+   */
+  uint32_t s_addr;
+};
+
+struct sockaddr_in {
+  uint8_t sin_len;
+  sa_family_t sin_family;
+  /**
+   * Network byte order.
+   */
+  in_port_t sin_port;
+  struct in_addr sin_addr;
+  char sin_zero[8];
+};
+
+/**
+ * `struct timeval` (SO_RCVTIMEO/SO_SNDTIMEO).
+ */
+struct timeval {
+  int64_t tv_sec;
+  int32_t tv_usec;
+};
+
+/**
+ * `struct linger` (SO_LINGER).
+ */
+struct linger {
+  int32_t l_onoff;
+  int32_t l_linger;
+};
 
 #define CLOCK_MONOTONIC 4
 

@@ -43,15 +43,7 @@ char *dirname(char *path)
  * printed prompts with pipes too; now they behave as natively.  Errors: EBADF, ENOTTY. */
 int isatty(int fd)
 {
-    int32_t r;
-    if (sys_isatty) {
-        r = sys_isatty(fd);
-    } else {
-        struct hermit_stat st;
-        r = sys_fstat(fd, &st);
-        if (r >= 0)
-            r = (st.st_mode & S_IFMT) == S_IFCHR;
-    }
+    int32_t r = sys_isatty(fd);
     if (r < 0) {
         __hermit_ret(r); /* sets errno */
         return 0;
