@@ -26,16 +26,16 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish, run  # noqa: E402
-BIN = os.path.join(ROOT, "build", "toolchain", "bin")
-EREMIT = os.path.join(BIN, "eremit")
-TOOLCHAIN_FILE = os.path.join(ROOT, "cmake", "hermit-toolchain.cmake")
+from testlib import CXX, EREMIT, ROOT, TOOLCHAIN_FILE, Suite, check, once, run  # noqa: E402
+
 PROJECTS = {
     "cxx": (os.path.join(ROOT, "examples-cxx"), os.path.join(ROOT, "build", "examples-cxx")),
     "fortran": (os.path.join(ROOT, "examples-fortran"), os.path.join(ROOT, "build", "examples-fortran")),
 }
+
+
+suite = Suite("cxx", requires=[EREMIT, CXX])
 
 
 def eremit(image, args=(), cpus=2, env=None):
@@ -86,6 +86,7 @@ def ctest_examples(dirs):
                   p.stdout[-3000:])
 
 
+@once
 def build_all():
     dirs = {}
     print("cxx-tests: building examples-cxx and examples-fortran with the CMake toolchain file "
@@ -290,6 +291,7 @@ set_tests_properties(capp PROPERTIES PASS_REGULAR_EXPRESSION "squares 55 caught 
 }
 
 
+@suite.case("cmake-outside")
 def cmake_outside():
     with tempfile.TemporaryDirectory(prefix="eremit-cmake-cxx-") as tmp:
         for name, text in OUTSIDE.items():
@@ -322,20 +324,17 @@ def outside_build(tmp, label, opts, threads):
               p.stdout[-2000:])
 
 
-def main():
-    if not os.path.exists(EREMIT) or not os.path.exists(os.path.join(BIN, "x86_64-hermit-g++")):
-        print("cxx-tests: the toolchain is missing; run `make toolchain-c` first")
-        return 1
-    start = time.monotonic()
-    dirs = build_all()
-    cxx(dirs)
-    fortran(dirs)
-    openmp(dirs)
-    ctest_examples(dirs)
-    cmake_outside()
-    print(f"cxx-tests: {time.monotonic() - start:.0f} s")
-    return finish()
+def with_examples(fn):
+    """A case running fn on the examples built (once, by the first such case)."""
+    return lambda: fn(build_all())
+
+
+suite.add("cxx", with_examples(cxx))
+suite.add("fortran", with_examples(fortran))
+suite.add("openmp", with_examples(openmp))
+suite.add("ctest", with_examples(ctest_examples))
+suite.cases.append(suite.cases.pop(0))  # cmake-outside last, as it was
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.main())

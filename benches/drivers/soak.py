@@ -5,7 +5,7 @@ guest's free memory (in 1 MiB blocks, measured while the service is at rest) eve
 minute. Passes when memory in use at the end is within 5% of its value after the first
 minute.
 
-  scripts/soak.py [--minutes 30] [--memory 256M] [--report-seconds 60]
+  benches/drivers/soak.py [--minutes 30] [--memory 256M] [--report-seconds 60]
 
 Writes build/bench/soak.md (the curve) and prints it. Host traffic goes to 127.0.0.1 only
 (QEMU's user networking forwards it into the guest); every client loop is bounded by the
