@@ -3,8 +3,7 @@
 //! `XEN_ELFNOTE_PHYS32_ENTRY`), which is what QEMU needs to boot it directly,
 //! and where its loaded segments end (the guest's RAM must hold them).
 
-use std::fmt;
-use std::io::{self, Read, Seek};
+use std::io::{Read, Seek};
 
 use crate::elf::{self, EM_X86_64, ElfError, PT_LOAD, PT_NOTE, Segment, u32_at};
 
@@ -13,31 +12,12 @@ pub const XEN_ELFNOTE_PHYS32_ENTRY: u32 = 18;
 /// Largest note segment that is read; real ones are a few hundred bytes.
 const MAX_NOTE_SEGMENT: u64 = 1 << 20;
 
-/// Why an image cannot be booted.
-#[derive(Debug)]
-pub enum ImageError {
-    /// The file could not be read at all.
-    Io(io::Error),
-    /// The file was read but is not a bootable image; the text says why.
-    NotBootable(String),
-}
+/// Why an image cannot be booted: it could not be read (`Io`), or it was read and is
+/// not a bootable image (`Malformed`, the text says why).
+pub type ImageError = ElfError;
 
-impl fmt::Display for ImageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ImageError::Io(e) => write!(f, "{e}"),
-            ImageError::NotBootable(why) => f.write_str(why),
-        }
-    }
-}
-
-impl From<ElfError> for ImageError {
-    fn from(e: ElfError) -> ImageError {
-        match e {
-            ElfError::Io(e) => ImageError::Io(e),
-            ElfError::Malformed(why) => ImageError::NotBootable(why),
-        }
-    }
+fn not_bootable<T>(why: impl Into<String>) -> Result<T, ImageError> {
+    Err(ElfError::Malformed(why.into()))
 }
 
 /// Checks the image read from `r`; `Ok(())` if it carries a PVH entry note.
@@ -52,9 +32,7 @@ pub fn check_pvh<R: Read + Seek>(r: &mut R) -> Result<(), ImageError> {
             return Ok(());
         }
     }
-    Err(ImageError::NotBootable(
-        "no PVH entry note (Xen note of type 18)".into(),
-    ))
+    not_bootable("no PVH entry note (Xen note of type 18)")
 }
 
 /// The physical address where the image's loaded segments end (QEMU loads each
@@ -72,12 +50,9 @@ pub fn load_end<R: Read + Seek>(r: &mut R) -> Result<u64, ImageError> {
 fn program_headers<R: Read + Seek>(r: &mut R) -> Result<Vec<Segment>, ImageError> {
     let header = elf::header(r)?;
     if header.machine != EM_X86_64 {
-        return Err(ImageError::NotBootable(format!(
-            "ELF machine is {}, not x86-64",
-            header.machine
-        )));
+        return not_bootable(format!("ELF machine is {}, not x86-64", header.machine));
     }
-    Ok(elf::segments(r, &header)?)
+    elf::segments(r, &header)
 }
 
 /// Looks for a "Xen" note of type `XEN_ELFNOTE_PHYS32_ENTRY` in the contents
