@@ -173,8 +173,9 @@ soak: toolchain-c
 header: deps
 	@scripts/gen-header.sh
 
-# Rust (bench.py), C (bench_c.py), then C++/Fortran/OpenMP (bench_cxx_fortran.py, a few
-# minutes under TCG): each builds its programs natively and for Eremit and runs both.
+# The drivers in benches/drivers/: Rust (bench.py), C (bench_c.py), C++/Fortran/OpenMP
+# (bench_cxx_fortran.py, a few minutes under TCG), stdin, loopback: each builds its
+# programs (benches/NAME/) natively and for Eremit and runs both.
 bench: hello toolchain-c
 	@python3 benches/drivers/bench.py
 	@python3 benches/drivers/bench_c.py
