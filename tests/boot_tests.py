@@ -29,23 +29,24 @@ def build():
             raise RuntimeError(f"{' '.join(cmd)} failed:\n{p.stderr[-4000:]}")
 
 
-def eremit(app, *args, opts=(), timeout=120):
+def eremit(app, *args, opts=(), cpus=None, env=None, timeout=120):
     build()
-    return testlib.eremit(os.path.join(HERMIT_BIN, app), args, opts, guest_timeout=90, timeout=timeout)
+    return testlib.eremit(os.path.join(HERMIT_BIN, app), args, opts, cpus=cpus, env=env,
+                          guest_timeout=90, timeout=timeout)
 
 
 def native(app, *args, env=None):
     build()
-    return run_bytes([os.path.join(NATIVE_BIN, app), *args], 60, env=env)
+    return testlib.native(os.path.join(NATIVE_BIN, app), args, env=env, timeout=60)
 
 
 def same_as_native(name, app, args, env, machine, cpus=1, native_args=None, opts=()):
     """`native_args` replaces `args` for the native run (e.g. a directory of its own);
     `opts` are more options for `eremit run`."""
-    opts = ["--machine", machine, "--cpus", str(cpus), *opts] + [x for k, v in env.items() for x in ("--env", f"{k}={v}")]
+    opts = ["--machine", machine, *opts]
+    code, out, err, secs = eremit(app, *args, opts=opts, cpus=cpus, env=env)
     if cpus > 1:
         machine = f"{machine} with {cpus} vCPUs"
-    code, out, err, secs = eremit(app, *args, opts=opts)
     ncode, nout, nerr = native(app, *(args if native_args is None else native_args), env=env)
     check(f"{name} on {machine}: stdout equals native", out == nout, f"eremit:\n{out}\nnative:\n{nout}\nstderr:\n{err}")
     check(f"{name} on {machine}: stderr equals native", err == nerr, f"eremit:\n{err}\nnative:\n{nerr}")

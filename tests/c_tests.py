@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import (BIN, CC, EREMIT, ROOT, TOOLCHAIN_FILE, Suite, check, native, once, run,  # noqa: E402
                      scratch)
 import testlib  # noqa: E402
+from abi_view import check_view  # noqa: E402
 
 EXAMPLES = os.path.join(ROOT, "examples-c")
 OUT = os.path.join(ROOT, "build", "examples-c")
@@ -32,8 +33,8 @@ OUT = os.path.join(ROOT, "build", "examples-c")
 suite = Suite("c", requires=[CC, EREMIT])
 
 
-def eremit(image, args=(), opts=(), timeout=150):
-    return testlib.eremit(image, args, opts, guest_timeout=120, timeout=timeout)
+def eremit(image, args=(), opts=(), cpus=None, env=None):
+    return testlib.eremit(image, args, opts, cpus=cpus, env=env, guest_timeout=120, timeout=150)
 
 
 # --- the ABI as libc-port sees it ---------------------------------------------------------
@@ -52,40 +53,12 @@ ABI_STRUCTS = {
 def abi_checks():
     """Compiles, with the host's gcc, one file that includes the kernel's header and
     libc-port's view of it: identical layouts, function types and constant values."""
-    src_dir = os.path.join(ROOT, "libc-port", "src")
-    ours = open(os.path.join(src_dir, "hermit-abi.h")).read()
-    header = open(os.path.join(ROOT, "include", "hermit", "syscall.h")).read()
-    lines = ['#include "hermit/syscall.h"']
-    # Layouts: libc-port's structs are defined under their own names.
-    lines.append('#define HERMIT_ABI_ONLY_TYPES')
-    lines.append('#include "hermit-abi.h"')
-    for theirs, (mine, fields) in ABI_STRUCTS.items():
-        lines.append(f"_Static_assert(sizeof(struct {theirs}) == sizeof(struct {mine}), \"{theirs} size\");")
-        for f in fields:
-            lines.append(
-                f"_Static_assert(__builtin_offsetof(struct {theirs}, {f}) == __builtin_offsetof(struct {mine}, {f})"
-                f" && sizeof(((struct {theirs} *)0)->{f}) == sizeof(((struct {mine} *)0)->{f}), \"{theirs}.{f}\");")
-    # Constants defined by both.
-    consts = re.findall(r"#define LINUX_([A-Z0-9_]+) ", ours)
-    shared = [c for c in consts if re.search(rf"#define {c} ", header)]
-    for c in shared:
-        lines.append(f"_Static_assert({c} == LINUX_{c}, \"{c}\");")
-    # Function types: redeclare libc-port's prototypes with the kernel header's types.
-    lines.append("#undef EREMIT_LIBC_HERMIT_ABI_H")
-    lines.append("#undef HERMIT_ABI_ONLY_TYPES")
-    lines.append("#define HERMIT_ABI_CHECK")
-    for theirs, (mine, _) in ABI_STRUCTS.items():
-        lines.append(f"#define {mine} {theirs}")
-    lines.append('#include "hermit-abi.h"')
-    with tempfile.TemporaryDirectory() as tmp:
-        src = os.path.join(tmp, "abi_check.c")
-        open(src, "w").write("\n".join(lines) + "\n")
-        p = run(["gcc", "-std=gnu11", "-fsyntax-only", "-Werror", "-I", os.path.join(ROOT, "include"),
-                 "-I", src_dir, src])
+    p, shared, _ = check_view("hermit-abi.h", "HERMIT_ABI", "LINUX_", ABI_STRUCTS)
     check(f"libc-port's ABI view matches include/hermit/syscall.h ({len(ABI_STRUCTS)} structs, "
           f"{len(shared)} shared constants, every prototype)", p.returncode == 0, p.stderr)
 
     # Linux's errno values, as the kernel returns them.
+    ours = open(os.path.join(ROOT, "libc-port", "src", "hermit-abi.h")).read()
     wrong = [f"{name}={val} (Linux {getattr(errno, name)})"
              for name, val in re.findall(r"#define LINUX_(E[A-Z0-9]+) (\d+)", ours)
              if hasattr(errno, name) and getattr(errno, name) != int(val)]
@@ -116,9 +89,8 @@ def build_examples():
 
 def same_as_native(hermit_dir, native_dir, prog, args=(), env=None, cpus=1, label=None):
     env = env or {}
-    opts = ["--cpus", str(cpus)] + [x for k, v in env.items() for x in ("--env", f"{k}={v}")]
     label = label or prog + (f" ({cpus} vCPUs)" if cpus > 1 else "")
-    code, out, err, secs = eremit(os.path.join(hermit_dir, prog), args, opts)
+    code, out, err, secs = eremit(os.path.join(hermit_dir, prog), args, cpus=cpus, env=env)
     ncode, nout, nerr = native(os.path.join(native_dir, prog), args, env)
     check(f"{label}: stdout equals native ({secs:.1f} s)", out == nout,
           f"eremit:\n{out}\nnative:\n{nout}\neremit stderr:\n{err}")

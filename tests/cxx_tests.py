@@ -24,9 +24,9 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import testlib  # noqa: E402
 from testlib import CXX, EREMIT, ROOT, TOOLCHAIN_FILE, Suite, check, once, run  # noqa: E402
 
 PROJECTS = {
@@ -39,10 +39,7 @@ suite = Suite("cxx", requires=[EREMIT, CXX])
 
 
 def eremit(image, args=(), cpus=2, env=None):
-    opts = ["--cpus", str(cpus)] + [x for k, v in (env or {}).items() for x in ("--env", f"{k}={v}")]
-    start = time.monotonic()
-    p = run([EREMIT, "run", "--timeout", "120", *opts, image, *args], timeout=150)
-    return p.returncode, p.stdout, p.stderr, time.monotonic() - start
+    return testlib.eremit(image, args, cpus=cpus, env=env, guest_timeout=120, timeout=150)
 
 
 def native(exe, args=(), env=None):
@@ -52,9 +49,7 @@ def native(exe, args=(), env=None):
     e.update(env or {})
     p = subprocess.run([exe, *args], env=e, capture_output=True, text=True, stdin=subprocess.DEVNULL,
                        timeout=120, errors="replace")
-    # Death by a signal is what a shell reports as 128 + the signal number.
-    code = 128 - p.returncode if p.returncode < 0 else p.returncode
-    return code, p.stdout, p.stderr
+    return testlib.shell_status(p.returncode), p.stdout, p.stderr
 
 
 # --- building -----------------------------------------------------------------------------

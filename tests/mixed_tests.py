@@ -46,8 +46,7 @@ def run(cmd, cwd=None, env=None, timeout=1200):
 
 
 def eremit(image, args=()):
-    p = run([EREMIT, "run", "--timeout", "120", image, *args], timeout=180)
-    return p.returncode, p.stdout, p.stderr
+    return testlib.eremit(image, args, guest_timeout=120, timeout=180)[:3]
 
 
 def same(name, got, expected, code, expected_code, stderr=""):

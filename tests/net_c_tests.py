@@ -27,6 +27,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from abi_view import check_view  # noqa: E402
 from testlib import (BIN, CC, EREMIT, ROOT, TOOLCHAIN_FILE, Guest, HostServers, Suite, check,  # noqa: E402
                      free_port, measure, once, pattern, run)
 
@@ -52,32 +53,9 @@ ABI_STRUCTS = {
 @suite.case("abi")
 def abi_check():
     """hermit-net.h against the kernel's generated header, compiled with the host gcc."""
-    src_dir = os.path.join(ROOT, "libc-port", "src")
-    ours = open(os.path.join(src_dir, "hermit-net.h")).read()
-    header = open(os.path.join(ROOT, "include", "hermit", "syscall.h")).read()
-    lines = ['#include "hermit/syscall.h"', "#define HERMIT_NET_ONLY_TYPES", '#include "hermit-net.h"']
-    for theirs, (mine, fields) in ABI_STRUCTS.items():
-        lines.append(f"_Static_assert(sizeof(struct {theirs}) == sizeof(struct {mine}), \"{theirs}\");")
-        for f in fields:
-            lines.append(f"_Static_assert(__builtin_offsetof(struct {theirs}, {f}) == "
-                         f"__builtin_offsetof(struct {mine}, {f}) && sizeof(((struct {theirs} *)0)->{f}) "
-                         f"== sizeof(((struct {mine} *)0)->{f}), \"{theirs}.{f}\");")
-    consts = re.findall(r"#define HERMIT_([A-Z0-9_]+) ", ours)
-    shared = [c for c in consts if re.search(rf"#define {c} ", header)]
-    missing = [c for c in consts if c not in shared]
-    for c in shared:
-        lines.append(f"_Static_assert({c} == HERMIT_{c}, \"{c}\");")
-    # Prototypes: redeclared with the kernel's types must not conflict.
-    lines += ["#undef EREMIT_LIBC_HERMIT_NET_H", "#undef HERMIT_NET_ONLY_TYPES", "#define HERMIT_NET_CHECK"]
-    for theirs, (mine, _) in ABI_STRUCTS.items():
-        lines.append(f"#define {mine} {theirs}")
-    lines += ["#define hermit_sockaddr_in hermit_sockaddr_in2", "#define hermit_timeval hermit_timeval2",
-              '#include "hermit-net.h"']
-    with tempfile.TemporaryDirectory() as tmp:
-        src = os.path.join(tmp, "net_abi.c")
-        open(src, "w").write("\n".join(lines) + "\n")
-        p = run(["gcc", "-std=gnu11", "-fsyntax-only", "-Werror", "-I", os.path.join(ROOT, "include"),
-                 "-I", src_dir, src])
+    p, shared, missing = check_view(
+        "hermit-net.h", "HERMIT_NET", "HERMIT_", ABI_STRUCTS,
+        ["#define hermit_sockaddr_in hermit_sockaddr_in2", "#define hermit_timeval hermit_timeval2"])
     check(f"hermit-net.h matches include/hermit/syscall.h ({len(ABI_STRUCTS)} structs, "
           f"{len(shared)} constants, every prototype)", p.returncode == 0 and not missing,
           p.stderr + (f"\nnot in the kernel's header: {missing}" if missing else ""))

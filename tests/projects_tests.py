@@ -49,6 +49,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import testlib  # noqa: E402
 from testlib import AR, CC, EREMIT, ROOT, SYSROOT, TOOLCHAIN_FILE, Suite, check, once  # noqa: E402
 
 TC = os.path.join(ROOT, "build", "toolchain")
@@ -191,19 +192,13 @@ def flavors():
 # --- running and comparing ----------------------------------------------------------------
 
 def eremit(image, args, cpus=1, env=None, cwd=None):
-    opts = ["--cpus", str(cpus), "--timeout", "400"]
-    for k, v in (env or {}).items():
-        opts += ["--env", f"{k}={v}"]
-    start = time.monotonic()
-    p = run([EREMIT, "run", *opts, image, *args], cwd=cwd, timeout=500)
-    return p.returncode, p.stdout, p.stderr, time.monotonic() - start
+    return testlib.eremit(image, args, cpus=cpus, env=env, cwd=cwd, guest_timeout=400, timeout=500)
 
 
 def native(exe, args, env=None, argv0=None, cwd=None):
     start = time.monotonic()
     p = run([exe, *args], env=env, clean_env=True, argv0=argv0, cwd=cwd)
-    code = 128 - p.returncode if p.returncode < 0 else p.returncode
-    return code, p.stdout, p.stderr, time.monotonic() - start
+    return testlib.shell_status(p.returncode), p.stdout, p.stderr, time.monotonic() - start
 
 
 def same_as_native(label, hermit_image, native_exe, args=(), cpus=1, env=None, clean=(), argv0=None):

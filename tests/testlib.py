@@ -257,23 +257,26 @@ def run_bytes(cmd, timeout, env=None):
     return shell_status(p.returncode), p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
 
 
-def eremit(image, args=(), opts=(), guest_timeout=120, timeout=None):
-    """Boots image with `eremit run --timeout guest_timeout OPTS image ARGS`:
+def env_options(env):
+    """`eremit run` options giving the guest these environment variables."""
+    return [x for k, v in (env or {}).items() for x in ("--env", f"{k}={v}")]
+
+
+def eremit(image, args=(), opts=(), cpus=None, env=None, cwd=None, guest_timeout=120, timeout=None):
+    """Boots image with `eremit run --timeout guest_timeout OPTS [--cpus N] [--env K=V]...
+    image ARGS` (a host timeout of guest_timeout + 30 s unless given):
     (exit code, stdout, stderr, seconds)."""
+    cmd = [EREMIT, "run", "--timeout", str(guest_timeout), *opts]
+    cmd += (["--cpus", str(cpus)] if cpus else []) + env_options(env)
     start = time.monotonic()
-    p = subprocess.run([EREMIT, "run", "--timeout", str(guest_timeout), *opts, image, *args],
-                       stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout or guest_timeout + 30)
-    return (p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"),
-            time.monotonic() - start)
+    p = run([*cmd, image, *args], cwd=cwd, timeout=timeout or guest_timeout + 30)
+    return p.returncode, p.stdout, p.stderr, time.monotonic() - start
 
 
 def native(exe, args=(), env=None, timeout=120):
-    """Runs the native build: (shell status, stdout, stderr); output as eremit() gives it
-    (bytes decoded, no newline translation), so the two compare."""
-    e = dict(os.environ)
-    e.update(env or {})
-    p = subprocess.run([exe, *args], stdin=subprocess.DEVNULL, capture_output=True, env=e, timeout=timeout)
-    return shell_status(p.returncode), p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+    """Runs the native build: (shell status, stdout, stderr), text as eremit() gives it."""
+    p = run([exe, *args], env=env, timeout=timeout)
+    return shell_status(p.returncode), p.stdout, p.stderr
 
 
 def ensure_curl():
