@@ -35,7 +35,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import (CC, EREMIT, EXAMPLES_RUST, HERMIT_TARGET, ROOT, Guest, Suite, check,  # noqa: E402
-                     free_port, measure, once, run)
+                     free_port, measure, once, run, start_server)
 
 SRC = os.path.join(ROOT, "tests", "net-burst")
 OUT = os.path.join(ROOT, "build", "net-burst")
@@ -158,11 +158,10 @@ def burst_suite(clients, backlog, delay_ms=0, limit=240, leave_kib=None, memory=
     port = free_port()
     args = [str(backlog), str(clients), str(delay_ms)] + ([str(leave_kib)] if leave_kib is not None else [])
     opts = (["--memory", memory] if memory else []) + (["--verbose"] if os.environ.get("NET_VERBOSE") else [])
-    g = Guest(image, args, [*opts, "--net", "user", "--forward", f"tcp:{port}:7777"], timeout=limit + 120)
-    up = g.wait_for("listening", timeout=120, stderr=True) is not None
-    check(f"burst-server ({label}): starts and listens", up, "".join(g.out + g.err)[-2000:])
-    if not up:
-        g.kill()
+    g = start_server(f"burst-server ({label}): starts and listens", image, args,
+                     [*opts, "--net", "user", "--forward", f"tcp:{port}:7777"], wait=120,
+                     timeout=limit + 120, stderr=True)
+    if g is None:
         return
     outcome, secs = burst(port, clients, limit)
     check(f"burst-server ({label}): every client served", outcome.get("served", 0) == clients, outcome)

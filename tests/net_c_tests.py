@@ -28,8 +28,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from abi_view import check_view  # noqa: E402
-from testlib import (BIN, CC, EREMIT, ROOT, TOOLCHAIN_FILE, Guest, HostServers, Suite, check,  # noqa: E402
-                     free_port, measure, once, pattern, run)
+from testlib import (BIN, CC, EREMIT, ROOT, TOOLCHAIN_FILE, HostServers, Suite, check,  # noqa: E402
+                     free_port, measure, once, pattern, run, start_server)
 
 EXAMPLES = os.path.join(ROOT, "examples-c")
 OUT = os.path.join(ROOT, "build", "net-c")
@@ -268,12 +268,9 @@ def echo_server_suite(machine, cpus):
     label = machine + (f", {cpus} vCPUs" if cpus > 1 else "")
     image = os.path.join(EXAMPLES_OUT, "echo-server")
     port = free_port()
-    g = Guest(image, ["3"], ["--net", "user", "--forward", f"tcp:{port}:7777", "--machine", machine,
-                             "--cpus", str(cpus)])
-    up = g.wait_for("listening") is not None
-    check(f"echo-server on {label}: starts and listens on 7777", up, "".join(g.out) + "".join(g.err)[-2000:])
-    if not up:
-        g.kill()
+    g = start_server(f"echo-server on {label}: starts and listens on 7777", image, ["3"],
+                     ["--net", "user", "--forward", f"tcp:{port}:7777", "--machine", machine, "--cpus", str(cpus)])
+    if g is None:
         return
     res = {}
     start = time.monotonic()
@@ -354,24 +351,24 @@ def udp_forward_suite():
         return
     port = free_port(socket.SOCK_DGRAM)
     count = 5
-    g = Guest(image, ["7001", str(count)], ["--net", "user", "--forward", f"udp:{port}:7001"])
-    up = g.wait_for("listening") is not None
-    check("udp-echo: starts and binds 7001", up, "".join(g.out) + "".join(g.err)[-2000:])
+    g = start_server("udp-echo: starts and binds 7001", image, ["7001", str(count)],
+                     ["--net", "user", "--forward", f"udp:{port}:7001"])
+    if g is None:
+        return
     answers = []
-    if up:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.settimeout(1.0)
-            for i in range(count):
-                msg = f"datagram {i}".encode()
-                # UDP may drop one: resend until its answer comes (bounded).
-                for _ in range(10):
-                    s.sendto(msg, ("127.0.0.1", port))
-                    try:
-                        data, _ = s.recvfrom(4096)
-                        answers.append(data)
-                        break
-                    except socket.timeout:
-                        continue
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(1.0)
+        for i in range(count):
+            msg = f"datagram {i}".encode()
+            # UDP may drop one: resend until its answer comes (bounded).
+            for _ in range(10):
+                s.sendto(msg, ("127.0.0.1", port))
+                try:
+                    data, _ = s.recvfrom(4096)
+                    answers.append(data)
+                    break
+                except socket.timeout:
+                    continue
     want = [f"echo:datagram {i}".encode() for i in range(count)]
     check(f"--forward udp:{port}:7001: {count} datagrams answered in order", answers == want,
           f"got {answers}")

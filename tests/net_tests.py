@@ -16,7 +16,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import (APPS, EREMIT, EXAMPLES_RUST, HERMIT_BUILD, HERMIT_TARGET, Guest, HostServers,  # noqa: E402
-                     Suite, check, ensure_curl, free_port, measure, once, pattern, run, serve_commands)
+                     Suite, check, ensure_curl, start_server, free_port, measure, once, pattern, run, serve_commands)
 
 HTTPD = os.path.join(EXAMPLES_RUST, "target", HERMIT_TARGET, "release", "httpd")
 NET_CLIENT = os.path.join(APPS, "target", HERMIT_TARGET, "release", "net-client")
@@ -67,12 +67,10 @@ def httpd_suite(machine, cpus=1, full=True):
     build()
     port = free_port()
     label = f"{machine}" + (f", {cpus} vCPUs" if cpus > 1 else "")
-    g = Guest(HTTPD, opts=["--net", "user", "--forward", f"tcp:{port}:8080", "--machine", machine,
+    g = start_server(f"httpd on {label}: starts and listens", HTTPD, ready="listening on",
+                     opts=["--net", "user", "--forward", f"tcp:{port}:8080", "--machine", machine,
                            "--cpus", str(cpus)])
-    up = g.wait_for("listening on", timeout=90)
-    check(f"httpd on {label}: starts and listens", up is not None, "".join(g.err)[-2000:])
-    if up is None:
-        g.kill()
+    if g is None:
         return
 
     p = curl(f"http://127.0.0.1:{port}/")

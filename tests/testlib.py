@@ -360,6 +360,19 @@ class Guest:
         return self.proc.returncode, "".join(self.out), "".join(self.err)
 
 
+def start_server(name, image, args=(), opts=(), ready="listening", wait=90, timeout=240,
+                 stderr=False):
+    """A server guest in the background (Guest), checked (as `name`) to print `ready`
+    within `wait` s; None, with the guest ended, if it does not."""
+    g = Guest(image, args, opts, timeout)
+    up = g.wait_for(ready, wait, stderr) is not None
+    check(name, up, ("".join(g.out) + "".join(g.err))[-2000:])
+    if not up:
+        g.kill()
+        return None
+    return g
+
+
 # --- servers on the host ------------------------------------------------------------------
 
 def serve_echo(c):

@@ -21,7 +21,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import (EREMIT, ROOT, Guest, HostServers, Suite, check, ensure_curl, free_port,  # noqa: E402
-                     measure, once, run, serve_commands)
+                     measure, once, run, serve_commands, start_server)
 
 EXAMPLE = os.path.join(ROOT, "examples-rust", "tokio-json")
 TARGET = os.path.join(ROOT, "examples-rust", "target")
@@ -219,12 +219,10 @@ def eremit_suite(cpus, full):
         return
     port = free_port()
     label = f"Eremit, {cpus} vCPU" + ("s" if cpus > 1 else "")
-    g = Guest(IMAGE, opts=["--net", "user", "--forward", f"tcp:{port}:8080", "--cpus", str(cpus)],
-              timeout=600)
-    up = g.wait_for("listening on", timeout=120)
-    check(f"{label}: tokio-json starts and listens", up is not None, "".join(g.err)[-2000:])
-    if up is None:
-        g.kill()
+    g = start_server(f"{label}: tokio-json starts and listens", IMAGE, ready="listening on", wait=120,
+                     opts=["--net", "user", "--forward", f"tcp:{port}:8080", "--cpus", str(cpus)],
+                     timeout=600)
+    if g is None:
         return
     code, body = curl(port, "/info")
     check(f"{label}: /info shows {cpus} tokio worker thread(s)",
