@@ -28,7 +28,9 @@ import sys
 import tempfile
 
 HERMIT_ABI_VERSION = "0.5.2"
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import ROOT as REPO  # noqa: E402
+
 ABI_CHECK_RS = os.path.join(REPO, "kernel", "src", "syscalls", "abi_check.rs")
 
 # Rust scalar -> (C spelling, size, alignment) on x86_64. usize/isize follow cbindgen's

@@ -30,9 +30,9 @@ import sys
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "build", "toolchain", "bin")
-EREMIT = os.path.join(BIN, "eremit")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import BIN, EREMIT, ROOT  # noqa: E402
+
 OUT = os.path.join(ROOT, "build", "conformance")
 TARBALL = "/usr/src/gcc-12/gcc-12.2.0-dfsg.tar.xz"
 TOP = "gcc-12.2.0"

@@ -20,7 +20,7 @@ host's connections itself (its listening socket has a backlog of 1, so the host 
 drops SYNs of a burst and the clients resend them) and opens one connection to the guest
 for each. All traffic stays on this machine. Ends with 'N passed, N failed'.
 
-Arguments `burst` or `memory` run only that part; NET_VERBOSE=1 boots the burst guests
+`-k burst` or `-k memory` runs only that part; NET_VERBOSE=1 boots the burst guests
 with --verbose (the kernel log in the failure details)."""
 
 import os

@@ -52,7 +52,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import testlib  # noqa: E402
 from testlib import AR, CC, EREMIT, ROOT, SYSROOT, TOOLCHAIN_FILE, Suite, check, once  # noqa: E402
 
-TC = os.path.join(ROOT, "build", "toolchain")
 PROJECTS = os.path.join(ROOT, "tests", "projects")
 OUT = os.path.join(ROOT, "build", "projects")
 
