@@ -39,14 +39,13 @@ import sys
 import tempfile
 import time
 
-from benchlib import (BenchError, EREMIT, OUT, ROOT, add_run_options, describe_exit, failure_note,
-                      fmt_ratio, json_lines, load_note, loadavg, make_progress, md_table, publish,
-                      qemus, rel, report_text, require_qemu, round_robin, run_checked, run_meta,
-                      run_process, verdict)
+from benchlib import (BenchError, EREMIT, HERMIT_CC, OUT, ROOT, add_run_options,
+                      describe_exit, failure_note, fmt_ratio, json_lines, load_note, loadavg,
+                      make_progress, md_table, publish, qemus, rel, report_text, require_qemu,
+                      round_robin, run_checked, run_meta, run_process, verdict)
 
 BUILD = os.path.join(OUT, "c-micro")
 SRC = os.path.join(ROOT, "benches", "c-micro", "c-micro.c")
-HERMIT_GCC = os.path.join(ROOT, "build", "toolchain", "bin", "x86_64-hermit-gcc")
 NATIVE = os.path.join(BUILD, "c-micro-native")
 IMAGE = os.path.join(BUILD, "c-micro-eremit")
 CFLAGS = ["-O2", "-pthread", "-Wall", "-Wextra"]
@@ -97,7 +96,7 @@ def build(build_toolchain, baseline=None):
     if build_toolchain:
         progress("make toolchain-c")
         run_checked("make toolchain-c", ["make", "toolchain-c"], timeout=1800)
-    missing = [rel(p) for p in (HERMIT_GCC, EREMIT) if not os.path.exists(p)]
+    missing = [rel(p) for p in (HERMIT_CC, EREMIT) if not os.path.exists(p)]
     if missing:
         raise BenchError(f"missing {', '.join(missing)}: run `make toolchain-c` first "
                          "(or pass --build-toolchain)")
@@ -105,7 +104,7 @@ def build(build_toolchain, baseline=None):
         raise BenchError("missing the host's gcc (scripts/ensure-deps.sh installs it)")
     os.makedirs(BUILD, exist_ok=True)
     native_cmd = ["gcc"] + CFLAGS + ["-o", NATIVE, SRC]
-    eremit_cmd = [HERMIT_GCC] + CFLAGS + ["-o", IMAGE, SRC]
+    eremit_cmd = [HERMIT_CC] + CFLAGS + ["-o", IMAGE, SRC]
     run_checked("building benches/c-micro natively", native_cmd)
     run_checked("building benches/c-micro for Eremit", eremit_cmd)
     cmds = {"native": [rel(a) for a in native_cmd], "eremit": [rel(a) for a in eremit_cmd]}

@@ -34,10 +34,10 @@ import statistics
 import sys
 import time
 
-from benchlib import (BenchError, EREMIT, OUT, ROOT, add_run_options, describe_exit, failure_note,
-                      fmt_ratio, json_lines, load_note, loadavg, make_progress, md_table, publish,
-                      qemus, rel, report_text, require_qemu, round_robin, run_checked, run_meta,
-                      run_process, tail)
+from benchlib import (BenchError, EREMIT, OUT, ROOT, add_run_options, describe_exit,
+                      failure_note, fmt_ratio, json_lines, load_note, loadavg, make_progress,
+                      md_table, publish, qemus, rel, report_text, require_qemu, round_robin,
+                      run_checked, run_meta, run_process, tail)
 
 SRC = os.path.join(ROOT, "benches", "cxx-fortran")
 BUILD = os.path.join(OUT, "cxx-fortran")

@@ -46,12 +46,9 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = os.path.join(ROOT, "build", "bench")
+from benchlib import EREMIT, HERMIT_CC, OUT, ROOT  # noqa: E402
+
 WORK = os.path.join(OUT, "net")
-BIN = os.path.join(ROOT, "build", "toolchain", "bin")
-HERMIT_CC = os.path.join(BIN, "x86_64-hermit-gcc")
-EREMIT = os.path.join(BIN, "eremit")
 SERVER_SRC = os.path.join(ROOT, "benches", "net", "netserver.c")
 PORT = 7777
 THROUGHPUT_BYTES = 64 << 20

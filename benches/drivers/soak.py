@@ -21,12 +21,11 @@ import sys
 import threading
 import time
 
-from benchlib import EREMIT, OUT, ROOT, git_commit, now_iso, run_checked
+from benchlib import EREMIT, HERMIT_CC, OUT, ROOT, git_commit, now_iso, run_checked
 
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 from testlib import free_port, pattern  # noqa: E402
 
-HERMIT_GCC = os.path.join(ROOT, "build", "toolchain", "bin", "x86_64-hermit-gcc")
 SRC = os.path.join(ROOT, "benches", "soak", "soak.c")
 LINE = re.compile(r"soak: t=(\d+) free_1m_mib=(\d+) allocs=(\d+) threads=(\d+) files=(\d+) conns=(\d+)")
 MIB = 1 << 20
@@ -67,7 +66,7 @@ def main():
     args = ap.parse_args()
     os.makedirs(os.path.join(OUT, "soak"), exist_ok=True)
     image = os.path.join(OUT, "soak", "soak-eremit")
-    run_checked("build soak.c", [HERMIT_GCC, "-O2", "-pthread", SRC, "-o", image])
+    run_checked("build soak.c", [HERMIT_CC, "-O2", "-pthread", SRC, "-o", image])
     seconds = int(args.minutes * 60)
     port = free_port()
     cmd = [EREMIT, "run", "--cpus", "2", "--memory", args.memory, "--net", "user",
