@@ -45,6 +45,8 @@ def main():
     if args.list:
         for suite in suites:
             chosen = suite.select(args.patterns)
+            if args.patterns and not chosen:
+                continue
             print(f"{suite.name} ({len(chosen)} cases)")
             for name, _ in chosen:
                 print(f"  {suite.name}/{name}")
