@@ -5,7 +5,7 @@ names match.
   python3 tests/run.py                    every suite, in `make test`'s order
   python3 tests/run.py boot c             these suites
   python3 tests/run.py boot -k hello      the cases of boot whose names contain "hello"
-  python3 tests/run.py -k 'net*/echo-*'   a glob on SUITE/CASE or CASE
+  python3 tests/run.py -k 'net*/echo-*'   a glob on SUITE/CASE (with a /) or on CASE
   python3 tests/run.py --list [SUITE...]  the suites and their cases
 
 Prints a line per suite, then the closing 'N passed, N failed' (the line CI reads); exits
@@ -34,8 +34,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("suites", nargs="*", metavar="SUITE", help=f"of: {' '.join(SUITES)}")
     ap.add_argument("-k", dest="patterns", action="append", default=[],
-                    help="only the cases whose names match: a substring, or a glob (* ? [) on "
-                         "CASE or SUITE/CASE; several -k: any of them")
+                    help="only the cases whose names match: a substring, or a glob (* ? [); "
+                         "on SUITE/CASE when it has a /, else on CASE; several -k: any of them")
     ap.add_argument("--list", action="store_true", help="list the suites and their cases")
     args = ap.parse_args()
     unknown = [s for s in args.suites if s not in SUITES]

@@ -190,16 +190,13 @@ class Suite:
 
 
 def matches(suite, case, patterns):
-    """A case matches when there are no patterns or one of them matches its name or
-    SUITE/NAME: a glob if it has * ? or [, else a substring."""
+    """A case matches when there are no patterns or one of them matches its name (with a
+    "/" in the pattern: SUITE/NAME), as a glob if it has * ? or [, else as a substring."""
     if not patterns:
         return True
-    full = f"{suite}/{case}"
     for p in patterns:
-        if any(c in p for c in "*?["):
-            if fnmatch.fnmatchcase(case, p) or fnmatch.fnmatchcase(full, p):
-                return True
-        elif p in full:
+        name = f"{suite}/{case}" if "/" in p else case
+        if fnmatch.fnmatchcase(name, p) if any(c in p for c in "*?[") else p in name:
             return True
     return False
 
