@@ -9,7 +9,7 @@
 #                                       (scripts/build-toolchain.sh)
 #   scripts/ensure-deps.sh cbindgen     also cbindgen $CBINDGEN_VERSION (scripts/gen-header.sh)
 #   scripts/ensure-deps.sh netbench     also a Linux kernel image and a static busybox
-#                                       (scripts/netbench.py's Linux guest)
+#                                       (benches/drivers/netbench.py's Linux guest)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -6,13 +6,12 @@ and booted with `eremit run`. Ends with 'N passed, N failed'."""
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EREMIT = os.path.join(ROOT, "build", "toolchain", "bin", "eremit")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import EREMIT, ROOT, HostServers, Suite, check, run, serve_ok  # noqa: E402
+
 CACHE = os.environ.get("EREMIT_CACHE_DIR") or os.path.join(
     os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "eremit")
 # The apps live outside the repository (inside it cargo would take them for members of
@@ -21,8 +20,7 @@ WORK = os.path.join(CACHE, "hermit-compat")
 # One target directory for every app here: std for the hermit target is built once.
 TARGET = os.path.join(WORK, "target")
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish, free_port, run  # noqa: E402
+suite = Suite("hermit-compat", requires=[EREMIT], hint="run `make toolchain` first")
 
 # Every feature name of Hermit's `hermit` crate 0.13 (its Cargo.toml).
 HERMIT_013_FEATURES = """
@@ -174,31 +172,22 @@ def build_and_boot(name, dependency, want_unserved):
           sorted(said) == sorted(want_unserved), f"named: {said}\nwanted: {want_unserved}")
 
 
-class HostServer:
-    """Answers each connection's bytes with "ok:" + them (on 127.0.0.1, which QEMU's user
-    network shows the guest as 10.0.2.2)."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            with c:
-                c.settimeout(20)
-                try:
-                    c.sendall(b"ok:" + c.recv(100))
-                except OSError:
-                    pass
+@suite.setup
+def work_dir():
+    os.makedirs(WORK, exist_ok=True)
+    print("hermit-compat-tests: Hermit-template apps outside the repository "
+          "(the first build compiles std: minutes)", flush=True)
 
 
+# The template's dependency line, Eremit's default features.
+suite.add("template-app", build_and_boot, "template-app", 'hermit = "0.13"', [])
+# One member naming every feature of Hermit's crate used to make cargo refuse all.
+suite.add("every-feature-app", build_and_boot, "every-feature-app",
+          'hermit = { version = "0.13", default-features = false, features = [%s] }'
+          % ", ".join(f'"{f}"' for f in HERMIT_013_FEATURES), UNSERVED)
+
+
+@suite.case("static-address")
 def static_address_suite():
     """A build without `dhcpv4` gets an address with `--net user` alone, from HERMIT_IP
     in its environment, and from `eremit run --ip`."""
@@ -210,7 +199,7 @@ def static_address_suite():
     if p.returncode != 0:
         return
     image = os.path.join(TARGET, "x86_64-unknown-hermit", "release", "static-net-app")
-    server = HostServer()
+    server = HostServers(serve_ok)
     cases = [
         ("--net user alone", [], "10.0.2.15"),
         ("HERMIT_IP in the environment", ["--env", "HERMIT_IP=10.0.2.20", "--env", "HERMIT_GATEWAY=10.0.2.2"],
@@ -224,7 +213,7 @@ def static_address_suite():
         check(f"static-net-app, {label}: reaches the host as {addr}",
               r.returncode == 0 and r.stdout == f"reply ok:hello from {addr}\n",
               f"exit {r.returncode}\nstdout:\n{r.stdout}\nstderr:\n{r.stderr[-2000:]}")
-    server.sock.close()
+    server.close()
 
 
 # Feature sets a Hermit user writes (default-features = false): without and with DHCP,
@@ -238,10 +227,11 @@ ALL_FOUR_VARIANTS = [
 ]
 
 
+@suite.case("all-four")
 def all_four_suite():
     """Issue 14's check: one Hermit-template app uses loopback (TCP and UDP),
     /proc/version, stdin and a static address (HERMIT_* in --env, and --ip/--gateway)."""
-    server = HostServer()
+    server = HostServers(serve_ok)
     stdin_text = "line one\nline two: äöü\n"
     for name, features, machine in ALL_FOUR_VARIANTS:
         d = make_app(name, f'hermit = {{ version = "0.13", default-features = false, '
@@ -273,27 +263,9 @@ def all_four_suite():
                   r.returncode == 7 and r.stdout == want,
                   f"exit {r.returncode}\nstdout:\n{r.stdout}\nwanted:\n{want}"
                   f"stderr:\n{r.stderr[-2000:]}")
-    server.sock.close()
+    server.close()
 
-
-def main():
-    os.makedirs(WORK, exist_ok=True)
-    if not os.access(EREMIT, os.X_OK):
-        check("build/toolchain/bin/eremit exists", False, "run `make toolchain` first")
-        sys.exit(finish())
-    print("hermit-compat-tests: Hermit-template apps outside the repository "
-          "(the first build compiles std: minutes)", flush=True)
-    # The template's dependency line, Eremit's default features.
-    build_and_boot("template-app", 'hermit = "0.13"', [])
-    # One member naming every feature of Hermit's crate used to make cargo refuse all.
-    names = ", ".join(f'"{f}"' for f in HERMIT_013_FEATURES)
-    build_and_boot("every-feature-app",
-                   f'hermit = {{ version = "0.13", default-features = false, features = [{names}] }}',
-                   UNSERVED)
-    static_address_suite()
-    all_four_suite()
-    sys.exit(finish())
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(suite.main())

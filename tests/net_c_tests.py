@@ -21,25 +21,22 @@ All traffic stays on this machine (loopback and QEMU's user network). Ends with
 import os
 import re
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "build", "toolchain", "bin")
-CC = os.path.join(BIN, "x86_64-hermit-gcc")
-EREMIT = os.path.join(BIN, "eremit")
-TOOLCHAIN_FILE = os.path.join(ROOT, "cmake", "hermit-toolchain.cmake")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import (BIN, CC, EREMIT, ROOT, TOOLCHAIN_FILE, HostServers, Suite, check,  # noqa: E402
+                     free_port, measure, once, pattern, run, start_server)
+
 EXAMPLES = os.path.join(ROOT, "examples-c")
 OUT = os.path.join(ROOT, "build", "net-c")
 EXAMPLES_OUT = os.path.join(ROOT, "build", "examples-c", "hermit")
 CHECKS_SRC = os.path.join(ROOT, "tests", "net-c", "net_checks.c")
 MIB = 1 << 20
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish, free_port, measure, measurements, pattern, run  # noqa: E402
+suite = Suite("net-c", requires=[CC, EREMIT])
 
 
 # --- headers and ABI -------------------------------------------------------------------
@@ -106,6 +103,7 @@ INCLUDES = """#define _GNU_SOURCE
 """
 
 
+@suite.case("headers")
 def headers_check():
     """The values and layouts of libc-port's headers equal glibc's: a host program prints
     glibc's, which become static assertions compiled with x86_64-hermit-gcc (-Wall
@@ -161,69 +159,9 @@ def headers_check():
         check("every socket header compiles on its own (C99 -pedantic, C++17)", not errs, "\n".join(errs))
 
 
-# --- servers on the host ------------------------------------------------------------------
-
-class HostServers:
-    """A TCP echo server (echoes until the client shuts down, then closes), a UDP server
-    answering "pong:" + data, and a port nobody listens on; all on 127.0.0.1."""
-
-    def __init__(self):
-        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.tcp.bind(("127.0.0.1", 0))
-        self.tcp.listen(64)
-        self.port = self.tcp.getsockname()[1]
-        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.udp.bind(("127.0.0.1", 0))
-        self.udp_port = self.udp.getsockname()[1]
-        self.closed_port = free_port()
-        self.stop = False
-        threading.Thread(target=self._accept, daemon=True).start()
-        threading.Thread(target=self._udp, daemon=True).start()
-
-    def _accept(self):
-        self.tcp.settimeout(0.5)
-        while not self.stop:
-            try:
-                c, _ = self.tcp.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
-
-    def _serve(self, c):
-        try:
-            c.settimeout(120)
-            while True:
-                data = c.recv(65536)
-                if not data:
-                    break
-                c.sendall(data)
-        except OSError:
-            pass
-        finally:
-            c.close()
-
-    def _udp(self):
-        self.udp.settimeout(0.5)
-        while not self.stop:
-            try:
-                data, addr = self.udp.recvfrom(2048)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            self.udp.sendto(b"pong:" + data, addr)
-
-    def close(self):
-        self.stop = True
-        self.tcp.close()
-        self.udp.close()
-
-
 # --- builds ------------------------------------------------------------------------------
 
+@once
 def build():
     print("net-c-tests: building examples-c (toolchain file) and tests/net-c/net_checks.c", flush=True)
     os.makedirs(OUT, exist_ok=True)
@@ -244,9 +182,12 @@ def build():
 
 # --- tests -------------------------------------------------------------------------------
 
-def checks_suite(hermit, native):
-    servers = HostServers()
-    try:
+@suite.case("checks")
+def checks_suite():
+    hermit, native = build()
+    if not (hermit and native):
+        return
+    with HostServers() as servers:
         args = [str(servers.port), str(servers.udp_port), str(servers.closed_port)]
         n = run([native, "127.0.0.1", *args], timeout=120)
         check("net-checks natively (glibc): exit 0", n.returncode == 0, n.stdout[-4000:] + n.stderr)
@@ -264,45 +205,12 @@ def checks_suite(hermit, native):
             diff = ""
         check(f"net-checks: Eremit's output equals native Linux's ({len(n.stdout.splitlines())} lines)",
               n.stdout == e.stdout and n.stdout != "", diff)
-    finally:
-        servers.close()
 
 
-class Guest:
-    def __init__(self, image, args=(), opts=(), timeout=240):
-        cmd = [EREMIT, "run", "--timeout", str(timeout), *opts, image, *args]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
-        self.out, self.err = [], []
-        self.first = threading.Event()
-        threading.Thread(target=self._pump, args=(self.proc.stdout, self.out, True), daemon=True).start()
-        threading.Thread(target=self._pump, args=(self.proc.stderr, self.err, False), daemon=True).start()
-
-    def _pump(self, pipe, keep, signal):
-        for raw in pipe:
-            keep.append(raw.decode(errors="replace"))
-            if signal:
-                self.first.set()
-        self.first.set()
-
-    def wait_listening(self, timeout=90):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if any("listening" in l for l in self.out):
-                return True
-            if self.proc.poll() is not None:
-                return False
-            time.sleep(0.05)
-        return False
-
-    def finish(self, timeout=60):
-        try:
-            self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        time.sleep(0.1)
-        return self.proc.returncode, "".join(self.out), "".join(self.err)
+def echo_examples():
+    """Whether examples-c's echo programs are built (by build())."""
+    build()
+    return os.path.exists(os.path.join(EXAMPLES_OUT, "echo-server"))
 
 
 def echo_connection(port, size, result, key):
@@ -335,16 +243,14 @@ def echo_connection(port, size, result, key):
 
 
 def echo_server_suite(machine, cpus):
+    if not echo_examples():
+        return
     label = machine + (f", {cpus} vCPUs" if cpus > 1 else "")
     image = os.path.join(EXAMPLES_OUT, "echo-server")
     port = free_port()
-    g = Guest(image, ["3"], ["--net", "user", "--forward", f"tcp:{port}:7777", "--machine", machine,
-                             "--cpus", str(cpus)])
-    up = g.wait_listening()
-    check(f"echo-server on {label}: starts and listens on 7777", up, "".join(g.out) + "".join(g.err)[-2000:])
-    if not up:
-        g.proc.kill()
-        g.finish()
+    g = start_server(f"echo-server on {label}: starts and listens on 7777", image, ["3"],
+                     ["--net", "user", "--forward", f"tcp:{port}:7777", "--machine", machine, "--cpus", str(cpus)])
+    if g is None:
         return
     res = {}
     start = time.monotonic()
@@ -368,9 +274,15 @@ def echo_server_suite(machine, cpus):
                 f"up to {peak} open at once")
 
 
+suite.add("echo-server-microvm", echo_server_suite, "microvm", 1)
+suite.add("echo-server-q35-2cpus", echo_server_suite, "q35", 2)
+
+
+@suite.case("echo-client")
 def echo_client_suite():
-    servers = HostServers()
-    try:
+    if not echo_examples():
+        return
+    with HostServers() as servers:
         image = os.path.join(EXAMPLES_OUT, "echo-client")
         start = time.monotonic()
         p = run([EREMIT, "run", "--timeout", "120", "--net", "user", image, "10.0.2.2",
@@ -391,11 +303,12 @@ def echo_client_suite():
                  "80", "10"], timeout=90)
         check("echo-client in Eremit: an unknown name gives a getaddrinfo error, exit 1",
               p.returncode == 1 and "getaddrinfo" in p.stderr, f"exit {p.returncode}\n{p.stderr}")
-    finally:
-        servers.close()
 
 
+@suite.case("no-network")
 def no_network():
+    if not echo_examples():
+        return
     # Loopback works without a device (tests/reliability/net_loopback.c); any other
     # address is unreachable.
     image = os.path.join(EXAMPLES_OUT, "echo-client")
@@ -405,35 +318,37 @@ def no_network():
           f"exit {p.returncode}\n{p.stderr}")
 
 
+@suite.case("udp-forward")
 def udp_forward_suite():
     """`--forward udp:HOST:GUEST`: datagrams from the host reach a UDP server in the guest
     and its answers come back (QEMU's user networking relays them)."""
     src = os.path.join(ROOT, "tests", "net-c", "udp_echo.c")
     image = os.path.join(OUT, "udp-echo")
+    os.makedirs(OUT, exist_ok=True)
     p = run([CC, "-O2", "-Wall", "-Wextra", "-Werror", src, "-o", image])
     check("udp_echo.c builds", p.returncode == 0, p.stderr)
     if p.returncode != 0:
         return
     port = free_port(socket.SOCK_DGRAM)
     count = 5
-    g = Guest(image, ["7001", str(count)], ["--net", "user", "--forward", f"udp:{port}:7001"])
-    up = g.wait_listening()
-    check("udp-echo: starts and binds 7001", up, "".join(g.out) + "".join(g.err)[-2000:])
+    g = start_server("udp-echo: starts and binds 7001", image, ["7001", str(count)],
+                     ["--net", "user", "--forward", f"udp:{port}:7001"])
+    if g is None:
+        return
     answers = []
-    if up:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.settimeout(1.0)
-            for i in range(count):
-                msg = f"datagram {i}".encode()
-                # UDP may drop one: resend until its answer comes (bounded).
-                for _ in range(10):
-                    s.sendto(msg, ("127.0.0.1", port))
-                    try:
-                        data, _ = s.recvfrom(4096)
-                        answers.append(data)
-                        break
-                    except socket.timeout:
-                        continue
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(1.0)
+        for i in range(count):
+            msg = f"datagram {i}".encode()
+            # UDP may drop one: resend until its answer comes (bounded).
+            for _ in range(10):
+                s.sendto(msg, ("127.0.0.1", port))
+                try:
+                    data, _ = s.recvfrom(4096)
+                    answers.append(data)
+                    break
+                except socket.timeout:
+                    continue
     want = [f"echo:datagram {i}".encode() for i in range(count)]
     check(f"--forward udp:{port}:7001: {count} datagrams answered in order", answers == want,
           f"got {answers}")
@@ -509,10 +424,12 @@ class StubDns:
         self.sock.close()
 
 
+@suite.case("dns")
 def dns_suite():
     """sys_getaddrbyname asks for A with a 4-byte buffer and AAAA with a 16-byte one (as
     Hermit does, the dns example of hermit-rs), against the stub server; getaddrinfo's
     families."""
+    os.makedirs(OUT, exist_ok=True)
     src = os.path.join(ROOT, "tests", "net-c", "dns_aaaa.c")
     image = os.path.join(OUT, "dns-aaaa")
     p = run([CC, "-O2", "-Wall", "-Wextra", "-Werror", src, "-o", image])
@@ -552,29 +469,5 @@ def dns_suite():
 AF_INET6_GAI_ERROR = "ai_family not supported"
 
 
-def main():
-    if not os.path.exists(CC):
-        print("net-c-tests: build/toolchain is missing: run `make toolchain-c` first", flush=True)
-        print("\n0 passed, 1 failed")
-        sys.exit(1)
-    headers_check()
-    hermit, native = build()
-    if hermit and native:
-        checks_suite(hermit, native)
-    if os.path.exists(os.path.join(EXAMPLES_OUT, "echo-server")):
-        echo_server_suite("microvm", 1)
-        echo_server_suite("q35", 2)
-        echo_client_suite()
-        no_network()
-    udp_forward_suite()
-    dns_suite()
-    if measurements:
-        print("\nmeasurements:")
-        for m in measurements:
-            print("  " + m)
-    print()
-    sys.exit(finish())
-
-
 if __name__ == "__main__":
-    main()
+    sys.exit(suite.main())

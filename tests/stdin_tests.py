@@ -31,13 +31,9 @@ import tempfile
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish, measure  # noqa: E402
+from testlib import CC, EREMIT, ROOT, Suite, check, measure  # noqa: E402
 
-BIN = os.path.join(ROOT, "build", "toolchain", "bin")
-CC = os.path.join(BIN, "x86_64-hermit-gcc")
-EREMIT = os.path.join(BIN, "eremit")
 SRC = os.path.join(ROOT, "tests", "stdin")
 OUT = os.path.join(ROOT, "build", "stdin-tests")
 APPS = os.path.join(ROOT, "tests", "apps")
@@ -48,6 +44,10 @@ HERMIT_BUILD = ["cargo", "build", "--release", "-q", "-p", "stdin-read", "-Zbuil
 PROGRAMS = ["cat", "sha256", "poll", "noread", "readers", "tty"]
 
 
+suite = Suite("stdin", requires=[CC, EREMIT])
+
+
+@suite.setup
 def build():
     print("stdin-tests: building tests/stdin/*.c and tests/apps/stdin-read, natively and for Eremit",
           flush=True)
@@ -130,6 +130,7 @@ def text_input():
     return ("\n".join(lines) + "\nlast line without newline").encode()
 
 
+@suite.case("pipe-and-native")
 def test_pipe_and_native():
     for machine in ("microvm", "q35"):
         code, out, err = shell(f"echo hi | {EREMIT} run --timeout 120 --machine {machine} {image('cat')}")
@@ -145,6 +146,7 @@ def test_pipe_and_native():
                    machine="q35")
 
 
+@suite.case("large")
 def test_large():
     data = os.urandom(200 << 20)
     want = hashlib.sha256(data).hexdigest()
@@ -157,6 +159,7 @@ def test_large():
         measure(f"200 MiB through sha256 on {machine}: {secs:.1f} s wall (hashing included)")
 
 
+@suite.case("no-stdin")
 def test_no_stdin():
     empty = hashlib.sha256(b"").hexdigest()
     for how, redirect in (("</dev/null", "</dev/null"), ("a closed stdin", "<&-")):
@@ -193,6 +196,7 @@ def interactive(cmd):
     return p.wait(timeout=120), b"".join(lines), err
 
 
+@suite.case("poll")
 def test_poll():
     want = (b"poll with no input: 0\nnon-blocking read with no input: EAGAIN\nwaiting\n"
             b"poll once input came: 1\nnon-blocking read: 6 bytes: hello\nagain\n"
@@ -225,6 +229,7 @@ def readers_conversation(cmd):
     return p.wait(timeout=120), sorted(lines)
 
 
+@suite.case("several-waiters")
 def test_several_waiters():
     ncode, nlines = readers_conversation([native("readers")])
     for cpus in (1, 2):
@@ -236,6 +241,7 @@ def test_several_waiters():
               f"eremit {code}: {lines}\nnative {ncode}: {nlines}")
 
 
+@suite.case("terminal")
 def test_terminal():
     master, slave = pty.openpty()
     p = subprocess.Popen(eremit_cmd(image("cat")), stdin=slave, stdout=subprocess.PIPE,
@@ -302,6 +308,7 @@ def tty_run(cmd, stdin="pipe", out_tty=False):
     return code, got
 
 
+@suite.case("isatty")
 def test_isatty():
     """isatty(0/1/2) in C is true exactly when eremit's own descriptor is a terminal, as
     natively (the runner tells the kernel with `tty=`)."""
@@ -339,6 +346,7 @@ def _drain(fd):
         pass
 
 
+@suite.case("untouched-when-not-read")
 def test_untouched_when_not_read():
     with tempfile.NamedTemporaryFile() as f:
         f.write(b"abc\ndef\n")
@@ -368,6 +376,7 @@ fn main() -> io::Result<()> {
 """
 
 
+@suite.case("hermit-template")
 def test_hermit_template():
     d = os.path.join(COMPAT, "stdin-app")
     shutil.rmtree(d, ignore_errors=True)
@@ -409,19 +418,5 @@ hermit = {{ path = "{os.path.join(ROOT, 'hermit')}" }}
           f"exit {code}, {len(out)} of {len(data)} bytes, stderr {err[-2000:]!r}")
 
 
-def main():
-    build()
-    test_pipe_and_native()
-    test_no_stdin()
-    test_poll()
-    test_several_waiters()
-    test_terminal()
-    test_isatty()
-    test_untouched_when_not_read()
-    test_hermit_template()
-    test_large()
-    return finish()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.main())

@@ -1,4 +1,4 @@
-/* The guest of `make soak` (scripts/soak.py): a service's life in one program, to see
+/* The guest of `make soak` (benches/drivers/soak.py): a service's life in one program, to see
  * whether memory comes back over a long run.
  *
  *   soak SECONDS PORT [REPORT_SECONDS]

@@ -85,7 +85,7 @@ fn check_image(opts: &RunOptions) -> Result<(), Failure> {
     match image::check_pvh(&mut file).and_then(|()| image::load_end(&mut file)) {
         Ok(load_end) => memory::check(opts.memory_kib, load_end, opts.cpus).or_else(fail),
         Err(ImageError::Io(e)) => fail(format!("cannot read image {path}: {}", io_text(&e))),
-        Err(ImageError::NotBootable(why)) => {
+        Err(ImageError::Malformed(why)) => {
             verbose_note(opts, &format!("image check: {path}: {why}"));
             fail(format!(
                 "{path} is not a bootable Eremit image (no PVH entry note); \

@@ -27,12 +27,12 @@ allocation and deallocation of random sizes, thread spawn+join, a Condvar (futex
 ping-pong between two threads, and the speedup of CPU-bound work split over
 available_parallelism() threads (Eremit: --cpus 2 against --cpus 1).
 
-Network (third table, scripts/netbench.py; --no-net-bench skips it, and it is skipped
+Network (third table, benches/drivers/netbench.py; --no-net-bench skips it, and it is skipped
 with a message when it cannot be set up): the same C server (benches/net/netserver.c) in
 Eremit and in a Linux guest (Debian's kernel with a busybox initramfs) under the same QEMU
 options, over tap devices in a network namespace made for the run (or QEMU's user
 network): TCP throughput both ways (64 MiB), 1-byte request/response latency, boot to
-listening, as Eremit / Linux ratios. `python3 scripts/netbench.py` runs it alone.
+listening, as Eremit / Linux ratios. `python3 benches/drivers/netbench.py` runs it alone.
 """
 
 import argparse
@@ -48,7 +48,7 @@ import time
 import netbench
 from benchlib import (BenchError, EREMIT, OUT, ROOT, fmt_ratio, git_commit, host_cpu,
                       make_progress, md_table, now_iso, round_robin, run_checked, run_process,
-                      summary, tail, verdict, write_results)
+                      publish, summary, tail, verdict)
 
 EREMIT_BUILT = os.path.join(ROOT, "target", "debug", "eremit")
 EXAMPLES = os.path.join(ROOT, "examples-rust")
@@ -736,9 +736,7 @@ def main():
         }
     if net is not None:
         results["network"] = net
-    write_results("results.md", "results.json", text, results)
-    sys.stdout.write(text)
-    progress(f"done in {time.monotonic() - started:.0f} s")
+    publish("results.md", "results.json", text, results, progress, started)
     return 0
 
 

@@ -17,12 +17,10 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import (EREMIT, OUT, ROOT, BenchError, describe_exit, git_commit,  # noqa: E402
-                      host_cpu, loadavg, make_progress, md_table, now_iso, round_robin,
-                      run_checked, run_process, summary, write_results)
+from benchlib import (EREMIT, HERMIT_CC, OUT, ROOT, main_exit, make_progress,  # noqa: E402
+                      publish_table, round_robin, run_checked, run_matching, short_meta, summaries)
 
 SRC = os.path.join(ROOT, "benches", "loopback", "loopback.c")
-CC = os.path.join(ROOT, "build", "toolchain", "bin", "x86_64-hermit-gcc")
 WORK = os.path.join(OUT, "loopback")
 STREAM = re.compile(r"stream bytes (\d+) secs ([\d.]+) MB/s ([\d.]+)")
 PINGPONG = re.compile(r"pingpong rounds (\d+) us ([\d.]+)")
@@ -43,7 +41,7 @@ def main():
     native = os.path.join(WORK, "loopback.native")
     image = os.path.join(WORK, "loopback")
     run_checked("gcc", ["gcc", "-O2", "-pthread", SRC, "-o", native])
-    run_checked("x86_64-hermit-gcc", [CC, "-O2", "-pthread", SRC, "-o", image])
+    run_checked("x86_64-hermit-gcc", [HERMIT_CC, "-O2", "-pthread", SRC, "-o", image])
     prog = [str(args.mib), str(args.rounds)]
     eremit = [EREMIT, "run", "--timeout", str(TIMEOUT)]
     configs = {
@@ -60,15 +58,11 @@ def main():
               "eremit_1cpu_net": "Eremit, 1 vCPU, --net user"}
 
     def run_one(name, cmd, number, tag):
-        r = run_process(cmd, timeout=TIMEOUT + 60)
-        s, p = STREAM.search(r.out), PINGPONG.search(r.out)
-        if r.code != 0 or not s or not p:
-            raise BenchError(f"{describe_exit(r.code, TIMEOUT)}: {r.out[-500:]} {r.err[-500:]}")
+        r, (s, p) = run_matching(cmd, TIMEOUT + 60, STREAM, PINGPONG)
         return {"mbps": float(s.group(3)), "us": float(p.group(2)), "wall": r.wall}
 
     samples, _ = round_robin(configs, args.runs, run_one, progress)
-    stats = {name: {k: summary([s[k] for s in runs]) for k in ("mbps", "us", "wall")}
-             for name, runs in samples.items() if runs}
+    stats = summaries(samples, ("mbps", "us", "wall"))
     nat = stats["native"]
     rows = []
     for name, st in stats.items():
@@ -78,26 +72,16 @@ def main():
                      f"{mbps['median'] / nat['mbps']['median']:.2f}",
                      f"{us['median']:.1f} us ({us['min']:.1f}-{us['max']:.1f})",
                      f"{us['median'] / nat['us']['median']:.2f}"])
-    meta = {"date": now_iso(), "commit": git_commit(), "host_cpu": host_cpu(), "load": loadavg(),
-            "runs": args.runs, "mib": args.mib, "rounds": args.rounds}
-    text = "\n".join([
-        f"# Loopback TCP ({args.mib} MiB stream, {args.rounds} 1-byte round trips)", "",
-        f"{meta['date']}, commit {meta['commit']}, {meta['host_cpu']}, load {meta['load']}, "
-        f"{args.runs} round-robin runs each; median (min-max). Eremit under TCG.", "",
-        *md_table(["configuration", "stream", "vs native", "round trip", "vs native"], rows), "",
-        "A server thread and a client in one process over 127.0.0.1 (benches/loopback/"
+    meta = short_meta(args.runs, mib=args.mib, rounds=args.rounds)
+    publish_table(
+        "loopback", f"Loopback TCP ({args.mib} MiB stream, {args.rounds} 1-byte round trips)",
+        meta, "Eremit under TCG.", ["configuration", "stream", "vs native", "round trip", "vs native"],
+        rows, "A server thread and a client in one process over 127.0.0.1 (benches/loopback/"
         "loopback.c). In Eremit a loopback connection is a pair of in-kernel pipes "
-        "(kernel/src/net/loopback.rs): no packets, no device, no network task.", ""])
-    write_results("results-loopback.md", "results-loopback.json", text,
-                  {"meta": meta, "stats": stats, "samples": samples})
-    sys.stdout.write(text)
-    progress(f"done in {time.monotonic() - started:.0f} s")
+        "(kernel/src/net/loopback.rs): no packets, no device, no network task.",
+        stats, samples, progress, started)
     return 0
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as e:
-        print(f"bench-loopback: {e}", file=sys.stderr)
-        sys.exit(1)
+    main_exit(main, "bench-loopback")

@@ -1,7 +1,7 @@
-"""What the benchmark drivers (scripts/bench.py, bench_c.py, bench_cxx_fortran.py) share:
-running a process with a timeout and its host CPU time, the round-robin loop over
-configurations, medians, Markdown tables and the run's metadata. Python 3 standard library
-only.
+"""What the benchmark drivers (benches/drivers/*.py) share: running a process with a
+timeout and its host CPU time, the round-robin loop over configurations, medians, Markdown
+tables, the run's metadata and notes, the command-line options the drivers have in common,
+and publishing the report. Python 3 standard library only.
 
 Every driver compares configurations (native Linux, Eremit with 1 or 2 CPUs, ...) that
 must see the same host conditions: other work on the machine comes and goes, so running
@@ -14,15 +14,17 @@ import json
 import os
 import platform
 import resource
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "build", "bench")
 EREMIT = os.path.join(ROOT, "build", "toolchain", "bin", "eremit")
+HERMIT_CC = os.path.join(ROOT, "build", "toolchain", "bin", "x86_64-hermit-gcc")
 
 
 class BenchError(Exception):
@@ -94,6 +96,16 @@ def run_process(cmd, timeout, cpus=None, env=None):
     return Run(code, out.decode(errors="replace"), err.decode(errors="replace"), wall, cpu)
 
 
+def run_matching(cmd, timeout, *patterns):
+    """Runs cmd (run_process); it must exit with 0 and its output match every pattern.
+    Returns the Run and the matches; raises BenchError otherwise."""
+    r = run_process(cmd, timeout=timeout)
+    found = [p.search(r.out) for p in patterns]
+    if r.code != 0 or not all(found):
+        raise BenchError(f"{describe_exit(r.code, timeout)}: {r.out[-500:]} {r.err[-500:]}")
+    return r, found
+
+
 def describe_exit(code, timeout):
     if code is None:
         return f"timed out after {timeout} s"
@@ -154,6 +166,13 @@ def summary(values):
             "samples": [round(v, 3) for v in values]}
 
 
+def summaries(samples, keys):
+    """{configuration: {key: summary of that key over its samples}} for the configurations
+    with samples."""
+    return {name: {k: summary([s[k] for s in runs]) for k in keys}
+            for name, runs in samples.items() if runs}
+
+
 def md_table(header, rows):
     """Markdown table lines: the header row, its rule and one line per row."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -168,6 +187,21 @@ def fmt_ratio(e, n, higher_is_better=False):
     eremit_faster = r > 1 if higher_is_better else r < 1
     k = r if r > 1 else 1 / r
     return f"{r:.2f} ({'Eremit' if eremit_faster else 'native'} {k:.1f}x faster)"
+
+
+def one_line(msg):
+    """An error message on one line, fit for a Markdown table or list."""
+    return " / ".join(" ".join(l.split()) for l in msg.splitlines() if l.strip()).replace("|", "\\|")
+
+
+def failure_note(what, cmd, msg):
+    return f"FAILED: {what} (`{' '.join(rel(a) for a in cmd)}`): " + one_line(msg)
+
+
+def load_note(meta, after=""):
+    """The host's load before and after the runs (meta["loadavg"]), then `after`."""
+    return (f"Host load average (1 min) before and after these runs: {meta['loadavg'][0]:g} and "
+            f"{meta['loadavg'][1]:g} on {os.cpu_count()} CPUs{after}.")
 
 
 def verdict(ok):
@@ -210,6 +244,84 @@ def host_cpu():
 
 def now_iso():
     return datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def add_run_options(ap, runs, tcg_reference_help):
+    """The options of the drivers comparing Eremit with native runs under TCG."""
+    ap.add_argument("--runs", type=int, default=runs,
+                    help=f"process runs per configuration, round-robin (default {runs})")
+    ap.add_argument("--accel", choices=("tcg", "kvm"), default="tcg",
+                    help="accelerator for Eremit (default tcg, as benches/drivers/bench.py)")
+    ap.add_argument("--no-tcg-reference", action="store_true", help=tcg_reference_help)
+
+
+def qemus(args):
+    """(QEMU system emulator, qemu-x86_64 or None): the user-mode one, for the reference
+    of native code translated by TCG, unless --no-tcg-reference."""
+    qemu = os.environ.get("EREMIT_QEMU", "qemu-system-x86_64")
+    return qemu, None if args.no_tcg_reference else shutil.which("qemu-x86_64")
+
+
+def require_qemu(qemu):
+    if shutil.which(qemu) is None:
+        raise BenchError(f"missing {qemu} (scripts/ensure-deps.sh installs it)")
+
+
+def run_meta(qemu, qemu_user, args, load, **extra):
+    """The run's metadata: when, which commit, host, QEMU and gcc versions, options."""
+    meta = {
+        "date": now_iso(),
+        "commit": git_commit(),
+        "host_cpu": host_cpu(),
+        "host_cpus": os.cpu_count(),
+        "qemu": first_line([qemu, "--version"]),
+        "qemu_user": first_line([qemu_user, "--version"]) if qemu_user else None,
+        "gcc": first_line(["gcc", "--version"]),
+        "accel": args.accel,
+        "runs": args.runs,
+    }
+    meta.update(extra)
+    meta["loadavg"] = load
+    return meta
+
+
+def short_meta(runs, **extra):
+    """The metadata of a small driver's run: when, which commit, host, load, runs."""
+    return {"date": now_iso(), "commit": git_commit(), "host_cpu": host_cpu(), "load": loadavg(),
+            "runs": runs, **extra}
+
+
+def publish_table(name, title, meta, how, header, rows, about, stats, samples, progress, started):
+    """A small driver's report: a title, a line of short_meta's fields then `how`, one
+    table and a paragraph `about` it; published as results-NAME.md and .json."""
+    text = "\n".join([
+        f"# {title}", "",
+        f"{meta['date']}, commit {meta['commit']}, {meta['host_cpu']}, load {meta['load']}, "
+        f"{meta['runs']} round-robin runs each; median (min-max). {how}", "",
+        *md_table(header, rows), "", about, ""])
+    publish(f"results-{name}.md", f"results-{name}.json", text,
+            {"meta": meta, "stats": stats, "samples": samples}, progress, started)
+
+
+def report_text(lines, notes):
+    """The report: its lines, then the notes as a Markdown list."""
+    return "\n".join(lines + ["", "Notes:"] + [f"- {n}" for n in notes]) + "\n"
+
+
+def publish(md_name, json_name, text, results, progress, started):
+    """Writes the report and the results (write_results), prints the report."""
+    write_results(md_name, json_name, text, results)
+    sys.stdout.write(text)
+    progress(f"done in {time.monotonic() - started:.0f} s")
+
+
+def main_exit(main, prefix):
+    """sys.exit(main()), a BenchError reported as `prefix: message` and exit code 1."""
+    try:
+        sys.exit(main())
+    except BenchError as e:
+        print(f"{prefix}: {e}", file=sys.stderr)
+        sys.exit(1)
 
 
 def write_results(md_name, json_name, text, results):

@@ -13,17 +13,15 @@ import argparse
 import os
 import re
 import shlex
-import statistics
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import (EREMIT, OUT, ROOT, BenchError, describe_exit, git_commit,  # noqa: E402
-                      host_cpu, loadavg, make_progress, md_table, now_iso, round_robin,
-                      run_checked, run_process, summary, write_results)
+from benchlib import (EREMIT, HERMIT_CC, OUT, ROOT, BenchError, main_exit,  # noqa: E402
+                      make_progress, publish_table, round_robin, run_checked, run_matching,
+                      short_meta, summaries)
 
 SRC = os.path.join(ROOT, "benches", "stdin", "throughput.c")
-CC = os.path.join(ROOT, "build", "toolchain", "bin", "x86_64-hermit-gcc")
 WORK = os.path.join(OUT, "stdin")
 MIB = 1 << 20
 LINE = re.compile(r"bytes (\d+) secs ([\d.]+) MB/s ([\d.]+) sum ([0-9a-f]+)")
@@ -36,7 +34,7 @@ def build():
     native = os.path.join(WORK, "throughput.native")
     image = os.path.join(WORK, "throughput")
     run_checked("gcc", ["gcc", "-O2", SRC, "-o", native])
-    run_checked("x86_64-hermit-gcc", [CC, "-O2", SRC, "-o", image])
+    run_checked("x86_64-hermit-gcc", [HERMIT_CC, "-O2", SRC, "-o", image])
     return native, image
 
 
@@ -68,10 +66,7 @@ def main():
     }
 
     def run_one(name, cmd, number, tag):
-        r = run_process(["sh", "-c", cmd], timeout=900)
-        m = LINE.search(r.out)
-        if r.code != 0 or not m:
-            raise BenchError(f"{describe_exit(r.code, 900)}: {r.out[-500:]} {r.err[-500:]}")
+        r, (m,) = run_matching(["sh", "-c", cmd], 900, LINE)
         return {"bytes": int(m.group(1)), "secs": float(m.group(2)), "mbps": float(m.group(3)),
                 "sum": m.group(4), "wall": r.wall}
 
@@ -80,9 +75,7 @@ def main():
     sizes = {s["bytes"] for runs in samples.values() for s in runs}
     if len(sums) != 1 or sizes != {args.mib * MIB}:
         raise BenchError(f"the runs did not all read the same bytes: sums {sums}, sizes {sizes}")
-    stats = {name: {"mbps": summary([s["mbps"] for s in runs]),
-                    "wall": summary([s["wall"] for s in runs])}
-             for name, runs in samples.items()}
+    stats = summaries(samples, ("mbps", "wall"))
     native_mbps = stats["native"]["mbps"]["median"]
     labels = {"native": "native Linux (same program, same pipe)",
               "eremit_microvm": "Eremit, microvm (virtio-mmio)",
@@ -93,27 +86,15 @@ def main():
         rows.append([labels[name], f"{mbps:.0f} MB/s ({st['mbps']['min']:.0f}-{st['mbps']['max']:.0f})",
                      f"{st['wall']['median']:.2f} s",
                      "1.00" if name == "native" else f"{mbps / native_mbps:.2f}"])
-    meta = {"date": now_iso(), "commit": git_commit(), "host_cpu": host_cpu(), "load": loadavg(),
-            "runs": args.runs, "mib": args.mib}
-    text = "\n".join([
-        f"# Standard input throughput ({args.mib} MiB piped in)", "",
-        f"{meta['date']}, commit {meta['commit']}, {meta['host_cpu']}, load {meta['load']}, "
-        f"{args.runs} round-robin runs each; median (min-max). TCG.", "",
-        *md_table(["reader", "throughput (first read to end of file)", "whole pipeline, wall",
-                   "vs native"], rows), "",
-        "Every run read the same bytes (same size and checksum). The throughput is timed by "
+    meta = short_meta(args.runs, mib=args.mib)
+    publish_table(
+        "stdin", f"Standard input throughput ({args.mib} MiB piped in)", meta, "TCG.",
+        ["reader", "throughput (first read to end of file)", "whole pipeline, wall", "vs native"],
+        rows, "Every run read the same bytes (same size and checksum). The throughput is timed by "
         "the program (benches/stdin/throughput.c); the wall time adds the boot and the exit "
-        "of the VM for Eremit.", ""])
-    write_results("results-stdin.md", "results-stdin.json", text,
-                  {"meta": meta, "stats": stats, "samples": samples})
-    sys.stdout.write(text)
-    progress(f"done in {time.monotonic() - started:.0f} s")
+        "of the VM for Eremit.", stats, samples, progress, started)
     return 0
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as e:
-        print(f"bench-stdin: {e}", file=sys.stderr)
-        sys.exit(1)
+    main_exit(main, "bench-stdin")

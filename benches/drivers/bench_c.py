@@ -39,13 +39,13 @@ import sys
 import tempfile
 import time
 
-from benchlib import (BenchError, EREMIT, OUT, ROOT, describe_exit, first_line, fmt_ratio,
-                      git_commit, host_cpu, json_lines, make_progress, md_table, now_iso, rel,
-                      round_robin, run_checked, run_process, verdict, write_results)
+from benchlib import (BenchError, EREMIT, HERMIT_CC, OUT, ROOT, add_run_options,
+                      describe_exit, failure_note, fmt_ratio, json_lines, load_note, loadavg,
+                      make_progress, md_table, publish, qemus, rel, report_text, require_qemu,
+                      round_robin, run_checked, run_meta, run_process, verdict)
 
 BUILD = os.path.join(OUT, "c-micro")
 SRC = os.path.join(ROOT, "benches", "c-micro", "c-micro.c")
-HERMIT_GCC = os.path.join(ROOT, "build", "toolchain", "bin", "x86_64-hermit-gcc")
 NATIVE = os.path.join(BUILD, "c-micro-native")
 IMAGE = os.path.join(BUILD, "c-micro-eremit")
 CFLAGS = ["-O2", "-pthread", "-Wall", "-Wextra"]
@@ -96,7 +96,7 @@ def build(build_toolchain, baseline=None):
     if build_toolchain:
         progress("make toolchain-c")
         run_checked("make toolchain-c", ["make", "toolchain-c"], timeout=1800)
-    missing = [rel(p) for p in (HERMIT_GCC, EREMIT) if not os.path.exists(p)]
+    missing = [rel(p) for p in (HERMIT_CC, EREMIT) if not os.path.exists(p)]
     if missing:
         raise BenchError(f"missing {', '.join(missing)}: run `make toolchain-c` first "
                          "(or pass --build-toolchain)")
@@ -104,7 +104,7 @@ def build(build_toolchain, baseline=None):
         raise BenchError("missing the host's gcc (scripts/ensure-deps.sh installs it)")
     os.makedirs(BUILD, exist_ok=True)
     native_cmd = ["gcc"] + CFLAGS + ["-o", NATIVE, SRC]
-    eremit_cmd = [HERMIT_GCC] + CFLAGS + ["-o", IMAGE, SRC]
+    eremit_cmd = [HERMIT_CC] + CFLAGS + ["-o", IMAGE, SRC]
     run_checked("building benches/c-micro natively", native_cmd)
     run_checked("building benches/c-micro for Eremit", eremit_cmd)
     cmds = {"native": [rel(a) for a in native_cmd], "eremit": [rel(a) for a in eremit_cmd]}
@@ -464,28 +464,18 @@ def report(meta, stats, errors, cfgs, fs):
         notes.append(f"Figures whose process runs differed by more than {SPREAD_NOTE:g}x "
                      "(lowest to highest run; the table shows the median): "
                      + "; ".join(spread) + ".")
-    notes.append(f"Host load average (1 min) before and after these runs: "
-                 f"{meta['loadavg'][0]:g} and {meta['loadavg'][1]:g} on {os.cpu_count()} CPUs.")
+    notes.append(load_note(meta))
     for name, errs in errors.items():
         for b, msg in errs.items():
-            cmd = " ".join(rel(a) for a in cfgs[name]["cmd"] + [b])
-            notes.append(f"FAILED: {b} in {name} (`{cmd}`): "
-                         + " / ".join(" ".join(l.split()) for l in msg.splitlines() if l.strip())
-                         .replace("|", "\\|"))
-    lines += ["", "Notes:"] + [f"- {n}" for n in notes]
-    return "\n".join(lines) + "\n"
+            notes.append(failure_note(f"{b} in {name}", cfgs[name]["cmd"] + [b], msg))
+    return report_text(lines, notes)
 
 
 # ---------------------------------------------------------------------------- main
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--runs", type=int, default=5,
-                    help="process runs per configuration, round-robin (default 5)")
-    ap.add_argument("--accel", choices=("tcg", "kvm"), default="tcg",
-                    help="accelerator for Eremit (default tcg, as scripts/bench.py)")
-    ap.add_argument("--no-tcg-reference", action="store_true",
-                    help="do not run glibc under qemu-x86_64 even when it is installed")
+    add_run_options(ap, 5, "do not run glibc under qemu-x86_64 even when it is installed")
     ap.add_argument("--baseline", metavar="DIR",
                     help="also run Eremit built with the toolchain in DIR (before/after)")
     ap.add_argument("--build-toolchain", action="store_true",
@@ -493,13 +483,11 @@ def main():
     args = ap.parse_args()
     if args.runs < 1:
         ap.error("--runs must be at least 1")
-    qemu = os.environ.get("EREMIT_QEMU", "qemu-system-x86_64")
-    qemu_user = None if args.no_tcg_reference else shutil.which("qemu-x86_64")
+    qemu, qemu_user = qemus(args)
     started = time.monotonic()
     tmp_dir = shm_dir = None
     try:
-        if shutil.which(qemu) is None:
-            raise BenchError(f"missing {qemu} (scripts/ensure-deps.sh installs it)")
+        require_qemu(qemu)
         os.makedirs(OUT, exist_ok=True)
         progress("step 1/3: building benches/c-micro natively (gcc) and for Eremit "
                  "(x86_64-hermit-gcc)")
@@ -518,9 +506,9 @@ def main():
         if not qemu_user and not args.no_tcg_reference:
             progress("note: qemu-x86_64 (qemu-user) not found: no glibc-under-TCG reference")
         progress(f"step 2/3: {args.runs} round-robin runs of " + ", ".join(cfgs))
-        load = [round(os.getloadavg()[0], 2)]
+        load = [loadavg()]
         samples, errors, wall = measure(cfgs, args.runs)
-        load.append(round(os.getloadavg()[0], 2))
+        load.append(loadavg())
     except BenchError as e:
         print(f"bench-c: error: {e}", file=sys.stderr)
         return 1
@@ -531,18 +519,7 @@ def main():
 
     progress("step 3/3: writing build/bench/results-c.md and build/bench/results-c.json")
     stats = summarise(samples)
-    meta = {
-        "date": now_iso(),
-        "commit": git_commit(),
-        "host_cpu": host_cpu(),
-        "host_cpus": os.cpu_count(),
-        "qemu": first_line([qemu, "--version"]),
-        "qemu_user": first_line([qemu_user, "--version"]) if qemu_user else None,
-        "gcc": first_line(["gcc", "--version"]),
-        "accel": args.accel,
-        "runs": args.runs,
-        "loadavg": load,
-    }
+    meta = run_meta(qemu, qemu_user, args, load)
     text = report(meta, stats, errors, cfgs, fs)
     results = {
         "meta": meta,
@@ -563,9 +540,7 @@ def main():
         "errors": errors,
         "samples": samples,
     }
-    write_results("results-c.md", "results-c.json", text, results)
-    sys.stdout.write(text)
-    progress(f"done in {time.monotonic() - started:.0f} s")
+    publish("results-c.md", "results-c.json", text, results, progress, started)
     return 0
 
 

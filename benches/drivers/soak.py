@@ -5,7 +5,7 @@ guest's free memory (in 1 MiB blocks, measured while the service is at rest) eve
 minute. Passes when memory in use at the end is within 5% of its value after the first
 minute.
 
-  scripts/soak.py [--minutes 30] [--memory 256M] [--report-seconds 60]
+  benches/drivers/soak.py [--minutes 30] [--memory 256M] [--report-seconds 60]
 
 Writes build/bench/soak.md (the curve) and prints it. Host traffic goes to 127.0.0.1 only
 (QEMU's user networking forwards it into the guest); every client loop is bounded by the
@@ -21,12 +21,11 @@ import sys
 import threading
 import time
 
-from benchlib import EREMIT, OUT, ROOT, git_commit, now_iso, run_checked
+from benchlib import EREMIT, HERMIT_CC, OUT, ROOT, git_commit, now_iso, run_checked
 
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 from testlib import free_port, pattern  # noqa: E402
 
-HERMIT_GCC = os.path.join(ROOT, "build", "toolchain", "bin", "x86_64-hermit-gcc")
 SRC = os.path.join(ROOT, "benches", "soak", "soak.c")
 LINE = re.compile(r"soak: t=(\d+) free_1m_mib=(\d+) allocs=(\d+) threads=(\d+) files=(\d+) conns=(\d+)")
 MIB = 1 << 20
@@ -67,7 +66,7 @@ def main():
     args = ap.parse_args()
     os.makedirs(os.path.join(OUT, "soak"), exist_ok=True)
     image = os.path.join(OUT, "soak", "soak-eremit")
-    run_checked("build soak.c", [HERMIT_GCC, "-O2", "-pthread", SRC, "-o", image])
+    run_checked("build soak.c", [HERMIT_CC, "-O2", "-pthread", SRC, "-o", image])
     seconds = int(args.minutes * 60)
     port = free_port()
     cmd = [EREMIT, "run", "--cpus", "2", "--memory", args.memory, "--net", "user",

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Network benchmarks: Eremit against a Linux guest under the same QEMU options
-(scripts/bench.py runs them as its network section; `python3 scripts/netbench.py` runs
+(benches/drivers/bench.py runs them as its network section; `python3 benches/drivers/netbench.py` runs
 them alone and writes build/bench/results-net.md and results-net.json).
 
 Both guests run the same server, benches/net/netserver.c (built with x86_64-hermit-gcc
@@ -46,12 +46,9 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "build", "bench")
+from benchlib import EREMIT, HERMIT_CC, OUT, ROOT  # noqa: E402
+
 WORK = os.path.join(OUT, "net")
-BIN = os.path.join(ROOT, "build", "toolchain", "bin")
-HERMIT_CC = os.path.join(BIN, "x86_64-hermit-gcc")
-EREMIT = os.path.join(BIN, "eremit")
 SERVER_SRC = os.path.join(ROOT, "benches", "net", "netserver.c")
 PORT = 7777
 THROUGHPUT_BYTES = 64 << 20
@@ -596,7 +593,7 @@ def report(res):
         "",
         "Notes:",
         f"- Linux guest: Debian's kernel {res['kernel_version']} ({os.path.basename(res['kernel'])}, "
-        f"{im['linux_kernel']:,} B) with an initramfs built by scripts/netbench.py "
+        f"{im['linux_kernel']:,} B) with an initramfs built by benches/drivers/netbench.py "
         f"({im['linux_initramfs']:,} B: busybox-static, the modules "
         f"{', '.join(m[:-3] for m in res['linux_modules'])}, an /init that configures eth0 and "
         "execs the server, built with `gcc -O2 -static`); Eremit: the server built with "

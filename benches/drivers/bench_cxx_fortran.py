@@ -34,9 +34,10 @@ import statistics
 import sys
 import time
 
-from benchlib import (BenchError, EREMIT, OUT, ROOT, describe_exit, first_line, fmt_ratio,
-                      git_commit, host_cpu, json_lines, loadavg, make_progress, md_table,
-                      now_iso, rel, round_robin, run_checked, run_process, tail, write_results)
+from benchlib import (BenchError, EREMIT, OUT, ROOT, add_run_options, describe_exit,
+                      failure_note, fmt_ratio, json_lines, load_note, loadavg, make_progress,
+                      md_table, publish, qemus, rel, report_text, require_qemu, round_robin,
+                      run_checked, run_meta, run_process, tail)
 
 SRC = os.path.join(ROOT, "benches", "cxx-fortran")
 BUILD = os.path.join(OUT, "cxx-fortran")
@@ -318,41 +319,28 @@ def report(meta, stats, failed, cfgs):
         notes.append(f"Configurations whose runs differed by more than {SPREAD_NOTE:g}x "
                      "(lowest to highest; the tables show the median): " + "; ".join(spread)
                      + ".")
-    notes.append(f"Host load average (1 min) before and after these runs: "
-                 f"{meta['loadavg'][0]:g} and {meta['loadavg'][1]:g} on "
-                 f"{meta['host_cpus']} CPUs (above about 0.5 other work shared the CPUs: "
-                 "the figures, and the speedups most, are noisy).")
+    notes.append(load_note(meta, " (above about 0.5 other work shared the CPUs: the figures, "
+                                 "and the speedups most, are noisy)"))
     for name, msg in failed.items():
-        cmd = " ".join(rel(a) for a in cfgs[name]["cmd"])
-        notes.append(f"FAILED: {name} (`{cmd}`): "
-                     + " / ".join(" ".join(l.split()) for l in msg.splitlines() if l.strip())
-                     .replace("|", "\\|"))
-    lines += ["", "Notes:"] + [f"- {n}" for n in notes]
-    return "\n".join(lines) + "\n"
+        notes.append(failure_note(name, cfgs[name]["cmd"], msg))
+    return report_text(lines, notes)
 
 
 # ---------------------------------------------------------------------------- main
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--runs", type=int, default=3,
-                    help="process runs per configuration, round-robin (default 3)")
-    ap.add_argument("--accel", choices=("tcg", "kvm"), default="tcg",
-                    help="accelerator for Eremit (default tcg, as scripts/bench.py)")
-    ap.add_argument("--no-tcg-reference", action="store_true",
-                    help="do not run the native builds under qemu-x86_64 even when installed")
+    add_run_options(ap, 3, "do not run the native builds under qemu-x86_64 even when installed")
     ap.add_argument("--quick", action="store_true",
                     help="small problem sizes: checks the programs and this script in "
                          "seconds; the figures mean little")
     args = ap.parse_args()
     if args.runs < 1:
         ap.error("--runs must be at least 1")
-    qemu = os.environ.get("EREMIT_QEMU", "qemu-system-x86_64")
-    qemu_user = None if args.no_tcg_reference else shutil.which("qemu-x86_64")
+    qemu, qemu_user = qemus(args)
     started = time.monotonic()
     try:
-        if shutil.which(qemu) is None:
-            raise BenchError(f"missing {qemu} (scripts/ensure-deps.sh installs it)")
+        require_qemu(qemu)
         progress("step 1/3: building benches/cxx-fortran natively and for Eremit")
         build_cmds = build()
         cfgs = make_configs(args.accel, qemu_user, QUICK_ARGS if args.quick else ARGS)
@@ -368,19 +356,7 @@ def main():
 
     progress("step 3/3: writing build/bench/results-cxx-fortran.md and .json")
     stats = summarise(samples)
-    meta = {
-        "date": now_iso(),
-        "commit": git_commit(),
-        "host_cpu": host_cpu(),
-        "host_cpus": os.cpu_count(),
-        "qemu": first_line([qemu, "--version"]),
-        "qemu_user": first_line([qemu_user, "--version"]) if qemu_user else None,
-        "gcc": first_line(["gcc", "--version"]),
-        "accel": args.accel,
-        "runs": args.runs,
-        "quick": args.quick,
-        "loadavg": load,
-    }
+    meta = run_meta(qemu, qemu_user, args, load, quick=args.quick)
     text = report(meta, stats, failed, cfgs)
     results = {
         "meta": meta,
@@ -403,9 +379,7 @@ def main():
         "failed": failed,
         "samples": samples,
     }
-    write_results("results-cxx-fortran.md", "results-cxx-fortran.json", text, results)
-    sys.stdout.write(text)
-    progress(f"done in {time.monotonic() - started:.0f} s")
+    publish("results-cxx-fortran.md", "results-cxx-fortran.json", text, results, progress, started)
     return 1 if failed else 0
 
 
