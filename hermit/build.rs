@@ -58,15 +58,8 @@ fn build() -> Result<(), eremit_libhermit::Error> {
         unserved: unserved.join(","),
         verbose: false,
     };
-    // Every feature set leaves its archive at the same path, so two applications built
-    // at once with different features (two terminals, parallel test suites) could pack
-    // each other's kernel (one got a kernel without `net`: EAFNOSUPPORT on every
-    // socket): the build and the packing hold a lock on the directory together.
-    std::fs::create_dir_all(&build.target_dir)
-        .expect("hermit: creating the kernel's target directory");
-    let lock = std::fs::File::create(build.target_dir.join("hermit-build.lock"))
-        .expect("hermit: creating the kernel build's lock file");
-    lock.lock().expect("hermit: locking the kernel build");
+    // Held across the build and the packing (see `KernelBuild::lock`).
+    let lock = build.lock()?;
     let archive = build.build()?;
     pack(&archive, &out_dir, &out_dir.join("libhermit.a"))?;
     drop(lock);

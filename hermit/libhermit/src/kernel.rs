@@ -59,6 +59,22 @@ const FOREIGN_VARS: &[&str] = &[
 const FOREIGN_PREFIXES: &[&str] = &["CARGO_FEATURE_", "CARGO_CFG_"];
 
 impl KernelBuild {
+    /// Takes the lock on the kernel's target directory, to hold across `build` and the
+    /// packing: every feature set leaves its archive at the same path, so two builds at
+    /// once with different features (two terminals, parallel test suites, an application
+    /// and the C toolchain) could pack each other's kernel (one got a kernel without `net`:
+    /// EAFNOSUPPORT on every socket). Released when the returned file is dropped.
+    pub fn lock(&self) -> Result<std::fs::File, Error> {
+        std::fs::create_dir_all(&self.target_dir)
+            .map_err(|e| format!("libhermit: creating {}: {e}", self.target_dir.display()))?;
+        let path = self.target_dir.join("hermit-build.lock");
+        let file = std::fs::File::create(&path)
+            .map_err(|e| format!("libhermit: creating {}: {e}", path.display()))?;
+        file.lock()
+            .map_err(|e| format!("libhermit: locking {}: {e}", path.display()))?;
+        Ok(file)
+    }
+
     /// Builds the kernel; returns the path of cargo's `libhermit.a` (not yet packed).
     pub fn build(&self) -> Result<PathBuf, Error> {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());

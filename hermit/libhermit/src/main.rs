@@ -58,6 +58,8 @@ fn run(out: &Path) -> Result<(), Error> {
         build.profile,
         build.features.join(",")
     );
+    // Held across the build and the packing (see `KernelBuild::lock`).
+    let _lock = build.lock()?;
     let archive = build.build()?;
 
     // Repack when the kernel archive, the feature set or this tool changed (a feature
