@@ -70,11 +70,19 @@ def main():
     run_checked("build soak.c", [HERMIT_GCC, "-O2", "-pthread", SRC, "-o", image])
     seconds = int(args.minutes * 60)
     port = free_port()
+    # SOAK_DETAIL=1: the guest also reports, in build/bench/soak-detail.log, what holds
+    # the memory at each count (the kernel's counters, its stacks, the extents between
+    # the probe's blocks); SOAK_DETAIL=2 probes those extents with smaller blocks too.
+    level = os.environ.get("SOAK_DETAIL", "")
+    detail = ["--env", f"SOAK_DETAIL={level}"] if level else []
     cmd = [EREMIT, "run", "--cpus", "2", "--memory", args.memory, "--net", "user",
-           "--forward", f"tcp:{port}:7000", "--timeout", str(seconds + 600),
+           "--forward", f"tcp:{port}:7000", "--timeout", str(seconds + 600), *detail,
            image, str(seconds), "7000", str(args.report_seconds)]
     print("soak: " + " ".join(cmd), file=sys.stderr, flush=True)
-    guest = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    # The detail report is long: it goes to a file as it comes (a pipe read only at the
+    # end would fill up and stop the guest).
+    err_file = open(os.path.join(OUT, "soak-detail.log"), "w+") if detail else subprocess.PIPE
+    guest = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err_file, text=True,
                              stdin=subprocess.DEVNULL)
     stats = {"ok": 0, "bad": 0, "err": 0}
     deadline = time.time() + seconds
@@ -90,7 +98,12 @@ def main():
         if m:
             rows.append(tuple(int(x) for x in m.groups()))
     code = guest.wait()
-    err = guest.stderr.read()
+    if detail:
+        err_file.seek(0)
+        err = err_file.read()
+        err_file.close()
+    else:
+        err = guest.stderr.read()
     for c in clients:
         c.join(timeout=30)
     total = memory_mib(args.memory)

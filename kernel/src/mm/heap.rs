@@ -7,8 +7,8 @@
 //! tags, O(1)). In front of it a bounded cache of freed blocks in size classes (up to
 //! 256 KiB; at most an eighth of the heap) makes the common free-then-allocate of one
 //! size a list pop, several times cheaper than talc's search under TCG. When talc cannot
-//! serve a request, the cache is drained back into it first: memory freed at any size
-//! serves every size.
+//! serve a request, the cache is drained back into it first, and then the stacks the
+//! scheduler keeps for the next threads: memory freed at any size serves every size.
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::NonNull;
@@ -26,7 +26,12 @@ struct Heap {
     in_use: usize,
     /// Freed blocks of the size classes, kept for reuse (counted as free).
     cache: ClassCache,
+    /// The claimed spans (base, acme), for the memory report's walk.
+    spans: [(usize, usize); MAX_SPANS],
 }
+
+/// Claimed spans remembered for the memory report (the firmware's map has a few ranges).
+const MAX_SPANS: usize = 8;
 
 impl Heap {
     /// A block from talc; when it has none, after giving it every cached block.
@@ -57,6 +62,7 @@ pub static HEAP: KernelHeap = KernelHeap {
         total: 0,
         in_use: 0,
         cache: ClassCache::new(),
+        spans: [(0, 0); MAX_SPANS],
     }),
 };
 
@@ -84,11 +90,27 @@ impl KernelHeap {
         // SAFETY: the caller hands over this memory; it overlaps no other region.
         if let Ok(claimed) = unsafe { heap.talc.claim(span) } {
             heap.total += claimed.size();
+            if let (Some((base, acme)), Some(free)) = (
+                claimed.get_base_acme(),
+                heap.spans.iter_mut().find(|s| s.1 == 0),
+            ) {
+                *free = (base as usize, acme as usize);
+            }
         }
     }
 
-    /// A block for `layout`, or null when memory is short.
+    /// A block for `layout`, or null when memory is short. When the heap cannot serve
+    /// it, the memory other parts of the kernel keep for reuse (the stacks of ended
+    /// threads) comes back first.
     pub fn allocate(&self, layout: Layout) -> *mut u8 {
+        let p = self.allocate_now(layout);
+        if p.is_null() && crate::arch::stacks::give_back_cached() {
+            return self.allocate_now(layout);
+        }
+        p
+    }
+
+    fn allocate_now(&self, layout: Layout) -> *mut u8 {
         let mut layout = nonzero(layout);
         let mut heap = self.heap.lock();
         if let Some(class) = class_of(layout) {
@@ -166,6 +188,12 @@ impl KernelHeap {
         grown
     }
 
+    /// Bytes handed out, bytes in the class cache, bytes claimed.
+    pub fn counters(&self) -> (usize, usize, usize) {
+        let heap = self.heap.lock();
+        (heap.in_use, heap.cache.cached_bytes(), heap.total)
+    }
+
     /// Bytes free and total, over all regions.
     pub fn usage(&self) -> (usize, usize) {
         let heap = self.heap.lock();
@@ -227,6 +255,53 @@ pub unsafe fn reallocate(
 }
 
 impl KernelHeap {
+    /// For the memory report: gives the class cache back to talc (as an allocation that
+    /// talc cannot serve would), then calls `each(start, end, blocks)` for every run of
+    /// allocated chunks, from the top of each span down, with the run's bounds and the
+    /// number of chunks in it. Runs `each` under the heap's lock: it must not allocate.
+    ///
+    /// talc ends every allocated chunk with a tag word (its base, bit 0 set) and every
+    /// free chunk with its size (a multiple of 8, bit 0 clear), so a span can be walked
+    /// from its top down.
+    pub fn walk_allocated(&self, mut each: impl FnMut(usize, usize, usize)) {
+        let mut guard = self.heap.lock();
+        let heap = &mut *guard;
+        let talc = &mut heap.talc;
+        // SAFETY: cached blocks are free blocks talc handed out with their class layout.
+        heap.cache.drain(|block, l| unsafe { talc.free(block, l) });
+        for &(base, acme) in heap.spans.iter().filter(|s| s.1 != 0) {
+            let (mut top, mut run_end, mut blocks) = (acme, 0, 0);
+            // The lowest word is the span's base tag, not a chunk.
+            while top > base + 8 {
+                // SAFETY: `top` is the end of a chunk inside a claimed span (the span's
+                // end, or the base of the chunk above it), so the word below it is that
+                // chunk's tag or size, in mapped heap memory.
+                let word = unsafe { ((top - 8) as *const usize).read() };
+                let chunk_base = if word & 1 == 1 {
+                    if blocks == 0 {
+                        run_end = top;
+                    }
+                    blocks += 1;
+                    word & !7
+                } else {
+                    if blocks != 0 {
+                        each(top, run_end, blocks);
+                        blocks = 0;
+                    }
+                    top.wrapping_sub(word)
+                };
+                if chunk_base >= top || chunk_base < base {
+                    // The span's first chunk (the base tag's chunk) or a broken walk.
+                    break;
+                }
+                top = chunk_base;
+            }
+            if blocks != 0 {
+                each(top.max(base), run_end, blocks);
+            }
+        }
+    }
+
     /// Checks the heap's own bookkeeping (see `heap_check`): the counters agree, every
     /// size-class list can be walked to its recorded length with aligned blocks, and
     /// talc refuses a block larger than what it can have free (its search visits every
