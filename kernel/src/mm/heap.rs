@@ -26,6 +26,10 @@ struct Heap {
     in_use: usize,
     /// Freed blocks of the size classes, kept for reuse (counted as free).
     cache: ClassCache,
+    /// Allocations and frees so far, and the value and TSC at which an idle CPU last
+    /// saw it change (`release_idle_cache`).
+    ops: u64,
+    quiet_since: (u64, u64),
     /// The claimed spans (base, acme), for the memory report's walk.
     spans: [(usize, usize); MAX_SPANS],
 }
@@ -62,12 +66,20 @@ pub static HEAP: KernelHeap = KernelHeap {
         total: 0,
         in_use: 0,
         cache: ClassCache::new(),
+        ops: 0,
+        quiet_since: (0, 0),
         spans: [(0, 0); MAX_SPANS],
     }),
 };
 
 /// The class cache holds at most this share of the heap (1/N).
 const CACHE_SHARE: usize = 8;
+/// After this long without an allocation or a free, idle CPUs give the class cache back
+/// to talc (see `release_idle_cache`).
+const QUIET_NS: u64 = 20_000_000;
+/// Blocks given back per lock hold, so that a CPU that needs the heap meanwhile waits
+/// for a short while only.
+const IDLE_BATCH: usize = 64;
 
 /// talc cannot hand out zero bytes; a zero-sized request gets one.
 fn nonzero(layout: Layout) -> Layout {
@@ -113,6 +125,7 @@ impl KernelHeap {
     fn allocate_now(&self, layout: Layout) -> *mut u8 {
         let mut layout = nonzero(layout);
         let mut heap = self.heap.lock();
+        heap.ops += 1;
         if let Some(class) = class_of(layout) {
             if let Some(p) = heap.cache.pop(class) {
                 heap.in_use += CLASSES[class];
@@ -136,6 +149,7 @@ impl KernelHeap {
         };
         let mut layout = nonzero(layout);
         let mut heap = self.heap.lock();
+        heap.ops += 1;
         if let Some(class) = class_of(layout) {
             heap.in_use -= CLASSES[class];
             if heap.cache.cached_bytes() + CLASSES[class] <= heap.total / CACHE_SHARE {
@@ -186,6 +200,33 @@ impl KernelHeap {
             heap.in_use += new_size - layout.size();
         }
         grown
+    }
+
+    /// Called by a CPU with nothing to run. Once the heap has seen no allocation or
+    /// free for QUIET_NS, gives a batch of the class cache back to talc, where the
+    /// blocks coalesce with their free neighbours: a service at rest keeps no freed
+    /// blocks scattered through its free memory, so what it allocates next (a waiting
+    /// connection's buffers, say) is placed by talc next to what lives on rather than
+    /// in a cached block in the middle of free memory. A busy heap keeps its cache.
+    /// Returns whether blocks remain to give back (the caller calls again).
+    pub fn release_idle_cache(&self) -> bool {
+        let mut guard = self.heap.lock();
+        let heap = &mut *guard;
+        if heap.cache.cached_bytes() == 0 {
+            return false;
+        }
+        let now = crate::arch::cpu::rdtsc();
+        if heap.quiet_since.0 != heap.ops {
+            heap.quiet_since = (heap.ops, now);
+            return false;
+        }
+        if crate::arch::clock::ticks_to_ns(now.saturating_sub(heap.quiet_since.1)) < QUIET_NS {
+            return false;
+        }
+        let talc = &mut heap.talc;
+        // SAFETY: cached blocks are free blocks talc handed out with their class layout.
+        heap.cache
+            .drain_some(IDLE_BATCH, |block, l| unsafe { talc.free(block, l) })
     }
 
     /// Bytes handed out, bytes in the class cache, bytes claimed.
@@ -255,20 +296,16 @@ pub unsafe fn reallocate(
 }
 
 impl KernelHeap {
-    /// For the memory report: gives the class cache back to talc (as an allocation that
-    /// talc cannot serve would), then calls `each(start, end, blocks)` for every run of
-    /// allocated chunks, from the top of each span down, with the run's bounds and the
-    /// number of chunks in it. Runs `each` under the heap's lock: it must not allocate.
+    /// For the memory report: calls `each(start, end, blocks)` for every run of
+    /// allocated chunks (blocks in the class cache count as allocated: talc has them
+    /// out), from the top of each span down, with the run's bounds and the number of
+    /// chunks in it. Runs `each` under the heap's lock: it must not allocate.
     ///
     /// talc ends every allocated chunk with a tag word (its base, bit 0 set) and every
     /// free chunk with its size (a multiple of 8, bit 0 clear), so a span can be walked
     /// from its top down.
     pub fn walk_allocated(&self, mut each: impl FnMut(usize, usize, usize)) {
-        let mut guard = self.heap.lock();
-        let heap = &mut *guard;
-        let talc = &mut heap.talc;
-        // SAFETY: cached blocks are free blocks talc handed out with their class layout.
-        heap.cache.drain(|block, l| unsafe { talc.free(block, l) });
+        let heap = self.heap.lock();
         for &(base, acme) in heap.spans.iter().filter(|s| s.1 != 0) {
             let (mut top, mut run_end, mut blocks) = (acme, 0, 0);
             // The lowest word is the span's base tag, not a chunk.
