@@ -126,21 +126,24 @@ impl Drop for Stack {
     }
 }
 
-/// Gives every cached stack back to the heap; the heap calls this when it cannot serve
-/// an allocation (holding none of its own locks), so that memory kept for the next
-/// thread serves any request instead, and a stack parked in the middle of free memory
-/// does not split it. Returns whether anything was given back. A stack whose guard page
-/// cannot be mapped again right now (the page tables are being changed on this CPU,
-/// whose allocation may be the one that failed) stays cached.
+/// Gives every cached stack back to the heap: the heap calls this when it cannot serve
+/// an allocation (holding none of its own locks), and an idle CPU when the heap has been
+/// quiet for a while, so that memory kept for the next thread serves any request
+/// instead, and a stack parked in the middle of free memory does not split it. Returns
+/// whether anything was given back. A stack whose guard page cannot be mapped again
+/// right now (the page tables are being changed on this CPU, whose allocation may be the
+/// one that failed) stays cached.
 pub fn give_back_cached() -> bool {
+    let taken = core::mem::replace(&mut *CACHE.lock(), [const { None }; CACHED_STACKS]);
     let mut any = false;
-    for i in 0..CACHED_STACKS {
-        let Some(c) = CACHE.lock()[i].take() else {
-            continue;
-        };
+    for c in taken.into_iter().flatten() {
         if !crate::mm::paging::try_restore_guard(c.base) {
-            CACHE.lock()[i] = Some(c);
-            return any;
+            // Back into the cache. Should other CPUs have filled every slot meanwhile,
+            // the stack is leaked: never freed with its guard page unmapped.
+            if let Some(free) = CACHE.lock().iter_mut().find(|s| s.is_none()) {
+                *free = Some(c);
+            }
+            continue;
         }
         // SAFETY: allocated in `Stack::new` with this layout; its task has ended, and
         // it is out of the cache, so nothing uses it any more.

@@ -34,6 +34,17 @@ struct Heap {
     spans: [(usize, usize); MAX_SPANS],
 }
 
+/// What `release_when_quiet` found.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Quiet {
+    /// The heap was used within QUIET_NS.
+    No,
+    /// Quiet; a batch of the class cache went back, more remains.
+    More,
+    /// Quiet, and the class cache is empty.
+    CacheEmpty,
+}
+
 /// Claimed spans remembered for the memory report (the firmware's map has a few ranges).
 const MAX_SPANS: usize = 8;
 
@@ -208,25 +219,26 @@ impl KernelHeap {
     /// blocks scattered through its free memory, so what it allocates next (a waiting
     /// connection's buffers, say) is placed by talc next to what lives on rather than
     /// in a cached block in the middle of free memory. A busy heap keeps its cache.
-    /// Returns whether blocks remain to give back (the caller calls again).
-    pub fn release_idle_cache(&self) -> bool {
+    pub fn release_when_quiet(&self) -> Quiet {
         let mut guard = self.heap.lock();
         let heap = &mut *guard;
-        if heap.cache.cached_bytes() == 0 {
-            return false;
-        }
         let now = crate::arch::cpu::rdtsc();
         if heap.quiet_since.0 != heap.ops {
             heap.quiet_since = (heap.ops, now);
-            return false;
+            return Quiet::No;
         }
         if crate::arch::clock::ticks_to_ns(now.saturating_sub(heap.quiet_since.1)) < QUIET_NS {
-            return false;
+            return Quiet::No;
+        }
+        if heap.cache.cached_bytes() == 0 {
+            return Quiet::CacheEmpty;
         }
         let talc = &mut heap.talc;
         // SAFETY: cached blocks are free blocks talc handed out with their class layout.
-        heap.cache
-            .drain_some(IDLE_BATCH, |block, l| unsafe { talc.free(block, l) })
+        let more = heap
+            .cache
+            .drain_some(IDLE_BATCH, |block, l| unsafe { talc.free(block, l) });
+        if more { Quiet::More } else { Quiet::CacheEmpty }
     }
 
     /// Bytes handed out, bytes in the class cache, bytes claimed.

@@ -687,12 +687,28 @@ pub fn timer_interrupt() {
     }
 }
 
+/// Woken with nothing else to do: once the heap has been quiet for a while, the memory
+/// kept for reuse goes back to it (the class cache a batch at a time, looking for tasks
+/// to run between batches; then the stacks of ended threads), so that a service at rest
+/// keeps no freed blocks scattered through its free memory.
+fn give_back_when_quiet() {
+    use crate::mm::heap::{HEAP, Quiet};
+    while READY.load(Ordering::Relaxed) == 0 {
+        match HEAP.release_when_quiet() {
+            Quiet::More => continue,
+            Quiet::CacheEmpty => {
+                crate::arch::stacks::give_back_cached();
+                return;
+            }
+            Quiet::No => return,
+        }
+    }
+}
+
 /// The idle loop of a CPU: run ready tasks, halt when there are none.
 pub fn idle_loop() -> ! {
     loop {
-        // Woken with nothing else to do: a quiet heap's class cache goes back to talc,
-        // a batch at a time, looking for tasks to run between batches.
-        while crate::mm::heap::HEAP.release_idle_cache() && READY.load(Ordering::Relaxed) == 0 {}
+        give_back_when_quiet();
         disable_interrupts();
         LOCK.lock();
         // SAFETY: LOCK held.
