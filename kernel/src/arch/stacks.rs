@@ -134,16 +134,21 @@ impl Drop for Stack {
 /// right now (the page tables are being changed on this CPU, whose allocation may be the
 /// one that failed) stays cached.
 pub fn give_back_cached() -> bool {
-    let taken = core::mem::replace(&mut *CACHE.lock(), [const { None }; CACHED_STACKS]);
     let mut any = false;
-    for c in taken.into_iter().flatten() {
+    // One at a time: an allocation that fails on another CPU meanwhile finds the rest
+    // still in the cache and frees them itself, rather than failing while they are in
+    // flight here.
+    for i in 0..CACHED_STACKS {
+        let Some(c) = CACHE.lock()[i].take() else {
+            continue;
+        };
         if !crate::mm::paging::try_restore_guard(c.base) {
             // Back into the cache. Should other CPUs have filled every slot meanwhile,
             // the stack is leaked: never freed with its guard page unmapped.
             if let Some(free) = CACHE.lock().iter_mut().find(|s| s.is_none()) {
                 *free = Some(c);
             }
-            continue;
+            return any;
         }
         // SAFETY: allocated in `Stack::new` with this layout; its task has ended, and
         // it is out of the cache, so nothing uses it any more.
