@@ -26,10 +26,11 @@ struct Heap {
     in_use: usize,
     /// Freed blocks of the size classes, kept for reuse (counted as free).
     cache: ClassCache,
-    /// Allocations and frees so far, and the value and TSC at which an idle CPU last
-    /// saw it change (`release_idle_cache`).
+    /// Allocations and frees so far; the count and TSC at the start of the current
+    /// window of QUIET_NS, and whether the last window was quiet (`release_when_quiet`).
     ops: u64,
-    quiet_since: (u64, u64),
+    window: (u64, u64),
+    quiet: bool,
     /// The claimed spans (base, acme), for the memory report's walk.
     spans: [(usize, usize); MAX_SPANS],
 }
@@ -78,16 +79,20 @@ pub static HEAP: KernelHeap = KernelHeap {
         in_use: 0,
         cache: ClassCache::new(),
         ops: 0,
-        quiet_since: (0, 0),
+        window: (0, 0),
+        quiet: false,
         spans: [(0, 0); MAX_SPANS],
     }),
 };
 
 /// The class cache holds at most this share of the heap (1/N).
 const CACHE_SHARE: usize = 8;
-/// After this long without an allocation or a free, idle CPUs give the class cache back
-/// to talc (see `release_idle_cache`).
+/// A window of QUIET_NS with fewer than QUIET_OPS allocations and frees is quiet: idle
+/// CPUs then give the class cache back to talc (see `release_when_quiet`). A service at
+/// rest still allocates now and then (a connection arriving); a busy one makes
+/// thousands of calls in such a window.
 const QUIET_NS: u64 = 20_000_000;
+const QUIET_OPS: u64 = 32;
 /// Blocks given back per lock hold, so that a CPU that needs the heap meanwhile waits
 /// for a short while only.
 const IDLE_BATCH: usize = 64;
@@ -213,8 +218,9 @@ impl KernelHeap {
         grown
     }
 
-    /// Called by a CPU with nothing to run. Once the heap has seen no allocation or
-    /// free for QUIET_NS, gives a batch of the class cache back to talc, where the
+    /// Called by a CPU with nothing to run. While the heap is quiet (the last window
+    /// of QUIET_NS saw fewer than QUIET_OPS allocations and frees), gives a batch of
+    /// the class cache back to talc, where the
     /// blocks coalesce with their free neighbours: a service at rest keeps no freed
     /// blocks scattered through its free memory, so what it allocates next (a waiting
     /// connection's buffers, say) is placed by talc next to what lives on rather than
@@ -223,11 +229,11 @@ impl KernelHeap {
         let mut guard = self.heap.lock();
         let heap = &mut *guard;
         let now = crate::arch::cpu::rdtsc();
-        if heap.quiet_since.0 != heap.ops {
-            heap.quiet_since = (heap.ops, now);
-            return Quiet::No;
+        if crate::arch::clock::ticks_to_ns(now.saturating_sub(heap.window.1)) >= QUIET_NS {
+            heap.quiet = heap.ops - heap.window.0 < QUIET_OPS;
+            heap.window = (heap.ops, now);
         }
-        if crate::arch::clock::ticks_to_ns(now.saturating_sub(heap.quiet_since.1)) < QUIET_NS {
+        if !heap.quiet {
             return Quiet::No;
         }
         if heap.cache.cached_bytes() == 0 {

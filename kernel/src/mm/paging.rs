@@ -328,12 +328,22 @@ pub fn restore_guard(addr: u64) {
         .expect("page tables for a released guard page");
 }
 
-/// As `restore_guard`, unless the page tables are being changed (on this CPU, whose
+/// As `restore_guard`, unless the page tables are being changed on this CPU (whose
 /// allocation of a table may be what made the heap reclaim memory): then nothing is done
-/// and the answer is `false`.
+/// and the answer is `false`. The lock does not say who holds it, so a holder that does
+/// not let go within 50 ms is taken to be this CPU; another CPU holds it for a few
+/// page-table writes (with interrupts off), but under TCG on a loaded host its vCPU can
+/// be descheduled for a while.
 pub fn try_restore_guard(addr: u64) -> bool {
-    let Some(_g) = LOCK.try_lock() else {
-        return false;
+    let deadline = crate::arch::clock::deadline_after_ns(50_000_000);
+    let _g = loop {
+        if let Some(g) = LOCK.try_lock() {
+            break g;
+        }
+        if crate::arch::cpu::rdtsc() > deadline {
+            return false;
+        }
+        core::hint::spin_loop();
     };
     let mut mem = HeapTables;
     let mut m = Mapper::with_root(&mut mem, ROOT.load(Ordering::Relaxed));
