@@ -126,6 +126,11 @@ impl Drop for Stack {
     }
 }
 
+/// Whether stacks of ended threads are kept for reuse.
+pub fn any_cached() -> bool {
+    CACHE.lock().iter().any(Option::is_some)
+}
+
 /// Gives every cached stack back to the heap: the heap calls this when it cannot serve
 /// an allocation (holding none of its own locks), and an idle CPU when the heap has been
 /// quiet for a while, so that memory kept for the next thread serves any request

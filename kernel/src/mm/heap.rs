@@ -91,7 +91,7 @@ const CACHE_SHARE: usize = 8;
 /// CPUs then give the class cache back to talc (see `release_when_quiet`). A service at
 /// rest still allocates now and then (a connection arriving); a busy one makes
 /// thousands of calls in such a window.
-const QUIET_NS: u64 = 20_000_000;
+pub const QUIET_NS: u64 = 20_000_000;
 const QUIET_OPS: u64 = 32;
 /// Blocks given back per lock hold, so that a CPU that needs the heap meanwhile waits
 /// for a short while only.
@@ -245,6 +245,11 @@ impl KernelHeap {
             .cache
             .drain_some(IDLE_BATCH, |block, l| unsafe { talc.free(block, l) });
         if more { Quiet::More } else { Quiet::CacheEmpty }
+    }
+
+    /// Whether the class cache holds blocks.
+    pub fn holds_cache(&self) -> bool {
+        self.heap.lock().cache.cached_bytes() != 0
     }
 
     /// Bytes handed out, bytes in the class cache, bytes claimed.
