@@ -37,10 +37,11 @@ def memory_mib(text):
     return n * 1024 if unit == "G" else n
 
 
-def client(port, deadline, stats, seed):
-    """Connects, sends 1-64 KiB, checks the echo, closes; again until the deadline."""
+def client(port, deadline, stop, stats, seed):
+    """Connects, sends 1-64 KiB, checks the echo, closes; again until the guest is done
+    (`stop`) or the deadline."""
     rng = random.Random(seed)
-    while time.time() < deadline:
+    while not stop.is_set() and time.time() < deadline:
         n = rng.randint(1024, 65536)
         data = pattern(n, rng.randint(0, 250))
         try:
@@ -85,18 +86,25 @@ def main():
     guest = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err_file, text=True,
                              stdin=subprocess.DEVNULL)
     stats = {"ok": 0, "bad": 0, "err": 0}
-    deadline = time.time() + seconds
+    # The clients go on until the guest has taken its last count (its "soak: done"), so
+    # that every count, the last included, finds the same traffic waiting (connections
+    # in the backlog); the deadline only bounds them should the guest hang.
+    deadline = time.time() + seconds + 600
+    stop = threading.Event()
     time.sleep(3)  # boot
-    clients = [threading.Thread(target=client, args=(port, deadline, stats, i), daemon=True)
+    clients = [threading.Thread(target=client, args=(port, deadline, stop, stats, i), daemon=True)
                for i in range(args.clients)]
     for c in clients:
         c.start()
     rows = []
     for line in guest.stdout:
         print(line.rstrip(), flush=True)
+        if line.startswith("soak: done"):
+            stop.set()
         m = LINE.match(line)
         if m:
             rows.append(tuple(int(x) for x in m.groups()))
+    stop.set()
     code = guest.wait()
     if detail:
         err_file.seek(0)
