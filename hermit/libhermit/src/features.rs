@@ -33,6 +33,7 @@ pub const EXPORTED: &[&str] = &[
     "sys_*",
     "eremit_check_user_memory",
     "eremit_heap_check",
+    "eremit_memory_report",
     "_start",
 ];
 

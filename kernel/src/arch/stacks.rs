@@ -50,9 +50,19 @@ impl core::fmt::Display for Owner {
     }
 }
 
-/// Stacks kept for reuse after their task ended.
+/// Stacks kept for reuse after their task ended (creating a thread then rarely touches
+/// the page tables). A fixed array, so that caching a stack never allocates: the heap
+/// empties this cache when it runs short (`give_back_cached`), and an allocation made
+/// under the cache's lock could not wait for that.
 const CACHED_STACKS: usize = 16;
-static CACHE: InterruptSpinMutex<Vec<Stack>> = InterruptSpinMutex::new(Vec::new());
+static CACHE: InterruptSpinMutex<[Option<Cached>; CACHED_STACKS]> =
+    InterruptSpinMutex::new([const { None }; CACHED_STACKS]);
+
+/// A cached stack: its guard page is still unmapped.
+struct Cached {
+    base: u64,
+    layout: Layout,
+}
 
 /// A stack: `[base, base + PAGE)` is the unmapped guard page, the stack lies above it.
 pub struct Stack {
@@ -70,12 +80,12 @@ impl Stack {
         let cached = {
             let mut cache = CACHE.lock();
             cache
-                .iter()
-                .position(|s| s.layout == layout)
-                .map(|i| cache.swap_remove(i))
+                .iter_mut()
+                .find(|c| c.as_ref().is_some_and(|c| c.layout == layout))
+                .and_then(Option::take)
         };
         let stack = match cached {
-            Some(stack) => stack,
+            Some(Cached { base, layout }) => Self { base, layout },
             None => {
                 // SAFETY: the layout has non-zero size.
                 let base = unsafe { alloc(layout) } as u64;
@@ -102,20 +112,55 @@ impl Stack {
 impl Drop for Stack {
     fn drop(&mut self) {
         unregister_guard(self.base);
-        let mut cache = CACHE.lock();
-        if cache.len() < CACHED_STACKS && cache.try_reserve(1).is_ok() {
-            cache.push(Stack {
+        if let Some(free) = CACHE.lock().iter_mut().find(|c| c.is_none()) {
+            *free = Some(Cached {
                 base: self.base,
                 layout: self.layout,
             });
             return;
         }
-        drop(cache);
         // The guard page goes back to the heap, so it must be mapped again.
         crate::mm::paging::restore_guard(self.base);
         // SAFETY: allocated in `new` with this layout; no CPU runs on it any more.
         unsafe { dealloc(self.base as *mut u8, self.layout) };
     }
+}
+
+/// Whether stacks of ended threads are kept for reuse.
+pub fn any_cached() -> bool {
+    CACHE.lock().iter().any(Option::is_some)
+}
+
+/// Gives every cached stack back to the heap: the heap calls this when it cannot serve
+/// an allocation (holding none of its own locks), and an idle CPU when the heap has been
+/// quiet for a while, so that memory kept for the next thread serves any request
+/// instead, and a stack parked in the middle of free memory does not split it. Returns
+/// whether anything was given back. A stack whose guard page cannot be mapped again
+/// right now (the page tables are being changed on this CPU, whose allocation may be the
+/// one that failed) stays cached.
+pub fn give_back_cached() -> bool {
+    let mut any = false;
+    // One at a time: an allocation that fails on another CPU meanwhile finds the rest
+    // still in the cache and frees them itself, rather than failing while they are in
+    // flight here.
+    for i in 0..CACHED_STACKS {
+        let Some(c) = CACHE.lock()[i].take() else {
+            continue;
+        };
+        if !crate::mm::paging::try_restore_guard(c.base) {
+            // Back into the cache. Should other CPUs have filled every slot meanwhile,
+            // the stack is leaked: never freed with its guard page unmapped.
+            if let Some(free) = CACHE.lock().iter_mut().find(|s| s.is_none()) {
+                *free = Some(c);
+            }
+            return any;
+        }
+        // SAFETY: allocated in `Stack::new` with this layout; its task has ended, and
+        // it is out of the cache, so nothing uses it any more.
+        unsafe { dealloc(c.base as *mut u8, c.layout) };
+        any = true;
+    }
+    any
 }
 
 /// A stack that lives for the rest of the run (CPU idle stacks, the main thread's).
@@ -130,6 +175,17 @@ pub fn allocate(size: usize, owner: &'static str) -> Option<u64> {
     let top = stack.top();
     core::mem::forget(stack);
     Some(top)
+}
+
+/// For the memory report: the cached stacks and the live ones (guard page address and
+/// owner), as `(base, bytes)` / `(base, owner)` pairs passed to `each`.
+pub fn report(mut cached: impl FnMut(u64, usize), mut live: impl FnMut(u64, Owner)) {
+    for c in CACHE.lock().iter().flatten() {
+        cached(c.base, c.layout.size());
+    }
+    for &(base, owner) in GUARDS.lock().iter() {
+        live(base, owner);
+    }
 }
 
 /// The task whose guard page contains `addr`.

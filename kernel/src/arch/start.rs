@@ -132,6 +132,7 @@ pub fn boot(start_info: u64) -> ! {
     }
     heap.push(early);
     crate::syscalls::uaccess::init(&segments, &heap);
+    mm::paging::reserve_tables(HEAP.usage().1);
     let (free, total) = HEAP.usage();
     klog!("eremit: heap {} MiB ({} MiB free)", total >> 20, free >> 20);
 

@@ -4,6 +4,8 @@ pub mod heap;
 #[cfg(target_os = "none")]
 pub mod heap_check;
 pub mod mappings;
+#[cfg(target_os = "none")]
+pub mod memory_report;
 pub mod page_table;
 #[cfg(target_os = "none")]
 pub mod paging;

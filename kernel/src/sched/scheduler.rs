@@ -687,9 +687,44 @@ pub fn timer_interrupt() {
     }
 }
 
+/// Woken with nothing else to do: once the heap has been quiet for a while, the memory
+/// kept for reuse goes back to it (the class cache a batch at a time, looking for tasks
+/// to run between batches; then the stacks of ended threads), so that a service at rest
+/// keeps no freed blocks scattered through its free memory. Returns whether memory is
+/// still kept for reuse (the CPU then wakes up to look again, see `arm_quiet_check`).
+fn give_back_when_quiet() -> bool {
+    use crate::mm::heap::{HEAP, Quiet};
+    while READY.load(Ordering::Relaxed) == 0 {
+        match HEAP.release_when_quiet() {
+            Quiet::More => continue,
+            Quiet::CacheEmpty => {
+                crate::arch::stacks::give_back_cached();
+                break;
+            }
+            Quiet::No => break,
+        }
+    }
+    HEAP.holds_cache() || crate::arch::stacks::any_cached()
+}
+
+/// An idle CPU that could give memory back once the heap is quiet wakes up after the
+/// heap's quiet window to look (unless its timer goes off sooner): without it, a CPU
+/// halted with nothing to wake it would keep the cache through a whole rest.
+fn arm_quiet_check(cpu: &mut PerCpu) {
+    let ns = crate::mm::heap::QUIET_NS;
+    let now = cpu::rdtsc();
+    let d = now + clock::ns_to_ticks(ns);
+    if cpu.timer_armed > now && cpu.timer_armed <= d {
+        return;
+    }
+    cpu.timer_armed = d;
+    apic_timer::oneshot_ns(ns);
+}
+
 /// The idle loop of a CPU: run ready tasks, halt when there are none.
 pub fn idle_loop() -> ! {
     loop {
+        let keeps = give_back_when_quiet();
         disable_interrupts();
         LOCK.lock();
         // SAFETY: LOCK held.
@@ -700,6 +735,9 @@ pub fn idle_loop() -> ! {
         let cpu = this_cpu();
         s.idle_cpus |= 1 << cpu.cpu;
         arm_timer(s, cpu);
+        if keeps {
+            arm_quiet_check(cpu);
+        }
         // SAFETY: held since reschedule returned.
         unsafe { LOCK.unlock() };
         // SAFETY: STI takes effect after HLT starts, so no interrupt is missed between.
