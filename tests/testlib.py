@@ -279,8 +279,8 @@ def native(exe, args=(), env=None, timeout=120):
 def ensure_curl():
     if shutil.which("curl"):
         return
-    print("tests: installing curl", flush=True)
-    subprocess.run(["apt-get", "install", "-y", "-q", "curl"], check=False,
+    # scripts/ensure-deps.sh is the one place that installs packages (curl among them).
+    subprocess.run([os.path.join(ROOT, "scripts", "ensure-deps.sh")], check=False,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
