@@ -77,6 +77,7 @@ pub(super) struct Locked {
 
 impl Locked {
     /// Disables interrupts (remembering whether they were on) and takes LOCK.
+    #[inline(always)]
     pub(super) fn lock() -> Self {
         let reenable = interrupts::are_enabled();
         interrupts::disable();
@@ -86,6 +87,7 @@ impl Locked {
 
     /// Takes LOCK where interrupts are off already (interrupt handlers, the idle loop),
     /// and leaves them off when dropped.
+    #[inline(always)]
     pub(super) fn lock_interrupts_off() -> Self {
         debug_assert!(!interrupts::are_enabled());
         LOCK.lock();
@@ -102,6 +104,7 @@ impl Locked {
 
     /// The scheduler and the running CPU's data. The borrows end before the next
     /// `parts` or `reschedule` (which may move the task to another CPU).
+    #[inline(always)]
     pub(super) fn parts(&mut self) -> (&mut Scheduler, &mut PerCpu) {
         // SAFETY: this CPU holds LOCK (the guard exists), so no other CPU reaches SCHED;
         // interrupts are off, so nothing else on this CPU does, nor touches its PerCpu;
@@ -116,6 +119,7 @@ impl Locked {
 }
 
 impl Drop for Locked {
+    #[inline(always)]
     fn drop(&mut self) {
         // SAFETY: the guard exists, so this CPU holds LOCK.
         unsafe { LOCK.unlock() };
@@ -480,6 +484,8 @@ pub(super) fn block(prepare: impl FnOnce(&mut Scheduler, &mut Task)) -> WakeReas
 }
 
 /// Gives the CPU to another ready task of the same or higher priority, if any.
+// Inline: sys_yield with nothing else ready is a load and a return.
+#[inline]
 pub fn yield_now() {
     // Nothing else is runnable: skip the lock (a task that becomes ready meanwhile is
     // seen at the next tick or wake-up, as it would be a moment later anyway).
