@@ -24,6 +24,10 @@ pub mod unserved;
 
 pub mod arch;
 #[cfg(target_os = "none")]
+mod boot;
+#[cfg(target_os = "none")]
 mod console;
+#[cfg(target_os = "none")]
+mod panic;
 #[cfg(target_os = "none")]
 mod syscalls;

@@ -132,7 +132,7 @@ impl KernelHeap {
     /// threads) comes back first.
     pub fn allocate(&self, layout: Layout) -> *mut u8 {
         let p = self.allocate_now(layout);
-        if p.is_null() && crate::arch::stacks::give_back_cached() {
+        if p.is_null() && crate::mm::stacks::give_back_cached() {
             return self.allocate_now(layout);
         }
         p

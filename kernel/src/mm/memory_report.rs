@@ -18,7 +18,7 @@ pub extern "C" fn eremit_memory_report() {
         in_use >> 10,
         cached >> 10
     );
-    crate::arch::stacks::report(
+    crate::mm::stacks::report(
         |base, bytes| crate::kreport!("memreport: cached-stack {base:#x} {} KiB", bytes >> 10),
         |base, owner| crate::kreport!("memreport: live-stack {base:#x} {owner}"),
     );

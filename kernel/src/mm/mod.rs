@@ -14,6 +14,8 @@ pub mod size_classes;
 #[cfg(target_os = "none")]
 pub mod soft_tlb;
 #[cfg(target_os = "none")]
+pub mod stacks;
+#[cfg(target_os = "none")]
 pub mod tlb;
 pub mod try_box;
 pub mod user_map;

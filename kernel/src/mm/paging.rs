@@ -6,7 +6,6 @@
 use alloc::alloc::{Layout, alloc_zeroed};
 use core::sync::atomic::{AtomicU64, Ordering};
 use hermit_sync::InterruptSpinMutex;
-use x86_64::registers::control::Cr3;
 
 use super::page_table::{
     HUGE, Mapper, NO_CACHE, NO_EXECUTE, PAGE, TableMemory, WRITABLE, WRITE_THROUGH,
@@ -159,10 +158,7 @@ pub fn init(
     ROOT.store(root, Ordering::Relaxed);
     // SAFETY: the new tables map the running code, its stack and data with the same
     // addresses as the boot tables do.
-    unsafe {
-        let (_, flags) = Cr3::read_raw();
-        core::arch::asm!("mov cr3, {}", in(reg) root | flags as u64, options(nostack));
-    }
+    unsafe { crate::arch::mmu::load_root(root) };
 }
 
 fn with_mapper<R>(f: impl FnOnce(&mut Mapper<'_, HeapTables>) -> R) -> R {
@@ -173,8 +169,7 @@ fn with_mapper<R>(f: impl FnOnce(&mut Mapper<'_, HeapTables>) -> R) -> R {
 }
 
 fn flush(addr: u64) {
-    // SAFETY: invalidating a TLB entry has no other effect.
-    unsafe { core::arch::asm!("invlpg [{}]", in(reg) addr, options(nostack)) };
+    crate::arch::mmu::flush_page(addr);
 }
 
 /// 2 MiB chunks of RAM that hold (or once held) a guard page, one bit each, for the

@@ -46,7 +46,7 @@ pub fn init(khz_from_cmdline: Option<u64>) {
             "eremit: warning: TSC frequency unknown (no tsc_khz= option, no CPUID leaf); assuming 1 GHz"
         ),
     }
-    BOOT_TSC.store(super::boot::entry_tsc(), Ordering::Relaxed);
+    BOOT_TSC.store(super::entry::entry_tsc(), Ordering::Relaxed);
     match read_rtc() {
         Some(secs) => BOOT_EPOCH_SECS.store(
             secs - (uptime_ns() / 1_000_000_000) as i64,

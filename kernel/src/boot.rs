@@ -1,9 +1,12 @@
-//! From the first Rust instruction to the application's `runtime_entry`.
+//! The kernel's start, from the architecture's entry (`arch`, once the boot CPU is set
+//! up and the boot information read) to the application's `runtime_entry`: memory, time,
+//! the descriptor table, the scheduler, the other CPUs, the network, the main thread.
 
 use alloc::vec::Vec;
 use core::ffi::c_char;
 
-use super::{apic, clock, cpu, exit, gdt, idt, irq, pvh};
+use crate::arch::platform::{self, BootInfo};
+use crate::arch::{clock, exit};
 use crate::cmdline::{self, CommandLine};
 use crate::elf::{PT_LOAD, ProgramHeaders, Segment};
 use crate::mm::heap::HEAP;
@@ -34,7 +37,8 @@ unsafe extern "C" {
     fn runtime_entry(argc: i32, argv: *const *const c_char, env: *const *const c_char) -> !;
 }
 
-fn fatal(msg: &str) -> ! {
+/// Ends the VM when the kernel cannot start.
+pub fn fatal(msg: &str) -> ! {
     kreport!("eremit: cannot boot: {msg}");
     exit::exit_vm(125)
 }
@@ -62,14 +66,9 @@ fn image_range(headers: &ProgramHeaders<'_>) -> Range {
     Range::new(start / PAGE * PAGE, end.next_multiple_of(PAGE))
 }
 
-pub fn boot(start_info: u64) -> ! {
-    cpu::init();
-    console::init(false);
-    gdt::init();
-    idt::init();
-
-    // SAFETY: start_info is what QEMU passed in ebx; the boot tables map low memory.
-    let info = unsafe { pvh::read(start_info) }.unwrap_or_else(|e| fatal(e));
+/// Called by the architecture's entry with the boot CPU set up (features, descriptor
+/// tables, the console) and the boot information.
+pub fn kernel_main(info: BootInfo) -> ! {
     let headers = image_headers();
     let image = image_range(&headers);
     crate::syscalls::system::IMAGE_START
@@ -146,12 +145,12 @@ pub fn boot(start_info: u64) -> ! {
     });
     // Interrupts are still off; this is CPU 0.
     mm::soft_tlb::grow_at_start(0);
-    apic::init();
+    platform::init_interrupt_controller();
     sched::init(headers.tls());
-    irq::init();
+    platform::install_interrupt_handlers();
     #[cfg(feature = "smp")]
     {
-        let online = super::smp::start_aps(cpu_entry);
+        let online = platform::start_secondary_cpus(cpu_entry);
         klog!("eremit: {online} CPUs online");
     }
     #[cfg(feature = "net")]
@@ -169,7 +168,7 @@ pub fn boot(start_info: u64) -> ! {
 extern "C" fn cpu_entry(cpu: usize) -> ! {
     if cpu >= sched::MAX_CPUS {
         // The scheduler tracks CPUs in a 64-bit mask; more stay parked.
-        cpu::halt_forever();
+        crate::arch::cpu::halt_forever();
     }
     // Interrupts are off until the idle loop.
     mm::soft_tlb::grow_at_start(cpu);

@@ -1,7 +1,9 @@
 //! The PVH entry: QEMU (`-kernel IMAGE`) jumps here in 32-bit protected mode with paging
 //! off and `ebx` pointing at the `hvm_start_info`. The code maps the first GiB, enters
-//! long mode and calls `eremit_kernel_boot`. The image is a static PIE, so the 32-bit
-//! code addresses everything relative to its own position instead of absolutely.
+//! long mode and calls `eremit_kernel_boot`, which sets up this CPU (features, GDT, IDT),
+//! reads the boot information and hands over to the kernel's start, `crate::boot`. The
+//! image is a static PIE, so the 32-bit code addresses everything relative to its own
+//! position instead of absolutely.
 
 use core::arch::global_asm;
 
@@ -124,6 +126,7 @@ global_asm!(
 
 unsafe extern "C" {
     static eremit_boot_tsc: u64;
+    #[allow(dead_code)]
     static eremit_boot_stack_bottom: u8;
 }
 
@@ -133,7 +136,20 @@ pub fn entry_tsc() -> u64 {
     unsafe { core::ptr::addr_of!(eremit_boot_tsc).read_volatile() }
 }
 
-/// Lowest address of the boot stack (for the crash report's stack bounds).
+/// Lowest address of the boot stack (for the crash report's stack bounds; unused so far).
+#[allow(dead_code)]
 pub fn boot_stack_bottom() -> u64 {
     core::ptr::addr_of!(eremit_boot_stack_bottom) as u64
+}
+
+/// The first Rust code: the CPU and the boot information, then the kernel's start.
+#[unsafe(no_mangle)]
+extern "C" fn eremit_kernel_boot(start_info: u64) -> ! {
+    super::cpu::init();
+    crate::console::init(false);
+    super::gdt::init();
+    super::idt::init();
+    // SAFETY: start_info is what QEMU passed in ebx; the boot tables map low memory.
+    let info = unsafe { super::pvh::read(start_info) }.unwrap_or_else(|e| crate::boot::fatal(e));
+    crate::boot::kernel_main(info)
 }

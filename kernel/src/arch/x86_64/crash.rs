@@ -89,7 +89,7 @@ pub fn exception(f: &ExceptionFrame) -> ! {
             "  fault address (cr2) {cr2:#018x}: {}",
             page_fault_cause(f.error_code)
         );
-        if let Some(task) = crate::arch::stacks::guard_owner(cr2) {
+        if let Some(task) = crate::mm::stacks::guard_owner(cr2) {
             kreport!("  this is the guard page below the stack of {task}: stack overflow");
         } else if cr2 < 4096 {
             kreport!("  (a null pointer dereference)");
@@ -204,6 +204,12 @@ fn scan_stack(rsp: u64, depth: &mut usize) {
         }
         addr += 8;
     }
+}
+
+/// A backtrace from the caller's frame (a panic, `abort()`).
+#[inline(always)]
+pub fn backtrace_here() {
+    backtrace(0, current_rbp(), current_rsp());
 }
 
 /// The current stack pointer.

@@ -12,5 +12,7 @@ pub mod trampoline;
 #[cfg(target_os = "none")]
 mod bringup;
 
+#[cfg(all(target_os = "none", feature = "smp"))]
+pub use bringup::apic_id;
 #[cfg(target_os = "none")]
-pub use bringup::{apic_id, is_online, online_cpus, start_aps};
+pub use bringup::{is_online, online_cpus, start_aps};

@@ -8,10 +8,11 @@ use x86_64::registers::control::Cr3;
 
 use super::topology::Topology;
 use super::trampoline::{self, CodeLayout, MAX_CPUS, Params, offsets};
-use crate::arch::gdt::CpuTables;
-use crate::arch::{apic, clock, cpu, fw_cfg, idt, stacks};
+use crate::arch::x86_64::gdt::CpuTables;
+use crate::arch::x86_64::{apic, clock, cpu, fw_cfg, idt};
 use crate::klog;
 use crate::mm::paging;
+use crate::mm::stacks;
 
 /// Where the APs start. The heap never uses the first MiB, and nothing else needs this
 /// page any more once the PVH start info has been read.
@@ -74,6 +75,7 @@ pub fn is_online(cpu: usize) -> bool {
 }
 
 /// The APIC ID of CPU `cpu` (for IPIs), once it is online.
+#[cfg_attr(not(feature = "smp"), allow(dead_code))]
 pub fn apic_id(cpu: usize) -> Option<u32> {
     is_online(cpu).then(|| APIC_IDS[cpu].load(Ordering::Relaxed))
 }
