@@ -6,11 +6,15 @@
 //!
 //! `Fs` is plain data with `&mut self` operations and Linux's error semantics; it knows
 //! nothing of descriptors, locks or the CPU, so all of it is tested on the host (and
-//! under Miri). The descriptor layer (`crate::fd`) owns the one `Fs` and serialises
-//! access to it; the clock comes in as a function so tests can use their own.
+//! under Miri). The descriptor layer (`crate::fd`) shares the one `Fs` (`SharedFs`)
+//! with the open files, which lock it for each operation; the clock comes in as a function so tests can use their own.
 //!
 //! No symbolic or hard links, no ownership (everything is root's), no permission
 //! checks beyond what root sees on Linux.
+
+// Safe code only: application memory and hardware are reached through safe APIs
+// (`syscalls::uaccess`, `drivers`, `abi::addrinfo_list`).
+#![deny(unsafe_code)]
 
 mod content;
 mod cwd;
@@ -36,7 +40,17 @@ pub use device::Device;
 pub use namespace::OpenHow;
 
 /// A positive errno value (`crate::abi::errno`).
-pub type Errno = i32;
+pub use crate::abi::errno::Errno;
+
+/// The lock around the one `Fs`. In the kernel it keeps interrupts off while held (a
+/// task preempted while holding it would stall the others); on the host (tests, Miri)
+/// it is a plain spinlock.
+#[cfg(target_os = "none")]
+pub type FsLock = hermit_sync::InterruptSpinMutex<Fs>;
+#[cfg(not(target_os = "none"))]
+pub type FsLock = hermit_sync::SpinMutex<Fs>;
+/// The filesystem as the descriptor table and the open files share it.
+pub type SharedFs = alloc::sync::Arc<FsLock>;
 /// An inode number.
 pub type Ino = u64;
 /// Wall-clock time in nanoseconds since the epoch.

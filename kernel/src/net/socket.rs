@@ -117,7 +117,7 @@ pub struct Sock {
     linger: linger,
     ttl: Option<u8>,
     /// Pending error for SO_ERROR (a failed non-blocking connect).
-    error: i32,
+    error: Option<Errno>,
     shut_rd: bool,
     shut_wr: bool,
 }
@@ -133,7 +133,7 @@ impl Sock {
             reuseaddr: false,
             linger: linger::default(),
             ttl: None,
-            error: 0,
+            error: None,
             shut_rd: false,
             shut_wr: false,
         }
@@ -193,7 +193,7 @@ fn listen_endpoint(a: V4) -> IpListenEndpoint {
 /// A TCP socket with the biggest buffers memory allows (see memory.rs); `waiting`:
 /// connections already waiting for `accept` on its listener. ENOMEM when even the
 /// smallest do not fit.
-fn new_tcp(waiting: usize) -> Result<tcp::Socket<'static>, i32> {
+fn new_tcp(waiting: usize) -> Result<tcp::Socket<'static>, Errno> {
     let (free, _) = crate::mm::heap::HEAP.usage();
     for size in tcp_buffer_sizes(waiting, free) {
         if let (Some(rx), Some(tx)) = (try_filled(size, 0u8), try_filled(size, 0u8)) {
@@ -206,7 +206,7 @@ fn new_tcp(waiting: usize) -> Result<tcp::Socket<'static>, i32> {
     Err(ENOMEM)
 }
 
-fn new_udp() -> Result<udp::Socket<'static>, i32> {
+fn new_udp() -> Result<udp::Socket<'static>, Errno> {
     let buf = || {
         Some(udp::PacketBuffer::new(
             try_filled(UDP_PACKETS, udp::PacketMetadata::EMPTY)?,
@@ -239,7 +239,7 @@ impl Table {
     }
 
     /// A new id for `sock`; ENOMEM when the table cannot grow.
-    fn insert(&mut self, sock: Sock) -> Result<SocketId, i32> {
+    fn insert(&mut self, sock: Sock) -> Result<SocketId, Errno> {
         if let Some(id) = self.free.pop() {
             self.socks[id as usize] = Some(sock);
             return Ok(id);
@@ -252,7 +252,11 @@ impl Table {
     }
 
     /// Adds a TCP socket to the set, keeping room to orphan it later.
-    fn add_tcp(&mut self, set: &mut Sockets, s: tcp::Socket<'static>) -> Result<SocketHandle, i32> {
+    fn add_tcp(
+        &mut self,
+        set: &mut Sockets,
+        s: tcp::Socket<'static>,
+    ) -> Result<SocketHandle, Errno> {
         reserve_total(&mut self.orphans, set.len() + 1).ok_or(ENOMEM)?;
         set.add(s)
     }
@@ -293,7 +297,7 @@ impl Table {
             })
     }
 
-    fn ephemeral_port(&mut self, set: &Sockets, tcp: bool) -> Result<u16, i32> {
+    fn ephemeral_port(&mut self, set: &Sockets, tcp: bool) -> Result<u16, Errno> {
         for _ in 0..(u16::MAX - EPHEMERAL_FIRST) {
             let p = self.next_port;
             self.next_port = if p == u16::MAX {
@@ -432,7 +436,7 @@ impl Table {
     /// Queues a loopback connection from `client` to `to` on the listener for `to`:
     /// ECONNREFUSED when nothing listens there, EAGAIN while its backlog is full.
     /// Returns the connection, whose side 0 is the client's.
-    fn connect_loopback(&mut self, client: V4, to: V4) -> Result<ConnId, i32> {
+    fn connect_loopback(&mut self, client: V4, to: V4) -> Result<ConnId, Errno> {
         let listener = self
             .socks
             .iter_mut()
@@ -530,7 +534,7 @@ fn queue_loop_conn(
     queue: &mut Vec<LoopPending>,
     client: V4,
     to: V4,
-) -> Result<ConnId, i32> {
+) -> Result<ConnId, Errno> {
     reserve(queue, 1).ok_or(ENOMEM)?;
     let (free, _) = crate::mm::heap::HEAP.usage();
     let conn = tcp_buffer_sizes(in_handshake + queue.len(), free)
@@ -592,8 +596,8 @@ fn forget_closed(set: &mut Sockets, slots: &mut Vec<SocketHandle>) {
 /// up, EBADF for an unknown id.
 fn with_sock<R>(
     id: SocketId,
-    f: impl FnOnce(&mut Stack, &mut Sock) -> Result<R, i32>,
-) -> Result<R, i32> {
+    f: impl FnOnce(&mut Stack, &mut Sock) -> Result<R, Errno>,
+) -> Result<R, Errno> {
     stack::with(|st| {
         let mut sock = st.table.take(id).ok_or(EBADF)?;
         finish_loop_connect(st, &mut sock);
@@ -610,7 +614,7 @@ fn with_sock<R>(
 }
 
 /// Reads socket state without changing it (no poll afterwards).
-fn inspect<R>(id: SocketId, f: impl FnOnce(&Stack, &Sock) -> R) -> Result<R, i32> {
+fn inspect<R>(id: SocketId, f: impl FnOnce(&Stack, &Sock) -> R) -> Result<R, Errno> {
     stack::with(|st| {
         let sock = st
             .table
@@ -639,8 +643,8 @@ fn blocking<R>(
     id: SocketId,
     dir: Dir,
     nonblocking: bool,
-    mut f: impl FnMut(&mut Stack, &mut Sock) -> Poll<Result<R, i32>>,
-) -> Result<R, i32> {
+    mut f: impl FnMut(&mut Stack, &mut Sock) -> Poll<Result<R, Errno>>,
+) -> Result<R, Errno> {
     let mut deadline: Option<Option<u64>> = None;
     loop {
         let seen = events::current();
@@ -670,7 +674,7 @@ fn blocking<R>(
 }
 
 /// `socket(domain, type, protocol)`: a new, unbound socket.
-pub fn socket(domain: i32, ty: i32, protocol: i32) -> Result<SocketId, i32> {
+pub fn socket(domain: i32, ty: i32, protocol: i32) -> Result<SocketId, Errno> {
     if domain != AF_INET {
         return Err(EAFNOSUPPORT);
     }
@@ -702,7 +706,7 @@ fn local_address_ok(st: &Stack, a: V4) -> bool {
         || !stack::configured()
 }
 
-pub fn bind(id: SocketId, addr: V4) -> Result<(), i32> {
+pub fn bind(id: SocketId, addr: V4) -> Result<(), Errno> {
     with_sock(id, |st, sock| {
         if !local_address_ok(st, addr) {
             return Err(EADDRNOTAVAIL);
@@ -733,7 +737,7 @@ pub fn bind(id: SocketId, addr: V4) -> Result<(), i32> {
     })
 }
 
-pub fn listen(id: SocketId, backlog: i32) -> Result<(), i32> {
+pub fn listen(id: SocketId, backlog: i32) -> Result<(), Errno> {
     with_sock(id, |st, sock| {
         // As Linux: a negative backlog means the maximum; 0 still lets one connection
         // wait.
@@ -767,7 +771,7 @@ pub fn listen(id: SocketId, backlog: i32) -> Result<(), i32> {
 }
 
 /// Waits for a connection; returns the new socket and the peer's address.
-pub fn accept(id: SocketId, nonblocking: bool) -> Result<(SocketId, V4), i32> {
+pub fn accept(id: SocketId, nonblocking: bool) -> Result<(SocketId, V4), Errno> {
     blocking(id, Dir::Recv, nonblocking, |st, sock| {
         let Kind::Listener {
             local,
@@ -826,14 +830,14 @@ pub fn accept(id: SocketId, nonblocking: bool) -> Result<(SocketId, V4), i32> {
     })
 }
 
-pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), i32> {
+pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), Errno> {
     let mut started = false;
     let r = blocking(id, Dir::Connect, nonblocking, |st, sock| {
         if let Kind::Tcp { .. } = sock.kind
-            && sock.error != 0
+            && let Some(e) = sock.error.take()
         {
             // A loopback connect that failed while waiting (finish_loop_connect).
-            return Poll::Ready(Err(core::mem::take(&mut sock.error)));
+            return Poll::Ready(Err(e));
         }
         if let Kind::Tcp { bound } = sock.kind
             && to.port != 0
@@ -921,7 +925,7 @@ pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), i32> {
                 }
                 tcp::State::Closed => {
                     *c = false;
-                    sock.error = 0;
+                    sock.error = None;
                     Poll::Ready(Err(ECONNREFUSED))
                 }
                 _ => {
@@ -982,7 +986,7 @@ fn finish_loop_connect(st: &mut Stack, sock: &mut Sock) {
         Err(EAGAIN) => {}
         Err(e) => {
             sock.kind = Kind::Tcp { bound: Some(local) };
-            sock.error = e;
+            sock.error = Some(e);
         }
     }
 }
@@ -997,7 +1001,7 @@ fn connect_loopback(
     bound: Option<V4>,
     to: V4,
     nonblocking: bool,
-) -> Poll<Result<(), i32>> {
+) -> Poll<Result<(), Errno>> {
     let port = match bound {
         Some(b) => b.port,
         None => match st.table.ephemeral_port(&st.set, true) {
@@ -1032,7 +1036,7 @@ fn connect_loopback(
 }
 
 /// Sends on a connected socket (`to` for unconnected UDP). Returns the bytes queued.
-pub fn send(id: SocketId, data: &[u8], to: Option<V4>, nonblocking: bool) -> Result<usize, i32> {
+pub fn send(id: SocketId, data: &[u8], to: Option<V4>, nonblocking: bool) -> Result<usize, Errno> {
     blocking(id, Dir::Send, nonblocking, |st, sock| {
         match &mut sock.kind {
             Kind::Stream { handle, connecting } => {
@@ -1161,7 +1165,7 @@ pub fn recv(
     buf: &mut [u8],
     peek: bool,
     nonblocking: bool,
-) -> Result<(usize, Option<V4>), i32> {
+) -> Result<(usize, Option<V4>), Errno> {
     blocking(id, Dir::Recv, nonblocking, |st, sock| {
         match &mut sock.kind {
             Kind::Stream { handle, connecting } => {
@@ -1233,7 +1237,7 @@ pub fn recv(
     })
 }
 
-pub fn shutdown(id: SocketId, how: i32) -> Result<(), i32> {
+pub fn shutdown(id: SocketId, how: i32) -> Result<(), Errno> {
     if !(SHUT_RD..=SHUT_RDWR).contains(&how) {
         return Err(EINVAL);
     }
@@ -1311,7 +1315,7 @@ pub fn close(id: SocketId) {
 }
 
 /// The local address (`getsockname`).
-pub fn local_addr(id: SocketId) -> Result<V4, i32> {
+pub fn local_addr(id: SocketId) -> Result<V4, Errno> {
     let any = V4 {
         addr: [0; 4],
         port: 0,
@@ -1343,7 +1347,7 @@ pub fn local_addr(id: SocketId) -> Result<V4, i32> {
 }
 
 /// The peer's address (`getpeername`).
-pub fn peer_addr(id: SocketId) -> Result<V4, i32> {
+pub fn peer_addr(id: SocketId) -> Result<V4, Errno> {
     inspect(id, |st, sock| match &sock.kind {
         Kind::Stream { handle, .. } => st
             .set
@@ -1357,13 +1361,13 @@ pub fn peer_addr(id: SocketId) -> Result<V4, i32> {
     })?
 }
 
-fn read_int(v: &[u8]) -> Result<i32, i32> {
+fn read_int(v: &[u8]) -> Result<i32, Errno> {
     v.get(..4)
         .map(|b| i32::from_ne_bytes(b.try_into().unwrap()))
         .ok_or(EINVAL)
 }
 
-fn read_timeval(v: &[u8]) -> Result<Option<u64>, i32> {
+fn read_timeval(v: &[u8]) -> Result<Option<u64>, Errno> {
     if v.len() < core::mem::size_of::<timeval>() {
         return Err(EINVAL);
     }
@@ -1415,7 +1419,7 @@ fn timeval_bytes(ns: Option<u64>) -> OptValue {
     ])
 }
 
-pub fn setsockopt(id: SocketId, level: i32, name: i32, value: &[u8]) -> Result<(), i32> {
+pub fn setsockopt(id: SocketId, level: i32, name: i32, value: &[u8]) -> Result<(), Errno> {
     with_sock(id, |st, sock| {
         match (level, name) {
             (SOL_SOCKET, SO_REUSEADDR) => sock.reuseaddr = read_int(value)? != 0,
@@ -1464,7 +1468,7 @@ pub fn setsockopt(id: SocketId, level: i32, name: i32, value: &[u8]) -> Result<(
 }
 
 /// The option's value as the bytes the application receives.
-pub fn getsockopt(id: SocketId, level: i32, name: i32) -> Result<OptValue, i32> {
+pub fn getsockopt(id: SocketId, level: i32, name: i32) -> Result<OptValue, Errno> {
     with_sock(id, |st, sock| {
         let int = |v: i32| Ok(OptValue::from_parts(&[&v.to_ne_bytes()]));
         // The buffers of a connection are sized when it is made (memory.rs).
@@ -1492,7 +1496,7 @@ pub fn getsockopt(id: SocketId, level: i32, name: i32) -> Result<OptValue, i32> 
             (SOL_SOCKET, SO_SNDBUF) => int(capacity(true) as i32),
             (SOL_SOCKET, SO_RCVBUF) => int(capacity(false) as i32),
             (SOL_SOCKET, SO_ERROR) => {
-                let mut e = core::mem::take(&mut sock.error);
+                let mut e = sock.error.take();
                 // A non-blocking connect that failed reports it here (once).
                 if let Kind::Stream {
                     handle,
@@ -1501,9 +1505,9 @@ pub fn getsockopt(id: SocketId, level: i32, name: i32) -> Result<OptValue, i32> 
                     && st.set.get::<tcp::Socket>(*handle).state() == tcp::State::Closed
                 {
                     *c = false;
-                    e = ECONNREFUSED;
+                    e = Some(ECONNREFUSED);
                 }
-                int(e)
+                int(e.map_or(0, Errno::code))
             }
             (IPPROTO_TCP, TCP_NODELAY) => int(sock.nodelay as i32),
             (IPPROTO_IP, IP_TTL) => int(sock.ttl.unwrap_or(64) as i32),

@@ -385,7 +385,7 @@ pub fn init(opts: &NetOptions) {
     }
     *STACK.lock() = Some(stack);
     if let Err(e) = crate::sched::spawn(task, 0, TASK_PRIO, 128 * 1024, "network") {
-        crate::kreport!("eremit: cannot start the network task (errno {e})");
+        crate::kreport!("eremit: cannot start the network task ({e:?})");
     }
 }
 
