@@ -2,7 +2,7 @@
 //! sockets of the application is a pair of in-memory pipes, and a datagram goes
 //! straight into the receiving socket's queue. No packets, headers, checksums, device
 //! or network task are involved: `send` copies into the peer's pipe and wakes its
-//! reader. (socket.rs routes the calls here; this module holds only the data.)
+//! reader. (socket/ routes the calls here; this module holds only the data.)
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
