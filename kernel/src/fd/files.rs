@@ -87,11 +87,18 @@ impl Files {
         let f = flags::decode(flags)?;
         // Like Linux, find the descriptor first: with none free, nothing is created.
         let fd = self.fds.lowest_free(0)?;
-        let (ino, device, dir) = {
+        let (ino, device, contents) = {
             let mut fs = self.fs.lock();
             let ino = fs.open(path, f.how, mode)?;
-            match fs.device(ino).and_then(|d| Ok((d, fs.is_dir(ino)?))) {
-                Ok((device, dir)) => (ino, device, dir),
+            let kind = fs
+                .device(ino)
+                .and_then(|d| Ok((d, fs.is_dir(ino)?)))
+                .and_then(|(d, dir)| match (d, dir) {
+                    (None, false) => Ok((None, Some(fs.contents(ino)?))),
+                    (d, _) => Ok((d, None)),
+                });
+            match kind {
+                Ok((device, contents)) => (ino, device, contents),
                 Err(e) => {
                     fs.release(ino);
                     return Err(e);
@@ -100,10 +107,10 @@ impl Files {
         };
         // From here the object holds the inode: dropping it (on failure) releases it.
         let fs = self.fs.clone();
-        let object = match device {
-            Some(d) => new_object(DeviceFile::new(fs, ino, d, self.random))?,
-            None if dir => new_object(Directory::new(fs, ino))?,
-            None => new_object(Regular::new(fs, ino))?,
+        let object = match (device, contents) {
+            (Some(d), _) => new_object(DeviceFile::new(fs, ino, d, self.random))?,
+            (None, Some(contents)) => new_object(Regular::new(fs, ino, contents))?,
+            (None, None) => new_object(Directory::new(fs, ino))?,
         };
         let file = new_open_file(object, f.access, f.status)?;
         let slot = Slot {

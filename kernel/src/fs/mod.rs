@@ -16,6 +16,7 @@
 // (`syscalls::uaccess`, `drivers`, `abi::addrinfo_list`).
 #![deny(unsafe_code)]
 
+pub mod cell;
 mod content;
 mod cwd;
 mod data;
@@ -42,13 +43,14 @@ pub use namespace::OpenHow;
 /// A positive errno value (`crate::abi::errno`).
 pub use crate::abi::errno::Errno;
 
-/// The lock around the one `Fs`. In the kernel it keeps interrupts off while held (a
-/// task preempted while holding it would stall the others); on the host (tests, Miri)
-/// it is a plain spinlock.
+/// The locks of the filesystem (the one `Fs`, and each file's contents, `cell`). In the
+/// kernel they keep interrupts off while held (a task preempted while holding one would
+/// stall the others); on the host (tests, Miri) they are plain spinlocks.
 #[cfg(target_os = "none")]
-pub type FsLock = hermit_sync::InterruptSpinMutex<Fs>;
+pub type Lock<T> = hermit_sync::InterruptSpinMutex<T>;
 #[cfg(not(target_os = "none"))]
-pub type FsLock = hermit_sync::SpinMutex<Fs>;
+pub type Lock<T> = hermit_sync::SpinMutex<T>;
+pub type FsLock = Lock<Fs>;
 /// The filesystem as the descriptor table and the open files share it.
 pub type SharedFs = alloc::sync::Arc<FsLock>;
 /// An inode number.
