@@ -6,6 +6,9 @@ use core::fmt;
 
 /// An error number. Only the constants below make one, so a value is always a
 /// positive errno (never 0, never negated twice).
+///
+/// In the C header it is an `int32_t` (`typedef int32_t Errno`), with the values as
+/// `#define`s.
 #[derive(Clone, Copy, PartialEq, Eq)]
 #[repr(transparent)]
 pub struct Errno(i32);
