@@ -1,5 +1,7 @@
 # Eremit: `make run` builds what it needs and boots the hello example; `make test` runs
-# every check CI runs. Both install missing dependencies first (scripts/ensure-deps.sh).
+# every check CI runs: the host's unit tests, then every suite through tests/run.py (one
+# closing 'N passed, N failed' line); `make test-SUITE` one suite. Both install missing
+# dependencies first (scripts/ensure-deps.sh).
 SHELL := /bin/bash
 EREMIT := build/toolchain/bin/eremit
 HERMIT_TARGET := x86_64-unknown-hermit
@@ -49,48 +51,48 @@ run: hello
 test-host: toolchain
 	@echo "==> cargo fmt --check, unit tests"
 	@cargo fmt --all -- --check
-	@cargo test -q -p eremit-kernel -p eremit
+	@cargo test -q -p eremit-kernel -p eremit -p eremit-libhermit
 
 test-miri: deps
 	@echo "==> Miri on the kernel's host-testable modules"
 	@cargo miri test -q -p eremit-kernel
 
-# The C header is generated from the kernel; it must be current and match hermit-abi.
+# The C headers are generated from the kernel; they must be current and match hermit-abi,
+# and the C library must include them rather than mirror them.
 test-abi: deps
-	@echo "==> syscall header up to date and matching hermit-abi"
-	@scripts/check-header.sh
-	@python3 scripts/abi-c-check.py
+	@echo "==> syscall headers up to date, matching hermit-abi, the C library's only view"
+	@python3 tests/run.py abi
 
 test-boot: toolchain hello
 	@echo "==> boot tests (QEMU, TCG)"
-	@python3 tests/boot_tests.py
+	@python3 tests/run.py boot
 
 # C: the toolchain, libc-port, examples-c in Eremit compared with native builds.
 test-c: toolchain-c
 	@echo "==> C tests (toolchain, libc, examples-c; QEMU)"
-	@python3 tests/c_tests.py
+	@python3 tests/run.py c
 
 test-posix: toolchain-c
 	@echo "==> POSIX layer tests (pthreads, semaphores; QEMU)"
-	@python3 tests/posix_tests.py
+	@python3 tests/run.py posix
 
 # A service's life (issue 13): memory that comes back, bad pointers, bursts; each program
 # natively and in Eremit, output and exit status compared.
 test-reliability: toolchain-c
 	@echo "==> reliability tests (mmap/munmap, heap reuse, EFAULT, backlog; QEMU)"
-	@python3 tests/reliability_tests.py
+	@python3 tests/run.py reliability
 
 # Hermit applications outside the repository (`hermit = "0.13"`, Hermit's feature
 # names) built through [patch.crates-io] alone and booted.
 test-hermit-compat: toolchain
 	@echo "==> Hermit applications switch over ([patch.crates-io]; QEMU)"
-	@python3 tests/hermit_compat_tests.py
+	@python3 tests/run.py hermit-compat
 
 # The runner's stdin as the application's descriptor 0 (pipes, files, a terminal, none;
 # poll, O_NONBLOCK; 200 MiB checked by SHA-256), C and Rust against native runs.
 test-stdin: toolchain-c
 	@echo "==> standard input tests (virtio console; QEMU)"
-	@python3 tests/stdin_tests.py
+	@python3 tests/run.py stdin
 
 # tokio's `net` feature (axum, hyper servers) on x86_64-unknown-hermit: crates.io's socket2
 # and tokio with hermit support added (compat/), in build/compat for [patch.crates-io].
@@ -101,7 +103,7 @@ compat-crates:
 # driven by curl and Python through user networking; the native build under the same load.
 test-tokio: toolchain
 	@echo "==> async Rust: tokio + axum JSON server (QEMU user networking)"
-	@python3 tests/tokio_tests.py
+	@python3 tests/run.py tokio
 
 # The system-call fuzzer (tests/fuzz): `make fuzz FUZZ_SECONDS=600 FUZZ_SEED=7`; a 60 s
 # run is part of `make test`.
@@ -114,69 +116,73 @@ fuzz: toolchain-c
 
 test-fuzz: toolchain-c
 	@echo "==> system-call fuzzer, 60 s (QEMU)"
-	@python3 tests/fuzz_tests.py --seconds 60 --seed 1
+	@python3 tests/run.py fuzz
 
 test-net: toolchain
 	@echo "==> network tests (virtio-net, std::net, curl; QEMU user networking)"
-	@python3 tests/net_tests.py
+	@python3 tests/run.py net
 
 # Connection bursts (1,000 clients at once to listen(s, 1024)) and HTTP servers under 8
 # keep-alive clients at the smallest --memory (issue 13, items 6 and 8).
 test-net-burst: toolchain-c
 	@echo "==> connection bursts and networking short of memory (QEMU user networking)"
-	@python3 tests/net_burst_tests.py
+	@python3 tests/run.py net-burst
 
 test-mixed: toolchain-c
 	@echo "==> mixed Rust/C tests (cc, bindgen, libsqlite3-sys; a C main with a Rust staticlib)"
-	@python3 tests/mixed_tests.py
+	@python3 tests/run.py mixed
 
 test-net-c: toolchain-c
 	@echo "==> C sockets tests (poll echo server, client, libc checks; QEMU user networking)"
-	@python3 tests/net_c_tests.py
+	@python3 tests/run.py net-c
 
 # Unmodified SQLite, zlib/zlib-ng and Lua (sources from crates.io crates that bundle
 # them), built as their users build them and compared with native builds.
 test-projects: toolchain-c
 	@echo "==> real C and C++ projects (SQLite, zlib, zlib-ng via CMake, Lua via CMake, LevelDB via CMake; QEMU)"
-	@python3 tests/projects_tests.py
+	@python3 tests/run.py projects
 
 # GCC 12's own run tests (libstdc++, gfortran.dg, libgomp), natively and in Eremit: a fast
 # subset here, a larger sample with a report (build/conformance/report.md) in `conformance`.
 test-conformance: toolchain-c
 	@echo "==> GCC run-test conformance, fast subset (libstdc++, gfortran, libgomp; QEMU)"
-	@python3 tests/conformance_tests.py
+	@python3 tests/run.py conformance
 
 conformance: toolchain-c
 	@echo "==> GCC run-test conformance (1750 tests natively and in Eremit; about 15 minutes)"
-	@python3 scripts/conformance.py
+	@python3 tests/conformance.py
 
 # C++ (libstdc++), Fortran (libgfortran) and OpenMP (libgomp): examples-cxx and
 # examples-fortran in Eremit compared with native builds; the CMake toolchain file for
 # CXX and Fortran, Threads and OpenMP.
 test-cxx: toolchain-c
 	@echo "==> C++, Fortran and OpenMP tests (examples-cxx, examples-fortran, CMake; QEMU)"
-	@python3 tests/cxx_tests.py
+	@python3 tests/run.py cxx
 
-test: test-host test-miri test-abi test-boot test-c test-posix test-net test-net-c test-mixed test-projects test-cxx \
-	test-conformance test-reliability test-hermit-compat test-stdin test-net-burst test-tokio test-fuzz
+# Every suite in one run (tests/run.py: `python3 tests/run.py --list` lists the suites and
+# their cases, `python3 tests/run.py SUITE -k PATTERN` runs some); the builds they need first.
+test: test-host test-miri toolchain-c hello
+	@echo "==> every test suite (tests/run.py; QEMU, TCG)"
+	@python3 tests/run.py
 
 # A service-like guest for SOAK_MINUTES (default 30) on 2 vCPUs: memory in use every
 # minute must end within 5% of its value after the first minute (build/bench/soak.md).
 SOAK_MINUTES ?= 30
 soak: toolchain-c
-	@python3 scripts/soak.py --minutes $(SOAK_MINUTES)
+	@python3 benches/drivers/soak.py --minutes $(SOAK_MINUTES)
 
 header: deps
 	@scripts/gen-header.sh
 
-# Rust (bench.py), C (bench_c.py), then C++/Fortran/OpenMP (bench_cxx_fortran.py, a few
-# minutes under TCG): each builds its programs natively and for Eremit and runs both.
+# The drivers in benches/drivers/: Rust (bench.py), C (bench_c.py), C++/Fortran/OpenMP
+# (bench_cxx_fortran.py, a few minutes under TCG), stdin, loopback: each builds its
+# programs (benches/NAME/) natively and for Eremit and runs both.
 bench: hello toolchain-c
-	@python3 scripts/bench.py
-	@python3 scripts/bench_c.py
-	@python3 scripts/bench_cxx_fortran.py
-	@python3 scripts/bench_stdin.py
-	@python3 scripts/bench_loopback.py
+	@python3 benches/drivers/bench.py
+	@python3 benches/drivers/bench_c.py
+	@python3 benches/drivers/bench_cxx_fortran.py
+	@python3 benches/drivers/bench_stdin.py
+	@python3 benches/drivers/bench_loopback.py
 
 clean:
 	cargo clean

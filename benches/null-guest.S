@@ -1,4 +1,4 @@
-/* The null guest for `scripts/bench.py`: the smallest PVH image QEMU can boot with
+/* The null guest for `benches/drivers/bench.py`: the smallest PVH image QEMU can boot with
    `-kernel`. It reports exit status 0 on the kernel log port (0xe9, the record
    `eremit run` waits for) and then leaves through isa-debug-exit (port 0xf4), so the
    same image measures both QEMU's own start-up and quit cost (bare QEMU, exit code

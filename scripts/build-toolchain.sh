@@ -30,22 +30,9 @@ flock 9
 
 log() { echo "toolchain-c: $*"; }
 
-# --- dependencies --------------------------------------------------------------------
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo=sudo
-tarball=$(ls /usr/src/newlib/newlib-*.tar.* 2>/dev/null | head -1 || true)
-if [ -z "$tarball" ]; then
-    log "installing newlib-source (apt-get)"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq newlib-source >/dev/null
-    tarball=$(ls /usr/src/newlib/newlib-*.tar.* | head -1)
-fi
-# cmake runs examples-c and the C tests (make examples-c, make test-c).
-if ! command -v cmake >/dev/null; then
-    log "installing cmake (apt-get)"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq cmake >/dev/null
-fi
+# --- dependencies (newlib's and GCC's sources, gfortran, cmake: scripts/ensure-deps.sh) ---
+scripts/ensure-deps.sh c-toolchain
+tarball=$(ls /usr/src/newlib/newlib-*.tar.* | head -1)
 for tool in gcc g++ ar ld objcopy nm python3; do
     command -v $tool >/dev/null || { echo "toolchain-c: $tool is required" >&2; exit 1; }
 done
@@ -121,7 +108,9 @@ if [ "$(cat "$sysroot/.headers" 2>/dev/null)" != "$headers_key" ]; then
 fi
 
 # --- libc-port and the POSIX layer --------------------------------------------------
-version=$(sed -n 's/^version *= *"\(.*\)"/\1/p' Cargo.toml | head -1)
+# The workspace's version, as cargo reads it.
+version=$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json, sys
+print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "eremit-kernel"))')
 gccinc=$(gcc -print-file-name=include)
 cflags=(-O2 -g -ffunction-sections -fdata-sections -ffreestanding -fno-stack-protector -fno-pie
     -fno-omit-frame-pointer -D__hermit__ -U__linux__ -U__gnu_linux__ -Ulinux -D_GNU_SOURCE
@@ -155,7 +144,7 @@ objs=()
 for src in libc-port/src/*.c; do
     obj=$work/obj/$(basename "${src%.c}").o
     [ "$(basename "$src")" = crt0.c ] && obj=$work/crt0.o
-    compile "$src" "$obj" libc-port/src/*.h
+    compile "$src" "$obj" libc-port/src/*.h include/hermit/*.h
     [ "$(basename "$src")" = crt0.c ] || objs+=("$obj")
 done
 # The POSIX layer (written separately; may be absent): its include/ comes first.
@@ -166,7 +155,7 @@ if compgen -G "$posix/*.c" >/dev/null; then
     if compgen -G "$posix/include/*" >/dev/null; then hdrs=("$posix"/include/*); fi
     for src in "$posix"/*.c; do
         obj=$work/posix/$(basename "${src%.c}").o
-        compile "$src" "$obj" "${hdrs[@]}"
+        compile "$src" "$obj" "${hdrs[@]}" include/hermit/*.h
         posix_objs+=("$obj")
     done
 fi
@@ -199,7 +188,12 @@ install -m 644 "$work/crt0.o" "$sysroot/lib/crt0.o"
 printf '*link_libgcc:\n\n\n' >"$sysroot/lib/hermit.specs"
 
 # --- the kernel --------------------------------------------------------------------------
-scripts/build-libhermit.sh "$sysroot/lib/libhermit.a"
+# Built and packed by hermit/libhermit, the code a Rust application's build runs too, with
+# the hermit crate's default features (EREMIT_KERNEL_FEATURES, EREMIT_KERNEL_PROFILE
+# override them).
+log "libhermit: building eremit-libhermit"
+cargo build --release -q -p eremit-libhermit --features cli
+target/release/eremit-libhermit "$sysroot/lib/libhermit.a"
 
 # --- wrappers -----------------------------------------------------------------------------
 mkdir -p "$tc/bin"
@@ -214,18 +208,7 @@ done
 # Built from Debian's gcc-12-source with the wrappers above; each group is cached like
 # newlib, keyed by the GCC tarball, libc-port/gcc, the host compiler and the sysroot's
 # headers (the libraries' configuration and structure layouts depend on them).
-gcc_tarball=$(ls /usr/src/gcc-"$(gcc -dumpversion)"/gcc-*.tar.* 2>/dev/null | head -1 || true)
-if [ -z "$gcc_tarball" ]; then
-    log "installing gcc-$(gcc -dumpversion)-source (apt-get)"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "gcc-$(gcc -dumpversion)-source" >/dev/null
-    gcc_tarball=$(ls /usr/src/gcc-"$(gcc -dumpversion)"/gcc-*.tar.* | head -1)
-fi
-if ! command -v gfortran >/dev/null; then
-    log "installing gfortran (apt-get)"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq gfortran >/dev/null
-fi
+gcc_tarball=$(ls /usr/src/gcc-"$(gcc -dumpversion)"/gcc-*.tar.* | head -1)
 gcc_libs_base=$(
     {
         stat -c '%n %s %Y' "$gcc_tarball"

@@ -1,8 +1,22 @@
 #!/usr/bin/env bash
-# Installs what building and testing Eremit needs when it is missing: QEMU, binutils,
-# python3 (Debian packages) and the pinned nightly's components (rust-toolchain.toml).
+# The one place that installs what building and testing Eremit needs, when it is missing:
+# Debian packages (apt-get), the pinned nightly's components (rustup; rust-toolchain.toml)
+# and cargo-installed tools. Every script and make target that needs something calls this.
+#
+#   scripts/ensure-deps.sh              QEMU, binutils, compilers, cmake, python3, curl,
+#                                       libclang; rustup components and targets
+#   scripts/ensure-deps.sh c-toolchain  also newlib's and GCC's sources and gfortran
+#                                       (scripts/build-toolchain.sh)
+#   scripts/ensure-deps.sh cbindgen     also cbindgen $CBINDGEN_VERSION (scripts/gen-header.sh)
+#   scripts/ensure-deps.sh netbench     also a Linux kernel image and a static busybox
+#                                       (benches/drivers/netbench.py's Linux guest)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The cbindgen that made include/hermit/*.h (another version may format them otherwise).
+CBINDGEN_VERSION=0.29.4
+
+log() { echo "ensure-deps: $*"; }
 
 need_apt=()
 command -v qemu-system-x86_64 >/dev/null || need_apt+=(qemu-system-x86)
@@ -16,8 +30,33 @@ command -v g++ >/dev/null || need_apt+=(g++)
 # packages bring, is not it).
 ls /usr/lib/llvm-*/lib/libclang.so* /usr/lib/llvm-*/lib/libclang-[0-9]*.so* >/dev/null 2>&1 ||
     need_apt+=(libclang-dev)
+
+for group in "$@"; do
+    case $group in
+    c-toolchain)
+        # newlib and GCC's target libraries are built from Debian's source packages; GCC's
+        # must be the host compiler's version (the wrappers drive the host gcc).
+        compgen -G '/usr/src/newlib/newlib-*.tar.*' >/dev/null || need_apt+=(newlib-source)
+        gcc_version=$(gcc -dumpversion 2>/dev/null || echo 12)
+        compgen -G "/usr/src/gcc-$gcc_version/gcc-*.tar.*" >/dev/null ||
+            need_apt+=("gcc-$gcc_version-source")
+        command -v gfortran >/dev/null || need_apt+=(gfortran)
+        ;;
+    netbench)
+        compgen -G '/boot/vmlinuz-*' >/dev/null || need_apt+=(linux-image-amd64)
+        file -L /bin/busybox /usr/bin/busybox 2>/dev/null | grep -q "statically linked" ||
+            need_apt+=(busybox-static)
+        ;;
+    cbindgen) ;;
+    *)
+        echo "ensure-deps: unknown group $group (c-toolchain, cbindgen, netbench)" >&2
+        exit 2
+        ;;
+    esac
+done
+
 if [ ${#need_apt[@]} -gt 0 ]; then
-    echo "ensure-deps: installing ${need_apt[*]} (apt-get)"
+    log "installing ${need_apt[*]} (apt-get)"
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
     $sudo apt-get update -qq
@@ -30,15 +69,23 @@ if ! command -v rustup >/dev/null; then
 fi
 # rustup installs the toolchain file's components and targets on first use; ask for
 # them explicitly so a missing one fails here with a clear message.
-toolchain=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
+toolchain=$(python3 -c 'import tomllib; print(tomllib.load(open("rust-toolchain.toml", "rb"))["toolchain"]["channel"])')
 installed=$(rustup component list --toolchain "$toolchain" --installed 2>/dev/null || true)
 for c in rust-src llvm-tools rustfmt clippy miri; do
     if ! grep -q "^$c" <<<"$installed"; then
-        echo "ensure-deps: rustup component add $c"
+        log "rustup component add $c"
         rustup component add --toolchain "$toolchain" "$c"
     fi
 done
 if ! rustup target list --toolchain "$toolchain" --installed | grep -q x86_64-unknown-none; then
-    echo "ensure-deps: rustup target add x86_64-unknown-none"
+    log "rustup target add x86_64-unknown-none"
     rustup target add --toolchain "$toolchain" x86_64-unknown-none
+fi
+
+if [[ " $* " == *" cbindgen "* ]]; then
+    have=$(cbindgen --version 2>/dev/null | awk '{print $2}' || true)
+    if [ "$have" != "$CBINDGEN_VERSION" ]; then
+        log "cargo install cbindgen --version $CBINDGEN_VERSION --locked (found: ${have:-none})"
+        cargo install cbindgen --version "$CBINDGEN_VERSION" --locked --force
+    fi
 fi

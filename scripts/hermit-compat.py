@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,8 +57,10 @@ def prepare(src: Path, scratch: Path):
         herm.symlink_to(ROOT / "hermit")
     # hermit-rs's Cargo.lock pins a mio that the patch does not replace ("patch was not
     # used in the crate graph"): do what cargo advises.
-    mio = re.search(r'^version = "(.*)"', (COMPAT / "mio/Cargo.toml").read_text(), re.M).group(1)
-    locked = re.findall(r'name = "mio"\nversion = "(.*)"', (scratch / "Cargo.lock").read_text())
+    with open(COMPAT / "mio/Cargo.toml", "rb") as f:
+        mio = tomllib.load(f)["package"]["version"]
+    with open(scratch / "Cargo.lock", "rb") as f:
+        locked = [p["version"] for p in tomllib.load(f).get("package", []) if p["name"] == "mio"]
     env = dict(os.environ, RUSTUP_TOOLCHAIN=os.environ.get("RUSTUP_TOOLCHAIN", "nightly"))
     for v in locked:
         if v != mio:
@@ -150,6 +153,39 @@ def tail(s, n=3):
 NET = ["--net", "user"]
 
 
+def stub_dns():
+    """A DNS server on 127.0.0.1:53 answering A with 192.0.2.7 and AAAA with 2001:db8::7
+    for any name, until its socket is closed."""
+    import threading
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 53))
+    # A thread blocked in recvfrom would keep the port bound after close().
+    s.settimeout(0.5)
+
+    def serve():
+        while True:
+            try:
+                q, peer = s.recvfrom(512)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            i = 12
+            while i < len(q) and q[i]:
+                i += q[i] + 1
+            qtype = int.from_bytes(q[i + 1:i + 3], "big")
+            data = {1: socket.inet_aton("192.0.2.7"),
+                    28: socket.inet_pton(socket.AF_INET6, "2001:db8::7")}.get(qtype)
+            if data is None:
+                continue
+            answer = (b"\xc0\x0c" + qtype.to_bytes(2, "big") + b"\x00\x01" + (60).to_bytes(4, "big")
+                      + len(data).to_bytes(2, "big") + data)
+            s.sendto(q[:2] + b"\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00" + q[12:i + 5] + answer, peer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    return s
+
+
 def drive(name, img, scratch):
     """Runs one program; returns a one-line result."""
     if name == "stdin":
@@ -174,7 +210,14 @@ def drive(name, img, scratch):
         rc, out, err = run(img, opts=["--cpus", "2"], timeout=600)
         return f"exit {rc}: {bench_figures(out)}"
     if name == "dns":
-        rc, out, err = run(img, opts=NET, timeout=60)
+        # This machine has no DNS: a stub on the host's 127.0.0.1:53 (the guest's
+        # 10.0.2.2) answers every A query with 192.0.2.7 and every AAAA with 2001:db8::7.
+        stub = stub_dns()
+        try:
+            rc, out, err = run(img, opts=NET + ["--ip", "10.0.2.15/24", "--gateway", "10.0.2.2",
+                                                "--dns", "10.0.2.2"], timeout=60)
+        finally:
+            stub.close()
         return f"exit {rc}: {tail(out + err, 3)}"
     if name == "httpd":
         s = Server(img, opts=NET + ["--forward", "tcp:9975:9975"])

@@ -2,8 +2,9 @@
 """C tests: the C toolchain (build/toolchain/bin/x86_64-hermit-gcc, the CMake toolchain
 file) and the C library (libc-port, newlib, the POSIX layer).
 
-- libc-port's view of the ABI (libc-port/src/hermit-abi.h) matches include/hermit/syscall.h
-  (struct layouts, function types, constants) and Linux's errno values;
+- libc-port's view of the ABI is the generated include/hermit/syscall-prefixed.h (the same
+  layouts and constants as include/hermit/syscall.h; nothing in libc-port mirrors it) and
+  the Linux errno values it names itself are Linux's (tests/c_view_check.py, in the abi suite);
 - examples-c is built with the toolchain file (and natively with the host's gcc), each
   program boots in Eremit and its stdout, stderr and exit code equal the native run's;
 - bad input fails with the right errno (bad fd: EBADF, missing file: ENOENT, unlocking an
@@ -14,99 +15,31 @@ file) and the C library (libc-port, newlib, the POSIX layer).
 
 Ends with 'N passed, N failed'."""
 
-import errno
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish, run  # noqa: E402
-TC = os.path.join(ROOT, "build", "toolchain")
-BIN = os.path.join(TC, "bin")
-CC = os.path.join(BIN, "x86_64-hermit-gcc")
-EREMIT = os.path.join(BIN, "eremit")
-TOOLCHAIN_FILE = os.path.join(ROOT, "cmake", "hermit-toolchain.cmake")
+from testlib import (BIN, CC, EREMIT, ROOT, TOOLCHAIN_FILE, Suite, check, native, once, run,  # noqa: E402
+                     scratch)
+import testlib  # noqa: E402
+
 EXAMPLES = os.path.join(ROOT, "examples-c")
 OUT = os.path.join(ROOT, "build", "examples-c")
 
-
-def eremit(image, args=(), opts=(), timeout=150):
-    start = time.monotonic()
-    p = run([EREMIT, "run", "--timeout", "120", *opts, image, *args], timeout=timeout)
-    return p.returncode, p.stdout, p.stderr, time.monotonic() - start
+suite = Suite("c", requires=[CC, EREMIT])
 
 
-def native(exe, args=(), env=None):
-    p = run([exe, *args], env=env, timeout=120)
-    code = 128 - p.returncode if p.returncode < 0 else p.returncode
-    return code, p.stdout, p.stderr
-
-
-# --- the ABI as libc-port sees it ---------------------------------------------------------
-
-ABI_STRUCTS = {
-    "stat": ("hermit_stat", ["st_dev", "st_ino", "st_nlink", "st_mode", "st_uid", "st_gid",
-                             "st_rdev", "st_size", "st_blksize", "st_blocks", "st_atim",
-                             "st_mtim", "st_ctim"]),
-    "timespec": ("hermit_timespec", ["tv_sec", "tv_nsec"]),
-    "dirent64": ("hermit_dirent64", ["d_ino", "d_off", "d_reclen", "d_type", "d_name"]),
-    "iovec": ("hermit_iovec", ["iov_base", "iov_len"]),
-}
-
-
-def abi_checks():
-    """Compiles, with the host's gcc, one file that includes the kernel's header and
-    libc-port's view of it: identical layouts, function types and constant values."""
-    src_dir = os.path.join(ROOT, "libc-port", "src")
-    ours = open(os.path.join(src_dir, "hermit-abi.h")).read()
-    header = open(os.path.join(ROOT, "include", "hermit", "syscall.h")).read()
-    lines = ['#include "hermit/syscall.h"']
-    # Layouts: libc-port's structs are defined under their own names.
-    lines.append('#define HERMIT_ABI_ONLY_TYPES')
-    lines.append('#include "hermit-abi.h"')
-    for theirs, (mine, fields) in ABI_STRUCTS.items():
-        lines.append(f"_Static_assert(sizeof(struct {theirs}) == sizeof(struct {mine}), \"{theirs} size\");")
-        for f in fields:
-            lines.append(
-                f"_Static_assert(__builtin_offsetof(struct {theirs}, {f}) == __builtin_offsetof(struct {mine}, {f})"
-                f" && sizeof(((struct {theirs} *)0)->{f}) == sizeof(((struct {mine} *)0)->{f}), \"{theirs}.{f}\");")
-    # Constants defined by both.
-    consts = re.findall(r"#define LINUX_([A-Z0-9_]+) ", ours)
-    shared = [c for c in consts if re.search(rf"#define {c} ", header)]
-    for c in shared:
-        lines.append(f"_Static_assert({c} == LINUX_{c}, \"{c}\");")
-    # Function types: redeclare libc-port's prototypes with the kernel header's types.
-    lines.append("#undef EREMIT_LIBC_HERMIT_ABI_H")
-    lines.append("#undef HERMIT_ABI_ONLY_TYPES")
-    lines.append("#define HERMIT_ABI_CHECK")
-    for theirs, (mine, _) in ABI_STRUCTS.items():
-        lines.append(f"#define {mine} {theirs}")
-    lines.append('#include "hermit-abi.h"')
-    with tempfile.TemporaryDirectory() as tmp:
-        src = os.path.join(tmp, "abi_check.c")
-        open(src, "w").write("\n".join(lines) + "\n")
-        p = run(["gcc", "-std=gnu11", "-fsyntax-only", "-Werror", "-I", os.path.join(ROOT, "include"),
-                 "-I", src_dir, src])
-    check(f"libc-port's ABI view matches include/hermit/syscall.h ({len(ABI_STRUCTS)} structs, "
-          f"{len(shared)} shared constants, every prototype)", p.returncode == 0, p.stderr)
-
-    # Linux's errno values, as the kernel returns them.
-    wrong = [f"{name}={val} (Linux {getattr(errno, name)})"
-             for name, val in re.findall(r"#define LINUX_(E[A-Z0-9]+) (\d+)", ours)
-             if hasattr(errno, name) and getattr(errno, name) != int(val)]
-    check("LINUX_E* values in hermit-abi.h are Linux's", not wrong, ", ".join(wrong))
-    missing = [n for n in errno.errorcode.values() if n not in ours and n not in ("EWOULDBLOCK", "EDEADLOCK", "ENOTSUP")]
-    check("every Linux errno has a LINUX_ value", not missing, ", ".join(missing))
+def eremit(image, args=(), opts=(), cpus=None, env=None):
+    return testlib.eremit(image, args, opts, cpus=cpus, env=env, guest_timeout=120, timeout=150)
 
 
 # --- examples-c, in Eremit and natively ---------------------------------------------------
 
 
+@once
 def build_examples():
     hermit_dir = os.path.join(OUT, "hermit")
     native_dir = os.path.join(OUT, "native")
@@ -125,9 +58,8 @@ def build_examples():
 
 def same_as_native(hermit_dir, native_dir, prog, args=(), env=None, cpus=1, label=None):
     env = env or {}
-    opts = ["--cpus", str(cpus)] + [x for k, v in env.items() for x in ("--env", f"{k}={v}")]
     label = label or prog + (f" ({cpus} vCPUs)" if cpus > 1 else "")
-    code, out, err, secs = eremit(os.path.join(hermit_dir, prog), args, opts)
+    code, out, err, secs = eremit(os.path.join(hermit_dir, prog), args, cpus=cpus, env=env)
     ncode, nout, nerr = native(os.path.join(native_dir, prog), args, env)
     check(f"{label}: stdout equals native ({secs:.1f} s)", out == nout,
           f"eremit:\n{out}\nnative:\n{nout}\neremit stderr:\n{err}")
@@ -136,21 +68,41 @@ def same_as_native(hermit_dir, native_dir, prog, args=(), env=None, cpus=1, labe
     return out
 
 
-def examples():
+def example_dirs():
     ok, hermit_dir, native_dir = build_examples()
-    if not ok:
+    return (hermit_dir, native_dir) if ok else None
+
+
+@suite.case("examples-hello")
+def examples_hello():
+    dirs = example_dirs()
+    if not dirs:
         return
-    out = same_as_native(hermit_dir, native_dir, "hello")
+    out = same_as_native(*dirs, "hello")
     check("hello prints Hello", out.startswith("Hello from C on Eremit!"), out)
-    same_as_native(hermit_dir, native_dir, "hello", ["one", "two words", ""],
+    same_as_native(*dirs, "hello", ["one", "two words", ""],
                    env={"GREETING": "hi there"}, label="hello with arguments and environment")
-    same_as_native(hermit_dir, native_dir, "hello", ["exit", "42"], label="hello: exit code of main")
-    same_as_native(hermit_dir, native_dir, "files")
-    same_as_native(hermit_dir, native_dir, "malloc-stress")
-    same_as_native(hermit_dir, native_dir, "malloc-stress", cpus=2)
-    same_as_native(hermit_dir, native_dir, "pthreads")
-    same_as_native(hermit_dir, native_dir, "pthreads", cpus=2)
-    out = same_as_native(hermit_dir, native_dir, "bad-input")
+    same_as_native(*dirs, "hello", ["exit", "42"], label="hello: exit code of main")
+
+
+@suite.case("examples-programs")
+def examples_programs():
+    dirs = example_dirs()
+    if not dirs:
+        return
+    same_as_native(*dirs, "files")
+    same_as_native(*dirs, "malloc-stress")
+    same_as_native(*dirs, "malloc-stress", cpus=2)
+    same_as_native(*dirs, "pthreads")
+    same_as_native(*dirs, "pthreads", cpus=2)
+
+
+@suite.case("examples-bad-input")
+def examples_bad_input():
+    dirs = example_dirs()
+    if not dirs:
+        return
+    out = same_as_native(*dirs, "bad-input")
     for what, name in (("write to fd 42", "EBADF"), ("open of /no/such/file", "ENOENT"),
                        ("unlock of an unlocked errorcheck mutex", "EPERM")):
         line = next((l for l in out.splitlines() if l.startswith(what)), "")
@@ -162,6 +114,7 @@ def examples():
 HELLO = '#include <stdio.h>\nint main(void) { printf("Hello\\n"); return 0; }\n'
 
 
+@suite.case("driver")
 def driver(cc=CC):
     with tempfile.TemporaryDirectory() as tmp:
         def w(name, text):
@@ -265,22 +218,38 @@ def driver(cc=CC):
             check("... runs in Eremit (an exception caught, 4 std::threads)", code == 0 and out == "c++ 12 2 4\n",
                   f"{code} {out!r} {err}")
 
-        # Relocatable: a copy of build/toolchain elsewhere (what `make install` makes).
-        keep = tempfile.mkdtemp(prefix="eremit-install-")
-        prefix = os.path.join(keep, "prefix")
-        p = run([os.path.join(ROOT, "scripts", "install-toolchain.sh"), prefix])
-        check("scripts/install-toolchain.sh copies the toolchain", p.returncode == 0, p.stdout + p.stderr)
-        moved = os.path.join(keep, "moved")
-        if p.returncode == 0:
-            os.rename(prefix, moved)
-            p = run([os.path.join(moved, "bin", "x86_64-hermit-gcc"), "hello.c", "-o", "hello2"], cwd=tmp)
-            code, out, _, _ = eremit(os.path.join(tmp, "hello2")) if p.returncode == 0 else (None, "", "", 0)
-            check("the installed toolchain works after moving it (relocatable)",
-                  p.returncode == 0 and code == 0 and out == "Hello\n", p.stderr)
-        return moved
+
+@once
+def installed_copy():
+    """A copy of build/toolchain made by `make install`'s script, then moved: None if the
+    script failed."""
+    keep = scratch("eremit-install-")
+    prefix = os.path.join(keep, "prefix")
+    p = run([os.path.join(ROOT, "scripts", "install-toolchain.sh"), prefix])
+    check("scripts/install-toolchain.sh copies the toolchain", p.returncode == 0, p.stdout + p.stderr)
+    if p.returncode != 0:
+        return None
+    moved = os.path.join(keep, "moved")
+    os.rename(prefix, moved)
+    return moved
 
 
-def cmake_outside(installed):
+@suite.case("relocatable")
+def relocatable():
+    """Relocatable: a copy of build/toolchain elsewhere (what `make install` makes)."""
+    moved = installed_copy()
+    if moved is None:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        open(os.path.join(tmp, "hello.c"), "w").write(HELLO)
+        p = run([os.path.join(moved, "bin", "x86_64-hermit-gcc"), "hello.c", "-o", "hello2"], cwd=tmp)
+        code, out, _, _ = eremit(os.path.join(tmp, "hello2")) if p.returncode == 0 else (None, "", "", 0)
+        check("the installed toolchain works after moving it (relocatable)",
+              p.returncode == 0 and code == 0 and out == "Hello\n", p.stderr)
+
+
+@suite.case("cmake-outside")
+def cmake_outside():
     """A project outside the repository: configure checks, try_run and ctest in Eremit;
     once with the repository's toolchain file, once with an installed copy's."""
     files = {
@@ -304,6 +273,7 @@ def cmake_outside(installed):
                  'int main(int c, char **v) { printf("answer %d\\n", twice(atoi(v[1]))); return 0; }\n',
     }
     tools = [("repository", TOOLCHAIN_FILE)]
+    installed = installed_copy()
     if installed:
         tools.append(("installed copy", os.path.join(installed, "cmake", "hermit-toolchain.cmake")))
     with tempfile.TemporaryDirectory(prefix="eremit-cmake-") as tmp:
@@ -326,19 +296,5 @@ def cmake_outside(installed):
             check(f"... ctest runs the test in Eremit", p.returncode == 0, p.stdout[-2000:])
 
 
-def main():
-    for tool in (CC, EREMIT):
-        if not os.path.exists(tool):
-            print(f"c-tests: {tool} is missing; run `make toolchain-c` first")
-            return 1
-    abi_checks()
-    installed = driver()
-    cmake_outside(installed if installed and os.path.isdir(installed) else None)
-    examples()
-    if installed:
-        shutil.rmtree(os.path.dirname(installed), ignore_errors=True)
-    return finish()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.main())

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """GCC run-test conformance, fast subset: ~90 of GCC 12's own run tests (libstdc++,
-gfortran.dg, libgomp), picked by scripts/conformance.py's deterministic sampler, compiled
+gfortran.dg, libgomp), picked by tests/conformance.py's deterministic sampler, compiled
 natively and with x86_64-hermit-*, run natively and in Eremit.
 
 Checks, per suite and overall: Eremit passes at least 95% as many tests as the native
@@ -11,21 +11,18 @@ import os
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish  # noqa: E402
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import conformance  # noqa: E402
+from testlib import CXX, EREMIT, Suite, check  # noqa: E402
 
 PER_SUITE = {"libstdc++": 34, "gfortran": 30, "libgomp": 26}
 MIN_RATIO = 0.95
 
+suite = Suite("conformance", requires=[EREMIT, CXX])
 
-def main():
-    for tool in (conformance.EREMIT, os.path.join(conformance.BIN, "x86_64-hermit-g++")):
-        if not os.path.exists(tool):
-            print(f"conformance-tests: {tool} is missing; run `make toolchain-c` first")
-            return 1
+
+@suite.case("fast-subset")
+def fast_subset():
     conformance.wait_for_toolchain()
     tree = conformance.source_tree()
     tests, stats = conformance.select(tree, PER_SUITE)
@@ -50,8 +47,7 @@ def main():
     ere = sum(v["eremit"] for v in by.values())
     check(f"all suites: Eremit {ere}, native {nat} ({100 * ere / max(nat, 1):.1f}%; "
           f"{time.monotonic() - start:.0f} s)", nat and ere >= MIN_RATIO * nat)
-    return finish()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.main())

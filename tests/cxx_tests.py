@@ -24,25 +24,22 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish, run  # noqa: E402
-BIN = os.path.join(ROOT, "build", "toolchain", "bin")
-EREMIT = os.path.join(BIN, "eremit")
-TOOLCHAIN_FILE = os.path.join(ROOT, "cmake", "hermit-toolchain.cmake")
+import testlib  # noqa: E402
+from testlib import CXX, EREMIT, ROOT, TOOLCHAIN_FILE, Suite, check, once, run  # noqa: E402
+
 PROJECTS = {
     "cxx": (os.path.join(ROOT, "examples-cxx"), os.path.join(ROOT, "build", "examples-cxx")),
     "fortran": (os.path.join(ROOT, "examples-fortran"), os.path.join(ROOT, "build", "examples-fortran")),
 }
 
 
+suite = Suite("cxx", requires=[EREMIT, CXX])
+
+
 def eremit(image, args=(), cpus=2, env=None):
-    opts = ["--cpus", str(cpus)] + [x for k, v in (env or {}).items() for x in ("--env", f"{k}={v}")]
-    start = time.monotonic()
-    p = run([EREMIT, "run", "--timeout", "120", *opts, image, *args], timeout=150)
-    return p.returncode, p.stdout, p.stderr, time.monotonic() - start
+    return testlib.eremit(image, args, cpus=cpus, env=env, guest_timeout=120, timeout=150)
 
 
 def native(exe, args=(), env=None):
@@ -52,9 +49,7 @@ def native(exe, args=(), env=None):
     e.update(env or {})
     p = subprocess.run([exe, *args], env=e, capture_output=True, text=True, stdin=subprocess.DEVNULL,
                        timeout=120, errors="replace")
-    # Death by a signal is what a shell reports as 128 + the signal number.
-    code = 128 - p.returncode if p.returncode < 0 else p.returncode
-    return code, p.stdout, p.stderr
+    return testlib.shell_status(p.returncode), p.stdout, p.stderr
 
 
 # --- building -----------------------------------------------------------------------------
@@ -86,6 +81,7 @@ def ctest_examples(dirs):
                   p.stdout[-3000:])
 
 
+@once
 def build_all():
     dirs = {}
     print("cxx-tests: building examples-cxx and examples-fortran with the CMake toolchain file "
@@ -290,6 +286,7 @@ set_tests_properties(capp PROPERTIES PASS_REGULAR_EXPRESSION "squares 55 caught 
 }
 
 
+@suite.case("cmake-outside")
 def cmake_outside():
     with tempfile.TemporaryDirectory(prefix="eremit-cmake-cxx-") as tmp:
         for name, text in OUTSIDE.items():
@@ -322,20 +319,17 @@ def outside_build(tmp, label, opts, threads):
               p.stdout[-2000:])
 
 
-def main():
-    if not os.path.exists(EREMIT) or not os.path.exists(os.path.join(BIN, "x86_64-hermit-g++")):
-        print("cxx-tests: the toolchain is missing; run `make toolchain-c` first")
-        return 1
-    start = time.monotonic()
-    dirs = build_all()
-    cxx(dirs)
-    fortran(dirs)
-    openmp(dirs)
-    ctest_examples(dirs)
-    cmake_outside()
-    print(f"cxx-tests: {time.monotonic() - start:.0f} s")
-    return finish()
+def with_examples(fn):
+    """A case running fn on the examples built (once, by the first such case)."""
+    return lambda: fn(build_all())
+
+
+suite.add("cxx", with_examples(cxx))
+suite.add("fortran", with_examples(fortran))
+suite.add("openmp", with_examples(openmp))
+suite.add("ctest", with_examples(ctest_examples))
+suite.cases.append(suite.cases.pop(0))  # cmake-outside last, as it was
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.main())

@@ -12,17 +12,15 @@ Prints the fuzzer's table of calls x argument classes.
   --wake-live   sys_wakeup_taskt also on live tasks (off by default: README.md)
 Ends with 'N passed, N failed'; exits non-zero on any failure."""
 
-import argparse
 import os
 import re
 import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TOOLCHAIN = os.path.join(ROOT, "build", "toolchain", "bin")
-HERMIT_CC = os.path.join(TOOLCHAIN, "x86_64-hermit-gcc")
-EREMIT = os.path.join(TOOLCHAIN, "eremit")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import CC as HERMIT_CC, EREMIT, ROOT, Suite, check  # noqa: E402
+
 HEADER = os.path.join(ROOT, "include", "hermit", "syscall.h")
 SOURCES = os.path.join(ROOT, "tests", "fuzz")
 # Calls that legitimately end the program: never fuzzed.
@@ -30,8 +28,11 @@ SKIPPED = {"sys_exit", "sys_abort"}
 EXIT_MEANING = {124: "the guest hung (--timeout)", 134: "kernel panic or abort",
                 139: "fatal exception (a fault)", 3: "a call never returned (named above)"}
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish  # noqa: E402
+suite = Suite("fuzz", requires=[HERMIT_CC, EREMIT])
+suite.option("--seconds", type=int, default=60, help="how long to fuzz (default 60)")
+suite.option("--seed", type=int, default=1, help="the random seed (default 1)")
+suite.option("--threads", type=int, default=4, help="fuzzing threads (default 4)")
+suite.option("--wake-live", action="store_true", help="sys_wakeup_taskt also on live tasks")
 
 
 def header_functions():
@@ -40,17 +41,9 @@ def header_functions():
     return set(re.findall(r"\b(sys_[a-z0-9_]+)\(", text))
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seconds", type=int, default=60)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--threads", type=int, default=4)
-    ap.add_argument("--wake-live", action="store_true")
-    args = ap.parse_args()
-    for tool in (HERMIT_CC, EREMIT):
-        if not os.access(tool, os.X_OK):
-            check(f"{os.path.relpath(tool, ROOT)} exists", False, "run make toolchain-c first")
-            sys.exit(finish())
+@suite.case("syscalls")
+def fuzz():
+    args = suite.options
     with tempfile.TemporaryDirectory(prefix="fuzz-") as work:
         exe = os.path.join(work, "fuzz")
         sources = sorted(os.path.join(SOURCES, n) for n in os.listdir(SOURCES) if n.endswith(".c"))
@@ -59,7 +52,7 @@ def main():
                            capture_output=True, text=True)
         check("fuzz: builds", b.returncode == 0, b.stdout + b.stderr, keep_end=True)
         if b.returncode != 0:
-            sys.exit(finish())
+            return
         timeout = args.seconds + 180
         cmd = [EREMIT, "run", "--cpus", "2", "--memory", "512M", "--net", "none",
                "--timeout", str(timeout), exe, str(args.seconds), str(args.seed), str(args.threads)]
@@ -86,8 +79,7 @@ def main():
     missing = sorted(n for n in wanted if called.get(n, 0) == 0)
     check(f"fuzz: every call of include/hermit/syscall.h ran ({len(wanted)}; skipped: "
           f"{', '.join(sorted(SKIPPED))})", not missing, "never called: " + ", ".join(missing))
-    sys.exit(finish())
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(suite.main())

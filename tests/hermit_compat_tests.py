@@ -6,12 +6,12 @@ and booted with `eremit run`. Ends with 'N passed, N failed'."""
 
 import os
 import shutil
-import socket
+import subprocess
 import sys
-import threading
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EREMIT = os.path.join(ROOT, "build", "toolchain", "bin", "eremit")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import EREMIT, ROOT, HostServers, Suite, check, run, serve_ok  # noqa: E402
+
 CACHE = os.environ.get("EREMIT_CACHE_DIR") or os.path.join(
     os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "eremit")
 # The apps live outside the repository (inside it cargo would take them for members of
@@ -20,8 +20,7 @@ WORK = os.path.join(CACHE, "hermit-compat")
 # One target directory for every app here: std for the hermit target is built once.
 TARGET = os.path.join(WORK, "target")
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish, free_port, run  # noqa: E402
+suite = Suite("hermit-compat", requires=[EREMIT], hint="run `make toolchain` first")
 
 # Every feature name of Hermit's `hermit` crate 0.13 (its Cargo.toml).
 HERMIT_013_FEATURES = """
@@ -63,6 +62,65 @@ fn main() {
     let mut reply = String::new();
     s.read_to_string(&mut reply).unwrap();
     println!("reply {reply} from {}", s.local_addr().unwrap().ip());
+}
+"""
+
+
+ALL_FOUR_MAIN_RS = """\
+#[cfg(target_os = "hermit")]
+use hermit as _;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream, UdpSocket};
+
+// The four things issue 14's check names, in one program: TCP and UDP over 127.0.0.1 to
+// itself, /proc/version, stdin copied to stdout, and the static address the guest has
+// (the local address of a connection to the host server through QEMU's gateway).
+fn main() {
+    let port: u16 = std::env::args().nth(1).unwrap().parse().unwrap();
+
+    let listener = TcpListener::bind("127.0.0.1:0").expect("tcp bind");
+    let at = listener.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        let (mut c, peer) = listener.accept().expect("accept");
+        let mut got = Vec::new();
+        c.read_to_end(&mut got).unwrap();
+        c.write_all(b"tcp:").unwrap();
+        c.write_all(&got).unwrap();
+        peer.ip()
+    });
+    let mut c = TcpStream::connect(at).expect("tcp connect");
+    c.write_all(b"ping").unwrap();
+    c.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut reply = String::new();
+    c.read_to_string(&mut reply).unwrap();
+    let peer = server.join().unwrap();
+    println!("loopback tcp: {reply} (peer {peer})");
+
+    let a = UdpSocket::bind("127.0.0.1:0").expect("udp bind");
+    let b = UdpSocket::bind("127.0.0.1:0").expect("udp bind");
+    a.send_to(b"dgram", b.local_addr().unwrap()).unwrap();
+    let mut buf = [0u8; 64];
+    let (n, from) = b.recv_from(&mut buf).unwrap();
+    b.send_to(&buf[..n], from).unwrap();
+    let (m, back) = a.recv_from(&mut buf).unwrap();
+    println!("loopback udp: {} (from the right socket: {})",
+             String::from_utf8_lossy(&buf[..m]), back == b.local_addr().unwrap());
+
+    let version = std::fs::read_to_string("/proc/version").expect("/proc/version");
+    println!("/proc/version: {} line(s), starts {:?}", version.lines().count(),
+             version.split_whitespace().next().unwrap_or(""));
+
+    let mut input = Vec::new();
+    std::io::stdin().read_to_end(&mut input).expect("stdin");
+    println!("stdin: {} bytes", input.len());
+    std::io::stdout().write_all(&input).unwrap();
+
+    let mut s = TcpStream::connect(("10.0.2.2", port)).expect("connect to the host");
+    s.write_all(b"hello").unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    println!("host: {reply} from {}", s.local_addr().unwrap().ip());
+    std::process::exit(7);
 }
 """
 
@@ -114,31 +172,22 @@ def build_and_boot(name, dependency, want_unserved):
           sorted(said) == sorted(want_unserved), f"named: {said}\nwanted: {want_unserved}")
 
 
-class HostServer:
-    """Answers each connection's bytes with "ok:" + them (on 127.0.0.1, which QEMU's user
-    network shows the guest as 10.0.2.2)."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            with c:
-                c.settimeout(20)
-                try:
-                    c.sendall(b"ok:" + c.recv(100))
-                except OSError:
-                    pass
+@suite.setup
+def work_dir():
+    os.makedirs(WORK, exist_ok=True)
+    print("hermit-compat-tests: Hermit-template apps outside the repository "
+          "(the first build compiles std: minutes)", flush=True)
 
 
+# The template's dependency line, Eremit's default features.
+suite.add("template-app", build_and_boot, "template-app", 'hermit = "0.13"', [])
+# One member naming every feature of Hermit's crate used to make cargo refuse all.
+suite.add("every-feature-app", build_and_boot, "every-feature-app",
+          'hermit = { version = "0.13", default-features = false, features = [%s] }'
+          % ", ".join(f'"{f}"' for f in HERMIT_013_FEATURES), UNSERVED)
+
+
+@suite.case("static-address")
 def static_address_suite():
     """A build without `dhcpv4` gets an address with `--net user` alone, from HERMIT_IP
     in its environment, and from `eremit run --ip`."""
@@ -150,7 +199,7 @@ def static_address_suite():
     if p.returncode != 0:
         return
     image = os.path.join(TARGET, "x86_64-unknown-hermit", "release", "static-net-app")
-    server = HostServer()
+    server = HostServers(serve_ok)
     cases = [
         ("--net user alone", [], "10.0.2.15"),
         ("HERMIT_IP in the environment", ["--env", "HERMIT_IP=10.0.2.20", "--env", "HERMIT_GATEWAY=10.0.2.2"],
@@ -164,26 +213,59 @@ def static_address_suite():
         check(f"static-net-app, {label}: reaches the host as {addr}",
               r.returncode == 0 and r.stdout == f"reply ok:hello from {addr}\n",
               f"exit {r.returncode}\nstdout:\n{r.stdout}\nstderr:\n{r.stderr[-2000:]}")
-    server.sock.close()
+    server.close()
 
 
-def main():
-    os.makedirs(WORK, exist_ok=True)
-    if not os.access(EREMIT, os.X_OK):
-        check("build/toolchain/bin/eremit exists", False, "run `make toolchain` first")
-        sys.exit(finish())
-    print("hermit-compat-tests: Hermit-template apps outside the repository "
-          "(the first build compiles std: minutes)", flush=True)
-    # The template's dependency line, Eremit's default features.
-    build_and_boot("template-app", 'hermit = "0.13"', [])
-    # One member naming every feature of Hermit's crate used to make cargo refuse all.
-    names = ", ".join(f'"{f}"' for f in HERMIT_013_FEATURES)
-    build_and_boot("every-feature-app",
-                   f'hermit = {{ version = "0.13", default-features = false, features = [{names}] }}',
-                   UNSERVED)
-    static_address_suite()
-    sys.exit(finish())
+# Feature sets a Hermit user writes (default-features = false): without and with DHCP,
+# and Hermit's default set (SMP, PCI, ACPI, FSGSBASE), which also runs on 2 vCPUs on q35.
+ALL_FOUR_VARIANTS = [
+    ("all-four-tcp-udp", '"tcp", "udp"', []),
+    ("all-four-dhcpv4", '"tcp", "udp", "dhcpv4"', []),
+    ("all-four-hermit-defaults",
+     '"acpi", "dhcpv4", "fsgsbase", "pci", "pci-ids", "smp", "tcp", "udp", "fs"',
+     ["--cpus", "2", "--machine", "q35"]),
+]
+
+
+@suite.case("all-four")
+def all_four_suite():
+    """Issue 14's check: one Hermit-template app uses loopback (TCP and UDP),
+    /proc/version, stdin and a static address (HERMIT_* in --env, and --ip/--gateway)."""
+    server = HostServers(serve_ok)
+    stdin_text = "line one\nline two: äöü\n"
+    for name, features, machine in ALL_FOUR_VARIANTS:
+        d = make_app(name, f'hermit = {{ version = "0.13", default-features = false, '
+                           f'features = [{features}] }}', ALL_FOUR_MAIN_RS)
+        p = run(["cargo", "build", "--release", "--target-dir", TARGET], cwd=d, timeout=1800)
+        check(f"{name}: builds", p.returncode == 0, p.stderr, keep_end=True)
+        if p.returncode != 0:
+            continue
+        image = os.path.join(TARGET, "x86_64-unknown-hermit", "release", name)
+        cases = [
+            ("HERMIT_IP/GATEWAY/MASK in --env",
+             ["--env", "HERMIT_IP=10.0.2.30", "--env", "HERMIT_GATEWAY=10.0.2.2",
+              "--env", "HERMIT_MASK=255.255.255.0"], "10.0.2.30"),
+            ("--ip/--gateway", ["--ip", "10.0.2.31/24", "--gateway", "10.0.2.2"], "10.0.2.31"),
+        ]
+        for label, opts, addr in cases:
+            cmd = [EREMIT, "run", "--timeout", "90", "--net", "user", *machine, *opts, image,
+                   str(server.port)]
+            r = subprocess.run(cmd, input=stdin_text, capture_output=True, text=True,
+                               timeout=150, errors="replace")
+            want = ("loopback tcp: tcp:ping (peer 127.0.0.1)\n"
+                    "loopback udp: dgram (from the right socket: true)\n"
+                    '/proc/version: 1 line(s), starts "Eremit"\n'
+                    f"stdin: {len(stdin_text.encode())} bytes\n{stdin_text}"
+                    f"host: ok:hello from {addr}\n")
+            on = f" ({' '.join(machine)})" if machine else ""
+            check(f"{name}{on}, {label}: loopback, /proc/version, stdin, "
+                  f"{addr}, exit 7",
+                  r.returncode == 7 and r.stdout == want,
+                  f"exit {r.returncode}\nstdout:\n{r.stdout}\nwanted:\n{want}"
+                  f"stderr:\n{r.stderr[-2000:]}")
+    server.close()
+
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(suite.main())

@@ -21,28 +21,23 @@ import re
 import shutil
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TC = os.path.join(ROOT, "build", "toolchain")
-BIN = os.path.join(TC, "bin")
-SYSROOT = os.path.join(TC, "x86_64-hermit")
-EREMIT = os.path.join(BIN, "eremit")
-CARGO_TOML = os.path.join(TC, "cargo.toml")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import testlib  # noqa: E402
+from testlib import BIN, EREMIT, ROOT, SYSROOT, TOOLCHAIN, Suite, gap, once  # noqa: E402
+
+CARGO_TOML = os.path.join(TOOLCHAIN, "cargo.toml")
 EXR = os.path.join(ROOT, "examples-rust")
 SQLITE = os.path.join(EXR, "mixed", "sqlite")
 RUSTLIB = os.path.join(ROOT, "examples-c", "rust-lib")
 NATIVE_TARGET = "x86_64-unknown-linux-gnu"
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import testlib  # noqa: E402
+suite = Suite("mixed", requires=[EREMIT, os.path.join(BIN, "x86_64-hermit-gcc")],
+              hint="build the toolchain first: make toolchain-c (and make for the runner)")
 
 
 def check(name, cond, detail=""):
     """testlib's check keeping a long detail's end: a build's error comes last."""
     testlib.check(name, cond, detail, keep_end=True)
-
-
-def gap(name, detail):
-    print("gap   " + name + ": " + detail, flush=True)
 
 
 def run(cmd, cwd=None, env=None, timeout=1200):
@@ -51,8 +46,7 @@ def run(cmd, cwd=None, env=None, timeout=1200):
 
 
 def eremit(image, args=()):
-    p = run([EREMIT, "run", "--timeout", "120", image, *args], timeout=180)
-    return p.returncode, p.stdout, p.stderr
+    return testlib.eremit(image, args, guest_timeout=120, timeout=180)[:3]
 
 
 def same(name, got, expected, code, expected_code, stderr=""):
@@ -94,7 +88,14 @@ round trips: 1650
 """
 
 
+@suite.case("cargo-config")
+def cargo_config():
+    config_checks()
+
+
+@once
 def config_checks():
+    """Whether build/toolchain/cargo.toml is there (the other cases need it)."""
     ok = os.path.isfile(CARGO_TOML)
     check("build/toolchain/cargo.toml exists (scripts/gen-cargo-config.sh)", ok)
     if not ok:
@@ -111,7 +112,10 @@ def config_checks():
     return True
 
 
+@suite.case("mixed")
 def mixed():
+    if not config_checks():
+        return
     cfg = ["cargo", "--config", CARGO_TOML]
     p = run(cfg + ["build", "-q", "-p", "mixed"], cwd=EXR)
     check("examples-rust/mixed builds (cc + bindgen)", p.returncode == 0, p.stderr)
@@ -146,7 +150,10 @@ def mixed():
         same("mixed natively", n.stdout, MIXED_EXPECTED, n.returncode, 7, n.stderr)
 
 
+@suite.case("sqlite")
 def sqlite():
+    if not config_checks():
+        return
     # `cargo run`: cargo.toml's runner boots the image.  From a copy outside examples-rust,
     # whose own .cargo/config.toml sets a runner too (cargo would append one to the other),
     # as a project of its own would be (under the repository: the pinned nightly).
@@ -171,7 +178,10 @@ def sqlite():
          n.returncode, 0, n.stderr)
 
 
+@suite.case("rust-lib")
 def rustlib():
+    if not config_checks():
+        return
     p = run([os.path.join(RUSTLIB, "build.sh")])
     check("examples-c/rust-lib builds (staticlib + x86_64-hermit-gcc)", p.returncode == 0,
           p.stdout + p.stderr)
@@ -207,17 +217,5 @@ def rustlib():
           re.search(r" T __eremit_std_runtime_entry$", img, re.M), img[-1000:])
 
 
-def main():
-    if not os.path.exists(EREMIT) or not os.path.exists(os.path.join(SYSROOT, "lib", "libc.a")):
-        print("build the toolchain first: make toolchain-c (and make for the runner)")
-        print("0 passed, 1 failed")
-        return 1
-    if config_checks():
-        mixed()
-        sqlite()
-        rustlib()
-    return testlib.finish()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.main())

@@ -20,7 +20,7 @@ host's connections itself (its listening socket has a backlog of 1, so the host 
 drops SYNs of a burst and the clients resend them) and opens one connection to the guest
 for each. All traffic stays on this machine. Ends with 'N passed, N failed'.
 
-Arguments `burst` or `memory` run only that part; NET_VERBOSE=1 boots the burst guests
+`-k burst` or `-k memory` runs only that part; NET_VERBOSE=1 boots the burst guests
 with --verbose (the kernel log in the failure details)."""
 
 import os
@@ -29,64 +29,36 @@ import resource
 import select
 import selectors
 import socket
-import subprocess
 import sys
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "build", "toolchain", "bin")
-CC = os.path.join(BIN, "x86_64-hermit-gcc")
-EREMIT = os.path.join(BIN, "eremit")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import (CC, EREMIT, EXAMPLES_RUST, HERMIT_TARGET, ROOT, Guest, Suite, check,  # noqa: E402
+                     free_port, measure, once, run, start_server)
+
 SRC = os.path.join(ROOT, "tests", "net-burst")
 OUT = os.path.join(ROOT, "build", "net-burst")
-RUST_HTTPD = os.path.join(ROOT, "examples-rust", "target", "x86_64-unknown-hermit", "release", "httpd")
+RUST_HTTPD = os.path.join(EXAMPLES_RUST, "target", HERMIT_TARGET, "release", "httpd")
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish, free_port, measure, measurements, run  # noqa: E402
+suite = Suite("net-burst", requires=[CC, EREMIT])
+
+
+@suite.setup
+def more_descriptors():
+    """1,000 clients need as many descriptors here and in QEMU (slirp holds one per
+    forwarded connection)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 4096 and (hard == resource.RLIM_INFINITY or hard >= 4096):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (4096, hard))
+
 
 # Sizes tried for the memory-short servers, smallest first; those the runner refuses are
 # skipped, the first it accepts is "the smallest --memory it boots in".
 MEMORY_SIZES = ["4M", "5M", "6M", "8M", "10M", "12M", "17M", "24M", "32M", "48M", "64M"]
 
 
-class Guest:
-    """An `eremit run` in the background, its output collected."""
-
-    def __init__(self, image, args=(), opts=(), timeout=300):
-        cmd = [EREMIT, "run", "--timeout", str(timeout), *opts, image, *args]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
-        self.out, self.err = [], []
-        for pipe, keep in ((self.proc.stdout, self.out), (self.proc.stderr, self.err)):
-            threading.Thread(target=self._pump, args=(pipe, keep), daemon=True).start()
-
-    @staticmethod
-    def _pump(pipe, keep):
-        for raw in pipe:
-            keep.append(raw.decode(errors="replace"))
-
-    def wait_for(self, text, timeout=120):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if any(text in line for line in self.out + self.err):
-                return True
-            if self.proc.poll() is not None:
-                time.sleep(0.2)
-                return any(text in line for line in self.out + self.err)
-            time.sleep(0.05)
-        return False
-
-    def finish(self, timeout=120):
-        try:
-            self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        time.sleep(0.2)
-        return self.proc.returncode, "".join(self.out), "".join(self.err)
-
-
+@once
 def build():
     os.makedirs(OUT, exist_ok=True)
     images = {}
@@ -176,19 +148,20 @@ def burst(port, n, limit):
     return outcome, time.monotonic() - start
 
 
-def burst_suite(image, clients, backlog, delay_ms=0, limit=240, leave_kib=None, memory=None):
+def burst_suite(clients, backlog, delay_ms=0, limit=240, leave_kib=None, memory=None):
+    image = build()["burst_server"]
+    if not image:
+        return
     label = f"{clients} clients open at once, listen(s, {backlog})" + (
         f", first accept after {delay_ms} ms" if delay_ms else "") + (
         f", --memory {memory} with ~{leave_kib} KiB of heap left" if leave_kib is not None else "")
     port = free_port()
     args = [str(backlog), str(clients), str(delay_ms)] + ([str(leave_kib)] if leave_kib is not None else [])
     opts = (["--memory", memory] if memory else []) + (["--verbose"] if os.environ.get("NET_VERBOSE") else [])
-    g = Guest(image, args, [*opts, "--net", "user", "--forward", f"tcp:{port}:7777"], timeout=limit + 120)
-    up = g.wait_for("listening")
-    check(f"burst-server ({label}): starts and listens", up, "".join(g.out + g.err)[-2000:])
-    if not up:
-        g.proc.kill()
-        g.finish()
+    g = start_server(f"burst-server ({label}): starts and listens", image, args,
+                     [*opts, "--net", "user", "--forward", f"tcp:{port}:7777"], wait=120,
+                     timeout=limit + 120, stderr=True)
+    if g is None:
         return
     outcome, secs = burst(port, clients, limit)
     check(f"burst-server ({label}): every client served", outcome.get("served", 0) == clients, outcome)
@@ -272,7 +245,7 @@ def memory_suite(name, image, args, guest_port, memory, seconds=20, clients=8):
     port = free_port()
     g = Guest(image, args, ["--memory", memory, "--net", "user", "--forward", f"tcp:{port}:{guest_port}"],
               timeout=seconds + 200)
-    up = g.wait_for("listening")
+    up = g.wait_for("listening", timeout=120, stderr=True)
     if not up:
         code, out, err = g.finish(timeout=30)
         return {"boots": False, "code": code, "detail": f"exit {code}\n{out[-1500:]}\n{err[-1500:]}"}
@@ -299,6 +272,8 @@ def memory_server(name, image, args, guest_port):
     """The server at every size the runner accepts, smallest first, until it has served
     at two sizes: never a kernel panic nor an abort (exit 134); where it serves, /quit
     ends it with exit code 0. The smallest size at which it serves is measured."""
+    if image is None or not os.path.exists(image):
+        return
     serving = []
     for memory in [m for m in MEMORY_SIZES if runner_accepts(m)]:
         r = memory_suite(name, image, args, guest_port, memory)
@@ -323,35 +298,22 @@ def memory_server(name, image, args, guest_port):
         measure(f"{name}: smallest --memory that serves 8 keep-alive clients: {serving[0]}")
 
 
-def main():
-    if not os.path.exists(CC):
-        print("net-burst-tests: build/toolchain is missing: run `make toolchain-c` first", flush=True)
-        print("\n0 passed, 1 failed")
-        sys.exit(1)
-    # 1,000 clients need as many descriptors here and in QEMU (slirp holds one per
-    # forwarded connection).
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < 4096 and (hard == resource.RLIM_INFINITY or hard >= 4096):
-        resource.setrlimit(resource.RLIMIT_NOFILE, (4096, hard))
-    images = build()
-    only = sys.argv[1:]
-    if images["burst_server"] and (not only or "burst" in only):
-        burst_suite(images["burst_server"], 200, 128)
-        burst_suite(images["burst_server"], 200, 128, delay_ms=2000)
-        burst_suite(images["burst_server"], 1000, 1024, delay_ms=5000)
-        # The heap all but full: small buffers, SYNs dropped until memory comes back.
-        burst_suite(images["burst_server"], 100, 128, delay_ms=3000, leave_kib=256, memory="32M")
-    if images["keepalive_httpd"] and (not only or "memory" in only):
-        memory_server("keepalive-httpd (C)", images["keepalive_httpd"], ["16384"], 8080)
-    if os.path.exists(RUST_HTTPD) and (not only or "memory" in only):
-        memory_server("examples-rust/httpd", RUST_HTTPD, ["8080"], 8080)
-    if measurements:
-        print("\nmeasurements:")
-        for m in measurements:
-            print("  " + m)
-    print()
-    sys.exit(finish())
+suite.add("burst-200-backlog-128", burst_suite, 200, 128)
+suite.add("burst-200-late-accept", burst_suite, 200, 128, delay_ms=2000)
+suite.add("burst-1000-backlog-1024", burst_suite, 1000, 1024, delay_ms=5000)
+# The heap all but full: small buffers, SYNs dropped until memory comes back.
+suite.add("burst-heap-nearly-full", burst_suite, 100, 128, delay_ms=3000, leave_kib=256, memory="32M")
+
+
+@suite.case("memory-keepalive-httpd")
+def memory_keepalive_httpd():
+    memory_server("keepalive-httpd (C)", build()["keepalive_httpd"], ["16384"], 8080)
+
+
+@suite.case("memory-rust-httpd")
+def memory_rust_httpd():
+    memory_server("examples-rust/httpd", RUST_HTTPD, ["8080"], 8080)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(suite.main())

@@ -2,9 +2,9 @@
 """Network tests of the C library (libc-port's sockets: socket.c, inet.c, netdb.c,
 poll.c, select.c and their headers):
 
-- libc-port/src/hermit-net.h matches the kernel's include/hermit/syscall.h (layouts,
-  function types, constants); the application headers have Linux's (glibc's) values and
-  struct layouts (checked against the host's glibc headers);
+- the application headers have Linux's (glibc's) values and struct layouts (checked
+  against the host's glibc headers; the kernel's side is the generated
+  include/hermit/syscall-prefixed.h, checked by tests/c_tests.py and `make test-abi`);
 - tests/net-c/net_checks.c, built with x86_64-hermit-gcc and with the host's gcc, runs in
   Eremit and natively against the same servers on the host (TCP echo, UDP, a closed
   port): same output (text forms of addresses, getaddrinfo results and errors, options,
@@ -21,69 +21,25 @@ All traffic stays on this machine (loopback and QEMU's user network). Ends with
 import os
 import re
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "build", "toolchain", "bin")
-CC = os.path.join(BIN, "x86_64-hermit-gcc")
-EREMIT = os.path.join(BIN, "eremit")
-TOOLCHAIN_FILE = os.path.join(ROOT, "cmake", "hermit-toolchain.cmake")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import (BIN, CC, EREMIT, ROOT, TOOLCHAIN_FILE, HostServers, Suite, check,  # noqa: E402
+                     free_port, measure, once, pattern, run, start_server)
+
 EXAMPLES = os.path.join(ROOT, "examples-c")
 OUT = os.path.join(ROOT, "build", "net-c")
 EXAMPLES_OUT = os.path.join(ROOT, "build", "examples-c", "hermit")
 CHECKS_SRC = os.path.join(ROOT, "tests", "net-c", "net_checks.c")
 MIB = 1 << 20
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish, free_port, measure, measurements, pattern, run  # noqa: E402
+suite = Suite("net-c", requires=[CC, EREMIT])
 
 
 # --- headers and ABI -------------------------------------------------------------------
-
-ABI_STRUCTS = {
-    "sockaddr": ("hermit_sockaddr", ["sa_len", "sa_family", "sa_data"]),
-    "addrinfo": ("hermit_addrinfo", ["ai_flags", "ai_family", "ai_socktype", "ai_protocol",
-                                     "ai_addrlen", "ai_canonname", "ai_addr", "ai_next"]),
-    "pollfd": ("hermit_pollfd", ["fd", "events", "revents"]),
-}
-
-
-def abi_check():
-    """hermit-net.h against the kernel's generated header, compiled with the host gcc."""
-    src_dir = os.path.join(ROOT, "libc-port", "src")
-    ours = open(os.path.join(src_dir, "hermit-net.h")).read()
-    header = open(os.path.join(ROOT, "include", "hermit", "syscall.h")).read()
-    lines = ['#include "hermit/syscall.h"', "#define HERMIT_NET_ONLY_TYPES", '#include "hermit-net.h"']
-    for theirs, (mine, fields) in ABI_STRUCTS.items():
-        lines.append(f"_Static_assert(sizeof(struct {theirs}) == sizeof(struct {mine}), \"{theirs}\");")
-        for f in fields:
-            lines.append(f"_Static_assert(__builtin_offsetof(struct {theirs}, {f}) == "
-                         f"__builtin_offsetof(struct {mine}, {f}) && sizeof(((struct {theirs} *)0)->{f}) "
-                         f"== sizeof(((struct {mine} *)0)->{f}), \"{theirs}.{f}\");")
-    consts = re.findall(r"#define HERMIT_([A-Z0-9_]+) ", ours)
-    shared = [c for c in consts if re.search(rf"#define {c} ", header)]
-    missing = [c for c in consts if c not in shared]
-    for c in shared:
-        lines.append(f"_Static_assert({c} == HERMIT_{c}, \"{c}\");")
-    # Prototypes: redeclared with the kernel's types must not conflict.
-    lines += ["#undef EREMIT_LIBC_HERMIT_NET_H", "#undef HERMIT_NET_ONLY_TYPES", "#define HERMIT_NET_CHECK"]
-    for theirs, (mine, _) in ABI_STRUCTS.items():
-        lines.append(f"#define {mine} {theirs}")
-    lines += ["#define hermit_sockaddr_in hermit_sockaddr_in2", "#define hermit_timeval hermit_timeval2",
-              '#include "hermit-net.h"']
-    with tempfile.TemporaryDirectory() as tmp:
-        src = os.path.join(tmp, "net_abi.c")
-        open(src, "w").write("\n".join(lines) + "\n")
-        p = run(["gcc", "-std=gnu11", "-fsyntax-only", "-Werror", "-I", os.path.join(ROOT, "include"),
-                 "-I", src_dir, src])
-    check(f"hermit-net.h matches include/hermit/syscall.h ({len(ABI_STRUCTS)} structs, "
-          f"{len(shared)} constants, every prototype)", p.returncode == 0 and not missing,
-          p.stderr + (f"\nnot in the kernel's header: {missing}" if missing else ""))
-
 
 # Names whose values must be Linux's (glibc's headers on this host are the reference).
 LINUX_CONSTANTS = """
@@ -147,6 +103,7 @@ INCLUDES = """#define _GNU_SOURCE
 """
 
 
+@suite.case("headers")
 def headers_check():
     """The values and layouts of libc-port's headers equal glibc's: a host program prints
     glibc's, which become static assertions compiled with x86_64-hermit-gcc (-Wall
@@ -202,69 +159,9 @@ def headers_check():
         check("every socket header compiles on its own (C99 -pedantic, C++17)", not errs, "\n".join(errs))
 
 
-# --- servers on the host ------------------------------------------------------------------
-
-class HostServers:
-    """A TCP echo server (echoes until the client shuts down, then closes), a UDP server
-    answering "pong:" + data, and a port nobody listens on; all on 127.0.0.1."""
-
-    def __init__(self):
-        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.tcp.bind(("127.0.0.1", 0))
-        self.tcp.listen(64)
-        self.port = self.tcp.getsockname()[1]
-        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.udp.bind(("127.0.0.1", 0))
-        self.udp_port = self.udp.getsockname()[1]
-        self.closed_port = free_port()
-        self.stop = False
-        threading.Thread(target=self._accept, daemon=True).start()
-        threading.Thread(target=self._udp, daemon=True).start()
-
-    def _accept(self):
-        self.tcp.settimeout(0.5)
-        while not self.stop:
-            try:
-                c, _ = self.tcp.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
-
-    def _serve(self, c):
-        try:
-            c.settimeout(120)
-            while True:
-                data = c.recv(65536)
-                if not data:
-                    break
-                c.sendall(data)
-        except OSError:
-            pass
-        finally:
-            c.close()
-
-    def _udp(self):
-        self.udp.settimeout(0.5)
-        while not self.stop:
-            try:
-                data, addr = self.udp.recvfrom(2048)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            self.udp.sendto(b"pong:" + data, addr)
-
-    def close(self):
-        self.stop = True
-        self.tcp.close()
-        self.udp.close()
-
-
 # --- builds ------------------------------------------------------------------------------
 
+@once
 def build():
     print("net-c-tests: building examples-c (toolchain file) and tests/net-c/net_checks.c", flush=True)
     os.makedirs(OUT, exist_ok=True)
@@ -285,9 +182,12 @@ def build():
 
 # --- tests -------------------------------------------------------------------------------
 
-def checks_suite(hermit, native):
-    servers = HostServers()
-    try:
+@suite.case("checks")
+def checks_suite():
+    hermit, native = build()
+    if not (hermit and native):
+        return
+    with HostServers() as servers:
         args = [str(servers.port), str(servers.udp_port), str(servers.closed_port)]
         n = run([native, "127.0.0.1", *args], timeout=120)
         check("net-checks natively (glibc): exit 0", n.returncode == 0, n.stdout[-4000:] + n.stderr)
@@ -305,45 +205,12 @@ def checks_suite(hermit, native):
             diff = ""
         check(f"net-checks: Eremit's output equals native Linux's ({len(n.stdout.splitlines())} lines)",
               n.stdout == e.stdout and n.stdout != "", diff)
-    finally:
-        servers.close()
 
 
-class Guest:
-    def __init__(self, image, args=(), opts=(), timeout=240):
-        cmd = [EREMIT, "run", "--timeout", str(timeout), *opts, image, *args]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
-        self.out, self.err = [], []
-        self.first = threading.Event()
-        threading.Thread(target=self._pump, args=(self.proc.stdout, self.out, True), daemon=True).start()
-        threading.Thread(target=self._pump, args=(self.proc.stderr, self.err, False), daemon=True).start()
-
-    def _pump(self, pipe, keep, signal):
-        for raw in pipe:
-            keep.append(raw.decode(errors="replace"))
-            if signal:
-                self.first.set()
-        self.first.set()
-
-    def wait_listening(self, timeout=90):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if any("listening" in l for l in self.out):
-                return True
-            if self.proc.poll() is not None:
-                return False
-            time.sleep(0.05)
-        return False
-
-    def finish(self, timeout=60):
-        try:
-            self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        time.sleep(0.1)
-        return self.proc.returncode, "".join(self.out), "".join(self.err)
+def echo_examples():
+    """Whether examples-c's echo programs are built (by build())."""
+    build()
+    return os.path.exists(os.path.join(EXAMPLES_OUT, "echo-server"))
 
 
 def echo_connection(port, size, result, key):
@@ -376,16 +243,14 @@ def echo_connection(port, size, result, key):
 
 
 def echo_server_suite(machine, cpus):
+    if not echo_examples():
+        return
     label = machine + (f", {cpus} vCPUs" if cpus > 1 else "")
     image = os.path.join(EXAMPLES_OUT, "echo-server")
     port = free_port()
-    g = Guest(image, ["3"], ["--net", "user", "--forward", f"tcp:{port}:7777", "--machine", machine,
-                             "--cpus", str(cpus)])
-    up = g.wait_listening()
-    check(f"echo-server on {label}: starts and listens on 7777", up, "".join(g.out) + "".join(g.err)[-2000:])
-    if not up:
-        g.proc.kill()
-        g.finish()
+    g = start_server(f"echo-server on {label}: starts and listens on 7777", image, ["3"],
+                     ["--net", "user", "--forward", f"tcp:{port}:7777", "--machine", machine, "--cpus", str(cpus)])
+    if g is None:
         return
     res = {}
     start = time.monotonic()
@@ -409,9 +274,15 @@ def echo_server_suite(machine, cpus):
                 f"up to {peak} open at once")
 
 
+suite.add("echo-server-microvm", echo_server_suite, "microvm", 1)
+suite.add("echo-server-q35-2cpus", echo_server_suite, "q35", 2)
+
+
+@suite.case("echo-client")
 def echo_client_suite():
-    servers = HostServers()
-    try:
+    if not echo_examples():
+        return
+    with HostServers() as servers:
         image = os.path.join(EXAMPLES_OUT, "echo-client")
         start = time.monotonic()
         p = run([EREMIT, "run", "--timeout", "120", "--net", "user", image, "10.0.2.2",
@@ -432,11 +303,12 @@ def echo_client_suite():
                  "80", "10"], timeout=90)
         check("echo-client in Eremit: an unknown name gives a getaddrinfo error, exit 1",
               p.returncode == 1 and "getaddrinfo" in p.stderr, f"exit {p.returncode}\n{p.stderr}")
-    finally:
-        servers.close()
 
 
+@suite.case("no-network")
 def no_network():
+    if not echo_examples():
+        return
     # Loopback works without a device (tests/reliability/net_loopback.c); any other
     # address is unreachable.
     image = os.path.join(EXAMPLES_OUT, "echo-client")
@@ -446,35 +318,37 @@ def no_network():
           f"exit {p.returncode}\n{p.stderr}")
 
 
+@suite.case("udp-forward")
 def udp_forward_suite():
     """`--forward udp:HOST:GUEST`: datagrams from the host reach a UDP server in the guest
     and its answers come back (QEMU's user networking relays them)."""
     src = os.path.join(ROOT, "tests", "net-c", "udp_echo.c")
     image = os.path.join(OUT, "udp-echo")
+    os.makedirs(OUT, exist_ok=True)
     p = run([CC, "-O2", "-Wall", "-Wextra", "-Werror", src, "-o", image])
     check("udp_echo.c builds", p.returncode == 0, p.stderr)
     if p.returncode != 0:
         return
     port = free_port(socket.SOCK_DGRAM)
     count = 5
-    g = Guest(image, ["7001", str(count)], ["--net", "user", "--forward", f"udp:{port}:7001"])
-    up = g.wait_listening()
-    check("udp-echo: starts and binds 7001", up, "".join(g.out) + "".join(g.err)[-2000:])
+    g = start_server("udp-echo: starts and binds 7001", image, ["7001", str(count)],
+                     ["--net", "user", "--forward", f"udp:{port}:7001"])
+    if g is None:
+        return
     answers = []
-    if up:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.settimeout(1.0)
-            for i in range(count):
-                msg = f"datagram {i}".encode()
-                # UDP may drop one: resend until its answer comes (bounded).
-                for _ in range(10):
-                    s.sendto(msg, ("127.0.0.1", port))
-                    try:
-                        data, _ = s.recvfrom(4096)
-                        answers.append(data)
-                        break
-                    except socket.timeout:
-                        continue
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(1.0)
+        for i in range(count):
+            msg = f"datagram {i}".encode()
+            # UDP may drop one: resend until its answer comes (bounded).
+            for _ in range(10):
+                s.sendto(msg, ("127.0.0.1", port))
+                try:
+                    data, _ = s.recvfrom(4096)
+                    answers.append(data)
+                    break
+                except socket.timeout:
+                    continue
     want = [f"echo:datagram {i}".encode() for i in range(count)]
     check(f"--forward udp:{port}:7001: {count} datagrams answered in order", answers == want,
           f"got {answers}")
@@ -483,29 +357,117 @@ def udp_forward_suite():
           f"exit {code}\n{out}\n{err[-2000:]}")
 
 
-def main():
-    if not os.path.exists(CC):
-        print("net-c-tests: build/toolchain is missing: run `make toolchain-c` first", flush=True)
-        print("\n0 passed, 1 failed")
-        sys.exit(1)
-    abi_check()
-    headers_check()
-    hermit, native = build()
-    if hermit and native:
-        checks_suite(hermit, native)
-    if os.path.exists(os.path.join(EXAMPLES_OUT, "echo-server")):
-        echo_server_suite("microvm", 1)
-        echo_server_suite("q35", 2)
-        echo_client_suite()
-        no_network()
-    udp_forward_suite()
-    if measurements:
-        print("\nmeasurements:")
-        for m in measurements:
-            print("  " + m)
-    print()
-    sys.exit(finish())
+class StubDns:
+    """A DNS server on the host's 127.0.0.1:53 (the guest's 10.0.2.2:53 in QEMU's user
+    network) with a few records: stub.eremit.test A 192.0.2.7 and AAAA 2001:db8::7,
+    v4only.eremit.test A only; other names do not exist (NXDOMAIN). Port 53 is the one
+    DNS port the guest asks, so another test holding it is waited for."""
+
+    RECORDS = {
+        ("stub.eremit.test", 1): socket.inet_aton("192.0.2.7"),
+        ("stub.eremit.test", 28): socket.inet_pton(socket.AF_INET6, "2001:db8::7"),
+        ("v4only.eremit.test", 1): socket.inet_aton("192.0.2.8"),
+    }
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                self.sock.bind(("127.0.0.1", 53))
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1)
+        self.asked = []
+        # A thread blocked in recvfrom keeps the port bound after close(): it looks at
+        # `stopped` twice a second instead.
+        self.sock.settimeout(0.5)
+        self.stopped = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while not self.stopped:
+            try:
+                q, peer = self.sock.recvfrom(512)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            try:
+                labels, i = [], 12
+                while q[i]:
+                    labels.append(q[i + 1:i + 1 + q[i]].decode())
+                    i += 1 + q[i]
+                name = ".".join(labels).lower()
+                qtype = int.from_bytes(q[i + 1:i + 3], "big")
+                question = q[12:i + 5]
+            except (IndexError, UnicodeDecodeError):
+                continue
+            self.asked.append((name, qtype))
+            known = any(n == name for n, _ in self.RECORDS)
+            data = self.RECORDS.get((name, qtype))
+            flags = 0x8180 if known else 0x8183
+            answer = b""
+            if data:
+                answer = (b"\xc0\x0c" + qtype.to_bytes(2, "big") + b"\x00\x01" +
+                          (60).to_bytes(4, "big") + len(data).to_bytes(2, "big") + data)
+            reply = (q[:2] + flags.to_bytes(2, "big") + b"\x00\x01" +
+                     (1 if data else 0).to_bytes(2, "big") + b"\x00\x00\x00\x00" + question + answer)
+            self.sock.sendto(reply, peer)
+
+    def close(self):
+        self.stopped = True
+        self.thread.join()
+        self.sock.close()
+
+
+@suite.case("dns")
+def dns_suite():
+    """sys_getaddrbyname asks for A with a 4-byte buffer and AAAA with a 16-byte one (as
+    Hermit does, the dns example of hermit-rs), against the stub server; getaddrinfo's
+    families."""
+    os.makedirs(OUT, exist_ok=True)
+    src = os.path.join(ROOT, "tests", "net-c", "dns_aaaa.c")
+    image = os.path.join(OUT, "dns-aaaa")
+    p = run([CC, "-O2", "-Wall", "-Wextra", "-Werror", src, "-o", image])
+    check("dns_aaaa.c builds", p.returncode == 0, p.stderr)
+    if p.returncode != 0:
+        return
+    try:
+        stub = StubDns()
+    except OSError as e:
+        check("stub DNS server on 127.0.0.1:53", False, str(e))
+        return
+    try:
+        e = run([EREMIT, "run", "--timeout", "120", "--net", "user", "--ip", "10.0.2.15/24",
+                 "--gateway", "10.0.2.2", "--dns", "10.0.2.2", image], timeout=180)
+    finally:
+        stub.close()
+    want = ("getaddrbyname(stub.eremit.test, 4) -> 0 192.0.2.7\n"
+            "getaddrbyname(stub.eremit.test, 16) -> 0 2001:db8::7\n"
+            "getaddrbyname(v4only.eremit.test, 16) -> -2 -\n"
+            "getaddrbyname(missing.eremit.test, 16) -> -2 -\n"
+            "getaddrbyname(localhost, 16) -> 0 ::1\n"
+            "getaddrbyname(stub.eremit.test, 8) -> -22 -\n"
+            "getaddrinfo(stub.eremit.test, AF_INET) -> ok 192.0.2.7\n"
+            "getaddrinfo(stub.eremit.test, AF_UNSPEC) -> ok 192.0.2.7\n"
+            f"getaddrinfo(stub.eremit.test, AF_INET6) -> {AF_INET6_GAI_ERROR}\n")
+    check("dns: getaddrbyname A (4 bytes) and AAAA (16 bytes) from the stub server, "
+          "NXDOMAIN and no AAAA give ENOENT, other lengths EINVAL",
+          e.returncode == 0 and e.stdout == want,
+          f"exit {e.returncode}\nstdout:\n{e.stdout}\nwanted:\n{want}\nasked: {stub.asked}\n"
+          f"stderr:\n{e.stderr[-2000:]}")
+    check("dns: the 16-byte calls asked for AAAA records",
+          ("stub.eremit.test", 28) in stub.asked and ("stub.eremit.test", 1) in stub.asked,
+          f"asked: {stub.asked}")
+
+
+# getaddrinfo with AF_INET6: the C library serves IPv4 only (sockets are IPv4-only).
+AF_INET6_GAI_ERROR = "ai_family not supported"
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(suite.main())

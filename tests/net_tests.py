@@ -9,90 +9,31 @@ Prints measurements (requests/s, MB/s, idle host CPU of a networked guest) and e
 network)."""
 
 import os
-import queue
-import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EREMIT = os.path.join(ROOT, "build", "toolchain", "bin", "eremit")
-EXAMPLES = os.path.join(ROOT, "examples-rust")
-APPS = os.path.join(ROOT, "tests", "apps")
-HTTPD = os.path.join(EXAMPLES, "target", "x86_64-unknown-hermit", "release", "httpd")
-NET_CLIENT = os.path.join(APPS, "target", "x86_64-unknown-hermit", "release", "net-client")
-HERMIT_BUILD = ["cargo", "build", "--release", "-q", "-Zbuild-std=std,panic_abort",
-                "-Zbuild-std-features=compiler-builtins-mem", "--target", "x86_64-unknown-hermit"]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import (APPS, EREMIT, EXAMPLES_RUST, HERMIT_BUILD, HERMIT_TARGET, Guest, HostServers,  # noqa: E402
+                     Suite, check, ensure_curl, start_server, free_port, measure, once, pattern, run, serve_commands)
+
+HTTPD = os.path.join(EXAMPLES_RUST, "target", HERMIT_TARGET, "release", "httpd")
+NET_CLIENT = os.path.join(APPS, "target", HERMIT_TARGET, "release", "net-client")
 BIG = 4 << 20
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish, free_port, measure, measurements, pattern  # noqa: E402
+suite = Suite("net", requires=[EREMIT], hint="run `make toolchain` first")
 
 
-def ensure_curl():
-    if shutil.which("curl"):
-        return
-    print("net-tests: installing curl", flush=True)
-    subprocess.run(["apt-get", "install", "-y", "-q", "curl"], check=False,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
+@once
 def build():
+    ensure_curl()
     print("net-tests: building examples-rust/httpd and tests/apps/net-client", flush=True)
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "httpd"], cwd=EXAMPLES, check=True)
-    subprocess.run(HERMIT_BUILD + ["-p", "net-client"], cwd=APPS, check=True)
-
-
-class Guest:
-    """An `eremit run` in the background, its stdout lines collected."""
-
-    def __init__(self, image, args=(), opts=(), timeout=240):
-        cmd = [EREMIT, "run", "--timeout", str(timeout), *opts, image, *args]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
-        self.lines = queue.Queue()
-        self.out = []
-        self.err = []
-        threading.Thread(target=self._pump, args=(self.proc.stdout, self.out, True), daemon=True).start()
-        threading.Thread(target=self._pump, args=(self.proc.stderr, self.err, False), daemon=True).start()
-
-    def _pump(self, pipe, keep, to_queue):
-        for raw in pipe:
-            line = raw.decode(errors="replace")
-            keep.append(line)
-            if to_queue:
-                self.lines.put(line)
-
-    def wait_line(self, needle, timeout=60):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            try:
-                line = self.lines.get(timeout=0.2)
-            except queue.Empty:
-                if self.proc.poll() is not None:
-                    return None
-                continue
-            if needle in line:
-                return line
-        return None
-
-    def qemu_pid(self):
-        try:
-            out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout
-            return int(out.split()[0])
-        except (IndexError, ValueError):
-            return None
-
-    def finish(self, timeout=60):
-        try:
-            self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        time.sleep(0.1)
-        return self.proc.returncode, "".join(self.out), "".join(self.err)
+    for cmd, cwd in ((["cargo", "build", "--release", "-q", "-p", "httpd"], EXAMPLES_RUST),
+                     (HERMIT_BUILD + ["-q", "-p", "net-client"], APPS)):
+        p = run(cmd, cwd=cwd, timeout=3600)
+        if p.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{p.stderr[-4000:]}")
 
 
 def http_get(port, path, keep_alive=False, timeout=30):
@@ -123,15 +64,13 @@ def curl(url, out=None, timeout=60):
 
 
 def httpd_suite(machine, cpus=1, full=True):
+    build()
     port = free_port()
     label = f"{machine}" + (f", {cpus} vCPUs" if cpus > 1 else "")
-    g = Guest(HTTPD, opts=["--net", "user", "--forward", f"tcp:{port}:8080", "--machine", machine,
+    g = start_server(f"httpd on {label}: starts and listens", HTTPD, ready="listening on",
+                     opts=["--net", "user", "--forward", f"tcp:{port}:8080", "--machine", machine,
                            "--cpus", str(cpus)])
-    up = g.wait_line("listening on", timeout=90)
-    check(f"httpd on {label}: starts and listens", up is not None, "".join(g.err)[-2000:])
-    if up is None:
-        g.proc.kill()
-        g.finish()
+    if g is None:
         return
 
     p = curl(f"http://127.0.0.1:{port}/")
@@ -191,16 +130,8 @@ def httpd_suite(machine, cpus=1, full=True):
         measure(f"{label}: {n / secs:.0f} requests/s on one keep-alive connection")
 
         # Idle: a networked guest waiting for connections must not spin.
-        pid = g.qemu_pid()
-        if pid:
-            def cpu_ticks():
-                fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-                return int(fields[11]) + int(fields[12])
-            time.sleep(1)
-            t0, w0 = cpu_ticks(), time.monotonic()
-            time.sleep(5)
-            t1, w1 = cpu_ticks(), time.monotonic()
-            share = (t1 - t0) / os.sysconf("SC_CLK_TCK") / (w1 - w0) * 100
+        share = g.idle_cpu_percent(5)
+        if share is not None:
             check(f"httpd on {label}: idle guest uses < 5% of a host CPU", share < 5, f"{share:.1f}%")
             measure(f"{label}: idle host CPU of the waiting guest: {share:.2f}%")
 
@@ -210,76 +141,15 @@ def httpd_suite(machine, cpus=1, full=True):
           status.startswith("HTTP/1.1 200") and code == 0, f"exit {code}\n{err[-2000:]}")
 
 
-class HostServer:
-    """TCP and UDP servers on 127.0.0.1 for the guest (which reaches them at 10.0.2.2)."""
-
-    def __init__(self):
-        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.tcp.bind(("127.0.0.1", 0))
-        self.tcp.listen(64)
-        self.port = self.tcp.getsockname()[1]
-        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.udp.bind(("127.0.0.1", 0))
-        self.udp_port = self.udp.getsockname()[1]
-        self.closed_port = free_port()
-        self.stop = False
-        threading.Thread(target=self._accept, daemon=True).start()
-        threading.Thread(target=self._udp, daemon=True).start()
-
-    def _accept(self):
-        self.tcp.settimeout(0.5)
-        while not self.stop:
-            try:
-                c, _ = self.tcp.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
-
-    def _serve(self, c):
-        try:
-            c.settimeout(60)
-            f = c.makefile("rb")
-            line = f.readline().decode().strip()
-            if line.startswith("GET "):
-                c.sendall(pattern(int(line.split()[1])))
-            elif line == "SILENT":
-                time.sleep(5)
-            elif line == "ECHO":
-                while True:
-                    data = f.read1(65536)
-                    if not data:
-                        break
-                    c.sendall(data)
-            c.shutdown(socket.SHUT_WR)
-            c.recv(1)
-        except OSError:
-            pass
-        finally:
-            c.close()
-
-    def _udp(self):
-        self.udp.settimeout(0.5)
-        while not self.stop:
-            try:
-                data, addr = self.udp.recvfrom(2048)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            self.udp.sendto(b"pong:" + data, addr)
-
-    def close(self):
-        self.stop = True
-        self.tcp.close()
-        self.udp.close()
+suite.add("httpd-microvm", httpd_suite, "microvm")
+suite.add("httpd-q35", httpd_suite, "q35", full=False)
+suite.add("httpd-microvm-2cpus", httpd_suite, "microvm", cpus=2, full=False)
 
 
-def client_suite():
-    server = HostServer()
-    try:
+@suite.case("client-fetch")
+def client_fetch():
+    build()
+    with HostServers(serve_commands) as server:
         for machine in ("microvm", "q35"):
             g = Guest(NET_CLIENT, args=["fetch", "10.0.2.2", str(server.port), str(1 << 20)],
                       opts=["--net", "user", "--machine", machine], timeout=120)
@@ -290,6 +160,11 @@ def client_suite():
                 if line.startswith("fetch ok"):
                     measure(f"{machine}: guest downloads 1 MiB (host -> guest): {line[len('fetch ok '):]}")
 
+
+@suite.case("client-checks")
+def client_checks():
+    build()
+    with HostServers(serve_commands) as server:
         g = Guest(NET_CLIENT, args=["checks", "10.0.2.2", str(server.port), str(server.udp_port),
                                     str(server.closed_port)], opts=["--net", "user", "--cpus", "2"], timeout=120)
         code, out, err = g.finish(timeout=150)
@@ -299,11 +174,11 @@ def client_suite():
             check(f"net-client checks: {name}", l.startswith("ok "), l)
         check("net-client checks: all ran, exit code 0", code == 0 and len(lines) >= 11,
               f"exit {code}, {len(lines)} checks\n{out}\n{err[-2000:]}")
-    finally:
-        server.close()
 
 
+@suite.case("no-network")
 def no_network():
+    build()
     # Without --net the kernel boots as before and sockets report it.
     g = Guest(NET_CLIENT, args=["fetch", "10.0.2.2", "1", "1"], opts=["--net", "none"], timeout=60)
     code, out, err = g.finish(timeout=90)
@@ -311,21 +186,5 @@ def no_network():
           code == 1 and "fetch FAILED: connect:" in out, f"exit {code}\n{out}\n{err[-1000:]}")
 
 
-def main():
-    ensure_curl()
-    build()
-    httpd_suite("microvm")
-    httpd_suite("q35", full=False)
-    httpd_suite("microvm", cpus=2, full=False)
-    client_suite()
-    no_network()
-    if measurements:
-        print("\nmeasurements:")
-        for m in measurements:
-            print("  " + m)
-    print()
-    sys.exit(finish())
-
-
 if __name__ == "__main__":
-    main()
+    sys.exit(suite.main())

@@ -20,14 +20,14 @@ POSIX_TESTS_TOOLCHAIN=DIR/bin uses another toolchain than build/toolchain/bin.
 Ends with 'N passed, N failed'; exits non-zero on any failure.
 """
 
-import argparse
 import glob
 import os
 import subprocess
 import sys
-import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import ROOT, Suite, check, once, run_bytes, scratch  # noqa: E402
+
 TESTS = os.path.join(ROOT, "tests", "posix")
 LIBRARY = os.path.join(ROOT, "libc-port", "posix")
 # POSIX_TESTS_TOOLCHAIN: another toolchain's bin/ (e.g. a copy with a work-in-progress libc).
@@ -36,8 +36,12 @@ HERMIT_CC = os.path.join(TOOLCHAIN, "x86_64-hermit-gcc")
 EREMIT = os.path.join(TOOLCHAIN, "eremit")
 CFLAGS = ["-std=gnu11", "-O2", "-g", "-Wall", "-Wextra", "-Werror"]
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish  # noqa: E402
+suite = Suite("posix")
+suite.option("--mode", action="append", choices=["eremit", "native", "shim"],
+             help="several allowed; default: eremit")
+suite.option("--cpus", default="2", help="vCPU counts for eremit mode, e.g. 1,2,4")
+suite.option("--update-expected", action="store_true")
+workdir = once(lambda: scratch("posix-tests-"))
 
 
 def tests():
@@ -61,14 +65,8 @@ def expected(name):
 
 def run_test(cmd, timeout):
     """Runs a test program: (exit code as a shell shows it, stdout, stderr); a timeout is
-    exit code 124. Not testlib's run: output compared byte for byte (no newline
-    translation), and a hang is a result, not an exception."""
-    try:
-        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return 124, "", f"timed out after {timeout} s"
-    code = 128 - p.returncode if p.returncode < 0 else p.returncode
-    return code, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+    exit code 124. Output compared byte for byte (no newline translation)."""
+    return run_bytes(cmd, timeout)
 
 
 def compile_ok(label, cmd):
@@ -88,85 +86,94 @@ def compare(label, name, code, out, err):
     check(f"{label}: exit code 0", code == 0, f"exit code {code}\nstderr:\n{err}")
 
 
-def mode_native(workdir, update):
-    for name in tests():
-        if skipped(name, "native"):
-            print(f"skip  native {name} (see the comment at its top)", flush=True)
-            continue
-        exe = os.path.join(workdir, "native-" + name)
-        src = os.path.join(TESTS, name + ".c")
-        if not compile_ok(f"native {name}: builds", ["gcc", *CFLAGS, "-pthread", src, "-o", exe]):
-            continue
-        code, out, err = run_test([exe], 120)
-        if update and code == 0:
-            with open(os.path.join(TESTS, name + ".expected"), "w") as f:
-                f.write(out)
-        compare(f"native {name}", name, code, out, err)
+def modes():
+    chosen = suite.options.mode or ["eremit"]
+    if suite.options.update_expected and "native" not in chosen:
+        chosen = ["native", *chosen]
+    return chosen
 
 
-def mode_shim(workdir):
+def native_one(name):
+    if skipped(name, "native"):
+        print(f"skip  native {name} (see the comment at its top)", flush=True)
+        return
+    exe = os.path.join(workdir(), "native-" + name)
+    src = os.path.join(TESTS, name + ".c")
+    if not compile_ok(f"native {name}: builds", ["gcc", *CFLAGS, "-pthread", src, "-o", exe]):
+        return
+    code, out, err = run_test([exe], 120)
+    if suite.options.update_expected and code == 0:
+        with open(os.path.join(TESTS, name + ".expected"), "w") as f:
+            f.write(out)
+    compare(f"native {name}", name, code, out, err)
+
+
+@once
+def shim_library():
+    """libc-port/posix and the Linux shim built against glibc: the objects, or None."""
     objs = []
     for src in sorted(glob.glob(os.path.join(LIBRARY, "*.c"))):
-        obj = os.path.join(workdir, "shim-lib-" + os.path.basename(src) + ".o")
+        obj = os.path.join(workdir(), "shim-lib-" + os.path.basename(src) + ".o")
         # __NO_INLINE__: glibc's header would otherwise define pthread_equal inline.
         if not compile_ok(f"shim: {os.path.basename(src)} builds against glibc",
                           ["gcc", *CFLAGS, "-D_GNU_SOURCE", "-D__NO_INLINE__", "-c", src, "-o", obj]):
-            return
+            return None
         objs.append(obj)
-    sys_obj = os.path.join(workdir, "shim-linux_sys.o")
+    sys_obj = os.path.join(workdir(), "shim-linux_sys.o")
     if not compile_ok("shim: linux_sys.c builds",
                       ["gcc", *CFLAGS, "-c", os.path.join(TESTS, "shim", "linux_sys.c"), "-o", sys_obj]):
+        return None
+    return objs + [sys_obj]
+
+
+def shim_one(name):
+    objs = shim_library()
+    if objs is None:
         return
     compat = os.path.join(TESTS, "shim", "compat.h")
-    for name in tests():
-        if skipped(name, "shim"):
-            print(f"skip  shim {name} (see the comment at its top)", flush=True)
-            continue
-        exe = os.path.join(workdir, "shim-" + name)
-        src = os.path.join(TESTS, name + ".c")
-        if not compile_ok(f"shim {name}: builds",
-                          ["gcc", *CFLAGS, "-include", compat, src, *objs, sys_obj, "-o", exe, "-ldl", "-pthread"]):
-            continue
-        code, out, err = run_test([exe], 120)
-        compare(f"shim {name}", name, code, out, err)
+    if skipped(name, "shim"):
+        print(f"skip  shim {name} (see the comment at its top)", flush=True)
+        return
+    exe = os.path.join(workdir(), "shim-" + name)
+    src = os.path.join(TESTS, name + ".c")
+    if not compile_ok(f"shim {name}: builds",
+                      ["gcc", *CFLAGS, "-include", compat, src, *objs, "-o", exe, "-ldl", "-pthread"]):
+        return
+    code, out, err = run_test([exe], 120)
+    compare(f"shim {name}", name, code, out, err)
 
 
-def mode_eremit(workdir, cpus_list):
+@once
+def eremit_tools():
     for tool in (HERMIT_CC, EREMIT):
         if not os.access(tool, os.X_OK):
             check(f"eremit: {os.path.relpath(tool, ROOT)} exists", False,
                   "build the C toolchain first (libc-port)")
-            return
-    for name in tests():
-        exe = os.path.join(workdir, "eremit-" + name)
-        src = os.path.join(TESTS, name + ".c")
-        if not compile_ok(f"eremit {name}: builds", [HERMIT_CC, *CFLAGS, src, "-o", exe]):
-            continue
-        for cpus in cpus_list:
-            code, out, err = run_test([EREMIT, "run", "--cpus", str(cpus), "--timeout", "150", exe], 180)
-            compare(f"eremit {name} ({cpus} vCPU{'s' if cpus > 1 else ''})", name, code, out, err)
+            return False
+    return True
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--mode", action="append", choices=["eremit", "native", "shim"])
-    ap.add_argument("--cpus", default="2", help="vCPU counts for eremit mode, e.g. 1,2,4")
-    ap.add_argument("--update-expected", action="store_true")
-    args = ap.parse_args()
-    modes = args.mode or ["eremit"]
-    if args.update_expected and "native" not in modes:
-        modes.insert(0, "native")
-    with tempfile.TemporaryDirectory(prefix="posix-tests-") as workdir:
-        for mode in modes:
-            print(f"posix-tests: {mode}", flush=True)
-            if mode == "native":
-                mode_native(workdir, args.update_expected)
-            elif mode == "shim":
-                mode_shim(workdir)
-            else:
-                mode_eremit(workdir, [int(c) for c in args.cpus.split(",")])
-    sys.exit(finish())
+def eremit_one(name):
+    if not eremit_tools():
+        return
+    exe = os.path.join(workdir(), "eremit-" + name)
+    src = os.path.join(TESTS, name + ".c")
+    if not compile_ok(f"eremit {name}: builds", [HERMIT_CC, *CFLAGS, src, "-o", exe]):
+        return
+    for cpus in [int(c) for c in suite.options.cpus.split(",")]:
+        code, out, err = run_test([EREMIT, "run", "--cpus", str(cpus), "--timeout", "150", exe], 180)
+        compare(f"eremit {name} ({cpus} vCPU{'s' if cpus > 1 else ''})", name, code, out, err)
+
+
+def one(name):
+    """The test program `name` in each mode asked for."""
+    for mode in modes():
+        {"native": native_one, "shim": shim_one, "eremit": eremit_one}[mode](name)
+
+
+for _name in tests():
+    suite.add(_name, one, _name)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(suite.main())

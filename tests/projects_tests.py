@@ -48,22 +48,17 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TC = os.path.join(ROOT, "build", "toolchain")
-BIN = os.path.join(TC, "bin")
-CC = os.path.join(BIN, "x86_64-hermit-gcc")
-AR = os.path.join(BIN, "x86_64-hermit-ar")
-EREMIT = os.path.join(BIN, "eremit")
-TOOLCHAIN_FILE = os.path.join(ROOT, "cmake", "hermit-toolchain.cmake")
-SYSROOT = os.path.join(TC, "x86_64-hermit")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import testlib  # noqa: E402
+from testlib import AR, CC, EREMIT, ROOT, SYSROOT, TOOLCHAIN_FILE, Suite, check, once  # noqa: E402
+
 PROJECTS = os.path.join(ROOT, "tests", "projects")
 OUT = os.path.join(ROOT, "build", "projects")
 
 # Crate, version: the sources.  Pinned, so that the outputs compared stay the same.
 CRATES = {"sqlite3-src": "0.7.1", "libz-sys": "1.1.31", "lua-src": "551.1.0", "leveldb-sys": "2.0.9"}
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish  # noqa: E402
+suite = Suite("projects", requires=[CC, EREMIT])
 
 timings = []  # (what, seconds)
 
@@ -196,19 +191,13 @@ def flavors():
 # --- running and comparing ----------------------------------------------------------------
 
 def eremit(image, args, cpus=1, env=None, cwd=None):
-    opts = ["--cpus", str(cpus), "--timeout", "400"]
-    for k, v in (env or {}).items():
-        opts += ["--env", f"{k}={v}"]
-    start = time.monotonic()
-    p = run([EREMIT, "run", *opts, image, *args], cwd=cwd, timeout=500)
-    return p.returncode, p.stdout, p.stderr, time.monotonic() - start
+    return testlib.eremit(image, args, cpus=cpus, env=env, cwd=cwd, guest_timeout=400, timeout=500)
 
 
 def native(exe, args, env=None, argv0=None, cwd=None):
     start = time.monotonic()
     p = run([exe, *args], env=env, clean_env=True, argv0=argv0, cwd=cwd)
-    code = 128 - p.returncode if p.returncode < 0 else p.returncode
-    return code, p.stdout, p.stderr, time.monotonic() - start
+    return testlib.shell_status(p.returncode), p.stdout, p.stderr, time.monotonic() - start
 
 
 def same_as_native(label, hermit_image, native_exe, args=(), cpus=1, env=None, clean=(), argv0=None):
@@ -681,57 +670,60 @@ def own_program(name, rel, libs, runs):
               "\n".join(l for l in out.splitlines() if l.endswith("false")) or out[-1000:])
 
 
-def main():
-    for tool in (CC, EREMIT):
-        if not os.path.exists(tool):
-            print(f"projects-tests: {tool} is missing; run `make toolchain-c` first")
-            print("0 passed, 1 failed")
-            return 1
+@once
+def crates():
+    """The crates' source directories, fetched once (cached in ~/.cargo/registry)."""
     os.makedirs(OUT, exist_ok=True)
-    start = time.monotonic()
     print("projects-tests: fetching the sources (cargo fetch, cached in ~/.cargo/registry)", flush=True)
     try:
-        crates = timed("cargo fetch", fetch)
+        found = timed("cargo fetch", fetch)
     except (OSError, subprocess.TimeoutExpired) as e:
         print(f"      cargo fetch failed: {e}")
-        crates = {}
+        found = {}
     for name, version in CRATES.items():
-        if name in crates:
-            print(f"      {name} {version}: {crates[name]}")
+        if name in found:
+            print(f"      {name} {version}: {found[name]}")
+    return found
 
-    own_program("pcsync", "threads/pcsync.c", ["-lpthread"],
-                [("pcsync (threads, semaphores, clocks)", [], 1, []),
-                 ("pcsync on 2 vCPUs", ["50000"], 2, [])])
-    own_program("c11threads", "threads/c11threads.c", ["-lpthread"],
-                [("c11threads (C11 <threads.h>)", [], 1, []), ("c11threads on 2 vCPUs", [], 2, [])])
-    own_program("mapcheck", "mmap/mapcheck.c", [], [("mapcheck (MAP_SHARED file mappings)", [], 1, ["/tmp/mapcheck.dat"])])
 
-    if "sqlite3-src" in crates:
-        sqlite(os.path.join(crates["sqlite3-src"], "source"))
-    else:
-        skip("SQLite", "the crate sqlite3-src could not be fetched")
-    if "libz-sys" in crates:
-        zlib(crates["libz-sys"])
-    else:
-        skip("zlib", "the crate libz-sys could not be fetched")
-    if "lua-src" in crates:
-        lua(crates["lua-src"])
-    else:
-        skip("Lua", "the crate lua-src could not be fetched")
-    if "leveldb-sys" in crates:
-        leveldb(crates["leveldb-sys"])
-    else:
-        skip("LevelDB", "the crate leveldb-sys could not be fetched")
+def with_timings(fn, *args):
+    """A case: fn(*args), then the build and run times it took."""
+    def case():
+        os.makedirs(OUT, exist_ok=True)
+        first = len(timings)
+        fn(*args)
+        if len(timings) > first:
+            print("      timings:")
+        for what, secs in timings[first:]:
+            if isinstance(secs, tuple):
+                print(f"        {what:<70} {secs[0]:7.2f} s / {secs[1]:.2f} s")
+            else:
+                print(f"        {what:<70} {secs:7.2f} s")
+    return case
 
-    print("timings:")
-    for what, secs in timings:
-        if isinstance(secs, tuple):
-            print(f"  {what:<70} {secs[0]:7.2f} s / {secs[1]:.2f} s")
-        else:
-            print(f"  {what:<70} {secs:7.2f} s")
-    print(f"  {'total':<70} {time.monotonic() - start:7.2f} s")
-    return finish()
+
+def from_crate(title, crate, fn, subdir=None):
+    """fn on the fetched crate's directory (or its subdir), or a skip line."""
+    found = crates()
+    if crate not in found:
+        skip(title, f"the crate {crate} could not be fetched")
+        return
+    fn(os.path.join(found[crate], subdir) if subdir else found[crate])
+
+
+suite.add("pcsync", with_timings(own_program, "pcsync", "threads/pcsync.c", ["-lpthread"],
+                                 [("pcsync (threads, semaphores, clocks)", [], 1, []),
+                                  ("pcsync on 2 vCPUs", ["50000"], 2, [])]))
+suite.add("c11threads", with_timings(own_program, "c11threads", "threads/c11threads.c", ["-lpthread"],
+                                     [("c11threads (C11 <threads.h>)", [], 1, []),
+                                      ("c11threads on 2 vCPUs", [], 2, [])]))
+suite.add("mapcheck", with_timings(own_program, "mapcheck", "mmap/mapcheck.c", [],
+                                   [("mapcheck (MAP_SHARED file mappings)", [], 1, ["/tmp/mapcheck.dat"])]))
+suite.add("sqlite", with_timings(from_crate, "SQLite", "sqlite3-src", sqlite, "source"))
+suite.add("zlib", with_timings(from_crate, "zlib", "libz-sys", zlib))
+suite.add("lua", with_timings(from_crate, "Lua", "lua-src", lua))
+suite.add("leveldb", with_timings(from_crate, "LevelDB", "leveldb-sys", leveldb))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.main())

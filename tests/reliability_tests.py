@@ -2,25 +2,25 @@
 """Reliability tests (tests/reliability/*.c, see its README): each program natively (gcc,
 glibc) and in Eremit, standard output and exit status compared.
 
-  --only NAME[,NAME]   run only these programs
+  -k NAME   run only the programs whose names contain NAME (or match a glob)
 Ends with 'N passed, N failed'; exits non-zero on any failure."""
 
-import argparse
 import glob
 import os
 import subprocess
 import sys
-import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import ROOT, Suite, check, once, run_bytes, scratch  # noqa: E402
+
 TESTS = os.path.join(ROOT, "tests", "reliability")
 TOOLCHAIN = os.environ.get("RELIABILITY_TESTS_TOOLCHAIN") or os.path.join(ROOT, "build", "toolchain", "bin")
 HERMIT_CC = os.path.join(TOOLCHAIN, "x86_64-hermit-gcc")
 EREMIT = os.path.join(TOOLCHAIN, "eremit")
 CFLAGS = ["-std=gnu11", "-O2", "-g", "-Wall", "-Wextra", "-Wno-unused-result"]
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish  # noqa: E402
+suite = Suite("reliability", requires=[HERMIT_CC, EREMIT])
+workdir = once(lambda: scratch("reliability-tests-"))
 
 
 def settings(name):
@@ -37,12 +37,7 @@ def settings(name):
 
 def run(cmd, timeout):
     """(exit status as a shell shows it, stdout, stderr); a hang is status 124."""
-    try:
-        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return 124, "", f"timed out after {timeout} s"
-    code = 128 - p.returncode if p.returncode < 0 else p.returncode
-    return code, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+    return run_bytes(cmd, timeout)
 
 
 def build(label, cmd):
@@ -51,7 +46,7 @@ def build(label, cmd):
     return p.returncode == 0
 
 
-def one(name, workdir):
+def one(name):
     s = settings(name)
     src = os.path.join(TESTS, name + ".c")
     timeout = int(s["timeout"])
@@ -59,11 +54,11 @@ def one(name, workdir):
         with open(os.path.join(TESTS, name + ".expected")) as f:
             want_out, want_code, want_err = f.read(), int(s["exit"]), ""
     else:
-        native = os.path.join(workdir, "native-" + name)
+        native = os.path.join(workdir(), "native-" + name)
         if not build(f"native {name}", ["gcc", *CFLAGS, "-pthread", src, "-o", native]):
             return
         want_code, want_out, want_err = run([native], timeout)
-    exe = os.path.join(workdir, "eremit-" + name)
+    exe = os.path.join(workdir(), "eremit-" + name)
     if not build(f"eremit {name}", [HERMIT_CC, *CFLAGS, src, "-o", exe]):
         return
     net = ["--net", s["net"]] if "net" in s else []
@@ -75,23 +70,9 @@ def one(name, workdir):
           f"eremit exited {code}\nstderr:\n{err[-3000:]}\nwanted stderr:\n{want_err[-1000:]}")
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", default="")
-    args = ap.parse_args()
-    names = sorted(os.path.splitext(os.path.basename(p))[0] for p in glob.glob(os.path.join(TESTS, "*.c")))
-    if args.only:
-        wanted = args.only.split(",")
-        names = [n for n in names if n in wanted]
-    for tool in (HERMIT_CC, EREMIT):
-        if not os.access(tool, os.X_OK):
-            check(f"{os.path.relpath(tool, ROOT)} exists", False, "run make toolchain-c first")
-            sys.exit(finish())
-    with tempfile.TemporaryDirectory(prefix="reliability-tests-") as workdir:
-        for name in names:
-            one(name, workdir)
-    sys.exit(finish())
+for _name in sorted(os.path.splitext(os.path.basename(p))[0] for p in glob.glob(os.path.join(TESTS, "*.c"))):
+    suite.add(_name, one, _name)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(suite.main())

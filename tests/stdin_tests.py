@@ -31,13 +31,9 @@ import tempfile
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish, measure  # noqa: E402
+from testlib import CC, EREMIT, ROOT, Suite, check, measure  # noqa: E402
 
-BIN = os.path.join(ROOT, "build", "toolchain", "bin")
-CC = os.path.join(BIN, "x86_64-hermit-gcc")
-EREMIT = os.path.join(BIN, "eremit")
 SRC = os.path.join(ROOT, "tests", "stdin")
 OUT = os.path.join(ROOT, "build", "stdin-tests")
 APPS = os.path.join(ROOT, "tests", "apps")
@@ -45,9 +41,13 @@ RUST_HERMIT = os.path.join(APPS, "target", "x86_64-unknown-hermit", "release", "
 RUST_NATIVE = os.path.join(APPS, "target", "release", "stdin-read")
 HERMIT_BUILD = ["cargo", "build", "--release", "-q", "-p", "stdin-read", "-Zbuild-std=std,panic_abort",
                 "-Zbuild-std-features=compiler-builtins-mem", "--target", "x86_64-unknown-hermit"]
-PROGRAMS = ["cat", "sha256", "poll", "noread", "readers"]
+PROGRAMS = ["cat", "sha256", "poll", "noread", "readers", "tty"]
 
 
+suite = Suite("stdin", requires=[CC, EREMIT])
+
+
+@suite.setup
 def build():
     print("stdin-tests: building tests/stdin/*.c and tests/apps/stdin-read, natively and for Eremit",
           flush=True)
@@ -130,6 +130,7 @@ def text_input():
     return ("\n".join(lines) + "\nlast line without newline").encode()
 
 
+@suite.case("pipe-and-native")
 def test_pipe_and_native():
     for machine in ("microvm", "q35"):
         code, out, err = shell(f"echo hi | {EREMIT} run --timeout 120 --machine {machine} {image('cat')}")
@@ -145,6 +146,7 @@ def test_pipe_and_native():
                    machine="q35")
 
 
+@suite.case("large")
 def test_large():
     data = os.urandom(200 << 20)
     want = hashlib.sha256(data).hexdigest()
@@ -157,6 +159,7 @@ def test_large():
         measure(f"200 MiB through sha256 on {machine}: {secs:.1f} s wall (hashing included)")
 
 
+@suite.case("no-stdin")
 def test_no_stdin():
     empty = hashlib.sha256(b"").hexdigest()
     for how, redirect in (("</dev/null", "</dev/null"), ("a closed stdin", "<&-")):
@@ -193,6 +196,7 @@ def interactive(cmd):
     return p.wait(timeout=120), b"".join(lines), err
 
 
+@suite.case("poll")
 def test_poll():
     want = (b"poll with no input: 0\nnon-blocking read with no input: EAGAIN\nwaiting\n"
             b"poll once input came: 1\nnon-blocking read: 6 bytes: hello\nagain\n"
@@ -225,6 +229,7 @@ def readers_conversation(cmd):
     return p.wait(timeout=120), sorted(lines)
 
 
+@suite.case("several-waiters")
 def test_several_waiters():
     ncode, nlines = readers_conversation([native("readers")])
     for cpus in (1, 2):
@@ -236,6 +241,7 @@ def test_several_waiters():
               f"eremit {code}: {lines}\nnative {ncode}: {nlines}")
 
 
+@suite.case("terminal")
 def test_terminal():
     master, slave = pty.openpty()
     p = subprocess.Popen(eremit_cmd(image("cat")), stdin=slave, stdout=subprocess.PIPE,
@@ -255,6 +261,83 @@ def test_terminal():
           (p.returncode, out) == (0, b"typed line\n"), f"exit {p.returncode}, {out!r}, {err!r}")
 
 
+def tty_run(cmd, stdin="pipe", out_tty=False):
+    """Runs cmd with stdin a pipe, a file, /dev/null, closed or a pseudo-terminal, and
+    stdout/stderr pipes or (out_tty) that terminal too; returns (exit code, output)."""
+    master = slave = None
+    if stdin == "tty" or out_tty:
+        master, slave = pty.openpty()
+    kw = {}
+    if stdin == "pipe":
+        kw["stdin"] = subprocess.PIPE
+    elif stdin == "file":
+        kw["stdin"] = open(os.path.join(SRC, "tty.c"), "rb")
+    elif stdin == "null":
+        kw["stdin"] = subprocess.DEVNULL
+    elif stdin == "closed":
+        # The child's descriptor 0 closed before exec.
+        kw["preexec_fn"] = lambda: os.close(0)
+        kw["stdin"] = subprocess.DEVNULL
+    else:
+        kw["stdin"] = slave
+    if out_tty:
+        kw["stdout"] = kw["stderr"] = slave
+    else:
+        kw["stdout"] = subprocess.PIPE
+        kw["stderr"] = subprocess.PIPE
+    p = subprocess.Popen(cmd, **kw)
+    if slave is not None:
+        os.close(slave)
+    got = b""
+    if out_tty:
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            got += chunk
+        code = p.wait(timeout=120)
+        got = got.replace(b"\r\n", b"\n")
+    else:
+        got, _ = p.communicate(timeout=120)
+        code = p.returncode
+    if master is not None:
+        os.close(master)
+    return code, got
+
+
+@suite.case("isatty")
+def test_isatty():
+    """isatty(0/1/2) in C is true exactly when eremit's own descriptor is a terminal, as
+    natively (the runner tells the kernel with `tty=`)."""
+    cases = [("pipe", False), ("file", False), ("null", False), ("closed", False),
+             ("tty", False), ("tty", True)]
+    for stdin, out_tty in cases:
+        label = f"stdin {stdin}, stdout/stderr " + ("the terminal" if out_tty else "pipes")
+        ncode, nout = tty_run([native("tty")], stdin, out_tty)
+        code, out = tty_run(eremit_cmd(image("tty")), stdin, out_tty)
+        if stdin == "closed":
+            # Natively descriptor 0 does not exist (EBADF); in Eremit it is a console at
+            # end of file, as README says, so not a terminal: ENOTTY.
+            nout = nout.replace(b"isatty(0) = 0 errno EBADF", b"isatty(0) = 0 errno ENOTTY")
+        check(f"isatty(0), (1), (2) with {label}: as native ({nout.decode().count('= 1')} true)",
+              (code, out) == (ncode, nout) and nout.startswith(b"isatty(0)"),
+              f"eremit {code}: {out!r}\nnative {ncode}: {nout!r}")
+    # Rust: std's hermit backend of is_terminal() answers false without asking the kernel
+    # (hermit-abi 0.5.2's `isatty` is a constant), so a terminal stdin still says false;
+    # with a pipe, as natively.
+    for stdin in ("pipe", "tty"):
+        ncode, nout = tty_run([RUST_NATIVE, "tty"], stdin)
+        code, out = tty_run(eremit_cmd(RUST_HERMIT, "tty"), stdin)
+        want = b"stdin is_terminal: false\n"
+        check(f"Rust std::io::stdin().is_terminal() with stdin a {stdin}: false in Eremit "
+              f"(natively {nout.strip().decode()})",
+              code == 0 and out == want and nout == (want if stdin == "pipe" else b"stdin is_terminal: true\n"),
+              f"eremit {code}: {out!r}\nnative {ncode}: {nout!r}")
+
+
 def _drain(fd):
     try:
         while os.read(fd, 4096):
@@ -263,6 +346,7 @@ def _drain(fd):
         pass
 
 
+@suite.case("untouched-when-not-read")
 def test_untouched_when_not_read():
     with tempfile.NamedTemporaryFile() as f:
         f.write(b"abc\ndef\n")
@@ -292,6 +376,7 @@ fn main() -> io::Result<()> {
 """
 
 
+@suite.case("hermit-template")
 def test_hermit_template():
     d = os.path.join(COMPAT, "stdin-app")
     shutil.rmtree(d, ignore_errors=True)
@@ -333,18 +418,5 @@ hermit = {{ path = "{os.path.join(ROOT, 'hermit')}" }}
           f"exit {code}, {len(out)} of {len(data)} bytes, stderr {err[-2000:]!r}")
 
 
-def main():
-    build()
-    test_pipe_and_native()
-    test_no_stdin()
-    test_poll()
-    test_several_waiters()
-    test_terminal()
-    test_untouched_when_not_read()
-    test_hermit_template()
-    test_large()
-    return finish()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.main())

@@ -19,7 +19,10 @@ import sys
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import (EREMIT, ROOT, Guest, HostServers, Suite, check, ensure_curl, free_port,  # noqa: E402
+                     measure, once, run, serve_commands, start_server)
+
 EXAMPLE = os.path.join(ROOT, "examples-rust", "tokio-json")
 TARGET = os.path.join(ROOT, "examples-rust", "target")
 IMAGE = os.path.join(TARGET, "x86_64-unknown-hermit", "release", "tokio-json")
@@ -28,12 +31,12 @@ NATIVE = os.path.join(NATIVE_TARGET, "release", "tokio-json")
 SOCKET2_CHECK_DIR = os.path.join(ROOT, "tests", "socket2-check")
 SOCKET2_CHECK = os.path.join(TARGET, "x86_64-unknown-hermit", "release", "socket2-check")
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish, free_port, measure, measurements, run  # noqa: E402
-from net_tests import Guest, HostServer, ensure_curl  # noqa: E402
+suite = Suite("tokio", requires=[EREMIT], hint="run `make toolchain` first")
 
 
+@once
 def build():
+    ensure_curl()
     print("tokio-tests: build/compat (socket2, tokio from crates.io + hermit support), "
           "examples-rust/tokio-json for Eremit and natively", flush=True)
     p = run([os.path.join(ROOT, "scripts", "compat-crates.sh")], cwd=ROOT)
@@ -204,31 +207,22 @@ def idle_cpu(g, label):
     """An idle tokio server must sleep: its workers park in the kernel (tokio's
     `parking_lot` feature, in `full`, parks through compat/parking_lot_core's futex
     parker; parking_lot_core's own fallback would spin)."""
-    pid = g.qemu_pid()
-    if not pid:
+    share = g.idle_cpu_percent(4)
+    if share is None:
         return
-
-    def ticks():
-        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])
-    time.sleep(1)
-    t0, w0 = ticks(), time.monotonic()
-    time.sleep(4)
-    share = (ticks() - t0) / os.sysconf("SC_CLK_TCK") / (time.monotonic() - w0) * 100
     check(f"{label}: idle server uses < 10% of a host CPU", share < 10, f"{share:.1f}%")
     measure(f"{label}: idle host CPU of the waiting server: {share:.1f}%")
 
 
 def eremit_suite(cpus, full):
+    if not build():
+        return
     port = free_port()
     label = f"Eremit, {cpus} vCPU" + ("s" if cpus > 1 else "")
-    g = Guest(IMAGE, opts=["--net", "user", "--forward", f"tcp:{port}:8080", "--cpus", str(cpus)],
-              timeout=600)
-    up = g.wait_line("listening on", timeout=120)
-    check(f"{label}: tokio-json starts and listens", up is not None, "".join(g.err)[-2000:])
-    if up is None:
-        g.proc.kill()
-        g.finish()
+    g = start_server(f"{label}: tokio-json starts and listens", IMAGE, ready="listening on", wait=120,
+                     opts=["--net", "user", "--forward", f"tcp:{port}:8080", "--cpus", str(cpus)],
+                     timeout=600)
+    if g is None:
         return
     code, body = curl(port, "/info")
     check(f"{label}: /info shows {cpus} tokio worker thread(s)",
@@ -239,7 +233,7 @@ def eremit_suite(cpus, full):
         load_suite(port, label)
         idle_cpu(g, label)
     code, body = curl(port, "/quit", "")
-    stopped = g.wait_line("tokio-json: stopped", timeout=30)
+    stopped = g.wait_for("tokio-json: stopped", timeout=30)
     check(f"{label}: POST /quit: graceful shutdown completes", code == 200 and stopped is not None,
           f"{code} {body}")
     rc, out, err = g.finish(timeout=30)
@@ -248,26 +242,28 @@ def eremit_suite(cpus, full):
     check(f"{label}: then the program exits with code 0", rc == 0, f"exit {rc}\n{out}\n{err[-2000:]}")
 
 
+suite.add("eremit-2cpus", eremit_suite, cpus=2, full=True)
+suite.add("eremit-1cpu", eremit_suite, cpus=1, full=False)
+
+
+@suite.case("socket2-check")
 def socket2_suite():
     """tests/socket2-check in Eremit: socket2's own API on the hermit backend (options,
     errors for what the kernel lacks, client, UDP, listener) against host servers."""
-    if not os.path.exists(SOCKET2_CHECK):
+    if not build() or not os.path.exists(SOCKET2_CHECK):
         return
-    server = HostServer()
     port = free_port()
-    try:
+    with HostServers(serve_commands) as server:
         g = Guest(SOCKET2_CHECK, args=["10.0.2.2", str(server.port), str(server.udp_port),
                                        str(server.closed_port), "9000"],
                   opts=["--net", "user", "--forward", f"tcp:{port}:9000"], timeout=180)
         line = ""
-        if g.wait_line("listening on 9000", timeout=120):
+        if g.wait_for("listening on 9000", timeout=120):
             with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
                 line = s.makefile("rb").readline().decode(errors="replace")
         check("socket2-check: the host reads the line the guest's listener sends",
               line == "hi from socket2\n", repr(line))
         code, out, err = g.finish(timeout=60)
-    finally:
-        server.close()
     lines = [l for l in out.splitlines() if l.startswith(("ok ", "FAIL "))]
     for l in lines:
         name = l[3:] if l.startswith("ok ") else l[5:].split(":", 1)[0]
@@ -276,8 +272,9 @@ def socket2_suite():
           f"exit {code}, {len(lines)} checks\n{out}\n{err[-2000:]}")
 
 
+@suite.case("native")
 def native_suite():
-    if not os.path.exists(NATIVE):
+    if not build() or not os.path.exists(NATIVE):
         return
     port = free_port()
     p = subprocess.Popen([NATIVE, str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -296,20 +293,5 @@ def native_suite():
             p.wait()
 
 
-def main():
-    ensure_curl()
-    if build():
-        eremit_suite(cpus=2, full=True)
-        eremit_suite(cpus=1, full=False)
-        socket2_suite()
-        native_suite()
-    if measurements:
-        print("\nmeasurements:")
-        for m in measurements:
-            print("  " + m)
-    print()
-    sys.exit(finish())
-
-
 if __name__ == "__main__":
-    main()
+    sys.exit(suite.main())

@@ -1,6 +1,6 @@
 /* C microbenchmarks of the POSIX layer (newlib port, libc-port/), built from this one
  * source natively (host gcc -O2 -pthread, glibc) and for Eremit (x86_64-hermit-gcc -O2
- * -pthread), so that scripts/bench_c.py can compare the two in one run.
+ * -pthread), so that benches/drivers/bench_c.py can compare the two in one run.
  *
  * Usage: c-micro [--scale F] [--dir DIR] BENCH...
  *   BENCH: getpid | call | malloc_4k | malloc_64k | pthread_create_join | condvar_pingpong |

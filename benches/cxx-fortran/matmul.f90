@@ -1,5 +1,5 @@
 ! Fortran compute kernel, built from this one source natively (host gfortran -O2) and for
-! Eremit (x86_64-hermit-gfortran -O2) by scripts/bench_cxx_fortran.py: a dense N x N
+! Eremit (x86_64-hermit-gfortran -O2) by benches/drivers/bench_cxx_fortran.py: a dense N x N
 ! double-precision matrix product with explicit loops (j, k, i order: the innermost loop
 ! runs down columns, contiguous in Fortran's column-major layout, so it vectorises),
 ! followed by Jacobi sweeps of a 2-D Laplace problem on an N x N grid. Plain loops over

@@ -1,5 +1,5 @@
 /* OpenMP parallel loop, built from this one source natively (host gcc -O2 -fopenmp) and
- * for Eremit (x86_64-hermit-gcc -O2 -fopenmp) by scripts/bench_cxx_fortran.py: escape
+ * for Eremit (x86_64-hermit-gcc -O2 -fopenmp) by benches/drivers/bench_cxx_fortran.py: escape
  * iteration counts of a W x H grid over the Mandelbrot set, one `omp parallel for` over
  * the rows with a reduction. Rows differ a lot in cost (the set's interior runs to the
  * iteration limit), hence schedule(dynamic): a static split would measure the imbalance

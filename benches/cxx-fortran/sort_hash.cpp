@@ -1,5 +1,5 @@
 // C++ compute kernel, built from this one source natively (host g++ -O2) and for Eremit
-// (x86_64-hermit-g++ -O2) by scripts/bench_cxx_fortran.py: std::sort of N pseudo-random
+// (x86_64-hermit-g++ -O2) by benches/drivers/bench_cxx_fortran.py: std::sort of N pseudo-random
 // ints, then an std::unordered_map counting how often each value occurs. Both lean on
 // libstdc++ (templates inlined into the program, the hash table's node allocations going
 // through operator new -> malloc), so the figure shows what the C++ runtime and the

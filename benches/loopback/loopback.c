@@ -4,7 +4,7 @@
  *   pingpong: ROUNDS (argv[2], default 20000) 1-byte messages there and back with
  *           TCP_NODELAY; the mean round trip.
  * Prints "stream bytes N secs S MB/s X" and "pingpong rounds N us U". Built natively
- * and for Eremit by scripts/bench_loopback.py. */
+ * and for Eremit by benches/drivers/bench_loopback.py. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>

@@ -1,4 +1,4 @@
-/* The guest side of the network benchmarks (scripts/bench.py): the same source is built
+/* The guest side of the network benchmarks (benches/drivers/bench.py): the same source is built
  * with x86_64-hermit-gcc for Eremit and with the host's `gcc -static` for the Linux
  * guest.  Serves one connection at a time on PORT (default 7777); the first byte of a
  * connection says what it wants:

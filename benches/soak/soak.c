@@ -1,4 +1,4 @@
-/* The guest of `make soak` (scripts/soak.py): a service's life in one program, to see
+/* The guest of `make soak` (benches/drivers/soak.py): a service's life in one program, to see
  * whether memory comes back over a long run.
  *
  *   soak SECONDS PORT [REPORT_SECONDS]
@@ -242,13 +242,88 @@ static void *server(void *arg)
     return NULL;
 }
 
+/* The kernel's account of what holds the heap (on stderr), when it has one. */
+void eremit_memory_report(void) __attribute__((weak));
+static int detail;
+
+/* MemFree of /proc/meminfo in KiB (what the heap has not handed out), or -1. */
+static long mem_free_kib(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (!f)
+        return -1;
+    char line[128];
+    long kib = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "MemFree: %ld kB", &kib) == 1)
+            break;
+    fclose(f);
+    return kib;
+}
+
+/* With `detail`: where the memory that is not free as 1 MiB blocks lies. With the 1 MiB
+ * probe blocks still held, smaller probes (128 KiB, 16 KiB, 2 KiB) take what is left;
+ * the extents no probe got (sorted by address) are live blocks, each printed with its
+ * size: a thread stack, a slab and a socket buffer are told apart by their sizes. */
+#define FINE_MAX 30000
+static struct extent {
+    uintptr_t start, end;
+} fine[FINE_MAX + PROBE_MAX];
+
+static int by_start(const void *a, const void *b)
+{
+    const struct extent *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static void print_holes(unsigned long n)
+{
+    static const size_t sizes[] = {128 << 10, 16 << 10, 2 << 10};
+    unsigned long m = 0;
+    for (unsigned long i = 0; i < n; i++)
+        fine[m++] = (struct extent){(uintptr_t)probe[i], (uintptr_t)probe[i] + (1 << 20)};
+    unsigned long big = m;
+    /* The smaller probes change what the next minute finds (their blocks end up in the
+     * caches): only with SOAK_DETAIL=2. */
+    for (unsigned k = 0; detail > 1 && k < sizeof sizes / sizeof sizes[0]; k++) {
+        void *p;
+        while (m < FINE_MAX + PROBE_MAX && (p = malloc(sizes[k])) != NULL)
+            fine[m++] = (struct extent){(uintptr_t)p, (uintptr_t)p + sizes[k]};
+    }
+    qsort(fine, m, sizeof fine[0], by_start);
+    unsigned long live = 0, count = 0;
+    for (unsigned long i = 0; i + 1 < m; i++) {
+        /* A probe block's header, the heap's tag and alignment: up to 64 bytes. */
+        uintptr_t end = fine[i].end + 64, next = fine[i + 1].start;
+        if (next > end + 256) {
+            count++;
+            live += next - end;
+            fprintf(stderr, "soak: live %#lx %lu\n", (unsigned long)end, (unsigned long)(next - end));
+        }
+    }
+    fprintf(stderr, "soak: %lu probe blocks of 1 MiB, %lu smaller; %lu live extents, %lu KiB\n",
+            big, m - big, count, live >> 10);
+    for (unsigned long i = 0; i < m; i++) {
+        int is_big = fine[i].end - fine[i].start == (1 << 20);
+        if (!is_big)
+            free((void *)fine[i].start);
+    }
+}
+
 /* Free memory in 1 MiB blocks, in MiB: allocate until malloc fails, then give it all
  * back. Run with every worker parked and its working set freed. */
 static unsigned long free_1m(void)
 {
     unsigned long n = 0;
+    if (detail) {
+        fprintf(stderr, "soak: MemFree %ld KiB at rest\n", mem_free_kib());
+        if (eremit_memory_report)
+            eremit_memory_report();
+    }
     while (n < PROBE_MAX && (probe[n] = malloc(1 << 20)) != NULL)
         n++;
+    if (detail)
+        print_holes(n);
     for (unsigned long i = 0; i < n; i++)
         free(probe[i]);
     return n;
@@ -262,6 +337,7 @@ int main(int argc, char **argv)
     }
     double seconds = atof(argv[1]), every = argc > 3 ? atof(argv[3]) : 60;
     int port = atoi(argv[2]);
+    detail = getenv("SOAK_DETAIL") ? atoi(getenv("SOAK_DETAIL")) : 0;
     setvbuf(stdout, NULL, _IOLBF, 0);
     pthread_t srv, w[4];
     pthread_create(&srv, NULL, server, (void *)(intptr_t)port);

@@ -1,7 +1,7 @@
 /* throughput: reads standard input to its end with read(2) into a 1 MiB buffer and
  * prints how many bytes came, how long that took (from the first read call to end of
  * file, monotonic clock) and a cheap checksum (a sum of its 64-bit words, whatever the reads returned, so that the data
- * is touched without the hashing dominating under TCG). scripts/bench_stdin.py runs it
+ * is touched without the hashing dominating under TCG). benches/drivers/bench_stdin.py runs it
  * natively and in Eremit on the same pipe. */
 #include <stdint.h>
 #include <stdio.h>

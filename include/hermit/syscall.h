@@ -55,6 +55,11 @@
  */
 #define FIONBIO (int32_t)2148034174u
 
+/**
+ * `sys_futex_wait` flag: the timeout is a duration, not a point in time.
+ */
+#define FUTEX_RELATIVE_TIMEOUT 1
+
 #define F_DUPFD 0
 
 /**
@@ -296,6 +301,44 @@ typedef const void *sem_t;
  * `#define`s.
  */
 typedef int32_t Errno;
+
+typedef uint8_t sa_family_t;
+
+typedef uint16_t in_port_t;
+
+struct in_addr {
+  /**
+   * Network byte order.
+   */
+  uint32_t s_addr;
+};
+
+struct sockaddr_in {
+  uint8_t sin_len;
+  sa_family_t sin_family;
+  /**
+   * Network byte order.
+   */
+  in_port_t sin_port;
+  struct in_addr sin_addr;
+  char sin_zero[8];
+};
+
+/**
+ * `struct timeval` (SO_RCVTIMEO/SO_SNDTIMEO).
+ */
+struct timeval {
+  int64_t tv_sec;
+  int32_t tv_usec;
+};
+
+/**
+ * `struct linger` (SO_LINGER).
+ */
+struct linger {
+  int32_t l_onoff;
+  int32_t l_linger;
+};
 
 #define CLOCK_MONOTONIC 4
 
@@ -558,9 +601,9 @@ size_t sys_get_processor_count(void);
 
 /**
  * Resolves `name` into `inaddr`: `len` says which kind of address the caller wants, as
- * in Hermit: 4 bytes (an `in_addr`) for IPv4; 16 bytes (an `in6_addr`) asks for IPv6,
- * which this kernel does not have yet (`-EAFNOSUPPORT`, never an IPv4 address in an
- * IPv6 buffer); any other length is `-EINVAL`.
+ * in Hermit: 4 bytes (an `in_addr`) asks DNS for an A record, 16 bytes (an `in6_addr`)
+ * for an AAAA record (a query needs no IPv6 connectivity, so this works in an IPv4-only
+ * kernel); any other length is `-EINVAL`. The first address found is written.
  *
  * # Safety
  * `name` NUL-terminated; `inaddr` valid for `len` bytes.
@@ -652,8 +695,8 @@ int32_t sys_init_queue(size_t id);
 int32_t sys_ioctl(int32_t s, int32_t cmd, void *argp);
 
 /**
- * 0 for any open descriptor (none is a terminal: the console reaches the runner
- * through pipes), `-EBADF` otherwise. Never 1.
+ * 1 for a console stream whose end at the runner is a terminal (the `tty=` kernel
+ * option), 0 for any other open descriptor, `-EBADF` otherwise.
  */
 int32_t sys_isatty(int32_t fd);
 

@@ -21,6 +21,9 @@ pub struct CommandLine {
     /// The address the runner's network gives a guest that has no DHCP
     /// (`netfallback=A.B.C.D/N,GATEWAY,DNS`; see `NetOptions::resolve`).
     pub net_fallback: Option<NetOptions>,
+    /// Which console descriptors are terminals on the runner's side (`tty=0,1,2`, any
+    /// of them): bit N for descriptor N, so `isatty` answers as it would natively.
+    pub terminals: u8,
     /// The application's argv, argv[0] included.
     pub args: Vec<String>,
     /// Options the kernel did not understand (logged, never fatal).
@@ -159,6 +162,24 @@ fn parse_cidr(s: &str) -> Option<([u8; 4], u8)> {
     Some((parse_ipv4(addr)?, prefix))
 }
 
+/// `0,1,2` (any of the console descriptors, each at most once) as a bit mask.
+fn parse_terminals(s: &str) -> Option<u8> {
+    let mut mask = 0u8;
+    for fd in s.split(',') {
+        let bit = match fd {
+            "0" => 1,
+            "1" => 2,
+            "2" => 4,
+            _ => return None,
+        };
+        if mask & bit != 0 {
+            return None;
+        }
+        mask |= bit;
+    }
+    Some(mask)
+}
+
 /// Splits `line` into tokens, honouring double quotes and backslash escapes.
 pub fn tokenize(line: &str) -> Vec<String> {
     let mut tokens = Vec::new();
@@ -232,6 +253,11 @@ pub fn parse(line: &str) -> CommandLine {
         } else if let Some(v) = token.strip_prefix("netfallback=") {
             match parse_fallback(v) {
                 Some(f) => cmd.net_fallback = Some(f),
+                None => cmd.unknown.push(token),
+            }
+        } else if let Some(v) = token.strip_prefix("tty=") {
+            match parse_terminals(v) {
+                Some(mask) => cmd.terminals = mask,
                 None => cmd.unknown.push(token),
             }
         } else if let Some(pair) = token.strip_prefix("env=") {
@@ -377,6 +403,17 @@ mod tests {
         assert_eq!(parse_ipv4(""), None);
         assert_eq!(parse_ipv4("1..2.3"), None);
         assert_eq!(parse_ipv4("1.2.3.-4"), None);
+    }
+
+    #[test]
+    fn terminal_descriptors() {
+        assert_eq!(parse("-- app").terminals, 0);
+        assert_eq!(parse("tty=0 -- app").terminals, 1);
+        assert_eq!(parse("tty=0,1,2").terminals, 7);
+        assert_eq!(parse("tty=2,1").terminals, 6);
+        let bad = parse("tty=3 tty= tty=0,0 tty=1,,2 tty=01");
+        assert_eq!(bad.terminals, 0);
+        assert_eq!(bad.unknown.len(), 5);
     }
 
     #[test]

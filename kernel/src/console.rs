@@ -2,10 +2,10 @@
 //! stderr (COM2, or COM1 when absent) and the kernel log (QEMU's debug console at 0xe9,
 //! written only with `verbose`, except for crash reports and the exit record).
 
+use crate::arch::port;
 use core::fmt::{self, Write};
 use core::sync::atomic::{AtomicBool, AtomicU16, Ordering};
 use hermit_sync::InterruptSpinMutex;
-use x86_64::instructions::port::Port;
 
 const COM1: u16 = 0x3f8;
 const COM2: u16 = 0x2f8;
@@ -20,11 +20,11 @@ static LOCK: InterruptSpinMutex<()> = InterruptSpinMutex::new(());
 fn outb(port: u16, value: u8) {
     // SAFETY: the ports written here are the UARTs and the debug console, whose writes
     // have no effect beyond emitting a byte or configuring the UART.
-    unsafe { Port::new(port).write(value) }
+    unsafe { port::write_u8(port, value) }
 }
 fn inb(port: u16) -> u8 {
     // SAFETY: reading UART registers or the debug console has no side effects we rely on.
-    unsafe { Port::new(port).read() }
+    unsafe { port::read_u8(port) }
 }
 
 /// A 16550 is there when its scratch register keeps what was written.

@@ -24,8 +24,12 @@ pub mod unserved;
 
 pub mod arch;
 #[cfg(target_os = "none")]
+mod boot;
+#[cfg(target_os = "none")]
 mod console;
 #[cfg(target_os = "none")]
 mod entropy;
+#[cfg(target_os = "none")]
+mod panic;
 #[cfg(target_os = "none")]
 mod syscalls;

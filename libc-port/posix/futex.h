@@ -34,11 +34,11 @@ static inline void cpu_relax(void)
 
 /* A point in time on one kernel clock, or none (wait forever). */
 struct deadline {
-	int clock; /* KERNEL_CLOCK_* */
+	int clock; /* HERMIT_CLOCK_* */
 	int64_t ns;
 };
 
-/* Fills `d` from a POSIX absolute timeout measured on `clock` (KERNEL_CLOCK_*).
+/* Fills `d` from a POSIX absolute timeout measured on `clock` (HERMIT_CLOCK_*).
  * Returns 0, or EINVAL when tv_nsec is out of range (POSIX asks for that check only
  * when the caller would block, so callers invoke this after their fast path). */
 int deadline_from_timespec(struct deadline *d, const struct timespec *abstime, int clock);

@@ -52,8 +52,8 @@ static int wait_until(struct cond_impl *c, struct mutex_impl *m, const struct ti
 {
 	struct deadline d, *dp = 0;
 	if (abstime) {
-		int clock = c->flags & COND_MONOTONIC ? KERNEL_CLOCK_MONOTONIC
-						      : KERNEL_CLOCK_REALTIME;
+		int clock = c->flags & COND_MONOTONIC ? HERMIT_CLOCK_MONOTONIC
+						      : HERMIT_CLOCK_REALTIME;
 		int err = deadline_from_timespec(&d, abstime, clock);
 		if (err)
 			return err;

@@ -12,7 +12,7 @@
 
 static int64_t clock_now_ns(int clock)
 {
-	struct kernel_timespec now;
+	struct hermit_timespec now;
 	if (sys_clock_gettime(clock, &now) != 0)
 		return 0;
 	return now.tv_sec * NS_PER_SEC + now.tv_nsec;
@@ -36,8 +36,8 @@ int deadline_from_timespec(struct deadline *d, const struct timespec *abstime, i
 
 int futex_wait_until(uint32_t *word, uint32_t expected, const struct deadline *d)
 {
-	struct kernel_timespec rel;
-	const struct kernel_timespec *timeout = 0;
+	struct hermit_timespec rel;
+	const struct hermit_timespec *timeout = 0;
 	if (d) {
 		/* The kernel takes absolute times on the monotonic clock only, so waits on
 		 * CLOCK_REALTIME (and, for uniformity, every wait) pass the time left. */
@@ -48,8 +48,8 @@ int futex_wait_until(uint32_t *word, uint32_t expected, const struct deadline *d
 		rel.tv_nsec = (int32_t)(left % NS_PER_SEC);
 		timeout = &rel;
 	}
-	int r = sys_futex_wait(word, expected, timeout, d ? KERNEL_FUTEX_RELATIVE_TIMEOUT : 0);
-	if (r == -KERNEL_ETIMEDOUT)
+	int r = sys_futex_wait(word, expected, timeout, d ? HERMIT_FUTEX_RELATIVE_TIMEOUT : 0);
+	if (r == -HERMIT_ETIMEDOUT)
 		return ETIMEDOUT;
 	/* Woken, value already changed (EAGAIN), or anything else: the caller re-checks. */
 	return 0;

@@ -57,7 +57,7 @@ static int lock_until(struct mutex_impl *m, const struct timespec *abstime)
 	if (!lock_word_try(&m->lock)) {
 		struct deadline d, *dp = 0;
 		if (abstime) {
-			int err = deadline_from_timespec(&d, abstime, KERNEL_CLOCK_REALTIME);
+			int err = deadline_from_timespec(&d, abstime, HERMIT_CLOCK_REALTIME);
 			if (err)
 				return err;
 			dp = &d;

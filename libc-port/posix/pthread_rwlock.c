@@ -40,7 +40,7 @@ static int prepare_deadline(const struct timespec *abstime, struct deadline *d,
 	*dp = 0;
 	if (!abstime)
 		return 0;
-	int err = deadline_from_timespec(d, abstime, KERNEL_CLOCK_REALTIME);
+	int err = deadline_from_timespec(d, abstime, HERMIT_CLOCK_REALTIME);
 	if (!err)
 		*dp = d;
 	return err;

@@ -55,7 +55,7 @@ static int wait_until(struct sem_impl *s, const struct timespec *abstime)
 		return 0;
 	struct deadline d, *dp = 0;
 	if (abstime) {
-		int err = deadline_from_timespec(&d, abstime, KERNEL_CLOCK_REALTIME);
+		int err = deadline_from_timespec(&d, abstime, HERMIT_CLOCK_REALTIME);
 		if (err)
 			return fail(err);
 		dp = &d;

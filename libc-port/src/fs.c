@@ -71,9 +71,7 @@ int unlink(const char *path)
 /* newlib's rename() calls this. */
 int _rename(const char *oldpath, const char *newpath)
 {
-    if (sys_rename)
-        return (int)__hermit_ret(sys_rename(oldpath, newpath));
-    return __hermit_fail(ENOSYS);
+    return (int)__hermit_ret(sys_rename(oldpath, newpath));
 }
 
 int mkdir(const char *path, mode_t mode)
@@ -112,11 +110,7 @@ int access(const char *path, int mode)
 {
     if (mode & ~(R_OK | W_OK | X_OK))
         return __hermit_fail(EINVAL);
-    if (sys_access)
-        return (int)__hermit_ret(sys_access(path, mode));
-    /* No users or permissions to check: the file existing is enough. */
-    struct stat st;
-    return stat(path, &st);
+    return (int)__hermit_ret(sys_access(path, mode));
 }
 
 char *getcwd(char *buf, size_t size)
@@ -130,28 +124,17 @@ char *getcwd(char *buf, size_t size)
         errno = EINVAL;
         return NULL;
     }
-    if (sys_getcwd) {
-        int32_t r = sys_getcwd(out, size);
-        if (r < 0) {
-            __hermit_ret(r);
-            return NULL;
-        }
-    } else {
-        /* Without the kernel's working directory everything is relative to "/". */
-        if (size < 2) {
-            errno = ERANGE;
-            return NULL;
-        }
-        strcpy(out, "/");
+    int32_t r = sys_getcwd(out, size);
+    if (r < 0) {
+        __hermit_ret(r);
+        return NULL;
     }
     return buf != NULL ? buf : strdup(local);
 }
 
 int chdir(const char *path)
 {
-    if (sys_chdir)
-        return (int)__hermit_ret(sys_chdir(path));
-    return __hermit_fail(ENOSYS);
+    return (int)__hermit_ret(sys_chdir(path));
 }
 
 int link(const char *oldpath, const char *newpath)

@@ -12,7 +12,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "hermit-net.h"
 #include "port.h"
 
 static void dirdots_reset(int fd); /* getdents below */
@@ -48,37 +47,18 @@ ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
     return n;
 }
 
-/* Without the kernel's pread/pwrite: seek, transfer, seek back (not atomic). */
-static ssize_t seek_and_transfer(int fd, void *buf, size_t len, off_t offset, int writing)
-{
-    off_t old = lseek(fd, 0, SEEK_CUR);
-    if (old < 0)
-        return -1;
-    if (lseek(fd, offset, SEEK_SET) < 0)
-        return -1;
-    ssize_t n = writing ? write(fd, buf, len) : read(fd, buf, len);
-    int saved = errno;
-    lseek(fd, old, SEEK_SET);
-    errno = saved;
-    return n;
-}
-
 ssize_t pread(int fd, void *buf, size_t len, off_t offset)
 {
     if (offset < 0)
         return __hermit_fail(EINVAL);
-    if (sys_pread)
-        return __eremit_mapped(fd, offset, buf, __hermit_ret(sys_pread(fd, buf, len, offset)), 0);
-    return seek_and_transfer(fd, buf, len, offset, 0);
+    return __eremit_mapped(fd, offset, buf, __hermit_ret(sys_pread(fd, buf, len, offset)), 0);
 }
 
 ssize_t pwrite(int fd, const void *buf, size_t len, off_t offset)
 {
     if (offset < 0)
         return __hermit_fail(EINVAL);
-    if (sys_pwrite)
-        return __eremit_mapped(fd, offset, buf, __hermit_ret(sys_pwrite(fd, buf, len, offset)), 1);
-    return seek_and_transfer(fd, (void *)buf, len, offset, 1);
+    return __eremit_mapped(fd, offset, buf, __hermit_ret(sys_pwrite(fd, buf, len, offset)), 1);
 }
 
 /* preadv/pwritev: one positioned transfer per buffer, stopping at the first short one;
@@ -112,12 +92,12 @@ ssize_t pwritev(int fd, const struct iovec *iov, int iovcnt, off_t offset)
 static const struct {
     int newlib, linux;
 } oflags[] = {
-    {O_CREAT, LINUX_O_CREAT},         {O_EXCL, LINUX_O_EXCL},
-    {O_NOCTTY, LINUX_O_NOCTTY},       {O_TRUNC, LINUX_O_TRUNC},
-    {O_APPEND, LINUX_O_APPEND},       {O_NONBLOCK, LINUX_O_NONBLOCK},
+    {O_CREAT, HERMIT_O_CREAT},         {O_EXCL, HERMIT_O_EXCL},
+    {O_NOCTTY, LINUX_O_NOCTTY},       {O_TRUNC, HERMIT_O_TRUNC},
+    {O_APPEND, HERMIT_O_APPEND},       {O_NONBLOCK, HERMIT_O_NONBLOCK},
     {O_SYNC, LINUX_O_SYNC},           {O_DIRECT, LINUX_O_DIRECT},
-    {O_DIRECTORY, LINUX_O_DIRECTORY}, {O_NOFOLLOW, LINUX_O_NOFOLLOW},
-    {O_CLOEXEC, LINUX_O_CLOEXEC},
+    {O_DIRECTORY, HERMIT_O_DIRECTORY}, {O_NOFOLLOW, LINUX_O_NOFOLLOW},
+    {O_CLOEXEC, HERMIT_O_CLOEXEC},
 };
 
 int __hermit_oflags_to_abi(int flags)
@@ -177,13 +157,10 @@ int dup(int fd)
 
 int dup2(int fd, int fd2)
 {
-    if (sys_dup2) {
-        int r = (int)__hermit_ret(sys_dup2(fd, fd2));
-        if (r >= 0 && r != fd)
-            dirdots_reset(r);
-        return r;
-    }
-    return __hermit_fail(ENOSYS);
+    int r = (int)__hermit_ret(sys_dup2(fd, fd2));
+    if (r >= 0 && r != fd)
+        dirdots_reset(r);
+    return r;
 }
 
 /* "." and "..": the kernel's listings leave them out (Rust's std, which reads directories
@@ -223,7 +200,7 @@ static size_t put_dot(char *at, uint64_t ino, int64_t next, const char *name)
 static int64_t dir_records(int fd, char *buf, size_t count)
 {
     int64_t r = sys_getdents64(fd, (struct hermit_dirent64 *)buf, count);
-    if (r != -LINUX_EINVAL)
+    if (r != -HERMIT_EINVAL)
         return r;
     ptrdiff_t start = sys_lseek(fd, 0, SEEK_CUR);
     if (start < 0)
@@ -231,9 +208,9 @@ static int64_t dir_records(int fd, char *buf, size_t count)
     for (size_t size = 8192; size <= ((size_t)64 << 20); size *= 2) {
         char *all = malloc(size);
         if (all == NULL)
-            return -LINUX_ENOMEM;
+            return -HERMIT_ENOMEM;
         r = sys_getdents64(fd, (struct hermit_dirent64 *)all, size);
-        if (r == -LINUX_EINVAL) {
+        if (r == -HERMIT_EINVAL) {
             free(all);
             continue;
         }
@@ -254,9 +231,9 @@ static int64_t dir_records(int fd, char *buf, size_t count)
         free(all);
         /* Not even one record fits: Linux says EINVAL too, and nothing is consumed. */
         sys_lseek(fd, used == 0 ? start : next, SEEK_SET);
-        return used == 0 ? -LINUX_EINVAL : (int64_t)used;
+        return used == 0 ? -HERMIT_EINVAL : (int64_t)used;
     }
-    return -LINUX_EINVAL;
+    return -HERMIT_EINVAL;
 }
 
 int getdents(int fd, void *buf, int count)
@@ -277,7 +254,7 @@ int getdents(int fd, void *buf, int count)
         }
     }
     int64_t r = dir_records(fd, (char *)buf + used, (size_t)count - used);
-    if (r == -LINUX_EINVAL && used > 0)
+    if (r == -HERMIT_EINVAL && used > 0)
         return (int)used; /* the rest comes with the next call */
     if (r < 0)
         return (int)__hermit_ret(r);
@@ -287,7 +264,7 @@ int getdents(int fd, void *buf, int count)
 /* Record locks: one process, so every lock is granted and nothing else holds one. */
 static int record_lock(int fd, int cmd, struct flock *fl)
 {
-    if (sys_fcntl(fd, LINUX_F_GETFD, 0) == -LINUX_EBADF)
+    if (sys_fcntl(fd, HERMIT_F_GETFD, 0) == -HERMIT_EBADF)
         return __hermit_fail(EBADF);
     if (fl == NULL)
         return __hermit_fail(EFAULT);
@@ -307,20 +284,20 @@ int fcntl(int fd, int cmd, ...)
 
     switch (cmd) {
     case F_DUPFD:
-        return (int)__hermit_ret(sys_fcntl(fd, LINUX_F_DUPFD, (int)arg));
+        return (int)__hermit_ret(sys_fcntl(fd, HERMIT_F_DUPFD, (int)arg));
     case F_DUPFD_CLOEXEC:
-        return (int)__hermit_ret(sys_fcntl(fd, LINUX_F_DUPFD_CLOEXEC, (int)arg));
+        return (int)__hermit_ret(sys_fcntl(fd, HERMIT_F_DUPFD_CLOEXEC, (int)arg));
     case F_GETFD:
-        return (int)__hermit_ret(sys_fcntl(fd, LINUX_F_GETFD, 0));
+        return (int)__hermit_ret(sys_fcntl(fd, HERMIT_F_GETFD, 0));
     case F_SETFD:
         return (int)__hermit_ret(
-            sys_fcntl(fd, LINUX_F_SETFD, (arg & FD_CLOEXEC) ? LINUX_FD_CLOEXEC : 0));
+            sys_fcntl(fd, HERMIT_F_SETFD, (arg & FD_CLOEXEC) ? HERMIT_FD_CLOEXEC : 0));
     case F_GETFL: {
-        long r = __hermit_ret(sys_fcntl(fd, LINUX_F_GETFL, 0));
+        long r = __hermit_ret(sys_fcntl(fd, HERMIT_F_GETFL, 0));
         return r < 0 ? -1 : __hermit_oflags_from_abi((int)r);
     }
     case F_SETFL:
-        return (int)__hermit_ret(sys_fcntl(fd, LINUX_F_SETFL, __hermit_oflags_to_abi((int)arg)));
+        return (int)__hermit_ret(sys_fcntl(fd, HERMIT_F_SETFL, __hermit_oflags_to_abi((int)arg)));
     case F_GETLK:
     case F_SETLK:
     case F_SETLKW:
@@ -344,11 +321,7 @@ int ioctl(int fd, unsigned long request, ...)
 
 int fsync(int fd)
 {
-    if (sys_fsync)
-        return (int)__hermit_ret(sys_fsync(fd));
-    /* Everything is in memory: nothing to write back, but the descriptor must exist. */
-    struct hermit_stat st;
-    return (int)__hermit_ret(sys_fstat(fd, &st));
+    return (int)__hermit_ret(sys_fsync(fd));
 }
 
 int fdatasync(int fd)
@@ -360,8 +333,6 @@ int ftruncate(int fd, off_t length)
 {
     if (length < 0)
         return __hermit_fail(EINVAL);
-    if (!sys_ftruncate)
-        return __hermit_fail(ENOSYS);
     int r = (int)__hermit_ret(sys_ftruncate(fd, length));
     if (r == 0 && __atomic_load_n(&__eremit_shared_maps, __ATOMIC_ACQUIRE) > 0)
         __eremit_mapped_truncate(fd, NULL, length); /* mman.c */
@@ -372,19 +343,9 @@ int truncate(const char *path, off_t length)
 {
     if (length < 0)
         return __hermit_fail(EINVAL);
-    if (sys_truncate) {
-        int r = (int)__hermit_ret(sys_truncate(path, length));
-        if (r == 0 && __atomic_load_n(&__eremit_shared_maps, __ATOMIC_ACQUIRE) > 0)
-            __eremit_mapped_truncate(-1, path, length); /* mman.c */
-        return r;
-    }
-    int fd = open(path, O_WRONLY);
-    if (fd < 0)
-        return -1;
-    int r = ftruncate(fd, length);
-    int saved = errno;
-    close(fd);
-    errno = saved;
+    int r = (int)__hermit_ret(sys_truncate(path, length));
+    if (r == 0 && __atomic_load_n(&__eremit_shared_maps, __ATOMIC_ACQUIRE) > 0)
+        __eremit_mapped_truncate(-1, path, length); /* mman.c */
     return r;
 }
 

@@ -16,9 +16,11 @@
  * the thread ends (__eremit_malloc_thread_exit, called by reent.c's thread-exit hook).
  *
  * The hot paths are written for QEMU's TCG, where every guest memory access is a
- * software TLB lookup: the header records the block's cache class, so free() reads one
- * header word and three words of the thread's cache, and neither malloc nor free sets
- * up a stack frame (see HOT).
+ * software TLB lookup and every jump that leaves a guest page a hash-table lookup: the
+ * header records the block's cache class, so free() reads two header words and two
+ * words of the thread's cache and takes one branch, neither malloc nor free sets up a
+ * stack frame (see HOT), and both lie on one page with their ways to the kernel (see
+ * HOT_PAGE).
  *
  * The smallest classes (totals up to SLAB_MAX) are not asked of the kernel one by one:
  * a thread carves them from a SLAB_BYTES slab of its own (C++ node containers make
@@ -42,6 +44,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <reent.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +63,14 @@ struct header {
 };
 
 _Static_assert(sizeof(struct header) <= MIN_ALIGN, "the header fits in the minimum alignment");
+
+/* The header's fields after `total` (check, align_log2, cls, slab, unused) as the one
+ * little-endian word that from_kernel writes and free reads with a single access. */
+#define TAIL_ALIGN_SHIFT 32
+#define TAIL_CLS_SHIFT 40
+_Static_assert(offsetof(struct header, check) == 8 && offsetof(struct header, align_log2) == 12 &&
+                   offsetof(struct header, cls) == 13 && sizeof(struct header) == 16,
+               "the header's tail is one word: check, align_log2, cls, slab, unused");
 
 static inline struct header *header_of(void *p)
 {
@@ -94,7 +105,8 @@ static inline int is_block(void *p)
 #define CACHE_MAX 8192
 #define FINE_CLASSES (FINE_MAX / FINE_STEP)
 #define CLASSES (FINE_CLASSES + (CACHE_MAX - FINE_MAX) / COARSE_STEP + 1)
-#define CACHE_BYTES (4u << 20)
+#define CACHE_BYTES_LOG2 22
+#define CACHE_BYTES (1u << CACHE_BYTES_LOG2)
 
 #define SLAB_MAX 512
 #define SLAB_CLASSES (SLAB_MAX / FINE_STEP)
@@ -147,7 +159,12 @@ struct thread_cache {
     struct slab *slab[SLAB_CLASSES + 1];
     uint8_t *slab_next[SLAB_CLASSES + 1];
     uint8_t *slab_end[SLAB_CLASSES + 1];
+    /* Bit c set while slab[c] is not NULL: an ending thread visits only those classes
+     * (a call for each of the 32 classes, twice per thread, made pthread_create + join
+     * 1.8 us slower under TCG: 8.0 instead of 6.2 us). */
+    uint64_t carving;
 };
+_Static_assert(SLAB_CLASSES < 64, "a bit per slab class");
 
 static __thread struct thread_cache cache;
 
@@ -156,6 +173,15 @@ static __thread struct thread_cache cache;
  * hit's cost.  A crash inside them still names them; the backtrace goes on from their
  * caller's frame. */
 #define HOT __attribute__((optimize("omit-frame-pointer")))
+
+/* malloc, free and the paths they take to the kernel (HOT_PAGE) share one section that
+ * starts on a 1 KiB boundary and holds less than 1 KiB, so they never straddle a page:
+ * TCG chains a jump to its target only within one guest page, and every other jump is a
+ * hash-table lookup.  Where the linker happened to put malloc across a page boundary,
+ * malloc of 16 B-4 KiB took 97 ticks instead of 66. */
+#define HOT_PAGE __attribute__((section(".text.eremit_malloc_hot")))
+/* GCC emits top-level asm before any function: this makes the section's alignment. */
+__asm__(".section .text.eremit_malloc_hot,\"ax\",@progbits\n\t.balign 1024\n\t.previous");
 
 /* Per class: slabs with free blocks, and spares; under pool_lock. */
 static struct slab *partial[SLAB_CLASSES + 1];
@@ -260,6 +286,7 @@ static void stop_carving(unsigned c)
         slab_give_back(s);
     cache.slab[c] = NULL;
     cache.slab_next[c] = cache.slab_end[c] = NULL;
+    cache.carving &= ~((uint64_t)1 << c);
 }
 
 /* A slab for the thread to carve class c from: a spare, else a new one.  0 when memory
@@ -279,6 +306,7 @@ static int next_slab(unsigned c)
     }
     if (s != NULL) {
         cache.slab[c] = s;
+        cache.carving |= (uint64_t)1 << c;
         cache.slab_next[c] = s->rest;
         cache.slab_end[c] = s->rest_end;
         return 1;
@@ -291,6 +319,7 @@ static int next_slab(unsigned c)
     s = (struct slab *)mem;
     *s = (struct slab){.cls = (uint8_t)c, .state = SLAB_CARVING};
     cache.slab[c] = s;
+    cache.carving |= (uint64_t)1 << c;
     cache.slab_next[c] = mem + SLAB_HEAD;
     cache.slab_end[c] = mem + SLAB_ALLOC;
     return 1;
@@ -358,24 +387,37 @@ static void pool_put(struct cached *b)
         slab_give_back(s);
 }
 
-/* A block of TOTAL bytes (header included) aligned to ALIGN from the kernel heap; when
- * the heap is short, after giving back what the library holds. */
-static __attribute__((noinline)) void *from_kernel(size_t total, size_t align, unsigned c)
+/* sys_malloc once more after giving back what the library holds (the heap was short);
+ * errno ENOMEM if that did not help either. */
+static __attribute__((noinline)) uint8_t *from_kernel_retry(size_t total, uint64_t tail)
 {
-    uint8_t *base = sys_malloc(total, align);
-    if (base == NULL && reclaim())
-        base = sys_malloc(total, align);
-    if (base == NULL) {
+    size_t align = (size_t)1 << (uint8_t)(tail >> TAIL_ALIGN_SHIFT);
+    uint8_t *base = reclaim() ? sys_malloc(total, align) : NULL;
+    if (base == NULL)
         errno = ENOMEM;
-        return NULL;
+    return base;
+}
+
+/* A block of TOTAL bytes (header included) aligned to ALIGN from the kernel heap.  Every
+ * malloc past the cache comes here, so it is kept cheap under TCG, where each push, pop
+ * and store is a software-TLB lookup: no stack frame (HOT), the retry out of line, two
+ * values live across the kernel call (TOTAL, and the header's tail but for the check
+ * value), so that two registers are saved, and the header written with two stores. */
+static __attribute__((noinline)) HOT HOT_PAGE void *from_kernel(size_t total, size_t align, unsigned c)
+{
+    uint64_t tail = (uint64_t)__builtin_ctzl(align) << TAIL_ALIGN_SHIFT |
+                    (uint64_t)c << TAIL_CLS_SHIFT;
+    uint8_t *base = sys_malloc(total, align);
+    if (__builtin_expect(base == NULL, 0)) {
+        base = from_kernel_retry(total, tail);
+        if (base == NULL)
+            return NULL;
     }
-    void *p = base + align;
-    *header_of(p) = (struct header){
-        .total = total,
-        .check = check_of(p),
-        .align_log2 = (uint8_t)__builtin_ctzl(align),
-        .cls = (uint8_t)c,
-    };
+    void *p = base + ((size_t)1 << (uint8_t)(tail >> TAIL_ALIGN_SHIFT));
+    struct header *h = header_of(p);
+    h->total = total;
+    tail |= check_of(p);
+    __builtin_memcpy(&h->check, &tail, sizeof tail);
     return p;
 }
 
@@ -424,7 +466,7 @@ static void give_up(struct header *h, void *p)
 }
 
 /* free() past the fast path: checks that P is a block, then gives it up. */
-static __attribute__((noinline)) void release_slow(struct header *h, void *p)
+static __attribute__((noinline)) HOT_PAGE void release_slow(struct header *h, void *p)
 {
     if (!is_block(p))
         INVALID("free(): invalid pointer\n");
@@ -436,13 +478,19 @@ static inline __attribute__((always_inline)) void release(void *p)
     if (p == NULL)
         return;
     struct header *h = header_of(p);
-    unsigned c = h->cls;
-    size_t total = h->total;
-    size_t bytes = cache.bytes + total;
-    uint32_t wrong = h->check ^ check_of(p);
-    /* One branch for the three conditions: under TCG each branch ends a translated
-     * block.  A pointer that is not a block goes to release_slow, which aborts. */
-    if ((c != 0) & (bytes <= CACHE_BYTES) & (wrong == 0)) {
+    /* The check value and the class in one load (under TCG each load is a software-TLB
+     * lookup). */
+    uint64_t tail;
+    __builtin_memcpy(&tail, &h->check, sizeof tail);
+    unsigned c = (uint8_t)(tail >> TAIL_CLS_SHIFT);
+    size_t bytes = cache.bytes + h->total;
+    /* One branch for the three conditions (c != 0, bytes <= CACHE_BYTES, the check value
+     * right), as arithmetic the compiler does not split into branches: under TCG each
+     * branch ends a translated block.  c - 1 wraps above 255 only for c == 0; bytes is
+     * never 0.  A pointer that is not a block goes to release_slow, which aborts. */
+    uint64_t bad = ((uint32_t)tail ^ check_of(p)) | (((uint64_t)c - 1) >> 8) |
+                   ((bytes - 1) >> CACHE_BYTES_LOG2);
+    if (bad == 0) {
         struct cached *b = p;
         b->next = cache.head[c];
         cache.head[c] = b;
@@ -455,6 +503,9 @@ static inline __attribute__((always_inline)) void release(void *p)
 /* Empties the calling thread's cache: slab blocks to the pool, others to the kernel. */
 static void flush_cache(void)
 {
+    /* Most threads end with nothing cached: no walk over every class. */
+    if (cache.bytes == 0)
+        return;
     for (unsigned c = 0; c < CLASSES; c++) {
         struct cached *b = cache.head[c];
         while (b != NULL) {
@@ -482,8 +533,8 @@ static int reclaim(void)
 void __eremit_malloc_thread_exit(void)
 {
     flush_cache();
-    for (unsigned c = 1; c <= SLAB_CLASSES; c++)
-        stop_carving(c);
+    for (uint64_t carving = cache.carving; carving != 0; carving &= carving - 1)
+        stop_carving((unsigned)__builtin_ctzll(carving));
 }
 
 static size_t usable(void *p)
@@ -494,12 +545,12 @@ static size_t usable(void *p)
     return h->total - ((size_t)1 << h->align_log2);
 }
 
-HOT void *malloc(size_t size)
+HOT HOT_PAGE void *malloc(size_t size)
 {
     return allocate(size, MIN_ALIGN);
 }
 
-HOT void free(void *p)
+HOT HOT_PAGE void free(void *p)
 {
     release(p);
 }

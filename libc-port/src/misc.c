@@ -36,22 +36,14 @@ char *dirname(char *path)
     return path;
 }
 
-/* Whether FD is a terminal: the kernel's answer, which is no for every descriptor (stdin
- * has nothing attached, stdout and stderr go to the runner).  newlib's isatty() said yes
- * for the console (a character device), so stdout was line-buffered and programs such as
- * the SQLite shell or lua turned interactive and printed prompts; now they behave as
- * natively with pipes.  Errors: EBADF, ENOTTY. */
+/* Whether FD is a terminal: the kernel's answer, yes only for a console descriptor whose
+ * end at the runner is a terminal (eremit passes which are).  newlib's isatty() said yes
+ * for the console (a character device) whatever it was attached to, so stdout was
+ * line-buffered and programs such as the SQLite shell or lua turned interactive and
+ * printed prompts with pipes too; now they behave as natively.  Errors: EBADF, ENOTTY. */
 int isatty(int fd)
 {
-    int32_t r;
-    if (sys_isatty) {
-        r = sys_isatty(fd);
-    } else {
-        struct hermit_stat st;
-        r = sys_fstat(fd, &st);
-        if (r >= 0)
-            r = (st.st_mode & S_IFMT) == S_IFCHR;
-    }
+    int32_t r = sys_isatty(fd);
     if (r < 0) {
         __hermit_ret(r); /* sets errno */
         return 0;

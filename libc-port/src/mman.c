@@ -51,18 +51,7 @@ int __eremit_shared_maps;
 /* The kernel's pread/pwrite (without the library's coherence hooks). */
 static ptrdiff_t raw_transfer(int fd, void *buf, size_t len, off_t off, int writing)
 {
-    if (writing && sys_pwrite)
-        return sys_pwrite(fd, buf, len, off);
-    if (!writing && sys_pread)
-        return sys_pread(fd, buf, len, off);
-    ptrdiff_t old = sys_lseek(fd, 0, SEEK_CUR);
-    if (old < 0)
-        return old;
-    ptrdiff_t r = sys_lseek(fd, off, SEEK_SET);
-    if (r >= 0)
-        r = writing ? sys_write(fd, buf, len) : sys_read(fd, buf, len);
-    sys_lseek(fd, old, SEEK_SET);
-    return r;
+    return writing ? sys_pwrite(fd, buf, len, off) : sys_pread(fd, buf, len, off);
 }
 
 /* Writes the bytes of M that lie inside the file back to it (the caller holds the lock). */
@@ -123,13 +112,13 @@ static void *map_shared_file(size_t len, int prot, int fd, off_t off)
         return MAP_FAILED;
     }
     /* Linux: the descriptor must be open for reading, and for writing if PROT_WRITE. */
-    int32_t fl = sys_fcntl(fd, LINUX_F_GETFL, 0);
+    int32_t fl = sys_fcntl(fd, HERMIT_F_GETFL, 0);
     if (fl < 0) {
         __hermit_ret(fl);
         return MAP_FAILED;
     }
-    int acc = fl & (LINUX_O_WRONLY | LINUX_O_RDWR); /* the access mode */
-    if (acc == LINUX_O_WRONLY || ((prot & PROT_WRITE) && acc != LINUX_O_RDWR)) {
+    int acc = fl & (HERMIT_O_WRONLY | HERMIT_O_RDWR); /* the access mode */
+    if (acc == HERMIT_O_WRONLY || ((prot & PROT_WRITE) && acc != HERMIT_O_RDWR)) {
         errno = EACCES;
         return MAP_FAILED;
     }
@@ -160,7 +149,7 @@ static void *map_shared_file(size_t len, int prot, int fd, off_t off)
         errno = ENOMEM;
         return MAP_FAILED;
     }
-    int dup_fd = sys_fcntl(fd, LINUX_F_DUPFD_CLOEXEC, 0);
+    int dup_fd = sys_fcntl(fd, HERMIT_F_DUPFD_CLOEXEC, 0);
     if (dup_fd < 0 || fill(fd, p, len, off) < 0) {
         int e = dup_fd < 0 ? __hermit_errno(-dup_fd) : errno;
         if (dup_fd >= 0)

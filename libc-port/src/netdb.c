@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "hermit-net.h"
 #include "port.h"
 
 static __thread int h_err;
@@ -287,7 +286,7 @@ int getaddrinfo(const char *restrict node, const char *restrict service,
         const struct hermit_sockaddr_in *hs = (const struct hermit_sockaddr_in *)p->ai_addr;
         en->sin.sin_family = AF_INET;
         en->sin.sin_port = hs->sin_port;
-        en->sin.sin_addr.s_addr = hs->sin_addr;
+        en->sin.sin_addr.s_addr = hs->sin_addr.s_addr;
         en->ai.ai_flags = flags;
         en->ai.ai_family = AF_INET;
         en->ai.ai_socktype = p->ai_socktype;

@@ -6,7 +6,6 @@
 #include <poll.h>
 #include <time.h>
 
-#include "hermit-net.h"
 #include "port.h"
 
 _Static_assert(sizeof(struct pollfd) == sizeof(struct hermit_pollfd), "pollfd");

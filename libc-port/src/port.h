@@ -12,6 +12,10 @@
 
 #include "hermit-abi.h"
 
+/* ioctl(FIONBIO) and ioctl(FIONREAD), Linux's request numbers (io.c's ioctl calls this
+ * for them; socket.c). */
+int __eremit_socket_ioctl(int fd, unsigned long request, void *argp);
+
 /* newlib's errno value for the kernel's (Linux) errno value. */
 int __hermit_errno(int linux_errno);
 

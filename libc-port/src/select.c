@@ -11,7 +11,6 @@
 #include <sys/time.h>
 #include <time.h>
 
-#include "hermit-net.h"
 #include "port.h"
 
 int __eremit_timeout_ms(const struct timespec *ts); /* poll.c */

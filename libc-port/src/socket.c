@@ -1,6 +1,6 @@
 /* BSD sockets over the kernel's socket calls.  Applications see Linux's (glibc's)
  * values and layouts (libc-port/include/sys/socket.h, netinet/in.h); the kernel has
- * hermit-abi's (hermit-net.h): families, option levels and names, flags and addresses
+ * hermit-abi's (<hermit/syscall-prefixed.h>): families, option levels and names, flags and addresses
  * are translated here in both directions, and errors become newlib's errno values.
  * Sockets are descriptors of the kernel's table, so read, write, close, dup, fcntl and
  * poll work on them directly. */
@@ -21,7 +21,6 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "hermit-net.h"
 #include "port.h"
 
 _Static_assert(sizeof(struct sockaddr_in) == 16, "sockaddr_in is 16 bytes");
@@ -62,7 +61,7 @@ static int address_in(const struct sockaddr *a, socklen_t len, struct hermit_soc
     h->sin_len = sizeof *h;
     h->sin_family = HERMIT_AF_INET;
     h->sin_port = in->sin_port;
-    h->sin_addr = in->sin_addr.s_addr;
+    h->sin_addr.s_addr = in->sin_addr.s_addr;
     return 0;
 }
 
@@ -88,7 +87,7 @@ static void address_out(const struct hermit_sockaddr_in *h, struct sockaddr *a, 
     memset(&in, 0, sizeof in);
     in.sin_family = AF_INET;
     in.sin_port = h->sin_port;
-    in.sin_addr.s_addr = h->sin_addr;
+    in.sin_addr.s_addr = h->sin_addr.s_addr;
     size_t n = *len < sizeof in ? *len : sizeof in;
     memcpy(a, &in, n);
     *len = sizeof in;
@@ -172,9 +171,9 @@ int accept4(int fd, struct sockaddr *restrict addr, socklen_t *restrict len, int
     remember(conn, SOCK_STREAM);
     address_out(&h, addr, len);
     if (flags & SOCK_NONBLOCK)
-        sys_fcntl(conn, LINUX_F_SETFL, LINUX_O_NONBLOCK);
+        sys_fcntl(conn, HERMIT_F_SETFL, HERMIT_O_NONBLOCK);
     if (flags & SOCK_CLOEXEC)
-        sys_fcntl(conn, LINUX_F_SETFD, LINUX_FD_CLOEXEC);
+        sys_fcntl(conn, HERMIT_F_SETFD, HERMIT_FD_CLOEXEC);
     return conn;
 }
 
@@ -203,8 +202,8 @@ static int not_ready(int fd, short events)
 
 static int is_nonblocking(int fd)
 {
-    int fl = sys_fcntl(fd, LINUX_F_GETFL, 0);
-    return fl >= 0 && (fl & LINUX_O_NONBLOCK);
+    int fl = sys_fcntl(fd, HERMIT_F_GETFL, 0);
+    return fl >= 0 && (fl & HERMIT_O_NONBLOCK);
 }
 
 ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
@@ -464,7 +463,7 @@ static int check_socket(int fd)
     struct hermit_sockaddr_in h;
     uint32_t hlen = sizeof h;
     int r = sys_getsockname(fd, (struct hermit_sockaddr *)&h, &hlen);
-    return r == -LINUX_ENOTSOCK || r == -LINUX_EBADF ? __hermit_errno(-r) : 0;
+    return r == -HERMIT_ENOTSOCK || r == -HERMIT_EBADF ? __hermit_errno(-r) : 0;
 }
 
 /* The usual end of a non-blocking connect is poll/select for writing, then
@@ -618,7 +617,7 @@ int __eremit_socket_ioctl(int fd, unsigned long request, void *argp)
      * peeking; the next datagram's size for UDP). */
     struct hermit_stat st;
     if (sys_fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-        ptrdiff_t pos = sys_lseek(fd, 0, LINUX_SEEK_CUR);
+        ptrdiff_t pos = sys_lseek(fd, 0, HERMIT_SEEK_CUR);
         if (pos < 0)
             return (int)__hermit_ret(pos);
         *(int *)argp = st.st_size > pos ? (int)(st.st_size - pos) : 0;

@@ -28,7 +28,7 @@ static int abi_clock(clockid_t clk)
     case CLOCK_REALTIME:
     case CLOCK_REALTIME_COARSE:
     case CLOCK_REALTIME_ALARM:
-        return LINUX_CLOCK_REALTIME;
+        return HERMIT_CLOCK_REALTIME;
     case CLOCK_MONOTONIC:
     case CLOCK_PROCESS_CPUTIME_ID:
     case CLOCK_THREAD_CPUTIME_ID:
@@ -36,7 +36,7 @@ static int abi_clock(clockid_t clk)
     case CLOCK_MONOTONIC_COARSE:
     case CLOCK_BOOTTIME:
     case CLOCK_BOOTTIME_ALARM:
-        return LINUX_CLOCK_MONOTONIC;
+        return HERMIT_CLOCK_MONOTONIC;
     default:
         return -1;
     }

@@ -88,9 +88,13 @@ int main(void)
     show("sys_getaddrinfo(hints 0x9000)", sys_getaddrinfo("127.0.0.1", NULL, (void *)0x9000, &res));
     show("sys_getaddrbyname(0x9000)", sys_getaddrbyname((void *)0x9000, (uint8_t *)stack_buffer, 4));
     show("sys_getaddrbyname(out code)", sys_getaddrbyname("127.0.0.1", (void *)main, 4));
-    /* The length says which address is wanted: 16 (IPv6) is not served, others wrong. */
+    /* The length says which address is wanted: 4 IPv4 (A), 16 IPv6 (AAAA), others are
+     * wrong. No network device here: localhost is ::1, a dotted quad has no AAAA. */
     uint8_t in6[16];
     show("sys_getaddrbyname(len 16: IPv6)", sys_getaddrbyname("127.0.0.1", in6, 16));
+    show("sys_getaddrbyname(localhost, len 16)", sys_getaddrbyname("localhost", in6, 16));
+    printf("%-40s -> %s\n", "sys_getaddrbyname(localhost, 16) address",
+           in6[15] == 1 && in6[0] == 0 && in6[14] == 0 ? "::1" : "wrong");
     show("sys_getaddrbyname(len 8)", sys_getaddrbyname("127.0.0.1", in6, 8));
     show("sys_getaddrbyname(len 4)", sys_getaddrbyname("127.0.0.1", in6, 4));
     printf("%-40s -> %u.%u.%u.%u\n", "sys_getaddrbyname(len 4) address", in6[0], in6[1], in6[2], in6[3]);

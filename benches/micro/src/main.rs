@@ -1,5 +1,5 @@
 //! Microbenchmarks of the operations a unikernel should make cheap, built from this one
-//! source both natively (Linux) and for Eremit, so that `scripts/bench.py` can compare the
+//! source both natively (Linux) and for Eremit, so that `benches/drivers/bench.py` can compare the
 //! two in one run.
 //!
 //! Usage: `micro [--scale F] BENCH...` where BENCH is one of `getpid`, `call` (an empty

@@ -16,6 +16,9 @@ pub type sem_t = *const core::ffi::c_void;
 pub const CLOCK_REALTIME: clockid_t = 1;
 pub const CLOCK_MONOTONIC: clockid_t = 4;
 
+/// `sys_futex_wait` flag: the timeout is a duration, not a point in time.
+pub const FUTEX_RELATIVE_TIMEOUT: u32 = 1;
+
 pub const STDIN_FILENO: i32 = 0;
 pub const STDOUT_FILENO: i32 = 1;
 pub const STDERR_FILENO: i32 = 2;

@@ -76,7 +76,7 @@ pub struct sockaddr_in {
     /// Network byte order.
     pub sin_port: in_port_t,
     pub sin_addr: in_addr,
-    pub sin_zero: [u8; 8],
+    pub sin_zero: [core::ffi::c_char; 8],
 }
 
 /// `struct timeval` (SO_RCVTIMEO/SO_SNDTIMEO).

@@ -1,47 +1,119 @@
-//! x86-64: boot, CPU setup, exceptions, time and the hand-over to the application.
-//! Only `fw_cfg` and `smp::trampoline` hold logic that also builds (and is tested) on the
-//! host.
-#[cfg(target_os = "none")]
-pub mod apic;
-#[cfg(target_os = "none")]
-pub mod apic_timer;
-#[cfg(target_os = "none")]
-pub mod boot;
-#[cfg(target_os = "none")]
-pub mod clock;
-#[cfg(target_os = "none")]
-pub mod cpu;
-#[cfg(target_os = "none")]
-pub mod crash;
-#[cfg(target_os = "none")]
-pub mod exit;
-pub mod fw_cfg;
-#[cfg(target_os = "none")]
-pub mod gdt;
-#[cfg(target_os = "none")]
-pub mod idt;
-#[cfg(target_os = "none")]
-pub mod irq;
-#[cfg(target_os = "none")]
-pub mod pvh;
-pub mod smp;
-#[cfg(target_os = "none")]
-pub mod stacks;
-#[cfg(target_os = "none")]
-pub mod start;
-#[cfg(target_os = "none")]
-pub mod tls;
+//! The architecture interface: what the rest of the kernel uses of the processor and the
+//! platform, and nothing else. Each group below re-exports a chosen set of functions and
+//! types from the one implementation, `x86_64/` (PVH under QEMU), which is private: a
+//! second architecture provides the same names in a directory of its own.
+//!
+//! Every `asm!`, `global_asm!`, naked function and use of the `x86_64` crate lives in
+//! `x86_64/` (`kernel/tests/arch_boundary.rs` checks it). Memory-mapped registers need no
+//! interface: drivers reach them with `core::ptr::read_volatile`/`write_volatile` on the
+//! addresses `mm::paging` maps uncached.
+//!
+//! The kernel's own start (memory, scheduler, devices, the application) is `crate::boot`,
+//! which the architecture's entry calls once the CPU is set up.
 
+#[cfg(target_arch = "x86_64")]
+#[cfg_attr(not(target_os = "none"), allow(dead_code))]
+mod x86_64;
+
+/// CPU identification and features, the cycle counter, the hardware random generator.
 #[cfg(target_os = "none")]
-#[unsafe(no_mangle)]
-extern "C" fn eremit_kernel_boot(start_info: u64) -> ! {
-    start::boot(start_info)
+pub mod cpu {
+    pub use super::x86_64::cpu::{cpuid, halt_forever, hardware_random, rdtsc};
 }
 
+/// Time: monotonic and wall-clock time, and conversions between nanoseconds and the
+/// cycle counter (the unit of scheduler deadlines).
 #[cfg(target_os = "none")]
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    crate::kreport!("\neremit: kernel panic: {info}");
-    crash::backtrace(0, crash::current_rbp(), crash::current_rsp());
-    exit::exit_vm(134)
+pub use self::x86_64::clock;
+
+/// Interrupt control on the running CPU.
+#[cfg(target_os = "none")]
+pub mod interrupts {
+    pub use super::x86_64::interrupts::{are_enabled, disable, enable, enable_and_wait};
+}
+
+/// Device interrupts: a vector and handler for a device (`register_device`).
+#[cfg(target_os = "none")]
+pub mod irq {
+    pub use super::x86_64::irq::register_device;
+}
+
+/// The interrupt controllers: this CPU's id as interrupt destinations name it, and the
+/// routing of a device's interrupt line.
+#[cfg(target_os = "none")]
+pub mod apic {
+    pub use super::x86_64::apic::id;
+}
+#[cfg(target_os = "none")]
+pub mod ioapic {
+    pub use super::x86_64::ioapic::route;
+}
+
+/// The per-CPU timer (one-shot, for scheduler deadlines and time slices) and the
+/// wake-up interrupt that makes a halted CPU look at the run queue.
+#[cfg(target_os = "none")]
+pub mod timer {
+    pub use super::x86_64::apic_timer::{oneshot_ns, send_wakeup};
+}
+
+/// The other CPUs: which are online.
+#[cfg(target_os = "none")]
+pub mod smp {
+    pub use super::x86_64::smp::{is_online, online_cpus};
+}
+
+/// Per-CPU data: one pointer per CPU, set once, read cheaply.
+#[cfg(target_os = "none")]
+pub mod percpu {
+    pub use super::x86_64::percpu::{base, read_word, set_base};
+}
+
+/// Page tables in use and the TLB.
+#[cfg(target_os = "none")]
+pub mod mmu {
+    pub use super::x86_64::mmu::{flush_all, flush_page, load_root};
+}
+
+/// I/O ports.
+#[cfg(target_os = "none")]
+pub mod port {
+    pub use super::x86_64::port::{read_u8, read_u32, write_u8, write_u16, write_u32};
+}
+
+/// Tasks' machine state: the context switch, a new task's first stack frame, FPU/vector
+/// registers and the thread pointer (thread-local storage).
+#[cfg(target_os = "none")]
+pub mod context {
+    pub use super::x86_64::fpu::{FpuState, init_fpu};
+    pub use super::x86_64::switch::{initial_stack, switch_to};
+}
+#[cfg(target_os = "none")]
+pub mod tls {
+    pub use super::x86_64::tls::{TlsBlock, activate};
+}
+
+/// Crash reports (backtraces) and leaving the VM with an exit code.
+#[cfg(target_os = "none")]
+pub mod crash {
+    pub use super::x86_64::crash::backtrace_here;
+}
+#[cfg(target_os = "none")]
+pub mod exit {
+    pub use super::x86_64::exit::exit_vm;
+}
+
+/// What the kernel's start (`crate::boot`) asks of the platform, in this order: the boot
+/// information, the interrupt controller, interrupt handlers, the other CPUs.
+#[cfg(target_os = "none")]
+pub mod platform {
+    pub use super::x86_64::apic::init as init_interrupt_controller;
+    pub use super::x86_64::irq::init as install_interrupt_handlers;
+    pub use super::x86_64::pvh::BootInfo;
+    pub use super::x86_64::smp::start_aps as start_secondary_cpus;
+}
+
+/// System calls implemented as a few instructions of the ABI (naked functions).
+#[cfg(target_os = "none")]
+pub mod abi_stubs {
+    pub use super::x86_64::abi_stubs::sys_getpid;
 }

@@ -99,7 +99,7 @@ fn find_mmio(vector: u8) -> Option<NetDevice> {
         let gsis = [5 + slot as u32, 16 + slot as u32];
         let routed = gsis
             .iter()
-            .filter(|&&g| super::ioapic::route(g, vector, true, apic))
+            .filter(|&&g| crate::arch::ioapic::route(g, vector, true, apic))
             .count();
         if routed == 0 {
             klog!("eremit: virtio-net at {base:#x}: no I/O APIC pin for its interrupt");

@@ -176,8 +176,8 @@ pub use port::PortConfig;
 #[cfg(target_os = "none")]
 mod port {
     use super::{ConfigSpace, Location};
+    use crate::arch::port;
     use hermit_sync::InterruptSpinMutex;
-    use x86_64::instructions::port::Port;
 
     /// The address/data port pair is one shared register: a CPU must finish its access
     /// before another one selects a different address.
@@ -203,16 +203,16 @@ mod port {
             // SAFETY: selecting a configuration address and reading its data port has no
             // effect beyond the read (the lock keeps the pair consistent).
             unsafe {
-                Port::<u32>::new(0xcf8).write(self.address(offset));
-                Port::<u32>::new(0xcfc).read()
+                port::write_u32(0xcf8, self.address(offset));
+                port::read_u32(0xcfc)
             }
         }
         fn write32(&self, offset: u8, value: u32) {
             let _g = PORTS.lock();
             // SAFETY: callers write registers whose effect they intend.
             unsafe {
-                Port::<u32>::new(0xcf8).write(self.address(offset));
-                Port::<u32>::new(0xcfc).write(value);
+                port::write_u32(0xcf8, self.address(offset));
+                port::write_u32(0xcfc, value);
             }
         }
         fn write16(&self, offset: u8, value: u16) {
@@ -220,8 +220,8 @@ mod port {
             // SAFETY: as in write32; the data port is byte-addressable, so the word
             // lands at its offset within the dword.
             unsafe {
-                Port::<u32>::new(0xcf8).write(self.address(offset));
-                Port::<u16>::new(0xcfc + (offset & 2) as u16).write(value);
+                port::write_u32(0xcf8, self.address(offset));
+                port::write_u16(0xcfc + (offset & 2) as u16, value);
             }
         }
     }

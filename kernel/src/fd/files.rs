@@ -191,9 +191,11 @@ impl Files {
         self.slot(fd).map(|_| ())
     }
 
-    /// Whether `fd` is a terminal: never (the console is a pair of pipes to the runner).
+    /// Whether `fd` is a terminal: what its object says (`FileObject::is_terminal`: a
+    /// console stream whose end at the runner is one, so a program is interactive
+    /// exactly when it would be natively; also through `dup`).
     pub fn isatty(&self, fd: i32) -> Result<bool, Errno> {
-        self.slot(fd).map(|_| false)
+        Ok(self.slot(fd)?.file.object().is_terminal())
     }
 }
 
@@ -212,10 +214,15 @@ mod tests {
     use core::sync::atomic::{AtomicUsize, Ordering};
 
     /// A console stream stand-in: a read answers whether it was non-blocking, a write
-    /// takes everything.
-    struct Stream;
+    /// takes everything; a terminal when the runner's stream is one.
+    struct Stream {
+        terminal: bool,
+    }
 
     impl FileObject for Stream {
+        fn is_terminal(&self) -> bool {
+            self.terminal
+        }
         fn read(&self, _buf: &mut [u8], flags: IoFlags) -> Result<usize, Errno> {
             Ok(usize::from(flags.nonblocking))
         }
@@ -260,12 +267,18 @@ mod tests {
     }
 
     fn files() -> Files {
+        files_with_terminals([false; 3])
+    }
+
+    /// The table with console stand-ins on 0-2, those in `terminals` being terminals.
+    fn files_with_terminals(terminals: [bool; 3]) -> Files {
         let fs = Arc::new(FsLock::new(Fs::new(fake_clock).unwrap()));
-        let stream = |access| new_open_file(Arc::new(Stream), access, 0).unwrap();
+        let stream =
+            |access, terminal| new_open_file(Arc::new(Stream { terminal }), access, 0).unwrap();
         let streams = [
-            stream(Access::Read),
-            stream(Access::Write),
-            stream(Access::Write),
+            stream(Access::Read, terminals[0]),
+            stream(Access::Write, terminals[1]),
+            stream(Access::Write, terminals[2]),
         ];
         Files::new(fs, not_random, streams).unwrap()
     }
@@ -340,6 +353,23 @@ mod tests {
         drop(f.close(1).unwrap());
         assert_eq!(write(&f, 1, b"x"), Err(EBADF));
         assert_eq!(f.close(1).err(), Some(EBADF));
+    }
+
+    #[test]
+    fn terminals_are_the_streams_that_say_so() {
+        // The runner's stdin and stderr are terminals: so are 0 and 2, and a dup of 0;
+        // a regular file never is.
+        let mut f = files_with_terminals([true, false, true]);
+        assert_eq!(f.isatty(0), Ok(true));
+        assert_eq!(f.isatty(1), Ok(false));
+        assert_eq!(f.isatty(2), Ok(true));
+        let d = f.dup(0).unwrap();
+        assert_eq!(f.isatty(d), Ok(true));
+        drop(f.close(d).unwrap());
+        let fd = f.open(b"/tmp/t", O_CREAT | O_RDWR, 0o644).unwrap();
+        assert_eq!(f.isatty(fd), Ok(false));
+        drop(f.close(fd).unwrap());
+        assert_eq!(f.isatty(fd), Err(EBADF));
     }
 
     #[test]

@@ -21,13 +21,21 @@ fn clock() -> i128 {
     crate::arch::clock::realtime_ns()
 }
 
-/// The filesystem and the console on descriptors 0-2.
-fn new_files() -> Result<Files, Errno> {
+/// The filesystem and the console on descriptors 0-2; `terminals` (bit 0 stdin, 1
+/// stdout, 2 stderr): which of the runner's streams are terminals (`tty=`).
+fn new_files(terminals: u8) -> Result<Files, Errno> {
     let fs = Arc::try_new(FsLock::new(Fs::new(clock)?)).map_err(|_| ENOMEM)?;
+    let tty = |n: u8| terminals & (1 << n) != 0;
+    let console = |output, n| {
+        new_object(Console {
+            output,
+            terminal: tty(n),
+        })
+    };
     let streams = [
-        new_open_file(new_object(Stdin)?, Access::Read, 0)?,
-        new_open_file(new_object(Console(Output::Stdout))?, Access::Write, 0)?,
-        new_open_file(new_object(Console(Output::Stderr))?, Access::Write, 0)?,
+        new_open_file(new_object(Stdin { terminal: tty(0) })?, Access::Read, 0)?,
+        new_open_file(console(Output::Stdout, 1)?, Access::Write, 0)?,
+        new_open_file(console(Output::Stderr, 2)?, Access::Write, 0)?,
     ];
     Files::new(fs, crate::entropy::fill, streams)
 }
@@ -35,22 +43,24 @@ fn new_files() -> Result<Files, Errno> {
 /// Creates the VM's `Files` (the console on descriptors 0-2, `/`, `/tmp`, `/dev`) at boot,
 /// so writing to the console never needs memory: a program that ran the heap dry can
 /// still print why (its own message, or Rust's "memory allocation of N bytes failed").
-pub fn init() -> Result<(), Errno> {
+/// `terminals`: which console streams are terminals (`new_files`).
+pub fn init(terminals: u8) -> Result<(), Errno> {
     let mut guard = FILES.lock();
     if guard.is_none() {
-        *guard = Some(new_files()?);
+        *guard = Some(new_files(terminals)?);
     }
     Ok(())
 }
 
-/// Runs `f` on the VM's `Files` (creating it if `init` has not run, as in early boot).
+/// Runs `f` on the VM's `Files` (creating it if `init` has not run, as in early boot,
+/// with no stream a terminal).
 /// `f` must not drop an open file (its `Drop` may take other locks): `close` and
 /// `dup2` below return them to be dropped after the lock is released.
 pub fn with<R>(f: impl FnOnce(&mut Files) -> Result<R, Errno>) -> Result<R, Errno> {
     let mut guard = FILES.lock();
     let files = match &mut *guard {
         Some(files) => files,
-        empty => empty.insert(new_files()?),
+        empty => empty.insert(new_files(0)?),
     };
     f(files)
 }

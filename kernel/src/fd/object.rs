@@ -63,8 +63,14 @@ pub trait FileObject: Send + Sync {
 
     fn stat(&self) -> Result<stat, Errno>;
 
+    /// `isatty`: whether this is a terminal. Only a console stream can be, when the
+    /// runner's own stream is one (`tty=` kernel option).
+    fn is_terminal(&self) -> bool {
+        false
+    }
+
     /// `ioctl` requests other than `FIONBIO` (which is the open file's): none is known
-    /// unless a kind says so (there are no terminals).
+    /// unless a kind says so (no terminal control: a terminal is the runner's).
     fn ioctl(&self, _cmd: i32, _arg: usize) -> Result<i32, Errno> {
         Err(ENOTTY)
     }

@@ -7,8 +7,8 @@
 //! tags, O(1)). In front of it a bounded cache of freed blocks in size classes (up to
 //! 256 KiB; at most an eighth of the heap) makes the common free-then-allocate of one
 //! size a list pop, several times cheaper than talc's search under TCG. When talc cannot
-//! serve a request, the cache is drained back into it first: memory freed at any size
-//! serves every size.
+//! serve a request, the cache is drained back into it first, and then the stacks the
+//! scheduler keeps for the next threads: memory freed at any size serves every size.
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::NonNull;
@@ -26,7 +26,28 @@ struct Heap {
     in_use: usize,
     /// Freed blocks of the size classes, kept for reuse (counted as free).
     cache: ClassCache,
+    /// Allocations and frees so far; the count and TSC at the start of the current
+    /// window of QUIET_NS, and whether the last window was quiet (`release_when_quiet`).
+    ops: u64,
+    window: (u64, u64),
+    quiet: bool,
+    /// The claimed spans (base, acme), for the memory report's walk.
+    spans: [(usize, usize); MAX_SPANS],
 }
+
+/// What `release_when_quiet` found.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Quiet {
+    /// The heap was used within QUIET_NS.
+    No,
+    /// Quiet; a batch of the class cache went back, more remains.
+    More,
+    /// Quiet, and the class cache is empty.
+    CacheEmpty,
+}
+
+/// Claimed spans remembered for the memory report (the firmware's map has a few ranges).
+const MAX_SPANS: usize = 8;
 
 impl Heap {
     /// A block from talc; when it has none, after giving it every cached block.
@@ -57,11 +78,24 @@ pub static HEAP: KernelHeap = KernelHeap {
         total: 0,
         in_use: 0,
         cache: ClassCache::new(),
+        ops: 0,
+        window: (0, 0),
+        quiet: false,
+        spans: [(0, 0); MAX_SPANS],
     }),
 };
 
 /// The class cache holds at most this share of the heap (1/N).
 const CACHE_SHARE: usize = 8;
+/// A window of QUIET_NS with fewer than QUIET_OPS allocations and frees is quiet: idle
+/// CPUs then give the class cache back to talc (see `release_when_quiet`). A service at
+/// rest still allocates now and then (a connection arriving); a busy one makes
+/// thousands of calls in such a window.
+pub const QUIET_NS: u64 = 20_000_000;
+const QUIET_OPS: u64 = 32;
+/// Blocks given back per lock hold, so that a CPU that needs the heap meanwhile waits
+/// for a short while only.
+const IDLE_BATCH: usize = 64;
 
 /// talc cannot hand out zero bytes; a zero-sized request gets one.
 fn nonzero(layout: Layout) -> Layout {
@@ -84,13 +118,30 @@ impl KernelHeap {
         // SAFETY: the caller hands over this memory; it overlaps no other region.
         if let Ok(claimed) = unsafe { heap.talc.claim(span) } {
             heap.total += claimed.size();
+            if let (Some((base, acme)), Some(free)) = (
+                claimed.get_base_acme(),
+                heap.spans.iter_mut().find(|s| s.1 == 0),
+            ) {
+                *free = (base as usize, acme as usize);
+            }
         }
     }
 
-    /// A block for `layout`, or null when memory is short.
+    /// A block for `layout`, or null when memory is short. When the heap cannot serve
+    /// it, the memory other parts of the kernel keep for reuse (the stacks of ended
+    /// threads) comes back first.
     pub fn allocate(&self, layout: Layout) -> *mut u8 {
+        let p = self.allocate_now(layout);
+        if p.is_null() && crate::mm::stacks::give_back_cached() {
+            return self.allocate_now(layout);
+        }
+        p
+    }
+
+    fn allocate_now(&self, layout: Layout) -> *mut u8 {
         let mut layout = nonzero(layout);
         let mut heap = self.heap.lock();
+        heap.ops += 1;
         if let Some(class) = class_of(layout) {
             if let Some(p) = heap.cache.pop(class) {
                 heap.in_use += CLASSES[class];
@@ -114,6 +165,7 @@ impl KernelHeap {
         };
         let mut layout = nonzero(layout);
         let mut heap = self.heap.lock();
+        heap.ops += 1;
         if let Some(class) = class_of(layout) {
             heap.in_use -= CLASSES[class];
             if heap.cache.cached_bytes() + CLASSES[class] <= heap.total / CACHE_SHARE {
@@ -164,6 +216,46 @@ impl KernelHeap {
             heap.in_use += new_size - layout.size();
         }
         grown
+    }
+
+    /// Called by a CPU with nothing to run. While the heap is quiet (the last window
+    /// of QUIET_NS saw fewer than QUIET_OPS allocations and frees), gives a batch of
+    /// the class cache back to talc, where the
+    /// blocks coalesce with their free neighbours: a service at rest keeps no freed
+    /// blocks scattered through its free memory, so what it allocates next (a waiting
+    /// connection's buffers, say) is placed by talc next to what lives on rather than
+    /// in a cached block in the middle of free memory. A busy heap keeps its cache.
+    pub fn release_when_quiet(&self) -> Quiet {
+        let mut guard = self.heap.lock();
+        let heap = &mut *guard;
+        let now = crate::arch::cpu::rdtsc();
+        if crate::arch::clock::ticks_to_ns(now.saturating_sub(heap.window.1)) >= QUIET_NS {
+            heap.quiet = heap.ops - heap.window.0 < QUIET_OPS;
+            heap.window = (heap.ops, now);
+        }
+        if !heap.quiet {
+            return Quiet::No;
+        }
+        if heap.cache.cached_bytes() == 0 {
+            return Quiet::CacheEmpty;
+        }
+        let talc = &mut heap.talc;
+        // SAFETY: cached blocks are free blocks talc handed out with their class layout.
+        let more = heap
+            .cache
+            .drain_some(IDLE_BATCH, |block, l| unsafe { talc.free(block, l) });
+        if more { Quiet::More } else { Quiet::CacheEmpty }
+    }
+
+    /// Whether the class cache holds blocks.
+    pub fn holds_cache(&self) -> bool {
+        self.heap.lock().cache.cached_bytes() != 0
+    }
+
+    /// Bytes handed out, bytes in the class cache, bytes claimed.
+    pub fn counters(&self) -> (usize, usize, usize) {
+        let heap = self.heap.lock();
+        (heap.in_use, heap.cache.cached_bytes(), heap.total)
     }
 
     /// Bytes free and total, over all regions.
@@ -227,6 +319,49 @@ pub unsafe fn reallocate(
 }
 
 impl KernelHeap {
+    /// For the memory report: calls `each(start, end, blocks)` for every run of
+    /// allocated chunks (blocks in the class cache count as allocated: talc has them
+    /// out), from the top of each span down, with the run's bounds and the number of
+    /// chunks in it. Runs `each` under the heap's lock: it must not allocate.
+    ///
+    /// talc ends every allocated chunk with a tag word (its base, bit 0 set) and every
+    /// free chunk with its size (a multiple of 8, bit 0 clear), so a span can be walked
+    /// from its top down.
+    pub fn walk_allocated(&self, mut each: impl FnMut(usize, usize, usize)) {
+        let heap = self.heap.lock();
+        for &(base, acme) in heap.spans.iter().filter(|s| s.1 != 0) {
+            let (mut top, mut run_end, mut blocks) = (acme, 0, 0);
+            // The lowest word is the span's base tag, not a chunk.
+            while top > base + 8 {
+                // SAFETY: `top` is the end of a chunk inside a claimed span (the span's
+                // end, or the base of the chunk above it), so the word below it is that
+                // chunk's tag or size, in mapped heap memory.
+                let word = unsafe { ((top - 8) as *const usize).read() };
+                let chunk_base = if word & 1 == 1 {
+                    if blocks == 0 {
+                        run_end = top;
+                    }
+                    blocks += 1;
+                    word & !7
+                } else {
+                    if blocks != 0 {
+                        each(top, run_end, blocks);
+                        blocks = 0;
+                    }
+                    top.wrapping_sub(word)
+                };
+                if chunk_base >= top || chunk_base < base {
+                    // The span's first chunk (the base tag's chunk) or a broken walk.
+                    break;
+                }
+                top = chunk_base;
+            }
+            if blocks != 0 {
+                each(top.max(base), run_end, blocks);
+            }
+        }
+    }
+
     /// Checks the heap's own bookkeeping (see `heap_check`): the counters agree, every
     /// size-class list can be walked to its recorded length with aligned blocks, and
     /// talc refuses a block larger than what it can have free (its search visits every

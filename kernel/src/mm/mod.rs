@@ -4,6 +4,8 @@ pub mod heap;
 #[cfg(target_os = "none")]
 pub mod heap_check;
 pub mod mappings;
+#[cfg(target_os = "none")]
+pub mod memory_report;
 pub mod page_table;
 #[cfg(target_os = "none")]
 pub mod paging;
@@ -11,6 +13,8 @@ pub mod regions;
 pub mod size_classes;
 #[cfg(target_os = "none")]
 pub mod soft_tlb;
+#[cfg(target_os = "none")]
+pub mod stacks;
 #[cfg(target_os = "none")]
 pub mod tlb;
 pub mod try_box;

@@ -6,7 +6,6 @@
 use alloc::alloc::{Layout, alloc_zeroed};
 use core::sync::atomic::{AtomicU64, Ordering};
 use hermit_sync::InterruptSpinMutex;
-use x86_64::registers::control::Cr3;
 
 use super::page_table::{
     HUGE, Mapper, NO_CACHE, NO_EXECUTE, PAGE, TableMemory, WRITABLE, WRITE_THROUGH,
@@ -38,11 +37,29 @@ impl TableMemory for BumpTables {
     }
 }
 
-/// Tables from the heap, once it exists.
+/// Tables made once the heap exists: from the pool reserved at boot (`reserve_tables`),
+/// then from the heap. A page table is made when a guard page splits a 2 MiB page and
+/// is never freed (the page stays split); made one at a time from the heap, each would
+/// land wherever the heap had a free page at that moment, and a long-running service
+/// that creates threads would end up with a 4 KiB table in the middle of most 2 MiB of
+/// its free memory, none of which could then serve a large block. The pool holds them
+/// all together.
 struct HeapTables;
+
+/// The reserved pool: `[next, end)`, changed only under LOCK (every `alloc_table` runs
+/// inside `with_mapper`).
+static POOL_NEXT: AtomicU64 = AtomicU64::new(0);
+static POOL_END: AtomicU64 = AtomicU64::new(0);
 
 impl TableMemory for HeapTables {
     fn alloc_table(&mut self) -> Option<u64> {
+        let next = POOL_NEXT.load(Ordering::Relaxed);
+        if next != 0 && next + PAGE <= POOL_END.load(Ordering::Relaxed) {
+            POOL_NEXT.store(next + PAGE, Ordering::Relaxed);
+            // SAFETY: a page of the pool, reserved for tables and not handed out yet.
+            unsafe { core::ptr::write_bytes(next as *mut u8, 0, PAGE as usize) };
+            return Some(next);
+        }
         // SAFETY: the layout has non-zero size.
         let p =
             unsafe { alloc_zeroed(Layout::from_size_align(PAGE as usize, PAGE as usize).unwrap()) };
@@ -141,10 +158,7 @@ pub fn init(
     ROOT.store(root, Ordering::Relaxed);
     // SAFETY: the new tables map the running code, its stack and data with the same
     // addresses as the boot tables do.
-    unsafe {
-        let (_, flags) = Cr3::read_raw();
-        core::arch::asm!("mov cr3, {}", in(reg) root | flags as u64, options(nostack));
-    }
+    unsafe { crate::arch::mmu::load_root(root) };
 }
 
 fn with_mapper<R>(f: impl FnOnce(&mut Mapper<'_, HeapTables>) -> R) -> R {
@@ -155,8 +169,7 @@ fn with_mapper<R>(f: impl FnOnce(&mut Mapper<'_, HeapTables>) -> R) -> R {
 }
 
 fn flush(addr: u64) {
-    // SAFETY: invalidating a TLB entry has no other effect.
-    unsafe { core::arch::asm!("invlpg [{}]", in(reg) addr, options(nostack)) };
+    crate::arch::mmu::flush_page(addr);
 }
 
 /// 2 MiB chunks of RAM that hold (or once held) a guard page, one bit each, for the
@@ -203,6 +216,25 @@ pub fn heap_first_unmapped(from: u64, to: u64, write: bool) -> u64 {
         }
     }
     to
+}
+
+/// Reserves, in one block from the heap (right after boot, so at its low end), a page
+/// table for every 2 MiB of `heap_bytes` (1/512 of it), and one more: the tables guard
+/// pages will need, whichever 2 MiB pages the stacks of a long run land on. Without
+/// memory for it (a tiny VM), tables come from the heap one by one.
+pub fn reserve_tables(heap_bytes: usize) {
+    let tables = heap_bytes.div_ceil(HUGE as usize) + 1;
+    let Ok(layout) = Layout::from_size_align(tables * PAGE as usize, PAGE as usize) else {
+        return;
+    };
+    // SAFETY: the layout has non-zero size.
+    let p = unsafe { alloc::alloc::alloc(layout) } as u64;
+    if p == 0 {
+        return;
+    }
+    let _g = LOCK.lock();
+    POOL_END.store(p + layout.size() as u64, Ordering::Relaxed);
+    POOL_NEXT.store(p, Ordering::Relaxed);
 }
 
 /// Makes the page at `addr` a guard page.
@@ -289,6 +321,30 @@ const _: () = assert!(HUGE % PAGE == 0);
 pub fn restore_guard(addr: u64) {
     with_mapper(|m| m.map_4k(addr, addr, WRITABLE | NO_EXECUTE))
         .expect("page tables for a released guard page");
+}
+
+/// As `restore_guard`, unless the page tables are being changed on this CPU (whose
+/// allocation of a table may be what made the heap reclaim memory): then nothing is done
+/// and the answer is `false`. The lock does not say who holds it, so a holder that does
+/// not let go within 50 ms is taken to be this CPU; another CPU holds it for a few
+/// page-table writes (with interrupts off), but under TCG on a loaded host its vCPU can
+/// be descheduled for a while.
+pub fn try_restore_guard(addr: u64) -> bool {
+    let deadline = crate::arch::clock::deadline_after_ns(50_000_000);
+    let _g = loop {
+        if let Some(g) = LOCK.try_lock() {
+            break g;
+        }
+        if crate::arch::cpu::rdtsc() > deadline {
+            return false;
+        }
+        core::hint::spin_loop();
+    };
+    let mut mem = HeapTables;
+    let mut m = Mapper::with_root(&mut mem, ROOT.load(Ordering::Relaxed));
+    // Mapping the 4 KiB page again reuses the page table made when it was unmapped, so
+    // nothing is allocated here.
+    m.map_4k(addr, addr, WRITABLE | NO_EXECUTE).is_ok()
 }
 
 /// Maps `[va, va + len)` (2 MiB aligned) read-only and not executable with 2 MiB pages

@@ -81,6 +81,23 @@ impl ClassCache {
         }
     }
 
+    /// Takes up to `max` cached blocks out (the largest classes first: they split the
+    /// most memory), calling `give` with each and its class's layout; returns whether
+    /// blocks remain.
+    pub fn drain_some(&mut self, max: usize, mut give: impl FnMut(NonNull<u8>, Layout)) -> bool {
+        let mut n = 0;
+        for class in (0..CLASSES.len()).rev() {
+            while n < max {
+                let Some(block) = self.pop(class) else {
+                    break;
+                };
+                give(block, class_layout(class));
+                n += 1;
+            }
+        }
+        self.cached_bytes != 0
+    }
+
     /// Keeps `block` for reuse.
     ///
     /// # Safety
@@ -183,6 +200,34 @@ mod tests {
             unsafe { dealloc(b.as_ptr(), l) }
         });
         assert_eq!(cache.verify(), Ok(()));
+    }
+
+    #[test]
+    fn drain_some_gives_back_at_most_max_blocks_largest_first() {
+        let mut cache = ClassCache::new();
+        let (small, large) = (2, 20);
+        let blocks: Vec<_> = [small, large, large]
+            .iter()
+            // SAFETY: non-zero layouts.
+            .map(|&c| (c, NonNull::new(unsafe { alloc(class_layout(c)) }).unwrap()))
+            .collect();
+        for &(c, b) in &blocks {
+            // SAFETY: fresh blocks of their class, handed over.
+            unsafe { cache.push(c, b) };
+        }
+        let mut given = Vec::new();
+        let remain = cache.drain_some(2, |b, l| given.push((b, l)));
+        assert!(remain, "one block is left");
+        assert_eq!(given.len(), 2);
+        assert!(given.iter().all(|&(_, l)| l == class_layout(large)));
+        assert_eq!(cache.cached_bytes(), CLASSES[small]);
+        assert!(!cache.drain_some(8, |b, l| given.push((b, l))));
+        assert_eq!(given.len(), 3);
+        assert_eq!(cache.verify(), Ok(()));
+        for (b, l) in given {
+            // SAFETY: allocated above with this layout.
+            unsafe { dealloc(b.as_ptr(), l) };
+        }
     }
 
     #[test]

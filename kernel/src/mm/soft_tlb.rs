@@ -148,8 +148,5 @@ fn grow(cpu: usize, target: u32) {
 }
 
 fn reload_cr3() {
-    // SAFETY: reloading CR3 with its own value only drops non-global TLB entries.
-    unsafe {
-        core::arch::asm!("mov {t}, cr3", "mov cr3, {t}", t = out(reg) _, options(nostack));
-    }
+    crate::arch::mmu::flush_all();
 }

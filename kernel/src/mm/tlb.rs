@@ -11,10 +11,7 @@ static GENERATION: AtomicU64 = AtomicU64::new(0);
 static SEEN: [AtomicU64; MAX_CPUS] = [const { AtomicU64::new(0) }; MAX_CPUS];
 
 fn flush_local() {
-    // SAFETY: reloading CR3 with its own value only drops non-global TLB entries.
-    unsafe {
-        core::arch::asm!("mov {t}, cr3", "mov cr3, {t}", t = out(reg) _, options(nostack));
-    }
+    crate::arch::mmu::flush_all();
 }
 
 /// Called on every timer and wake-up interrupt of `cpu`.
@@ -40,7 +37,7 @@ pub fn shootdown(me: usize) {
         SEEN[me].store(g, Ordering::Release);
         let others = (0..MAX_CPUS).filter(|&c| c != me && smp::is_online(c));
         for cpu in others.clone() {
-            crate::arch::apic_timer::send_wakeup(cpu);
+            crate::arch::timer::send_wakeup(cpu);
         }
         // Under TCG on a busy host a vCPU's thread can go unscheduled for a good part of
         // a second: wait (sending the interrupt again every 100 ms) before giving up.
@@ -54,7 +51,7 @@ pub fn shootdown(me: usize) {
                     break;
                 }
                 if now > resend {
-                    crate::arch::apic_timer::send_wakeup(cpu);
+                    crate::arch::timer::send_wakeup(cpu);
                     resend = crate::arch::clock::deadline_after_ns(100_000_000);
                 }
                 core::hint::spin_loop();

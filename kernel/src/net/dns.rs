@@ -1,5 +1,8 @@
 //! Name resolution for getaddrinfo: numeric addresses and "localhost" directly, other
-//! names through smoltcp's DNS client and the servers DHCP (or `dns=`) named.
+//! names through smoltcp's DNS client and the servers DHCP (or `dns=`) named. IPv6
+//! addresses (AAAA records, for `sys_getaddrbyname` with an `in6_addr`) through a query
+//! of our own (`dns_message`) on a kernel UDP socket: smoltcp reads AAAA answers only in
+//! a dual-stack build, and asking needs no IPv6 connectivity.
 
 use alloc::vec::Vec;
 
@@ -102,5 +105,107 @@ fn query(name: &str) -> Result<Vec<[u8; 4]>, i32> {
 
 #[cfg(not(feature = "dns"))]
 fn query(_: &str) -> Result<Vec<[u8; 4]>, i32> {
+    Err(EAI_FAIL)
+}
+
+/// IPv6 addresses of `name` ("localhost" is ::1), or an EAI_* code.
+pub fn resolve_v6(name: &str) -> Result<Vec<[u8; 16]>, i32> {
+    if name.eq_ignore_ascii_case("localhost") {
+        let mut one = [0u8; 16];
+        one[15] = 1;
+        return Ok(alloc::vec![one]);
+    }
+    if name.is_empty() || name.len() > 253 || parse_ipv4(name).is_some() {
+        return Err(EAI_NONAME);
+    }
+    query_v6(name)
+}
+
+#[cfg(feature = "dns")]
+fn query_v6(name: &str) -> Result<Vec<[u8; 16]>, i32> {
+    use super::dns_message::{AnswerError, TYPE_AAAA, answers, query};
+    use super::{events, socket, stack};
+    use crate::abi::net::{EAI_AGAIN, SO_RCVTIMEO, SOL_SOCKET, V4};
+    use crate::arch::clock;
+
+    const CONFIG_WAIT_NS: u64 = 5_000_000_000;
+    /// Each server is asked up to this many times, waiting this long for each answer
+    /// (10 s in all for one server, as the A path waits).
+    const TRIES: usize = 3;
+    const ANSWER_WAIT_SECS: i64 = 3;
+
+    let deadline = clock::deadline_after_ns(CONFIG_WAIT_NS);
+    let servers = loop {
+        let seen = events::current();
+        let servers = stack::with(|s| {
+            let mut v = Vec::new();
+            if stack::configured() && v.try_reserve_exact(s.dns_servers.len()).is_ok() {
+                v.extend(s.dns_servers.iter().map(|a| a.octets()));
+            }
+            v
+        })
+        .ok_or(EAI_FAIL)?;
+        if !servers.is_empty() {
+            break servers;
+        }
+        if !events::wait(seen, Some(deadline)) {
+            return Err(EAI_AGAIN);
+        }
+    };
+    let mut msg = [0u8; 512];
+    // The id only tells our answer from stray ones; the clock's low bits vary enough.
+    let id = (clock::uptime_ns() >> 10) as u16;
+    let len = query(id, name, TYPE_AAAA, &mut msg).ok_or(EAI_NONAME)?;
+    let s = socket::kernel_udp_socket().map_err(|_| EAI_FAIL)?;
+    let mut timeout = [0u8; 16];
+    timeout[..8].copy_from_slice(&ANSWER_WAIT_SECS.to_ne_bytes());
+    let mut outcome = Err(EAI_AGAIN);
+    if socket::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &timeout).is_ok() {
+        'servers: for addr in servers {
+            let server = V4 { addr, port: 53 };
+            for _ in 0..TRIES {
+                if socket::send(s, &msg[..len], Some(server), false).is_err() {
+                    continue 'servers;
+                }
+                let mut reply = [0u8; 512];
+                let mut found = [[0u8; 16]; 8];
+                // Answers to other queries (an earlier try's) are skipped; a timeout
+                // asks again.
+                while let Ok((n, Some(from))) = socket::recv(s, &mut reply, false, false) {
+                    if from.addr != addr || from.port != 53 {
+                        continue;
+                    }
+                    match answers(&reply[..n], id, TYPE_AAAA, &mut found) {
+                        Ok(k) => {
+                            let mut v = Vec::new();
+                            outcome = match v.try_reserve_exact(k) {
+                                Ok(()) => {
+                                    v.extend_from_slice(&found[..k]);
+                                    Ok(v)
+                                }
+                                Err(_) => Err(EAI_MEMORY),
+                            };
+                            break 'servers;
+                        }
+                        Err(AnswerError::NotOurs) => {}
+                        Err(AnswerError::NoName) => {
+                            outcome = Err(EAI_NONAME);
+                            break 'servers;
+                        }
+                        Err(AnswerError::Failed) => {
+                            outcome = Err(EAI_FAIL);
+                            continue 'servers;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    socket::close(s);
+    outcome
+}
+
+#[cfg(not(feature = "dns"))]
+fn query_v6(_: &str) -> Result<Vec<[u8; 16]>, i32> {
     Err(EAI_FAIL)
 }

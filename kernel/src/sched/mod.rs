@@ -8,21 +8,45 @@
 //! nothing afterwards (blocking, waking, timing out, ending) allocates: neither a system
 //! call nor an interrupt handler can panic for lack of memory in here.
 //!
-//! Locking: one spinlock with interrupts off guards everything here. It is held across
-//! a context switch and released by the task that runs next, so no other CPU can see a
-//! half-switched task.
+//! Locking: one spinlock with interrupts off guards everything here, reached only
+//! through its guard (`scheduler::Locked`). It is held across a context switch and
+//! released by the task that runs next, so no other CPU can see a half-switched task.
+//!
+//! Files: `scheduler` (the state, creating, switching, blocking, waking, ending tasks),
+//! `percpu` (each CPU's running and idle task), `futex` and `sleep` (the waits),
+//! `errno`, `idle` (the idle loop); the data structures, also tested on the host:
+//! `queues` (ready queue), `timers` (deadlines), `futexes` (futex wait queues), `slots`,
+//! `task_ids`.
 
+#[cfg(target_os = "none")]
+mod errno;
+#[cfg(target_os = "none")]
+mod futex;
 pub mod futexes;
+#[cfg(target_os = "none")]
+mod idle;
+#[cfg(target_os = "none")]
+mod percpu;
 pub mod queues;
 #[cfg(target_os = "none")]
 mod scheduler;
-pub mod slots;
 #[cfg(target_os = "none")]
-pub mod switch;
+mod sleep;
+pub mod slots;
 #[cfg(target_os = "none")]
 pub mod task;
 pub mod task_ids;
 pub mod timers;
 
 #[cfg(target_os = "none")]
+pub use errno::{errno, set_errno};
+#[cfg(target_os = "none")]
+pub use futex::{futex_wait, futex_wake};
+#[cfg(target_os = "none")]
+pub use idle::idle_loop;
+#[cfg(target_os = "none")]
+pub use percpu::{MAX_CPUS, cpu_index};
+#[cfg(target_os = "none")]
 pub use scheduler::*;
+#[cfg(target_os = "none")]
+pub use sleep::{block_current, sleep_until};

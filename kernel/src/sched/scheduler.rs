@@ -1,4 +1,6 @@
-//! The scheduler's state and operations (see mod.rs for the design).
+//! The scheduler's state, reached only through its lock guard (`Locked`), and its
+//! operations: creating, switching, blocking, waking and ending tasks (see mod.rs for the
+//! design; futexes, sleeping, errno and the idle loop are in modules of their own).
 
 use alloc::boxed::Box;
 use alloc::collections::TryReserveError;
@@ -9,82 +11,50 @@ use hermit_sync::RawSpinMutex;
 use lock_api::RawMutex;
 
 use super::futexes::FutexQueues;
+use super::percpu::{self, PerCpu};
 use super::queues::ReadyQueue;
 use super::slots::{Slot, Slots};
-use super::switch::{self, FpuState};
 use super::task::{State, Task, WakeReason};
 use super::task_ids::{Record, TaskIds};
 use super::timers::Timers;
 use crate::abi::Tid;
 use crate::abi::errno::{self, Errno};
 
-// `futex_wait` and `join` answer 0 or a positive errno code.
-const EAGAIN: i32 = errno::EAGAIN.code();
+// `join` answers 0 or a positive errno code.
 const EDEADLK: i32 = errno::EDEADLK.code();
 const ENOMEM: i32 = errno::ENOMEM.code();
 const ESRCH: i32 = errno::ESRCH.code();
-const ETIMEDOUT: i32 = errno::ETIMEDOUT.code();
-use crate::arch::{apic_timer, clock, cpu, stacks, tls};
+use crate::arch::context::{self, FpuState};
+use crate::arch::{clock, cpu, interrupts, timer, tls};
 use crate::elf::Segment;
+use crate::mm::stacks;
 
-pub const MAX_CPUS: usize = 64;
 /// Time slice when other tasks are waiting for a CPU.
 const SLICE_NS: u64 = 10_000_000;
 pub const NORMAL_PRIO: u8 = 2;
 /// Stack for threads that ask for none (std asks explicitly).
 const DEFAULT_STACK: usize = 256 * 1024;
 
-/// Per-CPU data, reached through GS (first field points at itself).
-#[repr(C)]
-pub struct PerCpu {
-    this: *mut PerCpu,
-    pub cpu: usize,
-    current: *mut Task,
-    idle: *mut Task,
-    /// TSC deadline the APIC timer is set for (0: not armed).
-    timer_armed: u64,
-}
-
-static mut PERCPU: [PerCpu; MAX_CPUS] = [const {
-    PerCpu {
-        this: core::ptr::null_mut(),
-        cpu: 0,
-        current: core::ptr::null_mut(),
-        idle: core::ptr::null_mut(),
-        timer_armed: 0,
-    }
-}; MAX_CPUS];
-
-fn this_cpu() -> &'static mut PerCpu {
-    let p: *mut PerCpu;
-    // SAFETY: GS points at this CPU's PerCpu (set in `init_cpu`), whose first field
-    // holds its own address.
-    unsafe {
-        core::arch::asm!("mov {}, gs:[0]", out(reg) p, options(nostack, readonly, preserves_flags));
-        &mut *p
-    }
-}
-
-struct Scheduler {
+pub(super) struct Scheduler {
     /// The tasks alive, by slot.
     tasks: Vec<Option<Box<Task>>>,
     slots: Slots,
     /// Ids of tasks alive or ended and not joined yet.
     ids: TaskIds,
     ready: ReadyQueue,
-    timers: Timers,
-    futexes: FutexQueues,
+    pub(super) timers: Timers,
+    pub(super) futexes: FutexQueues,
     /// Ended tasks whose memory is freed once no CPU runs on their stack. At most one at
     /// a time (LOCK is held from the push in `exit_current` to the switch that clears
     /// it); its room is reserved at `init`, so ending a task never allocates.
     zombies: Vec<Box<Task>>,
     next_tid: Tid,
     /// Bit n: CPU n is halted in its idle loop.
-    idle_cpus: u64,
+    pub(super) idle_cpus: u64,
 }
 
 struct Global(UnsafeCell<Option<Scheduler>>);
-// SAFETY: the inner value is only accessed with LOCK held.
+// SAFETY: the inner value is only accessed with LOCK held (through `Locked`).
 unsafe impl Sync for Global {}
 
 static LOCK: RawSpinMutex = RawSpinMutex::INIT;
@@ -96,26 +66,79 @@ static LIVE: AtomicU32 = AtomicU32::new(0);
 static RUNNING: AtomicBool = AtomicBool::new(false);
 static SWITCHES: AtomicU64 = AtomicU64::new(0);
 /// Length of the ready queue, readable without LOCK (a hint for `yield_now`).
-static READY: AtomicUsize = AtomicUsize::new(0);
+pub(super) static READY: AtomicUsize = AtomicUsize::new(0);
+
+/// The scheduler locked by the CPU running this task, with interrupts off: the one way
+/// to reach the scheduler's state (`parts`). Dropping it unlocks, and enables interrupts
+/// again if `lock` disabled them.
+///
+/// LOCK is held across a context switch: the task that switches away keeps its guard on
+/// its stack, and the task switched to goes on with its own (a new task adopts the lock
+/// in `eremit_task_entry`). So a guard always means "the CPU running this task holds
+/// LOCK", even when the task comes back on another CPU.
+pub(super) struct Locked {
+    reenable: bool,
+}
+
+impl Locked {
+    /// Disables interrupts (remembering whether they were on) and takes LOCK.
+    #[inline(always)]
+    pub(super) fn lock() -> Self {
+        let reenable = interrupts::are_enabled();
+        interrupts::disable();
+        LOCK.lock();
+        Self { reenable }
+    }
+
+    /// Takes LOCK where interrupts are off already (interrupt handlers, the idle loop),
+    /// and leaves them off when dropped.
+    #[inline(always)]
+    pub(super) fn lock_interrupts_off() -> Self {
+        debug_assert!(!interrupts::are_enabled());
+        LOCK.lock();
+        Self { reenable: false }
+    }
+
+    /// Takes over LOCK from the switch that started this task.
+    ///
+    /// # Safety
+    /// Only at a new task's start: the CPU holds LOCK for it, interrupts off.
+    unsafe fn adopt() -> Self {
+        Self { reenable: false }
+    }
+
+    /// The scheduler and the running CPU's data. The borrows end before the next
+    /// `parts` or `reschedule` (which may move the task to another CPU).
+    #[inline(always)]
+    pub(super) fn parts(&mut self) -> (&mut Scheduler, &mut PerCpu) {
+        // SAFETY: this CPU holds LOCK (the guard exists), so no other CPU reaches SCHED;
+        // interrupts are off, so nothing else on this CPU does, nor touches its PerCpu;
+        // the borrows are tied to the guard's, so none outlives the lock or a switch.
+        unsafe {
+            let s = (*SCHED.0.get())
+                .as_mut()
+                .expect("scheduler not initialised");
+            (s, percpu::this_cpu_locked())
+        }
+    }
+}
+
+impl Drop for Locked {
+    #[inline(always)]
+    fn drop(&mut self) {
+        // SAFETY: the guard exists, so this CPU holds LOCK.
+        unsafe { LOCK.unlock() };
+        if self.reenable {
+            interrupts::enable();
+        }
+    }
+}
 
 /// Runs `f` with the scheduler locked and interrupts off.
-fn locked<R>(f: impl FnOnce(&mut Scheduler, &mut PerCpu) -> R) -> R {
-    let was_enabled = interrupts_enabled();
-    disable_interrupts();
-    LOCK.lock();
-    // SAFETY: LOCK is held.
-    let s = unsafe {
-        (*SCHED.0.get())
-            .as_mut()
-            .expect("scheduler not initialised")
-    };
-    let r = f(s, this_cpu());
-    // SAFETY: locked above by this CPU.
-    unsafe { LOCK.unlock() };
-    if was_enabled {
-        enable_interrupts();
-    }
-    r
+pub(super) fn locked<R>(f: impl FnOnce(&mut Scheduler, &mut PerCpu) -> R) -> R {
+    let mut g = Locked::lock();
+    let (s, cpu) = g.parts();
+    f(s, cpu)
 }
 
 impl Scheduler {
@@ -168,16 +191,6 @@ impl Scheduler {
     }
 }
 
-pub fn interrupts_enabled() -> bool {
-    x86_64::instructions::interrupts::are_enabled()
-}
-pub fn disable_interrupts() {
-    x86_64::instructions::interrupts::disable();
-}
-pub fn enable_interrupts() {
-    x86_64::instructions::interrupts::enable();
-}
-
 fn new_task(id: Tid, name: &'static str, prio: u8, idle: bool) -> Option<Box<Task>> {
     crate::mm::try_box::try_box(Task {
         id,
@@ -200,7 +213,7 @@ fn new_task(id: Tid, name: &'static str, prio: u8, idle: bool) -> Option<Box<Tas
 
 /// Sets up the scheduler and this (boot) CPU. `tls` is the image's TLS template.
 pub fn init(tls_template: Option<Segment>) {
-    switch::init_fpu();
+    context::init_fpu();
     let _ = TLS_TEMPLATE.set(tls_template);
     // SAFETY: single-threaded boot; nothing else uses SCHED yet.
     unsafe {
@@ -228,21 +241,10 @@ pub fn is_running() -> bool {
 /// Makes the calling context CPU `cpu`'s idle task. Called once per CPU before it
 /// enters `idle_loop`.
 pub fn init_cpu(cpu: usize) {
-    // SAFETY: each CPU initialises only its own slot, once, before using it.
-    unsafe {
-        let slot = &mut *core::ptr::addr_of_mut!(PERCPU[cpu]);
-        slot.this = slot;
-        slot.cpu = cpu;
-        let idle =
-            Box::into_raw(new_task(0, "idle", 0, true).expect("no memory for the idle task"));
-        (*idle).state = State::Running;
-        (*idle).on_cpu = true;
-        slot.idle = idle;
-        slot.current = idle;
-        x86_64::registers::model_specific::GsBase::write(x86_64::VirtAddr::new(
-            slot as *mut PerCpu as u64,
-        ));
-    }
+    let mut idle = new_task(0, "idle", 0, true).expect("no memory for the idle task");
+    idle.state = State::Running;
+    idle.on_cpu = true;
+    percpu::install(cpu, Box::into_raw(idle));
 }
 
 fn tls_template() -> Option<&'static Segment> {
@@ -292,7 +294,7 @@ fn make_task(
     // Not started: `spawn`'s `make_ready` queues it.
     task.state = State::Blocked;
     // SAFETY: the stack is fresh and mapped.
-    task.rsp = unsafe { switch::initial_stack(stack.top(), entry as u64, arg as u64) };
+    task.rsp = unsafe { context::initial_stack(stack.top(), entry as u64, arg as u64) };
     task.stack = Some(stack);
     task.tls = Some(tls);
     Some(task)
@@ -301,7 +303,7 @@ fn make_task(
 /// Ends the wait of `slot`'s task (its timer and futex wait go at once) and puts it in
 /// the ready queue (or cancels its pending block if it has not left the CPU yet), waking
 /// an idle CPU to run it.
-fn make_ready(s: &mut Scheduler, cpu: &PerCpu, slot: Slot, reason: WakeReason) {
+pub(super) fn make_ready(s: &mut Scheduler, cpu: &PerCpu, slot: Slot, reason: WakeReason) {
     s.timers.cancel(slot);
     s.futexes.cancel(slot);
     let Some(t) = s.task_mut(slot) else {
@@ -324,7 +326,7 @@ fn make_ready(s: &mut Scheduler, cpu: &PerCpu, slot: Slot, reason: WakeReason) {
     if others != 0 {
         let target = others.trailing_zeros() as usize;
         s.idle_cpus &= !(1 << target);
-        crate::arch::apic_timer::send_wakeup(target);
+        timer::send_wakeup(target);
     }
 }
 
@@ -340,7 +342,7 @@ fn expire_timers(s: &mut Scheduler, cpu: &PerCpu) {
 /// Programming the APIC is an MMIO write, slow under emulation, so a timer that will
 /// fire early enough anyway is left alone (an early tick only makes the scheduler look
 /// again), and one no longer needed is left to fire.
-fn arm_timer(s: &Scheduler, cpu: &mut PerCpu) {
+pub(super) fn arm_timer(s: &Scheduler, cpu: &mut PerCpu) {
     let now = cpu::rdtsc();
     let mut deadline = s.timers.next_deadline();
     // SAFETY: `current` is this CPU's running task, valid while LOCK is held.
@@ -354,15 +356,13 @@ fn arm_timer(s: &Scheduler, cpu: &mut PerCpu) {
         return;
     }
     cpu.timer_armed = d;
-    apic_timer::oneshot_ns(clock::ticks_to_ns(d.saturating_sub(now)).max(1_000));
+    timer::oneshot_ns(clock::ticks_to_ns(d.saturating_sub(now)).max(1_000));
 }
 
-/// Picks the next task and switches to it. LOCK held, interrupts off; returns (with
-/// LOCK held again) when the current task next runs.
-///
-/// # Safety
-/// LOCK must be held by this CPU with interrupts off.
-unsafe fn reschedule(s: &mut Scheduler, cpu: &mut PerCpu, preempted: bool) {
+/// Picks the next task and switches to it; returns (with LOCK held again, maybe on
+/// another CPU) when the current task next runs.
+pub(super) fn reschedule(g: &mut Locked, preempted: bool) {
+    let (s, cpu) = g.parts();
     expire_timers(s, cpu);
     let cur = cpu.current;
     // SAFETY: the current task stays allocated while it runs.
@@ -414,8 +414,8 @@ unsafe fn reschedule(s: &mut Scheduler, cpu: &mut PerCpu, preempted: bool) {
     // pick the old task while its stack is still in use here.
     cur_task.on_cpu = false;
     // SAFETY: interrupts are off, LOCK is held and next_rsp is a saved context.
-    unsafe { switch::switch_to(&mut cur_task.rsp, next_rsp) };
-    after_switch(s);
+    unsafe { context::switch_to(&mut cur_task.rsp, next_rsp) };
+    after_switch(g.parts().0);
 }
 
 /// Runs on the task that was just switched to: frees ended tasks, whose stacks no CPU
@@ -424,27 +424,22 @@ fn after_switch(s: &mut Scheduler) {
     s.zombies.clear();
 }
 
-/// Entry of every new task (from switch.rs), with LOCK held and interrupts off.
+/// Entry of every new task (from the context switch), with LOCK held and interrupts off.
 #[unsafe(no_mangle)]
 extern "C" fn eremit_task_entry(entry: extern "C" fn(usize), arg: usize) -> ! {
-    // SAFETY: the switch that started this task holds LOCK.
-    unsafe {
-        let s = (*SCHED.0.get()).as_mut().unwrap();
-        after_switch(s);
-        LOCK.unlock();
-    }
-    enable_interrupts();
+    // SAFETY: a new task starts here only, from the switch that holds LOCK for it.
+    let mut g = unsafe { Locked::adopt() };
+    after_switch(g.parts().0);
+    drop(g);
+    interrupts::enable();
     entry(arg);
     exit_current()
 }
 
 /// Ends the calling task.
 pub fn exit_current() -> ! {
-    disable_interrupts();
-    LOCK.lock();
-    // SAFETY: LOCK held.
-    let s = unsafe { (*SCHED.0.get()).as_mut().unwrap() };
-    let cpu = this_cpu();
+    let mut g = Locked::lock();
+    let (s, cpu) = g.parts();
     // SAFETY: the current task is valid.
     let me = unsafe { &mut *cpu.current };
     let tid = me.id;
@@ -476,35 +471,26 @@ pub fn exit_current() -> ! {
     // No reallocation: room for one zombie is reserved and `after_switch` took the last.
     debug_assert!(s.zombies.len() < s.zombies.capacity());
     s.zombies.push(task);
-    // SAFETY: LOCK held, interrupts off; a finished task is never switched back to.
-    unsafe { reschedule(s, cpu, false) };
+    // A finished task is never switched back to.
+    reschedule(&mut g, false);
     unreachable!("a finished task was resumed");
 }
 
 /// Blocks the current task (state already set by `prepare`), switching away.
-fn block(prepare: impl FnOnce(&mut Scheduler, &mut Task)) -> WakeReason {
-    let was_enabled = interrupts_enabled();
-    disable_interrupts();
-    LOCK.lock();
-    // SAFETY: LOCK held.
-    let s = unsafe { (*SCHED.0.get()).as_mut().unwrap() };
-    let cpu = this_cpu();
+pub(super) fn block(prepare: impl FnOnce(&mut Scheduler, &mut Task)) -> WakeReason {
+    let mut g = Locked::lock();
+    let (s, cpu) = g.parts();
     // SAFETY: the current task is valid.
     let me = unsafe { &mut *cpu.current };
     prepare(s, me);
-    // SAFETY: LOCK held, interrupts off.
-    unsafe { reschedule(s, this_cpu(), false) };
-    // SAFETY: the current task is valid.
-    let reason = unsafe { (*this_cpu().current).wake_reason };
-    // SAFETY: held since reschedule returned.
-    unsafe { LOCK.unlock() };
-    if was_enabled {
-        enable_interrupts();
-    }
-    reason
+    reschedule(&mut g, false);
+    // SAFETY: the current task (this one, on whichever CPU it came back) is valid.
+    unsafe { (*g.parts().1.current).wake_reason }
 }
 
 /// Gives the CPU to another ready task of the same or higher priority, if any.
+// Inline: sys_yield with nothing else ready is a load and a return.
+#[inline]
 pub fn yield_now() {
     // Nothing else is runnable: skip the lock (a task that becomes ready meanwhile is
     // seen at the next tick or wake-up, as it would be a moment later anyway).
@@ -512,63 +498,6 @@ pub fn yield_now() {
         return;
     }
     block(|_, _| {});
-}
-
-/// Sleeps until the TSC reaches `deadline`.
-pub fn sleep_until(deadline: u64) {
-    if cpu::rdtsc() >= deadline {
-        yield_now();
-        return;
-    }
-    block(|s, me| {
-        s.timers.arm(waiting_slot(me), deadline);
-        me.state = State::Blocked;
-    });
-}
-
-/// Waits while `*addr == expected`, until woken or `deadline` (TSC). Returns 0 or an errno.
-pub fn futex_wait(addr: &AtomicU32, expected: u32, deadline: Option<u64>) -> i32 {
-    let mut mismatch = false;
-    let reason = block(|s, me| {
-        if addr.load(Ordering::SeqCst) != expected {
-            mismatch = true;
-            return;
-        }
-        let slot = waiting_slot(me);
-        s.futexes.wait(slot, addr as *const AtomicU32 as usize);
-        if let Some(d) = deadline {
-            s.timers.arm(slot, d);
-        }
-        me.state = State::Blocked;
-    });
-    if mismatch {
-        EAGAIN
-    } else if reason == WakeReason::TimedOut {
-        ETIMEDOUT
-    } else {
-        0
-    }
-}
-
-/// Wakes up to `count` waiters of `addr`; returns how many.
-pub fn futex_wake(addr: usize, count: usize) -> usize {
-    locked(|s, cpu| {
-        // In batches on the stack: waking allocates nothing.
-        let mut batch = [Slot::default(); 32];
-        let mut woken = 0;
-        while woken < count {
-            let want = (count - woken).min(batch.len());
-            let n = s.futexes.wake(addr, &mut batch[..want]);
-            for &slot in &batch[..n] {
-                make_ready(s, cpu, slot, WakeReason::Woken);
-            }
-            woken += n;
-            if n < want {
-                break;
-            }
-        }
-        woken
-    })
 }
 
 /// Waits for task `tid` to end. Returns 0 or an errno.
@@ -614,25 +543,8 @@ pub fn join(tid: Tid) -> i32 {
     }
 }
 
-/// Marks the current task blocked (optionally until `deadline`); it leaves the CPU at
-/// its next yield unless woken first (hermit's block/wakeup protocol).
-pub fn block_current(deadline: Option<u64>) {
-    locked(|s, cpu| {
-        // SAFETY: the current task is valid.
-        let me = unsafe { &mut *cpu.current };
-        let slot = waiting_slot(me);
-        match deadline {
-            Some(d) => s.timers.arm(slot, d),
-            None => {
-                s.timers.cancel(slot);
-            }
-        }
-        me.state = State::Blocked;
-    });
-}
-
 /// The slot of a task about to wait: every task but the idle ones, which never wait.
-fn waiting_slot(me: &Task) -> Slot {
+pub(super) fn waiting_slot(me: &Task) -> Slot {
     me.slot.expect("an idle task never waits")
 }
 
@@ -647,14 +559,8 @@ pub fn wakeup(tid: Tid) {
 }
 
 pub fn current_tid() -> Tid {
-    // SAFETY: the current task is valid.
-    unsafe { (*this_cpu().current).id }
-}
-
-/// errno of the running task.
-pub fn errno_slot() -> &'static mut i32 {
-    // SAFETY: a task's errno is only touched by the task itself.
-    unsafe { &mut (*this_cpu().current).errno }
+    // SAFETY: the current task is valid while it runs (and it is the caller's).
+    unsafe { (*percpu::current_task()).id }
 }
 
 pub fn set_priority(tid: Tid, prio: u8) -> bool {
@@ -674,51 +580,20 @@ pub fn set_priority(tid: Tid, prio: u8) -> bool {
 }
 
 pub fn priority() -> u8 {
-    // SAFETY: the current task is valid.
-    unsafe { (*this_cpu().current).prio }
+    // SAFETY: the current task is valid while it runs (and it is the caller's).
+    unsafe { (*percpu::current_task()).prio }
 }
 
 /// Timer interrupt: wake sleepers, rotate the time slice.
 pub fn timer_interrupt() {
     // Before taking LOCK: growing the TLB under TCG takes a millisecond, once.
-    crate::mm::soft_tlb::on_timer(cpu_index());
-    LOCK.lock();
-    // SAFETY: LOCK held, interrupts off (interrupt gate).
-    unsafe {
-        let s = (*SCHED.0.get()).as_mut().unwrap();
-        let cpu = this_cpu();
-        crate::mm::tlb::on_interrupt(cpu.cpu);
-        cpu.timer_armed = 0;
-        reschedule(s, cpu, true);
-        LOCK.unlock();
-    }
-}
-
-/// The idle loop of a CPU: run ready tasks, halt when there are none.
-pub fn idle_loop() -> ! {
-    loop {
-        disable_interrupts();
-        LOCK.lock();
-        // SAFETY: LOCK held.
-        let s = unsafe { (*SCHED.0.get()).as_mut().unwrap() };
-        let cpu = this_cpu();
-        // SAFETY: LOCK held, interrupts off.
-        unsafe { reschedule(s, cpu, false) };
-        let cpu = this_cpu();
-        s.idle_cpus |= 1 << cpu.cpu;
-        arm_timer(s, cpu);
-        // SAFETY: held since reschedule returned.
-        unsafe { LOCK.unlock() };
-        // SAFETY: STI takes effect after HLT starts, so no interrupt is missed between.
-        unsafe { core::arch::asm!("sti; hlt", options(nomem, nostack)) };
-        disable_interrupts();
-        LOCK.lock();
-        // SAFETY: LOCK held.
-        let s = unsafe { (*SCHED.0.get()).as_mut().unwrap() };
-        s.idle_cpus &= !(1 << this_cpu().cpu);
-        // SAFETY: locked just above.
-        unsafe { LOCK.unlock() };
-    }
+    crate::mm::soft_tlb::on_timer(percpu::cpu_index());
+    // Interrupts are off (interrupt gate).
+    let mut g = Locked::lock_interrupts_off();
+    let (_, cpu) = g.parts();
+    crate::mm::tlb::on_interrupt(cpu.cpu);
+    cpu.timer_armed = 0;
+    reschedule(&mut g, true);
 }
 
 /// Live tasks and context switches so far (kernel log, tests).
@@ -727,9 +602,4 @@ pub fn stats() -> (u32, u64) {
         LIVE.load(Ordering::Relaxed),
         SWITCHES.load(Ordering::Relaxed),
     )
-}
-
-/// Index of the CPU running the caller.
-pub fn cpu_index() -> usize {
-    this_cpu().cpu
 }

@@ -3,8 +3,8 @@
 use alloc::vec::Vec;
 
 use super::slots::Slot;
-use super::switch::FpuState;
 use crate::abi::Tid;
+use crate::arch::context::FpuState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -33,7 +33,7 @@ pub struct Task {
     /// Saved stack pointer while the task is not running.
     pub rsp: u64,
     /// The stack (`stacks::Stack`), None for a CPU's boot/idle context.
-    pub stack: Option<crate::arch::stacks::Stack>,
+    pub stack: Option<crate::mm::stacks::Stack>,
     /// Thread pointer (FS base) and the TLS block behind it.
     pub tls: Option<crate::arch::tls::TlsBlock>,
     pub fpu: FpuState,

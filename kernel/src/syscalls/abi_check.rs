@@ -6,7 +6,7 @@
 //! and a call the kernel lacks is an unresolved name. Nothing here runs or reaches the
 //! binary: it is all `const` items.
 //!
-//! scripts/abi-c-check.py checks that this list names every function of `hermit-abi`, and
+//! tests/abi_c_check.py checks that this list names every function of `hermit-abi`, and
 //! the C header (include/hermit/syscall.h) against the same declarations.
 
 use core::marker::PhantomData;

@@ -219,8 +219,8 @@ pub extern "C" fn sys_fsync(fd: i32) -> i32 {
     status(global::with(|f| f.fsync(fd)))
 }
 
-/// 0 for any open descriptor (none is a terminal: the console reaches the runner
-/// through pipes), `-EBADF` otherwise. Never 1.
+/// 1 for a console stream whose end at the runner is a terminal (the `tty=` kernel
+/// option), 0 for any other open descriptor, `-EBADF` otherwise.
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_isatty(fd: i32) -> i32 {
     global::with(|f| f.isatty(fd)).map_or_else(fail, i32::from)

@@ -22,11 +22,11 @@ mod unsupported;
 
 /// Records `e` as the calling task's errno.
 pub(crate) fn set_errno(e: Errno) {
-    *crate::sched::errno_slot() = e.code();
+    crate::sched::set_errno(e.code());
 }
 
 pub(crate) fn errno() -> i32 {
-    *crate::sched::errno_slot()
+    crate::sched::errno()
 }
 
 /// `-e` as the return value of a call that failed with `e`, recording errno: the one

@@ -468,6 +468,19 @@ fn resolve(name: &str) -> Result<alloc::vec::Vec<[u8; 4]>, i32> {
     }
 }
 
+/// IPv6 addresses of `name` (AAAA records; "localhost" is ::1).
+fn resolve_v6(name: &str) -> Result<alloc::vec::Vec<[u8; 16]>, i32> {
+    #[cfg(feature = "net")]
+    {
+        crate::net::dns::resolve_v6(name)
+    }
+    #[cfg(not(feature = "net"))]
+    {
+        let _ = name;
+        Err(EAI_FAIL)
+    }
+}
+
 /// POSIX getaddrinfo for IPv4: numeric hosts, "localhost", DNS names; numeric services
 /// (and "http", "https"). Returns 0 or an EAI_* code; free the list with
 /// `sys_freeaddrinfo`.
@@ -571,9 +584,9 @@ pub unsafe extern "C" fn sys_freeaddrinfo(ai: *mut addrinfo) {
 }
 
 /// Resolves `name` into `inaddr`: `len` says which kind of address the caller wants, as
-/// in Hermit: 4 bytes (an `in_addr`) for IPv4; 16 bytes (an `in6_addr`) asks for IPv6,
-/// which this kernel does not have yet (`-EAFNOSUPPORT`, never an IPv4 address in an
-/// IPv6 buffer); any other length is `-EINVAL`.
+/// in Hermit: 4 bytes (an `in_addr`) asks DNS for an A record, 16 bytes (an `in6_addr`)
+/// for an AAAA record (a query needs no IPv6 connectivity, so this works in an IPv4-only
+/// kernel); any other length is `-EINVAL`. The first address found is written.
 ///
 /// # Safety
 /// `name` NUL-terminated; `inaddr` valid for `len` bytes.
@@ -586,15 +599,18 @@ pub unsafe extern "C" fn sys_getaddrbyname(
     let r = (|| {
         // SAFETY: the caller's string.
         let name = unsafe { c_str(name) }?.ok_or(EINVAL)?;
-        match len {
-            4 => {}
-            16 => return Err(EAFNOSUPPORT),
-            _ => return Err(EINVAL),
+        if len != 4 && len != 16 {
+            return Err(EINVAL);
         }
         // SAFETY: the caller's buffer, checked by uaccess.
-        let out = unsafe { uaccess::bytes_mut(inaddr, 4) }?;
-        let addrs = resolve(name).map_err(|_| ENOENT)?;
-        out.copy_from_slice(&addrs[0]);
+        let out = unsafe { uaccess::bytes_mut(inaddr, len) }?;
+        if len == 4 {
+            let addrs = resolve(name).map_err(|_| ENOENT)?;
+            out.copy_from_slice(&addrs[0]);
+        } else {
+            let addrs = resolve_v6(name).map_err(|_| ENOENT)?;
+            out.copy_from_slice(&addrs[0]);
+        }
         Ok(())
     })();
     status(r)

@@ -38,15 +38,9 @@ pub extern "C" fn sys_exit(status: i32) -> ! {
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_abort() -> ! {
     kreport!("eremit: the application aborted");
-    crash::backtrace(0, crash::current_rbp(), crash::current_rsp());
+    crash::backtrace_here();
     exit::exit_vm(134)
 }
 
-/// The one process of the VM: its pid is 1.
-// Naked, so that the kernel's frame pointers (kept for backtraces) add no push and pop to
-// the cheapest system call: under TCG each is a software-TLB lookup.
-#[unsafe(no_mangle)]
-#[unsafe(naked)]
-pub extern "C" fn sys_getpid() -> i32 {
-    core::arch::naked_asm!("mov eax, 1", "ret")
-}
+/// `getpid`, a naked function in the architecture's code (the VM's one process is 1).
+pub use crate::arch::abi_stubs::sys_getpid;

@@ -5,11 +5,9 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use super::{fail, uaccess};
 use crate::abi::errno::{EAGAIN, EINVAL, ENOMEM, ESRCH, ETIMEDOUT, Errno};
-use crate::abi::{Tid, sem_t, timespec};
+use crate::abi::{FUTEX_RELATIVE_TIMEOUT, Tid, sem_t, timespec};
 use crate::arch::clock;
 use crate::sched;
-
-const FUTEX_RELATIVE_TIMEOUT: u32 = 1;
 
 /// Reads a timespec from the application: Err(errno) when bad.
 fn read_timespec(t: *const timespec) -> Result<Option<u64>, Errno> {

@@ -86,7 +86,7 @@ void sys_yield(void)
 }
 
 int32_t sys_futex_wait(uint32_t *address, uint32_t expected,
-		       const struct kernel_timespec *timeout, uint32_t flags)
+		       const struct hermit_timespec *timeout, uint32_t flags)
 {
 	struct timespec ts, *tp = 0;
 	int op = FUTEX_WAIT_PRIVATE;
@@ -94,7 +94,7 @@ int32_t sys_futex_wait(uint32_t *address, uint32_t expected,
 		ts.tv_sec = timeout->tv_sec;
 		ts.tv_nsec = timeout->tv_nsec;
 		tp = &ts;
-		if (!(flags & KERNEL_FUTEX_RELATIVE_TIMEOUT))
+		if (!(flags & HERMIT_FUTEX_RELATIVE_TIMEOUT))
 			op = FUTEX_WAIT_BITSET_PRIVATE; /* absolute, CLOCK_MONOTONIC */
 	}
 	long r = syscall(SYS_futex, address, op, expected, tp, 0, FUTEX_BITSET_MATCH_ANY);
@@ -108,10 +108,10 @@ int32_t sys_futex_wake(uint32_t *address, int32_t count)
 	return (int32_t)syscall(SYS_futex, address, FUTEX_WAKE_PRIVATE, count, 0, 0, 0);
 }
 
-int32_t sys_clock_gettime(int32_t clockid, struct kernel_timespec *tp)
+int32_t sys_clock_gettime(int32_t clockid, struct hermit_timespec *tp)
 {
 	struct timespec ts;
-	clockid_t c = clockid == KERNEL_CLOCK_MONOTONIC ? CLOCK_MONOTONIC : CLOCK_REALTIME;
+	clockid_t c = clockid == HERMIT_CLOCK_MONOTONIC ? CLOCK_MONOTONIC : CLOCK_REALTIME;
 	if (clock_gettime(c, &ts) != 0)
 		return -22;
 	tp->tv_sec = ts.tv_sec;

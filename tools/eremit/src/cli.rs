@@ -29,6 +29,11 @@ Options (also accepted as --option=VALUE):
   --gateway ADDR           default gateway (with --ip)
   --dns ADDR               DNS server (with --ip; repeatable)
   --accel auto|kvm|tcg     accelerator (default auto: KVM when usable, else TCG)
+  --tcg-threads multi|single
+                           under TCG with several CPUs: a host thread per vCPU
+                           (multi, the default: parallel speed-up) or one for all
+                           (single: far faster hand-overs between threads on a
+                           busy host, no parallel speed-up)
   --machine microvm|q35    QEMU machine type (default microvm)
   --timeout SECS           kill the guest after SECS seconds (exit code 124)
   --verbose                show kernel messages, QEMU output and the QEMU
@@ -112,6 +117,8 @@ pub struct RunOptions {
     pub gateway: Option<std::net::Ipv4Addr>,
     pub dns: Vec<std::net::Ipv4Addr>,
     pub accel: Accel,
+    /// `--tcg-threads single`: one host thread runs every vCPU under TCG.
+    pub tcg_single_thread: bool,
     pub machine: Machine,
     /// Timeout in seconds; `None` means wait forever.
     pub timeout_secs: Option<u64>,
@@ -134,6 +141,7 @@ impl Default for RunOptions {
             gateway: None,
             dns: Vec::new(),
             accel: Accel::Auto,
+            tcg_single_thread: false,
             machine: Machine::Microvm,
             timeout_secs: None,
             verbose: false,
@@ -184,6 +192,7 @@ const VALUE_OPTIONS: &[&str] = &[
     "--gateway",
     "--dns",
     "--accel",
+    "--tcg-threads",
     "--machine",
     "--timeout",
 ];
@@ -266,6 +275,15 @@ fn apply_option(opts: &mut RunOptions, name: &str, value: &str) -> Result<(), Us
                 "kvm" => Accel::Kvm,
                 "tcg" => Accel::Tcg,
                 _ => return usage_err(format!("invalid --accel '{value}' (auto, kvm or tcg)")),
+            }
+        }
+        "--tcg-threads" => {
+            opts.tcg_single_thread = match value {
+                "multi" => false,
+                "single" => true,
+                _ => {
+                    return usage_err(format!("invalid --tcg-threads '{value}' (multi or single)"));
+                }
             }
         }
         "--machine" => {
@@ -525,6 +543,7 @@ mod tests {
         assert!(err(&["run", "--bogus=1", "x"]).contains("unknown option '--bogus'"));
         assert!(err(&["run", "--verbose=1", "x"]).contains("takes no value"));
         assert!(err(&["run", "--accel", "hvf", "x"]).contains("--accel"));
+        assert!(err(&["run", "--tcg-threads", "two", "x"]).contains("--tcg-threads"));
         assert!(err(&["run", "--machine", "pc", "x"]).contains("--machine"));
         assert!(err(&["run", "--timeout", "0", "x"]).contains("--timeout"));
         assert!(err(&["run", "--timeout", "1.5", "x"]).contains("--timeout"));

@@ -59,6 +59,9 @@ pub fn quote_token(token: &str) -> Result<String, CmdlineError> {
 pub struct KernelCmdline<'a> {
     pub verbose: bool,
     pub tsc_khz: Option<u64>,
+    /// Which of eremit's descriptors 0, 1, 2 are terminals (`tty=`): the application's
+    /// `isatty` answers as natively.
+    pub terminals: [bool; 3],
     /// Network options (`ip=`, `gateway=`, `dns=`, `netfallback=`), ready-made.
     pub net: &'a [String],
     pub env: &'a [(String, String)],
@@ -74,6 +77,13 @@ pub fn build(spec: &KernelCmdline<'_>) -> Result<String, CmdlineError> {
     }
     if let Some(khz) = spec.tsc_khz {
         tokens.push(format!("tsc_khz={khz}"));
+    }
+    let ttys: Vec<String> = (0..3)
+        .filter(|&fd| spec.terminals[fd])
+        .map(|fd| fd.to_string())
+        .collect();
+    if !ttys.is_empty() {
+        tokens.push(format!("tty={}", ttys.join(",")));
     }
     tokens.extend(spec.net.iter().cloned());
     for (key, value) in spec.env {
@@ -129,13 +139,14 @@ mod tests {
             net: &[],
             verbose: true,
             tsc_khz: Some(2_400_000),
+            terminals: [true, false, true],
             env: &env,
             image: "./hello",
             args: &args,
         };
         assert_eq!(
             build(&spec).unwrap(),
-            r#"verbose tsc_khz=2400000 env=HOME=/ "env=GREETING=hello world" -- ./hello -n "" "a\"b""#
+            r#"verbose tsc_khz=2400000 tty=0,2 env=HOME=/ "env=GREETING=hello world" -- ./hello -n "" "a\"b""#
         );
     }
 
@@ -145,6 +156,7 @@ mod tests {
             net: &[],
             verbose: false,
             tsc_khz: None,
+            terminals: [false; 3],
             env: &[],
             image: "my app",
             args: &[],
@@ -159,6 +171,7 @@ mod tests {
             net: &[],
             verbose: false,
             tsc_khz: Some(1),
+            terminals: [false; 3],
             env: &[],
             image: "x",
             args: &args,

@@ -3,89 +3,32 @@
 //! `XEN_ELFNOTE_PHYS32_ENTRY`), which is what QEMU needs to boot it directly,
 //! and where its loaded segments end (the guest's RAM must hold them).
 
-use std::fmt;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{Read, Seek};
 
-const EI_CLASS: usize = 4;
-const EI_DATA: usize = 5;
-const ELFCLASS64: u8 = 2;
-const ELFDATA2LSB: u8 = 1;
-const EM_X86_64: u16 = 62;
-const PT_LOAD: u32 = 1;
-const PT_NOTE: u32 = 4;
-const ELF64_EHDR_SIZE: usize = 64;
-const ELF64_PHDR_SIZE: usize = 56;
+use crate::elf::{self, EM_X86_64, ElfError, PT_LOAD, PT_NOTE, Segment, u32_at};
+
 /// `XEN_ELFNOTE_PHYS32_ENTRY`: the 32-bit PVH entry point.
 pub const XEN_ELFNOTE_PHYS32_ENTRY: u32 = 18;
 /// Largest note segment that is read; real ones are a few hundred bytes.
 const MAX_NOTE_SEGMENT: u64 = 1 << 20;
-/// Largest number of program headers looked at.
-const MAX_PHDRS: u16 = 1024;
 
-/// Why an image cannot be booted.
-#[derive(Debug)]
-pub enum ImageError {
-    /// The file could not be read at all.
-    Io(io::Error),
-    /// The file was read but is not a bootable image; the text says why.
-    NotBootable(String),
-}
-
-impl fmt::Display for ImageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ImageError::Io(e) => write!(f, "{e}"),
-            ImageError::NotBootable(why) => f.write_str(why),
-        }
-    }
-}
+/// Why an image cannot be booted: it could not be read (`Io`), or it was read and is
+/// not a bootable image (`Malformed`, the text says why).
+pub type ImageError = ElfError;
 
 fn not_bootable<T>(why: impl Into<String>) -> Result<T, ImageError> {
-    Err(ImageError::NotBootable(why.into()))
-}
-
-fn u16_at(b: &[u8], off: usize) -> u16 {
-    u16::from_le_bytes([b[off], b[off + 1]])
-}
-
-fn u32_at(b: &[u8], off: usize) -> u32 {
-    u32::from_le_bytes(b[off..off + 4].try_into().expect("4 bytes"))
-}
-
-fn u64_at(b: &[u8], off: usize) -> u64 {
-    u64::from_le_bytes(b[off..off + 8].try_into().expect("8 bytes"))
-}
-
-/// Reads exactly `len` bytes at `offset`; a short file is "not bootable".
-fn read_at<R: Read + Seek>(
-    r: &mut R,
-    offset: u64,
-    len: usize,
-    what: &str,
-) -> Result<Vec<u8>, ImageError> {
-    r.seek(SeekFrom::Start(offset)).map_err(ImageError::Io)?;
-    let mut buf = vec![0u8; len];
-    match r.read_exact(&mut buf) {
-        Ok(()) => Ok(buf),
-        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
-            not_bootable(format!("file is truncated ({what})"))
-        }
-        Err(e) => Err(ImageError::Io(e)),
-    }
+    Err(ElfError::Malformed(why.into()))
 }
 
 /// Checks the image read from `r`; `Ok(())` if it carries a PVH entry note.
 pub fn check_pvh<R: Read + Seek>(r: &mut R) -> Result<(), ImageError> {
-    let (table, entsize) = program_headers(r)?;
-    for phdr in table.chunks_exact(entsize) {
-        if u32_at(phdr, 0) != PT_NOTE {
+    for segment in program_headers(r)? {
+        if segment.kind != PT_NOTE {
             continue;
         }
-        let offset = u64_at(phdr, 8);
-        let filesz = u64_at(phdr, 32).min(MAX_NOTE_SEGMENT);
-        let align = u64_at(phdr, 48);
-        let notes = read_at(r, offset, filesz as usize, "note segment")?;
-        if has_pvh_note(&notes, align) {
+        let len = segment.filesz.min(MAX_NOTE_SEGMENT);
+        let notes = elf::read_at(r, segment.offset, len, "note segment")?;
+        if has_pvh_note(&notes, segment.align) {
             return Ok(());
         }
     }
@@ -95,54 +38,21 @@ pub fn check_pvh<R: Read + Seek>(r: &mut R) -> Result<(), ImageError> {
 /// The physical address where the image's loaded segments end (QEMU loads each
 /// `PT_LOAD` segment at its physical address): the guest's RAM must reach beyond it.
 pub fn load_end<R: Read + Seek>(r: &mut R) -> Result<u64, ImageError> {
-    let (table, entsize) = program_headers(r)?;
-    Ok(table
-        .chunks_exact(entsize)
-        .filter(|phdr| u32_at(phdr, 0) == PT_LOAD)
-        .map(|phdr| u64_at(phdr, 24).saturating_add(u64_at(phdr, 40)))
+    Ok(program_headers(r)?
+        .iter()
+        .filter(|s| s.kind == PT_LOAD)
+        .map(|s| s.paddr.saturating_add(s.memsz))
         .max()
         .unwrap_or(0))
 }
 
-/// The program header table of an ELF64 x86-64 image and its entry size.
-fn program_headers<R: Read + Seek>(r: &mut R) -> Result<(Vec<u8>, usize), ImageError> {
-    r.seek(SeekFrom::Start(0)).map_err(ImageError::Io)?;
-    let mut ehdr = [0u8; ELF64_EHDR_SIZE];
-    let mut got = 0;
-    while got < ehdr.len() {
-        match r.read(&mut ehdr[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(ImageError::Io(e)),
-        }
+/// The segments of an ELF64 x86-64 image.
+fn program_headers<R: Read + Seek>(r: &mut R) -> Result<Vec<Segment>, ImageError> {
+    let header = elf::header(r)?;
+    if header.machine != EM_X86_64 {
+        return not_bootable(format!("ELF machine is {}, not x86-64", header.machine));
     }
-    if got < 4 || &ehdr[..4] != b"\x7fELF" {
-        return not_bootable("not an ELF file");
-    }
-    if got < ELF64_EHDR_SIZE || ehdr[EI_CLASS] != ELFCLASS64 {
-        return not_bootable("not a 64-bit ELF file");
-    }
-    if ehdr[EI_DATA] != ELFDATA2LSB {
-        return not_bootable("not a little-endian ELF file");
-    }
-    let machine = u16_at(&ehdr, 18);
-    if machine != EM_X86_64 {
-        return not_bootable(format!("ELF machine is {machine}, not x86-64"));
-    }
-    let phoff = u64_at(&ehdr, 32);
-    let phentsize = u16_at(&ehdr, 54);
-    let phnum = u16_at(&ehdr, 56);
-    if phnum == 0 || phoff == 0 {
-        return not_bootable("no program headers");
-    }
-    if usize::from(phentsize) < ELF64_PHDR_SIZE {
-        return not_bootable("bad program header size");
-    }
-    let phnum = phnum.min(MAX_PHDRS);
-    let table_len = usize::from(phentsize) * usize::from(phnum);
-    let table = read_at(r, phoff, table_len, "program headers")?;
-    Ok((table, usize::from(phentsize)))
+    elf::segments(r, &header)
 }
 
 /// Looks for a "Xen" note of type `XEN_ELFNOTE_PHYS32_ENTRY` in the contents
@@ -185,6 +95,7 @@ pub fn has_pvh_note(notes: &[u8], segment_align: u64) -> bool {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::elf::{EI_CLASS, EI_DATA, ELFDATA2LSB};
     use std::io::Cursor;
 
     /// One ELF note with 4-byte padding.

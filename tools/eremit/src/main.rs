@@ -6,6 +6,7 @@ mod backtrace;
 mod channels;
 mod cli;
 mod cmdline;
+mod elf;
 mod image;
 mod memory;
 mod netaddr;

@@ -24,6 +24,8 @@ pub struct QemuSpec<'a> {
     pub cpus: u32,
     pub machine: Machine,
     pub backend: Backend,
+    /// Under TCG with several vCPUs, one host thread for all (`--tcg-threads single`).
+    pub tcg_single_thread: bool,
     pub net: &'a Net,
     pub forwards: &'a [Forward],
     /// A virtio console carries the application's stdin (`crate::stdin`).
@@ -65,6 +67,9 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
     }
     match spec.backend {
         Backend::Kvm => push(&["-accel", "kvm", "-cpu", "host"]),
+        Backend::Tcg if spec.cpus > 1 && spec.tcg_single_thread => {
+            push(&["-accel", "tcg,thread=single", "-cpu", "max"])
+        }
         Backend::Tcg if spec.cpus > 1 => push(&["-accel", "tcg,thread=multi", "-cpu", "max"]),
         Backend::Tcg => push(&["-accel", "tcg", "-cpu", "max"]),
     }
@@ -206,6 +211,7 @@ mod tests {
             cpus: 1,
             machine: Machine::Microvm,
             backend: Backend::Tcg,
+            tcg_single_thread: false,
             net,
             forwards,
             stdin: false,
@@ -290,6 +296,12 @@ mod tests {
         assert!(has_seq(
             &args,
             &["-accel", "tcg,thread=multi", "-cpu", "max"]
+        ));
+        s.tcg_single_thread = true;
+        let args = build_args(&s);
+        assert!(has_seq(
+            &args,
+            &["-accel", "tcg,thread=single", "-cpu", "max"]
         ));
     }
 

@@ -14,6 +14,7 @@ use crate::record::exit_status;
 use crate::stdin;
 use crate::tsc;
 use std::fs::File;
+use std::io::IsTerminal;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
@@ -84,7 +85,7 @@ fn check_image(opts: &RunOptions) -> Result<(), Failure> {
     match image::check_pvh(&mut file).and_then(|()| image::load_end(&mut file)) {
         Ok(load_end) => memory::check(opts.memory_kib, load_end, opts.cpus).or_else(fail),
         Err(ImageError::Io(e)) => fail(format!("cannot read image {path}: {}", io_text(&e))),
-        Err(ImageError::NotBootable(why)) => {
+        Err(ImageError::Malformed(why)) => {
             verbose_note(opts, &format!("image check: {path}: {why}"));
             fail(format!(
                 "{path} is not a bootable Eremit image (no PVH entry note); \
@@ -120,6 +121,11 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
     let append = cmdline::build(&KernelCmdline {
         verbose: opts.verbose,
         tsc_khz,
+        terminals: [
+            std::io::stdin().is_terminal(),
+            std::io::stdout().is_terminal(),
+            std::io::stderr().is_terminal(),
+        ],
         net: &net,
         env: &opts.env,
         image: &opts.image,
@@ -139,6 +145,7 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         cpus: opts.cpus,
         machine: opts.machine,
         backend,
+        tcg_single_thread: opts.tcg_single_thread,
         net: &opts.net,
         forwards: &opts.forwards,
         stdin: stdin_source == stdin::Source::Forward,

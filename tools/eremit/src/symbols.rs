@@ -8,25 +8,18 @@
 //! are kept.
 
 use std::fs::File;
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Read, Seek};
 use std::path::Path;
 
-const EHDR_SIZE: usize = 64;
-const SHDR_SIZE: usize = 64;
+use crate::elf::{self, SHT_SYMTAB, Section, u16_at, u32_at, u64_at};
+
 const SYM_SIZE: usize = 24;
-const ELFCLASS64: u8 = 2;
-const ELFDATA2LSB: u8 = 1;
-const SHT_SYMTAB: u32 = 2;
 const SHF_EXECINSTR: u64 = 0x4;
 const STT_NOTYPE: u8 = 0;
 const STT_FUNC: u8 = 2;
 const STB_LOCAL: u8 = 0;
 /// Section indices from here up are reserved (`SHN_LORESERVE`).
 const SHN_LORESERVE: u16 = 0xff00;
-/// Largest section header table read (sections).
-const MAX_SECTIONS: u64 = 1 << 20;
-/// Largest symbol or string table read (bytes).
-const MAX_TABLE: u64 = 1 << 30;
 /// How many symbols starting at or below an address are tried, nearest first.
 const LOOKBACK: usize = 16;
 
@@ -66,88 +59,6 @@ impl Symbol<'_> {
     }
 }
 
-/// A section header, the fields that matter here.
-#[derive(Debug, Clone, Copy)]
-struct Section {
-    kind: u32,
-    flags: u64,
-    addr: u64,
-    offset: u64,
-    size: u64,
-    link: u32,
-}
-
-fn u16_at(b: &[u8], off: usize) -> u16 {
-    u16::from_le_bytes([b[off], b[off + 1]])
-}
-
-fn u32_at(b: &[u8], off: usize) -> u32 {
-    u32::from_le_bytes(b[off..off + 4].try_into().expect("4 bytes"))
-}
-
-fn u64_at(b: &[u8], off: usize) -> u64 {
-    u64::from_le_bytes(b[off..off + 8].try_into().expect("8 bytes"))
-}
-
-fn invalid(what: &str) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, what.to_string())
-}
-
-/// Reads exactly `len` bytes at `offset`, without trusting `len` for the
-/// allocation up front.
-fn read_at<R: Read + Seek>(r: &mut R, offset: u64, len: u64, what: &str) -> io::Result<Vec<u8>> {
-    if len > MAX_TABLE {
-        return Err(invalid(what));
-    }
-    r.seek(SeekFrom::Start(offset))?;
-    let mut buf = Vec::new();
-    r.take(len).read_to_end(&mut buf)?;
-    if buf.len() as u64 != len {
-        return Err(invalid(what));
-    }
-    Ok(buf)
-}
-
-fn parse_section(b: &[u8]) -> Section {
-    Section {
-        kind: u32_at(b, 4),
-        flags: u64_at(b, 8),
-        addr: u64_at(b, 16),
-        offset: u64_at(b, 24),
-        size: u64_at(b, 32),
-        link: u32_at(b, 40),
-    }
-}
-
-fn read_sections<R: Read + Seek>(r: &mut R) -> io::Result<Vec<Section>> {
-    let ehdr = read_at(r, 0, EHDR_SIZE as u64, "not an ELF64 file")?;
-    if &ehdr[..4] != b"\x7fELF" || ehdr[4] != ELFCLASS64 || ehdr[5] != ELFDATA2LSB {
-        return Err(invalid("not a little-endian ELF64 file"));
-    }
-    let shoff = u64_at(&ehdr, 0x28);
-    let shentsize = u64::from(u16_at(&ehdr, 0x3a));
-    let mut shnum = u64::from(u16_at(&ehdr, 0x3c));
-    if shoff == 0 {
-        return Ok(Vec::new());
-    }
-    if shentsize < SHDR_SIZE as u64 {
-        return Err(invalid("bad section header size"));
-    }
-    if shnum == 0 {
-        // More sections than fit in `e_shnum`: the count is in section 0.
-        let first = read_at(r, shoff, SHDR_SIZE as u64, "section headers")?;
-        shnum = parse_section(&first).size;
-    }
-    if shnum > MAX_SECTIONS {
-        return Err(invalid("too many sections"));
-    }
-    let table = read_at(r, shoff, shnum * shentsize, "section headers")?;
-    Ok(table
-        .chunks_exact(shentsize as usize)
-        .map(parse_section)
-        .collect())
-}
-
 impl SymbolTable {
     /// Loads the symbols of the image at `path`; `Ok(None)` when it has no
     /// `.symtab` (a stripped image).
@@ -158,15 +69,16 @@ impl SymbolTable {
     /// Reads the symbols of the ELF64 file in `r`; `Ok(None)` when it has no
     /// `.symtab`.
     pub fn read<R: Read + Seek>(r: &mut R) -> io::Result<Option<SymbolTable>> {
-        let sections = read_sections(r)?;
+        let header = elf::header(r)?;
+        let sections = elf::sections(r, &header)?;
         let Some(symtab) = sections.iter().find(|s| s.kind == SHT_SYMTAB) else {
             return Ok(None);
         };
         let strtab = sections
             .get(symtab.link as usize)
-            .ok_or_else(|| invalid("bad string table link"))?;
-        let symbols = read_at(r, symtab.offset, symtab.size, "symbol table")?;
-        let strings = read_at(r, strtab.offset, strtab.size, "string table")?;
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "bad string table link"))?;
+        let symbols = elf::read_at(r, symtab.offset, symtab.size, "symbol table")?;
+        let strings = elf::read_at(r, strtab.offset, strtab.size, "string table")?;
         let entries = build_entries(&symbols, &strings, &sections);
         Ok(Some(SymbolTable { entries, strings }))
     }
@@ -287,6 +199,7 @@ fn build_entries(symbols: &[u8], strings: &[u8], sections: &[Section]) -> Vec<En
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::elf::{EHDR_SIZE, ELFCLASS64, ELFDATA2LSB, SHDR_SIZE};
     use std::io::Cursor;
     use std::process::Command;
 

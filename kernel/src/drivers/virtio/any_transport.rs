@@ -122,7 +122,7 @@ fn find_mmio(device_id: u32, vector: u8) -> Option<Found> {
                 let gsis = [5 + slot as u32, 16 + slot as u32];
                 let routed = gsis
                     .iter()
-                    .filter(|&&g| crate::drivers::ioapic::route(g, vector, true, apic))
+                    .filter(|&&g| crate::arch::ioapic::route(g, vector, true, apic))
                     .count();
                 crate::klog!(
                     "eremit: virtio device {device_id} at {base:#x} (slot {slot}), vector {vector:#x}, {routed} pins routed"

@@ -26,16 +26,25 @@ pub enum Output {
     Stderr,
 }
 
-pub struct Console(pub Output);
+pub struct Console {
+    pub output: Output,
+    /// Whether the runner's own stream is a terminal (`tty=`), so `isatty` answers as
+    /// natively.
+    pub terminal: bool,
+}
 
 impl FileObject for Console {
+    fn is_terminal(&self) -> bool {
+        self.terminal
+    }
+
     /// Not reached: the console streams are open write-only.
     fn read(&self, _buf: &mut [u8], _flags: IoFlags) -> Result<usize, Errno> {
         Err(EBADF)
     }
 
     fn write(&self, data: &[u8], _flags: IoFlags) -> Result<usize, Errno> {
-        match self.0 {
+        match self.output {
             Output::Stdout => crate::console::write_stdout(data),
             Output::Stderr => crate::console::write_stderr(data),
         }
@@ -47,7 +56,7 @@ impl FileObject for Console {
     }
 
     fn stat(&self) -> Result<stat, Errno> {
-        Ok(stream_stat(match self.0 {
+        Ok(stream_stat(match self.output {
             Output::Stdout => 1,
             Output::Stderr => 2,
         }))

@@ -7,9 +7,17 @@ use crate::abi::stat;
 use crate::fd::object::{FileObject, IoFlags};
 use crate::fs::Errno;
 
-pub struct Stdin;
+pub struct Stdin {
+    /// Whether the runner's standard input is a terminal (`tty=`), so `isatty` answers
+    /// as natively.
+    pub terminal: bool,
+}
 
 impl FileObject for Stdin {
+    fn is_terminal(&self) -> bool {
+        self.terminal
+    }
+
     fn read(&self, buf: &mut [u8], flags: IoFlags) -> Result<usize, Errno> {
         crate::stdin::read(buf, flags.nonblocking)
     }

@@ -365,6 +365,19 @@ pub fn socket(domain: i32, ty: i32, protocol: i32) -> Result<SocketId, Errno> {
     stack::with(|st| st.table.insert(sock)).unwrap_or(Err(ENETDOWN))
 }
 
+/// A UDP socket for the kernel's own use (DNS queries smoltcp cannot make, `dns.rs`):
+/// there whether or not the application's build has the `udp` feature, as Hermit's DNS
+/// works in a build with `tcp` and `dns` only.
+#[cfg(feature = "dns")]
+pub fn kernel_udp_socket() -> Result<SocketId, Errno> {
+    let sock = Sock::new(Kind::Udp {
+        handle: None,
+        peer: None,
+        inbox: Inbox::default(),
+    });
+    stack::with(|st| st.table.insert(sock)).unwrap_or(Err(ENETDOWN))
+}
+
 /// Checks that `a` can be a local address: unspecified, loopback (all of 127/8) or the
 /// interface's own.
 fn local_address_ok(st: &Stack, a: V4) -> bool {

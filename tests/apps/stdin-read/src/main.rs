@@ -1,12 +1,12 @@
 //! Reads standard input with Rust's std as programs do: line by line through
 //! `stdin().lock().lines()` (`lines`), or to the end with `read_to_end` (`all`), and
-//! prints what it got, so tests/stdin_tests.py can compare the run in Eremit with the
+//! prints what it got (or with `tty` whether stdin is a terminal), so tests/stdin_tests.py can compare the run in Eremit with the
 //! native one on the same input.
 
 #[cfg(target_os = "hermit")]
 use hermit as _;
 
-use std::io::{BufRead, Read};
+use std::io::{BufRead, IsTerminal, Read};
 
 /// FNV-1a, 64 bits: a checksum of the bytes read.
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -36,6 +36,7 @@ fn main() {
             let again = stdin.lock().read(&mut [0u8; 16]).expect("read after the end");
             println!("after the end: {again}");
         }
+        "tty" => println!("stdin is_terminal: {}", stdin.is_terminal()),
         other => {
             eprintln!("unknown mode {other}");
             std::process::exit(2);

@@ -1,0 +1,651 @@
+#!/usr/bin/env python3
+"""Network benchmarks: Eremit against a Linux guest under the same QEMU options
+(benches/drivers/bench.py runs them as its network section; `python3 benches/drivers/netbench.py` runs
+them alone and writes build/bench/results-net.md and results-net.json).
+
+Both guests run the same server, benches/net/netserver.c (built with x86_64-hermit-gcc
+for Eremit, with the host's `gcc -static` for Linux), on q35 with virtio-net-pci
+(modern), 512 MiB, 1 vCPU, the accelerator of the run, booted with QEMU's -kernel:
+Eremit's image itself; for Linux Debian's kernel (/boot/vmlinuz-*, from the
+linux-image-amd64 package) with an initramfs built here (busybox-static, the virtio
+modules of that kernel, an /init that configures eth0 and execs the server).
+
+Network, in order of preference:
+  tap   a network namespace created for the run (`ip netns add`), one tap device per
+        guest inside it (`ip tuntap`), the host side 10.77.N.1/24, the guest 10.77.N.2
+        (static: Eremit's ip=/gateway= kernel options, `ip addr` in Linux's /init); QEMU
+        and the client run inside the namespace (`ip netns exec`). Needs root.
+  user  QEMU's user network (slirp) with a forwarded port per guest (hostfwd on
+        127.0.0.1), the guest 10.0.2.15. Slirp copies every byte through the QEMU
+        process and caps throughput for both guests alike.
+Only this machine's own loopback and namespaces carry traffic.
+
+Measurements, round-robin between the two guests (both booted once, idle while the
+other is measured), medians of --runs runs after a warm-up:
+  * throughput host -> guest: 64 MiB sent to the server, which counts and answers the
+    count (timed from connect to the answer);
+  * throughput guest -> host: the server sends 64 MiB;
+  * latency: 1-byte request/response round trips on one connection (TCP_NODELAY both
+    sides), 2000 per run: the median and the 99th percentile of each run;
+  * boot to listening: from QEMU's start to the server's "listening" line.
+The client is Python on the host; its own cost is the same for both guests.
+"""
+
+import argparse
+import glob
+import json
+import lzma
+import os
+import re
+import shutil
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+from benchlib import EREMIT, HERMIT_CC, OUT, ROOT  # noqa: E402
+
+WORK = os.path.join(OUT, "net")
+SERVER_SRC = os.path.join(ROOT, "benches", "net", "netserver.c")
+PORT = 7777
+THROUGHPUT_BYTES = 64 << 20
+ROUND_TRIPS = 2000
+BOOT_TIMEOUT = 180
+GUESTS = ("eremit", "linux")
+GUEST_NAMES = {"eremit": "Eremit", "linux": "Linux guest"}
+# The virtio-net stack of Debian's kernel, as modules (virtio_pci and virtio_net are =m).
+LINUX_MODULES = ["virtio_pci", "virtio_net"]
+MAC = "52:54:00:12:34:56"
+
+
+class NetSkip(Exception):
+    """The network benchmarks cannot run here; the message says why."""
+
+
+def progress(text):
+    print(f"netbench: {text}", file=sys.stderr, flush=True)
+
+
+def run(cmd, timeout=600, check=True, **kw):
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                       errors="replace", timeout=timeout, **kw)
+    if check and p.returncode != 0:
+        raise NetSkip(f"{' '.join(cmd)} failed (exit {p.returncode}): "
+                      f"{(p.stdout + p.stderr).strip()[-800:]}")
+    return p
+
+
+# --- the client (also run as `netbench.py client ...` inside the namespace) -------------
+
+def client_connect(host, port, timeout=60):
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            s = socket.create_connection((host, port), timeout=30)
+            return s
+        except OSError:
+            if time.monotonic() > end:
+                raise
+            time.sleep(0.2)
+
+
+def client(host, port, what, amount):
+    """One measurement against a netserver; returns a dict."""
+    if what == "in":
+        chunk = b"x" * (1 << 20)
+        start = time.perf_counter()
+        s = client_connect(host, port)
+        s.sendall(b"S")
+        left = amount
+        while left > 0:
+            n = min(left, len(chunk))
+            s.sendall(chunk[:n] if n < len(chunk) else chunk)
+            left -= n
+        s.shutdown(socket.SHUT_WR)
+        answer = b""
+        while len(answer) < 8:
+            b = s.recv(8 - len(answer))
+            if not b:
+                break
+            answer += b
+        secs = time.perf_counter() - start
+        s.close()
+        got = struct.unpack("<Q", answer)[0] if len(answer) == 8 else -1
+        if got != amount:
+            raise RuntimeError(f"the server counted {got} bytes of {amount}")
+        return {"seconds": secs, "bytes": amount}
+    if what == "out":
+        start = time.perf_counter()
+        s = client_connect(host, port)
+        s.sendall(b"G" + struct.pack("<Q", amount))
+        got = 0
+        while True:
+            b = s.recv(1 << 20)
+            if not b:
+                break
+            got += len(b)
+        secs = time.perf_counter() - start
+        s.close()
+        if got != amount:
+            raise RuntimeError(f"received {got} bytes of {amount}")
+        return {"seconds": secs, "bytes": amount}
+    if what == "rtt":
+        s = client_connect(host, port)
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        s.sendall(b"E")
+        times = []
+        for i in range(amount + 50):
+            t0 = time.perf_counter_ns()
+            s.sendall(b"p")
+            if s.recv(1) != b"p":
+                raise RuntimeError("echo lost")
+            if i >= 50:  # the first 50 warm up
+                times.append((time.perf_counter_ns() - t0) / 1000.0)
+        s.close()
+        times.sort()
+        return {"median_us": statistics.median(times),
+                "p99_us": times[min(len(times) - 1, int(len(times) * 0.99))],
+                "round_trips": len(times)}
+    if what == "quit":
+        s = client_connect(host, port, timeout=5)
+        s.sendall(b"Q")
+        s.close()
+        return {}
+    raise ValueError(what)
+
+
+# --- builds --------------------------------------------------------------------------------
+
+def install_guest_packages(why):
+    """The Linux guest's kernel and busybox through scripts/ensure-deps.sh (the one place
+    that installs packages); False when that failed."""
+    progress(f"installing {why} (scripts/ensure-deps.sh netbench)")
+    p = subprocess.run([os.path.join(ROOT, "scripts", "ensure-deps.sh"), "netbench"],
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    return p.returncode == 0
+
+
+def find_kernel():
+    """Debian's kernel (/boot/vmlinuz-VERSION) with its modules; installs linux-image-amd64
+    when there is none (the running system is not touched: the file is only read)."""
+    def candidates():
+        out = []
+        for path in sorted(glob.glob("/boot/vmlinuz-*")):
+            version = os.path.basename(path)[len("vmlinuz-"):]
+            if os.path.isdir(f"/lib/modules/{version}"):
+                out.append((path, version))
+        return out
+    found = candidates()
+    if not found and shutil.which("apt-get") and os.geteuid() == 0:
+        install_guest_packages("the Linux guest's kernel")
+        found = candidates()
+    if not found:
+        raise NetSkip("no /boot/vmlinuz-* with /lib/modules (apt-get install linux-image-amd64)")
+    return found[-1]
+
+
+def find_busybox():
+    for path in ("/bin/busybox", "/usr/bin/busybox"):
+        if os.path.exists(path) and "statically linked" in run(["file", "-L", path], check=False).stdout:
+            return path
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        install_guest_packages("the Linux guest's shell and ip")
+        if os.path.exists("/bin/busybox"):
+            return "/bin/busybox"
+    raise NetSkip("no static busybox (apt-get install busybox-static)")
+
+
+def module_files(version, names):
+    """The .ko files of `names` and what they depend on, dependencies first."""
+    base = f"/lib/modules/{version}"
+    deps = {}
+    with open(os.path.join(base, "modules.dep")) as f:
+        for line in f:
+            mod, _, rest = line.partition(":")
+            deps[mod.strip()] = rest.split()
+    by_name = {re.sub(r"\.ko(\.\w+)?$", "", os.path.basename(m)).replace("-", "_"): m for m in deps}
+    order = []
+
+    def visit(m):
+        for d in deps.get(m, []):
+            visit(d)
+        if m not in order:
+            order.append(m)
+    for n in names:
+        if n not in by_name:
+            raise NetSkip(f"kernel {version} has no module {n} (built in?)")
+        visit(by_name[n])
+    return [os.path.join(base, m) for m in order]
+
+
+def read_module(path):
+    data = open(path, "rb").read()
+    if path.endswith(".xz"):
+        return lzma.decompress(data)
+    if path.endswith(".zst"):
+        return subprocess.run(["zstd", "-dc", path], capture_output=True, check=True).stdout
+    if path.endswith(".gz"):
+        import gzip
+        return gzip.decompress(data)
+    return data
+
+
+def cpio_newc(entries):
+    """A newc cpio archive of (name, mode, data) entries (directories: data None)."""
+    out = bytearray()
+
+    def pad4():
+        while len(out) % 4:
+            out.append(0)
+    for ino, (name, mode, data) in enumerate(entries + [("TRAILER!!!", 0, b"")], 1):
+        body = data or b""
+        nb = name.encode() + b"\0"
+        fields = [ino, mode, 0, 0, 2 if mode & 0o040000 else 1, 0, len(body), 0, 0, 0, 0, len(nb), 0]
+        out += b"070701" + b"".join(b"%08X" % v for v in fields) + nb
+        pad4()
+        out += body
+        pad4()
+    return bytes(out)
+
+
+INIT = r"""#!/bin/busybox sh
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox mount -t devtmpfs devtmpfs /dev
+for m in MODULES; do /bin/busybox insmod /lib/modules/$m || echo "init: insmod $m failed"; done
+for arg in $(/bin/busybox cat /proc/cmdline); do
+    case "$arg" in
+        bench_ip=*) ip="${arg#bench_ip=}" ;;
+        bench_gw=*) gw="${arg#bench_gw=}" ;;
+    esac
+done
+i=0
+while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 100 ]; do /bin/busybox sleep 0.1; i=$((i+1)); done
+/bin/busybox ip link set lo up
+/bin/busybox ip link set eth0 up
+/bin/busybox ip addr add "$ip" dev eth0
+/bin/busybox ip route add default via "$gw"
+exec /netserver PORT
+"""
+
+
+def build_initramfs(path, busybox, server, version):
+    mods = module_files(version, LINUX_MODULES)
+    entries = [("dev", 0o040755, None), ("proc", 0o040755, None), ("sys", 0o040755, None),
+               ("bin", 0o040755, None), ("lib", 0o040755, None), ("lib/modules", 0o040755, None),
+               ("bin/busybox", 0o100755, open(busybox, "rb").read()),
+               ("netserver", 0o100755, open(server, "rb").read())]
+    names = []
+    for m in mods:
+        name = re.sub(r"\.(xz|zst|gz)$", "", os.path.basename(m))
+        names.append(name)
+        entries.append((f"lib/modules/{name}", 0o100644, read_module(m)))
+    init = INIT.replace("MODULES", " ".join(names)).replace("PORT", str(PORT))
+    entries.append(("init", 0o100755, init.encode()))
+    with open(path, "wb") as f:
+        f.write(cpio_newc(entries))
+    return names
+
+
+def build(accel):
+    """Both servers, the initramfs, the kernel; raises NetSkip with a reason."""
+    os.makedirs(WORK, exist_ok=True)
+    if not os.path.exists(HERMIT_CC) or not os.path.exists(EREMIT):
+        raise NetSkip("build/toolchain is missing (make toolchain-c)")
+    qemu = os.environ.get("EREMIT_QEMU", "qemu-system-x86_64")
+    if not shutil.which(qemu):
+        raise NetSkip(f"{qemu} is missing")
+    eremit_server = os.path.join(WORK, "netserver-eremit")
+    linux_server = os.path.join(WORK, "netserver-linux")
+    run([HERMIT_CC, "-O2", "-Wall", "-Wextra", SERVER_SRC, "-o", eremit_server])
+    p = run(["gcc", "-O2", "-static", "-Wall", "-Wextra", SERVER_SRC, "-o", linux_server], check=False)
+    if p.returncode != 0:
+        raise NetSkip(f"gcc -static failed (glibc's static libraries: libc6-dev): {p.stderr[-500:]}")
+    kernel, version = find_kernel()
+    busybox = find_busybox()
+    initrd = os.path.join(WORK, "initramfs-linux.cpio")
+    modules = build_initramfs(initrd, busybox, linux_server, version)
+    # The TSC rate the runner passes to Eremit (it caches it).
+    p = run([EREMIT, "run", "--verbose", "--accel", accel, eremit_server, "x"], timeout=120, check=False)
+    m = re.search(r"tsc_khz=(\d+)", p.stderr)
+    tsc = int(m.group(1)) if m else None
+    return {"qemu": qemu, "eremit_server": eremit_server, "linux_server": linux_server,
+            "kernel": kernel, "kernel_version": version, "initrd": initrd, "modules": modules,
+            "busybox": busybox, "tsc_khz": tsc}
+
+
+# --- network set-up --------------------------------------------------------------------------
+
+class Network:
+    """Where the guests are and how to reach them: a namespace with taps, or user mode."""
+
+    def __init__(self, mode):
+        self.mode = mode
+        self.ns = None
+        self.note = ""
+        if mode in ("auto", "tap"):
+            try:
+                self._tap()
+                self.mode = "tap"
+                return
+            except NetSkip as e:
+                if mode == "tap":
+                    raise
+                self.note = f"tap networking could not be set up ({e}); fell back to QEMU's user network"
+                self.cleanup()
+        self.mode = "user"
+        self.ports = {g: self._free_port() for g in GUESTS}
+
+    @staticmethod
+    def _free_port():
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    def _tap(self):
+        if os.geteuid() != 0:
+            raise NetSkip("not root")
+        if not shutil.which("ip"):
+            raise NetSkip("no `ip` (iproute2)")
+        if not os.path.exists("/dev/net/tun"):
+            raise NetSkip("no /dev/net/tun")
+        # Namespaces left by runs that were killed (their process is gone).
+        for line in run(["ip", "netns", "list"], check=False).stdout.splitlines():
+            m = re.match(r"eremit-bench-(\d+)\b", line)
+            if m and not os.path.exists(f"/proc/{m.group(1)}"):
+                subprocess.run(["ip", "netns", "del", m.group(0)], capture_output=True)
+        self.ns = f"eremit-bench-{os.getpid()}"
+        run(["ip", "netns", "add", self.ns])
+        ex = ["ip", "netns", "exec", self.ns]
+        run(ex + ["ip", "link", "set", "lo", "up"])
+        for i, g in enumerate(GUESTS):
+            tap = f"ebtap{i}"
+            run(ex + ["ip", "tuntap", "add", "dev", tap, "mode", "tap"])
+            run(ex + ["ip", "addr", "add", f"10.77.{i}.1/24", "dev", tap])
+            run(ex + ["ip", "link", "set", tap, "up"])
+
+    def prefix(self):
+        """The command prefix that runs QEMU and the client where the guests are."""
+        return ["ip", "netns", "exec", self.ns] if self.mode == "tap" else []
+
+    def netdev(self, guest):
+        i = GUESTS.index(guest)
+        if self.mode == "tap":
+            return f"tap,id=net0,ifname=ebtap{i},script=no,downscript=no"
+        return f"user,id=net0,hostfwd=tcp:127.0.0.1:{self.ports[guest]}-:{PORT}"
+
+    def guest_ip(self, guest):
+        i = GUESTS.index(guest)
+        return (f"10.77.{i}.2", 24, f"10.77.{i}.1") if self.mode == "tap" else ("10.0.2.15", 24, "10.0.2.2")
+
+    def target(self, guest):
+        """(host, port) the client connects to."""
+        if self.mode == "tap":
+            return self.guest_ip(guest)[0], PORT
+        return "127.0.0.1", self.ports[guest]
+
+    def describe(self):
+        if self.mode == "tap":
+            return ("tap: a network namespace made for the run, one tap device per guest "
+                    "(host side 10.77.N.1/24, guest 10.77.N.2, static addresses), QEMU and the "
+                    "client inside the namespace")
+        return ("QEMU user network (slirp), the client on 127.0.0.1 through a forwarded port "
+                "per guest (hostfwd); the guest 10.0.2.15")
+
+    def cleanup(self):
+        if self.ns:
+            subprocess.run(["ip", "netns", "del", self.ns], capture_output=True)
+            self.ns = None
+
+
+# --- guests -----------------------------------------------------------------------------------
+
+class GuestVM:
+    def __init__(self, guest, art, net, accel):
+        self.guest = guest
+        self.log = os.path.join(WORK, f"{guest}-console.log")
+        open(self.log, "w").close()
+        ip, plen, gw = net.guest_ip(guest)
+        if guest == "eremit":
+            opts = (f"tsc_khz={art['tsc_khz']} " if art["tsc_khz"] else "") + f"ip={ip}/{plen} gateway={gw}"
+            kernel = ["-kernel", art["eremit_server"], "-append", f"{opts} -- netserver {PORT}"]
+        else:
+            kernel = ["-kernel", art["kernel"], "-initrd", art["initrd"], "-append",
+                      f"console=ttyS0 quiet panic=-1 bench_ip={ip}/{plen} bench_gw={gw}"]
+        accel_opts = ["-accel", "kvm", "-cpu", "host"] if accel == "kvm" else ["-accel", "tcg", "-cpu", "max"]
+        # The same options for both guests (those of `eremit run --machine q35`), with the
+        # console (COM1) in a file.
+        self.cmd = net.prefix() + [
+            art["qemu"], *kernel, "-m", "512M", "-smp", "1", "-nodefaults", "-no-user-config",
+            "-display", "none", "-no-reboot", "-M", "q35", *accel_opts,
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+            "-chardev", f"file,id=eout,path={self.log}", "-serial", "chardev:eout",
+            "-chardev", "null,id=eerr", "-device", "isa-serial,chardev=eerr,iobase=0x2f8,irq=3",
+            "-chardev", "null,id=elog", "-device", "isa-debugcon,chardev=elog,iobase=0xe9",
+            "-netdev", net.netdev(guest),
+            "-device", f"virtio-net-pci,netdev=net0,disable-legacy=on,mac={MAC}",
+        ]
+        self.start = time.monotonic()
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.boot_s = None
+
+    def console(self):
+        try:
+            return open(self.log, errors="replace").read()
+        except OSError:
+            return ""
+
+    def wait_ready(self):
+        end = self.start + BOOT_TIMEOUT
+        while time.monotonic() < end:
+            if "netserver: listening" in self.console():
+                self.boot_s = time.monotonic() - self.start
+                return
+            if self.proc.poll() is not None:
+                out = self.proc.stdout.read().decode(errors="replace")
+                raise NetSkip(f"the {GUEST_NAMES[self.guest]} ended before listening (exit "
+                              f"{self.proc.returncode}): {out[-500:]} {self.console()[-1500:]}")
+            time.sleep(0.05)
+        raise NetSkip(f"the {GUEST_NAMES[self.guest]} did not listen within {BOOT_TIMEOUT} s: "
+                      f"{self.console()[-1500:]}")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+
+
+def measure_once(net, guest, what, amount):
+    host, port = net.target(guest)
+    cmd = net.prefix() + [sys.executable, os.path.abspath(__file__), "client", host, str(port),
+                          what, str(amount)]
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
+    if p.returncode != 0:
+        raise RuntimeError(f"{GUEST_NAMES[guest]}, {what}: {p.stderr.strip()[-600:]}")
+    return json.loads(p.stdout)
+
+
+def run_benchmarks(runs=3, accel="tcg", mode="auto"):
+    """Returns a result dict: {"ok": True, ...} or {"ok": False, "reason": ...}."""
+    started = time.monotonic()
+    net = None
+    vms = []
+    try:
+        progress("building the server for both guests and the Linux guest's initramfs")
+        art = build(accel)
+        net = Network(mode)
+        if net.note:
+            progress(net.note)
+        progress(f"network: {net.mode}; booting both guests (q35, {accel})")
+        vms = [GuestVM(g, art, net, accel) for g in GUESTS]
+        for vm in vms:
+            vm.wait_ready()
+            progress(f"{GUEST_NAMES[vm.guest]} listening after {vm.boot_s:.2f} s")
+        samples = {g: {"in_MBps": [], "out_MBps": [], "rtt_median_us": [], "rtt_p99_us": []}
+                   for g in GUESTS}
+        errors = {}
+        for i in range(runs + 1):
+            label = "warm-up" if i == 0 else f"run {i}/{runs}"
+            progress(f"{label}: 64 MiB each way and {ROUND_TRIPS} round trips per guest")
+            for g in GUESTS:
+                if g in errors:
+                    continue
+                try:
+                    a = measure_once(net, g, "in", THROUGHPUT_BYTES)
+                    b = measure_once(net, g, "out", THROUGHPUT_BYTES)
+                    c = measure_once(net, g, "rtt", ROUND_TRIPS)
+                except (RuntimeError, subprocess.TimeoutExpired, ValueError) as e:
+                    errors[g] = str(e)
+                    progress(f"{GUEST_NAMES[g]} failed: {e}")
+                    continue
+                if i == 0:
+                    continue
+                samples[g]["in_MBps"].append(a["bytes"] / a["seconds"] / 1e6)
+                samples[g]["out_MBps"].append(b["bytes"] / b["seconds"] / 1e6)
+                samples[g]["rtt_median_us"].append(c["median_us"])
+                samples[g]["rtt_p99_us"].append(c["p99_us"])
+        if len(errors) == len(GUESTS):
+            raise NetSkip("both guests failed: " + "; ".join(errors.values()))
+        for vm in vms:
+            try:
+                measure_once(net, vm.guest, "quit", 0)
+            except Exception:
+                pass
+        return {
+            "ok": True, "mode": net.mode, "network": net.describe(), "note": net.note,
+            "accel": accel, "runs": runs, "throughput_bytes": THROUGHPUT_BYTES,
+            "round_trips": ROUND_TRIPS, "kernel": art["kernel"],
+            "kernel_version": art["kernel_version"], "linux_modules": art["modules"],
+            "boot_to_listening_s": {vm.guest: vm.boot_s for vm in vms},
+            "samples": samples, "errors": errors,
+            "image_bytes": {"eremit": os.path.getsize(art["eremit_server"]),
+                            "linux_kernel": os.path.getsize(art["kernel"]),
+                            "linux_initramfs": os.path.getsize(art["initrd"])},
+            "seconds": time.monotonic() - started,
+            "commands": {vm.guest: vm.cmd for vm in vms},
+        }
+    except NetSkip as e:
+        return {"ok": False, "reason": str(e)}
+    except Exception as e:  # an optional section must not end the whole benchmark run
+        return {"ok": False, "reason": f"{type(e).__name__}: {e}"}
+    finally:
+        for vm in vms:
+            vm.stop()
+        if net:
+            net.cleanup()
+
+
+# --- report -----------------------------------------------------------------------------------
+
+def med(values):
+    return statistics.median(values) if values else None
+
+
+def report(res):
+    lines = ["", "## Network: Eremit against a Linux guest", ""]
+    if not res.get("ok"):
+        lines += [f"Skipped: {res.get('reason', 'unknown')}", ""]
+        return "\n".join(lines) + "\n"
+    s = res["samples"]
+    mib = res["throughput_bytes"] >> 20
+    lines += [
+        f"The same server (benches/net/netserver.c) in both guests, q35 with virtio-net-pci, "
+        f"512 MiB, 1 vCPU, {res['accel'].upper()}, the same QEMU options; network: "
+        f"{res['network']}. Medians of {res['runs']} run{'s' if res['runs'] != 1 else ''} (after a warm-up), run round-robin. "
+        "Ratio = Eremit / Linux guest.",
+        "",
+        "| metric | Eremit | Linux guest | ratio | better |",
+        "|---|---|---|---|---|",
+    ]
+
+    def row(title, key, unit, higher_better, fmt):
+        e, l = med(s["eremit"][key]), med(s["linux"][key])
+        if e is None or l is None:
+            lines.append(f"| {title} | {fmt(e) if e is not None else 'failed'} | "
+                         f"{fmt(l) if l is not None else 'failed'} | - | - |")
+            return
+        r = e / l
+        better = ("Eremit" if (r > 1) == higher_better else "Linux guest") if abs(r - 1) > 0.02 else "same"
+        factor = r if r >= 1 else 1 / r
+        lines.append(f"| {title} | {fmt(e)} | {fmt(l)} | {r:.2f} | {better}"
+                     f"{f' ({factor:.1f}x)' if better != 'same' else ''} |")
+
+    row(f"TCP throughput host -> guest ({mib} MiB)", "in_MBps", "MB/s", True, lambda v: f"{v:.1f} MB/s")
+    row(f"TCP throughput guest -> host ({mib} MiB)", "out_MBps", "MB/s", True, lambda v: f"{v:.1f} MB/s")
+    row(f"request/response latency, 1 byte, median of {res['round_trips']}", "rtt_median_us", "us",
+        False, lambda v: f"{v:.0f} us")
+    row("request/response latency, 99th percentile", "rtt_p99_us", "us", False, lambda v: f"{v:.0f} us")
+    b = res["boot_to_listening_s"]
+    if b.get("eremit") and b.get("linux"):
+        r = b["eremit"] / b["linux"]
+        lines.append(f"| boot to listening (QEMU start to the server's first line) | "
+                     f"{b['eremit'] * 1000:.0f} ms | {b['linux'] * 1000:.0f} ms | {r:.2f} | "
+                     f"{'Eremit' if r < 1 else 'Linux guest'} ({max(r, 1 / r):.1f}x) |")
+    im = res["image_bytes"]
+    lines += [
+        "",
+        "Notes:",
+        f"- Linux guest: Debian's kernel {res['kernel_version']} ({os.path.basename(res['kernel'])}, "
+        f"{im['linux_kernel']:,} B) with an initramfs built by benches/drivers/netbench.py "
+        f"({im['linux_initramfs']:,} B: busybox-static, the modules "
+        f"{', '.join(m[:-3] for m in res['linux_modules'])}, an /init that configures eth0 and "
+        "execs the server, built with `gcc -O2 -static`); Eremit: the server built with "
+        f"x86_64-hermit-gcc ({im['eremit']:,} B, kernel included).",
+        "- Throughput is timed by the client from connect until the server's count (host -> "
+        "guest) or the end of the stream (guest -> host); latency is a Python client's "
+        "send-1-byte/receive-1-byte loop with TCP_NODELAY on both sides (the first 50 round "
+        "trips of each run discarded), so both columns include the same client overhead.",
+    ]
+    if res["mode"] == "user":
+        lines.append("- User-mode networking: slirp in the QEMU process carries every byte, and "
+                     "its costs are in both columns; a tap device shows the guests' own stacks "
+                     "better.")
+    if res.get("note"):
+        lines.append(f"- {res['note']}.")
+    if res["accel"] == "tcg":
+        lines.append("- Both guests run translated code (TCG): the figures measure the guests' "
+                     "network paths under emulation, not what they reach with KVM.")
+    for g, err in res.get("errors", {}).items():
+        lines.append(f"- {GUEST_NAMES[g]} failed during the runs: {err}")
+    per_run = "; ".join(
+        f"{GUEST_NAMES[g]}: in " + ", ".join(f"{v:.0f}" for v in s[g]["in_MBps"]) +
+        " MB/s, out " + ", ".join(f"{v:.0f}" for v in s[g]["out_MBps"]) +
+        " MB/s, RTT " + ", ".join(f"{v:.0f}" for v in s[g]["rtt_median_us"]) + " us"
+        for g in GUESTS)
+    lines.append(f"- Every run: {per_run}.")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "client":
+        host, port, what, amount = sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+        print(json.dumps(client(host, port, what, amount)))
+        return 0
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=3, help="runs per guest (default 3)")
+    ap.add_argument("--accel", choices=("tcg", "kvm"), default="tcg")
+    ap.add_argument("--net-mode", choices=("auto", "tap", "user"), default="auto",
+                    help="tap (a namespace with tap devices; root), user (slirp), auto: tap, "
+                         "else user (default)")
+    args = ap.parse_args()
+    res = run_benchmarks(args.runs, args.accel, args.net_mode)
+    text = "# Eremit network benchmarks\n" + report(res)
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, "results-net.md"), "w") as f:
+        f.write(text)
+    with open(os.path.join(OUT, "results-net.json"), "w") as f:
+        json.dump(res, f, indent=2)
+        f.write("\n")
+    sys.stdout.write(text)
+    return 0 if res.get("ok") else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1012 @@
+/* The hermit system-call ABI (hermit-abi 0.5) as exported by the Eremit kernel: the
+ * declarations of <hermit/syscall.h> with every type named hermit_* and every constant
+ * HERMIT_*, so that a C library can include it beside its own struct stat, E*, ...
+ * Calls return a negative errno (HERMIT_E*, Linux's values) on failure. */
+
+#ifndef HERMIT_SYSCALL_PREFIXED_H
+#define HERMIT_SYSCALL_PREFIXED_H
+
+/* Generated from kernel/src by cbindgen (kernel/cbindgen.toml); do not edit.
+ * Regenerate with scripts/gen-header.sh. */
+
+#include <stdint.h>
+#include <stddef.h>
+
+#define HERMIT_AF_INET 3
+
+#define HERMIT_AF_INET6 1
+
+#define HERMIT_AF_UNSPEC 0
+
+#define HERMIT_DT_CHR 2
+
+#define HERMIT_DT_DIR 4
+
+#define HERMIT_DT_REG 8
+
+#define HERMIT_DT_UNKNOWN 0
+
+#define HERMIT_EAI_AGAIN 2
+
+#define HERMIT_EAI_BADFLAGS 3
+
+#define HERMIT_EAI_FAIL 4
+
+#define HERMIT_EAI_FAMILY 5
+
+#define HERMIT_EAI_MEMORY 6
+
+#define HERMIT_EAI_NONAME 8
+
+#define HERMIT_EAI_SERVICE 9
+
+#define HERMIT_EAI_SOCKTYPE 10
+
+#define HERMIT_EFD_CLOEXEC 16384
+
+#define HERMIT_EFD_NONBLOCK 2048
+
+#define HERMIT_EFD_SEMAPHORE 1
+
+#define HERMIT_FD_CLOEXEC 1
+
+/**
+ * `sys_ioctl` request that sets (`*argp != 0`) or clears `O_NONBLOCK`.
+ */
+#define HERMIT_FIONBIO (int32_t)2148034174u
+
+/**
+ * `sys_futex_wait` flag: the timeout is a duration, not a point in time.
+ */
+#define HERMIT_FUTEX_RELATIVE_TIMEOUT 1
+
+#define HERMIT_F_DUPFD 0
+
+/**
+ * Eremit extension (Linux's value; not in `hermit-abi`): `F_DUPFD` with `FD_CLOEXEC`.
+ */
+#define HERMIT_F_DUPFD_CLOEXEC 1030
+
+#define HERMIT_F_GETFD 1
+
+#define HERMIT_F_GETFL 3
+
+#define HERMIT_F_OK 0
+
+#define HERMIT_F_SETFD 2
+
+#define HERMIT_F_SETFL 4
+
+/**
+ * Most buffers `sys_readv`/`sys_writev` take.
+ */
+#define HERMIT_IOV_MAX 1024
+
+#define HERMIT_IPPROTO_IP 0
+
+#define HERMIT_IPPROTO_IPV6 41
+
+#define HERMIT_IPPROTO_TCP 6
+
+#define HERMIT_IPPROTO_UDP 17
+
+#define HERMIT_IP_TTL 2
+
+#define HERMIT_MSG_PEEK 1
+
+#define HERMIT_O_APPEND 1024
+
+/**
+ * Eremit extension (Linux's value; not in `hermit-abi`): the new descriptor gets
+ * `FD_CLOEXEC`.
+ */
+#define HERMIT_O_CLOEXEC 524288
+
+#define HERMIT_O_CREAT 64
+
+#define HERMIT_O_DIRECTORY 65536
+
+#define HERMIT_O_EXCL 128
+
+#define HERMIT_O_NONBLOCK 2048
+
+#define HERMIT_O_RDONLY 0
+
+#define HERMIT_O_RDWR 2
+
+#define HERMIT_O_TRUNC 512
+
+#define HERMIT_O_WRONLY 1
+
+#define HERMIT_POLLERR 8
+
+#define HERMIT_POLLHUP 16
+
+#define HERMIT_POLLIN 1
+
+#define HERMIT_POLLNVAL 32
+
+#define HERMIT_POLLOUT 4
+
+#define HERMIT_POLLPRI 2
+
+#define HERMIT_POLLRDHUP 8192
+
+#define HERMIT_POLLRDNORM 64
+
+#define HERMIT_POLLWRNORM 256
+
+#define HERMIT_R_OK 4
+
+#define HERMIT_SEEK_CUR 1
+
+#define HERMIT_SEEK_END 2
+
+#define HERMIT_SEEK_SET 0
+
+#define HERMIT_SHUT_RD 0
+
+#define HERMIT_SHUT_RDWR 2
+
+#define HERMIT_SHUT_WR 1
+
+#define HERMIT_SOCK_CLOEXEC 16384
+
+#define HERMIT_SOCK_DGRAM 2
+
+#define HERMIT_SOCK_NONBLOCK 2048
+
+#define HERMIT_SOCK_STREAM 1
+
+#define HERMIT_SOL_SOCKET 4095
+
+#define HERMIT_SO_BROADCAST 32
+
+#define HERMIT_SO_ERROR 4103
+
+#define HERMIT_SO_KEEPALIVE 8
+
+#define HERMIT_SO_LINGER 128
+
+#define HERMIT_SO_RCVBUF 4098
+
+#define HERMIT_SO_RCVTIMEO 4102
+
+#define HERMIT_SO_REUSEADDR 4
+
+#define HERMIT_SO_SNDBUF 4097
+
+#define HERMIT_SO_SNDTIMEO 4101
+
+#define HERMIT_STDERR_FILENO 2
+
+#define HERMIT_STDIN_FILENO 0
+
+#define HERMIT_STDOUT_FILENO 1
+
+#define HERMIT_S_IFCHR 8192
+
+#define HERMIT_S_IFDIR 16384
+
+#define HERMIT_S_IFMT 61440
+
+#define HERMIT_S_IFREG 32768
+
+#define HERMIT_TCP_NODELAY 1
+
+#define HERMIT_W_OK 2
+
+#define HERMIT_X_OK 1
+
+struct hermit_Topology;
+
+/**
+ * Generic socket address.
+ */
+struct hermit_sockaddr {
+  uint8_t sa_len;
+  uint8_t sa_family;
+  char sa_data[14];
+};
+
+typedef uint32_t hermit_socklen_t;
+
+typedef int32_t hermit_clockid_t;
+
+typedef int64_t hermit_time_t;
+
+/**
+ * A point or span of time (note the 32-bit nanoseconds of this ABI).
+ */
+struct hermit_timespec {
+  hermit_time_t tv_sec;
+  int32_t tv_nsec;
+};
+
+/**
+ * Address information returned by `sys_getaddrinfo`.
+ */
+struct hermit_addrinfo {
+  int32_t ai_flags;
+  int32_t ai_family;
+  int32_t ai_socktype;
+  int32_t ai_protocol;
+  hermit_socklen_t ai_addrlen;
+  char *ai_canonname;
+  struct hermit_sockaddr *ai_addr;
+  struct hermit_addrinfo *ai_next;
+};
+
+/**
+ * File status, as `sys_stat`/`sys_fstat` fill it.
+ */
+struct hermit_stat {
+  uint64_t st_dev;
+  uint64_t st_ino;
+  uint64_t st_nlink;
+  uint32_t st_mode;
+  uint32_t st_uid;
+  uint32_t st_gid;
+  uint64_t st_rdev;
+  int64_t st_size;
+  int64_t st_blksize;
+  int64_t st_blocks;
+  struct hermit_timespec st_atim;
+  struct hermit_timespec st_mtim;
+  struct hermit_timespec st_ctim;
+};
+
+/**
+ * Directory entry filled by `sys_getdents64`.
+ */
+struct hermit_dirent64 {
+  uint64_t d_ino;
+  int64_t d_off;
+  uint16_t d_reclen;
+  uint8_t d_type;
+  char d_name[256];
+};
+
+/**
+ * Thread id.
+ */
+typedef uint32_t hermit_Tid;
+
+/**
+ * One entry for `sys_poll`.
+ */
+struct hermit_pollfd {
+  int32_t fd;
+  int16_t events;
+  int16_t revents;
+};
+
+typedef size_t hermit_nfds_t;
+
+/**
+ * Scatter/gather buffer.
+ */
+struct hermit_iovec {
+  void *iov_base;
+  size_t iov_len;
+};
+
+typedef const void *hermit_sem_t;
+
+/**
+ * An error number. Only the constants below make one, so a value is always a
+ * positive errno (never 0, never negated twice).
+ *
+ * In the C header it is an `int32_t` (`typedef int32_t Errno`), with the values as
+ * `#define`s.
+ */
+typedef int32_t hermit_Errno;
+
+typedef uint8_t hermit_sa_family_t;
+
+typedef uint16_t hermit_in_port_t;
+
+struct hermit_in_addr {
+  /**
+   * Network byte order.
+   */
+  uint32_t s_addr;
+};
+
+struct hermit_sockaddr_in {
+  uint8_t sin_len;
+  hermit_sa_family_t sin_family;
+  /**
+   * Network byte order.
+   */
+  hermit_in_port_t sin_port;
+  struct hermit_in_addr sin_addr;
+  char sin_zero[8];
+};
+
+/**
+ * `struct timeval` (SO_RCVTIMEO/SO_SNDTIMEO).
+ */
+struct hermit_timeval {
+  int64_t tv_sec;
+  int32_t tv_usec;
+};
+
+/**
+ * `struct linger` (SO_LINGER).
+ */
+struct hermit_linger {
+  int32_t l_onoff;
+  int32_t l_linger;
+};
+
+#define HERMIT_CLOCK_MONOTONIC 4
+
+#define HERMIT_CLOCK_REALTIME 1
+
+#define HERMIT_EACCES 13
+
+#define HERMIT_EADDRINUSE 98
+
+#define HERMIT_EADDRNOTAVAIL 99
+
+#define HERMIT_EAFNOSUPPORT 97
+
+#define HERMIT_EAGAIN 11
+
+#define HERMIT_EALREADY 114
+
+#define HERMIT_EBADF 9
+
+#define HERMIT_EBUSY 16
+
+#define HERMIT_ECONNABORTED 103
+
+#define HERMIT_ECONNREFUSED 111
+
+#define HERMIT_ECONNRESET 104
+
+#define HERMIT_EDEADLK 35
+
+#define HERMIT_EDESTADDRREQ 89
+
+#define HERMIT_EEXIST 17
+
+#define HERMIT_EFAULT 14
+
+#define HERMIT_EFBIG 27
+
+#define HERMIT_EHOSTUNREACH 113
+
+#define HERMIT_EINPROGRESS 115
+
+#define HERMIT_EINTR 4
+
+#define HERMIT_EINVAL 22
+
+#define HERMIT_EIO 5
+
+#define HERMIT_EISCONN 106
+
+#define HERMIT_EISDIR 21
+
+#define HERMIT_EMFILE 24
+
+#define HERMIT_EMSGSIZE 90
+
+#define HERMIT_ENAMETOOLONG 36
+
+#define HERMIT_ENETDOWN 100
+
+#define HERMIT_ENETUNREACH 101
+
+#define HERMIT_ENOBUFS 105
+
+#define HERMIT_ENOENT 2
+
+#define HERMIT_ENOMEM 12
+
+#define HERMIT_ENOPROTOOPT 92
+
+#define HERMIT_ENOSPC 28
+
+#define HERMIT_ENOSYS 38
+
+#define HERMIT_ENOTCONN 107
+
+#define HERMIT_ENOTDIR 20
+
+#define HERMIT_ENOTEMPTY 39
+
+#define HERMIT_ENOTSOCK 88
+
+#define HERMIT_ENOTTY 25
+
+#define HERMIT_ENXIO 6
+
+#define HERMIT_EOPNOTSUPP 95
+
+#define HERMIT_EOVERFLOW 75
+
+#define HERMIT_EPERM 1
+
+#define HERMIT_EPIPE 32
+
+#define HERMIT_EPROTONOSUPPORT 93
+
+#define HERMIT_EPROTOTYPE 91
+
+#define HERMIT_ERANGE 34
+
+#define HERMIT_ESPIPE 29
+
+#define HERMIT_ESRCH 3
+
+#define HERMIT_ETIMEDOUT 110
+
+
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * `abort()`, also the end of a panicking Rust program: a backtrace, then the exit code
+ * a shell shows for SIGABRT (134).
+ */
+void sys_abort(void) __attribute__((noreturn));
+
+/**
+ * # Safety
+ * `addr`/`addrlen`: null, or a buffer and its length as in POSIX.
+ */
+int32_t sys_accept(int32_t s, struct hermit_sockaddr *addr, hermit_socklen_t *addrlen);
+
+/**
+ * Whether `name` exists and may be accessed with `mode` (`F_OK`, or any of `R_OK`,
+ * `W_OK`, `X_OK`): 0, or `-ENOENT`/`-ENOTDIR` if it does not exist, `-EACCES` for
+ * `X_OK` on a file without execute bits (everything else is allowed: the application
+ * is root), `-EINVAL` for other mode bits.
+ *
+ * # Safety
+ * `name` must be a NUL-terminated string.
+ */
+int32_t sys_access(const char *name, int32_t mode);
+
+int32_t sys_add_queue(size_t id, int64_t timeout_ns);
+
+uint8_t *sys_alloc(size_t size, size_t align);
+
+uint8_t *sys_alloc_zeroed(size_t size, size_t align);
+
+size_t sys_available_parallelism(void);
+
+/**
+ * # Safety
+ * `name` must point at `namelen` readable bytes.
+ */
+int32_t sys_bind(int32_t s, const struct hermit_sockaddr *name, hermit_socklen_t namelen);
+
+/**
+ * Marks the caller blocked; it leaves the CPU at its next `sys_yield` unless
+ * `sys_wakeup_taskt` comes first.
+ */
+void sys_block_current_task(void);
+
+void sys_block_current_task_with_timeout(uint64_t timeout_ms);
+
+/**
+ * Changes the current directory (where relative paths start): 0, or `-ENOENT`,
+ * `-ENOTDIR`.
+ *
+ * # Safety
+ * `name` must be a NUL-terminated string.
+ */
+int32_t sys_chdir(const char *name);
+
+/**
+ * # Safety
+ * `tp` must be valid for writing a `timespec`.
+ */
+int32_t sys_clock_gettime(hermit_clockid_t clockid, struct hermit_timespec *tp);
+
+int32_t sys_close(int32_t fd);
+
+/**
+ * # Safety
+ * `name` must point at `namelen` readable bytes.
+ */
+int32_t sys_connect(int32_t s, const struct hermit_sockaddr *name, hermit_socklen_t namelen);
+
+/**
+ * # Safety
+ * `ptr` must come from `sys_alloc`/`sys_malloc` with this size and alignment.
+ */
+void sys_dealloc(uint8_t *ptr, size_t size, size_t align);
+
+int32_t sys_destroy_queue(size_t id);
+
+/**
+ * The lowest free descriptor, sharing `fd`'s open file (position and flags).
+ */
+int32_t sys_dup(int32_t fd);
+
+/**
+ * Makes descriptor `newfd` refer to `oldfd`'s open file, closing what `newfd` was
+ * first. Returns `newfd`; `-EBADF` if `oldfd` is not open or `newfd` is not in
+ * 0..1024. `oldfd == newfd` returns `newfd` and changes nothing.
+ */
+int32_t sys_dup2(int32_t oldfd, int32_t newfd);
+
+int32_t sys_errno(void);
+
+/**
+ * An eventfd descriptor; `flags`: EFD_SEMAPHORE, EFD_NONBLOCK, EFD_CLOEXEC.
+ */
+int32_t sys_eventfd(uint64_t initval, int16_t flags);
+
+void sys_exit(int32_t status) __attribute__((noreturn));
+
+/**
+ * `F_DUPFD`, `F_DUPFD_CLOEXEC`, `F_GETFD`, `F_SETFD`, `F_GETFL`, `F_SETFL`; other
+ * commands fail with `-EINVAL`.
+ */
+int32_t sys_fcntl(int32_t fd, int32_t cmd, int32_t arg);
+
+/**
+ * # Safety
+ * As `sys_dealloc`.
+ */
+void sys_free(uint8_t *ptr, size_t size, size_t align);
+
+/**
+ * Frees a list from `sys_getaddrinfo`; null, or any pointer that is not such a list
+ * (freed already, made up), is ignored.
+ *
+ * # Safety
+ * None beyond the ABI: `ai` is only followed when the kernel handed it out.
+ */
+void sys_freeaddrinfo(struct hermit_addrinfo *ai);
+
+/**
+ * # Safety
+ * `st` must be valid for writing a `stat`.
+ */
+int32_t sys_fstat(int32_t fd, struct hermit_stat *st);
+
+/**
+ * Everything is in memory: returns 0 for any open descriptor, `-EBADF` otherwise.
+ */
+int32_t sys_fsync(int32_t fd);
+
+/**
+ * Sets the size of the file open on `fd` (for writing): shrinking drops the data past
+ * `len`, growing adds zeros. `-EINVAL` for a negative `len` or a descriptor that is
+ * not a file open for writing, `-EBADF`, `-EFBIG`.
+ */
+int32_t sys_ftruncate(int32_t fd, int64_t len);
+
+int32_t sys_futex_wait(uint32_t *address,
+                       uint32_t expected,
+                       const struct hermit_timespec *timeout,
+                       uint32_t flags);
+
+int32_t sys_futex_wake(uint32_t *address, int32_t count);
+
+int32_t sys_get_errno(void);
+
+uint8_t sys_get_priority(void);
+
+size_t sys_get_processor_count(void);
+
+/**
+ * Resolves `name` into `inaddr`: `len` says which kind of address the caller wants, as
+ * in Hermit: 4 bytes (an `in_addr`) asks DNS for an A record, 16 bytes (an `in6_addr`)
+ * for an AAAA record (a query needs no IPv6 connectivity, so this works in an IPv4-only
+ * kernel); any other length is `-EINVAL`. The first address found is written.
+ *
+ * # Safety
+ * `name` NUL-terminated; `inaddr` valid for `len` bytes.
+ */
+int32_t sys_getaddrbyname(const char *name, uint8_t *inaddr, size_t len);
+
+/**
+ * POSIX getaddrinfo for IPv4: numeric hosts, "localhost", DNS names; numeric services
+ * (and "http", "https"). Returns 0 or an EAI_* code; free the list with
+ * `sys_freeaddrinfo`.
+ *
+ * # Safety
+ * `nodename`/`servname`: null or NUL-terminated; `hints`: null or an `addrinfo`;
+ * `res`: where the list goes.
+ */
+int32_t sys_getaddrinfo(const char *nodename,
+                        const char *servname,
+                        const struct hermit_addrinfo *hints,
+                        struct hermit_addrinfo **res);
+
+/**
+ * Writes the current directory's absolute path, NUL-terminated, to `buf` (`size`
+ * bytes). Returns the length written including the NUL, or `-ERANGE` if `size` is too
+ * small, `-EINVAL` if it is 0, `-EFAULT`, `-ENOENT` if the directory was removed.
+ *
+ * # Safety
+ * `buf` must be valid for writing `size` bytes.
+ */
+int32_t sys_getcwd(char *buf, size_t size);
+
+/**
+ * Fills `dirp` with `dirent64` records (lengths multiples of 8, NUL-terminated names),
+ * the entries in name order, and returns the bytes used; 0 once everything was read.
+ * Returns all remaining entries at once or fails with `-EINVAL` (nothing consumed) if
+ * `count` bytes cannot hold them: retry with a larger buffer, as Rust's std does (it
+ * reads a directory with one call). There are no `.` and `..` entries (std would hand
+ * them to the application). `-ENOTDIR` if `fd` is not a directory. A record's `d_off` is
+ * the position after it (for `sys_lseek` with `SEEK_SET`).
+ *
+ * # Safety
+ * `dirp` must be valid for writing `count` bytes.
+ */
+int64_t sys_getdents64(int32_t fd, struct hermit_dirent64 *dirp, size_t count);
+
+int32_t sys_getpagesize(void);
+
+/**
+ * # Safety
+ * `name`/`namelen` as in POSIX.
+ */
+int32_t sys_getpeername(int32_t s, struct hermit_sockaddr *name, hermit_socklen_t *namelen);
+
+/**
+ * The one process of the VM: its pid is 1.
+ */
+int32_t sys_getpid(void);
+
+/**
+ * # Safety
+ * `name`/`namelen` as in POSIX.
+ */
+int32_t sys_getsockname(int32_t s, struct hermit_sockaddr *name, hermit_socklen_t *namelen);
+
+/**
+ * SO_REUSEADDR, SO_KEEPALIVE, SO_RCVTIMEO, SO_SNDTIMEO, SO_ERROR, SO_LINGER, SO_SNDBUF,
+ * SO_RCVBUF, TCP_NODELAY, IP_TTL; others fail with ENOPROTOOPT.
+ *
+ * # Safety
+ * `optval` must point at `*optlen` writable bytes.
+ */
+int32_t sys_getsockopt(int32_t s,
+                       int32_t level,
+                       int32_t optname,
+                       void *optval,
+                       hermit_socklen_t *optlen);
+
+/**
+ * The address the image starts at: Hermit's kernel exports this (not part of
+ * hermit-abi) for tracers that turn return addresses into offsets (rftrace).
+ */
+size_t sys_image_start_addr(void);
+
+int32_t sys_init_queue(size_t id);
+
+/**
+ * `FIONBIO` (`*argp != 0` sets `O_NONBLOCK`, 0 clears it); any other request goes to
+ * the object, which fails it with `-ENOTTY` unless its kind knows it (there are no
+ * terminals).
+ *
+ * # Safety
+ * For `FIONBIO`, `argp` must point at an `i32`.
+ */
+int32_t sys_ioctl(int32_t s, int32_t cmd, void *argp);
+
+/**
+ * 1 for a console stream whose end at the runner is a terminal (the `tty=` kernel
+ * option), 0 for any other open descriptor, `-EBADF` otherwise.
+ */
+int32_t sys_isatty(int32_t fd);
+
+int32_t sys_join(hermit_Tid id);
+
+int32_t sys_listen(int32_t s, int32_t backlog);
+
+ptrdiff_t sys_lseek(int32_t fd, ptrdiff_t offset, int32_t whence);
+
+/**
+ * The same as `sys_stat`: there are no symbolic links.
+ *
+ * # Safety
+ * As `sys_stat`.
+ */
+int32_t sys_lstat(const char *name, struct hermit_stat *st);
+
+uint8_t *sys_malloc(size_t size, size_t align);
+
+/**
+ * # Safety
+ * `name` must be a NUL-terminated string.
+ */
+int32_t sys_mkdir(const int8_t *name, uint32_t mode);
+
+/**
+ * Anonymous memory: zeroed, page-aligned, from the heap. A length that cannot be
+ * rounded up to whole pages, or that is larger than the address space, is `ENOMEM` (as
+ * Linux), never a smaller block.
+ */
+int32_t sys_mmap(size_t size, uint32_t _prot_flags, uint8_t **ret);
+
+/**
+ * Changing protections is not supported yet: everything is read/write.
+ */
+int32_t sys_mprotect(uint8_t *_ptr, size_t _size, uint32_t _prot_flags);
+
+/**
+ * Unmaps the pages of `[ptr, ptr + size)` that `sys_mmap` handed out (any part of a
+ * mapping, or several); pages it did not hand out (already unmapped, inside a malloc
+ * block, a stack) are left alone, as Linux leaves alone what is not mapped. `EINVAL`
+ * for an unaligned address, a zero length or a range past the address space.
+ *
+ * # Safety
+ * The application must not use the pages it unmaps any more.
+ */
+int32_t sys_munmap(uint8_t *ptr, size_t size);
+
+/**
+ * # Safety
+ * `req` must be valid for reading a `timespec`.
+ */
+int32_t sys_nanosleep(const struct hermit_timespec *req);
+
+/**
+ * The network starts at boot; kept for old Hermit programs.
+ */
+int32_t sys_network_init(void);
+
+int32_t sys_notify(size_t id, int32_t count);
+
+/**
+ * # Safety
+ * `name` must be a NUL-terminated string.
+ */
+int32_t sys_open(const char *name, int32_t flags, int32_t mode);
+
+/**
+ * # Safety
+ * `name` must be a NUL-terminated string.
+ */
+int32_t sys_opendir(const char *name);
+
+/**
+ * Waits until one of the descriptors is ready or `timeout` milliseconds pass (-1:
+ * no limit). Returns how many have events.
+ *
+ * # Safety
+ * `fds` must point at `nfds` entries.
+ */
+int32_t sys_poll(struct hermit_pollfd *fds, hermit_nfds_t nfds, int32_t timeout);
+
+/**
+ * Reads at `offset` without moving the file position.
+ * Returns the bytes read (0 at end of file), or `-EINVAL` (negative `offset`),
+ * `-EBADF` (not open for reading), `-ESPIPE` (console), `-EISDIR`, `-EFAULT`.
+ *
+ * # Safety
+ * `buf` must be valid for writing `len` bytes.
+ */
+ptrdiff_t sys_pread(int32_t fd, uint8_t *buf, size_t len, int64_t offset);
+
+/**
+ * Writes at `offset` without moving the file position (at the end of the file if it
+ * was opened with `O_APPEND`, as Linux does). Returns the bytes written, or the errors
+ * of `sys_pread` (`-EBADF` if not open for writing), `-ENOMEM`, `-EFBIG`.
+ *
+ * # Safety
+ * `buf` must be valid for `len` bytes.
+ */
+ptrdiff_t sys_pwrite(int32_t fd, const uint8_t *buf, size_t len, int64_t offset);
+
+/**
+ * Reads up to `len` bytes into `buf`, at most as many as the application's writable
+ * memory from `buf` on holds (Linux's short read); `-EFAULT` if `buf` is not writable
+ * or `buf + len` wraps (`read(fd, buf, SIZE_MAX)`).
+ *
+ * # Safety
+ * `buf` must be valid for writing `len` bytes (bad pointers are refused with `-EFAULT`).
+ */
+ptrdiff_t sys_read(int32_t fd, uint8_t *buf, size_t len);
+
+/**
+ * Fills `buf` with `len` random bytes; `flags` must be 0.
+ *
+ * # Safety
+ * `buf` must be valid for writing `len` bytes.
+ */
+ptrdiff_t sys_read_entropy(uint8_t *buf, size_t len, uint32_t flags);
+
+/**
+ * # Safety
+ * `iov` must point at `iovcnt` entries describing valid, writable buffers.
+ */
+ptrdiff_t sys_readv(int32_t fd, const struct hermit_iovec *iov, size_t iovcnt);
+
+/**
+ * # Safety
+ * `ptr` must come from `sys_alloc` with `size` and `align`.
+ */
+uint8_t *sys_realloc(uint8_t *ptr, size_t size, size_t align, size_t new_size);
+
+/**
+ * # Safety
+ * `buf` must point at `len` writable bytes.
+ */
+ptrdiff_t sys_recv(int32_t socket, uint8_t *buf, size_t len, int32_t flags);
+
+/**
+ * MSG_PEEK is honoured; other flags are ignored.
+ *
+ * # Safety
+ * `buf` must point at `len` writable bytes; `addr`/`addrlen` null or as in POSIX.
+ */
+ptrdiff_t sys_recvfrom(int32_t socket,
+                       uint8_t *buf,
+                       size_t len,
+                       int32_t flags,
+                       struct hermit_sockaddr *addr,
+                       hermit_socklen_t *addrlen);
+
+/**
+ * Renames `oldpath` to `newpath`, replacing `newpath` if it exists: a file may replace
+ * a file, a directory an empty directory. Returns 0, or `-ENOENT` (`oldpath` or
+ * `newpath`'s directory missing), `-EISDIR` (file onto a directory), `-ENOTDIR`
+ * (directory onto a file, or a path component not a directory), `-ENOTEMPTY` (onto a
+ * non-empty directory), `-EINVAL` (a directory into itself), `-EBUSY` (`/`, `.` or `..`
+ * as either last component), `-ENOMEM`. Renaming a file onto itself does nothing.
+ *
+ * # Safety
+ * `oldpath` and `newpath` must be NUL-terminated strings.
+ */
+int32_t sys_rename(const char *oldpath, const char *newpath);
+
+/**
+ * # Safety
+ * `name` must be a NUL-terminated string.
+ */
+int32_t sys_rmdir(const char *name);
+
+/**
+ * # Safety
+ * `sem` must hold a semaphore from `sys_sem_init` that no task waits on.
+ */
+int32_t sys_sem_destroy(hermit_sem_t *sem);
+
+/**
+ * # Safety
+ * `sem` must be valid for writing a `sem_t`.
+ */
+int32_t sys_sem_init(hermit_sem_t *sem, int32_t _pshared, uint32_t value);
+
+int32_t sys_sem_post(hermit_sem_t *sem);
+
+/**
+ * Waits for the semaphore until `abs_timeout` (CLOCK_REALTIME), or forever when null.
+ */
+int32_t sys_sem_timedwait(hermit_sem_t *sem, const struct hermit_timespec *abs_timeout);
+
+int32_t sys_sem_trywait(hermit_sem_t *sem);
+
+/**
+ * # Safety
+ * `mem` must point at `len` readable bytes.
+ */
+ptrdiff_t sys_send(int32_t s, const void *mem, size_t len, int32_t flags);
+
+/**
+ * Flags (MSG_NOSIGNAL and others) are accepted and ignored: there are no signals.
+ *
+ * # Safety
+ * `mem` must point at `len` readable bytes, `to` (if not null) at `tolen`.
+ */
+ptrdiff_t sys_sendto(int32_t s,
+                     const void *mem,
+                     size_t len,
+                     int32_t flags,
+                     const struct hermit_sockaddr *to,
+                     hermit_socklen_t tolen);
+
+void sys_set_priority(hermit_Tid tid, uint8_t prio);
+
+/**
+ * # Safety
+ * `optval` must point at `optlen` readable bytes.
+ */
+int32_t sys_setsockopt(int32_t s,
+                       int32_t level,
+                       int32_t optname,
+                       const void *optval,
+                       hermit_socklen_t optlen);
+
+int32_t sys_shutdown(int32_t sockfd, int32_t how);
+
+/**
+ * The older name of `sys_shutdown`.
+ */
+int32_t sys_shutdown_socket(int32_t s, int32_t how);
+
+/**
+ * A new socket descriptor (SOCK_NONBLOCK and SOCK_CLOEXEC may be or-ed into `type_`).
+ */
+int32_t sys_socket(int32_t domain, int32_t type_, int32_t protocol);
+
+/**
+ * # Safety
+ * `id`, when not null, must be valid for writing a `Tid`.
+ */
+int32_t sys_spawn(hermit_Tid *id,
+                  void (*func)(size_t),
+                  size_t arg,
+                  uint8_t prio,
+                  ptrdiff_t _core_id);
+
+/**
+ * Returns the new task's id, or 0 on failure (errno set), as `hermit-abi` specifies.
+ * Tasks go to the shared run queue: `core_id` is a hint Eremit does not need.
+ */
+hermit_Tid sys_spawn2(void (*func)(size_t),
+                      size_t arg,
+                      uint8_t prio,
+                      size_t stack_size,
+                      ptrdiff_t _core_id);
+
+/**
+ * # Safety
+ * `name` must be a NUL-terminated string and `st` valid for writing a `stat`.
+ */
+int32_t sys_stat(const char *name, struct hermit_stat *st);
+
+/**
+ * Sets the size of the file `name` (as `sys_ftruncate`). `-EINVAL` for a negative
+ * `len`, `-EISDIR` for a directory, `-ENOENT`, `-EFBIG`.
+ *
+ * # Safety
+ * `name` must be a NUL-terminated string.
+ */
+int32_t sys_truncate(const char *name, int64_t len);
+
+/**
+ * Removes a file's name; `-EISDIR` for a directory (as Linux).
+ *
+ * # Safety
+ * `name` must be a NUL-terminated string.
+ */
+int32_t sys_unlink(const char *name);
+
+void sys_usleep(uint64_t usecs);
+
+int32_t sys_wait(size_t id);
+
+/**
+ * `hermit-abi` spells this symbol with a trailing `t`.
+ */
+void sys_wakeup_taskt(hermit_Tid tid);
+
+/**
+ * Writes up to `len` bytes from `buf`: as Linux, the bytes before the first one that
+ * is not the application's (`uaccess`); `-EFAULT` if the first one is not, or the
+ * range wraps.
+ *
+ * # Safety
+ * `buf` must be valid for `len` bytes (bad pointers are refused with `-EFAULT`).
+ */
+ptrdiff_t sys_write(int32_t fd, const uint8_t *buf, size_t len);
+
+/**
+ * # Safety
+ * `iov` must point at `iovcnt` entries describing valid buffers.
+ */
+ptrdiff_t sys_writev(int32_t fd, const struct hermit_iovec *iov, size_t iovcnt);
+
+void sys_yield(void);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
+#endif  /* HERMIT_SYSCALL_PREFIXED_H */

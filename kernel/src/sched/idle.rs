@@ -1,0 +1,65 @@
+//! A CPU's idle loop: run ready tasks, halt when there are none.
+
+use core::sync::atomic::Ordering;
+
+use super::percpu::PerCpu;
+use super::scheduler::{Locked, READY, arm_timer, reschedule};
+use crate::arch::{clock, cpu, interrupts, timer};
+use crate::mm::heap::{HEAP, QUIET_NS, Quiet};
+use crate::mm::stacks;
+
+/// Woken with nothing else to do: once the heap has been quiet for a while, the memory
+/// kept for reuse goes back to it (the class cache a batch at a time, looking for tasks
+/// to run between batches; then the stacks of ended threads), so that a service at rest
+/// keeps no freed blocks scattered through its free memory. Returns whether memory is
+/// still kept for reuse (the CPU then wakes up to look again, see `arm_quiet_check`).
+fn give_back_when_quiet() -> bool {
+    while READY.load(Ordering::Relaxed) == 0 {
+        match HEAP.release_when_quiet() {
+            Quiet::More => continue,
+            Quiet::CacheEmpty => {
+                stacks::give_back_cached();
+                break;
+            }
+            Quiet::No => break,
+        }
+    }
+    HEAP.holds_cache() || stacks::any_cached()
+}
+
+/// An idle CPU that could give memory back once the heap is quiet wakes up after the
+/// heap's quiet window to look (unless its timer goes off sooner): without it, a CPU
+/// halted with nothing to wake it would keep the cache through a whole rest.
+fn arm_quiet_check(cpu: &mut PerCpu) {
+    let now = cpu::rdtsc();
+    let d = now + clock::ns_to_ticks(QUIET_NS);
+    if cpu.timer_armed > now && cpu.timer_armed <= d {
+        return;
+    }
+    cpu.timer_armed = d;
+    timer::oneshot_ns(QUIET_NS);
+}
+
+/// The idle loop of a CPU (the boot context of each CPU becomes its idle task).
+pub fn idle_loop() -> ! {
+    loop {
+        let keeps = give_back_when_quiet();
+        interrupts::disable();
+        let mut g = Locked::lock_interrupts_off();
+        reschedule(&mut g, false);
+        let (s, cpu) = g.parts();
+        s.idle_cpus |= 1 << cpu.cpu;
+        arm_timer(s, cpu);
+        if keeps {
+            arm_quiet_check(cpu);
+        }
+        drop(g);
+        // Halts with interrupts on: a task made ready meanwhile sends the wake-up
+        // interrupt (make_ready), which ends the halt.
+        interrupts::enable_and_wait();
+        interrupts::disable();
+        let mut g = Locked::lock_interrupts_off();
+        let (s, cpu) = g.parts();
+        s.idle_cpus &= !(1 << cpu.cpu);
+    }
+}
