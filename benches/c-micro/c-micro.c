@@ -4,7 +4,7 @@
  *
  * Usage: c-micro [--scale F] [--dir DIR] BENCH...
  *   BENCH: getpid | call | malloc_4k | malloc_64k | pthread_create_join | condvar_pingpong |
- *          file_io | all
+ *          file_io | file_parallel | all
  *   --scale F  multiplies every iteration count and the file size (0.1: a quick check)
  *   --dir DIR  directory for file_io's file (default /tmp)
  *
@@ -40,6 +40,11 @@
  *                        closed, reopened and read back with read() in 64 KiB chunks
  *                        ("file_read", MB/s; the first 8 bytes of every chunk are checked),
  *                        then unlinked. A fresh file every batch.
+ *   file_parallel        two files of 64 MiB (64 KiB writes), written by one thread one
+ *                        after the other, then by two threads at once, one file each:
+ *                        "median" is the two threads' time (ns), "one_thread_ns" the one
+ *                        thread's, "ratio" the median of two/one per batch (the goal on 2
+ *                        CPUs: at most 0.6).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -536,10 +541,131 @@ out:
     free(buf);
 }
 
+/* ------------------------------------------------------------------ parallel file writes */
+
+/* One writer of file_parallel: FILE_BYTES to its own file in FILE_CHUNK writes. */
+struct pwriter {
+    char path[512];
+    long chunks;
+    const unsigned char *buf;
+    int error; /* an errno, or -1 for a short write */
+};
+
+static void *pwrite_file(void *arg)
+{
+    struct pwriter *w = arg;
+    int fd = open(w->path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) {
+        w->error = errno;
+        return NULL;
+    }
+    for (long c = 0; c < w->chunks && !w->error; c++) {
+        ssize_t n = write(fd, w->buf, FILE_CHUNK);
+        if (n != FILE_CHUNK)
+            w->error = n < 0 ? errno : -1;
+    }
+    if (close(fd) != 0 && !w->error)
+        w->error = errno;
+    return NULL;
+}
+
+/* Whether both files hold what was written (their size), then removes them. */
+static int check_and_remove(struct pwriter *w, int count, long bytes)
+{
+    int ok = 1;
+    for (int i = 0; i < count; i++) {
+        int fd = open(w[i].path, O_RDONLY);
+        off_t end = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
+        if (fd >= 0)
+            close(fd);
+        if (end != bytes) {
+            fail("file_parallel", "%s holds %ld bytes, %ld written", w[i].path, (long)end, bytes);
+            ok = 0;
+        }
+        unlink(w[i].path);
+    }
+    return ok;
+}
+
+static int writer_failed(struct pwriter *w, int count)
+{
+    for (int i = 0; i < count; i++)
+        if (w[i].error) {
+            fail("file_parallel", "writing %s: %s", w[i].path,
+                 w[i].error < 0 ? "short write" : strerror(w[i].error));
+            return 1;
+        }
+    return 0;
+}
+
+/* Two files of FILE_BYTES each, written by one thread one after the other, then by two
+ * threads at once (one file each); "median" is the two threads' time (ns), with the one
+ * thread's time and the ratio two/one (1.0: no parallelism; 0.5: perfect on 2 CPUs). */
+static void bench_file_parallel(void)
+{
+    long chunks = scaled(FILE_BYTES / FILE_CHUNK);
+    long bytes = chunks * FILE_CHUNK;
+    unsigned char *buf = malloc(FILE_CHUNK);
+    if (!buf) {
+        fail("file_parallel", "malloc(%ld) failed", FILE_CHUNK);
+        return;
+    }
+    for (long i = 0; i < FILE_CHUNK; i++)
+        buf[i] = (unsigned char)(i * 7 + 1);
+    struct pwriter w[2];
+    for (int i = 0; i < 2; i++) {
+        snprintf(w[i].path, sizeof w[i].path, "%s/c-micro-%ld-%d.dat", dir, (long)getpid(), i);
+        w[i].chunks = chunks;
+        w[i].buf = buf;
+    }
+    struct sample one[FILE_BATCHES], two[FILE_BATCHES];
+    double ratio[FILE_BATCHES];
+    for (int b = -1; b < FILE_BATCHES; b++) {
+        w[0].error = w[1].error = 0;
+        struct timer t;
+        timer_start(&t);
+        pwrite_file(&w[0]);
+        pwrite_file(&w[1]);
+        struct sample s1 = timer_per_op(&t, 1);
+        if (writer_failed(w, 2) || !check_and_remove(w, 2, bytes))
+            goto out;
+        w[0].error = w[1].error = 0;
+        pthread_t th;
+        timer_start(&t);
+        int e = pthread_create(&th, NULL, pwrite_file, &w[1]);
+        if (e != 0) {
+            fail("file_parallel", "pthread_create: %s", strerror(e));
+            goto out;
+        }
+        pwrite_file(&w[0]);
+        pthread_join(th, NULL);
+        struct sample s2 = timer_per_op(&t, 1);
+        if (writer_failed(w, 2) || !check_and_remove(w, 2, bytes))
+            goto out;
+        if (b >= 0) {
+            one[b] = s1;
+            two[b] = s2;
+            ratio[b] = s2.ns / s1.ns;
+        }
+    }
+    {
+        double ns1[FILE_BATCHES];
+        for (int i = 0; i < FILE_BATCHES; i++)
+            ns1[i] = one[i].ns;
+        char extra[160];
+        snprintf(extra, sizeof extra,
+                 ", \"one_thread_ns\": %.0f, \"ratio\": %.3f, \"bytes_per_file\": %ld",
+                 median(ns1, FILE_BATCHES), median(ratio, FILE_BATCHES), bytes);
+        report("file_parallel", "ns", 1, two, FILE_BATCHES, extra);
+    }
+out:
+    free(buf);
+}
+
 /* ------------------------------------------------------------------ main */
 
 static const char *const ALL[] = {"getpid", "call", "malloc_4k", "malloc_64k", "pthread_create_join",
-                                  "condvar_pingpong", "file_io"};
+                                  "condvar_pingpong", "file_io", "file_parallel"};
 #define NALL (sizeof ALL / sizeof ALL[0])
 
 static void usage(void)
@@ -567,6 +693,8 @@ static void run(const char *b)
         bench_condvar_pingpong();
     else if (strcmp(b, "file_io") == 0)
         bench_file_io();
+    else if (strcmp(b, "file_parallel") == 0)
+        bench_file_parallel();
     else {
         fprintf(stderr, "c-micro: unknown benchmark '%s'\n", b);
         usage();

@@ -62,9 +62,13 @@ BENCH_LINES = {
     "pthread_create_join": ["pthread_create_join"],
     "condvar_pingpong": ["condvar_pingpong"],
     "file_io": ["file_write", "file_read"],
+    "file_parallel": ["file_parallel"],
 }
 ALL = list(BENCH_LINES)
 TWO_THREAD = ["pthread_create_join", "condvar_pingpong"]
+# Run on 2 CPUs besides the two-thread benchmarks above (and on 1 CPU with ALL).
+PARALLEL = ["file_parallel"]
+PARALLEL_GOAL = 0.6     # two threads writing two files: at most 0.6x one thread's time
 TCG_REF = ["getpid", "call", "malloc_4k", "malloc_64k"]
 
 TITLES = {
@@ -78,6 +82,8 @@ TITLES = {
     "condvar_pingpong": "mutex + condition variable ping-pong, per round trip",
     "file_write": "64 MiB write() in 64 KiB chunks",
     "file_read": "64 MiB read() back in 64 KiB chunks",
+    "file_parallel": "two 64 MiB files written by two threads at once (one thread writing both: "
+                     "the ratio)",
 }
 SYSCALL_GOAL = 20.0     # Eremit at least 20x cheaper than native
 MALLOC_GOAL = 1.5       # Eremit within 1.5x of glibc
@@ -157,7 +163,7 @@ def make_configs(accel, tmp_dir, shm_dir, qemu_user, baseline=None):
                            "what": f"native Linux pinned to CPU {min(one_cpu)}"}
     cfgs["eremit_1cpu"] = {"cmd": eremit + ["--cpus", "1", IMAGE], "benches": ALL,
                            "cpus": None, "what": "Eremit, --cpus 1"}
-    cfgs["eremit_2cpu"] = {"cmd": eremit + ["--cpus", "2", IMAGE], "benches": TWO_THREAD,
+    cfgs["eremit_2cpu"] = {"cmd": eremit + ["--cpus", "2", IMAGE], "benches": TWO_THREAD + PARALLEL,
                            "cpus": None, "what": "Eremit, --cpus 2"}
     if baseline:
         base = [os.path.join(baseline, "bin", "eremit"), "run", "--accel", accel, "--machine", "microvm"]
@@ -264,7 +270,7 @@ def measure(cfgs, runs):
     return samples, errors, wall
 
 
-MEDIAN_EXTRAS = ("median_ms", "fsync_ms", "median_with_fsync")
+MEDIAN_EXTRAS = ("median_ms", "fsync_ms", "median_with_fsync", "one_thread_ns", "ratio")
 
 
 def summarise(samples):
@@ -351,6 +357,12 @@ def report(meta, stats, errors, cfgs, fs):
                 goal = f"within {MALLOC_GOAL:g}x of glibc: {verdict(r <= MALLOC_GOAL)}"
             else:
                 goal = f"within {MALLOC_GOAL:g}x of glibc: -"
+        if line in PARALLEL:
+            ecell += f"; 1 thread {fmt(e['one_thread_ns'], 'ns')}, ratio {e['ratio']:.2f}" if e else ""
+            ncell += f"; 1 thread {fmt(n['one_thread_ns'], 'ns')}, ratio {n['ratio']:.2f}" if n else ""
+            if e and ecfg == "eremit_2cpu":
+                goal = (f"2 threads / 1 thread <= {PARALLEL_GOAL:g}: "
+                        f"{verdict(e['ratio'] <= PARALLEL_GOAL)} ({e['ratio']:.2f})")
         if line.startswith("file_"):
             ncell = f"{ncell} (/tmp: {fs['native']['fstype']})" if n else ncell
             t = stats.get("native_tmpfs", {}).get(line)
@@ -376,6 +388,9 @@ def report(meta, stats, errors, cfgs, fs):
                   f"{os.cpu_count()} host CPUs)", "eremit_2cpu", "native")
     for line in ("file_write", "file_read"):
         row(line, TITLES[line], "eremit_1cpu", "native")
+    for line in PARALLEL:
+        row(line, f"{TITLES[line]}, 2 CPUs", "eremit_2cpu", "native")
+        row(line, f"{TITLES[line]}, 1 CPU", "eremit_1cpu", "native")
 
     lines = [
         "# Eremit C microbenchmarks (POSIX layer)",

@@ -26,16 +26,6 @@
 
 #define HERMIT_DT_UNKNOWN 0
 
-#define HERMIT_EACCES 13
-
-#define HERMIT_EADDRINUSE 98
-
-#define HERMIT_EADDRNOTAVAIL 99
-
-#define HERMIT_EAFNOSUPPORT 97
-
-#define HERMIT_EAGAIN 11
-
 #define HERMIT_EAI_AGAIN 2
 
 #define HERMIT_EAI_BADFLAGS 3
@@ -52,101 +42,11 @@
 
 #define HERMIT_EAI_SOCKTYPE 10
 
-#define HERMIT_EALREADY 114
-
-#define HERMIT_EBADF 9
-
-#define HERMIT_EBUSY 16
-
-#define HERMIT_ECONNABORTED 103
-
-#define HERMIT_ECONNREFUSED 111
-
-#define HERMIT_ECONNRESET 104
-
-#define HERMIT_EDEADLK 35
-
-#define HERMIT_EDESTADDRREQ 89
-
-#define HERMIT_EEXIST 17
-
-#define HERMIT_EFAULT 14
-
-#define HERMIT_EFBIG 27
-
 #define HERMIT_EFD_CLOEXEC 16384
 
 #define HERMIT_EFD_NONBLOCK 2048
 
 #define HERMIT_EFD_SEMAPHORE 1
-
-#define HERMIT_EHOSTUNREACH 113
-
-#define HERMIT_EINPROGRESS 115
-
-#define HERMIT_EINTR 4
-
-#define HERMIT_EINVAL 22
-
-#define HERMIT_EIO 5
-
-#define HERMIT_EISCONN 106
-
-#define HERMIT_EISDIR 21
-
-#define HERMIT_EMFILE 24
-
-#define HERMIT_EMSGSIZE 90
-
-#define HERMIT_ENAMETOOLONG 36
-
-#define HERMIT_ENETDOWN 100
-
-#define HERMIT_ENETUNREACH 101
-
-#define HERMIT_ENOBUFS 105
-
-#define HERMIT_ENOENT 2
-
-#define HERMIT_ENOMEM 12
-
-#define HERMIT_ENOPROTOOPT 92
-
-#define HERMIT_ENOSPC 28
-
-#define HERMIT_ENOSYS 38
-
-#define HERMIT_ENOTCONN 107
-
-#define HERMIT_ENOTDIR 20
-
-#define HERMIT_ENOTEMPTY 39
-
-#define HERMIT_ENOTSOCK 88
-
-#define HERMIT_ENOTTY 25
-
-#define HERMIT_ENXIO 6
-
-#define HERMIT_EOPNOTSUPP 95
-
-#define HERMIT_EOVERFLOW 75
-
-#define HERMIT_EPERM 1
-
-#define HERMIT_EPIPE 32
-
-#define HERMIT_EPROTONOSUPPORT 93
-
-#define HERMIT_EPROTOTYPE 91
-
-#define HERMIT_ERANGE 34
-
-#define HERMIT_ESPIPE 29
-
-#define HERMIT_ESRCH 3
-
-#define HERMIT_ETIMEDOUT 110
 
 #define HERMIT_FD_CLOEXEC 1
 
@@ -393,6 +293,15 @@ struct hermit_iovec {
 
 typedef const void *hermit_sem_t;
 
+/**
+ * An error number. Only the constants below make one, so a value is always a
+ * positive errno (never 0, never negated twice).
+ *
+ * In the C header it is an `int32_t` (`typedef int32_t Errno`), with the values as
+ * `#define`s.
+ */
+typedef int32_t hermit_Errno;
+
 typedef uint8_t hermit_sa_family_t;
 
 typedef uint16_t hermit_in_port_t;
@@ -434,6 +343,106 @@ struct hermit_linger {
 #define HERMIT_CLOCK_MONOTONIC 4
 
 #define HERMIT_CLOCK_REALTIME 1
+
+#define HERMIT_EACCES 13
+
+#define HERMIT_EADDRINUSE 98
+
+#define HERMIT_EADDRNOTAVAIL 99
+
+#define HERMIT_EAFNOSUPPORT 97
+
+#define HERMIT_EAGAIN 11
+
+#define HERMIT_EALREADY 114
+
+#define HERMIT_EBADF 9
+
+#define HERMIT_EBUSY 16
+
+#define HERMIT_ECONNABORTED 103
+
+#define HERMIT_ECONNREFUSED 111
+
+#define HERMIT_ECONNRESET 104
+
+#define HERMIT_EDEADLK 35
+
+#define HERMIT_EDESTADDRREQ 89
+
+#define HERMIT_EEXIST 17
+
+#define HERMIT_EFAULT 14
+
+#define HERMIT_EFBIG 27
+
+#define HERMIT_EHOSTUNREACH 113
+
+#define HERMIT_EINPROGRESS 115
+
+#define HERMIT_EINTR 4
+
+#define HERMIT_EINVAL 22
+
+#define HERMIT_EIO 5
+
+#define HERMIT_EISCONN 106
+
+#define HERMIT_EISDIR 21
+
+#define HERMIT_EMFILE 24
+
+#define HERMIT_EMSGSIZE 90
+
+#define HERMIT_ENAMETOOLONG 36
+
+#define HERMIT_ENETDOWN 100
+
+#define HERMIT_ENETUNREACH 101
+
+#define HERMIT_ENOBUFS 105
+
+#define HERMIT_ENOENT 2
+
+#define HERMIT_ENOMEM 12
+
+#define HERMIT_ENOPROTOOPT 92
+
+#define HERMIT_ENOSPC 28
+
+#define HERMIT_ENOSYS 38
+
+#define HERMIT_ENOTCONN 107
+
+#define HERMIT_ENOTDIR 20
+
+#define HERMIT_ENOTEMPTY 39
+
+#define HERMIT_ENOTSOCK 88
+
+#define HERMIT_ENOTTY 25
+
+#define HERMIT_ENXIO 6
+
+#define HERMIT_EOPNOTSUPP 95
+
+#define HERMIT_EOVERFLOW 75
+
+#define HERMIT_EPERM 1
+
+#define HERMIT_EPIPE 32
+
+#define HERMIT_EPROTONOSUPPORT 93
+
+#define HERMIT_EPROTOTYPE 91
+
+#define HERMIT_ERANGE 34
+
+#define HERMIT_ESPIPE 29
+
+#define HERMIT_ESRCH 3
+
+#define HERMIT_ETIMEDOUT 110
 
 
 
@@ -680,8 +689,9 @@ size_t sys_image_start_addr(void);
 int32_t sys_init_queue(size_t id);
 
 /**
- * `FIONBIO` (`*argp != 0` sets `O_NONBLOCK`, 0 clears it); any other request fails
- * with `-ENOTTY` (there are no terminals).
+ * `FIONBIO` (`*argp != 0` sets `O_NONBLOCK`, 0 clears it); any other request goes to
+ * the object, which fails it with `-ENOTTY` unless its kind knows it (there are no
+ * terminals).
  *
  * # Safety
  * For `FIONBIO`, `argp` must point at an `i32`.
@@ -689,8 +699,8 @@ int32_t sys_init_queue(size_t id);
 int32_t sys_ioctl(int32_t s, int32_t cmd, void *argp);
 
 /**
- * 0 for any open descriptor (none is a terminal: the console reaches the runner
- * through pipes), `-EBADF` otherwise. Never 1.
+ * 1 for a console stream whose end at the runner is a terminal (the `tty=` kernel
+ * option), 0 for any other open descriptor, `-EBADF` otherwise.
  */
 int32_t sys_isatty(int32_t fd);
 

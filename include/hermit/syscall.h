@@ -26,16 +26,6 @@
 
 #define DT_UNKNOWN 0
 
-#define EACCES 13
-
-#define EADDRINUSE 98
-
-#define EADDRNOTAVAIL 99
-
-#define EAFNOSUPPORT 97
-
-#define EAGAIN 11
-
 #define EAI_AGAIN 2
 
 #define EAI_BADFLAGS 3
@@ -52,101 +42,11 @@
 
 #define EAI_SOCKTYPE 10
 
-#define EALREADY 114
-
-#define EBADF 9
-
-#define EBUSY 16
-
-#define ECONNABORTED 103
-
-#define ECONNREFUSED 111
-
-#define ECONNRESET 104
-
-#define EDEADLK 35
-
-#define EDESTADDRREQ 89
-
-#define EEXIST 17
-
-#define EFAULT 14
-
-#define EFBIG 27
-
 #define EFD_CLOEXEC 16384
 
 #define EFD_NONBLOCK 2048
 
 #define EFD_SEMAPHORE 1
-
-#define EHOSTUNREACH 113
-
-#define EINPROGRESS 115
-
-#define EINTR 4
-
-#define EINVAL 22
-
-#define EIO 5
-
-#define EISCONN 106
-
-#define EISDIR 21
-
-#define EMFILE 24
-
-#define EMSGSIZE 90
-
-#define ENAMETOOLONG 36
-
-#define ENETDOWN 100
-
-#define ENETUNREACH 101
-
-#define ENOBUFS 105
-
-#define ENOENT 2
-
-#define ENOMEM 12
-
-#define ENOPROTOOPT 92
-
-#define ENOSPC 28
-
-#define ENOSYS 38
-
-#define ENOTCONN 107
-
-#define ENOTDIR 20
-
-#define ENOTEMPTY 39
-
-#define ENOTSOCK 88
-
-#define ENOTTY 25
-
-#define ENXIO 6
-
-#define EOPNOTSUPP 95
-
-#define EOVERFLOW 75
-
-#define EPERM 1
-
-#define EPIPE 32
-
-#define EPROTONOSUPPORT 93
-
-#define EPROTOTYPE 91
-
-#define ERANGE 34
-
-#define ESPIPE 29
-
-#define ESRCH 3
-
-#define ETIMEDOUT 110
 
 #define FD_CLOEXEC 1
 
@@ -393,6 +293,15 @@ struct iovec {
 
 typedef const void *sem_t;
 
+/**
+ * An error number. Only the constants below make one, so a value is always a
+ * positive errno (never 0, never negated twice).
+ *
+ * In the C header it is an `int32_t` (`typedef int32_t Errno`), with the values as
+ * `#define`s.
+ */
+typedef int32_t Errno;
+
 typedef uint8_t sa_family_t;
 
 typedef uint16_t in_port_t;
@@ -434,6 +343,106 @@ struct linger {
 #define CLOCK_MONOTONIC 4
 
 #define CLOCK_REALTIME 1
+
+#define EACCES 13
+
+#define EADDRINUSE 98
+
+#define EADDRNOTAVAIL 99
+
+#define EAFNOSUPPORT 97
+
+#define EAGAIN 11
+
+#define EALREADY 114
+
+#define EBADF 9
+
+#define EBUSY 16
+
+#define ECONNABORTED 103
+
+#define ECONNREFUSED 111
+
+#define ECONNRESET 104
+
+#define EDEADLK 35
+
+#define EDESTADDRREQ 89
+
+#define EEXIST 17
+
+#define EFAULT 14
+
+#define EFBIG 27
+
+#define EHOSTUNREACH 113
+
+#define EINPROGRESS 115
+
+#define EINTR 4
+
+#define EINVAL 22
+
+#define EIO 5
+
+#define EISCONN 106
+
+#define EISDIR 21
+
+#define EMFILE 24
+
+#define EMSGSIZE 90
+
+#define ENAMETOOLONG 36
+
+#define ENETDOWN 100
+
+#define ENETUNREACH 101
+
+#define ENOBUFS 105
+
+#define ENOENT 2
+
+#define ENOMEM 12
+
+#define ENOPROTOOPT 92
+
+#define ENOSPC 28
+
+#define ENOSYS 38
+
+#define ENOTCONN 107
+
+#define ENOTDIR 20
+
+#define ENOTEMPTY 39
+
+#define ENOTSOCK 88
+
+#define ENOTTY 25
+
+#define ENXIO 6
+
+#define EOPNOTSUPP 95
+
+#define EOVERFLOW 75
+
+#define EPERM 1
+
+#define EPIPE 32
+
+#define EPROTONOSUPPORT 93
+
+#define EPROTOTYPE 91
+
+#define ERANGE 34
+
+#define ESPIPE 29
+
+#define ESRCH 3
+
+#define ETIMEDOUT 110
 
 
 
@@ -676,8 +685,9 @@ size_t sys_image_start_addr(void);
 int32_t sys_init_queue(size_t id);
 
 /**
- * `FIONBIO` (`*argp != 0` sets `O_NONBLOCK`, 0 clears it); any other request fails
- * with `-ENOTTY` (there are no terminals).
+ * `FIONBIO` (`*argp != 0` sets `O_NONBLOCK`, 0 clears it); any other request goes to
+ * the object, which fails it with `-ENOTTY` unless its kind knows it (there are no
+ * terminals).
  *
  * # Safety
  * For `FIONBIO`, `argp` must point at an `i32`.
@@ -685,8 +695,8 @@ int32_t sys_init_queue(size_t id);
 int32_t sys_ioctl(int32_t s, int32_t cmd, void *argp);
 
 /**
- * 0 for any open descriptor (none is a terminal: the console reaches the runner
- * through pipes), `-EBADF` otherwise. Never 1.
+ * 1 for a console stream whose end at the runner is a terminal (the `tty=` kernel
+ * option), 0 for any other open descriptor, `-EBADF` otherwise.
  */
 int32_t sys_isatty(int32_t fd);
 

@@ -136,13 +136,9 @@ pub fn kernel_main(info: BootInfo) -> ! {
     klog!("eremit: heap {} MiB ({} MiB free)", total >> 20, free >> 20);
 
     clock::init(cmd.tsc_khz);
-    if crate::fd::global::init().is_err() {
+    if crate::fd::global::init(cmd.terminals).is_err() {
         fatal("no memory for the descriptor table");
     }
-    let _ = crate::fd::global::with(|f| {
-        f.set_terminals(cmd.terminals);
-        Ok(())
-    });
     // Interrupts are still off; this is CPU 0.
     mm::soft_tlb::grow_at_start(0);
     platform::init_interrupt_controller();

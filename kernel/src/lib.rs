@@ -28,6 +28,8 @@ mod boot;
 #[cfg(target_os = "none")]
 mod console;
 #[cfg(target_os = "none")]
+mod entropy;
+#[cfg(target_os = "none")]
 mod panic;
 #[cfg(target_os = "none")]
 mod syscalls;

@@ -1,6 +1,7 @@
 //! Types and constants of the hermit syscall ABI (`hermit-abi` 0.5), as the application
 //! and the C library see them. Host tests compare their layouts with `hermit-abi`'s.
 
+pub mod addrinfo_list;
 pub mod errno;
 pub mod net;
 

@@ -125,7 +125,7 @@ impl sockaddr_in {
 
 /// Reads an address the application passed (`len` bytes at `bytes`): an IPv4 address,
 /// or the errno (EAFNOSUPPORT for other families, EINVAL when too short).
-pub fn parse_sockaddr(bytes: &[u8]) -> Result<V4, i32> {
+pub fn parse_sockaddr(bytes: &[u8]) -> Result<V4, super::errno::Errno> {
     use super::errno::{EAFNOSUPPORT, EINVAL};
     if bytes.len() < 2 {
         return Err(EINVAL);

@@ -1,15 +1,24 @@
 //! File descriptors: the table of descriptors (`table`), the open files they refer to
-//! (`open_file`), the `O_*` flags (`flags`) and the calls on them (`files`), over the
-//! in-memory filesystem (`crate::fs`). One descriptor table for the VM (one process).
+//! (`object`: the `FileObject` trait every kind implements, and `OpenFile`), the kinds
+//! made here (`kind`: regular files, directories, devices, the console, eventfd), the
+//! `O_*` flags (`flags`) and the calls on the table (`files`), over the in-memory
+//! filesystem (`crate::fs`). One descriptor table for the VM (one process).
 //!
-//! Everything but `global` is plain data, tested on the host and under Miri.
+//! Everything but `global` and the kinds that reach devices is plain data, tested on
+//! the host and under Miri.
+
+// Safe code only: application memory and hardware are reached through safe APIs
+// (`syscalls::uaccess`, `drivers`, `abi::addrinfo_list`).
+#![deny(unsafe_code)]
 
 pub mod files;
 pub mod flags;
 #[cfg(target_os = "none")]
 pub mod global;
-pub mod open_file;
+pub mod kind;
+pub mod object;
+pub mod readiness;
 pub mod table;
 
-pub use files::{Files, Route};
-pub use open_file::Stream;
+pub use files::Files;
+pub use object::{FileObject, IoFlags, OpenFile};

@@ -10,17 +10,16 @@ use crate::fs::Errno;
 /// Most descriptors open at once (Linux's default `RLIMIT_NOFILE`).
 pub const MAX_FDS: usize = 1024;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Slot {
-    /// The open file (slot in `Files::open`).
-    pub file: usize,
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slot<F> {
+    /// The open file (an `Arc<OpenFile>` in the kernel).
+    pub file: F,
     /// `FD_CLOEXEC`: kept for `F_GETFD`; nothing is ever executed, so it has no effect.
     pub cloexec: bool,
 }
 
-#[derive(Default)]
-pub struct FdTable {
-    slots: Vec<Option<Slot>>,
+pub struct FdTable<F> {
+    slots: Vec<Option<Slot<F>>>,
 }
 
 /// `fd` as an index, if it is in range.
@@ -28,16 +27,16 @@ fn index(fd: i32) -> Option<usize> {
     usize::try_from(fd).ok().filter(|&i| i < MAX_FDS)
 }
 
-impl FdTable {
+impl<F: Clone> FdTable<F> {
     pub const fn new() -> Self {
         FdTable { slots: Vec::new() }
     }
 
-    pub fn get(&self, fd: i32) -> Option<Slot> {
-        *self.slots.get(index(fd)?)?
+    pub fn get(&self, fd: i32) -> Option<&Slot<F>> {
+        self.slots.get(index(fd)?)?.as_ref()
     }
 
-    pub fn get_mut(&mut self, fd: i32) -> Option<&mut Slot> {
+    pub fn get_mut(&mut self, fd: i32) -> Option<&mut Slot<F>> {
         self.slots.get_mut(index(fd)?)?.as_mut()
     }
 
@@ -67,13 +66,13 @@ impl FdTable {
 
     /// Puts `slot` at `fd` (which `lowest_free` returned, or `dup2` checked); returns
     /// what was there.
-    pub fn install(&mut self, fd: i32, slot: Slot) -> Result<Option<Slot>, Errno> {
+    pub fn install(&mut self, fd: i32, slot: Slot<F>) -> Result<Option<Slot<F>>, Errno> {
         let i = index(fd).ok_or(EBADF)?;
         self.make_room(i)?;
         Ok(self.slots[i].replace(slot))
     }
 
-    pub fn remove(&mut self, fd: i32) -> Option<Slot> {
+    pub fn remove(&mut self, fd: i32) -> Option<Slot<F>> {
         self.slots.get_mut(index(fd)?)?.take()
     }
 }
@@ -82,7 +81,7 @@ impl FdTable {
 mod tests {
     use super::*;
 
-    fn slot(file: usize) -> Slot {
+    fn slot(file: usize) -> Slot<usize> {
         Slot {
             file,
             cloexec: false,
@@ -103,7 +102,7 @@ mod tests {
         assert_eq!(t.lowest_free(2), Ok(3));
         assert_eq!(t.lowest_free(10), Ok(10));
         t.install(10, slot(10)).unwrap();
-        assert_eq!(t.get(10), Some(slot(10)));
+        assert_eq!(t.get(10), Some(&slot(10)));
         assert_eq!(t.lowest_free(10), Ok(11));
         assert_eq!(t.get(5), None);
         assert_eq!(t.get(-1), None);

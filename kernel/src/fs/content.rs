@@ -1,6 +1,9 @@
 //! Reading and writing by inode: file contents (for open files) and directory listings
 //! (for `getdents64`). Reads set the access time, writes the modification time.
 
+use alloc::sync::Arc;
+
+use super::cell::FileCell;
 use super::dirent::{self, Entry};
 use super::{Errno, Fs, Ino};
 use crate::abi::errno::{EINVAL, EISDIR, ENOTDIR};
@@ -19,11 +22,32 @@ impl Fs {
     pub fn write(&mut self, ino: Ino, offset: u64, data: &[u8]) -> Result<usize, Errno> {
         let now = self.now();
         let node = self.node_mut(ino)?;
-        let n = node.file_mut().ok_or(EISDIR)?.write_at(offset, data)?;
+        let n = node.file().ok_or(EISDIR)?.write_at(offset, data)?;
         if n > 0 {
             node.modified(now);
         }
         Ok(n)
+    }
+
+    /// The contents of file `ino`, for an open file to read and write under their own
+    /// lock (`cell`), without the filesystem's; it then sets the times (`accessed`,
+    /// `modified`).
+    pub fn contents(&self, ino: Ino) -> Result<Arc<FileCell>, Errno> {
+        Ok(self.node(ino)?.file().ok_or(EISDIR)?.clone())
+    }
+
+    /// `ino`'s contents were read: the access time.
+    pub fn accessed(&mut self, ino: Ino) -> Result<(), Errno> {
+        let now = self.now();
+        self.node_mut(ino)?.atime = now;
+        Ok(())
+    }
+
+    /// `ino`'s contents changed: the modification and change times.
+    pub fn modified(&mut self, ino: Ino) -> Result<(), Errno> {
+        let now = self.now();
+        self.node_mut(ino)?.modified(now);
+        Ok(())
     }
 
     /// Size of the file `ino`.
@@ -34,7 +58,7 @@ impl Fs {
     pub fn set_len(&mut self, ino: Ino, len: u64) -> Result<(), Errno> {
         let now = self.now();
         let node = self.node_mut(ino)?;
-        node.file_mut().ok_or(EISDIR)?.set_len(len)?;
+        node.file().ok_or(EISDIR)?.set_len(len)?;
         node.modified(now);
         Ok(())
     }

@@ -6,12 +6,17 @@
 //!
 //! `Fs` is plain data with `&mut self` operations and Linux's error semantics; it knows
 //! nothing of descriptors, locks or the CPU, so all of it is tested on the host (and
-//! under Miri). The descriptor layer (`crate::fd`) owns the one `Fs` and serialises
-//! access to it; the clock comes in as a function so tests can use their own.
+//! under Miri). The descriptor layer (`crate::fd`) shares the one `Fs` (`SharedFs`)
+//! with the open files, which lock it for each operation; the clock comes in as a function so tests can use their own.
 //!
 //! No symbolic or hard links, no ownership (everything is root's), no permission
 //! checks beyond what root sees on Linux.
 
+// Safe code only: application memory and hardware are reached through safe APIs
+// (`syscalls::uaccess`, `drivers`, `abi::addrinfo_list`).
+#![deny(unsafe_code)]
+
+pub mod cell;
 mod content;
 mod cwd;
 mod data;
@@ -36,7 +41,18 @@ pub use device::Device;
 pub use namespace::OpenHow;
 
 /// A positive errno value (`crate::abi::errno`).
-pub type Errno = i32;
+pub use crate::abi::errno::Errno;
+
+/// The locks of the filesystem (the one `Fs`, and each file's contents, `cell`). In the
+/// kernel they keep interrupts off while held (a task preempted while holding one would
+/// stall the others); on the host (tests, Miri) they are plain spinlocks.
+#[cfg(target_os = "none")]
+pub type Lock<T> = hermit_sync::InterruptSpinMutex<T>;
+#[cfg(not(target_os = "none"))]
+pub type Lock<T> = hermit_sync::SpinMutex<T>;
+pub type FsLock = Lock<Fs>;
+/// The filesystem as the descriptor table and the open files share it.
+pub type SharedFs = alloc::sync::Arc<FsLock>;
 /// An inode number.
 pub type Ino = u64;
 /// Wall-clock time in nanoseconds since the epoch.

@@ -5,7 +5,7 @@
 //! fixed directory gets no new names (`EACCES`, what Linux tells a user who may not
 //! write there).
 
-use super::data::FileData;
+use super::cell::FileCell;
 use super::dir::{Dir, OwnedName};
 use super::node::{Body, Node};
 use super::path::{self, Component};
@@ -44,7 +44,7 @@ impl Fs {
         let ino = match (found, split.last) {
             (Err(ENOENT), Some(Component::Name(name))) if how.create => {
                 self.check_alive(dir)?;
-                let body = Body::File(FileData::new());
+                let body = Body::File(FileCell::new()?);
                 self.create(dir, name, body, perm)?
             }
             (Err(e), _) => return Err(e),

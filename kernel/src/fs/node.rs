@@ -4,10 +4,11 @@
 //! closed).
 
 use super::Ino;
-use super::data::FileData;
+use super::cell::FileCell;
 use super::device::Device;
 use super::dir::Dir;
 use crate::abi::{DT_CHR, DT_DIR, DT_REG, S_IFCHR, S_IFDIR, S_IFREG, stat, timespec};
+use alloc::sync::Arc;
 
 /// Device number `st_dev` reports for the in-memory filesystem.
 pub const FS_DEV: u64 = 1;
@@ -15,7 +16,8 @@ pub const FS_DEV: u64 = 1;
 const BLOCK_SIZE: i64 = 4096;
 
 pub enum Body {
-    File(FileData),
+    /// The contents, shared with the open files (`fd::kind::regular`).
+    File(Arc<FileCell>),
     Dir(Dir),
     /// A character device (`/dev/null` and the like): no contents of its own.
     Device(Device),
@@ -77,15 +79,9 @@ impl Node {
         }
     }
 
-    pub fn file(&self) -> Option<&FileData> {
+    /// A regular file's contents (locked by their own methods).
+    pub fn file(&self) -> Option<&Arc<FileCell>> {
         match &self.body {
-            Body::File(f) => Some(f),
-            _ => None,
-        }
-    }
-
-    pub fn file_mut(&mut self) -> Option<&mut FileData> {
-        match &mut self.body {
             Body::File(f) => Some(f),
             _ => None,
         }
@@ -151,8 +147,8 @@ mod tests {
             tv_sec: 5,
             tv_nsec: 6,
         };
-        let mut f = Node::new(Body::File(FileData::new()), 0o100644, t);
-        f.file_mut().unwrap().write_at(1000, b"x").unwrap();
+        let f = Node::new(Body::File(FileCell::new().unwrap()), 0o100644, t);
+        f.file().unwrap().write_at(1000, b"x").unwrap();
         let s = f.stat(7);
         assert_eq!(s.st_mode, S_IFREG | 0o644);
         assert_eq!(

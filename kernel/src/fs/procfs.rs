@@ -125,7 +125,7 @@ impl Fs {
         self.mkdir(PROC_DIR, 0o555)?;
         let dir = self.lookup(PROC_DIR)?;
         for f in ProcFile::ALL {
-            let body = Body::File(super::data::FileData::new());
+            let body = Body::File(super::cell::FileCell::new()?);
             let ino = self.create(dir, f.name(), body, PROC_FILE_PERM)?;
             let node = self.node_mut(ino)?;
             node.perm = PROC_FILE_PERM;

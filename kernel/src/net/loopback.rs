@@ -2,12 +2,12 @@
 //! sockets of the application is a pair of in-memory pipes, and a datagram goes
 //! straight into the receiving socket's queue. No packets, headers, checksums, device
 //! or network task are involved: `send` copies into the peer's pipe and wakes its
-//! reader. (socket.rs routes the calls here; this module holds only the data.)
+//! reader. (socket/ routes the calls here; this module holds only the data.)
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
-use crate::abi::errno::EPIPE;
+use crate::abi::errno::{EPIPE, Errno};
 use crate::abi::net::V4;
 
 /// Whether `addr` is in 127.0.0.0/8.
@@ -112,7 +112,7 @@ impl Conn {
 
     /// Queues what fits of `data` from end `side`: Ok(0) when the pipe is full (wait),
     /// EPIPE when this end shut writing or the other end is closed.
-    pub fn send(&mut self, side: usize, data: &[u8]) -> Result<usize, i32> {
+    pub fn send(&mut self, side: usize, data: &[u8]) -> Result<usize, Errno> {
         if self.pipes[side].closed || !self.open[1 - side] {
             return Err(EPIPE);
         }

@@ -2,14 +2,16 @@
 //! the hermit ABI; DNS; and the readiness counter that blocking calls (sockets,
 //! eventfd, poll) sleep on.
 
-pub mod addrinfo;
+// Safe code only: application memory and hardware are reached through safe APIs
+// (`syscalls::uaccess`, `drivers`, `abi::addrinfo_list`).
+#![deny(unsafe_code)]
+
 pub mod dns_message;
-#[cfg(target_os = "none")]
-pub mod eventfd;
 #[cfg(target_os = "none")]
 pub mod events;
 pub mod loopback;
 pub mod memory;
+pub mod service;
 pub mod syn;
 
 #[cfg(all(target_os = "none", feature = "net"))]
@@ -21,16 +23,6 @@ pub mod dns;
 #[cfg(all(target_os = "none", feature = "net"))]
 pub mod socket;
 #[cfg(all(target_os = "none", feature = "net"))]
+pub mod socket_file;
+#[cfg(all(target_os = "none", feature = "net"))]
 mod socket_set;
-
-/// Frees a socket or eventfd whose last descriptor was closed (fd::global calls this).
-#[cfg(target_os = "none")]
-pub fn release(object: crate::fd::open_file::Object) {
-    use crate::fd::open_file::Object;
-    match object {
-        #[cfg(feature = "net")]
-        Object::Socket(id) => socket::close(id),
-        Object::EventFd(id) => eventfd::release(id),
-        _ => {}
-    }
-}

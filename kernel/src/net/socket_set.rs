@@ -11,7 +11,7 @@ use smoltcp::iface::{SocketHandle, SocketSet, SocketStorage};
 use smoltcp::socket::{AnySocket, Socket, udp};
 
 use super::memory::{reserve, try_filled};
-use crate::abi::errno::ENOMEM;
+use crate::abi::errno::{ENOMEM, Errno};
 
 /// Slots of the first storage.
 const FIRST_SLOTS: usize = 16;
@@ -45,7 +45,7 @@ impl Sockets {
     }
 
     /// Adds `socket`; ENOMEM when the storage is full and cannot grow.
-    pub fn add<T: AnySocket<'static>>(&mut self, socket: T) -> Result<SocketHandle, i32> {
+    pub fn add<T: AnySocket<'static>>(&mut self, socket: T) -> Result<SocketHandle, Errno> {
         if self.taken == self.slots {
             self.grow().ok_or(ENOMEM)?;
         }

@@ -36,7 +36,7 @@ pub struct Stack {
     pub dns_servers: Vec<Ipv4Address>,
     /// Servers from the `dns=` option, which win over those DHCP names.
     dns_override: Vec<Ipv4Address>,
-    /// The sockets of the application (see socket.rs).
+    /// The sockets of the application (see socket/).
     pub table: Table,
     /// Consecutive polls that asked to be repeated at once without changing anything.
     idle_repeats: u32,
@@ -114,7 +114,7 @@ impl Stack {
         let mut changed = false;
         loop {
             // A connection request for a listener gets a socket listening for it
-            // first, or is dropped (socket.rs, Table::admit).
+            // first, or is dropped (socket/backlog.rs, Table::admit).
             let listening = match dev.peek_received(syn::parse) {
                 Some(Some(request)) => match self.table.admit(&mut self.set, request) {
                     Admission::Pass => None,
@@ -385,7 +385,7 @@ pub fn init(opts: &NetOptions) {
     }
     *STACK.lock() = Some(stack);
     if let Err(e) = crate::sched::spawn(task, 0, TASK_PRIO, 128 * 1024, "network") {
-        crate::kreport!("eremit: cannot start the network task (errno {e})");
+        crate::kreport!("eremit: cannot start the network task ({e:?})");
     }
 }
 

@@ -6,7 +6,11 @@ use core::sync::atomic::{AtomicU32, Ordering};
 use super::scheduler::{block, locked, make_ready, waiting_slot};
 use super::slots::Slot;
 use super::task::{State, WakeReason};
-use crate::abi::errno::{EAGAIN, ETIMEDOUT};
+use crate::abi::errno;
+
+// `futex_wait` answers 0 or a positive errno code.
+const EAGAIN: i32 = errno::EAGAIN.code();
+const ETIMEDOUT: i32 = errno::ETIMEDOUT.code();
 
 /// Waits while `*addr == expected`, until woken or `deadline` (TSC). Returns 0 or an errno.
 pub fn futex_wait(addr: &AtomicU32, expected: u32, deadline: Option<u64>) -> i32 {

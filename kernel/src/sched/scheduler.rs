@@ -18,7 +18,12 @@ use super::task::{State, Task, WakeReason};
 use super::task_ids::{Record, TaskIds};
 use super::timers::Timers;
 use crate::abi::Tid;
-use crate::abi::errno::{EDEADLK, ENOMEM, ESRCH};
+use crate::abi::errno::{self, Errno};
+
+// `join` answers 0 or a positive errno code.
+const EDEADLK: i32 = errno::EDEADLK.code();
+const ENOMEM: i32 = errno::ENOMEM.code();
+const ESRCH: i32 = errno::ESRCH.code();
 use crate::arch::context::{self, FpuState};
 use crate::arch::{clock, cpu, interrupts, timer, tls};
 use crate::elf::Segment;
@@ -253,16 +258,16 @@ pub fn spawn(
     prio: u8,
     stack_size: usize,
     name: &'static str,
-) -> Result<Tid, i32> {
+) -> Result<Tid, Errno> {
     let size = if stack_size == 0 {
         DEFAULT_STACK
     } else {
         stack_size.clamp(16 * 1024, 1 << 30)
     };
-    let (tid, slot) = locked(|s, _| s.admit()).map_err(|_| ENOMEM)?;
+    let (tid, slot) = locked(|s, _| s.admit()).map_err(|_| errno::ENOMEM)?;
     let Some(mut task) = make_task(entry, arg, prio, size, name, tid) else {
         locked(|s, _| s.withdraw(tid, slot));
-        return Err(ENOMEM);
+        return Err(errno::ENOMEM);
     };
     task.slot = Some(slot);
     locked(|s, cpu| {

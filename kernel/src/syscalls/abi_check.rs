@@ -12,7 +12,9 @@
 use core::marker::PhantomData;
 use core::mem::{align_of, size_of};
 
-use super::{entropy, fs, io, memory, net, process, system, tasks, time, unsupported};
+use super::{
+    entropy, eventfd, fs, io, memory, net, poll, process, system, tasks, time, unsupported,
+};
 
 /// A type of `hermit-abi`'s signatures and the kernel type that stands for it: itself,
 /// except for the structs, which the kernel defines again in `crate::abi`.
@@ -193,8 +195,8 @@ same_signatures! {
     hermit_abi::getsockname => net::sys_getsockname, (_, _, _);
     hermit_abi::getsockopt => net::sys_getsockopt, (_, _, _, _, _);
     hermit_abi::setsockopt => net::sys_setsockopt, (_, _, _, _, _);
-    hermit_abi::poll => net::sys_poll, (_, _, _);
-    hermit_abi::eventfd => net::sys_eventfd, (_, _);
+    hermit_abi::poll => poll::sys_poll, (_, _, _);
+    hermit_abi::eventfd => eventfd::sys_eventfd, (_, _);
     hermit_abi::getaddrinfo => net::sys_getaddrinfo, (_, _, _, _);
     hermit_abi::freeaddrinfo => net::sys_freeaddrinfo, (_);
 }

@@ -1,24 +1,9 @@
-//! Random bytes from the CPU's RDRAND/RDSEED: `sys_read_entropy`, and `fill` for the
-//! devices `/dev/random` and `/dev/urandom`, which give the same bytes.
+//! `sys_read_entropy`: random bytes from the CPU (`crate::entropy`).
 
 use super::fail;
 use super::uaccess;
-use crate::abi::errno::{EINVAL, EIO};
-use crate::arch::cpu::hardware_random;
-
-/// Fills `buf` with random bytes: all of it, or as many as the CPU gave before it
-/// stopped (`EIO` if it gave none, so a caller never takes zeros for randomness).
-pub(super) fn fill(buf: &mut [u8]) -> Result<usize, i32> {
-    let mut done = 0;
-    for chunk in buf.chunks_mut(8) {
-        let Some(r) = hardware_random() else {
-            return if done > 0 { Ok(done) } else { Err(EIO) };
-        };
-        chunk.copy_from_slice(&r.to_ne_bytes()[..chunk.len()]);
-        done += chunk.len();
-    }
-    Ok(done)
-}
+use crate::abi::errno::EINVAL;
+use crate::entropy::fill;
 
 /// Fills `buf` with `len` random bytes; `flags` must be 0.
 ///

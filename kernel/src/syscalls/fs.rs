@@ -8,10 +8,9 @@
 
 use core::ffi::c_char;
 
-use super::fail;
-use super::io::status;
 use super::uaccess;
-use crate::abi::errno::{EFAULT, EINVAL, ENAMETOOLONG};
+use super::{fail, status};
+use crate::abi::errno::{EFAULT, EINVAL, ENAMETOOLONG, Errno};
 use crate::abi::{O_DIRECTORY, O_RDONLY, dirent64, stat};
 use crate::fd::global;
 use crate::fs::path::PATH_MAX;
@@ -22,27 +21,29 @@ use crate::fs::path::PATH_MAX;
 ///
 /// # Safety
 /// If the checks pass, the caller guarantees `p` is its string.
-unsafe fn c_path<'a>(p: *const c_char) -> Result<&'a [u8], i32> {
+unsafe fn c_path<'a>(p: *const c_char) -> Result<&'a [u8], Errno> {
     // SAFETY: the caller's string, checked by uaccess.
     unsafe { uaccess::c_string(p, PATH_MAX, ENAMETOOLONG) }
 }
 
-/// Runs `f` on the path `p` and the VM's files.
+/// Runs `f` on the path `p` and the VM's filesystem (locked).
 ///
 /// # Safety
 /// As `c_path`.
 unsafe fn with_path<R>(
     p: *const c_char,
-    f: impl FnOnce(&mut crate::fd::Files, &[u8]) -> Result<R, i32>,
-) -> Result<R, i32> {
+    f: impl FnOnce(&mut crate::fs::Fs, &[u8]) -> Result<R, Errno>,
+) -> Result<R, Errno> {
     // SAFETY: the caller passes its string.
     let path = unsafe { c_path(p) }?;
-    global::with(|files| f(files, path))
+    let fs = global::fs()?;
+    let mut fs = fs.lock();
+    f(&mut fs, path)
 }
 
 /// Writes `st` to the application's `out` (`EFAULT` if it may not), as Linux does
 /// after the lookup: a missing file is `ENOENT` whatever `out` is.
-fn put_stat(out: *mut stat, st: Result<stat, i32>) -> i32 {
+fn put_stat(out: *mut stat, st: Result<stat, Errno>) -> i32 {
     status(st.and_then(|s| uaccess::write(out, s)))
 }
 
@@ -51,7 +52,9 @@ fn put_stat(out: *mut stat, st: Result<stat, i32>) -> i32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_open(name: *const c_char, flags: i32, mode: i32) -> i32 {
     // SAFETY: the caller passes its string.
-    unsafe { with_path(name, |f, path| f.open(path, flags, mode as u32)) }.unwrap_or_else(fail)
+    let path = unsafe { c_path(name) };
+    path.and_then(|path| global::with(|f| f.open(path, flags, mode as u32)))
+        .unwrap_or_else(fail)
 }
 
 /// # Safety
@@ -67,7 +70,7 @@ pub unsafe extern "C" fn sys_opendir(name: *const c_char) -> i32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_stat(name: *const c_char, st: *mut stat) -> i32 {
     // SAFETY: the caller passes its string, checked by uaccess.
-    put_stat(st, unsafe { with_path(name, |f, path| f.fs.stat(path)) })
+    put_stat(st, unsafe { with_path(name, |f, path| f.stat(path)) })
 }
 
 /// The same as `sys_stat`: there are no symbolic links.
@@ -85,7 +88,7 @@ pub unsafe extern "C" fn sys_lstat(name: *const c_char, st: *mut stat) -> i32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_mkdir(name: *const i8, mode: u32) -> i32 {
     // SAFETY: the caller passes its string.
-    status(unsafe { with_path(name, |f, path| f.fs.mkdir(path, mode)) })
+    status(unsafe { with_path(name, |f, path| f.mkdir(path, mode)) })
 }
 
 /// Removes a file's name; `-EISDIR` for a directory (as Linux).
@@ -95,7 +98,7 @@ pub unsafe extern "C" fn sys_mkdir(name: *const i8, mode: u32) -> i32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_unlink(name: *const c_char) -> i32 {
     // SAFETY: the caller passes its string.
-    status(unsafe { with_path(name, |f, path| f.fs.unlink(path)) })
+    status(unsafe { with_path(name, |f, path| f.unlink(path)) })
 }
 
 /// # Safety
@@ -103,7 +106,7 @@ pub unsafe extern "C" fn sys_unlink(name: *const c_char) -> i32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_rmdir(name: *const c_char) -> i32 {
     // SAFETY: the caller passes its string.
-    status(unsafe { with_path(name, |f, path| f.fs.rmdir(path)) })
+    status(unsafe { with_path(name, |f, path| f.rmdir(path)) })
 }
 
 /// Fills `dirp` with `dirent64` records (lengths multiples of 8, NUL-terminated names),
@@ -120,7 +123,7 @@ pub unsafe extern "C" fn sys_rmdir(name: *const c_char) -> i32 {
 pub unsafe extern "C" fn sys_getdents64(fd: i32, dirp: *mut dirent64, count: usize) -> i64 {
     // SAFETY: the caller passes its buffer, checked by uaccess.
     let r = unsafe { uaccess::bytes_mut(dirp as *mut u8, count) }
-        .and_then(|buf| global::with(|f| f.getdents(fd, buf)));
+        .and_then(|buf| global::get(fd)?.object().getdents(buf));
     match r {
         Ok(n) => n as i64,
         Err(e) => fail(e) as i64,
@@ -141,7 +144,7 @@ pub unsafe extern "C" fn sys_rename(oldpath: *const c_char, newpath: *const c_ch
     // SAFETY: the caller passes its strings.
     let r = unsafe { c_path(newpath) }.and_then(|new| {
         // SAFETY: as above.
-        unsafe { with_path(oldpath, |f, old| f.fs.rename(old, new)) }
+        unsafe { with_path(oldpath, |f, old| f.rename(old, new)) }
     });
     status(r)
 }
@@ -157,7 +160,7 @@ pub unsafe extern "C" fn sys_truncate(name: *const c_char, len: i64) -> i32 {
         return fail(EINVAL);
     };
     // SAFETY: the caller passes its string.
-    status(unsafe { with_path(name, |f, path| f.fs.truncate(path, len)) })
+    status(unsafe { with_path(name, |f, path| f.truncate(path, len)) })
 }
 
 /// Whether `name` exists and may be accessed with `mode` (`F_OK`, or any of `R_OK`,
@@ -170,7 +173,7 @@ pub unsafe extern "C" fn sys_truncate(name: *const c_char, len: i64) -> i32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_access(name: *const c_char, mode: i32) -> i32 {
     // SAFETY: the caller passes its string.
-    status(unsafe { with_path(name, |f, path| f.fs.access(path, mode)) })
+    status(unsafe { with_path(name, |f, path| f.access(path, mode)) })
 }
 
 /// Writes the current directory's absolute path, NUL-terminated, to `buf` (`size`
@@ -190,7 +193,7 @@ pub unsafe extern "C" fn sys_getcwd(buf: *mut c_char, size: usize) -> i32 {
     // SAFETY: the caller passes its buffer, checked by uaccess; as on Linux, only the
     // bytes the path needs must be writable (getcwd(buf, a size larger than buf) works).
     let r = unsafe { uaccess::bytes_prefix_mut(buf as *mut u8, size) }
-        .and_then(|b| global::with(|f| f.fs.getcwd(b)));
+        .and_then(|b| global::fs()?.lock().getcwd(b));
     r.map_or_else(fail, |n| n as i32)
 }
 
@@ -202,5 +205,5 @@ pub unsafe extern "C" fn sys_getcwd(buf: *mut c_char, size: usize) -> i32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_chdir(name: *const c_char) -> i32 {
     // SAFETY: the caller passes its string.
-    status(unsafe { with_path(name, |f, path| f.fs.chdir(path)) })
+    status(unsafe { with_path(name, |f, path| f.chdir(path)) })
 }

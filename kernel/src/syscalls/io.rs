@@ -1,78 +1,29 @@
 //! Calls on file descriptors: reading, writing, seeking, duplicating, closing, status
-//! and control. The descriptor table and the open files are `crate::fd`'s; the console
-//! streams (stdout and stderr to the runner) are written here and standard input is
-//! read here (`crate::stdin`), after the table's lock is released, and so is the I/O
-//! of the devices in `/dev` (random bytes from `entropy`).
+//! and control. The descriptor table and the open files are `crate::fd`'s: each call
+//! takes the open file out of the table and works on its object (`fd::FileObject`),
+//! whatever its kind, after the table's lock is released.
 //!
 //! Beyond hermit-abi, for the C library: `sys_dup2`, `sys_pread`, `sys_pwrite`,
 //! `sys_ftruncate`, `sys_fsync`, `sys_isatty`.
 
 use core::ffi::c_void;
 
-use super::fail;
 use super::uaccess;
-use crate::abi::errno::{EBADF, EINVAL, ENOTTY};
+use super::{fail, size_or_errno, status};
+use crate::abi::errno::{EINVAL, Errno};
 use crate::abi::{FIONBIO, IOV_MAX, iovec, stat};
-use crate::console;
-use crate::fd::{Route, Stream, global};
+use crate::fd::global;
 
 /// Linux's `FIONBIO` (`0x5421`), which a C library built with Linux's headers passes;
 /// hermit-abi's is the BSD encoding (`FIONBIO`).
 const FIONBIO_LINUX: i32 = 0x5421;
 
-/// The result of a call returning a size, as the ABI returns it.
-fn size_or_errno(r: Result<usize, i32>) -> isize {
-    match r {
-        Ok(n) => n as isize,
-        Err(e) => fail(e) as isize,
-    }
+fn write_fd(fd: i32, bytes: &[u8]) -> Result<usize, Errno> {
+    global::get(fd)?.write(bytes)
 }
 
-/// 0 or the negated errno.
-pub(super) fn status(r: Result<(), i32>) -> i32 {
-    match r {
-        Ok(()) => 0,
-        Err(e) => fail(e),
-    }
-}
-
-/// Finishes a write the descriptor layer routed (`Files::write`, `Files::pwrite`).
-fn write_to(route: Route, bytes: &[u8]) -> Result<usize, i32> {
-    match route {
-        Route::Done(n) => Ok(n),
-        Route::Device(d) => d.write(bytes),
-        Route::Outside(o, nonblocking) => super::net::write_outside(o, nonblocking, bytes),
-        Route::Console(Stream::Stdout) => {
-            console::write_stdout(bytes);
-            Ok(bytes.len())
-        }
-        Route::Console(_) => {
-            console::write_stderr(bytes);
-            Ok(bytes.len())
-        }
-        // Not routed for writes (descriptor 0 is read-only).
-        Route::Stdin(_) => Err(EBADF),
-    }
-}
-
-fn write_fd(fd: i32, bytes: &[u8]) -> Result<usize, i32> {
-    write_to(global::with(|f| f.write(fd, bytes))?, bytes)
-}
-
-/// Finishes a read the descriptor layer routed (`Files::read`, `Files::pread`).
-fn read_into(route: Route, buf: &mut [u8]) -> Result<usize, i32> {
-    match route {
-        Route::Done(n) => Ok(n),
-        Route::Device(d) => d.read(buf, super::entropy::fill),
-        Route::Outside(o, nonblocking) => super::net::read_outside(o, nonblocking, buf),
-        Route::Stdin(nonblocking) => crate::stdin::read(buf, nonblocking),
-        // Not routed for reads (stdout and stderr are write-only).
-        Route::Console(_) => Err(EBADF),
-    }
-}
-
-fn read_fd(fd: i32, buf: &mut [u8]) -> Result<usize, i32> {
-    read_into(global::with(|f| f.read(fd, buf))?, buf)
+fn read_fd(fd: i32, buf: &mut [u8]) -> Result<usize, Errno> {
+    global::get(fd)?.read(buf, false)
 }
 
 /// Writes up to `len` bytes from `buf`: as Linux, the bytes before the first one that
@@ -105,7 +56,7 @@ pub unsafe extern "C" fn sys_read(fd: i32, buf: *mut u8, len: usize) -> isize {
 ///
 /// # Safety
 /// As `uaccess::array`.
-unsafe fn iovecs<'a>(iov: *const iovec, iovcnt: usize) -> Result<&'a [iovec], i32> {
+unsafe fn iovecs<'a>(iov: *const iovec, iovcnt: usize) -> Result<&'a [iovec], Errno> {
     if iovcnt > IOV_MAX {
         return Err(EINVAL);
     }
@@ -116,7 +67,7 @@ unsafe fn iovecs<'a>(iov: *const iovec, iovcnt: usize) -> Result<&'a [iovec], i3
 /// Runs `op` on each buffer in turn until one fails or comes up short, as a sequence of
 /// reads or writes (so not atomic across buffers). The total, or the first error if
 /// nothing was transferred.
-fn each_buffer(iov: &[iovec], mut op: impl FnMut(&iovec) -> Result<usize, i32>) -> isize {
+fn each_buffer(iov: &[iovec], mut op: impl FnMut(&iovec) -> Result<usize, Errno>) -> isize {
     let mut total = 0usize;
     for v in iov {
         match op(v) {
@@ -173,7 +124,7 @@ pub unsafe extern "C" fn sys_readv(fd: i32, iov: *const iovec, iovcnt: usize) ->
 pub unsafe extern "C" fn sys_pread(fd: i32, buf: *mut u8, len: usize, offset: i64) -> isize {
     // SAFETY: the caller passes its buffer, checked by uaccess.
     let r = unsafe { uaccess::bytes_prefix_mut(buf, len) }
-        .and_then(|b| read_into(global::with(|f| f.pread(fd, b, offset))?, b));
+        .and_then(|b| global::get(fd)?.pread(b, offset));
     size_or_errno(r)
 }
 
@@ -186,14 +137,14 @@ pub unsafe extern "C" fn sys_pread(fd: i32, buf: *mut u8, len: usize, offset: i6
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_pwrite(fd: i32, buf: *const u8, len: usize, offset: i64) -> isize {
     // SAFETY: the caller passes its buffer, checked by uaccess.
-    let r = unsafe { uaccess::bytes_prefix(buf, len) }
-        .and_then(|b| write_to(global::with(|f| f.pwrite(fd, b, offset))?, b));
+    let r =
+        unsafe { uaccess::bytes_prefix(buf, len) }.and_then(|b| global::get(fd)?.pwrite(b, offset));
     size_or_errno(r)
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_lseek(fd: i32, offset: isize, whence: i32) -> isize {
-    match global::with(|f| f.lseek(fd, offset as i64, whence)) {
+    match global::get(fd).and_then(|f| f.object().seek(offset as i64, whence)) {
         Ok(pos) => pos as isize,
         Err(e) => fail(e) as isize,
     }
@@ -201,7 +152,7 @@ pub extern "C" fn sys_lseek(fd: i32, offset: isize, whence: i32) -> isize {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_close(fd: i32) -> i32 {
-    status(global::with(|f| f.close(fd)))
+    status(global::close(fd))
 }
 
 /// The lowest free descriptor, sharing `fd`'s open file (position and flags).
@@ -215,7 +166,7 @@ pub extern "C" fn sys_dup(fd: i32) -> i32 {
 /// 0..1024. `oldfd == newfd` returns `newfd` and changes nothing.
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_dup2(oldfd: i32, newfd: i32) -> i32 {
-    global::with(|f| f.dup2(oldfd, newfd)).unwrap_or_else(fail)
+    global::dup2(oldfd, newfd).unwrap_or_else(fail)
 }
 
 /// # Safety
@@ -223,7 +174,8 @@ pub extern "C" fn sys_dup2(oldfd: i32, newfd: i32) -> i32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_fstat(fd: i32, st: *mut stat) -> i32 {
     // As Linux: a bad descriptor is EBADF whatever `st` is.
-    status(global::with(|f| f.fstat(fd)).and_then(|s| uaccess::write(st, s)))
+    let st_now = global::get(fd).and_then(|f| f.object().stat());
+    status(st_now.and_then(|s| uaccess::write(st, s)))
 }
 
 /// `F_DUPFD`, `F_DUPFD_CLOEXEC`, `F_GETFD`, `F_SETFD`, `F_GETFL`, `F_SETFL`; other
@@ -233,21 +185,24 @@ pub extern "C" fn sys_fcntl(fd: i32, cmd: i32, arg: i32) -> i32 {
     global::with(|f| f.fcntl(fd, cmd, arg)).unwrap_or_else(fail)
 }
 
-/// `FIONBIO` (`*argp != 0` sets `O_NONBLOCK`, 0 clears it); any other request fails
-/// with `-ENOTTY` (there are no terminals).
+/// `FIONBIO` (`*argp != 0` sets `O_NONBLOCK`, 0 clears it); any other request goes to
+/// the object, which fails it with `-ENOTTY` unless its kind knows it (there are no
+/// terminals).
 ///
 /// # Safety
 /// For `FIONBIO`, `argp` must point at an `i32`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_ioctl(s: i32, cmd: i32, argp: *mut c_void) -> i32 {
-    let r = if cmd == FIONBIO || cmd == FIONBIO_LINUX {
-        uaccess::read(argp as *const i32)
-            .and_then(|on| global::with(|f| f.set_nonblocking(s, on != 0)))
-    } else {
-        // EBADF for a descriptor that is not open, else not a terminal.
-        global::with(|f| f.fsync(s)).and(Err(ENOTTY))
-    };
-    status(r)
+    let r = global::get(s).and_then(|file| {
+        if cmd == FIONBIO || cmd == FIONBIO_LINUX {
+            let on = uaccess::read(argp as *const i32)?;
+            file.set_nonblocking(on != 0);
+            Ok(0)
+        } else {
+            file.object().ioctl(cmd, argp as usize)
+        }
+    });
+    r.unwrap_or_else(fail)
 }
 
 /// Sets the size of the file open on `fd` (for writing): shrinking drops the data past
@@ -255,7 +210,7 @@ pub unsafe extern "C" fn sys_ioctl(s: i32, cmd: i32, argp: *mut c_void) -> i32 {
 /// not a file open for writing, `-EBADF`, `-EFBIG`.
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_ftruncate(fd: i32, len: i64) -> i32 {
-    status(global::with(|f| f.ftruncate(fd, len)))
+    status(global::get(fd).and_then(|f| f.truncate(len)))
 }
 
 /// Everything is in memory: returns 0 for any open descriptor, `-EBADF` otherwise.
@@ -264,8 +219,8 @@ pub extern "C" fn sys_fsync(fd: i32) -> i32 {
     status(global::with(|f| f.fsync(fd)))
 }
 
-/// 0 for any open descriptor (none is a terminal: the console reaches the runner
-/// through pipes), `-EBADF` otherwise. Never 1.
+/// 1 for a console stream whose end at the runner is a terminal (the `tty=` kernel
+/// option), 0 for any other open descriptor, `-EBADF` otherwise.
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_isatty(fd: i32) -> i32 {
     global::with(|f| f.isatty(fd)).map_or_else(fail, i32::from)

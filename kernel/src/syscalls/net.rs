@@ -1,63 +1,52 @@
-//! The socket calls of the hermit ABI, eventfd, poll and name resolution. Sockets are
-//! descriptors in the file-descriptor table (`Object::Socket`), so `read`, `write`,
-//! `close`, `dup`, `fcntl(O_NONBLOCK)` and `ioctl(FIONBIO)` work on them as on files;
-//! the blocking ones sleep until the network task reports a change.
+//! The socket calls of the hermit ABI and name resolution. Sockets are descriptors in
+//! the file-descriptor table (`net::socket_file`), so `read`, `write`, `close`, `dup`,
+//! `fcntl(O_NONBLOCK)`, `ioctl(FIONBIO)` and `poll` work on them as on files, and
+//! `send`/`recv` are writes and reads with flags; the blocking ones sleep until the
+//! network task reports a change.
 //!
 //! Addresses are hermit's: AF_INET is 3 and a `sockaddr` starts with a length byte.
 //! Only IPv4 is supported (AF_INET6 gets EAFNOSUPPORT).
 
 use core::ffi::{c_char, c_void};
 
-use super::fail;
-use super::io::status;
+#[cfg(feature = "net")]
+use super::size_or_errno;
 use super::uaccess;
+use super::{fail, status};
+#[cfg(feature = "net")]
+use crate::abi::O_NONBLOCK;
 use crate::abi::errno::*;
 use crate::abi::net::*;
-use crate::abi::{O_NONBLOCK, addrinfo, nfds_t, pollfd, sockaddr, socklen_t};
+use crate::abi::{addrinfo, sockaddr, socklen_t};
+#[cfg(feature = "net")]
+use crate::fd::OpenFile;
 use crate::fd::global;
-use crate::fd::open_file::{Object, Stream};
-use crate::net::events;
 #[cfg(feature = "net")]
 use crate::net::socket;
 
-/// I/O on a socket or eventfd descriptor (from sys_read and friends).
-pub(super) fn read_outside(o: Object, nonblocking: bool, buf: &mut [u8]) -> Result<usize, i32> {
-    match o {
-        #[cfg(feature = "net")]
-        Object::Socket(id) => socket::recv(id, buf, false, nonblocking).map(|(n, _)| n),
-        Object::EventFd(id) => crate::net::eventfd::get(id)
-            .ok_or(EBADF)?
-            .read(buf, nonblocking),
-        _ => Err(EBADF),
-    }
-}
-
-pub(super) fn write_outside(o: Object, nonblocking: bool, data: &[u8]) -> Result<usize, i32> {
-    match o {
-        #[cfg(feature = "net")]
-        Object::Socket(id) => socket::send(id, data, None, nonblocking),
-        Object::EventFd(id) => crate::net::eventfd::get(id)
-            .ok_or(EBADF)?
-            .write(data, nonblocking),
-        _ => Err(EBADF),
-    }
-}
-
+/// The open socket behind descriptor `fd`, and its id; ENOTSOCK for other files.
 #[cfg(feature = "net")]
-fn size_or_errno(r: Result<usize, i32>) -> isize {
-    match r {
-        Ok(n) => n as isize,
-        Err(e) => fail(e) as isize,
-    }
+fn socket_file(fd: i32) -> Result<(alloc::sync::Arc<OpenFile>, socket::SocketId), Errno> {
+    let file = global::get(fd)?;
+    let id = file.object().socket_id().ok_or(ENOTSOCK)?;
+    Ok((file, id))
 }
 
 /// The socket behind descriptor `fd` and its O_NONBLOCK; ENOTSOCK for other files.
 #[cfg(feature = "net")]
-fn socket_of(fd: i32) -> Result<(socket::SocketId, bool), i32> {
-    match global::with(|f| f.object(fd))? {
-        (Object::Socket(id), nb) => Ok((id, nb)),
-        _ => Err(ENOTSOCK),
-    }
+fn socket_of(fd: i32) -> Result<(socket::SocketId, bool), Errno> {
+    let (file, id) = socket_file(fd)?;
+    Ok((id, file.nonblocking()))
+}
+
+/// A descriptor for the new socket `id` (closed again if there is none).
+#[cfg(feature = "net")]
+fn install_socket(id: socket::SocketId, status: i32, cloexec: bool) -> Result<i32, Errno> {
+    use crate::fd::files::{new_object, new_open_file};
+    use crate::fd::flags::Access;
+    // From here the object owns the socket: dropping it closes it.
+    let object = new_object(crate::net::socket_file::SocketFile::new(id))?;
+    global::install(new_open_file(object, Access::ReadWrite, status)?, cloexec)
 }
 
 #[cfg(feature = "net")]
@@ -65,7 +54,7 @@ fn socket_of(fd: i32) -> Result<(socket::SocketId, bool), i32> {
 ///
 /// # Safety
 /// `name` must be valid for `len` bytes (checked for null and range).
-unsafe fn address_in(name: *const sockaddr, len: socklen_t) -> Result<V4, i32> {
+unsafe fn address_in(name: *const sockaddr, len: socklen_t) -> Result<V4, Errno> {
     // SAFETY: the caller's buffer, checked by uaccess.
     let bytes = unsafe { uaccess::bytes(name as *const u8, len as usize) }?;
     parse_sockaddr(bytes)
@@ -77,7 +66,7 @@ unsafe fn address_in(name: *const sockaddr, len: socklen_t) -> Result<V4, i32> {
 ///
 /// # Safety
 /// `name` and `len` as the socket calls document them.
-unsafe fn address_out(a: V4, name: *mut sockaddr, len: *mut socklen_t) -> Result<(), i32> {
+unsafe fn address_out(a: V4, name: *mut sockaddr, len: *mut socklen_t) -> Result<(), Errno> {
     if name.is_null() {
         return Ok(());
     }
@@ -101,8 +90,7 @@ pub extern "C" fn sys_socket(domain: i32, type_: i32, protocol: i32) -> i32 {
                 0
             };
             let cloexec = type_ & SOCK_CLOEXEC != 0;
-            global::with(|f| f.install(Object::Socket(id), status, cloexec))
-                .inspect_err(|_| socket::close(id))
+            install_socket(id, status, cloexec)
         });
         r.unwrap_or_else(fail)
     }
@@ -151,12 +139,11 @@ pub unsafe extern "C" fn sys_accept(s: i32, addr: *mut sockaddr, addrlen: *mut s
     {
         let r = socket_of(s).and_then(|(id, nb)| {
             let (conn, peer) = socket::accept(id, nb)?;
-            let fd = global::with(|f| f.install(Object::Socket(conn), 0, false))
-                .inspect_err(|_| socket::close(conn))?;
+            let fd = install_socket(conn, 0, false)?;
             // SAFETY: the caller's buffers, checked by uaccess. As Linux, a bad address
             // buffer loses the connection.
             unsafe { address_out(peer, addr, addrlen) }.inspect_err(|_| {
-                let _ = global::with(|f| f.close(fd));
+                let _ = global::close(fd);
             })?;
             Ok(fd)
         });
@@ -214,16 +201,16 @@ pub unsafe extern "C" fn sys_sendto(
     #[cfg(feature = "net")]
     {
         let r = (|| {
-            let (id, nb) = socket_of(s)?;
+            let (file, id) = socket_file(s)?;
             // SAFETY: the caller's buffer, checked by uaccess.
             let data = unsafe { uaccess::bytes_prefix(mem as *const u8, len) }?;
-            let dest = if to.is_null() {
-                None
-            } else {
-                // SAFETY: the caller's address.
-                Some(unsafe { address_in(to, tolen) }?)
-            };
-            socket::send(id, data, dest, nb)
+            if to.is_null() {
+                // `send` is a write.
+                return file.write(data);
+            }
+            // SAFETY: the caller's address.
+            let dest = unsafe { address_in(to, tolen) }?;
+            socket::send(id, data, Some(dest), file.nonblocking())
         })();
         size_or_errno(r)
     }
@@ -267,10 +254,15 @@ pub unsafe extern "C" fn sys_recvfrom(
     #[cfg(feature = "net")]
     {
         let r = (|| {
-            let (id, nb) = socket_of(socket)?;
+            let (file, id) = socket_file(socket)?;
             // SAFETY: the caller's buffer, checked by uaccess.
             let b = unsafe { uaccess::bytes_prefix_mut(buf, len) }?;
-            let (n, from) = socket::recv(id, b, flags & MSG_PEEK != 0, nb)?;
+            let peek = flags & MSG_PEEK != 0;
+            if addr.is_null() {
+                // `recv` is a read with flags.
+                return file.read(b, peek);
+            }
+            let (n, from) = socket::recv(id, b, peek, file.nonblocking())?;
             let from = match from {
                 Some(f) => Some(f),
                 None if !addr.is_null() => socket::peer_addr(id).ok(),
@@ -362,7 +354,7 @@ pub unsafe extern "C" fn sys_getsockname(
 
 /// getsockname/getpeername need somewhere to write.
 #[cfg(feature = "net")]
-fn check_out(name: *mut sockaddr) -> Result<(), i32> {
+fn check_out(name: *mut sockaddr) -> Result<(), Errno> {
     if name.is_null() { Err(EFAULT) } else { Ok(()) }
 }
 
@@ -431,107 +423,10 @@ pub unsafe extern "C" fn sys_setsockopt(
 /// Without the network stack no descriptor is a socket.
 #[cfg(not(feature = "net"))]
 fn not_a_socket(fd: i32) -> i32 {
-    fail(match global::with(|f| f.object(fd)) {
+    fail(match global::get(fd) {
         Ok(_) => ENOTSOCK,
         Err(e) => e,
     })
-}
-
-/// What `fd` is ready for (POLLIN, POLLOUT, POLLHUP, POLLERR; POLLNVAL when closed).
-fn readiness(fd: i32) -> i16 {
-    let Ok((object, _)) = global::with(|f| f.object(fd)) else {
-        return POLLNVAL;
-    };
-    match object {
-        Object::Console(Stream::Stdin) => crate::stdin::readiness(),
-        Object::Console(_) => POLLOUT,
-        Object::File(_) | Object::Dir(_) | Object::Device(..) => POLLIN | POLLOUT,
-        #[cfg(feature = "net")]
-        Object::Socket(id) => socket::readiness(id),
-        #[cfg(not(feature = "net"))]
-        Object::Socket(_) => POLLNVAL,
-        Object::EventFd(id) => crate::net::eventfd::get(id).map_or(POLLNVAL, |e| e.readiness()),
-    }
-}
-
-/// Waits until one of the descriptors is ready or `timeout` milliseconds pass (-1:
-/// no limit). Returns how many have events.
-///
-/// # Safety
-/// `fds` must point at `nfds` entries.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn sys_poll(fds: *mut pollfd, nfds: nfds_t, timeout: i32) -> i32 {
-    if nfds > crate::fd::table::MAX_FDS {
-        return fail(EINVAL);
-    }
-    let bytes = nfds * core::mem::size_of::<pollfd>();
-    // SAFETY: the caller's array, checked by uaccess.
-    let raw = match unsafe { uaccess::bytes_mut(fds as *mut u8, bytes) } {
-        Ok(b) => b,
-        Err(e) => return fail(e),
-    };
-    let entries = raw.as_mut_ptr() as *mut pollfd;
-    let deadline =
-        (timeout >= 0).then(|| crate::arch::clock::deadline_after_ns(timeout as u64 * 1_000_000));
-    loop {
-        let seen = events::current();
-        let mut ready = 0;
-        for i in 0..nfds {
-            // SAFETY: inside the checked array (pollfd is 8 bytes, 4-aligned; read and
-            // written unaligned since nothing promises alignment).
-            let mut p = unsafe { entries.add(i).read_unaligned() };
-            p.revents = 0;
-            if p.fd >= 0 {
-                let mut wanted = p.events | POLLERR | POLLHUP | POLLNVAL;
-                if p.events & POLLRDNORM != 0 {
-                    wanted |= POLLIN;
-                }
-                if p.events & POLLWRNORM != 0 {
-                    wanted |= POLLOUT;
-                }
-                let r = readiness(p.fd);
-                let mut got = r & wanted;
-                if r & POLLIN != 0 && p.events & POLLRDNORM != 0 {
-                    got |= POLLRDNORM;
-                }
-                if r & POLLOUT != 0 && p.events & POLLWRNORM != 0 {
-                    got |= POLLWRNORM;
-                }
-                p.revents = got & (p.events | POLLERR | POLLHUP | POLLNVAL);
-                if p.revents != 0 {
-                    ready += 1;
-                }
-            }
-            // SAFETY: as above.
-            unsafe { entries.add(i).write_unaligned(p) };
-        }
-        if ready > 0 || timeout == 0 {
-            return ready;
-        }
-        if !events::wait(seen, deadline) {
-            return 0;
-        }
-    }
-}
-
-/// An eventfd descriptor; `flags`: EFD_SEMAPHORE, EFD_NONBLOCK, EFD_CLOEXEC.
-#[unsafe(no_mangle)]
-pub extern "C" fn sys_eventfd(initval: u64, flags: i16) -> i32 {
-    if flags & !(EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC) != 0 || initval > u32::MAX as u64 {
-        return fail(EINVAL);
-    }
-    let id = match crate::net::eventfd::create(initval, flags & EFD_SEMAPHORE != 0) {
-        Ok(id) => id,
-        Err(e) => return fail(e),
-    };
-    let status = if flags & EFD_NONBLOCK != 0 {
-        O_NONBLOCK
-    } else {
-        0
-    };
-    global::with(|f| f.install(Object::EventFd(id), status, flags & EFD_CLOEXEC != 0))
-        .inspect_err(|_| crate::net::eventfd::release(id))
-        .unwrap_or_else(fail)
 }
 
 /// The network starts at boot; kept for old Hermit programs.
@@ -548,7 +443,7 @@ const NAME_MAX: usize = 1025;
 ///
 /// # Safety
 /// `s` must be null or point at a NUL-terminated string.
-unsafe fn c_str<'a>(s: *const c_char) -> Result<Option<&'a str>, i32> {
+unsafe fn c_str<'a>(s: *const c_char) -> Result<Option<&'a str>, Errno> {
     if s.is_null() {
         return Ok(None);
     }
@@ -631,7 +526,7 @@ pub unsafe extern "C" fn sys_getaddrinfo(
     };
     let port = match service {
         None => 0,
-        Some(s) => match crate::net::addrinfo::service_port(s) {
+        Some(s) => match crate::net::service::service_port(s) {
             Some(p) => p,
             None => return EAI_SERVICE,
         },
@@ -645,13 +540,13 @@ pub unsafe extern "C" fn sys_getaddrinfo(
         None if flags & AI_PASSIVE != 0 => alloc::vec![[0, 0, 0, 0]],
         None => alloc::vec![[127, 0, 0, 1]],
     };
-    let Some(list) = crate::net::addrinfo::build(&addrs, port, kinds) else {
+    let Some(list) = crate::abi::addrinfo_list::build(&addrs, port, kinds) else {
         return EAI_MEMORY;
     };
     let handed_out = ADDRINFO_LISTS.lock().try_reserve(1).is_ok();
     if !handed_out || uaccess::write(res, list).is_err() {
         // SAFETY: the list just built, not handed out.
-        unsafe { crate::net::addrinfo::free(list) };
+        unsafe { crate::abi::addrinfo_list::free(list) };
         return if handed_out { EAI_FAIL } else { EAI_MEMORY };
     }
     ADDRINFO_LISTS.lock().push(list as usize);
@@ -684,7 +579,7 @@ pub unsafe extern "C" fn sys_freeaddrinfo(ai: *mut addrinfo) {
     if known {
         // SAFETY: a list `sys_getaddrinfo` built and handed out, taken off the registry
         // just now, so freed once.
-        unsafe { crate::net::addrinfo::free(ai) }
+        unsafe { crate::abi::addrinfo_list::free(ai) }
     }
 }
 

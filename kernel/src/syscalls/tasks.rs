@@ -4,13 +4,13 @@ use alloc::boxed::Box;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use super::{fail, uaccess};
-use crate::abi::errno::{EAGAIN, EINVAL, ENOMEM, ESRCH, ETIMEDOUT};
+use crate::abi::errno::{EAGAIN, EINVAL, ENOMEM, ESRCH, ETIMEDOUT, Errno};
 use crate::abi::{FUTEX_RELATIVE_TIMEOUT, Tid, sem_t, timespec};
 use crate::arch::clock;
 use crate::sched;
 
 /// Reads a timespec from the application: Err(errno) when bad.
-fn read_timespec(t: *const timespec) -> Result<Option<u64>, i32> {
+fn read_timespec(t: *const timespec) -> Result<Option<u64>, Errno> {
     if t.is_null() {
         return Ok(None);
     }
@@ -49,7 +49,7 @@ pub extern "C" fn sys_futex_wait(
     };
     match sched::futex_wait(word, expected, deadline) {
         0 => 0,
-        e => fail(e),
+        e => fail(Errno::from_code(e).unwrap_or(EINVAL)),
     }
 }
 
@@ -96,7 +96,12 @@ extern "C" fn application_thread(start: usize) {
     }
 }
 
-fn spawn(func: extern "C" fn(usize), arg: usize, prio: u8, stack_size: usize) -> Result<Tid, i32> {
+fn spawn(
+    func: extern "C" fn(usize),
+    arg: usize,
+    prio: u8,
+    stack_size: usize,
+) -> Result<Tid, Errno> {
     let start = crate::mm::try_box::try_box(Start { func, arg }).map_err(|_| ENOMEM)?;
     let start = Box::into_raw(start) as usize;
     sched::spawn(application_thread, start, prio, stack_size, "a thread").inspect_err(|_| {
@@ -143,7 +148,7 @@ pub extern "C" fn sys_spawn2(
 pub extern "C" fn sys_join(id: Tid) -> i32 {
     match sched::join(id) {
         0 => 0,
-        e => fail(e),
+        e => fail(Errno::from_code(e).unwrap_or(EINVAL)),
     }
 }
 
@@ -191,7 +196,7 @@ const SEMAPHORE_MAGIC: u32 = 0x5e4a_90e1;
 
 /// The semaphore behind the application's `sem_t`: `EINVAL` unless it holds one from
 /// `sys_sem_init` that is not destroyed.
-fn semaphore<'a>(sem: *mut sem_t) -> Result<&'a Semaphore, i32> {
+fn semaphore<'a>(sem: *mut sem_t) -> Result<&'a Semaphore, Errno> {
     let p = uaccess::read(sem as *const sem_t).map_err(|_| EINVAL)? as *const Semaphore;
     if p.is_null() || !p.is_aligned() {
         return Err(EINVAL);
@@ -290,7 +295,7 @@ pub extern "C" fn sys_sem_timedwait(sem: *mut sem_t, abs_timeout: *const timespe
         if try_take(s) {
             return 0;
         }
-        if sched::futex_wait(&s.count, 0, deadline) == ETIMEDOUT {
+        if sched::futex_wait(&s.count, 0, deadline) == ETIMEDOUT.code() {
             return if try_take(s) { 0 } else { fail(ETIMEDOUT) };
         }
     }

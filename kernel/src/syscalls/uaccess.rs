@@ -21,7 +21,7 @@ use core::ffi::c_char;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use hermit_sync::OnceCell;
 
-use crate::abi::errno::{EFAULT, EINVAL};
+use crate::abi::errno::{EFAULT, EINVAL, Errno};
 use crate::elf::{PF_W, PT_LOAD, Segment};
 use crate::mm::page_table::PAGE;
 use crate::mm::paging;
@@ -116,7 +116,7 @@ fn map() -> Option<&'static UserMap> {
 
 /// How many bytes from `addr` on (at most `len`) the application may hand over.
 #[inline]
-fn accessible(addr: u64, len: u64, write: bool) -> Result<u64, i32> {
+fn accessible(addr: u64, len: u64, write: bool) -> Result<u64, Errno> {
     if let Some(end) = addr.checked_add(len)
         && addr >= HOT_START.load(Ordering::Relaxed)
         && end <= HOT_END.load(Ordering::Relaxed)
@@ -130,7 +130,7 @@ fn accessible(addr: u64, len: u64, write: bool) -> Result<u64, i32> {
 }
 
 /// `[ptr, ptr + len)` is the application's, readable.
-pub fn check_read(ptr: *const u8, len: usize) -> Result<(), i32> {
+pub fn check_read(ptr: *const u8, len: usize) -> Result<(), Errno> {
     match accessible(ptr as u64, len as u64, false)? {
         n if n == len as u64 => Ok(()),
         _ => Err(EFAULT),
@@ -138,7 +138,7 @@ pub fn check_read(ptr: *const u8, len: usize) -> Result<(), i32> {
 }
 
 /// `[ptr, ptr + len)` is the application's and writable.
-pub fn check_write(ptr: *mut u8, len: usize) -> Result<(), i32> {
+pub fn check_write(ptr: *mut u8, len: usize) -> Result<(), Errno> {
     match accessible(ptr as u64, len as u64, true)? {
         n if n == len as u64 => Ok(()),
         _ => Err(EFAULT),
@@ -150,7 +150,7 @@ pub fn check_write(ptr: *mut u8, len: usize) -> Result<(), i32> {
 /// # Safety
 /// The application does not free the memory during the call (it may change it: the
 /// kernel copies what it needs and makes no promise about racing stores).
-pub unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], i32> {
+pub unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], Errno> {
     check_read(ptr, len)?;
     if len == 0 {
         return Ok(&[]);
@@ -163,7 +163,7 @@ pub unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], i32> {
 ///
 /// # Safety
 /// As `bytes`; nothing else in the kernel uses the memory during the call.
-pub unsafe fn bytes_mut<'a>(ptr: *mut u8, len: usize) -> Result<&'a mut [u8], i32> {
+pub unsafe fn bytes_mut<'a>(ptr: *mut u8, len: usize) -> Result<&'a mut [u8], Errno> {
     check_write(ptr, len)?;
     if len == 0 {
         return Ok(&mut []);
@@ -178,7 +178,7 @@ pub unsafe fn bytes_mut<'a>(ptr: *mut u8, len: usize) -> Result<&'a mut [u8], i3
 ///
 /// # Safety
 /// As `bytes`.
-pub unsafe fn bytes_prefix<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], i32> {
+pub unsafe fn bytes_prefix<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], Errno> {
     let n = accessible(ptr as u64, len as u64, false)? as usize;
     if n == 0 {
         return if len == 0 { Ok(&[]) } else { Err(EFAULT) };
@@ -191,7 +191,7 @@ pub unsafe fn bytes_prefix<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], i
 ///
 /// # Safety
 /// As `bytes_mut`.
-pub unsafe fn bytes_prefix_mut<'a>(ptr: *mut u8, len: usize) -> Result<&'a mut [u8], i32> {
+pub unsafe fn bytes_prefix_mut<'a>(ptr: *mut u8, len: usize) -> Result<&'a mut [u8], Errno> {
     let n = accessible(ptr as u64, len as u64, true)? as usize;
     if n == 0 {
         return if len == 0 { Ok(&mut []) } else { Err(EFAULT) };
@@ -224,14 +224,14 @@ unsafe impl Plain for crate::abi::addrinfo {}
 unsafe impl<T> Plain for *const T {}
 
 /// A copy of the application's `*ptr` (no alignment required).
-pub fn read<T: Plain>(ptr: *const T) -> Result<T, i32> {
+pub fn read<T: Plain>(ptr: *const T) -> Result<T, Errno> {
     check_read(ptr as *const u8, core::mem::size_of::<T>())?;
     // SAFETY: checked readable; any bits are a valid T (`Plain`); unaligned is allowed.
     Ok(unsafe { ptr.read_unaligned() })
 }
 
 /// Stores `value` at the application's `ptr` (no alignment required).
-pub fn write<T>(ptr: *mut T, value: T) -> Result<(), i32> {
+pub fn write<T>(ptr: *mut T, value: T) -> Result<(), Errno> {
     check_write(ptr as *mut u8, core::mem::size_of::<T>())?;
     // SAFETY: checked writable memory of the application; unaligned is allowed.
     unsafe { ptr.write_unaligned(value) };
@@ -243,7 +243,7 @@ pub fn write<T>(ptr: *mut T, value: T) -> Result<(), i32> {
 ///
 /// # Safety
 /// As `bytes`.
-pub unsafe fn array<'a, T: Plain>(ptr: *const T, count: usize) -> Result<&'a [T], i32> {
+pub unsafe fn array<'a, T: Plain>(ptr: *const T, count: usize) -> Result<&'a [T], Errno> {
     let len = count.checked_mul(core::mem::size_of::<T>()).ok_or(EFAULT)?;
     check_read(ptr as *const u8, len)?;
     if count == 0 {
@@ -262,7 +262,11 @@ pub unsafe fn array<'a, T: Plain>(ptr: *const T, count: usize) -> Result<&'a [T]
 ///
 /// # Safety
 /// As `bytes`.
-pub unsafe fn c_string<'a>(ptr: *const c_char, max: usize, too_long: i32) -> Result<&'a [u8], i32> {
+pub unsafe fn c_string<'a>(
+    ptr: *const c_char,
+    max: usize,
+    too_long: Errno,
+) -> Result<&'a [u8], Errno> {
     let p = ptr as u64;
     let room = USER_TOP.saturating_sub(p);
     let want = (max as u64).min(room);
@@ -282,7 +286,7 @@ pub unsafe fn c_string<'a>(ptr: *const c_char, max: usize, too_long: i32) -> Res
 }
 
 /// The futex word at `ptr`: 4-byte aligned (`EINVAL`, as Linux) and readable (`EFAULT`).
-pub fn futex_word(ptr: *mut u32) -> Result<&'static AtomicU32, i32> {
+pub fn futex_word(ptr: *mut u32) -> Result<&'static AtomicU32, Errno> {
     if ptr as usize % 4 != 0 {
         return Err(EINVAL);
     }
@@ -294,7 +298,7 @@ pub fn futex_word(ptr: *mut u32) -> Result<&'static AtomicU32, i32> {
 
 /// The address of a futex word used only as a key (`futex_wake`): 4-byte aligned
 /// (`EINVAL`) and in the lower half (`EFAULT`), as Linux checks a private futex.
-pub fn futex_key(ptr: *mut u32) -> Result<usize, i32> {
+pub fn futex_key(ptr: *mut u32) -> Result<usize, Errno> {
     if ptr as usize % 4 != 0 {
         return Err(EINVAL);
     }
@@ -314,5 +318,5 @@ pub extern "C" fn eremit_check_user_memory(ptr: *const u8, len: usize, write: i3
     } else {
         check_read(ptr, len)
     };
-    r.map_or(-EFAULT, |()| 0)
+    r.map_or(super::negated(EFAULT), |()| 0)
 }

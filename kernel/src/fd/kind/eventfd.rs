@@ -1,50 +1,21 @@
 //! eventfd: a 64-bit counter that `write` adds to and `read` takes (all of it, or one
 //! in semaphore mode), blocking while it is zero. Waiters sleep on the readiness
-//! counter, like sockets, so `poll` covers both.
+//! counter (`net::events`), like sockets, so `poll` covers both. A reader blocked on
+//! one keeps it alive (the call holds the open file) if the descriptor is closed
+//! meanwhile.
 
-use alloc::sync::Arc;
-use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU64, Ordering};
-use hermit_sync::InterruptSpinMutex;
 
-use super::events;
-use crate::abi::errno::{EAGAIN, EINVAL, ENOMEM};
+use crate::abi::errno::{EAGAIN, EINVAL};
 use crate::abi::net::{POLLIN, POLLOUT};
+use crate::abi::stat;
+use crate::fd::object::{FileObject, IoFlags};
+use crate::fs::Errno;
+use crate::net::events;
 
 pub struct EventFd {
     count: AtomicU64,
     semaphore: bool,
-}
-
-/// The eventfds by id (what a descriptor's `Object::EventFd` holds). A reader blocked
-/// on one keeps it alive through its `Arc` if the descriptor is closed meanwhile.
-static TABLE: InterruptSpinMutex<Vec<Option<Arc<EventFd>>>> = InterruptSpinMutex::new(Vec::new());
-
-/// A new eventfd's id; ENOMEM when there is no memory for it.
-pub fn create(initial: u64, semaphore: bool) -> Result<u32, i32> {
-    let e = Some(Arc::try_new(EventFd::new(initial, semaphore)).map_err(|_| ENOMEM)?);
-    let mut t = TABLE.lock();
-    match t.iter().position(Option::is_none) {
-        Some(i) => {
-            t[i] = e;
-            Ok(i as u32)
-        }
-        None => {
-            t.try_reserve(1).map_err(|_| ENOMEM)?;
-            t.push(e);
-            Ok((t.len() - 1) as u32)
-        }
-    }
-}
-
-pub fn get(id: u32) -> Option<Arc<EventFd>> {
-    TABLE.lock().get(id as usize)?.clone()
-}
-
-pub fn release(id: u32) {
-    if let Some(slot) = TABLE.lock().get_mut(id as usize) {
-        *slot = None;
-    }
 }
 
 /// The largest value the counter holds (2^64 - 2).
@@ -59,7 +30,7 @@ impl EventFd {
     }
 
     /// Takes the counter (or 1 of it) into `buf` (8 bytes at least).
-    pub fn read(&self, buf: &mut [u8], nonblocking: bool) -> Result<usize, i32> {
+    fn take(&self, buf: &mut [u8], nonblocking: bool) -> Result<usize, Errno> {
         if buf.len() < 8 {
             return Err(EINVAL);
         }
@@ -86,7 +57,7 @@ impl EventFd {
     }
 
     /// Adds the 8-byte value in `buf`, blocking while it would overflow.
-    pub fn write(&self, buf: &[u8], nonblocking: bool) -> Result<usize, i32> {
+    fn add(&self, buf: &[u8], nonblocking: bool) -> Result<usize, Errno> {
         let Some(bytes) = buf.get(..8) else {
             return Err(EINVAL);
         };
@@ -111,9 +82,29 @@ impl EventFd {
             events::wait(seen, None);
         }
     }
+}
 
-    pub fn readiness(&self) -> i16 {
+impl FileObject for EventFd {
+    fn read(&self, buf: &mut [u8], flags: IoFlags) -> Result<usize, Errno> {
+        self.take(buf, flags.nonblocking)
+    }
+
+    fn write(&self, data: &[u8], flags: IoFlags) -> Result<usize, Errno> {
+        self.add(data, flags.nonblocking)
+    }
+
+    fn readiness(&self) -> i16 {
         let c = self.count.load(Ordering::Acquire);
         (if c > 0 { POLLIN } else { 0 }) | (if c < MAX { POLLOUT } else { 0 })
+    }
+
+    /// Linux shows an anonymous inode with no type bits.
+    fn stat(&self) -> Result<stat, Errno> {
+        Ok(stat {
+            st_mode: 0o600,
+            st_nlink: 1,
+            st_blksize: 4096,
+            ..Default::default()
+        })
     }
 }

@@ -1,4 +1,6 @@
-//! The list `getaddrinfo` returns: one heap block per entry holding the `addrinfo` and
+//! The list `getaddrinfo` returns (kept with the ABI types: it is application memory
+//! the kernel builds and frees, the one place outside `syscalls` that follows raw
+//! pointers of the application's structures): one heap block per entry holding the `addrinfo` and
 //! its `sockaddr_in`, linked through `ai_next`; `free` walks it back. Built on the
 //! host too, where the tests and Miri check the pointer work.
 
@@ -63,19 +65,6 @@ pub unsafe fn free(mut ai: *mut addrinfo) {
     }
 }
 
-/// The port of a numeric service ("8080"), or of the two names every program uses; no
-/// services database exists here.
-pub fn service_port(service: &str) -> Option<u16> {
-    match service {
-        "http" => Some(80),
-        "https" => Some(443),
-        s if !s.is_empty() && s.len() <= 5 && s.bytes().all(|b| b.is_ascii_digit()) => {
-            s.parse().ok()
-        }
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,15 +101,5 @@ mod tests {
         assert!(build(&[], 1, &kinds).unwrap().is_null());
         // SAFETY (test): null is allowed.
         unsafe { free(core::ptr::null_mut()) };
-    }
-
-    #[test]
-    fn services() {
-        assert_eq!(service_port("8080"), Some(8080));
-        assert_eq!(service_port("http"), Some(80));
-        assert_eq!(service_port("65536"), None);
-        assert_eq!(service_port("+80"), None);
-        assert_eq!(service_port(""), None);
-        assert_eq!(service_port("ftp"), None);
     }
 }

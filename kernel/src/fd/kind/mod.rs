@@ -1,0 +1,13 @@
+//! The kinds of objects a descriptor refers to that the descriptor layer makes itself,
+//! one module each (sockets are `net::socket_file`). Each implements
+//! `object::FileObject`.
+
+#[cfg(target_os = "none")]
+pub mod console;
+pub mod device;
+pub mod directory;
+#[cfg(target_os = "none")]
+pub mod eventfd;
+pub mod regular;
+#[cfg(target_os = "none")]
+pub mod stdin;
