@@ -10,7 +10,7 @@ HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
 	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean \
 	test-reliability soak test-hermit-compat test-stdin test-net-burst compat-crates test-tokio \
-	test-fuzz fuzz
+	test-fuzz fuzz test-full
 
 all: toolchain
 
@@ -164,6 +164,13 @@ test-cxx: toolchain-c
 test: test-host test-miri toolchain-c hello
 	@echo "==> every test suite (tests/run.py; QEMU, TCG)"
 	@python3 tests/run.py
+
+# The long runs CI leaves out: everything in `make test`, then the full GCC run-test
+# conformance (about 15 minutes), a 10-minute fuzz and the 30-minute soak.
+test-full: test
+	@$(MAKE) --no-print-directory conformance
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=600
+	@$(MAKE) --no-print-directory soak
 
 # A service-like guest for SOAK_MINUTES (default 30) on 2 vCPUs: memory in use every
 # minute must end within 5% of its value after the first minute (build/bench/soak.md).
