@@ -28,6 +28,11 @@ Options (also accepted as --option=VALUE):
                            environment, or user networking's 10.0.2.15/24
   --gateway ADDR           default gateway (with --ip)
   --dns ADDR               DNS server (with --ip; repeatable)
+  --volume HOSTDIR:GUESTDIR[:ro]
+                           share the host directory HOSTDIR with the guest at
+                           the absolute path GUESTDIR over virtio-fs (a
+                           virtiofsd per volume); :ro refuses every change
+                           with EROFS (repeatable, at most 8)
   --accel auto|kvm|tcg     accelerator (default auto: KVM when usable, else TCG)
   --tcg-threads multi|single
                            under TCG with several CPUs: a host thread per vCPU
@@ -42,7 +47,8 @@ Options (also accepted as --option=VALUE):
 
 Exit codes: the application's exit code; 124 on timeout; 125 when eremit itself
 fails (QEMU missing, image not bootable, --memory too small or too large for it,
-guest ended without an exit status); 2 on usage errors.
+a bad --volume or a virtiofsd that does not start, guest ended without an exit
+status); 2 on usage errors.
 Environment: EREMIT_QEMU overrides the QEMU binary (default qemu-system-x86_64).
 ";
 
@@ -116,6 +122,9 @@ pub struct RunOptions {
     pub ip: Option<(std::net::Ipv4Addr, u8)>,
     pub gateway: Option<std::net::Ipv4Addr>,
     pub dns: Vec<std::net::Ipv4Addr>,
+    /// `--volume` values as given: checked by `run` (`volume::parse`), since a bad one
+    /// is exit 125 like a missing directory.
+    pub volumes: Vec<String>,
     pub accel: Accel,
     /// `--tcg-threads single`: one host thread runs every vCPU under TCG.
     pub tcg_single_thread: bool,
@@ -140,6 +149,7 @@ impl Default for RunOptions {
             ip: None,
             gateway: None,
             dns: Vec::new(),
+            volumes: Vec::new(),
             accel: Accel::Auto,
             tcg_single_thread: false,
             machine: Machine::Microvm,
@@ -191,6 +201,7 @@ const VALUE_OPTIONS: &[&str] = &[
     "--ip",
     "--gateway",
     "--dns",
+    "--volume",
     "--accel",
     "--tcg-threads",
     "--machine",
@@ -269,6 +280,7 @@ fn apply_option(opts: &mut RunOptions, name: &str, value: &str) -> Result<(), Us
         "--ip" => opts.ip = Some(crate::netaddr::parse_cidr(value)?),
         "--gateway" => opts.gateway = Some(crate::netaddr::parse_addr(name, value)?),
         "--dns" => opts.dns.push(crate::netaddr::parse_addr(name, value)?),
+        "--volume" => opts.volumes.push(value.to_string()),
         "--accel" => {
             opts.accel = match value {
                 "auto" => Accel::Auto,
@@ -487,6 +499,9 @@ mod tests {
             "--machine=q35",
             "--timeout",
             "30",
+            "--volume",
+            "/h:/g",
+            "--volume=/h2:/g2:ro",
             "--verbose",
             "./app",
             "a",
@@ -519,6 +534,7 @@ mod tests {
         assert_eq!(o.accel, Accel::Tcg);
         assert_eq!(o.machine, Machine::Q35);
         assert_eq!(o.timeout_secs, Some(30));
+        assert_eq!(o.volumes, args(&["/h:/g", "/h2:/g2:ro"]));
         assert!(o.verbose);
         assert_eq!(o.image, "./app");
         assert_eq!(o.args, args(&["a", "--verbose", "--", "-x"]));

@@ -17,6 +17,7 @@ mod run;
 mod stdin;
 mod symbols;
 mod tsc;
+mod volume;
 
 use std::io::Write;
 

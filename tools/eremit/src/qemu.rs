@@ -30,6 +30,8 @@ pub struct QemuSpec<'a> {
     pub forwards: &'a [Forward],
     /// A virtio console carries the application's stdin (`crate::stdin`).
     pub stdin: bool,
+    /// The vhost-user sockets of the volumes' virtiofsd, in order (tag `eremitN`).
+    pub volumes: &'a [PathBuf],
 }
 
 /// Formats a memory size for `-m`: in MiB when whole, else in KiB.
@@ -120,6 +122,33 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
             Machine::Q35 => "virtio-net-pci,netdev=net0,disable-legacy=on",
         };
         push(&["-netdev", &netdev, "-device", device]);
+    }
+    if !spec.volumes.is_empty() {
+        // vhost-user devices read guest memory directly: it must be shareable memory.
+        push(&[
+            "-object",
+            &format!(
+                "memory-backend-memfd,id=mem,size={},share=on",
+                memory_arg(spec.memory_kib)
+            ),
+            "-machine",
+            "memory-backend=mem",
+        ]);
+        for (i, socket) in spec.volumes.iter().enumerate() {
+            let device = match spec.machine {
+                Machine::Microvm => "vhost-user-fs-device",
+                Machine::Q35 => "vhost-user-fs-pci",
+            };
+            push(&[
+                "-chardev",
+                &format!("socket,id=vfs{i},path={}", socket.display()),
+                "-device",
+                &format!(
+                    "{device},chardev=vfs{i},tag={}",
+                    crate::volume::Volume::tag(i)
+                ),
+            ]);
+        }
     }
     if spec.stdin {
         // One port (max_ports=1: no multiport, no control queues), a console port,
@@ -215,6 +244,7 @@ mod tests {
             net,
             forwards,
             stdin: false,
+            volumes: &[],
         }
     }
 
@@ -365,6 +395,39 @@ mod tests {
         assert!(has_seq(
             &args,
             &["-device", "virtio-serial-pci,max_ports=1,disable-legacy=on",]
+        ));
+    }
+
+    #[test]
+    fn volumes_share_memory() {
+        let mut s = spec(&Net::None, &[]);
+        assert!(!joined(&build_args(&s)).contains("vhost-user"));
+        let sockets = [PathBuf::from("/t/a.sock"), PathBuf::from("/t/b.sock")];
+        s.volumes = &sockets;
+        let args = build_args(&s);
+        assert!(has_seq(
+            &args,
+            &[
+                "-object",
+                "memory-backend-memfd,id=mem,size=512M,share=on",
+                "-machine",
+                "memory-backend=mem",
+            ]
+        ));
+        assert!(has_seq(
+            &args,
+            &[
+                "-chardev",
+                "socket,id=vfs1,path=/t/b.sock",
+                "-device",
+                "vhost-user-fs-device,chardev=vfs1,tag=eremit1",
+            ]
+        ));
+        s.machine = Machine::Q35;
+        let args = build_args(&s);
+        assert!(has_seq(
+            &args,
+            &["-device", "vhost-user-fs-pci,chardev=vfs0,tag=eremit0"]
         ));
     }
 

@@ -13,6 +13,7 @@ use crate::qemu::{self, QemuSpec};
 use crate::record::exit_status;
 use crate::stdin;
 use crate::tsc;
+use crate::volume;
 use std::fs::File;
 use std::io::IsTerminal;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -117,7 +118,18 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         None => verbose_note(opts, "host TSC frequency unknown; the guest calibrates"),
     }
 
-    let net = crate::netaddr::kernel_options(opts);
+    let mut volumes = Vec::with_capacity(opts.volumes.len());
+    for value in &opts.volumes {
+        volumes.push(volume::parse(value).map_err(|e| Failure {
+            code: EXIT_FAILURE,
+            message: e.0,
+            details: Vec::new(),
+        })?);
+    }
+    volume::validate(&volumes).or_else(fail)?;
+
+    let mut net = crate::netaddr::kernel_options(opts);
+    net.extend(volume::kernel_options(&volumes));
     let append = cmdline::build(&KernelCmdline {
         verbose: opts.verbose,
         tsc_khz,
@@ -137,6 +149,9 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         details: Vec::new(),
     })?;
 
+    // Stopped (killed) when this returns, whichever way: with the VM.
+    let daemons = volume::Daemons::start(&volumes, opts.verbose).or_else(fail)?;
+
     let stdin_source = stdin::source();
     let args = qemu::build_args(&QemuSpec {
         image: &opts.image,
@@ -149,6 +164,7 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         net: &opts.net,
         forwards: &opts.forwards,
         stdin: stdin_source == stdin::Source::Forward,
+        volumes: &daemons.sockets,
     });
     verbose_note(
         opts,
