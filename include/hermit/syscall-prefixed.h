@@ -370,6 +370,8 @@ struct hermit_linger {
 
 #define HERMIT_EDESTADDRREQ 89
 
+#define HERMIT_EDQUOT 122
+
 #define HERMIT_EEXIST 17
 
 #define HERMIT_EFAULT 14
@@ -390,7 +392,11 @@ struct hermit_linger {
 
 #define HERMIT_EISDIR 21
 
+#define HERMIT_ELOOP 40
+
 #define HERMIT_EMFILE 24
+
+#define HERMIT_EMLINK 31
 
 #define HERMIT_EMSGSIZE 90
 
@@ -402,7 +408,11 @@ struct hermit_linger {
 
 #define HERMIT_ENOBUFS 105
 
+#define HERMIT_ENODATA 61
+
 #define HERMIT_ENOENT 2
+
+#define HERMIT_ENOLCK 37
 
 #define HERMIT_ENOMEM 12
 
@@ -432,17 +442,25 @@ struct hermit_linger {
 
 #define HERMIT_EPIPE 32
 
+#define HERMIT_EPROTO 71
+
 #define HERMIT_EPROTONOSUPPORT 93
 
 #define HERMIT_EPROTOTYPE 91
 
 #define HERMIT_ERANGE 34
 
+#define HERMIT_EROFS 30
+
 #define HERMIT_ESPIPE 29
 
 #define HERMIT_ESRCH 3
 
+#define HERMIT_ESTALE 116
+
 #define HERMIT_ETIMEDOUT 110
+
+#define HERMIT_EXDEV 18
 
 
 
@@ -575,7 +593,9 @@ void sys_freeaddrinfo(struct hermit_addrinfo *ai);
 int32_t sys_fstat(int32_t fd, struct hermit_stat *st);
 
 /**
- * Everything is in memory: returns 0 for any open descriptor, `-EBADF` otherwise.
+ * Makes the file's data durable: nothing to do in memory (0 for any open
+ * descriptor); a file on a volume is synced on the host (FUSE FSYNC) before this
+ * returns. `-EBADF` for a descriptor that is not open, `-EIO` if the host failed.
  */
 int32_t sys_fsync(int32_t fd);
 
@@ -711,7 +731,7 @@ int32_t sys_listen(int32_t s, int32_t backlog);
 ptrdiff_t sys_lseek(int32_t fd, ptrdiff_t offset, int32_t whence);
 
 /**
- * The same as `sys_stat`: there are no symbolic links.
+ * As `sys_stat`, not following a last symbolic link (only volumes have them).
  *
  * # Safety
  * As `sys_stat`.

@@ -370,6 +370,8 @@ struct linger {
 
 #define EDESTADDRREQ 89
 
+#define EDQUOT 122
+
 #define EEXIST 17
 
 #define EFAULT 14
@@ -390,7 +392,11 @@ struct linger {
 
 #define EISDIR 21
 
+#define ELOOP 40
+
 #define EMFILE 24
+
+#define EMLINK 31
 
 #define EMSGSIZE 90
 
@@ -402,7 +408,11 @@ struct linger {
 
 #define ENOBUFS 105
 
+#define ENODATA 61
+
 #define ENOENT 2
+
+#define ENOLCK 37
 
 #define ENOMEM 12
 
@@ -432,17 +442,25 @@ struct linger {
 
 #define EPIPE 32
 
+#define EPROTO 71
+
 #define EPROTONOSUPPORT 93
 
 #define EPROTOTYPE 91
 
 #define ERANGE 34
 
+#define EROFS 30
+
 #define ESPIPE 29
 
 #define ESRCH 3
 
+#define ESTALE 116
+
 #define ETIMEDOUT 110
+
+#define EXDEV 18
 
 
 
@@ -575,7 +593,9 @@ void sys_freeaddrinfo(struct addrinfo *ai);
 int32_t sys_fstat(int32_t fd, struct stat *st);
 
 /**
- * Everything is in memory: returns 0 for any open descriptor, `-EBADF` otherwise.
+ * Makes the file's data durable: nothing to do in memory (0 for any open
+ * descriptor); a file on a volume is synced on the host (FUSE FSYNC) before this
+ * returns. `-EBADF` for a descriptor that is not open, `-EIO` if the host failed.
  */
 int32_t sys_fsync(int32_t fd);
 
@@ -707,7 +727,7 @@ int32_t sys_listen(int32_t s, int32_t backlog);
 ptrdiff_t sys_lseek(int32_t fd, ptrdiff_t offset, int32_t whence);
 
 /**
- * The same as `sys_stat`: there are no symbolic links.
+ * As `sys_stat`, not following a last symbolic link (only volumes have them).
  *
  * # Safety
  * As `sys_stat`.

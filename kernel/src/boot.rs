@@ -95,7 +95,7 @@ pub fn kernel_main(info: BootInfo) -> ! {
     // SAFETY: the early range is RAM that nothing else uses, mapped by the boot tables.
     unsafe { HEAP.add_region(early) };
 
-    let cmd: CommandLine = cmdline::parse(info.cmdline);
+    let mut cmd: CommandLine = cmdline::parse(info.cmdline);
     console::set_verbose(cmd.verbose);
     klog!(
         "eremit: booting; memory {} MiB, image {:#x}-{:#x}",
@@ -139,6 +139,7 @@ pub fn kernel_main(info: BootInfo) -> ! {
     if crate::fd::global::init(cmd.terminals).is_err() {
         fatal("no memory for the descriptor table");
     }
+    crate::fs::fuse::table::set(core::mem::take(&mut cmd.volumes));
     // Interrupts are still off; this is CPU 0.
     mm::soft_tlb::grow_at_start(0);
     platform::init_interrupt_controller();

@@ -24,6 +24,9 @@ pub struct CommandLine {
     /// Which console descriptors are terminals on the runner's side (`tty=0,1,2`, any
     /// of them): bit N for descriptor N, so `isatty` answers as it would natively.
     pub terminals: u8,
+    /// Host directories mounted over virtio-fs (`volume=TAG:GUESTDIR[:ro]`, one per
+    /// volume).
+    pub volumes: Vec<crate::fs::fuse::mounts::MountSpec>,
     /// The application's argv, argv[0] included.
     pub args: Vec<String>,
     /// Options the kernel did not understand (logged, never fatal).
@@ -260,6 +263,11 @@ pub fn parse(line: &str) -> CommandLine {
                 Some(mask) => cmd.terminals = mask,
                 None => cmd.unknown.push(token),
             }
+        } else if let Some(v) = token.strip_prefix("volume=") {
+            match crate::fs::fuse::mounts::parse_option(v) {
+                Some(m) => cmd.volumes.push(m),
+                None => cmd.unknown.push(token),
+            }
         } else if let Some(pair) = token.strip_prefix("env=") {
             if pair.contains('=') && !pair.starts_with('=') {
                 cmd.env.push(String::from(pair));
@@ -409,6 +417,11 @@ mod tests {
     fn terminal_descriptors() {
         assert_eq!(parse("-- app").terminals, 0);
         assert_eq!(parse("tty=0 -- app").terminals, 1);
+        let v = parse("volume=eremit0:/data volume=eremit1:/r:ro volume=x -- app");
+        assert_eq!(v.volumes.len(), 2);
+        assert_eq!(v.volumes[1].guest, b"/r");
+        assert!(v.volumes[1].read_only);
+        assert_eq!(v.unknown, ["volume=x"]);
         assert_eq!(parse("tty=0,1,2").terminals, 7);
         assert_eq!(parse("tty=2,1").terminals, 6);
         let bad = parse("tty=3 tty= tty=0,0 tty=1,,2 tty=01");

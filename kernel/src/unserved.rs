@@ -22,8 +22,8 @@ pub fn consequence(feature: &str) -> &'static str {
     match feature {
         "uhyve" => "Eremit boots under QEMU only; the uhyve hypercalls are not there",
         "vsock" | "virtio-vsock" => "no vsock device: AF_VSOCK sockets fail with EAFNOSUPPORT",
-        "virtio-fs" | "fuse" => {
-            "no host directories yet: paths outside the in-memory file system fail with ENOENT"
+        "fuse" => {
+            "no FUSE daemons in the guest: host directories come over virtio-fs (`virtio-fs`)"
         }
         "initramfs" => "no initramfs is loaded: only the in-memory file system (/tmp, /dev)",
         "net-trace" | "write-pcap-file" => "packets are not traced",
@@ -66,7 +66,6 @@ mod tests {
             "uhyve",
             "vsock",
             "virtio-vsock",
-            "virtio-fs",
             "fuse",
             "initramfs",
             "net-trace",

@@ -7,7 +7,16 @@ use std::collections::{BTreeMap, BTreeSet};
 /// features of the same name); every other feature is accepted and ignored (see
 /// docs/features.md).
 pub const KERNEL_FEATURES: &[&str] = &[
-    "smp", "tcp", "udp", "dhcpv4", "dns", "net", "pci", "acpi", "fs",
+    "smp",
+    "tcp",
+    "udp",
+    "dhcpv4",
+    "dns",
+    "net",
+    "pci",
+    "acpi",
+    "fs",
+    "virtio-fs",
 ];
 
 /// Features of Hermit's crate that Eremit accepts but does not serve: the kernel is told
@@ -17,7 +26,6 @@ pub const UNSERVED_FEATURES: &[&str] = &[
     "uhyve",
     "vsock",
     "virtio-vsock",
-    "virtio-fs",
     "fuse",
     "initramfs",
     "net-trace",

@@ -69,6 +69,16 @@ pub const ENOTEMPTY: Errno = Errno(39);
 pub const EOVERFLOW: Errno = Errno(75);
 pub const EOPNOTSUPP: Errno = Errno(95);
 pub const ETIMEDOUT: Errno = Errno(110);
+// Files on the host (virtio-fs volumes).
+pub const EXDEV: Errno = Errno(18);
+pub const EROFS: Errno = Errno(30);
+pub const EMLINK: Errno = Errno(31);
+pub const ELOOP: Errno = Errno(40);
+pub const ENOLCK: Errno = Errno(37);
+pub const ENODATA: Errno = Errno(61);
+pub const ESTALE: Errno = Errno(116);
+pub const EPROTO: Errno = Errno(71);
+pub const EDQUOT: Errno = Errno(122);
 // Sockets.
 pub const EPIPE: Errno = Errno(32);
 pub const ENOTSOCK: Errno = Errno(88);
@@ -122,6 +132,15 @@ const NAMES: &[(Errno, &str)] = &[
     (EOVERFLOW, "EOVERFLOW"),
     (EOPNOTSUPP, "EOPNOTSUPP"),
     (ETIMEDOUT, "ETIMEDOUT"),
+    (EXDEV, "EXDEV"),
+    (EROFS, "EROFS"),
+    (EMLINK, "EMLINK"),
+    (ELOOP, "ELOOP"),
+    (ENOLCK, "ENOLCK"),
+    (ENODATA, "ENODATA"),
+    (ESTALE, "ESTALE"),
+    (EPROTO, "EPROTO"),
+    (EDQUOT, "EDQUOT"),
     (EPIPE, "EPIPE"),
     (ENOTSOCK, "ENOTSOCK"),
     (EDESTADDRREQ, "EDESTADDRREQ"),

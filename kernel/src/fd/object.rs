@@ -85,6 +85,24 @@ pub trait FileObject: Send + Sync {
         Err(EINVAL)
     }
 
+    /// `fsync`/`fdatasync`: data in memory needs nothing; a file on a volume is made
+    /// durable on the host.
+    fn sync(&self, _datasync: bool) -> Result<(), Errno> {
+        Ok(())
+    }
+
+    /// `fchmod`, `fchown`, `futimens`: the in-memory filesystem keeps no owners and
+    /// sets its own times, so they are accepted; a volume's file passes them on.
+    fn set_attr(&self, _s: &crate::fs::fuse::proto::SetAttr) -> Result<(), Errno> {
+        Ok(())
+    }
+
+    /// The volume node and file handle record locks and `flock` go to, if this is a
+    /// file on a volume (locks on other files are the C library's, in the guest).
+    fn host_lock(&self) -> Option<(&crate::fs::fuse::volume::Node, u64)> {
+        None
+    }
+
     /// The network stack's socket, if this is one (the socket calls use it).
     fn socket_id(&self) -> Option<u32> {
         None

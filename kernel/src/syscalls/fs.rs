@@ -9,11 +9,16 @@
 use core::ffi::c_char;
 
 use super::uaccess;
+use super::volume;
 use super::{fail, status};
+use crate::abi::errno::EXDEV;
 use crate::abi::errno::{EFAULT, EINVAL, ENAMETOOLONG, Errno};
 use crate::abi::{O_DIRECTORY, O_RDONLY, dirent64, stat};
 use crate::fd::global;
+use crate::fs::fuse::ops;
+use crate::fs::fuse::volume::Volume;
 use crate::fs::path::PATH_MAX;
+use alloc::sync::Arc;
 
 /// The NUL-terminated path at `p`, without its NUL: `EFAULT` for a pointer that is not
 /// the application's (`uaccess`), `ENAMETOOLONG` if there is no NUL within `PATH_MAX`
@@ -41,6 +46,27 @@ unsafe fn with_path<R>(
     f(&mut fs, path)
 }
 
+/// Runs `on_volume` if the path `p` leads into a volume, else `in_memory` on the
+/// in-memory filesystem (locked).
+///
+/// # Safety
+/// As `c_path`.
+unsafe fn with_path_or_volume<R>(
+    p: *const c_char,
+    on_volume: impl FnOnce(&Arc<Volume>, &[u8]) -> Result<R, Errno>,
+    in_memory: impl FnOnce(&mut crate::fs::Fs, &[u8]) -> Result<R, Errno>,
+) -> Result<R, Errno> {
+    // SAFETY: the caller passes its string.
+    let path = unsafe { c_path(p) }?;
+    if let Some(on) = volume::route(path) {
+        let (vol, rest) = on?;
+        return on_volume(&vol, &rest);
+    }
+    let fs = global::fs()?;
+    let mut fs = fs.lock();
+    in_memory(&mut fs, path)
+}
+
 /// Writes `st` to the application's `out` (`EFAULT` if it may not), as Linux does
 /// after the lookup: a missing file is `ENOENT` whatever `out` is.
 fn put_stat(out: *mut stat, st: Result<stat, Errno>) -> i32 {
@@ -53,8 +79,11 @@ fn put_stat(out: *mut stat, st: Result<stat, Errno>) -> i32 {
 pub unsafe extern "C" fn sys_open(name: *const c_char, flags: i32, mode: i32) -> i32 {
     // SAFETY: the caller passes its string.
     let path = unsafe { c_path(name) };
-    path.and_then(|path| global::with(|f| f.open(path, flags, mode as u32)))
-        .unwrap_or_else(fail)
+    path.and_then(|path| match volume::route(path) {
+        Some(on) => volume::open(on?, flags, mode as u32),
+        None => global::with(|f| f.open(path, flags, mode as u32)),
+    })
+    .unwrap_or_else(fail)
 }
 
 /// # Safety
@@ -70,17 +99,21 @@ pub unsafe extern "C" fn sys_opendir(name: *const c_char) -> i32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_stat(name: *const c_char, st: *mut stat) -> i32 {
     // SAFETY: the caller passes its string, checked by uaccess.
-    put_stat(st, unsafe { with_path(name, |f, path| f.stat(path)) })
+    put_stat(st, unsafe {
+        with_path_or_volume(name, |v, p| ops::stat(v, p, true), |f, path| f.stat(path))
+    })
 }
 
-/// The same as `sys_stat`: there are no symbolic links.
+/// As `sys_stat`, not following a last symbolic link (only volumes have them).
 ///
 /// # Safety
 /// As `sys_stat`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_lstat(name: *const c_char, st: *mut stat) -> i32 {
-    // SAFETY: as sys_stat.
-    unsafe { sys_stat(name, st) }
+    // SAFETY: the caller passes its string, checked by uaccess.
+    put_stat(st, unsafe {
+        with_path_or_volume(name, |v, p| ops::stat(v, p, false), |f, path| f.stat(path))
+    })
 }
 
 /// # Safety
@@ -88,7 +121,13 @@ pub unsafe extern "C" fn sys_lstat(name: *const c_char, st: *mut stat) -> i32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_mkdir(name: *const i8, mode: u32) -> i32 {
     // SAFETY: the caller passes its string.
-    status(unsafe { with_path(name, |f, path| f.mkdir(path, mode)) })
+    status(unsafe {
+        with_path_or_volume(
+            name,
+            |v, p| ops::mkdir(v, p, mode),
+            |f, path| f.mkdir(path, mode),
+        )
+    })
 }
 
 /// Removes a file's name; `-EISDIR` for a directory (as Linux).
@@ -98,7 +137,13 @@ pub unsafe extern "C" fn sys_mkdir(name: *const i8, mode: u32) -> i32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_unlink(name: *const c_char) -> i32 {
     // SAFETY: the caller passes its string.
-    status(unsafe { with_path(name, |f, path| f.unlink(path)) })
+    status(unsafe {
+        with_path_or_volume(
+            name,
+            |v, p| ops::remove(v, p, false),
+            |f, path| f.unlink(path),
+        )
+    })
 }
 
 /// # Safety
@@ -106,7 +151,13 @@ pub unsafe extern "C" fn sys_unlink(name: *const c_char) -> i32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_rmdir(name: *const c_char) -> i32 {
     // SAFETY: the caller passes its string.
-    status(unsafe { with_path(name, |f, path| f.rmdir(path)) })
+    status(unsafe {
+        with_path_or_volume(
+            name,
+            |v, p| ops::remove(v, p, true),
+            |f, path| f.rmdir(path),
+        )
+    })
 }
 
 /// Fills `dirp` with `dirent64` records (lengths multiples of 8, NUL-terminated names),
@@ -143,8 +194,21 @@ pub unsafe extern "C" fn sys_getdents64(fd: i32, dirp: *mut dirent64, count: usi
 pub unsafe extern "C" fn sys_rename(oldpath: *const c_char, newpath: *const c_char) -> i32 {
     // SAFETY: the caller passes its strings.
     let r = unsafe { c_path(newpath) }.and_then(|new| {
+        let new_on = volume::route(new).transpose()?;
         // SAFETY: as above.
-        unsafe { with_path(oldpath, |f, old| f.rename(old, new)) }
+        unsafe {
+            with_path_or_volume(
+                oldpath,
+                |v, old| match &new_on {
+                    Some((nv, new)) if Arc::ptr_eq(v, nv) => ops::rename(v, old, new),
+                    _ => Err(EXDEV),
+                },
+                |f, old| match new_on {
+                    Some(_) => Err(EXDEV),
+                    None => f.rename(old, new),
+                },
+            )
+        }
     });
     status(r)
 }
@@ -160,7 +224,13 @@ pub unsafe extern "C" fn sys_truncate(name: *const c_char, len: i64) -> i32 {
         return fail(EINVAL);
     };
     // SAFETY: the caller passes its string.
-    status(unsafe { with_path(name, |f, path| f.truncate(path, len)) })
+    status(unsafe {
+        with_path_or_volume(
+            name,
+            |v, p| ops::truncate(v, p, len),
+            |f, path| f.truncate(path, len),
+        )
+    })
 }
 
 /// Whether `name` exists and may be accessed with `mode` (`F_OK`, or any of `R_OK`,
@@ -173,7 +243,13 @@ pub unsafe extern "C" fn sys_truncate(name: *const c_char, len: i64) -> i32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_access(name: *const c_char, mode: i32) -> i32 {
     // SAFETY: the caller passes its string.
-    status(unsafe { with_path(name, |f, path| f.access(path, mode)) })
+    status(unsafe {
+        with_path_or_volume(
+            name,
+            |v, p| ops::access(v, p, mode),
+            |f, path| f.access(path, mode),
+        )
+    })
 }
 
 /// Writes the current directory's absolute path, NUL-terminated, to `buf` (`size`

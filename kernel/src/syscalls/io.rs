@@ -213,10 +213,12 @@ pub extern "C" fn sys_ftruncate(fd: i32, len: i64) -> i32 {
     status(global::get(fd).and_then(|f| f.truncate(len)))
 }
 
-/// Everything is in memory: returns 0 for any open descriptor, `-EBADF` otherwise.
+/// Makes the file's data durable: nothing to do in memory (0 for any open
+/// descriptor); a file on a volume is synced on the host (FUSE FSYNC) before this
+/// returns. `-EBADF` for a descriptor that is not open, `-EIO` if the host failed.
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_fsync(fd: i32) -> i32 {
-    status(global::with(|f| f.fsync(fd)))
+    status(global::get(fd).and_then(|f| f.object().sync(false)))
 }
 
 /// 1 for a console stream whose end at the runner is a terminal (the `tty=` kernel

@@ -19,6 +19,7 @@ mod tasks;
 mod time;
 pub(crate) mod uaccess;
 mod unsupported;
+mod volume;
 
 /// Records `e` as the calling task's errno.
 pub(crate) fn set_errno(e: Errno) {

@@ -60,7 +60,7 @@ pub struct Found {
 }
 
 /// Whether a PCI host bridge answers (q35); microvm has no PCI.
-fn pci_present() -> bool {
+pub fn pci_present() -> bool {
     use crate::drivers::pci::{ConfigSpace, Location, PortConfig, VENDOR_ID};
     let host = PortConfig(Location {
         bus: 0,

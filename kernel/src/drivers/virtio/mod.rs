@@ -6,6 +6,8 @@
 pub mod any_transport;
 #[cfg(target_os = "none")]
 pub mod console;
+#[cfg(all(target_os = "none", feature = "virtio-fs"))]
+pub mod fs;
 #[cfg(target_os = "none")]
 pub mod mmio;
 #[cfg(all(target_os = "none", feature = "net"))]

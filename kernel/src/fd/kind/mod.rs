@@ -8,6 +8,8 @@ pub mod device;
 pub mod directory;
 #[cfg(target_os = "none")]
 pub mod eventfd;
+pub mod host_dir;
+pub mod host_file;
 pub mod regular;
 #[cfg(target_os = "none")]
 pub mod stdin;

@@ -1,0 +1,225 @@
+//! virtio-fs (virtio 1.x, 5.11): FUSE requests to a host daemon (virtiofsd). Queue 0
+//! is the high-priority queue (FORGET), queue 1 the first request queue; the
+//! configuration holds the tag the runner gave the device.
+//!
+//! One request at a time per device, synchronous: the request and a reply buffer go out
+//! as one descriptor chain and the caller waits, letting other tasks run, until the
+//! device has used it. A device that does not answer within `TIMEOUT_NS` (its daemon
+//! died) is marked broken: that request and every later one fail with `EIO`, and the
+//! buffers of the unanswered request are leaked, since the device might still write
+//! them.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::sync::atomic::{Ordering, fence};
+use hermit_sync::SpinMutex;
+
+use super::Transport;
+use super::any_transport::AnyTransport;
+use super::queue::{Buffer, SplitQueue};
+use crate::abi::errno::{EIO, ENOMEM, Errno};
+use crate::fs::fuse::{self, volume::Channel};
+
+pub const DEVICE_FS: u32 = 26;
+const HIPRIO_QUEUE: u16 = 0;
+const REQUEST_QUEUE: u16 = 1;
+/// Descriptors per queue: a chain has two, and one request is in flight at a time.
+const QUEUE_SIZE: u16 = 8;
+/// Length of the tag in the configuration (NUL-padded).
+const TAG_LEN: usize = 36;
+/// How long a request may take before the device counts as gone.
+const TIMEOUT_NS: u64 = 20_000_000_000;
+
+struct Inner {
+    transport: AnyTransport,
+    hiprio: SplitQueue,
+    requests: SplitQueue,
+    broken: bool,
+}
+
+pub struct VirtioFs {
+    inner: SpinMutex<Inner>,
+}
+
+impl VirtioFs {
+    /// Initialises the device behind `transport`; returns it and its tag.
+    pub fn new(transport: AnyTransport) -> Result<(VirtioFs, String), &'static str> {
+        super::negotiate(&transport, 0, 0)?;
+        let size = |q| {
+            let max = transport.queue_max_size(q);
+            if max == 0 {
+                return Err("a queue is missing");
+            }
+            Ok(1u16 << (15 - max.min(QUEUE_SIZE).leading_zeros() as u16))
+        };
+        let (hp_size, rq_size) = (size(HIPRIO_QUEUE)?, size(REQUEST_QUEUE)?);
+        let mut hiprio = SplitQueue::new(hp_size).ok_or("no memory for the queues")?;
+        let mut requests = SplitQueue::new(rq_size).ok_or("no memory for the queues")?;
+        // Completions are polled for.
+        hiprio.set_interrupts(false);
+        requests.set_interrupts(false);
+        transport.setup_queue(HIPRIO_QUEUE, hp_size, hiprio.addresses())?;
+        transport.setup_queue(REQUEST_QUEUE, rq_size, requests.addresses())?;
+        let tag_bytes = super::read_config::<TAG_LEN>(&transport, 0);
+        let end = tag_bytes.iter().position(|&b| b == 0).unwrap_or(TAG_LEN);
+        let tag = String::from_utf8_lossy(&tag_bytes[..end]).into_owned();
+        super::driver_ok(&transport);
+        Ok((
+            VirtioFs {
+                inner: SpinMutex::new(Inner {
+                    transport,
+                    hiprio,
+                    requests,
+                    broken: false,
+                }),
+            },
+            tag,
+        ))
+    }
+}
+
+impl Inner {
+    /// Puts `buffers` on `queue` and waits until the device used them; `EIO` (and the
+    /// device marked broken) on a timeout.
+    fn exchange(&mut self, index: u16, buffers: &[Buffer]) -> Result<u32, Errno> {
+        if self.broken {
+            return Err(EIO);
+        }
+        let queue = if index == HIPRIO_QUEUE {
+            &mut self.hiprio
+        } else {
+            &mut self.requests
+        };
+        let head = queue.add(buffers).map_err(|_| EIO)?;
+        if queue.needs_notify() {
+            self.transport.notify(index);
+        }
+        let queue = if index == HIPRIO_QUEUE {
+            &mut self.hiprio
+        } else {
+            &mut self.requests
+        };
+        let deadline = crate::arch::clock::uptime_ns() + TIMEOUT_NS;
+        loop {
+            if let Some(used) = queue.pop_used() {
+                // The device's writes to the reply before the caller reads it.
+                fence(Ordering::Acquire);
+                if used.head != head {
+                    // Only one chain is ever in flight on a queue.
+                    self.broken = true;
+                    return Err(EIO);
+                }
+                return Ok(used.len);
+            }
+            if crate::arch::clock::uptime_ns() > deadline {
+                crate::kreport!(
+                    "eremit: virtio-fs: the host's daemon does not answer; volume unusable (EIO)"
+                );
+                self.broken = true;
+                return Err(EIO);
+            }
+            fuse::relax();
+        }
+    }
+}
+
+impl Channel for VirtioFs {
+    fn call(&self, request: Vec<u8>, reply_len: usize) -> Result<Vec<u8>, Errno> {
+        let mut reply = Vec::new();
+        reply.try_reserve_exact(reply_len).map_err(|_| ENOMEM)?;
+        reply.resize(reply_len, 0);
+        let buffers = [
+            Buffer {
+                addr: request.as_ptr() as u64,
+                len: request.len() as u32,
+                writable: false,
+            },
+            Buffer {
+                addr: reply.as_mut_ptr() as u64,
+                len: reply.len() as u32,
+                writable: true,
+            },
+        ];
+        let mut inner = fuse::lock(&self.inner);
+        match inner.exchange(REQUEST_QUEUE, &buffers) {
+            Ok(len) => {
+                reply.truncate((len as usize).min(reply_len));
+                Ok(reply)
+            }
+            Err(e) => {
+                if inner.broken {
+                    // The device may still write these: never free them.
+                    core::mem::forget(request);
+                    core::mem::forget(reply);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn send(&self, request: Vec<u8>) {
+        let buffers = [Buffer {
+            addr: request.as_ptr() as u64,
+            len: request.len() as u32,
+            writable: false,
+        }];
+        let mut inner = fuse::lock(&self.inner);
+        if inner.exchange(HIPRIO_QUEUE, &buffers).is_err() && inner.broken {
+            core::mem::forget(request);
+        }
+    }
+}
+
+/// Every virtio-fs device on this machine, with its tag.
+pub fn probe_all() -> Vec<(String, VirtioFs)> {
+    let mut found = Vec::new();
+    for transport in transports() {
+        match VirtioFs::new(transport) {
+            Ok((dev, tag)) => {
+                crate::klog!("eremit: virtio-fs device tagged {tag:?}");
+                found.push((tag, dev));
+            }
+            Err(e) => crate::kreport!("eremit: virtio-fs: {e}"),
+        }
+    }
+    found
+}
+
+#[cfg(feature = "pci")]
+fn pci_transports(out: &mut Vec<AnyTransport>) {
+    use super::pci::{PciTransport, VENDOR_VIRTIO, virtio_device_id};
+    use crate::drivers::pci::{PortConfig, enumerate};
+    let mut locations = Vec::new();
+    enumerate(PortConfig, |f| {
+        if f.vendor == VENDOR_VIRTIO && virtio_device_id(f.device) == Some(DEVICE_FS) {
+            locations.push(f.location);
+        }
+    });
+    for loc in locations {
+        match PciTransport::open(loc, None) {
+            Ok(t) => out.push(AnyTransport::Pci(t)),
+            Err(e) => crate::kreport!("eremit: virtio-fs on PCI: {e}"),
+        }
+    }
+}
+
+#[cfg(not(feature = "pci"))]
+fn pci_transports(_: &mut Vec<AnyTransport>) {
+    crate::kreport!("eremit: virtio-fs: PCI present but the kernel was built without `pci`");
+}
+
+fn transports() -> Vec<AnyTransport> {
+    let mut out = Vec::new();
+    if super::any_transport::pci_present() {
+        pci_transports(&mut out);
+    } else {
+        use super::mmio;
+        for slot in 0..mmio::MICROVM_SLOTS {
+            let base = mmio::MICROVM_BASE + slot * mmio::MICROVM_STRIDE;
+            if let Some((DEVICE_FS, t)) = mmio::probe(base) {
+                out.push(AnyTransport::Mmio(t));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,219 @@
+//! The calls on paths, on a volume: what `open`, `stat`, `mkdir`, `unlink`, `rename`
+//! and the rest do when their path routes into a volume (`mounts::route`), with
+//! Linux's errors. Changes on a read-only volume are `EROFS`, checked before the
+//! daemon is asked anything that could change the host.
+
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use super::proto::{self, Attr, SetAttr};
+use super::volume::{self, Node, Volume, is_dir, is_symlink};
+use crate::abi::errno::{EACCES, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EROFS, Errno};
+use crate::abi::{O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_TRUNC, stat};
+
+/// Linux's `O_NOFOLLOW` (not in hermit-abi).
+pub const O_NOFOLLOW: i32 = 0o400000;
+const O_ACCMODE: i32 = 0o3;
+
+/// What `open` found or made.
+pub enum Opened {
+    File { node: Node, attr: Attr, fh: u64 },
+    Dir { node: Node, fh: u64 },
+}
+
+/// `open` of `path` in `vol` with `flags` (the access mode already checked valid).
+pub fn open(vol: &Arc<Volume>, path: &[u8], flags: i32, mode: u32) -> Result<Opened, Errno> {
+    let writes = flags & O_ACCMODE != 0;
+    let follow = flags & O_NOFOLLOW == 0;
+    let existing = if flags & O_CREAT != 0 {
+        let parent = vol.parent(path, volume::AT_ROOT_CREATE).or_else(|e| {
+            // `open("/vol", O_CREAT)` on the root: it exists.
+            if e == EEXIST && flags & O_EXCL == 0 {
+                Err(EISDIR)
+            } else {
+                Err(e)
+            }
+        })?;
+        match vol.lookup(parent.dir.id, &parent.name) {
+            Ok(found) => {
+                if flags & O_EXCL != 0 {
+                    return Err(EEXIST);
+                }
+                if is_symlink(found.1.mode) {
+                    if !follow {
+                        return Err(ELOOP);
+                    }
+                    drop(found);
+                    vol.resolve(path, true)?
+                } else {
+                    found
+                }
+            }
+            Err(ENOENT) => {
+                if path.last() == Some(&b'/') {
+                    return Err(EISDIR);
+                }
+                vol.check_writable()?;
+                // The host opens the new file for reading and writing whatever the
+                // access mode: the descriptor enforces the mode.
+                let host_flags = (flags & O_APPEND) as u32 | 2;
+                let (node, attr, fh) = vol.create(
+                    parent.dir.id,
+                    &parent.name,
+                    host_flags,
+                    mode & 0o7777 & !0o022,
+                )?;
+                return Ok(Opened::File { node, attr, fh });
+            }
+            Err(e) => return Err(e),
+        }
+    } else {
+        let found = vol.resolve(path, follow)?;
+        if !follow && is_symlink(found.1.mode) {
+            return Err(ELOOP);
+        }
+        found
+    };
+    let (node, attr) = existing;
+    if is_dir(attr.mode) {
+        if writes {
+            return Err(EISDIR);
+        }
+        let fh = vol.open(node.id, 0, true)?;
+        return Ok(Opened::Dir { node, fh });
+    }
+    if flags & O_DIRECTORY != 0 {
+        return Err(ENOTDIR);
+    }
+    if writes || flags & O_TRUNC != 0 {
+        vol.check_writable()?;
+    }
+    // Read-write on the host whenever the volume allows it, so the same handle serves
+    // every descriptor mode; O_TRUNC and O_APPEND go through.
+    let acc = if vol.read_only { 0 } else { 2 };
+    let trunc = if writes { flags & O_TRUNC } else { 0 };
+    let host_flags = (acc | (flags & O_APPEND) | trunc) as u32;
+    let fh = vol.open(node.id, host_flags, false)?;
+    let attr = if trunc != 0 {
+        vol.getattr(node.id, Some(fh))?
+    } else {
+        attr
+    };
+    Ok(Opened::File { node, attr, fh })
+}
+
+pub fn stat(vol: &Arc<Volume>, path: &[u8], follow: bool) -> Result<stat, Errno> {
+    let (_, attr) = vol.resolve(path, follow)?;
+    Ok(vol.stat(&attr))
+}
+
+pub fn mkdir(vol: &Arc<Volume>, path: &[u8], mode: u32) -> Result<(), Errno> {
+    let p = vol.parent(path, volume::AT_ROOT_CREATE)?;
+    if vol.read_only {
+        // Linux: EEXIST wins over EROFS.
+        return match vol.lookup(p.dir.id, &p.name) {
+            Ok(_) => Err(EEXIST),
+            Err(_) => Err(EROFS),
+        };
+    }
+    vol.mkdir(p.dir.id, &p.name, mode & 0o7777 & !0o022)
+}
+
+/// `unlink`, or `rmdir` with `dir`.
+pub fn remove(vol: &Arc<Volume>, path: &[u8], dir: bool) -> Result<(), Errno> {
+    let p = vol.parent(path, volume::AT_ROOT_REMOVE)?;
+    // Linux: ENOENT before EROFS. The node stays looked up until the daemon removed
+    // it: virtiofsd finds what to remove among the nodes the guest holds.
+    let (node, attr) = vol.lookup(p.dir.id, &p.name)?;
+    if !dir && is_dir(attr.mode) {
+        return Err(EISDIR);
+    }
+    if dir && !is_dir(attr.mode) {
+        return Err(ENOTDIR);
+    }
+    let r = vol.remove(p.dir.id, &p.name, dir);
+    drop(node);
+    r
+}
+
+pub fn rename(vol: &Arc<Volume>, old: &[u8], new: &[u8]) -> Result<(), Errno> {
+    let o = vol.parent(old, volume::AT_ROOT_REMOVE)?;
+    let n = vol.parent(new, volume::AT_ROOT_REMOVE)?;
+    // Both held while the daemon renames (it looks them up among the guest's nodes).
+    let old_node = vol.lookup(o.dir.id, &o.name)?;
+    let new_node = match vol.lookup(n.dir.id, &n.name) {
+        Ok(found) => Some(found),
+        Err(ENOENT) => None,
+        Err(e) => return Err(e),
+    };
+    let r = vol.rename(&o, &n);
+    drop((old_node, new_node));
+    r
+}
+
+pub fn truncate(vol: &Arc<Volume>, path: &[u8], len: u64) -> Result<(), Errno> {
+    let (node, attr) = vol.resolve(path, true)?;
+    if is_dir(attr.mode) {
+        return Err(EISDIR);
+    }
+    vol.setattr(
+        node.id,
+        &SetAttr {
+            valid: proto::FATTR_SIZE,
+            size: len,
+            ..Default::default()
+        },
+    )
+    .map(|_| ())
+}
+
+/// `access`: existence, and `W_OK` is `EROFS` on a read-only volume; the rest is the
+/// host's answer (the guest is root, the daemon checks as its own user).
+pub fn access(vol: &Arc<Volume>, path: &[u8], mode: i32) -> Result<(), Errno> {
+    if mode & !7 != 0 {
+        return Err(EINVAL);
+    }
+    let (node, attr) = vol.resolve(path, true)?;
+    if mode & 2 != 0 && vol.read_only {
+        return Err(EROFS);
+    }
+    if mode & 1 != 0 && !is_dir(attr.mode) && attr.mode & 0o111 == 0 {
+        return Err(EACCES);
+    }
+    drop(node);
+    Ok(())
+}
+
+pub fn symlink(vol: &Arc<Volume>, target: &[u8], path: &[u8]) -> Result<(), Errno> {
+    let p = vol.parent(path, volume::AT_ROOT_CREATE)?;
+    if vol.lookup(p.dir.id, &p.name).is_ok() {
+        return Err(EEXIST);
+    }
+    vol.symlink(p.dir.id, &p.name, target)
+}
+
+pub fn readlink(vol: &Arc<Volume>, path: &[u8]) -> Result<Vec<u8>, Errno> {
+    let (node, attr) = vol.resolve(path, false)?;
+    if !is_symlink(attr.mode) {
+        return Err(EINVAL);
+    }
+    vol.readlink(node.id)
+}
+
+pub fn link(vol: &Arc<Volume>, old: &[u8], new: &[u8]) -> Result<(), Errno> {
+    let (node, attr) = vol.resolve(old, false)?;
+    if is_dir(attr.mode) {
+        return Err(crate::abi::errno::EPERM);
+    }
+    let p = vol.parent(new, volume::AT_ROOT_CREATE)?;
+    if vol.lookup(p.dir.id, &p.name).is_ok() {
+        return Err(EEXIST);
+    }
+    vol.link(node.id, p.dir.id, &p.name)
+}
+
+/// `chmod` (`Some(mode)`), or the times (`utimensat`), on a path.
+pub fn setattr(vol: &Arc<Volume>, path: &[u8], follow: bool, s: &SetAttr) -> Result<(), Errno> {
+    let (node, _) = vol.resolve(path, follow)?;
+    vol.setattr(node.id, s).map(|_| ())
+}
