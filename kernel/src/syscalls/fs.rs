@@ -31,21 +31,6 @@ unsafe fn c_path<'a>(p: *const c_char) -> Result<&'a [u8], Errno> {
     unsafe { uaccess::c_string(p, PATH_MAX, ENAMETOOLONG) }
 }
 
-/// Runs `f` on the path `p` and the VM's filesystem (locked).
-///
-/// # Safety
-/// As `c_path`.
-unsafe fn with_path<R>(
-    p: *const c_char,
-    f: impl FnOnce(&mut crate::fs::Fs, &[u8]) -> Result<R, Errno>,
-) -> Result<R, Errno> {
-    // SAFETY: the caller passes its string.
-    let path = unsafe { c_path(p) }?;
-    let fs = global::fs()?;
-    let mut fs = fs.lock();
-    f(&mut fs, path)
-}
-
 /// Runs `on_volume` if the path `p` leads into a volume, else `in_memory` on the
 /// in-memory filesystem (locked).
 ///
@@ -62,9 +47,10 @@ unsafe fn with_path_or_volume<R>(
         let (vol, rest) = on?;
         return on_volume(&vol, &rest);
     }
+    let path = volume::memory_path(path);
     let fs = global::fs()?;
     let mut fs = fs.lock();
-    in_memory(&mut fs, path)
+    in_memory(&mut fs, &path)
 }
 
 /// Writes `st` to the application's `out` (`EFAULT` if it may not), as Linux does
@@ -81,7 +67,7 @@ pub unsafe extern "C" fn sys_open(name: *const c_char, flags: i32, mode: i32) ->
     let path = unsafe { c_path(name) };
     path.and_then(|path| match volume::route(path) {
         Some(on) => volume::open(on?, flags, mode as u32),
-        None => global::with(|f| f.open(path, flags, mode as u32)),
+        None => global::with(|f| f.open(&volume::memory_path(path), flags, mode as u32)),
     })
     .unwrap_or_else(fail)
 }
@@ -205,7 +191,7 @@ pub unsafe extern "C" fn sys_rename(oldpath: *const c_char, newpath: *const c_ch
                 },
                 |f, old| match new_on {
                     Some(_) => Err(EXDEV),
-                    None => f.rename(old, new),
+                    None => f.rename(old, &volume::memory_path(new)),
                 },
             )
         }
@@ -268,8 +254,13 @@ pub unsafe extern "C" fn sys_getcwd(buf: *mut c_char, size: usize) -> i32 {
     }
     // SAFETY: the caller passes its buffer, checked by uaccess; as on Linux, only the
     // bytes the path needs must be writable (getcwd(buf, a size larger than buf) works).
-    let r = unsafe { uaccess::bytes_prefix_mut(buf as *mut u8, size) }
-        .and_then(|b| global::fs()?.lock().getcwd(b));
+    let r =
+        unsafe { uaccess::bytes_prefix_mut(buf as *mut u8, size) }.and_then(
+            |b| match volume::getcwd(b) {
+                Some(r) => r,
+                None => global::fs()?.lock().getcwd(b),
+            },
+        );
     r.map_or_else(fail, |n| n as i32)
 }
 
@@ -281,5 +272,5 @@ pub unsafe extern "C" fn sys_getcwd(buf: *mut c_char, size: usize) -> i32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sys_chdir(name: *const c_char) -> i32 {
     // SAFETY: the caller passes its string.
-    status(unsafe { with_path(name, |f, path| f.chdir(path)) })
+    status(unsafe { c_path(name) }.and_then(volume::chdir))
 }

@@ -2,8 +2,10 @@
 //! path calls in `fs` ask `route` first and, when it answers, do their work with
 //! `fs::fuse::ops` instead of the in-memory filesystem.
 
+use alloc::borrow::Cow;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+use hermit_sync::SpinMutex;
 
 use crate::abi::errno::{ENAMETOOLONG, Errno};
 use crate::fd::files::{new_object, new_open_file};
@@ -19,9 +21,32 @@ use crate::fs::path::PATH_MAX;
 /// A volume and the path inside it.
 pub type OnVolume = (Arc<Volume>, Vec<u8>);
 
+/// The current directory when it is on a volume: its absolute path (the in-memory
+/// filesystem keeps the current directory otherwise).
+static VOLUME_CWD: SpinMutex<Option<Vec<u8>>> = SpinMutex::new(None);
+
+/// `path` made absolute against the current directory (volume or in-memory).
+fn absolute(path: &[u8]) -> Result<Vec<u8>, Errno> {
+    let mut abs = match &*VOLUME_CWD.lock() {
+        Some(cwd) => cwd.clone(),
+        None => {
+            let mut buf = alloc::vec![0u8; PATH_MAX];
+            let n = global::fs()?.lock().getcwd(&mut buf)?;
+            buf.truncate(n - 1); // without its NUL
+            buf
+        }
+    };
+    abs.push(b'/');
+    abs.extend_from_slice(path);
+    if abs.len() >= PATH_MAX {
+        return Err(ENAMETOOLONG);
+    }
+    Ok(abs)
+}
+
 /// Where `path` leads: `None` for the in-memory tree, else the volume (or why it
 /// cannot be used: `EIO` for a volume whose device did not start). Relative paths start
-/// at the current directory, which is in the in-memory tree (a mount point at most).
+/// at the current directory.
 pub fn route(path: &[u8]) -> Option<Result<OnVolume, Errno>> {
     if !table::any() {
         return None;
@@ -29,18 +54,77 @@ pub fn route(path: &[u8]) -> Option<Result<OnVolume, Errno>> {
     if path.first() == Some(&b'/') {
         return table::route(path);
     }
-    let mut abs = alloc::vec![0u8; PATH_MAX];
-    let cwd_len = match global::fs().and_then(|fs| fs.lock().getcwd(&mut abs)) {
-        Ok(n) => n - 1, // without its NUL
-        Err(_) => return None,
-    };
-    abs.truncate(cwd_len);
-    abs.push(b'/');
-    abs.extend_from_slice(path);
-    if abs.len() >= PATH_MAX {
-        return Some(Err(ENAMETOOLONG));
+    match absolute(path) {
+        Ok(abs) => table::route(&abs),
+        Err(e) => Some(Err(e)),
     }
-    table::route(&abs)
+}
+
+/// The path to give the in-memory filesystem for a `path` that `route` left there: as
+/// it is, unless the current directory is on a volume (then made absolute).
+pub fn memory_path(path: &[u8]) -> Cow<'_, [u8]> {
+    if path.first() != Some(&b'/') && VOLUME_CWD.lock().is_some() {
+        if let Ok(abs) = absolute(path) {
+            return Cow::Owned(abs);
+        }
+    }
+    Cow::Borrowed(path)
+}
+
+/// `chdir`: into a directory of a volume (remembered here), or in the in-memory tree.
+pub fn chdir(path: &[u8]) -> Result<(), Errno> {
+    if let Some(on) = route(path) {
+        let (vol, rest) = on?;
+        let (_, attr) = vol.resolve(&rest, true)?;
+        if !crate::fs::fuse::volume::is_dir(attr.mode) {
+            return Err(crate::abi::errno::ENOTDIR);
+        }
+        let abs = if path.first() == Some(&b'/') {
+            path.to_vec()
+        } else {
+            absolute(path)?
+        };
+        let (mount, inside) = table::mount_point(&abs).ok_or(crate::abi::errno::EIO)?;
+        let mut cwd = mount;
+        for c in clamped(inside) {
+            cwd.push(b'/');
+            cwd.extend_from_slice(c);
+        }
+        *VOLUME_CWD.lock() = Some(cwd);
+        return Ok(());
+    }
+    let target = memory_path(path).into_owned();
+    global::fs()?.lock().chdir(&target)?;
+    *VOLUME_CWD.lock() = None;
+    Ok(())
+}
+
+/// The components of a path inside a volume, `.` and `..` applied, `..` at the top
+/// staying there (as the volume resolves it).
+fn clamped(path: &[u8]) -> Vec<&[u8]> {
+    let mut out: Vec<&[u8]> = Vec::new();
+    for c in path.split(|&b| b == b'/') {
+        match c {
+            b"" | b"." => {}
+            b".." => {
+                out.pop();
+            }
+            name => out.push(name),
+        }
+    }
+    out
+}
+
+/// `getcwd` when the current directory is on a volume: its path with a NUL in `buf`.
+pub fn getcwd(buf: &mut [u8]) -> Option<Result<usize, Errno>> {
+    let cwd = VOLUME_CWD.lock();
+    let cwd = cwd.as_ref()?;
+    if buf.len() < cwd.len() + 1 {
+        return Some(Err(crate::abi::errno::ERANGE));
+    }
+    buf[..cwd.len()].copy_from_slice(cwd);
+    buf[cwd.len()] = 0;
+    Some(Ok(cwd.len() + 1))
 }
 
 /// `open` on a volume: the new descriptor.

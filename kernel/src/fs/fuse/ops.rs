@@ -91,7 +91,8 @@ pub fn open(vol: &Arc<Volume>, path: &[u8], flags: i32, mode: u32) -> Result<Ope
     // Read-write on the host whenever the volume allows it, so the same handle serves
     // every descriptor mode; O_TRUNC and O_APPEND go through.
     let acc = if vol.read_only { 0 } else { 2 };
-    let trunc = if writes { flags & O_TRUNC } else { 0 };
+    // Linux truncates with O_RDONLY | O_TRUNC too.
+    let trunc = flags & O_TRUNC;
     let host_flags = (acc | (flags & O_APPEND) | trunc) as u32;
     let fh = vol.open(node.id, host_flags, false)?;
     let attr = if trunc != 0 {

@@ -98,3 +98,10 @@ pub fn route(path: &[u8]) -> Option<Result<(Arc<Volume>, Vec<u8>), Errno>> {
     let v = t.volumes.as_ref()?.get(i)?.clone();
     Some(v.map(|v| (v, rest)))
 }
+
+/// The mount point `path` leads into and the rest of the path inside it.
+pub fn mount_point(path: &[u8]) -> Option<(Vec<u8>, &[u8])> {
+    let t = super::lock(&TABLE);
+    let (i, rest) = mounts::route(&t.specs, path)?;
+    Some((t.specs[i].guest.clone(), rest))
+}

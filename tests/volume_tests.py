@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""Volume tests (issue 16): host directories in the guest over virtio-fs
+(`eremit run --volume HOSTDIR:GUESTDIR[:ro]`). The C programs in tests/volume run in
+Eremit on a volume and natively on a copy of the same host directory, output and exit
+status compared (or against a .expected file where native Linux would leave the
+directory); the files they write are checked on the host after the VM is gone. Ends with
+'N passed, N failed'."""
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import testlib  # noqa: E402
+from testlib import (APPS, CC, EREMIT, HERMIT_BUILD, HERMIT_TARGET, TESTS, Suite, check,  # noqa: E402
+                     once, run, run_bytes, scratch)
+
+SRC = os.path.join(TESTS, "volume")
+CFLAGS = ["-std=gnu11", "-O2", "-Wall", "-Wno-unused-result"]
+HELLO = "hello from the host\n"
+
+suite = Suite("volume", requires=[CC, EREMIT, "/usr/lib/qemu/virtiofsd"])
+workdir = once(lambda: scratch("volume-tests-"))
+
+
+@once
+def built():
+    """name -> (eremit image, native executable) for every program in tests/volume."""
+    out = {}
+    for src in sorted(os.listdir(SRC)):
+        if not src.endswith(".c"):
+            continue
+        name = src[:-2]
+        exe, nat = (os.path.join(workdir(), f"{kind}-{name}") for kind in ("eremit", "native"))
+        for cc, dst in ((CC, exe), ("gcc", nat)):
+            p = run([cc, *CFLAGS, os.path.join(SRC, src), "-o", dst])
+            if p.returncode != 0:
+                raise RuntimeError(f"{cc} {src} failed:\n{p.stderr[-3000:]}")
+        out[name] = (exe, nat)
+    return out
+
+
+def fresh_dir(label):
+    """A new host directory with hello.txt and link -> hello.txt."""
+    d = os.path.join(workdir(), f"{label}-{random.randrange(1 << 30):x}")
+    os.makedirs(d)
+    with open(os.path.join(d, "hello.txt"), "w") as f:
+        f.write(HELLO)
+    os.symlink("hello.txt", os.path.join(d, "link"))
+    return d
+
+
+def guest(prog, volumes, args=(), machine="microvm", timeout=120):
+    """(exit status, stdout, stderr) of tests/volume/PROG in Eremit with `volumes`
+    (HOSTDIR:GUESTDIR[:ro] strings)."""
+    opts = [x for v in volumes for x in ("--volume", v)]
+    cmd = [EREMIT, "run", "--machine", machine, "--timeout", str(timeout), *opts, built()[prog][0], *args]
+    return run_bytes(cmd, timeout + 30)
+
+
+def native(prog, args=()):
+    return run_bytes([built()[prog][1], *args], 120)
+
+
+def posix(machine):
+    host_n, host_g = fresh_dir("native"), fresh_dir("guest")
+    ncode, nout, nerr = native("posix", [host_n])
+    code, out, err = guest("posix", [f"{host_g}:/data"], ["/data"], machine=machine)
+    check(f"posix on {machine}: output as natively", out == nout,
+          f"eremit:\n{out}\nnative:\n{nout}\nstderr:\n{err[-3000:]}")
+    check(f"posix on {machine}: exit status {ncode} as natively", code == ncode, f"eremit {code}\n{err[-3000:]}")
+    # What the guest left behind is on the host, as the native run left it.
+    check(f"posix on {machine}: the host directory as natively afterwards",
+          sorted(os.listdir(host_g)) == sorted(os.listdir(host_n)),
+          f"{sorted(os.listdir(host_g))} vs {sorted(os.listdir(host_n))}")
+
+
+suite.add("posix-microvm", posix, "microvm")
+suite.add("posix-q35", posix, "q35")
+
+
+def expected(name):
+    with open(os.path.join(SRC, name + ".expected")) as f:
+        return f.read()
+
+
+@suite.case("confined")
+def confined():
+    d = fresh_dir("confined")
+    os.mkdir(os.path.join(d, "sub"))
+    for name, target in (("abs", "/etc"), ("root", "/"), ("up", "../../.."), ("subup", "sub/../../.."),
+                         ("loop", "loop")):
+        os.symlink(target, os.path.join(d, name))
+    code, out, err = guest("confined", [f"{d}:/data"], ["/data"])
+    want = expected("confined")
+    check("confined: every path stays in the volume", out == want, f"eremit:\n{out}\nwanted:\n{want}\n{err[-2000:]}")
+    check("confined: exit status 0", code == 0, f"{code}\n{err[-2000:]}")
+
+
+@suite.case("read-only")
+def read_only():
+    d = fresh_dir("ro")
+    os.mkdir(os.path.join(d, "sub"))
+    before = sorted(os.listdir(d))
+    code, out, err = guest("readonly", [f"{d}:/ro:ro"], ["/ro"])
+    want = expected("readonly")
+    check("read-only: every change EROFS, reading works", out == want, f"eremit:\n{out}\nwanted:\n{want}\n{err[-2000:]}")
+    check("read-only: exit status 0", code == 0, f"{code}")
+    with open(os.path.join(d, "hello.txt")) as f:
+        check("read-only: the host's files unchanged", sorted(os.listdir(d)) == before and f.read() == HELLO,
+              f"{sorted(os.listdir(d))}")
+
+
+@suite.case("tree-1000")
+def tree():
+    d = os.path.join(workdir(), "tree")
+    rng = random.Random(16)
+    for i in range(1000):
+        sub = os.path.join(d, f"dir{i % 10}", f"sub{i % 3}")
+        os.makedirs(sub, exist_ok=True)
+        with open(os.path.join(sub, f"file-{i:04}.bin"), "wb") as f:
+            f.write(rng.randbytes(rng.choice([0, 1, 100, 4095, 4096, 4097, 70000])))
+    ncode, nout, _ = native("tree", [d])
+    code, out, err = guest("tree", [f"{d}:/data:ro"], ["/data"], timeout=180)
+    check("tree-1000: native run lists 1000 files", nout.endswith("1000 files\n"), nout[-200:])
+    check("tree-1000: the guest reads the same names, sizes and contents", out == nout,
+          f"eremit (last lines):\n{out[-1500:]}\nnative:\n{nout[-500:]}\n{err[-2000:]}")
+
+
+@suite.case("two-volumes")
+def two_volumes():
+    a, b = fresh_dir("a"), fresh_dir("b")
+    data = bytes(random.Random(2).randbytes(100_000))
+    with open(os.path.join(a, "in.txt"), "wb") as f:
+        f.write(data)
+    code, out, err = guest("two", [f"{a}:/a", f"{b}:/b"], machine="q35")
+    want = "copied 100000 bytes, fsync 0\nrename across volumes: EXDEV\nrename to the in-memory fs: EXDEV\n"
+    check("two-volumes: copy between volumes, EXDEV across", out == want and code == 0,
+          f"{code}\n{out}\n{err[-2000:]}")
+    path = os.path.join(b, "out.txt")
+    got = open(path, "rb").read() if os.path.exists(path) else b""
+    check("two-volumes: the copy is on the host after the VM exits", got == data, f"{len(got)} bytes")
+
+
+@suite.case("bad-input")
+def bad_input():
+    d = fresh_dir("bad")
+    f = os.path.join(d, "hello.txt")
+    cases = [
+        ("a missing directory", [f"{d}/missing:/data"]),
+        ("a relative GUESTDIR", [f"{d}:data"]),
+        ("a file as HOSTDIR", [f"{f}:/data"]),
+        ("the same GUESTDIR twice", [f"{d}:/data", f"{d}:/data"]),
+        ("a GUESTDIR inside another", [f"{d}:/data", f"{d}:/data/x"]),
+        ("GUESTDIR /", [f"{d}:/"]),
+        ("a bad mode", [f"{d}:/data:rx"]),
+    ]
+    for label, volumes in cases:
+        code, out, err = guest("two", volumes, timeout=30)
+        lines = err.strip().splitlines()
+        check(f"bad-input: {label}: exit 125 with one eremit: line",
+              code == 125 and len(lines) == 1 and lines[0].startswith("eremit: "), f"{code}\n{err}")
+    code, out, err = run_bytes([EREMIT, "run", "--volume", f"{d}:/data", built()["two"][0]], 60,
+                               env={"EREMIT_VIRTIOFSD": "/nonexistent/virtiofsd"})
+    check("bad-input: no virtiofsd: exit 125 with one eremit: line",
+          code == 125 and err.count("\n") == 1 and err.startswith("eremit: "), f"{code}\n{err}")
+
+
+def children(pid):
+    """Every descendant process id of pid."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                kids = [int(x) for x in f.read().split()]
+        except OSError:
+            kids = []
+        out += kids
+        todo += kids
+    return out
+
+
+def comm(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+@suite.case("daemon-killed")
+def daemon_killed():
+    d = fresh_dir("killed")
+    cmd = [EREMIT, "run", "--timeout", "120", "--volume", f"{d}:/data", built()["daemon_gone"][0], "/data/hello.txt"]
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = p.stdout.readline()
+    daemons = [c for c in children(p.pid) if comm(c) == "virtiofsd"]
+    for c in daemons:
+        try:
+            os.kill(c, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    start = time.monotonic()
+    try:
+        rest, err = p.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rest, err = p.communicate()
+    secs = time.monotonic() - start
+    check("daemon-killed: the program was running", first == "ready\n" and daemons, f"{first!r} {daemons}")
+    check("daemon-killed: calls fail with EIO, no hang",
+          rest == "stat failed: EIO\nagain: EIO\n" and p.returncode == 0,
+          f"{p.returncode} after {secs:.0f} s\n{rest}\n{err[-2000:]}")
+
+
+@once
+def files_app():
+    """tests/apps/files (Rust std) for Eremit and natively."""
+    for cmd in (HERMIT_BUILD + ["-q", "-p", "files"], ["cargo", "build", "--release", "-q", "-p", "files"]):
+        p = run(cmd, cwd=APPS, timeout=3600)
+        if p.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{p.stderr[-4000:]}")
+    return (os.path.join(APPS, "target", HERMIT_TARGET, "release", "files"),
+            os.path.join(APPS, "target", "release", "files"))
+
+
+@suite.case("rust-std")
+def rust_std():
+    # The boot suite's std::fs program (create, write, read, append, seek, sparse files,
+    # metadata, listings, renames, removal, error kinds, a 64 MiB file), on a volume.
+    image, nat = files_app()
+    d, n = fresh_dir("rust"), fresh_dir("rust-native")
+    ncode, nout, nerr = run_bytes([nat, os.path.join(n, "base")], 120)
+    code, out, err = run_bytes([EREMIT, "run", "--timeout", "180", "--volume", f"{d}:/data", image,
+                                "/data/base"], 210)
+    check("rust-std: std::fs on a volume: stdout as natively", out == nout,
+          f"eremit:\n{out}\nnative:\n{nout}\nstderr:\n{err[-3000:]}")
+    check("rust-std: exit status as natively", code == ncode, f"{code} vs {ncode}\n{err[-2000:]}")
+
+
+if __name__ == "__main__":
+    sys.exit(suite.main())
