@@ -10,7 +10,7 @@ HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
 	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean \
 	test-reliability soak test-hermit-compat test-stdin test-net-burst compat-crates test-tokio \
-	test-fuzz fuzz test-full
+	test-fuzz fuzz test-full test-volume
 
 all: toolchain
 
@@ -118,6 +118,12 @@ test-fuzz: toolchain-c
 	@echo "==> system-call fuzzer, 60 s (QEMU)"
 	@python3 tests/run.py fuzz
 
+# Host directories over virtio-fs (`eremit run --volume`): C and Rust on volumes against
+# native runs, confinement, read-only, locks, bad input, a killed virtiofsd.
+test-volume: toolchain-c
+	@echo "==> volume tests (virtio-fs, virtiofsd; QEMU)"
+	@python3 tests/run.py volume
+
 test-net: toolchain
 	@echo "==> network tests (virtio-net, std::net, curl; QEMU user networking)"
 	@python3 tests/run.py net
@@ -182,7 +188,8 @@ header: deps
 	@scripts/gen-header.sh
 
 # The drivers in benches/drivers/: Rust (bench.py), C (bench_c.py), C++/Fortran/OpenMP
-# (bench_cxx_fortran.py, a few minutes under TCG), stdin, loopback: each builds its
+# (bench_cxx_fortran.py, a few minutes under TCG), stdin, loopback, volume (files on the
+# host, bench_volume.py): each builds its
 # programs (benches/NAME/) natively and for Eremit and runs both.
 bench: hello toolchain-c
 	@python3 benches/drivers/bench.py
@@ -190,6 +197,7 @@ bench: hello toolchain-c
 	@python3 benches/drivers/bench_cxx_fortran.py
 	@python3 benches/drivers/bench_stdin.py
 	@python3 benches/drivers/bench_loopback.py
+	@python3 benches/drivers/bench_volume.py
 
 clean:
 	cargo clean

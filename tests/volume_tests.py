@@ -83,6 +83,45 @@ suite.add("posix-microvm", posix, "microvm")
 suite.add("posix-q35", posix, "q35")
 
 
+@suite.case("links-attrs")
+def links_attrs():
+    host_n, host_g = fresh_dir("la-native"), fresh_dir("la-guest")
+    ncode, nout, _ = native("links_attrs", [host_n])
+    code, out, err = guest("links_attrs", [f"{host_g}:/data"], ["/data"])
+    check("links-attrs: symlink, readlink, link, chmod, utimensat, statvfs, locks as natively", out == nout,
+          f"eremit:\n{out}\nnative:\n{nout}\nstderr:\n{err[-3000:]}")
+    check("links-attrs: exit status as natively", code == ncode, f"{code}\n{err[-2000:]}")
+    st = os.stat(os.path.join(host_g, "hello.txt"))
+    check("links-attrs: the mode the guest set is the host's", st.st_mode & 0o777 == 0o640, oct(st.st_mode))
+    check("links-attrs: the guest's symlink is on the host",
+          os.path.islink(os.path.join(host_g, "dangling")) and os.readlink(os.path.join(host_g, "dangling")) == "nowhere")
+
+
+HOLD = """import fcntl, sys, time
+f = open(sys.argv[1], 'r+'); fcntl.lockf(f, fcntl.LOCK_EX, 100, 0)
+g = open(sys.argv[2], 'r+'); fcntl.flock(g, fcntl.LOCK_EX)
+print('held', flush=True); time.sleep(300)"""
+
+
+@suite.case("host-locks")
+def host_locks():
+    d = fresh_dir("locks")
+    for name in ("rec.db", "fl.db"):
+        with open(os.path.join(d, name), "w") as f:
+            f.write("x" * 1000)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, os.path.join(d, "rec.db"), os.path.join(d, "fl.db")],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        held = holder.stdout.readline() == "held\n"
+        code, out, err = guest("hostlocks", [f"{d}:/data"])
+    finally:
+        holder.kill()
+        holder.wait()
+    want = expected("hostlocks")
+    check("host-locks: the host's record locks and flock hold in the guest", held and out == want and code == 0,
+          f"{code}\n{out}\nwanted:\n{want}\n{err[-2000:]}")
+
+
 def expected(name):
     with open(os.path.join(SRC, name + ".expected")) as f:
         return f.read()
@@ -216,6 +255,82 @@ def daemon_killed():
     check("daemon-killed: calls fail with EIO, no hang",
           rest == "stat failed: EIO\nagain: EIO\n" and p.returncode == 0,
           f"{p.returncode} after {secs:.0f} s\n{rest}\n{err[-2000:]}")
+
+
+@suite.case("sigkill-durability")
+def sigkill_durability():
+    d = fresh_dir("durable")
+    cmd = [EREMIT, "run", "--timeout", "120", "--volume", f"{d}:/data", built()["durable"][0], "/data/log"]
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    synced = -1
+    deadline = time.monotonic() + 60
+    while synced < 30 and time.monotonic() < deadline:
+        line = p.stdout.readline()
+        if not line:
+            break
+        synced = int(line)
+    qemus = [c for c in children(p.pid) if comm(c).startswith("qemu")]
+    for c in qemus:
+        os.kill(c, signal.SIGKILL)
+    try:
+        p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
+    with open(os.path.join(d, "log"), "rb") as f:
+        data = f.read()
+    whole = len(data) // 4096
+    intact = all(data[i * 4096:i * 4096 + 16] == b"record %08d\n" % i for i in range(whole))
+    check("sigkill-durability: QEMU killed with SIGKILL after fsync'd records",
+          qemus and synced >= 30, f"{qemus} synced {synced}")
+    check("sigkill-durability: every record fsync returned for is on the host",
+          whole >= synced + 1 and intact, f"{whole} whole records on the host, {synced + 1} synced")
+
+
+def sqlite_source():
+    """The SQLite amalgamation of the crate sqlite3-src in cargo's registry (as the
+    projects suite uses it), or None."""
+    import glob
+    found = sorted(glob.glob(os.path.expanduser("~/.cargo/registry/src/*/sqlite3-src-*/source/sqlite3.c")))
+    return os.path.dirname(found[-1]) if found else None
+
+
+@suite.case("sqlite-wal-sigkill")
+def sqlite_wal_sigkill():
+    import sqlite3
+    src = sqlite_source()
+    if src is None:
+        testlib.skip("sqlite-wal-sigkill", "no sqlite3-src crate in ~/.cargo/registry (make test-projects fetches it)")
+        return
+    image = os.path.join(workdir(), "eremit-sqlite-wal")
+    p = run([CC, "-O2", "-DSQLITE_THREADSAFE=0", "-DSQLITE_OMIT_LOAD_EXTENSION", f"-I{src}",
+             os.path.join(SRC, "sqlite", "wal.c"), os.path.join(src, "sqlite3.c"), "-lm", "-o", image], timeout=900)
+    check("sqlite-wal-sigkill: builds", p.returncode == 0, p.stderr[-3000:])
+    if p.returncode != 0:
+        return
+    d = fresh_dir("sqlite")
+    cmd = [EREMIT, "run", "--timeout", "120", "--volume", f"{d}:/data", image, "/data/app.db"]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    committed = -1
+    deadline = time.monotonic() + 90
+    while committed < 40 and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        committed = int(line)
+    qemus = [c for c in children(proc.pid) if comm(c).startswith("qemu")]
+    for c in qemus:
+        os.kill(c, signal.SIGKILL)
+    _, err = proc.communicate(timeout=60)
+    check("sqlite-wal-sigkill: QEMU killed mid-write after committed transactions", qemus and committed >= 40,
+          f"committed {committed}\n{err[-2000:]}")
+    db = sqlite3.connect(os.path.join(d, "app.db"))
+    integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+    count, top = db.execute("SELECT count(*), max(id) FROM t").fetchone()
+    db.close()
+    check("sqlite-wal-sigkill: the host's SQLite finds the database intact", integrity == "ok", integrity)
+    check("sqlite-wal-sigkill: every committed transaction is there",
+          top is not None and top >= committed and count == top + 1, f"count {count} max {top}, committed {committed}")
 
 
 @once

@@ -18,6 +18,10 @@
 
 #define AF_UNSPEC 0
 
+#define AT_FDCWD -100
+
+#define AT_SYMLINK_NOFOLLOW 256
+
 #define DT_CHR 2
 
 #define DT_DIR 4
@@ -71,11 +75,23 @@
 
 #define F_GETFL 3
 
+#define F_GETLK 5
+
 #define F_OK 0
+
+#define F_RDLCK 0
 
 #define F_SETFD 2
 
 #define F_SETFL 4
+
+#define F_SETLK 6
+
+#define F_SETLKW 7
+
+#define F_UNLCK 2
+
+#define F_WRLCK 1
 
 /**
  * Most buffers `sys_readv`/`sys_writev` take.
@@ -91,6 +107,14 @@
 #define IPPROTO_UDP 17
 
 #define IP_TTL 2
+
+#define LOCK_EX 2
+
+#define LOCK_NB 4
+
+#define LOCK_SH 1
+
+#define LOCK_UN 8
 
 #define MSG_PEEK 1
 
@@ -184,6 +208,11 @@
 
 #define STDOUT_FILENO 1
 
+/**
+ * `f_flag` of `statvfs`: a read-only file system.
+ */
+#define ST_RDONLY 1
+
 #define S_IFCHR 8192
 
 #define S_IFDIR 16384
@@ -193,6 +222,13 @@
 #define S_IFREG 32768
 
 #define TCP_NODELAY 1
+
+/**
+ * `tv_nsec` of a time meaning "now" / "leave unchanged".
+ */
+#define UTIME_NOW ((1 << 30) - 1)
+
+#define UTIME_OMIT ((1 << 30) - 2)
 
 #define W_OK 2
 
@@ -257,6 +293,23 @@ struct stat {
 };
 
 /**
+ * File system statistics (`sys_statvfs`), Linux's `struct statvfs` on x86-64.
+ */
+struct statvfs {
+  uint64_t f_bsize;
+  uint64_t f_frsize;
+  uint64_t f_blocks;
+  uint64_t f_bfree;
+  uint64_t f_bavail;
+  uint64_t f_files;
+  uint64_t f_ffree;
+  uint64_t f_favail;
+  uint64_t f_fsid;
+  uint64_t f_flag;
+  uint64_t f_namemax;
+};
+
+/**
  * Directory entry filled by `sys_getdents64`.
  */
 struct dirent64 {
@@ -271,6 +324,17 @@ struct dirent64 {
  * Thread id.
  */
 typedef uint32_t Tid;
+
+/**
+ * A record lock (`sys_lock`), Linux's `struct flock`.
+ */
+struct flock {
+  int16_t l_type;
+  int16_t l_whence;
+  int64_t l_start;
+  int64_t l_len;
+  int32_t l_pid;
+};
 
 /**
  * One entry for `sys_poll`.
@@ -524,6 +588,12 @@ int32_t sys_chdir(const char *name);
 
 /**
  * # Safety
+ * `path` must be a NUL-terminated string.
+ */
+int32_t sys_chmod(const char *path, uint32_t mode);
+
+/**
+ * # Safety
  * `tp` must be valid for writing a `timespec`.
  */
 int32_t sys_clock_gettime(clockid_t clockid, struct timespec *tp);
@@ -565,11 +635,19 @@ int32_t sys_eventfd(uint64_t initval, int16_t flags);
 
 void sys_exit(int32_t status) __attribute__((noreturn));
 
+int32_t sys_fchmod(int32_t fd, uint32_t mode);
+
 /**
  * `F_DUPFD`, `F_DUPFD_CLOEXEC`, `F_GETFD`, `F_SETFD`, `F_GETFL`, `F_SETFL`; other
  * commands fail with `-EINVAL`.
  */
 int32_t sys_fcntl(int32_t fd, int32_t cmd, int32_t arg);
+
+/**
+ * `flock(fd, op)`: `LOCK_SH`, `LOCK_EX` or `LOCK_UN`, with `LOCK_NB` not to wait
+ * (`-EWOULDBLOCK`). The lock belongs to the open file (shared by `dup`).
+ */
+int32_t sys_flock(int32_t fd, int32_t op);
 
 /**
  * # Safety
@@ -593,6 +671,12 @@ void sys_freeaddrinfo(struct addrinfo *ai);
 int32_t sys_fstat(int32_t fd, struct stat *st);
 
 /**
+ * # Safety
+ * `buf` must be valid for writing a `statvfs`.
+ */
+int32_t sys_fstatvfs(int32_t fd, struct statvfs *buf);
+
+/**
  * Makes the file's data durable: nothing to do in memory (0 for any open
  * descriptor); a file on a volume is synced on the host (FUSE FSYNC) before this
  * returns. `-EBADF` for a descriptor that is not open, `-EIO` if the host failed.
@@ -612,6 +696,14 @@ int32_t sys_futex_wait(uint32_t *address,
                        uint32_t flags);
 
 int32_t sys_futex_wake(uint32_t *address, int32_t count);
+
+/**
+ * `futimens`: as `sys_utimensat` on an open file.
+ *
+ * # Safety
+ * `times` must be null or two `timespec`s.
+ */
+int32_t sys_futimens(int32_t fd, const struct timespec *times);
 
 int32_t sys_get_errno(void);
 
@@ -722,7 +814,25 @@ int32_t sys_isatty(int32_t fd);
 
 int32_t sys_join(Tid id);
 
+/**
+ * Gives the file `oldpath` the second name `newpath` (same volume): `-EXDEV` between
+ * volumes or to the in-memory filesystem, `-EEXIST`, `-EPERM` for a directory,
+ * `-EMLINK` in the in-memory filesystem.
+ *
+ * # Safety
+ * `oldpath` and `newpath` must be NUL-terminated strings.
+ */
+int32_t sys_link(const char *oldpath, const char *newpath);
+
 int32_t sys_listen(int32_t s, int32_t backlog);
+
+/**
+ * `fcntl(fd, cmd, fl)` for the lock commands.
+ *
+ * # Safety
+ * `fl` must point at a `flock`.
+ */
+int32_t sys_lock(int32_t fd, int32_t cmd, struct flock *fl);
 
 ptrdiff_t sys_lseek(int32_t fd, ptrdiff_t offset, int32_t whence);
 
@@ -836,6 +946,15 @@ ptrdiff_t sys_read(int32_t fd, uint8_t *buf, size_t len);
  * `buf` must be valid for writing `len` bytes.
  */
 ptrdiff_t sys_read_entropy(uint8_t *buf, size_t len, uint32_t flags);
+
+/**
+ * The target of the symbolic link `path` in `buf` (truncated to `size`, no NUL): its
+ * length, or `-EINVAL` if `path` is not a link (or `size` is 0), `-ENOENT`.
+ *
+ * # Safety
+ * `path` must be a NUL-terminated string, `buf` valid for writing `size` bytes.
+ */
+ptrdiff_t sys_readlink(const char *path, uint8_t *buf, size_t size);
 
 /**
  * # Safety
@@ -974,6 +1093,21 @@ Tid sys_spawn2(void (*func)(size_t),
 int32_t sys_stat(const char *name, struct stat *st);
 
 /**
+ * # Safety
+ * `path` must be a NUL-terminated string, `buf` valid for writing a `statvfs`.
+ */
+int32_t sys_statvfs(const char *path, struct statvfs *buf);
+
+/**
+ * Makes `linkpath` a symbolic link holding `target` (any bytes; resolved when used,
+ * inside the volume). `-EEXIST`, `-ENOENT`, `-EROFS`, `-ENOSYS` outside volumes.
+ *
+ * # Safety
+ * `target` and `linkpath` must be NUL-terminated strings.
+ */
+int32_t sys_symlink(const char *target, const char *linkpath);
+
+/**
  * Sets the size of the file `name` (as `sys_ftruncate`). `-EINVAL` for a negative
  * `len`, `-EISDIR` for a directory, `-ENOENT`, `-EFBIG`.
  *
@@ -991,6 +1125,16 @@ int32_t sys_truncate(const char *name, int64_t len);
 int32_t sys_unlink(const char *name);
 
 void sys_usleep(uint64_t usecs);
+
+/**
+ * Sets the access and modification times of `path` (`times[0]`, `times[1]`; null for
+ * now; `tv_nsec` `UTIME_NOW` or `UTIME_OMIT`). `dirfd` must be `AT_FDCWD` (or the path
+ * absolute); `flags` 0 or `AT_SYMLINK_NOFOLLOW`.
+ *
+ * # Safety
+ * `path` must be a NUL-terminated string, `times` null or two `timespec`s.
+ */
+int32_t sys_utimensat(int32_t dirfd, const char *path, const struct timespec *times, int32_t flags);
 
 int32_t sys_wait(size_t id);
 

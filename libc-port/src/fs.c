@@ -137,18 +137,16 @@ int chdir(const char *path)
     return (int)__hermit_ret(sys_chdir(path));
 }
 
+/* Links exist on volumes (host directories); the in-memory filesystem has none
+ * (link: EMLINK, symlink: ENOSYS). */
 int link(const char *oldpath, const char *newpath)
 {
-    (void)oldpath;
-    (void)newpath;
-    return __hermit_fail(EMLINK);
+    return (int)__hermit_ret(sys_link(oldpath, newpath));
 }
 
 int symlink(const char *target, const char *linkpath)
 {
-    (void)target;
-    (void)linkpath;
-    return __hermit_fail(ENOSYS);
+    return (int)__hermit_ret(sys_symlink(target, linkpath));
 }
 
 const char *__eremit_program_path;
@@ -168,26 +166,20 @@ ssize_t readlink(const char *path, char *buf, size_t size)
         memcpy(buf, __eremit_program_path, n);
         return (ssize_t)n;
     }
-    struct stat st;
-    if (lstat(path, &st) < 0)
-        return -1;
-    /* No symbolic links. */
-    return __hermit_fail(EINVAL);
+    return (ssize_t)__hermit_ret(sys_readlink(path, (uint8_t *)buf, size));
 }
 
-/* There are no users: ownership and permission changes succeed on existing files. */
+/* Modes reach a volume's files on the host; the in-memory filesystem keeps its own, so
+ * there a change is accepted on an existing file. There are no users: ownership changes
+ * are accepted everywhere. */
 int chmod(const char *path, mode_t mode)
 {
-    (void)mode;
-    struct stat st;
-    return stat(path, &st);
+    return (int)__hermit_ret(sys_chmod(path, (uint32_t)mode));
 }
 
 int fchmod(int fd, mode_t mode)
 {
-    (void)mode;
-    struct stat st;
-    return fstat(fd, &st);
+    return (int)__hermit_ret(sys_fchmod(fd, (uint32_t)mode));
 }
 
 int chown(const char *path, uid_t owner, gid_t group)
@@ -220,19 +212,54 @@ mode_t umask(mode_t mask)
     return old;
 }
 
-/* File times are the kernel's to keep; setting them is accepted and ignored. */
+/* File times: set on a volume's files (host directories); the in-memory filesystem
+ * keeps its own, so there they are accepted and ignored. */
+static int set_times(const char *path, const struct timespec ts[2], int flags)
+{
+    if (ts == NULL)
+        return (int)__hermit_ret(sys_utimensat(HERMIT_AT_FDCWD, path, NULL, flags));
+    struct hermit_timespec h[2];
+    for (int i = 0; i < 2; i++) {
+        h[i].tv_sec = ts[i].tv_sec;
+        h[i].tv_nsec = (int32_t)ts[i].tv_nsec;
+    }
+    return (int)__hermit_ret(sys_utimensat(HERMIT_AT_FDCWD, path, h, flags));
+}
+
+int utimensat(int dirfd, const char *path, const struct timespec *times, int flags)
+{
+    if (dirfd != AT_FDCWD && (path == NULL || path[0] != '/'))
+        return __hermit_fail(ENOSYS);
+    return set_times(path, times, (flags & AT_SYMLINK_NOFOLLOW) ? HERMIT_AT_SYMLINK_NOFOLLOW : 0);
+}
+
+int futimens(int fd, const struct timespec *times)
+{
+    if (times == NULL)
+        return (int)__hermit_ret(sys_futimens(fd, NULL));
+    struct hermit_timespec h[2];
+    for (int i = 0; i < 2; i++) {
+        h[i].tv_sec = times[i].tv_sec;
+        h[i].tv_nsec = (int32_t)times[i].tv_nsec;
+    }
+    return (int)__hermit_ret(sys_futimens(fd, h));
+}
+
 int utime(const char *path, const struct utimbuf *times)
 {
-    (void)times;
-    struct stat st;
-    return stat(path, &st);
+    if (times == NULL)
+        return set_times(path, NULL, 0);
+    struct timespec ts[2] = {{times->actime, 0}, {times->modtime, 0}};
+    return set_times(path, ts, 0);
 }
 
 int utimes(const char *path, const struct timeval *times)
 {
-    (void)times;
-    struct stat st;
-    return stat(path, &st);
+    if (times == NULL)
+        return set_times(path, NULL, 0);
+    struct timespec ts[2] = {{times[0].tv_sec, times[0].tv_usec * 1000},
+                             {times[1].tv_sec, times[1].tv_usec * 1000}};
+    return set_times(path, ts, 0);
 }
 
 int mknod(const char *path, mode_t mode, dev_t dev)

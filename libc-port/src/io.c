@@ -1,6 +1,7 @@
 /* File descriptors: read/write, open/close, seeking, duplication, fcntl. */
 
 #include <errno.h>
+#include <sys/statvfs.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -261,18 +262,41 @@ int getdents(int fd, void *buf, int count)
     return (int)(used + (size_t)r);
 }
 
-/* Record locks: one process, so every lock is granted and nothing else holds one. */
+/* Record locks: the kernel's (sys_lock). On a volume they are the host's locks; other
+ * files belong to this one process, so there every lock is granted and none is found. */
 static int record_lock(int fd, int cmd, struct flock *fl)
 {
-    if (sys_fcntl(fd, HERMIT_F_GETFD, 0) == -HERMIT_EBADF)
-        return __hermit_fail(EBADF);
     if (fl == NULL)
         return __hermit_fail(EFAULT);
-    if (fl->l_type != F_RDLCK && fl->l_type != F_WRLCK && fl->l_type != F_UNLCK)
-        return __hermit_fail(EINVAL);
-    if (cmd == F_GETLK)
-        fl->l_type = F_UNLCK;
-    return 0;
+    struct hermit_flock h = {0};
+    switch (fl->l_type) {
+    case F_RDLCK: h.l_type = HERMIT_F_RDLCK; break;
+    case F_WRLCK: h.l_type = HERMIT_F_WRLCK; break;
+    case F_UNLCK: h.l_type = HERMIT_F_UNLCK; break;
+    default: h.l_type = -1; break; /* the kernel says EINVAL (after EBADF) */
+    }
+    h.l_whence = fl->l_whence; /* SEEK_* have Linux's values in newlib */
+    h.l_start = fl->l_start;
+    h.l_len = fl->l_len;
+    int hcmd = cmd == F_GETLK ? HERMIT_F_GETLK : cmd == F_SETLK ? HERMIT_F_SETLK : HERMIT_F_SETLKW;
+    int r = (int)__hermit_ret(sys_lock(fd, hcmd, &h));
+    if (r == 0 && cmd == F_GETLK) {
+        fl->l_type = h.l_type == HERMIT_F_RDLCK ? F_RDLCK : h.l_type == HERMIT_F_WRLCK ? F_WRLCK : F_UNLCK;
+        if (fl->l_type != F_UNLCK) {
+            fl->l_whence = SEEK_SET;
+            fl->l_start = h.l_start;
+            fl->l_len = h.l_len;
+            fl->l_pid = (short)h.l_pid;
+        }
+    }
+    return r;
+}
+
+int flock(int fd, int op)
+{
+    int h = (op & LOCK_SH ? HERMIT_LOCK_SH : 0) | (op & LOCK_EX ? HERMIT_LOCK_EX : 0) |
+            (op & LOCK_UN ? HERMIT_LOCK_UN : 0) | (op & LOCK_NB ? HERMIT_LOCK_NB : 0);
+    return (int)__hermit_ret(sys_flock(fd, h));
 }
 
 int fcntl(int fd, int cmd, ...)
@@ -327,6 +351,39 @@ int fsync(int fd)
 int fdatasync(int fd)
 {
     return fsync(fd);
+}
+
+static void __eremit_statvfs_from_abi(struct statvfs *s, const struct hermit_statvfs *h)
+{
+    s->f_bsize = h->f_bsize;
+    s->f_frsize = h->f_frsize;
+    s->f_blocks = h->f_blocks;
+    s->f_bfree = h->f_bfree;
+    s->f_bavail = h->f_bavail;
+    s->f_files = h->f_files;
+    s->f_ffree = h->f_ffree;
+    s->f_favail = h->f_favail;
+    s->f_fsid = h->f_fsid;
+    s->f_flag = h->f_flag & HERMIT_ST_RDONLY ? ST_RDONLY : 0;
+    s->f_namemax = h->f_namemax;
+}
+
+int statvfs(const char *path, struct statvfs *buf)
+{
+    struct hermit_statvfs h;
+    int r = (int)__hermit_ret(sys_statvfs(path, &h));
+    if (r == 0)
+        __eremit_statvfs_from_abi(buf, &h);
+    return r;
+}
+
+int fstatvfs(int fd, struct statvfs *buf)
+{
+    struct hermit_statvfs h;
+    int r = (int)__hermit_ret(sys_fstatvfs(fd, &h));
+    if (r == 0)
+        __eremit_statvfs_from_abi(buf, &h);
+    return r;
 }
 
 int ftruncate(int fd, off_t length)

@@ -56,6 +56,58 @@ pub const F_SETFL: i32 = 4;
 pub const F_DUPFD_CLOEXEC: i32 = 1030;
 pub const FD_CLOEXEC: i32 = 1;
 
+// Record locks (`sys_lock`; Eremit extension, Linux's values).
+pub const F_GETLK: i32 = 5;
+pub const F_SETLK: i32 = 6;
+pub const F_SETLKW: i32 = 7;
+pub const F_RDLCK: i16 = 0;
+pub const F_WRLCK: i16 = 1;
+pub const F_UNLCK: i16 = 2;
+
+// `sys_flock` operations (Eremit extension, Linux's values).
+pub const LOCK_SH: i32 = 1;
+pub const LOCK_EX: i32 = 2;
+pub const LOCK_NB: i32 = 4;
+pub const LOCK_UN: i32 = 8;
+
+// `sys_utimensat` (Eremit extension, Linux's values).
+pub const AT_FDCWD: i32 = -100;
+pub const AT_SYMLINK_NOFOLLOW: i32 = 0x100;
+/// `tv_nsec` of a time meaning "now" / "leave unchanged".
+pub const UTIME_NOW: i32 = (1 << 30) - 1;
+pub const UTIME_OMIT: i32 = (1 << 30) - 2;
+
+/// `f_flag` of `statvfs`: a read-only file system.
+pub const ST_RDONLY: u64 = 1;
+
+/// A record lock (`sys_lock`), Linux's `struct flock`.
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct flock {
+    pub l_type: i16,
+    pub l_whence: i16,
+    pub l_start: i64,
+    pub l_len: i64,
+    pub l_pid: i32,
+}
+
+/// File system statistics (`sys_statvfs`), Linux's `struct statvfs` on x86-64.
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct statvfs {
+    pub f_bsize: u64,
+    pub f_frsize: u64,
+    pub f_blocks: u64,
+    pub f_bfree: u64,
+    pub f_bavail: u64,
+    pub f_files: u64,
+    pub f_ffree: u64,
+    pub f_favail: u64,
+    pub f_fsid: u64,
+    pub f_flag: u64,
+    pub f_namemax: u64,
+}
+
 /// `sys_ioctl` request that sets (`*argp != 0`) or clears `O_NONBLOCK`.
 pub const FIONBIO: i32 = 0x8008_667e_u32 as i32;
 

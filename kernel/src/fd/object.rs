@@ -97,9 +97,9 @@ pub trait FileObject: Send + Sync {
         Ok(())
     }
 
-    /// The volume node and file handle record locks and `flock` go to, if this is a
-    /// file on a volume (locks on other files are the C library's, in the guest).
-    fn host_lock(&self) -> Option<(&crate::fs::fuse::volume::Node, u64)> {
+    /// The volume node and file handle, if this is a file on a volume: record locks,
+    /// `flock` and `fstatvfs` go to the host.
+    fn volume_node(&self) -> Option<(&crate::fs::fuse::volume::Node, u64)> {
         None
     }
 

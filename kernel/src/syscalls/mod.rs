@@ -6,10 +6,13 @@
 use crate::abi::errno::Errno;
 
 mod abi_check;
+mod attrs;
 mod entropy;
 mod eventfd;
 mod fs;
 mod io;
+mod links;
+mod locks;
 mod memory;
 mod net;
 mod poll;

@@ -217,6 +217,8 @@ unsafe impl Plain for crate::abi::timespec {}
 // SAFETY: as above.
 unsafe impl Plain for crate::abi::iovec {}
 // SAFETY: as above.
+unsafe impl Plain for crate::abi::flock {}
+// SAFETY: as above.
 unsafe impl Plain for crate::abi::pollfd {}
 // SAFETY: as above.
 unsafe impl Plain for crate::abi::addrinfo {}

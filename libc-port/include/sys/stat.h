@@ -1,5 +1,6 @@
 /* Eremit (libc-port/include): newlib 3.3.0's <sys/stat.h>, which declares lstat() and
-   mknod() only for SPU, RTEMS and Cygwin; here for __hermit__ too (one line changed).  */
+   mknod() only for SPU, RTEMS and Cygwin; here for __hermit__ too (one line changed),
+   and UTIME_NOW/UTIME_OMIT with Linux's values, which the kernel's utimensat takes.  */
 
 #ifndef	_SYS_STAT_H
 #define	_SYS_STAT_H
@@ -135,6 +136,9 @@ struct	stat
 /* Special tv_nsec values for futimens(2) and utimensat(2). */
 #define UTIME_NOW	-2L
 #define UTIME_OMIT	-1L
+#elif defined(__hermit__)
+#define UTIME_NOW	((1L << 30) - 1L)
+#define UTIME_OMIT	((1L << 30) - 2L)
 #endif
 
 int	chmod (const char *__path, mode_t __mode );

@@ -134,6 +134,10 @@ impl FileObject for HostDir {
         vol.fsync(self.node.id, self.fh, datasync, true)
     }
 
+    fn volume_node(&self) -> Option<(&Node, u64)> {
+        Some((&self.node, self.fh))
+    }
+
     fn set_attr(&self, s: &SetAttr) -> Result<(), Errno> {
         self.node.volume().setattr(self.node.id, s).map(|_| ())
     }

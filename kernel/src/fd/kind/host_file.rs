@@ -175,7 +175,7 @@ impl FileObject for HostFile {
         self.node.volume().setattr(self.node.id, &s).map(|_| ())
     }
 
-    fn host_lock(&self) -> Option<(&Node, u64)> {
+    fn volume_node(&self) -> Option<(&Node, u64)> {
         Some((&self.node, self.fh))
     }
 }
@@ -183,6 +183,7 @@ impl FileObject for HostFile {
 impl Drop for HostFile {
     fn drop(&mut self) {
         let vol = self.node.volume();
+        // Closing any descriptor of a file drops the process's record locks on it.
         let _ = vol.flush(self.node.id, self.fh);
         vol.release(self.node.id, self.fh, false);
     }

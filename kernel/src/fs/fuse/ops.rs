@@ -23,6 +23,35 @@ pub enum Opened {
 
 /// `open` of `path` in `vol` with `flags` (the access mode already checked valid).
 pub fn open(vol: &Arc<Volume>, path: &[u8], flags: i32, mode: u32) -> Result<Opened, Errno> {
+    open_following(vol, path, flags, mode, 0)
+}
+
+/// The path a symbolic link at `path` with `target` leads to, inside the volume.
+fn link_target_path(path: &[u8], target: &[u8]) -> Vec<u8> {
+    if target.first() == Some(&b'/') {
+        return target.to_vec();
+    }
+    let mut end = path.len();
+    while end > 0 && path[end - 1] == b'/' {
+        end -= 1;
+    }
+    let dir = match path[..end].iter().rposition(|&b| b == b'/') {
+        Some(i) => &path[..i + 1],
+        None => &b""[..],
+    };
+    let mut out = dir.to_vec();
+    out.extend_from_slice(target);
+    out
+}
+
+/// `open`, `links` symbolic links into an `O_CREAT` that may create a link's target.
+fn open_following(
+    vol: &Arc<Volume>,
+    path: &[u8],
+    flags: i32,
+    mode: u32,
+    links: u32,
+) -> Result<Opened, Errno> {
     let writes = flags & O_ACCMODE != 0;
     let follow = flags & O_NOFOLLOW == 0;
     let existing = if flags & O_CREAT != 0 {
@@ -43,8 +72,14 @@ pub fn open(vol: &Arc<Volume>, path: &[u8], flags: i32, mode: u32) -> Result<Ope
                     if !follow {
                         return Err(ELOOP);
                     }
+                    if links >= 40 {
+                        return Err(ELOOP);
+                    }
+                    // Through the link, creating its target if it is missing (Linux).
+                    let target = vol.readlink(found.0.id)?;
                     drop(found);
-                    vol.resolve(path, true)?
+                    let next = link_target_path(path, &target);
+                    return open_following(vol, &next, flags & !O_EXCL, mode, links + 1);
                 } else {
                     found
                 }
@@ -217,4 +252,31 @@ pub fn link(vol: &Arc<Volume>, old: &[u8], new: &[u8]) -> Result<(), Errno> {
 pub fn setattr(vol: &Arc<Volume>, path: &[u8], follow: bool, s: &SetAttr) -> Result<(), Errno> {
     let (node, _) = vol.resolve(path, follow)?;
     vol.setattr(node.id, s).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fs::fuse::fake::FakeDaemon;
+
+    #[test]
+    fn link_targets_stay_relative_to_the_link() {
+        assert_eq!(link_target_path(b"/a/b/link", b"t"), b"/a/b/t");
+        assert_eq!(link_target_path(b"link", b"../t"), b"../t");
+        assert_eq!(link_target_path(b"/a/link/", b"/abs"), b"/abs");
+    }
+
+    #[test]
+    fn read_only_volume_refuses_before_asking() {
+        let (vol, d) = FakeDaemon::volume(true);
+        d.file(1, b"f", b"data");
+        assert_eq!(mkdir(&vol, b"/new", 0o755).err(), Some(EROFS));
+        assert_eq!(mkdir(&vol, b"/f", 0o755).err(), Some(EEXIST));
+        assert_eq!(remove(&vol, b"/f", false).err(), Some(EROFS));
+        assert_eq!(remove(&vol, b"/none", false).err(), Some(ENOENT));
+        assert_eq!(access(&vol, b"/f", 2).err(), Some(EROFS));
+        assert_eq!(access(&vol, b"/f", 4), Ok(()));
+        assert_eq!(stat(&vol, b"/f", true).unwrap().st_size, 4);
+        assert_eq!(d.outstanding(), 0);
+    }
 }

@@ -28,6 +28,10 @@ const NAME_MAX: usize = 255;
 /// bounce buffers).
 const MAX_IO: usize = 128 * 1024;
 
+/// The lock owner of every record lock the guest takes (one process); FLUSH on close
+/// names it so the host drops the process's locks on that file, as Linux does.
+pub const PROCESS_LOCK_OWNER: u64 = 1;
+
 /// How requests reach the daemon.
 pub trait Channel: Send + Sync {
     /// Sends `request` and waits for its reply, at most `reply_len` bytes (out-header
