@@ -27,7 +27,7 @@ struct statvfs {
 #define ST_RDONLY 1
 #define ST_NOSUID 2
 
-int statvfs(const char *restrict path, struct statvfs *restrict buf);
+int statvfs(const char *__restrict path, struct statvfs *__restrict buf);
 int fstatvfs(int fd, struct statvfs *buf);
 
 #ifdef __cplusplus

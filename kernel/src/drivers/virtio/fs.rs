@@ -4,7 +4,8 @@
 //!
 //! One request at a time per device, synchronous: the request and a reply buffer go out
 //! as one descriptor chain and the caller waits, letting other tasks run, until the
-//! device has used it. A device that does not answer within `TIMEOUT_NS` (its daemon
+//! device has used it. FORGETs (no reply) are not waited for: their buffers are kept
+//! until the device has used them and freed at the next FORGET. A device that does not answer within `TIMEOUT_NS` (its daemon
 //! died) is marked broken: that request and every later one fail with `EIO`, and the
 //! buffers of the unanswered request are leaked, since the device might still write
 //! them.
@@ -23,8 +24,11 @@ use crate::fs::fuse::{self, volume::Channel};
 pub const DEVICE_FS: u32 = 26;
 const HIPRIO_QUEUE: u16 = 0;
 const REQUEST_QUEUE: u16 = 1;
-/// Descriptors per queue: a chain has two, and one request is in flight at a time.
+/// Descriptors of the request queue: a chain has two, and one request is in flight at a
+/// time.
 const QUEUE_SIZE: u16 = 8;
+/// Descriptors of the high-priority queue: FORGETs in flight, not waited for.
+const HIPRIO_SIZE: u16 = 64;
 /// Length of the tag in the configuration (NUL-padded).
 const TAG_LEN: usize = 36;
 /// How long a request may take before the device counts as gone.
@@ -34,6 +38,9 @@ struct Inner {
     transport: AnyTransport,
     hiprio: SplitQueue,
     requests: SplitQueue,
+    /// The FORGET requests in flight, by head descriptor (the device may read them
+    /// until it has used them).
+    forgets: Vec<Option<Vec<u8>>>,
     broken: bool,
 }
 
@@ -45,14 +52,15 @@ impl VirtioFs {
     /// Initialises the device behind `transport`; returns it and its tag.
     pub fn new(transport: AnyTransport) -> Result<(VirtioFs, String), &'static str> {
         super::negotiate(&transport, 0, 0)?;
-        let size = |q| {
+        let size = |q, want: u16| {
             let max = transport.queue_max_size(q);
             if max == 0 {
                 return Err("a queue is missing");
             }
-            Ok(1u16 << (15 - max.min(QUEUE_SIZE).leading_zeros() as u16))
+            Ok(1u16 << (15 - max.min(want).leading_zeros() as u16))
         };
-        let (hp_size, rq_size) = (size(HIPRIO_QUEUE)?, size(REQUEST_QUEUE)?);
+        let hp_size = size(HIPRIO_QUEUE, HIPRIO_SIZE)?;
+        let rq_size = size(REQUEST_QUEUE, QUEUE_SIZE)?;
         let mut hiprio = SplitQueue::new(hp_size).ok_or("no memory for the queues")?;
         let mut requests = SplitQueue::new(rq_size).ok_or("no memory for the queues")?;
         // Completions are polled for.
@@ -70,6 +78,7 @@ impl VirtioFs {
                     transport,
                     hiprio,
                     requests,
+                    forgets: (0..hp_size).map(|_| None).collect(),
                     broken: false,
                 }),
             },
@@ -79,55 +88,97 @@ impl VirtioFs {
 }
 
 impl Inner {
-    /// Puts `buffers` on `queue` and waits until the device used them; `EIO` (and the
-    /// device marked broken) on a timeout.
-    fn exchange(&mut self, index: u16, buffers: &[Buffer]) -> Result<u32, Errno> {
+    /// Puts the request chain `buffers` on the request queue and waits until the device
+    /// used it: the bytes it wrote. `EIO` (and the device marked broken) on a timeout.
+    fn exchange(&mut self, buffers: &[Buffer]) -> Result<u32, Errno> {
         if self.broken {
             return Err(EIO);
         }
-        let queue = if index == HIPRIO_QUEUE {
-            &mut self.hiprio
-        } else {
-            &mut self.requests
-        };
-        let head = queue.add(buffers).map_err(|_| EIO)?;
-        if queue.needs_notify() {
-            self.transport.notify(index);
+        let head = self.requests.add(buffers).map_err(|_| EIO)?;
+        if self.requests.needs_notify() {
+            self.transport.notify(REQUEST_QUEUE);
         }
-        let queue = if index == HIPRIO_QUEUE {
-            &mut self.hiprio
-        } else {
-            &mut self.requests
-        };
         let deadline = crate::arch::clock::uptime_ns() + TIMEOUT_NS;
         loop {
-            if let Some(used) = queue.pop_used() {
+            if let Some(used) = self.requests.pop_used() {
                 // The device's writes to the reply before the caller reads it.
                 fence(Ordering::Acquire);
                 if used.head != head {
-                    // Only one chain is ever in flight on a queue.
+                    // Only one chain is ever in flight on the queue.
                     self.broken = true;
                     return Err(EIO);
                 }
                 return Ok(used.len);
             }
             if crate::arch::clock::uptime_ns() > deadline {
-                crate::kreport!(
-                    "eremit: virtio-fs: the host's daemon does not answer; volume unusable (EIO)"
-                );
-                self.broken = true;
+                self.give_up();
                 return Err(EIO);
             }
             fuse::relax();
+        }
+    }
+
+    fn give_up(&mut self) {
+        crate::kreport!(
+            "eremit: virtio-fs: the host's daemon does not answer; volume unusable (EIO)"
+        );
+        self.broken = true;
+    }
+
+    /// Frees the FORGETs the device is done with.
+    fn reap_forgets(&mut self) {
+        while let Some(used) = self.hiprio.pop_used() {
+            if let Some(slot) = self.forgets.get_mut(used.head as usize) {
+                *slot = None;
+            }
+        }
+    }
+
+    /// Queues a FORGET without waiting for it (room permitting: else until the device
+    /// used an earlier one).
+    fn forget(&mut self, request: Vec<u8>) {
+        let deadline = crate::arch::clock::uptime_ns() + TIMEOUT_NS;
+        loop {
+            if self.broken {
+                // The device may never use the earlier ones: they stay allocated.
+                core::mem::forget(request);
+                return;
+            }
+            self.reap_forgets();
+            if self.hiprio.num_free() > 0 {
+                break;
+            }
+            if crate::arch::clock::uptime_ns() > deadline {
+                self.give_up();
+            }
+            fuse::relax();
+        }
+        let buffer = [Buffer {
+            addr: request.as_ptr() as u64,
+            len: request.len() as u32,
+            writable: false,
+        }];
+        match self.hiprio.add(&buffer) {
+            Ok(head) => {
+                if let Some(slot) = self.forgets.get_mut(head as usize) {
+                    *slot = Some(request);
+                } else {
+                    core::mem::forget(request);
+                }
+                if self.hiprio.needs_notify() {
+                    self.transport.notify(HIPRIO_QUEUE);
+                }
+            }
+            Err(_) => drop(request),
         }
     }
 }
 
 impl Channel for VirtioFs {
     fn call(&self, request: Vec<u8>, reply_len: usize) -> Result<Vec<u8>, Errno> {
-        let mut reply = Vec::new();
+        // Not zeroed: the device writes the reply, and only what it wrote is kept.
+        let mut reply: Vec<u8> = Vec::new();
         reply.try_reserve_exact(reply_len).map_err(|_| ENOMEM)?;
-        reply.resize(reply_len, 0);
         let buffers = [
             Buffer {
                 addr: request.as_ptr() as u64,
@@ -136,14 +187,17 @@ impl Channel for VirtioFs {
             },
             Buffer {
                 addr: reply.as_mut_ptr() as u64,
-                len: reply.len() as u32,
+                len: reply_len as u32,
                 writable: true,
             },
         ];
         let mut inner = fuse::lock(&self.inner);
-        match inner.exchange(REQUEST_QUEUE, &buffers) {
+        match inner.exchange(&buffers) {
             Ok(len) => {
-                reply.truncate((len as usize).min(reply_len));
+                let len = (len as usize).min(reply_len);
+                // SAFETY: the capacity is at least `reply_len`, and the device wrote the
+                // first `len` bytes (it reports what it wrote in the used ring).
+                unsafe { reply.set_len(len) };
                 Ok(reply)
             }
             Err(e) => {
@@ -158,15 +212,7 @@ impl Channel for VirtioFs {
     }
 
     fn send(&self, request: Vec<u8>) {
-        let buffers = [Buffer {
-            addr: request.as_ptr() as u64,
-            len: request.len() as u32,
-            writable: false,
-        }];
-        let mut inner = fuse::lock(&self.inner);
-        if inner.exchange(HIPRIO_QUEUE, &buffers).is_err() && inner.broken {
-            core::mem::forget(request);
-        }
+        fuse::lock(&self.inner).forget(request);
     }
 }
 

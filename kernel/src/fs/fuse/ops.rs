@@ -63,7 +63,14 @@ fn open_following(
                 Err(e)
             }
         })?;
-        match vol.lookup(parent.dir.id, &parent.name) {
+        // O_EXCL: the host's create says EEXIST itself (it does not follow a link
+        // there either), one request less per new file.
+        let looked = if flags & O_EXCL != 0 && vol.check_writable().is_ok() {
+            Err(ENOENT)
+        } else {
+            vol.lookup(parent.dir.id, &parent.name)
+        };
+        match looked {
             Ok(found) => {
                 if flags & O_EXCL != 0 {
                     return Err(EEXIST);
@@ -91,7 +98,7 @@ fn open_following(
                 vol.check_writable()?;
                 // The host opens the new file for reading and writing whatever the
                 // access mode: the descriptor enforces the mode.
-                let host_flags = (flags & O_APPEND) as u32 | 2;
+                let host_flags = (flags & (O_APPEND | O_EXCL)) as u32 | 2;
                 let (node, attr, fh) = vol.create(
                     parent.dir.id,
                     &parent.name,

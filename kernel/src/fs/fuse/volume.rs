@@ -26,7 +26,7 @@ const MAX_SYMLINKS: u32 = 40;
 const NAME_MAX: usize = 255;
 /// The largest READ/WRITE this kernel sends, whatever the daemon allows (bounds the
 /// bounce buffers).
-const MAX_IO: usize = 128 * 1024;
+const MAX_IO: usize = 1024 * 1024;
 
 /// The lock owner of every record lock the guest takes (one process); FLUSH on close
 /// names it so the host drops the process's locks on that file, as Linux does.
@@ -236,21 +236,30 @@ impl Volume {
     }
 
     /// The root's attributes, starting a resolution.
-    fn start(self: &Arc<Self>) -> Result<Vec<(Node, Attr)>, Errno> {
-        let attr = self.getattr(proto::ROOT_ID, None)?;
+    /// The root is a directory: its attributes are only asked for when the path ends
+    /// there (`resolve`), saving a request on every path.
+    fn start(self: &Arc<Self>) -> Vec<(Node, Attr)> {
+        let attr = Attr {
+            mode: S_IFDIR,
+            ..Attr::default()
+        };
         let mut stack = Vec::new();
         stack.push((Node::root(self), attr));
-        Ok(stack)
+        stack
     }
 
     /// What `path` (inside the volume) names, the last link followed if `follow`. A
     /// trailing `/` requires a directory.
     pub fn resolve(self: &Arc<Self>, path: &[u8], follow: bool) -> Result<(Node, Attr), Errno> {
         let trailing = path.last() == Some(&b'/');
-        let mut stack = self.start()?;
+        let mut stack = self.start();
         let mut links = 0;
         self.walk(&mut stack, path, follow || trailing, &mut links)?;
-        let (node, attr) = stack.pop().ok_or(EIO)?;
+        let at_root = stack.len() == 1;
+        let (node, mut attr) = stack.pop().ok_or(EIO)?;
+        if at_root {
+            attr = self.getattr(proto::ROOT_ID, None)?;
+        }
         if trailing && !is_dir(attr.mode) {
             return Err(ENOTDIR);
         }
@@ -280,7 +289,10 @@ impl Volume {
         if name.len() > NAME_MAX {
             return Err(ENAMETOOLONG);
         }
-        let (dir, attr) = self.resolve(dirs, true)?;
+        let mut stack = self.start();
+        let mut links = 0;
+        self.walk(&mut stack, dirs, true, &mut links)?;
+        let (dir, attr) = stack.pop().ok_or(EIO)?;
         if !is_dir(attr.mode) {
             return Err(ENOTDIR);
         }
