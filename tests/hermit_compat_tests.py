@@ -33,7 +33,7 @@ write-pcap-file virtio-net rtl8139 gem-net virtio-console virtio-fs virtio-rng v
 vga idle-poll alloc-stats instrument-mcount kernel-stack randomize-layout shell strace
 document-features net virtio warn-prebuilt console fs fuse mmap nostd trace vsock
 """.split()
-UNSERVED = ["uhyve", "vsock", "virtio-vsock", "virtio-fs", "fuse", "initramfs", "net-trace",
+UNSERVED = ["uhyve", "vsock", "virtio-vsock", "fuse", "initramfs", "net-trace",
             "write-pcap-file", "semihosting", "shell", "vga", "instrument-mcount"]
 
 MAIN_RS = """\

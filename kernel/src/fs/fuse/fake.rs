@@ -133,6 +133,13 @@ impl Channel for FakeDaemon {
                 s.outstanding -= u64_at(args, 0) as i64;
                 return Ok(Vec::new());
             }
+            42 => {
+                let count = u32_at(args, 0) as usize;
+                for i in 0..count {
+                    s.outstanding -= u64_at(args, 8 + 16 * i + 8) as i64;
+                }
+                return Ok(Vec::new());
+            }
             _ => Err(-38),
         };
         let (error, payload) = match result {

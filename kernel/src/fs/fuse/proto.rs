@@ -62,6 +62,7 @@ pub enum Opcode {
     Setlkw = 33,
     Access = 34,
     Create = 35,
+    BatchForget = 42,
     Lseek = 46,
 }
 
@@ -140,6 +141,13 @@ impl RequestArgs {
     }
     pub fn forget(&mut self, nlookup: u64) {
         self.0.u64(nlookup);
+    }
+    /// BATCH_FORGET: one lookup reference of each node.
+    pub fn batch_forget(&mut self, nodes: &[u64]) {
+        self.0.u32(nodes.len() as u32).u32(0);
+        for &n in nodes {
+            self.0.u64(n).u64(1);
+        }
     }
     pub fn getattr(&mut self, fh: Option<u64>) {
         let flags = if fh.is_some() { GETATTR_FH } else { 0 };
@@ -522,6 +530,10 @@ mod tests {
         assert_eq!(len(Opcode::Flush, &|a| a.flush(1, 0)), 24);
         assert_eq!(len(Opcode::Fsync, &|a| a.fsync(1, true)), 16);
         assert_eq!(len(Opcode::Getattr, &|a| a.getattr(None)), 16);
+        assert_eq!(
+            len(Opcode::BatchForget, &|a| a.batch_forget(&[1, 2, 3])),
+            8 + 3 * 16
+        );
         assert_eq!(len(Opcode::Lseek, &|a| a.lseek(1, 2, 3)), 24);
         assert_eq!(
             len(Opcode::Setlk, &|a| a.lock(

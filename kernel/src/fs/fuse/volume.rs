@@ -22,6 +22,9 @@ use crate::abi::{S_IFDIR, S_IFMT, stat, timespec};
 pub const S_IFLNK: u32 = 0o12_0000;
 /// Symbolic links followed in one resolution before `ELOOP` (Linux's limit).
 const MAX_SYMLINKS: u32 = 40;
+/// Lookup references given back in one BATCH_FORGET (each is one host file descriptor
+/// virtiofsd keeps open until then).
+const FORGET_BATCH: usize = 32;
 /// Longest name of one component.
 const NAME_MAX: usize = 255;
 /// The largest READ/WRITE this kernel sends, whatever the daemon allows (bounds the
@@ -49,6 +52,8 @@ pub struct Volume {
     /// READ and WRITE sizes (from INIT's `max_write`, bounded by `MAX_IO`).
     io_size: usize,
     unique: AtomicU64,
+    /// Node ids whose lookup reference goes back with the next BATCH_FORGET.
+    forgets: hermit_sync::SpinMutex<Vec<u64>>,
 }
 
 /// A node of the volume, looked up: its id is given back to the daemon when dropped.
@@ -75,10 +80,7 @@ impl Node {
 impl Drop for Node {
     fn drop(&mut self) {
         if self.id != proto::ROOT_ID {
-            let req = proto::request(Opcode::Forget, self.vol.next_unique(), self.id, |a| {
-                a.forget(1)
-            });
-            self.vol.chan.send(req);
+            self.vol.forget(self.id);
         }
     }
 }
@@ -108,12 +110,41 @@ impl Volume {
             dev,
             io_size: 4096,
             unique: AtomicU64::new(1),
+            forgets: hermit_sync::SpinMutex::new(Vec::new()),
         };
         let flags = proto::INIT_POSIX_LOCKS | proto::INIT_FLOCK_LOCKS | proto::INIT_BIG_WRITES;
         let reply = v.call(Opcode::Init, 0, |a| a.init(flags), proto::INIT_OUT_LEN)?;
         let init = proto::init_out(&reply)?;
         v.io_size = (init.max_write as usize).clamp(4096, MAX_IO);
         Ok(Arc::new(v))
+    }
+
+    /// Gives back one lookup reference of `node`, batched (the daemon keeps the node
+    /// meanwhile, which only costs it a descriptor).
+    fn forget(&self, node: u64) {
+        let batch = {
+            let mut pending = super::lock(&self.forgets);
+            pending.push(node);
+            if pending.len() < FORGET_BATCH {
+                return;
+            }
+            core::mem::take(&mut *pending)
+        };
+        let req = proto::request(Opcode::BatchForget, self.next_unique(), 0, |a| {
+            a.batch_forget(&batch)
+        });
+        self.chan.send(req);
+    }
+
+    /// Sends the pending FORGETs now.
+    pub fn flush_forgets(&self) {
+        let batch = core::mem::take(&mut *super::lock(&self.forgets));
+        if !batch.is_empty() {
+            let req = proto::request(Opcode::BatchForget, self.next_unique(), 0, |a| {
+                a.batch_forget(&batch)
+            });
+            self.chan.send(req);
+        }
     }
 
     fn next_unique(&self) -> u64 {
@@ -527,7 +558,20 @@ mod tests {
         assert_eq!(vol.parent(b"/", EEXIST).err(), Some(EEXIST));
         assert_eq!(vol.parent(b"/dir/..", EBUSY).err(), Some(EBUSY));
         drop(p);
-        // Every lookup reference was given back.
+        // Every lookup reference was given back (after the last batch).
+        vol.flush_forgets();
+        assert_eq!(d.outstanding(), 0);
+    }
+
+    #[test]
+    fn forgets_go_back_in_batches() {
+        let (vol, d) = FakeDaemon::volume(false);
+        d.file(1, b"f", b"x");
+        for _ in 0..FORGET_BATCH - 1 {
+            drop(vol.lookup(1, b"f").unwrap());
+        }
+        assert_eq!(d.outstanding(), FORGET_BATCH as i64 - 1);
+        drop(vol.lookup(1, b"f").unwrap());
         assert_eq!(d.outstanding(), 0);
     }
 
