@@ -97,6 +97,20 @@ def links_attrs():
           os.path.islink(os.path.join(host_g, "dangling")) and os.readlink(os.path.join(host_g, "dangling")) == "nowhere")
 
 
+@suite.case("mmap")
+def mapped():
+    host_n, host_g = fresh_dir("mmap-native"), fresh_dir("mmap-guest")
+    ncode, nout, _ = native("mapped", [host_n])
+    code, out, err = guest("mapped", [f"{host_g}:/data"], ["/data"])
+    check("mmap: MAP_PRIVATE and MAP_SHARED+msync of a volume file as natively", out == nout and code == ncode,
+          f"eremit ({code}):\n{out}\nnative ({ncode}):\n{nout}\nstderr:\n{err[-3000:]}")
+    with open(os.path.join(host_g, "map.bin"), "rb") as f:
+        data = f.read()
+    check("mmap: the shared mapping's writes are in the host's file",
+          data[:15] == b"shared page one" and data[4096:4111] == b"shared page two" and data[100:105] == b"after",
+          repr(data[:32]))
+
+
 HOLD = """import fcntl, sys, time
 f = open(sys.argv[1], 'r+'); fcntl.lockf(f, fcntl.LOCK_EX, 100, 0)
 g = open(sys.argv[2], 'r+'); fcntl.flock(g, fcntl.LOCK_EX)
