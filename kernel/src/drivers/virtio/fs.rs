@@ -24,8 +24,8 @@ use crate::fs::fuse::{self, volume::Channel};
 pub const DEVICE_FS: u32 = 26;
 const HIPRIO_QUEUE: u16 = 0;
 const REQUEST_QUEUE: u16 = 1;
-/// Descriptors of the request queue: a chain has two, and one request is in flight at a
-/// time.
+/// Descriptors of the request queue: a chain has two or three, and one request is in
+/// flight at a time.
 const QUEUE_SIZE: u16 = 8;
 /// Descriptors of the high-priority queue: FORGETs in flight, not waited for.
 const HIPRIO_SIZE: u16 = 64;
@@ -118,10 +118,13 @@ impl Inner {
         }
     }
 
+    /// The daemon does not answer: the device is reset, so it may no longer touch any
+    /// buffer it was given (a READ's may be the application's), and stays unusable.
     fn give_up(&mut self) {
         crate::kreport!(
             "eremit: virtio-fs: the host's daemon does not answer; volume unusable (EIO)"
         );
+        self.transport.set_status(0);
         self.broken = true;
     }
 
@@ -213,6 +216,48 @@ impl Channel for VirtioFs {
 
     fn send(&self, request: Vec<u8>) {
         fuse::lock(&self.inner).forget(request);
+    }
+
+    fn call_into(
+        &self,
+        request: Vec<u8>,
+        header_len: usize,
+        data: &mut [u8],
+    ) -> Result<(Vec<u8>, usize), Errno> {
+        let mut header: Vec<u8> = Vec::new();
+        header.try_reserve_exact(header_len).map_err(|_| ENOMEM)?;
+        header.resize(header_len, 0);
+        // `data` is kernel or application memory, identity-mapped like all RAM, so its
+        // address is the one the device uses, and it is contiguous there too.
+        let buffers = [
+            Buffer {
+                addr: request.as_ptr() as u64,
+                len: request.len() as u32,
+                writable: false,
+            },
+            Buffer {
+                addr: header.as_mut_ptr() as u64,
+                len: header_len as u32,
+                writable: true,
+            },
+            Buffer {
+                addr: data.as_mut_ptr() as u64,
+                len: data.len() as u32,
+                writable: true,
+            },
+        ];
+        let mut inner = fuse::lock(&self.inner);
+        match inner.exchange(&buffers) {
+            Ok(len) => Ok((header, len as usize)),
+            Err(e) => {
+                if inner.broken {
+                    // Reset, but never trust that fully with the kernel's own buffers.
+                    core::mem::forget(request);
+                    core::mem::forget(header);
+                }
+                Err(e)
+            }
+        }
     }
 }
 

@@ -42,9 +42,8 @@ impl HostFile {
         while done < buf.len() {
             let want = (buf.len() - done).min(vol.io_size());
             let pos = at.checked_add(done as u64).ok_or(EINVAL)?;
-            let data = vol.read(self.node.id, self.fh, pos, want)?;
-            let n = data.len().min(want);
-            buf[done..done + n].copy_from_slice(&data[..n]);
+            // Straight into the caller's buffer (the application's, for read(2)).
+            let n = vol.read_into(self.node.id, self.fh, pos, &mut buf[done..done + want])?;
             done += n;
             if n < want {
                 break;

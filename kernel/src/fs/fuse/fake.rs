@@ -129,6 +129,12 @@ impl Channel for FakeDaemon {
                 Ok(p)
             }
             5 => Ok(s.nodes[node as usize - 1].data.clone()),
+            15 => {
+                let (offset, size) = (u64_at(args, 8) as usize, u32_at(args, 16) as usize);
+                let data = &s.nodes[node as usize - 1].data;
+                let start = offset.min(data.len());
+                Ok(data[start..(start + size).min(data.len())].to_vec())
+            }
             2 => {
                 s.outstanding -= u64_at(args, 0) as i64;
                 return Ok(Vec::new());

@@ -272,11 +272,19 @@ impl Reader<'_> {
 
 /// The out-header: the reply's payload, or the daemon's error. `unique` must match.
 pub fn reply(bytes: &[u8], unique: u64) -> Result<&[u8], Errno> {
-    let mut r = Reader(bytes, 0);
+    let len = reply_len(bytes, unique, bytes.len())?;
+    Ok(&bytes[OUT_HEADER_LEN..len])
+}
+
+/// The out-header at the start of `header`, of a reply of which `received` bytes (header
+/// included) arrived, possibly in other buffers: the reply's whole length, or the
+/// daemon's error.
+pub fn reply_len(header: &[u8], unique: u64, received: usize) -> Result<usize, Errno> {
+    let mut r = Reader(header, 0);
     let len = r.u32()? as usize;
     let error = r.u32()? as i32;
     let got_unique = r.u64()?;
-    if got_unique != unique || len < OUT_HEADER_LEN || len > bytes.len() {
+    if got_unique != unique || len < OUT_HEADER_LEN || len > received {
         return Err(EIO);
     }
     if error != 0 {
@@ -286,7 +294,7 @@ pub fn reply(bytes: &[u8], unique: u64) -> Result<&[u8], Errno> {
             .and_then(Errno::from_code)
             .unwrap_or(EIO));
     }
-    Ok(&bytes[OUT_HEADER_LEN..len])
+    Ok(len)
 }
 
 /// `fuse_attr`.
@@ -581,6 +589,11 @@ mod tests {
         assert_eq!(reply(&out(i32::MIN, 3, b""), 3), Err(EIO));
         assert_eq!(reply(&out(0, 4, b""), 3), Err(EIO));
         assert_eq!(reply(&[1, 2, 3], 3), Err(EIO));
+        // A header whose data went to another buffer.
+        let mut split = out(0, 5, b"");
+        split[0] = 16 + 100;
+        assert_eq!(reply_len(&split, 5, 116), Ok(116));
+        assert_eq!(reply_len(&split, 5, 115), Err(EIO));
         // A length beyond what was received.
         let mut bad = out(0, 3, b"");
         bad[0] = 200;

@@ -42,6 +42,21 @@ pub trait Channel: Send + Sync {
     fn call(&self, request: Vec<u8>, reply_len: usize) -> Result<Vec<u8>, Errno>;
     /// Sends a request that has no reply (FORGET).
     fn send(&self, request: Vec<u8>);
+
+    /// As `call`, with the reply's out-header in the returned bytes (`header_len` of
+    /// them) and the rest of the reply written straight into `data` (READ into the
+    /// application's buffer, no copy): returns the header and the bytes written in all.
+    fn call_into(
+        &self,
+        request: Vec<u8>,
+        header_len: usize,
+        data: &mut [u8],
+    ) -> Result<(Vec<u8>, usize), Errno> {
+        let reply = self.call(request, header_len + data.len())?;
+        let n = reply.len().saturating_sub(header_len).min(data.len());
+        data[..n].copy_from_slice(&reply[header_len..header_len + n]);
+        Ok((reply[..header_len.min(reply.len())].to_vec(), reply.len()))
+    }
 }
 
 pub struct Volume {
@@ -414,9 +429,24 @@ impl Volume {
         .map(|_| ())
     }
 
-    pub fn read(&self, node: u64, fh: u64, offset: u64, len: usize) -> Result<Vec<u8>, Errno> {
-        let len = len.min(self.io_size);
-        self.call(Opcode::Read, node, |a| a.read(fh, offset, len as u32), len)
+    /// READ into `buf` (at most the I/O size): the bytes read.
+    pub fn read_into(
+        &self,
+        node: u64,
+        fh: u64,
+        offset: u64,
+        buf: &mut [u8],
+    ) -> Result<usize, Errno> {
+        let len = buf.len().min(self.io_size);
+        let unique = self.next_unique();
+        let req = proto::request(Opcode::Read, unique, node, |a| {
+            a.read(fh, offset, len as u32)
+        });
+        let (header, received) =
+            self.chan
+                .call_into(req, proto::OUT_HEADER_LEN, &mut buf[..len])?;
+        let total = proto::reply_len(&header, unique, received)?;
+        Ok((total - proto::OUT_HEADER_LEN).min(len))
     }
 
     pub fn write(&self, node: u64, fh: u64, offset: u64, data: &[u8]) -> Result<usize, Errno> {
@@ -561,6 +591,18 @@ mod tests {
         // Every lookup reference was given back (after the last batch).
         vol.flush_forgets();
         assert_eq!(d.outstanding(), 0);
+    }
+
+    #[test]
+    fn reads_into_the_callers_buffer() {
+        let (vol, d) = FakeDaemon::volume(false);
+        let f = d.file(1, b"f", b"hello");
+        let mut buf = [0u8; 3];
+        assert_eq!(vol.read_into(f, 7, 1, &mut buf), Ok(3));
+        assert_eq!(&buf, b"ell");
+        assert_eq!(vol.read_into(f, 7, 4, &mut buf), Ok(1));
+        assert_eq!(buf[0], b'o');
+        assert_eq!(vol.read_into(f, 7, 9, &mut buf), Ok(0));
     }
 
     #[test]
