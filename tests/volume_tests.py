@@ -184,6 +184,18 @@ def tree():
           f"eremit (last lines):\n{out[-1500:]}\nnative:\n{nout[-500:]}\n{err[-2000:]}")
 
 
+@suite.case("dir-100000")
+def big_directory():
+    d = os.path.join(workdir(), "big-dir")
+    os.makedirs(d, exist_ok=True)
+    for i in range(100_000):
+        open(os.path.join(d, f"entry-{i:06}"), "w").close()
+    ncode, nout, _ = native("count", [d])
+    code, out, err = guest("count", [f"{d}:/data:ro"], ["/data"], timeout=300)
+    check("dir-100000: readdir of 100,000 entries as natively",
+          out == nout and nout.startswith("100000 entries") and code == 0, f"{code}\n{out}\n{nout}\n{err[-2000:]}")
+
+
 @suite.case("two-volumes")
 def two_volumes():
     a, b = fresh_dir("a"), fresh_dir("b")

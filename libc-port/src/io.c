@@ -173,10 +173,13 @@ int dup2(int fd, int fd2)
 #define DIRDOTS_FDS 1024
 static unsigned char dirdots[DIRDOTS_FDS];
 
+static void listing_drop(int fd); /* dir_records below */
+
 static void dirdots_reset(int fd)
 {
     if (fd >= 0 && fd < DIRDOTS_FDS)
         __atomic_store_n(&dirdots[fd], 0, __ATOMIC_RELAXED);
+    listing_drop(fd);
 }
 
 static size_t put_dot(char *at, uint64_t ino, int64_t next, const char *name)
@@ -198,14 +201,77 @@ static size_t put_dot(char *at, uint64_t ino, int64_t next, const char *name)
  * would read as empty.  Here, as on Linux, a short buffer gets the whole records that fit,
  * and the directory's position moves past them (d_off is the next entry's position).
  * Returns the bytes used or a negative ABI errno. */
+/* The rest of one directory, as the kernel handed it out whole, kept for the calls that
+ * follow: newlib's readdir refills a 512-byte buffer, so without it a directory of N
+ * entries would be listed N/15 times over (100,000 entries: minutes).  It belongs to
+ * the descriptor at the position it was fetched from; opening, closing, rewinding or
+ * dup2 onto the descriptor drops it (dirdots_reset), and so does any other position. */
+static struct {
+    int fd;          /* -1: nothing kept */
+    int64_t next;    /* the descriptor's position where the kept records continue */
+    char *all;
+    size_t len, at;
+} listing = {-1, 0, NULL, 0, 0};
+static volatile int listing_busy;
+
+static void listing_drop(int fd)
+{
+    while (__atomic_exchange_n(&listing_busy, 1, __ATOMIC_ACQUIRE))
+        ;
+    if (fd < 0 || listing.fd == fd) {
+        free(listing.all);
+        listing.fd = -1;
+        listing.all = NULL;
+    }
+    __atomic_store_n(&listing_busy, 0, __ATOMIC_RELEASE);
+}
+
+/* The whole records of the kept listing that fit in buf (count bytes); moves the
+ * descriptor past them. */
+static int64_t listing_serve(int fd, char *buf, size_t count)
+{
+    size_t used = 0;
+    int64_t next = listing.next;
+    while (listing.at + used < listing.len) {
+        const struct dirent *d = (const struct dirent *)(listing.all + listing.at + used);
+        if (used + d->d_reclen > count)
+            break;
+        next = d->d_off;
+        used += d->d_reclen;
+    }
+    if (used == 0 && listing.at < listing.len)
+        return -HERMIT_EINVAL; /* not even one record fits: Linux says EINVAL too */
+    memcpy(buf, listing.all + listing.at, used);
+    listing.at += used;
+    listing.next = next;
+    sys_lseek(fd, next, SEEK_SET);
+    return (int64_t)used;
+}
+
+/* The kernel hands out the rest of a directory in one piece or refuses with EINVAL (Rust's
+ * std lists a directory with one call and doubles its buffer on EINVAL).  newlib's readdir
+ * reads through a 512-byte buffer, though, so a directory of more than about 15 entries
+ * would read as empty.  Here, as on Linux, a short buffer gets the whole records that fit,
+ * and the directory's position moves past them (d_off is the next entry's position); the
+ * rest is kept for the next calls (`listing`).
+ * Returns the bytes used or a negative ABI errno. */
 static int64_t dir_records(int fd, char *buf, size_t count)
 {
-    int64_t r = sys_getdents64(fd, (struct hermit_dirent64 *)buf, count);
-    if (r != -HERMIT_EINVAL)
-        return r;
     ptrdiff_t start = sys_lseek(fd, 0, SEEK_CUR);
     if (start < 0)
         return start;
+    if (!__atomic_exchange_n(&listing_busy, 1, __ATOMIC_ACQUIRE)) {
+        int kept = listing.fd == fd && listing.next == start && listing.all != NULL;
+        int64_t r = 0;
+        if (kept && listing.at < listing.len)
+            r = listing_serve(fd, buf, count);
+        __atomic_store_n(&listing_busy, 0, __ATOMIC_RELEASE);
+        if (kept)
+            return r;
+    }
+    int64_t r = sys_getdents64(fd, (struct hermit_dirent64 *)buf, count);
+    if (r != -HERMIT_EINVAL)
+        return r;
     for (size_t size = 8192; size <= ((size_t)64 << 20); size *= 2) {
         char *all = malloc(size);
         if (all == NULL)
@@ -219,20 +285,20 @@ static int64_t dir_records(int fd, char *buf, size_t count)
             free(all);
             return r;
         }
-        size_t used = 0;
-        int64_t next = start;
-        while (used < (size_t)r) {
-            const struct dirent *d = (const struct dirent *)(all + used);
-            if (used + d->d_reclen > count)
-                break;
-            next = d->d_off;
-            used += d->d_reclen;
-        }
-        memcpy(buf, all, used);
-        free(all);
-        /* Not even one record fits: Linux says EINVAL too, and nothing is consumed. */
-        sys_lseek(fd, used == 0 ? start : next, SEEK_SET);
-        return used == 0 ? -HERMIT_EINVAL : (int64_t)used;
+        /* The kernel's position is now past everything: serve from the copy. */
+        while (__atomic_exchange_n(&listing_busy, 1, __ATOMIC_ACQUIRE))
+            ;
+        free(listing.all);
+        listing.fd = fd;
+        listing.next = start;
+        listing.all = all;
+        listing.len = (size_t)r;
+        listing.at = 0;
+        r = listing_serve(fd, buf, count);
+        if (r < 0)
+            sys_lseek(fd, start, SEEK_SET); /* nothing consumed */
+        __atomic_store_n(&listing_busy, 0, __ATOMIC_RELEASE);
+        return r;
     }
     return -HERMIT_EINVAL;
 }
