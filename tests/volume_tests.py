@@ -364,6 +364,24 @@ def sqlite_wal_sigkill():
               f"count {count} max {top}, committed {committed}")
 
 
+@suite.case("dir-deleted")
+def dir_deleted():
+    # The host deletes the shared directory while the program uses it: errors, no hang.
+    d = fresh_dir("deleted")
+    cmd = [EREMIT, "run", "--timeout", "60", "--volume", f"{d}:/data", built()["daemon_gone"][0], "/data/hello.txt"]
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = p.stdout.readline()
+    shutil.rmtree(d)
+    try:
+        rest, err = p.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rest, err = p.communicate()
+    check("dir-deleted: calls fail with ENOENT once the host directory is gone, no hang",
+          first == "ready\n" and rest == "stat failed: No such file or directory\nagain: other\n"
+          and p.returncode == 0, f"{first!r} {p.returncode}\n{rest}\n{err[-2000:]}")
+
+
 @once
 def files_app():
     """tests/apps/files (Rust std) for Eremit and natively."""
