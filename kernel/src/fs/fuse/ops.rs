@@ -8,7 +8,9 @@ use alloc::vec::Vec;
 
 use super::proto::{self, Attr, SetAttr};
 use super::volume::{self, Node, Volume, is_dir, is_symlink};
-use crate::abi::errno::{EACCES, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EROFS, Errno};
+use crate::abi::errno::{
+    EACCES, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EPERM, EROFS, Errno,
+};
 use crate::abi::{O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_TRUNC, stat};
 
 /// Linux's `O_NOFOLLOW` (not in hermit-abi).
@@ -136,7 +138,14 @@ fn open_following(
     // Linux truncates with O_RDONLY | O_TRUNC too.
     let trunc = flags & O_TRUNC;
     let host_flags = (acc | (flags & O_APPEND) | trunc) as u32;
-    let fh = vol.open(node.id, host_flags, false)?;
+    let fh = match vol.open(node.id, host_flags, false) {
+        // A file the daemon may not write (another owner, a read-only host mount),
+        // opened for reading only: read-only on the host is enough.
+        Err(EACCES | EPERM | EROFS) if !writes && trunc == 0 && acc != 0 => {
+            vol.open(node.id, (flags & O_APPEND) as u32, false)?
+        }
+        r => r?,
+    };
     let attr = if trunc != 0 {
         vol.getattr(node.id, Some(fh))?
     } else {
@@ -246,7 +255,7 @@ pub fn readlink(vol: &Arc<Volume>, path: &[u8]) -> Result<Vec<u8>, Errno> {
 pub fn link(vol: &Arc<Volume>, old: &[u8], new: &[u8]) -> Result<(), Errno> {
     let (node, attr) = vol.resolve(old, false)?;
     if is_dir(attr.mode) {
-        return Err(crate::abi::errno::EPERM);
+        return Err(EPERM);
     }
     let p = vol.parent(new, volume::AT_ROOT_CREATE)?;
     if vol.lookup(p.dir.id, &p.name).is_ok() {
