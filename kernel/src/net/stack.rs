@@ -307,7 +307,8 @@ extern "C" fn task(_: usize) {
         let Some(mut guard) = STACK.try_lock() else {
             // An application call holds the stack (and polls it); `with` kicks this
             // task when it is done, or already has if the lock is free again.
-            crate::sched::futex_wait(&KICK, kicked, None);
+            // A mismatch (kicked meanwhile) just means another round.
+            let _ = crate::sched::futex_wait(&KICK, kicked, None);
             continue;
         };
         POLL_WANTED.store(false, Ordering::SeqCst);
@@ -319,7 +320,8 @@ extern "C" fn task(_: usize) {
             d
         });
         drop(guard);
-        crate::sched::futex_wait(&KICK, kicked, deadline);
+        // Woken, kicked meanwhile or timed out: every case polls again.
+        let _ = crate::sched::futex_wait(&KICK, kicked, deadline);
     }
 }
 
