@@ -210,14 +210,15 @@ CALL(connect)
 /* A task that blocks itself: sys_block_current_task never returns control unless someone
  * calls sys_wakeup_taskt, and the task may leave the CPU (a time slice ends) anywhere
  * after it, so another task must do the waking: the fuzzing thread that spawned it
- * keeps waking it until it says it ran on. */
-static volatile Tid blocker_ids[64];
+ * keeps waking it until it says it ran on. The task runs at priority 8, above the
+ * fuzzing threads (2), so it must never wait for them by spinning: with the scheduler's
+ * strict priorities two such tasks spinning on both vCPUs (an earlier version waited
+ * here for its spawner to publish its id) starved every fuzzing thread and the
+ * watchdog for good, which is what hung the 10-minute run with seed 7. */
 static volatile int blocker_done[64];
 
 static void blocking_task(size_t slot)
 {
-    while (blocker_ids[slot] == 0)
-        sys_yield();
     if (slot & 1)
         sys_block_current_task();
     else
@@ -229,12 +230,10 @@ static void blocking_task(size_t slot)
 static int spawn_blocker(struct fz *f)
 {
     size_t slot = (size_t)(f->index * 4 + (int)fz_below(f, 4)) % 64;
-    blocker_ids[slot] = 0;
     blocker_done[slot] = 0;
     Tid t = sys_spawn2(blocking_task, slot, 8, 0, -1);
     if (t == 0)
         return -1;
-    blocker_ids[slot] = t;
     while (!blocker_done[slot]) {
         sys_wakeup_taskt(t);
         sys_yield();

@@ -19,22 +19,9 @@ pub const KERNEL_FEATURES: &[&str] = &[
     "virtio-fs",
 ];
 
-/// Features of Hermit's crate that Eremit accepts but does not serve: the kernel is told
-/// which of them the application asked for and says so once at boot under
-/// `eremit run --verbose`; the calls they would serve fail with an error.
-pub const UNSERVED_FEATURES: &[&str] = &[
-    "uhyve",
-    "vsock",
-    "virtio-vsock",
-    "fuse",
-    "initramfs",
-    "net-trace",
-    "write-pcap-file",
-    "semihosting",
-    "shell",
-    "vga",
-    "instrument-mcount",
-];
+// The list of unserved features is a file of its own: the kernel's unit tests read it
+// too (`include!`), so that every feature accepted here has a consequence there.
+pub use crate::unserved_features::UNSERVED_FEATURES;
 
 /// Symbols the kernel exports to the application and to C code (`objcopy` wildcards).
 pub const EXPORTED: &[&str] = &[

@@ -10,6 +10,7 @@
 mod features;
 mod kernel;
 mod pack;
+mod unserved_features;
 
 pub use features::{
     EXPORTED, KERNEL_FEATURES, UNSERVED_FEATURES, cargo_env_name, expand_default, kernel_features,

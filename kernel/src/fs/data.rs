@@ -107,19 +107,25 @@ impl FileData {
             let at = offset + done as u64;
             let within = (at % CHUNK as u64) as usize;
             let step = (CHUNK - within).min(n - done);
-            let Some(bytes) = self.chunk_for_write(at / CHUNK as u64, within + step) else {
+            let Some(bytes) = self.chunk_for_write(at / CHUNK as u64, within, within + step) else {
                 break;
             };
-            bytes[within..within + step].copy_from_slice(&data[done..done + step]);
+            // Over what the chunk stores, then appended (into the room reserved): new
+            // bytes are written once, not zeroed first and then written.
+            let src = &data[done..done + step];
+            let over = (bytes.len() - within).min(step);
+            bytes[within..within + over].copy_from_slice(&src[..over]);
+            bytes.extend_from_slice(&src[over..]);
             done += step;
             self.size = self.size.max(offset + done as u64);
         }
         if done == 0 { Err(ENOSPC) } else { Ok(done) }
     }
 
-    /// The stored bytes of chunk `index`, created or extended (with zeros) to hold at
-    /// least `end` bytes; `None` when memory runs out.
-    fn chunk_for_write(&mut self, index: u64, end: usize) -> Option<&mut Vec<u8>> {
+    /// The stored bytes of chunk `index`, created if absent, with room for `end` bytes and
+    /// at least `start` stored (a gap before `start` filled with zeros); `None` when memory
+    /// runs out.
+    fn chunk_for_write(&mut self, index: u64, start: usize, end: usize) -> Option<&mut Vec<u8>> {
         let pos = self.chunk_pos(index);
         if self.chunks.get(pos).is_none_or(|c| c.index != index) {
             self.chunks.try_reserve(1).ok()?;
@@ -145,7 +151,9 @@ impl FileData {
                     return None;
                 }
             }
-            bytes.resize(end, 0);
+            if bytes.len() < start {
+                bytes.resize(start, 0);
+            }
         }
         Some(&mut self.chunks[pos].bytes)
     }
@@ -183,6 +191,22 @@ mod tests {
         let mut v = vec![0xaa; f.len() as usize];
         assert_eq!(f.read_at(0, &mut v), f.len() as usize);
         v
+    }
+
+    #[test]
+    fn a_write_past_the_stored_end_overwrites_then_appends() {
+        let mut f = FileData::new();
+        assert_eq!(f.write_at(0, b"abcd"), Ok(4));
+        // Two bytes over the stored ones, two appended; then a gap inside the chunk.
+        assert_eq!(f.write_at(2, b"XYZW"), Ok(4));
+        assert_eq!(f.write_at(10, b"q"), Ok(1));
+        assert_eq!(read_all(&f), b"abXYZW\0\0\0\0q");
+        // Across a chunk boundary, into a chunk that stores nothing yet.
+        let at = CHUNK as u64 - 2;
+        assert_eq!(f.write_at(at, b"1234"), Ok(4));
+        let mut buf = [0xaa; 6];
+        assert_eq!(f.read_at(at - 1, &mut buf), 5);
+        assert_eq!(&buf[..5], b"\x001234");
     }
 
     #[test]

@@ -164,14 +164,16 @@ fn query_v6(name: &str) -> Result<Vec<[u8; 16]>, i32> {
         'servers: for addr in servers {
             let server = V4 { addr, port: 53 };
             for _ in 0..TRIES {
-                if socket::send(s, &msg[..len], Some(server), false).is_err() {
+                if socket::send(&socket::Udp, s, &msg[..len], Some(server), false).is_err() {
                     continue 'servers;
                 }
                 let mut reply = [0u8; 512];
                 let mut found = [[0u8; 16]; 8];
                 // Answers to other queries (an earlier try's) are skipped; a timeout
                 // asks again.
-                while let Ok((n, Some(from))) = socket::recv(s, &mut reply, false, false) {
+                while let Ok((n, Some(from))) =
+                    socket::recv(&socket::Udp, s, &mut reply, false, false)
+                {
                     if from.addr != addr || from.port != 53 {
                         continue;
                     }

@@ -32,5 +32,5 @@ pub fn wait(seen: u32, deadline: Option<u64>) -> bool {
     WAITERS.fetch_add(1, Ordering::SeqCst);
     let r = crate::sched::futex_wait(&EVENTS, seen, deadline);
     WAITERS.fetch_sub(1, Ordering::SeqCst);
-    r != ETIMEDOUT.code()
+    r != Err(ETIMEDOUT)
 }

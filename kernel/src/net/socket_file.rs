@@ -1,35 +1,59 @@
-//! A socket as a descriptor's object: `read`/`write` (and `recv`/`send`, which are
-//! reads and writes with flags) go to the socket in the network stack (`socket`), which
-//! is closed when the last descriptor and call let go of it.
+//! A socket as a descriptor's object, one kind per transport: `TcpFile` and `UdpFile`
+//! (`SocketFile` with the kind's `Protocol`, `socket/stream.rs` and `socket/datagram.rs`).
+//! `read`/`write` (and `recv`/`send`, which are reads and writes with flags) go to the
+//! socket in the network stack (`socket`), which is closed when the last descriptor
+//! and call let go of it. What the kinds share (stat, the id, closing) is here once.
+
+use alloc::sync::Arc;
 
 use crate::abi::stat;
+use crate::fd::files::new_object;
 use crate::fd::object::{FileObject, IoFlags};
 use crate::fs::Errno;
-use crate::net::socket::{self, SocketId};
+use crate::net::socket::{self, Protocol, SocketId, Tcp, Udp};
 
 /// The socket file type (hermit-abi's `S_IFSOCK`).
 const S_IFSOCK: u32 = 0o14_0000;
 
-pub struct SocketFile(SocketId);
+pub struct SocketFile<P: Protocol> {
+    id: SocketId,
+    /// The kind (a unit struct: no room taken).
+    kind: P,
+}
 
-impl SocketFile {
-    /// Takes over `id` (closed on drop).
-    pub fn new(id: SocketId) -> SocketFile {
-        SocketFile(id)
+/// A TCP socket's descriptor object (listening, connecting or connected).
+pub type TcpFile = SocketFile<Tcp>;
+/// A UDP socket's descriptor object.
+pub type UdpFile = SocketFile<Udp>;
+
+impl<P: Protocol> SocketFile<P> {
+    /// Takes over `id`, a socket of kind `kind` (closed on drop).
+    pub fn new(id: SocketId, kind: P) -> SocketFile<P> {
+        SocketFile { id, kind }
     }
 }
 
-impl FileObject for SocketFile {
+/// The descriptor object for the new socket `id`: UDP's for a datagram socket, else
+/// TCP's. From here the object owns the socket: dropping it closes it.
+pub fn socket_object(id: SocketId, datagram: bool) -> Result<Arc<dyn FileObject>, Errno> {
+    if datagram {
+        new_object(UdpFile::new(id, Udp))
+    } else {
+        new_object(TcpFile::new(id, Tcp))
+    }
+}
+
+impl<P: Protocol> FileObject for SocketFile<P> {
     fn read(&self, buf: &mut [u8], flags: IoFlags) -> Result<usize, Errno> {
-        socket::recv(self.0, buf, flags.peek, flags.nonblocking).map(|(n, _)| n)
+        socket::recv(&self.kind, self.id, buf, flags.peek, flags.nonblocking).map(|(n, _)| n)
     }
 
     fn write(&self, data: &[u8], flags: IoFlags) -> Result<usize, Errno> {
-        socket::send(self.0, data, None, flags.nonblocking)
+        socket::send(&self.kind, self.id, data, None, flags.nonblocking)
     }
 
     fn readiness(&self) -> i16 {
-        socket::readiness(self.0)
+        socket::readiness(&self.kind, self.id)
     }
 
     fn stat(&self) -> Result<stat, Errno> {
@@ -42,12 +66,12 @@ impl FileObject for SocketFile {
     }
 
     fn socket_id(&self) -> Option<u32> {
-        Some(self.0)
+        Some(self.id)
     }
 }
 
-impl Drop for SocketFile {
+impl<P: Protocol> Drop for SocketFile<P> {
     fn drop(&mut self) {
-        socket::close(self.0);
+        socket::close(self.id);
     }
 }

@@ -2,14 +2,17 @@
 //! and the task that drives them, and the application's socket table. Loopback needs
 //! no device: without one, the first socket call makes a device-less stack (no network
 //! task), so a program that never uses the network pays nothing at boot.
-//! Everything lives behind one lock (taken with interrupts off, so a task holding it
-//! is never preempted by one spinning on it). The task wakes on device interrupts, on
+//! Everything lives behind one lock, a `SleepLock`: interrupts stay on while it is held
+//! (the copies of application data into and out of socket buffers run under it), and a
+//! task that finds it taken sleeps rather than spins, so a holder that is preempted
+//! holds up nobody's CPU. No interrupt handler takes it: the virtio-net interrupt only
+//! acknowledges the device and kicks the network task (`kick`), which takes the lock
+//! with `try_lock` and, finding it held, leaves the poll to the holder's unlock. The task wakes on device interrupts, on
 //! smoltcp's timers and when an application call needs a timer earlier than the one it
 //! sleeps for.
 
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use hermit_sync::InterruptTicketMutex;
 use smoltcp::iface::{Config, Interface, PollIngressSingleResult, PollResult, SocketHandle};
 use smoltcp::time::Instant;
 use smoltcp::wire::{EthernetAddress, HardwareAddress, IpCidr, Ipv4Address, Ipv4Cidr};
@@ -23,6 +26,7 @@ use crate::arch::clock;
 use crate::cmdline::NetOptions;
 use crate::drivers::{NetDevice, open_net};
 use crate::klog;
+use crate::sched::SleepLock;
 
 pub struct Stack {
     pub iface: Interface,
@@ -42,7 +46,7 @@ pub struct Stack {
     idle_repeats: u32,
 }
 
-static STACK: InterruptTicketMutex<Option<Stack>> = InterruptTicketMutex::new(None);
+static STACK: SleepLock<Option<Stack>> = SleepLock::new(None);
 /// The network task's futex word: bumped by the device interrupt and by `kick`.
 static KICK: AtomicU32 = AtomicU32::new(0);
 /// TSC the network task will next poll at by itself (u64::MAX: only when kicked; 0:
@@ -307,7 +311,8 @@ extern "C" fn task(_: usize) {
         let Some(mut guard) = STACK.try_lock() else {
             // An application call holds the stack (and polls it); `with` kicks this
             // task when it is done, or already has if the lock is free again.
-            crate::sched::futex_wait(&KICK, kicked, None);
+            // A mismatch (kicked meanwhile) just means another round.
+            let _ = crate::sched::futex_wait(&KICK, kicked, None);
             continue;
         };
         POLL_WANTED.store(false, Ordering::SeqCst);
@@ -319,7 +324,8 @@ extern "C" fn task(_: usize) {
             d
         });
         drop(guard);
-        crate::sched::futex_wait(&KICK, kicked, deadline);
+        // Woken, kicked meanwhile or timed out: every case polls again.
+        let _ = crate::sched::futex_wait(&KICK, kicked, deadline);
     }
 }
 

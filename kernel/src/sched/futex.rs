@@ -6,14 +6,11 @@ use core::sync::atomic::{AtomicU32, Ordering};
 use super::scheduler::{block, locked, make_ready, waiting_slot};
 use super::slots::Slot;
 use super::task::{State, WakeReason};
-use crate::abi::errno;
+use crate::abi::errno::{EAGAIN, ETIMEDOUT, Errno};
 
-// `futex_wait` answers 0 or a positive errno code.
-const EAGAIN: i32 = errno::EAGAIN.code();
-const ETIMEDOUT: i32 = errno::ETIMEDOUT.code();
-
-/// Waits while `*addr == expected`, until woken or `deadline` (TSC). Returns 0 or an errno.
-pub fn futex_wait(addr: &AtomicU32, expected: u32, deadline: Option<u64>) -> i32 {
+/// Waits while `*addr == expected`, until woken or `deadline` (TSC). `EAGAIN`: the word
+/// differed at once; `ETIMEDOUT`: the deadline passed first.
+pub fn futex_wait(addr: &AtomicU32, expected: u32, deadline: Option<u64>) -> Result<(), Errno> {
     let mut mismatch = false;
     let reason = block(|s, me| {
         if addr.load(Ordering::SeqCst) != expected {
@@ -28,11 +25,11 @@ pub fn futex_wait(addr: &AtomicU32, expected: u32, deadline: Option<u64>) -> i32
         me.state = State::Blocked;
     });
     if mismatch {
-        EAGAIN
+        Err(EAGAIN)
     } else if reason == WakeReason::TimedOut {
-        ETIMEDOUT
+        Err(ETIMEDOUT)
     } else {
-        0
+        Ok(())
     }
 }
 

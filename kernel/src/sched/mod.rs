@@ -14,6 +14,7 @@
 //!
 //! Files: `scheduler` (the state, creating, switching, blocking, waking, ending tasks),
 //! `percpu` (each CPU's running and idle task), `futex` and `sleep` (the waits),
+//! `sleep_lock` (a lock whose waiters sleep, with interrupts on while held),
 //! `errno`, `idle` (the idle loop); the data structures, also tested on the host:
 //! `queues` (ready queue), `timers` (deadlines), `futexes` (futex wait queues), `slots`,
 //! `task_ids`.
@@ -32,6 +33,8 @@ pub mod queues;
 mod scheduler;
 #[cfg(target_os = "none")]
 mod sleep;
+#[cfg(target_os = "none")]
+mod sleep_lock;
 pub mod slots;
 #[cfg(target_os = "none")]
 pub mod task;
@@ -50,3 +53,5 @@ pub use percpu::{MAX_CPUS, cpu_index};
 pub use scheduler::*;
 #[cfg(target_os = "none")]
 pub use sleep::{block_current, sleep_until};
+#[cfg(target_os = "none")]
+pub use sleep_lock::SleepLock;

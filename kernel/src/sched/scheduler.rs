@@ -18,12 +18,7 @@ use super::task::{State, Task, WakeReason};
 use super::task_ids::{Record, TaskIds};
 use super::timers::Timers;
 use crate::abi::Tid;
-use crate::abi::errno::{self, Errno};
-
-// `join` answers 0 or a positive errno code.
-const EDEADLK: i32 = errno::EDEADLK.code();
-const ENOMEM: i32 = errno::ENOMEM.code();
-const ESRCH: i32 = errno::ESRCH.code();
+use crate::abi::errno::{EDEADLK, ENOMEM, ESRCH, Errno};
 use crate::arch::context::{self, FpuState};
 use crate::arch::{clock, cpu, interrupts, timer, tls};
 use crate::elf::Segment;
@@ -264,10 +259,10 @@ pub fn spawn(
     } else {
         stack_size.clamp(16 * 1024, 1 << 30)
     };
-    let (tid, slot) = locked(|s, _| s.admit()).map_err(|_| errno::ENOMEM)?;
+    let (tid, slot) = locked(|s, _| s.admit()).map_err(|_| ENOMEM)?;
     let Some(mut task) = make_task(entry, arg, prio, size, name, tid) else {
         locked(|s, _| s.withdraw(tid, slot));
-        return Err(errno::ENOMEM);
+        return Err(ENOMEM);
     };
     task.slot = Some(slot);
     locked(|s, cpu| {
@@ -500,21 +495,22 @@ pub fn yield_now() {
     block(|_, _| {});
 }
 
-/// Waits for task `tid` to end. Returns 0 or an errno.
-pub fn join(tid: Tid) -> i32 {
+/// Waits for task `tid` to end: `EDEADLK` for the caller itself, `ESRCH` for no such
+/// task (or one not started yet), `ENOMEM` when it cannot be queued on.
+pub fn join(tid: Tid) -> Result<(), Errno> {
     // Woken by the task's end (its record then says Ended) or by a stray
     // sys_wakeup_taskt (found by the system-call fuzzer): look again until it ended.
     loop {
         let mut result = None;
         block(|s, me| {
             if tid == me.id {
-                result = Some(EDEADLK);
+                result = Some(Err(EDEADLK));
                 return;
             }
             match s.ids.get(tid) {
                 Some(Record::Ended) => {
                     s.ids.remove(tid);
-                    result = Some(0);
+                    result = Some(Ok(()));
                 }
                 Some(Record::Alive(slot)) => {
                     let me_slot = waiting_slot(me);
@@ -527,14 +523,14 @@ pub fn join(tid: Tid) -> i32 {
                                 t.joiners.push((me_slot, me.id));
                                 me.state = State::Blocked;
                             } else {
-                                result = Some(ENOMEM);
+                                result = Some(Err(ENOMEM));
                             }
                         }
                         // Being created (its slot is not filled yet): not joinable yet.
-                        None => result = Some(ESRCH),
+                        None => result = Some(Err(ESRCH)),
                     }
                 }
-                None => result = Some(ESRCH),
+                None => result = Some(Err(ESRCH)),
             }
         });
         if let Some(r) = result {

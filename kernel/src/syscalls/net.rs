@@ -39,13 +39,19 @@ fn socket_of(fd: i32) -> Result<(socket::SocketId, bool), Errno> {
     Ok((id, file.nonblocking()))
 }
 
-/// A descriptor for the new socket `id` (closed again if there is none).
+/// A descriptor for the new socket `id`, a UDP one if `datagram` (closed again if
+/// there is none).
 #[cfg(feature = "net")]
-fn install_socket(id: socket::SocketId, status: i32, cloexec: bool) -> Result<i32, Errno> {
-    use crate::fd::files::{new_object, new_open_file};
+fn install_socket(
+    id: socket::SocketId,
+    datagram: bool,
+    status: i32,
+    cloexec: bool,
+) -> Result<i32, Errno> {
+    use crate::fd::files::new_open_file;
     use crate::fd::flags::Access;
     // From here the object owns the socket: dropping it closes it.
-    let object = new_object(crate::net::socket_file::SocketFile::new(id))?;
+    let object = crate::net::socket_file::socket_object(id, datagram)?;
     global::install(new_open_file(object, Access::ReadWrite, status)?, cloexec)
 }
 
@@ -90,7 +96,8 @@ pub extern "C" fn sys_socket(domain: i32, type_: i32, protocol: i32) -> i32 {
                 0
             };
             let cloexec = type_ & SOCK_CLOEXEC != 0;
-            install_socket(id, status, cloexec)
+            let datagram = type_ & !(SOCK_NONBLOCK | SOCK_CLOEXEC) == SOCK_DGRAM;
+            install_socket(id, datagram, status, cloexec)
         });
         r.unwrap_or_else(fail)
     }
@@ -139,7 +146,8 @@ pub unsafe extern "C" fn sys_accept(s: i32, addr: *mut sockaddr, addrlen: *mut s
     {
         let r = socket_of(s).and_then(|(id, nb)| {
             let (conn, peer) = socket::accept(id, nb)?;
-            let fd = install_socket(conn, 0, false)?;
+            // A connection `accept` made is TCP's.
+            let fd = install_socket(conn, false, 0, false)?;
             // SAFETY: the caller's buffers, checked by uaccess. As Linux, a bad address
             // buffer loses the connection.
             unsafe { address_out(peer, addr, addrlen) }.inspect_err(|_| {
@@ -210,7 +218,13 @@ pub unsafe extern "C" fn sys_sendto(
             }
             // SAFETY: the caller's address.
             let dest = unsafe { address_in(to, tolen) }?;
-            socket::send(id, data, Some(dest), file.nonblocking())
+            socket::send(
+                &socket::ItsOwnKind,
+                id,
+                data,
+                Some(dest),
+                file.nonblocking(),
+            )
         })();
         size_or_errno(r)
     }
@@ -262,7 +276,7 @@ pub unsafe extern "C" fn sys_recvfrom(
                 // `recv` is a read with flags.
                 return file.read(b, peek);
             }
-            let (n, from) = socket::recv(id, b, peek, file.nonblocking())?;
+            let (n, from) = socket::recv(&socket::ItsOwnKind, id, b, peek, file.nonblocking())?;
             let from = match from {
                 Some(f) => Some(f),
                 None if !addr.is_null() => socket::peer_addr(id).ok(),

@@ -48,8 +48,8 @@ pub extern "C" fn sys_futex_wait(
         Err(e) => return fail(e),
     };
     match sched::futex_wait(word, expected, deadline) {
-        0 => 0,
-        e => fail(Errno::from_code(e).unwrap_or(EINVAL)),
+        Ok(()) => 0,
+        Err(e) => fail(e),
     }
 }
 
@@ -147,8 +147,8 @@ pub extern "C" fn sys_spawn2(
 #[unsafe(no_mangle)]
 pub extern "C" fn sys_join(id: Tid) -> i32 {
     match sched::join(id) {
-        0 => 0,
-        e => fail(Errno::from_code(e).unwrap_or(EINVAL)),
+        Ok(()) => 0,
+        Err(e) => fail(e),
     }
 }
 
@@ -295,7 +295,7 @@ pub extern "C" fn sys_sem_timedwait(sem: *mut sem_t, abs_timeout: *const timespe
         if try_take(s) {
             return 0;
         }
-        if sched::futex_wait(&s.count, 0, deadline) == ETIMEDOUT.code() {
+        if sched::futex_wait(&s.count, 0, deadline) == Err(ETIMEDOUT) {
             return if try_take(s) { 0 } else { fail(ETIMEDOUT) };
         }
     }

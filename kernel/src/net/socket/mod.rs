@@ -22,7 +22,8 @@
 //! Here: the socket state, the helpers every call uses (`with_sock`, `blocking`),
 //! `socket`, `bind`, `shutdown`, `close`, the addresses and readiness. Elsewhere: the
 //! table and the accept backlog (`backlog`), `listen`/`accept` (`listener`),
-//! `connect` (`connect`), `send`/`recv` (`transfer`), socket options (`options`).
+//! `connect` (`connect`), `send`/`recv` (`transfer`, with each kind's part in `stream`
+//! (TCP) and `datagram` (UDP)), socket options (`options`).
 
 use alloc::vec::Vec;
 use core::ops::Deref;
@@ -45,15 +46,19 @@ use crate::arch::clock;
 
 mod backlog;
 mod connect;
+mod datagram;
 mod listener;
 mod options;
+mod stream;
 mod transfer;
 
 pub use connect::connect;
 use connect::finish_loop_connect;
+pub use datagram::Udp;
 pub use listener::{accept, listen};
 pub use options::{OptValue, getsockopt, setsockopt};
-pub use transfer::{recv, send};
+pub use stream::Tcp;
+pub use transfer::{Attempt, Got, ItsOwnKind, Protocol, readiness, recv, send};
 
 const UDP_PACKETS: usize = 64;
 const UDP_BYTES: usize = 64 * 1024;
@@ -154,6 +159,11 @@ impl Sock {
             shut_rd: false,
             shut_wr: false,
         }
+    }
+
+    /// Whether this is a UDP socket (the others are TCP's, loopback connections included).
+    fn is_datagram(&self) -> bool {
+        matches!(self.kind, Kind::Udp { .. })
     }
 
     /// Applies the options smoltcp implements to one of its TCP sockets.
@@ -545,82 +555,6 @@ pub fn peer_addr(id: SocketId) -> Result<V4, Errno> {
         Kind::Udp { peer: Some(p), .. } => Ok(*p),
         _ => Err(ENOTCONN),
     })?
-}
-
-/// poll(2) readiness of the socket: POLLIN, POLLOUT, POLLHUP, POLLERR.
-pub fn readiness(id: SocketId) -> i16 {
-    inspect(id, |st, sock| match &sock.kind {
-        Kind::Tcp { .. } => POLLOUT | POLLHUP,
-        // Writable once the connection can be made (or has failed): the next call on
-        // the socket (SO_ERROR, send...) makes it.
-        Kind::LoopConnecting { to, .. } => match st.table.loop_listener_has_room(*to) {
-            Some(false) => 0,
-            _ => POLLOUT,
-        },
-        Kind::Listener {
-            slots, loop_queue, ..
-        } => {
-            if !loop_queue.is_empty()
-                || slots
-                    .iter()
-                    .any(|&h| acceptable(st.set.get::<tcp::Socket>(h).state()))
-            {
-                POLLIN
-            } else {
-                0
-            }
-        }
-        Kind::Stream { handle, connecting } => {
-            let s = st.set.get::<tcp::Socket>(*handle);
-            let state = s.state();
-            if *connecting {
-                // Once the handshake is done the socket is reported like a connected
-                // one (readable data, hang-up), even before `connect` is called again.
-                match state {
-                    tcp::State::SynSent | tcp::State::SynReceived => return 0,
-                    tcp::State::Closed => return POLLOUT | POLLERR | POLLHUP,
-                    _ => {}
-                }
-            }
-            let mut r = 0;
-            if s.can_recv() || !s.may_recv() || sock.shut_rd {
-                r |= POLLIN;
-            }
-            if s.can_send() {
-                r |= POLLOUT;
-            }
-            if state == tcp::State::Closed || (!s.may_recv() && !s.may_send()) {
-                r |= POLLHUP;
-            }
-            r
-        }
-        Kind::Loop { conn, side, .. } => {
-            let c = st.table.loops.get(*conn);
-            let mut r = 0;
-            if c.readable(*side) || sock.shut_rd {
-                r |= POLLIN;
-            }
-            if c.writable(*side) {
-                r |= POLLOUT;
-            }
-            if c.hung_up(*side) {
-                r |= POLLHUP;
-            }
-            r
-        }
-        Kind::Udp { handle, inbox, .. } => match handle {
-            None => POLLOUT,
-            Some(h) => {
-                let s = st.set.get::<udp::Socket>(*h);
-                (if s.can_recv() || !inbox.is_empty() {
-                    POLLIN
-                } else {
-                    0
-                }) | (if s.can_send() { POLLOUT } else { 0 })
-            }
-        },
-    })
-    .unwrap_or(POLLNVAL)
 }
 
 /// Whether the network stack exists (a device was found).
