@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/dirent.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -272,6 +273,20 @@ static int record_lock(int fd, int cmd, struct flock *fl)
         return __hermit_fail(EINVAL);
     if (cmd == F_GETLK)
         fl->l_type = F_UNLCK;
+    return 0;
+}
+
+/* BSD file locks (Redis locks its cluster configuration with one): as record locks, one
+ * process holds them all, so every lock is granted; the checks are Linux's (EBADF, and
+ * EINVAL unless the operation is one of LOCK_SH, LOCK_EX, LOCK_UN, with LOCK_NB or not).
+ * Two descriptors of one file do not exclude each other as they would on Linux. */
+int flock(int fd, int operation)
+{
+    if (sys_fcntl(fd, HERMIT_F_GETFD, 0) == -HERMIT_EBADF)
+        return __hermit_fail(EBADF);
+    int op = operation & ~LOCK_NB;
+    if (op != LOCK_SH && op != LOCK_EX && op != LOCK_UN)
+        return __hermit_fail(EINVAL);
     return 0;
 }
 

@@ -1,7 +1,8 @@
 /* posix-test: shim=skip
  * What a program learns about its system: uname (Linux's layout; the values differ and
  * are checked loosely), gethostname, the root user and group (getpw*, getgr*, with the
- * _r variants' ERANGE), umask, getrusage, times, CPU affinity and the CPU_* macros. */
+ * _r variants' ERANGE), umask, getrusage, times, flock, CPU affinity and the CPU_*
+ * macros. */
 
 #define _GNU_SOURCE
 #include <errno.h>
@@ -10,7 +11,9 @@
 #include <pwd.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/times.h>
@@ -25,6 +28,7 @@ static const char *ename(int e)
 	case ERANGE: return "ERANGE";
 	case ESRCH: return "ESRCH";
 	case ENAMETOOLONG: return "ENAMETOOLONG";
+	case EBADF: return "EBADF";
 	default: return "other";
 	}
 }
@@ -88,6 +92,17 @@ static void process(void)
 	struct tms t;
 	clock_t c = times(&t);
 	printf("times: %d\n", c != (clock_t)-1);
+
+	char path[] = "/tmp/libc-system-XXXXXX";
+	int fd = mkstemp(path);
+	TRY(flock(fd, LOCK_EX));
+	TRY(flock(fd, LOCK_SH | LOCK_NB));
+	TRY(flock(fd, LOCK_UN));
+	TRY(flock(fd, 0));
+	TRY(flock(fd, LOCK_SH | LOCK_EX));
+	TRY(flock(99, LOCK_EX));
+	close(fd);
+	unlink(path);
 }
 
 static void affinity(void)
