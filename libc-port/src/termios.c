@@ -1,7 +1,7 @@
 /* Terminal attributes.  The console is the only terminal (descriptors 0-2, when the
  * runner says their end is a terminal: isatty()); it has one set of attributes, which
- * starts as a Linux terminal's defaults (cooked mode, 38400 baud) and which tcsetattr
- * replaces.  They are remembered, not applied: the runner forwards input and output as
+ * starts as a new Linux pseudo-terminal's (the kernel's tty_std_termios for a pty:
+ * cooked mode, 38400 baud) and which tcsetattr replaces.  They are remembered, not applied: the runner forwards input and output as
  * they come, so a program that turns off ECHO or ICANON reads what it would read
  * anyway.  Every call on a descriptor that is not a terminal fails with ENOTTY (EBADF
  * for one that is not open), as on Linux.  The speed functions are glibc's (2.36). */
@@ -20,7 +20,7 @@
 #define IBAUD0 020000000000u
 
 static struct termios console = {
-    .c_iflag = ICRNL | IXON | IUTF8,
+    .c_iflag = ICRNL | IXON,
     .c_oflag = OPOST | ONLCR,
     .c_cflag = B38400 | CS8 | CREAD,
     .c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
