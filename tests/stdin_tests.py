@@ -13,6 +13,8 @@
   once it closes; the same as natively; two threads blocked in read(0) and a third in
   poll(0) are all woken and each line is read once (tests/stdin/readers.c);
 - a terminal (a pseudo-terminal) as stdin: a typed line, then Ctrl-D for end of file;
+- termios (tests/stdin/termios.c): tcgetattr, tcsetattr and TIOCGWINSZ with pipes
+  (ENOTTY) and on a new pseudo-terminal, the same as natively;
 - a program that never reads its stdin leaves it alone: `(eremit run noread; cat) <file`
   still gives the whole file to `cat`;
 - a Hermit-template application outside the repository (`hermit = "0.13"`,
@@ -41,7 +43,7 @@ RUST_HERMIT = os.path.join(APPS, "target", "x86_64-unknown-hermit", "release", "
 RUST_NATIVE = os.path.join(APPS, "target", "release", "stdin-read")
 HERMIT_BUILD = ["cargo", "build", "--release", "-q", "-p", "stdin-read", "-Zbuild-std=std,panic_abort",
                 "-Zbuild-std-features=compiler-builtins-mem", "--target", "x86_64-unknown-hermit"]
-PROGRAMS = ["cat", "sha256", "poll", "noread", "readers", "tty"]
+PROGRAMS = ["cat", "sha256", "poll", "noread", "readers", "tty", "termios"]
 
 
 suite = Suite("stdin", requires=[CC, EREMIT])
@@ -335,6 +337,20 @@ def test_isatty():
         check(f"Rust std::io::stdin().is_terminal() with stdin a {stdin}: false in Eremit "
               f"(natively {nout.strip().decode()})",
               code == 0 and out == want and nout == (want if stdin == "pipe" else b"stdin is_terminal: true\n"),
+              f"eremit {code}: {out!r}\nnative {ncode}: {nout!r}")
+
+
+@suite.case("termios")
+def test_termios():
+    """tcgetattr/tcsetattr and TIOCGWINSZ in C: ENOTTY off a terminal; on a new
+    pseudo-terminal the attributes Linux gives one, and what tcsetattr set read back
+    (libc-port/src/termios.c keeps them; the runner's terminal is not changed)."""
+    for stdin, out_tty in (("pipe", False), ("tty", True)):
+        label = "pipes" if stdin == "pipe" else "a new pseudo-terminal"
+        ncode, nout = tty_run([native("termios")], stdin, out_tty)
+        code, out = tty_run(eremit_cmd(image("termios")), stdin, out_tty)
+        check(f"termios on {label}: as native",
+              (code, out) == (ncode, nout) and nout.startswith(b"fd 0: tcgetattr"),
               f"eremit {code}: {out!r}\nnative {ncode}: {nout!r}")
 
 

@@ -15,4 +15,15 @@ int mutex_release_for_wait(struct mutex_impl *m, uint32_t *depth);
 /* Takes the mutex back after the wait, restoring the saved depth. */
 void mutex_reacquire_after_wait(struct mutex_impl *m, uint32_t depth);
 
+/* Robust mutexes (pthread_mutex_robust.c): the paths lock, trylock, timedlock and unlock
+ * take for a mutex whose kind has MUTEX_KIND_ROBUST. */
+struct thread;
+struct timespec;
+int robust_lock(struct mutex_impl *m, const struct timespec *abstime, int only_try);
+int robust_unlock(struct mutex_impl *m);
+void robust_release_for_wait(struct mutex_impl *m);
+void robust_reacquire_after_wait(struct mutex_impl *m);
+/* Marks the robust mutexes T still holds as owner-dead and releases them (T is ending). */
+void robust_owner_exited(struct thread *t);
+
 #endif

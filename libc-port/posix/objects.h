@@ -34,12 +34,19 @@ struct mutex_impl {
 	uint32_t kind;  /* MUTEX_KIND_* */
 	uint64_t owner; /* pthread id of the holder (recursive and error-checking kinds) */
 	uint32_t count; /* recursion depth beyond the first lock */
-	uint32_t reserved;
+	uint32_t robust; /* MUTEX_CONSISTENT, MUTEX_OWNER_DIED, MUTEX_NOT_RECOVERABLE */
 };
 /* Kinds as stored in the object; zero is the default (normal) kind. */
 #define MUTEX_KIND_NORMAL 0u
 #define MUTEX_KIND_RECURSIVE 1u
 #define MUTEX_KIND_ERRORCHECK 2u
+/* Added to the kind of a robust mutex (pthread_mutex_robust.c). */
+#define MUTEX_KIND_ROBUST 4u
+#define MUTEX_KIND_BASE(kind) ((kind) & 3u)
+/* States of a robust mutex. */
+#define MUTEX_CONSISTENT 0u
+#define MUTEX_OWNER_DIED 1u     /* its holder ended; the next locker gets EOWNERDEAD */
+#define MUTEX_NOT_RECOVERABLE 2u /* unlocked without pthread_mutex_consistent */
 
 struct cond_impl {
 	uint32_t seq;     /* bumped by every signal/broadcast; the futex waiters sleep on */
@@ -76,6 +83,7 @@ struct sem_impl {
 /* Attribute objects are one word each: kind, pshared and clock bits. */
 #define MUTEXATTR_KIND_MASK 0x3u
 #define MUTEXATTR_PSHARED 0x4u
+#define MUTEXATTR_ROBUST 0x8u
 #define CONDATTR_MONOTONIC 0x1u
 #define CONDATTR_PSHARED 0x2u
 #define PSHARED_ATTR 0x1u /* rwlock and barrier attributes */

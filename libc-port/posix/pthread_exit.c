@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "futex.h"
+#include "mutex.h"
 #include "thread.h"
 
 /* Set when the initial thread waits for the others, so that exiting threads only make
@@ -26,6 +27,8 @@ void thread_finish(struct thread *t)
 {
 	/* Not yet on the reaper list itself, this thread cannot end up joining itself. */
 	reap_detached();
+	/* Robust mutexes it still holds pass to their next locker with EOWNERDEAD. */
+	robust_owner_exited(t);
 	if (__posix_thread_exit_hook)
 		__posix_thread_exit_hook();
 

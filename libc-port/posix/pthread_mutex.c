@@ -26,8 +26,11 @@ int pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t *attr)
 {
 	struct mutex_impl *m = MUTEX(mutex);
 	*m = (struct mutex_impl){0};
-	if (attr)
+	if (attr) {
 		m->kind = CATTR_WORD(attr) & MUTEXATTR_KIND_MASK;
+		if (CATTR_WORD(attr) & MUTEXATTR_ROBUST)
+			m->kind |= MUTEX_KIND_ROBUST;
+	}
 	return 0;
 }
 
@@ -42,6 +45,8 @@ static int lock_until(struct mutex_impl *m, const struct timespec *abstime)
 	uint32_t kind = m->kind;
 	if (kind == MUTEX_KIND_NORMAL && lock_word_try(&m->lock))
 		return 0;
+	if (kind & MUTEX_KIND_ROBUST)
+		return robust_lock(m, abstime, 0);
 	uint64_t self = 0;
 	if (kind != MUTEX_KIND_NORMAL) {
 		self = thread_self()->id;
@@ -88,6 +93,8 @@ int pthread_mutex_trylock(pthread_mutex_t *mutex)
 	uint32_t kind = m->kind;
 	if (kind == MUTEX_KIND_NORMAL)
 		return lock_word_try(&m->lock) ? 0 : EBUSY;
+	if (kind & MUTEX_KIND_ROBUST)
+		return robust_lock(m, 0, 1);
 	uint64_t self = thread_self()->id;
 	if (owner_of(m) == self) {
 		if (kind == MUTEX_KIND_ERRORCHECK)
@@ -107,6 +114,8 @@ int pthread_mutex_trylock(pthread_mutex_t *mutex)
 int pthread_mutex_unlock(pthread_mutex_t *mutex)
 {
 	struct mutex_impl *m = MUTEX(mutex);
+	if (m->kind & MUTEX_KIND_ROBUST)
+		return robust_unlock(m);
 	if (m->kind != MUTEX_KIND_NORMAL) {
 		if (owner_of(m) != thread_self()->id)
 			return EPERM;
@@ -126,6 +135,8 @@ int mutex_release_for_wait(struct mutex_impl *m, uint32_t *depth)
 	if (m->kind != MUTEX_KIND_NORMAL) {
 		if (owner_of(m) != thread_self()->id)
 			return EPERM;
+		if (m->kind & MUTEX_KIND_ROBUST)
+			robust_release_for_wait(m);
 		*depth = m->count;
 		m->count = 0;
 		set_owner(m, 0);
@@ -140,5 +151,7 @@ void mutex_reacquire_after_wait(struct mutex_impl *m, uint32_t depth)
 	if (m->kind != MUTEX_KIND_NORMAL) {
 		set_owner(m, thread_self()->id);
 		m->count = depth;
+		if (m->kind & MUTEX_KIND_ROBUST)
+			robust_reacquire_after_wait(m);
 	}
 }

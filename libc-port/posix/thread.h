@@ -58,6 +58,8 @@ struct thread {
 	struct thread *reap_next;  /* list of exited detached threads */
 	uint32_t cancel_pending;   /* pthread_cancel was called */
 	uint32_t *wait_word;       /* futex word slept on at a cancellation point */
+	struct mutex_impl **robust_held; /* robust mutexes held (pthread_mutex_robust.c) */
+	uint32_t robust_count, robust_cap;
 	char name[NAME_MAX_LEN];
 	struct key_value keys[KEYS_MAX];
 };

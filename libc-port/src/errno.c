@@ -8,9 +8,8 @@
 #include "port.h"
 
 /* Linux value -> newlib value, by name.  Linux's EOPNOTSUPP, which is also its ENOTSUP,
- * becomes newlib's ENOTSUP.  Codes newlib lacks (ERESTART, EUCLEAN, ENOTNAM, ENAVAIL,
- * EISNAM, EREMOTEIO, EMEDIUMTYPE, ENOKEY, EKEYEXPIRED, EKEYREVOKED, EKEYREJECTED,
- * ERFKILL, EHWPOISON) become EINVAL. */
+ * becomes newlib's ENOTSUP.  The codes newlib lacks (ERESTART, EUCLEAN, ..., EHWPOISON)
+ * have numbers of their own in libc-port/include/sys/errno.h. */
 static const unsigned char from_linux[LINUX_ERRNO_MAX + 1] = {
     [HERMIT_EPERM] = EPERM,
     [HERMIT_ENOENT] = ENOENT,
@@ -130,6 +129,19 @@ static const unsigned char from_linux[LINUX_ERRNO_MAX + 1] = {
     [LINUX_ECANCELED] = ECANCELED,
     [LINUX_EOWNERDEAD] = EOWNERDEAD,
     [LINUX_ENOTRECOVERABLE] = ENOTRECOVERABLE,
+    [LINUX_ERESTART] = ERESTART,
+    [LINUX_EUCLEAN] = EUCLEAN,
+    [LINUX_ENOTNAM] = ENOTNAM,
+    [LINUX_ENAVAIL] = ENAVAIL,
+    [LINUX_EISNAM] = EISNAM,
+    [LINUX_EREMOTEIO] = EREMOTEIO,
+    [LINUX_EMEDIUMTYPE] = EMEDIUMTYPE,
+    [LINUX_ENOKEY] = ENOKEY,
+    [LINUX_EKEYEXPIRED] = EKEYEXPIRED,
+    [LINUX_EKEYREVOKED] = EKEYREVOKED,
+    [LINUX_EKEYREJECTED] = EKEYREJECTED,
+    [LINUX_ERFKILL] = ERFKILL,
+    [LINUX_EHWPOISON] = EHWPOISON,
 };
 
 int __hermit_errno(int e)
@@ -137,4 +149,28 @@ int __hermit_errno(int e)
     if (e > 0 && e <= LINUX_ERRNO_MAX && from_linux[e] != 0)
         return from_linux[e];
     return EINVAL;
+}
+
+/* newlib's strerror() asks this hook for codes it has no text for: the Linux codes added
+ * in libc-port/include/sys/errno.h get glibc's messages. */
+char *_user_strerror(int errnum, int internal, int *errptr)
+{
+    (void)internal;
+    (void)errptr;
+    switch (errnum) {
+    case ERESTART: return "Interrupted system call should be restarted";
+    case EUCLEAN: return "Structure needs cleaning";
+    case ENOTNAM: return "Not a XENIX named type file";
+    case ENAVAIL: return "No XENIX semaphores available";
+    case EISNAM: return "Is a named type file";
+    case EREMOTEIO: return "Remote I/O error";
+    case EMEDIUMTYPE: return "Wrong medium type";
+    case ENOKEY: return "Required key not available";
+    case EKEYEXPIRED: return "Key has expired";
+    case EKEYREVOKED: return "Key has been revoked";
+    case EKEYREJECTED: return "Key was rejected by service";
+    case ERFKILL: return "Operation not possible due to RF-kill";
+    case EHWPOISON: return "Memory page has hardware error";
+    default: return 0;
+    }
 }

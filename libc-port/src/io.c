@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/dirent.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -406,6 +407,8 @@ int ioctl(int fd, unsigned long request, ...)
     va_end(ap);
     if (request == FIONBIO || request == FIONREAD)
         return __eremit_socket_ioctl(fd, request, argp); /* socket.c */
+    if (request == TIOCGWINSZ || request == TIOCSWINSZ)
+        return __eremit_tty_ioctl(fd, request, argp); /* termios.c */
     return (int)__hermit_ret(sys_ioctl(fd, (int)request, argp));
 }
 

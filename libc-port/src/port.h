@@ -54,6 +54,9 @@ static inline int __eremit_user_ok(const void *p, size_t len, int write)
 /* uaccess.c: whether S is a readable NUL-terminated string (within MAX bytes). */
 int __eremit_user_string_ok(const char *s, size_t max);
 
+/* termios.c: TIOCGWINSZ and TIOCSWINSZ on the console. */
+int __eremit_tty_ioctl(int fd, unsigned long request, void *arg);
+
 /* Struct conversions between the ABI and newlib. */
 void __hermit_stat_from_abi(struct stat *st, const struct hermit_stat *h);
 int __hermit_timespec_to_abi(struct hermit_timespec *h, const struct timespec *ts);

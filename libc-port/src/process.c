@@ -3,22 +3,16 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <pwd.h>
 #include <reent.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/resource.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "port.h"
-
-#ifndef EREMIT_VERSION
-#define EREMIT_VERSION "0"
-#endif
 
 void _exit(int status)
 {
@@ -251,27 +245,6 @@ long sysconf(int name)
     }
 }
 
-int uname(struct utsname *u)
-{
-    if (u == NULL)
-        return __hermit_fail(EFAULT);
-    memset(u, 0, sizeof *u);
-    strcpy(u->sysname, "Eremit");
-    strcpy(u->nodename, "eremit");
-    strcpy(u->release, EREMIT_VERSION);
-    strcpy(u->version, "Eremit unikernel");
-    strcpy(u->machine, "x86_64");
-    return 0;
-}
-
-int gethostname(char *name, size_t len)
-{
-    if (len < sizeof "eremit")
-        return __hermit_fail(ENAMETOOLONG);
-    strcpy(name, "eremit");
-    return 0;
-}
-
 int getentropy(void *buf, size_t len)
 {
     if (len > 256)
@@ -302,11 +275,20 @@ ssize_t getrandom(void *buf, size_t len, unsigned int flags)
     return (ssize_t)done;
 }
 
+/* One process: RUSAGE_SELF, RUSAGE_THREAD and RUSAGE_CHILDREN (none: all zero) are
+ * valid.  The kernel keeps no per-task CPU accounting, so the user time is the time
+ * since boot (what a program that never sleeps uses), the system time and every other
+ * field 0 (no page faults, no context-switch counts are kept). */
 int getrusage(int who, struct rusage *usage)
 {
-    (void)who;
-    struct timespec ts;
+    if (who != RUSAGE_SELF && who != RUSAGE_THREAD && who != RUSAGE_CHILDREN)
+        return __hermit_fail(EINVAL);
+    if (!__eremit_user_ok(usage, sizeof *usage, 1))
+        return __hermit_fail(EFAULT);
     memset(usage, 0, sizeof *usage);
+    if (who == RUSAGE_CHILDREN)
+        return 0;
+    struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     usage->ru_utime.tv_sec = ts.tv_sec;
     usage->ru_utime.tv_usec = ts.tv_nsec / 1000;
@@ -393,25 +375,4 @@ int setpriority(int which, id_t who, int prio)
         return __hermit_fail(EINVAL);
     (void)who;
     return prio < 0 ? __hermit_fail(EACCES) : 0;
-}
-
-/* One user: root, at home in "/". */
-static struct passwd root_user = {
-    .pw_name = "root", .pw_passwd = "", .pw_uid = 0, .pw_gid = 0,
-    .pw_gecos = "root", .pw_dir = "/", .pw_shell = "",
-};
-
-struct passwd *getpwuid(uid_t uid)
-{
-    return uid == 0 ? &root_user : NULL;
-}
-
-struct passwd *getpwnam(const char *name)
-{
-    return name != NULL && strcmp(name, "root") == 0 ? &root_user : NULL;
-}
-
-char *getlogin(void)
-{
-    return "root";
 }

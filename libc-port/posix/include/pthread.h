@@ -30,7 +30,11 @@ extern "C" {
 #define PTHREAD_MUTEX_RECURSIVE 1
 #define PTHREAD_MUTEX_ERRORCHECK 2
 #define PTHREAD_MUTEX_DEFAULT PTHREAD_MUTEX_NORMAL
-#define PTHREAD_MUTEX_STALLED 0 /* robust mutexes are not supported */
+/* Robustness (pthread_mutexattr_setrobust): glibc's values. */
+#define PTHREAD_MUTEX_STALLED 0
+#define PTHREAD_MUTEX_ROBUST 1
+#define PTHREAD_MUTEX_STALLED_NP PTHREAD_MUTEX_STALLED
+#define PTHREAD_MUTEX_ROBUST_NP PTHREAD_MUTEX_ROBUST
 
 #define PTHREAD_PROCESS_PRIVATE 0
 #define PTHREAD_PROCESS_SHARED 1 /* one process per VM: accepted, same as private */
@@ -129,6 +133,14 @@ int pthread_mutexattr_setpshared(pthread_mutexattr_t *__attr, int __pshared);
 int pthread_mutexattr_getprotocol(const pthread_mutexattr_t *__restrict __attr,
 				  int *__restrict __protocol);
 int pthread_mutexattr_setprotocol(pthread_mutexattr_t *__attr, int __protocol);
+int pthread_mutexattr_getrobust(const pthread_mutexattr_t *__restrict __attr,
+				int *__restrict __robustness);
+int pthread_mutexattr_setrobust(pthread_mutexattr_t *__attr, int __robustness);
+int pthread_mutex_consistent(pthread_mutex_t *__mutex);
+/* The names before POSIX adopted robust mutexes. */
+#define pthread_mutexattr_getrobust_np pthread_mutexattr_getrobust
+#define pthread_mutexattr_setrobust_np pthread_mutexattr_setrobust
+#define pthread_mutex_consistent_np pthread_mutex_consistent
 
 /* Condition variables */
 int pthread_cond_init(pthread_cond_t *__restrict __cond,
