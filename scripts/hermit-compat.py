@@ -186,6 +186,17 @@ def stub_dns():
     return s
 
 
+def host_tree(d: Path) -> Path:
+    """A small host directory for the programs that read Hermit's /root volume."""
+    shutil.rmtree(d, ignore_errors=True)
+    (d / "sub").mkdir(parents=True)
+    (d / "index.html").write_text("<html><body>Hello from the host's directory</body></html>\n")
+    (d / "hello.txt").write_text("Hello from the host\n")
+    (d / "sub" / "inner.txt").write_text("inside a subdirectory\n")
+    os.symlink("hello.txt", d / "link.txt")
+    return d
+
+
 def drive(name, img, scratch):
     """Runs one program; returns a one-line result."""
     if name == "stdin":
@@ -193,7 +204,13 @@ def drive(name, img, scratch):
         rc, out, _ = run(img, stdin=b"hello from the host\n")
         r = subprocess.run([str(EREMIT), "run", "--timeout", "60", str(img)], input=data, capture_output=True)
         return f"exit {rc}, echoed {out!r}; 3 MiB random bytes back intact: {r.stdout == data}"
-    if name in ("hello_world", "thread_test", "tokio-minimal", "startup_benchmark", "fuse_test",
+    if name == "fuse_test":
+        # Hermit mounts its virtio-fs volume at /root: a host directory with a file, a
+        # subdirectory and a link, mounted there with --volume.
+        vol = host_tree(scratch / "fuse_test-root")
+        rc, out, err = run(img, opts=["--volume", f"{vol}:/root"], timeout=60)
+        return f"exit {rc}: {tail(out + err, 2)}; new_dir removed again: {not (vol / 'new_dir').exists()}"
+    if name in ("hello_world", "thread_test", "tokio-minimal", "startup_benchmark",
                 "initramfs-test", "vsock", "loopback"):
         rc, out, err = run(img, timeout=60)
         return f"exit {rc}: {tail(out + err, 2)}"
@@ -262,7 +279,9 @@ def drive(name, img, scratch):
         s.finish(1)
         return f"GET / -> {a!r}; /bytes?len=64 -> {b!r}; len=1000000 -> {len(big)} bytes"
     if name == "webserver":
-        s = Server(img, opts=NET + ["--forward", "tcp:9975:9975"])
+        # It serves files from /root: a host directory mounted there with --volume.
+        vol = host_tree(scratch / "webserver-root")
+        s = Server(img, opts=NET + ["--forward", "tcp:9975:9975", "--volume", f"{vol}:/root"])
         a = curl("http://127.0.0.1:9975/")
         b = curl("-d", "Hello World", "http://127.0.0.1:9975/echo")
         s.finish(1)
