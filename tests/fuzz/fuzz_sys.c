@@ -660,6 +660,130 @@ CALL(truncate)
     return sys_truncate(fz_path(f, 1), len > (1 << 20) ? len | ((int64_t)1 << 62) : len);
 }
 
+/* The calls host directories brought (issue 16). With no volume mounted here they reach
+ * the in-memory filesystem, whose answers (ENOSYS for symlink, EMLINK for link, locks
+ * always granted to the one process) matter less than the pointers: paths, buffers,
+ * times and lock records. Locks are only asked for without waiting. */
+CALL(chmod)
+{
+    return sys_chmod(fz_path(f, 1), (uint32_t)fz_int(f, 0644));
+}
+
+CALL(fchmod)
+{
+    return sys_fchmod(fz_fd(f), (uint32_t)fz_int(f, 0644));
+}
+
+CALL(flock)
+{
+    /* LOCK_SH 1, LOCK_EX 2 (with LOCK_NB 4: never waits), LOCK_UN 8; 0 and 99 invalid. */
+    static const int ops[] = {1 | 4, 2 | 4, 8, 0, 99};
+    int op = ops[fz_below(f, 5)];
+    if (op == 0 || op == 99)
+        f->mask |= 1u << FZ_BAD_VALUE;
+    return sys_flock(fz_fd(f), op);
+}
+
+CALL(lock)
+{
+    /* F_GETLK 5, F_SETLK 6 (never F_SETLKW: it may wait); 99 and -1 invalid. */
+    static const int cmds[] = {5, 6, 99, -1};
+    int cmd = cmds[fz_below(f, 4)];
+    if (cmd == 99 || cmd == -1)
+        f->mask |= 1u << FZ_BAD_VALUE;
+    struct flock fl = {0};
+    fl.l_type = (int16_t)fz_below(f, 4); /* F_RDLCK, F_WRLCK, F_UNLCK, or invalid */
+    fl.l_whence = (int16_t)fz_below(f, 4);
+    fl.l_start = fz_off(f);
+    fl.l_len = fz_off(f);
+    size_t own;
+    struct flock *p = fz_ptr_on(f, sizeof fl, &own, &fl, sizeof fl);
+    int bad = fz_ptr_is_bad(f, cmd == 5);
+    long r = sys_lock(fz_fd(f), cmd, p);
+    if (bad && (cmd == 5 || cmd == 6))
+        fz_expect_failure(f, "sys_lock", r);
+    return r;
+}
+
+CALL(link)
+{
+    return sys_link(fz_path(f, 0), fz_path(f, 1));
+}
+
+CALL(symlink)
+{
+    return sys_symlink(fz_path(f, 0), fz_path(f, 1));
+}
+
+CALL(readlink)
+{
+    size_t own;
+    uint8_t *p = fz_ptr(f, 1, &own);
+    size_t len = fz_len(f, p, own);
+    return (long)sys_readlink(fz_path(f, 0), p, len);
+}
+
+static long statvfs_call(struct fz *f, int by_fd)
+{
+    struct statvfs sv;
+    size_t own;
+    struct statvfs *p = fz_ptr_on(f, sizeof sv, &own, &sv, sizeof sv);
+    int bad = fz_ptr_is_bad(f, 1);
+    long r = by_fd ? sys_fstatvfs(fz_fd(f), p) : sys_statvfs(fz_path(f, 0), p);
+    if (bad)
+        fz_expect_failure(f, by_fd ? "sys_fstatvfs" : "sys_statvfs", r);
+    return r;
+}
+
+CALL(statvfs)
+{
+    return statvfs_call(f, 0);
+}
+
+CALL(fstatvfs)
+{
+    return statvfs_call(f, 1);
+}
+
+/* Two timespecs (now, omit or a time, some invalid), null, or a bad pointer. */
+static const struct timespec *file_times(struct fz *f, struct timespec ts[2])
+{
+    for (int i = 0; i < 2; i++) {
+        ts[i].tv_sec = fz_off(f);
+        /* UTIME_NOW ((1 << 30) - 1), UTIME_OMIT ((1 << 30) - 2), or any value. */
+        long pick = (long)fz_below(f, 4);
+        ts[i].tv_nsec = pick == 0 ? (1l << 30) - 1 : pick == 1 ? (1l << 30) - 2 : (long)fz_int(f, 5);
+    }
+    size_t own;
+    return fz_ptr_on(f, 2 * sizeof ts[0], &own, ts, 2 * sizeof ts[0]);
+}
+
+CALL(utimensat)
+{
+    struct timespec ts[2];
+    const struct timespec *t = file_times(f, ts);
+    int bad = fz_ptr_is_bad(f, 0) && t != NULL;
+    /* AT_FDCWD -100, else a bad directory descriptor; flags 0, AT_SYMLINK_NOFOLLOW 0x100
+     * or invalid. */
+    int dirfd = fz_chance(f, 80) ? -100 : fz_int(f, -100);
+    int flags = fz_chance(f, 80) ? (fz_chance(f, 50) ? 0 : 0x100) : fz_int(f, 0);
+    long r = sys_utimensat(dirfd, fz_path(f, 1), t, flags);
+    if (bad)
+        fz_expect_failure(f, "sys_utimensat", r);
+    return r;
+}
+
+CALL(futimens)
+{
+    struct timespec ts[2];
+    const struct timespec *t = file_times(f, ts);
+    int bad = fz_ptr_is_bad(f, 0) && t != NULL;
+    long r = sys_futimens(fz_fd(f), t);
+    if (bad)
+        fz_expect_failure(f, "sys_futimens", r);
+    return r;
+}
+
 CALL(mmap)
 {
     static const size_t sizes[] = {0, 1, 4096, 100000, SIZE_MAX, SIZE_MAX - 4095, (size_t)1 << 40};
@@ -1064,6 +1188,8 @@ const struct fz_call fz_sys_calls[] = {
     C(getaddrbyname), C(getaddrinfo), C(getcwd), C(getdents64), C(getpagesize),
     C(getpeername), C(getpid), C(getsockname), C(getsockopt), C(init_queue), C(ioctl),
     C(isatty), C(join), C(listen), C(lseek), C(lstat), C(malloc), C(mkdir), C(mmap),
+    C(chmod), C(fchmod), C(flock), C(lock), C(link), C(symlink), C(readlink), C(statvfs),
+    C(fstatvfs), C(utimensat), C(futimens),
     C(mprotect), C(munmap), C(nanosleep), C(network_init), C(notify), C(open), C(opendir),
     C(poll), C(pread), C(pwrite), C(read), C(read_entropy), C(readv), C(realloc), C(recv),
     C(recvfrom), C(rename), C(rmdir), C(sem_destroy), C(sem_init), C(sem_post),
