@@ -10,6 +10,8 @@ Prints the fuzzer's table of calls x argument classes.
   --seed S      the random seed (default 1)
   --threads N   fuzzing threads (default 4)
   --wake-live   sys_wakeup_taskt also on live tasks (off by default: README.md)
+  --no-volume   no host volume (by default the odd threads work in a host directory
+                mounted at /vol, so the calls reach the virtio-fs descriptor kinds too)
 Ends with 'N passed, N failed'; exits non-zero on any failure."""
 
 import os
@@ -33,6 +35,7 @@ suite.option("--seconds", type=int, default=60, help="how long to fuzz (default 
 suite.option("--seed", type=int, default=1, help="the random seed (default 1)")
 suite.option("--threads", type=int, default=4, help="fuzzing threads (default 4)")
 suite.option("--wake-live", action="store_true", help="sys_wakeup_taskt also on live tasks")
+suite.option("--no-volume", action="store_true", help="no host volume at /vol")
 
 
 def header_functions():
@@ -54,10 +57,17 @@ def fuzz():
         if b.returncode != 0:
             return
         timeout = args.seconds + 180
+        volume = os.path.join(work, "vol")
+        os.mkdir(volume)
         cmd = [EREMIT, "run", "--cpus", "2", "--memory", "512M", "--net", "none",
-               "--timeout", str(timeout), exe, str(args.seconds), str(args.seed), str(args.threads)]
+               "--timeout", str(timeout)]
+        if not args.no_volume:
+            cmd += ["--volume", f"{volume}:/vol"]
+        cmd += [exe, str(args.seconds), str(args.seed), str(args.threads)]
         if args.wake_live:
             cmd.append("wake-live")
+        if not args.no_volume:
+            cmd.append("volume=/vol")
         print("==> " + " ".join(a if a != exe else "fuzz" for a in cmd), flush=True)
         try:
             p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
@@ -65,10 +75,22 @@ def fuzz():
             code, out, err = p.returncode, p.stdout, p.stderr
         except subprocess.TimeoutExpired:
             code, out, err = 124, "", "the runner did not end"
+        # Nothing the guest did may land outside the volume: the host directory around
+        # it holds only the fuzzer's image and the volume (symbolic links the fuzzer makes,
+        # to "..", "/" and the like, resolve inside the volume, so files may appear
+        # anywhere in it).
+        beside = sorted(os.listdir(work))
+        in_volume = sorted(os.listdir(volume))
     print(out, end="", flush=True)
     check(f"fuzz: exit status 0 (seed {args.seed}, {args.seconds} s)", code == 0,
           f"exit {code}: {EXIT_MEANING.get(code, 'the fuzzer found a failure')}\n{err[-4000:]}")
     check("fuzz: the kernel's heap check passed", "heap check: ok" in out, err[-2000:])
+    if not args.no_volume:
+        wanted_dirs = [f"fz{i}" for i in range(1, args.threads, 2)]
+        check("fuzz: the odd threads worked in the host volume",
+              all(d in in_volume for d in wanted_dirs), f"in the volume: {in_volume}")
+        check("fuzz: nothing left the volume on the host", beside == ["fuzz", "vol"],
+              f"beside the volume: {beside}")
     check("fuzz: no bad pointer was accepted", "bad pointers accepted: 0;" in out, err[-2000:])
     called = {}
     for line in out.splitlines():
