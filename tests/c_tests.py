@@ -162,14 +162,21 @@ def driver(cc=CC):
 
         # Abnormal ends: abort(), a failed assert(), a signal handler, a null pointer.
         w("ends.c", '#include <assert.h>\n#include <signal.h>\n#include <stdio.h>\n#include <stdlib.h>\n'
-                    '#include <string.h>\nstatic void h(int s) { printf("handler %d\\n", s == SIGUSR1); }\n'
+                    '#include <string.h>\n#include <unistd.h>\nstatic void h(int s) { printf("handler %d\\n", s == SIGUSR1); }\n'
                     'int main(int c, char **v) { setvbuf(stdout, NULL, _IONBF, 0); signal(SIGUSR1, h); raise(SIGUSR1);\n'
                     '  if (!strcmp(v[1], "abort")) abort();\n  if (!strcmp(v[1], "assert")) assert(c == 7);\n'
-                    '  if (!strcmp(v[1], "null")) return *(volatile int *)0;\n  return 0; }\n')
+                    '  if (!strcmp(v[1], "null")) return *(volatile int *)0;\n'
+                    '  if (!strncmp(v[1], "kill", 4)) kill(getpid(), atoi(v[1] + 4));\n'
+                    '  if (!strncmp(v[1], "raise", 5)) raise(atoi(v[1] + 5));\n  return 0; }\n')
         p = run([cc, "-O1", "ends.c", "-o", "ends"], cwd=tmp)
         q = run(["gcc", "-O1", "ends.c", "-o", "ends-native"], cwd=tmp)
         if p.returncode == 0 and q.returncode == 0:
-            for arg, want in (("abort", 134), ("assert", 134), ("null", 139)):
+            # Default actions of signals the program sends itself (docs/signals.md):
+            # 128+n for the terminating ones, ignored (exit 0) for SIGCHLD/SIGURG/SIGWINCH.
+            defaults = [(f"kill{n}", 128 + n) for n in (1, 2, 12, 14, 15)]  # 10 has the handler
+            defaults += [(f"raise{n}", 128 + n) for n in (13, 15)]
+            defaults += [(f"raise{n}", 0) for n in (17, 23, 28)]
+            for arg, want in [("abort", 134), ("assert", 134), ("null", 139)] + defaults:
                 code, out, err, _ = eremit(os.path.join(tmp, "ends"), [arg])
                 ncode, nout, _ = native(os.path.join(tmp, "ends-native"), [arg])
                 check(f"{arg}: exit {want} as native ({ncode}), the handler ran first",

@@ -1,7 +1,6 @@
 /* Eremit (libc-port/include): newlib's <setjmp.h> plus the POSIX names newlib defines only
-   for Cygwin and RTEMS: sigjmp_buf, sigsetjmp/siglongjmp and _setjmp/_longjmp.  Eremit
-   delivers no asynchronous signals, so there is no signal mask to save: they are setjmp
-   and longjmp (libc-port/src/setjmp.c), as functions so that taking their address and
+   for Cygwin and RTEMS: sigjmp_buf, sigsetjmp/siglongjmp and _setjmp/_longjmp.  They do
+   not save the signal mask yet (docs/signals.md): they are setjmp and longjmp (libc-port/src/setjmp.c), as functions so that taking their address and
    configure checks work too.  */
 
 #ifndef _SETJMP_H_

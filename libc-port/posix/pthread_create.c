@@ -80,6 +80,7 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)
 	t->start = start;
 	t->arg = arg;
 	t->state = detached ? TS_DETACHED : 0;
+	t->sig_mask = thread_self()->sig_mask; /* POSIX: a new thread inherits the mask */
 	registry_add(t);
 	FETCH_ADD(&live_threads, 1);
 	/* Published before the thread starts, as glibc does, so the new thread can find its

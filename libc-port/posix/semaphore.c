@@ -1,6 +1,6 @@
 /* Unnamed semaphores on a futex word holding the count. Posting wakes a sleeper only
  * when the waiter count says there is one, so an uncontended post/wait pair makes no
- * kernel call. The calls never fail with EINTR: there are no signals to interrupt them. */
+ * kernel call. The calls never fail with EINTR: no signal interrupts a wait yet (docs/signals.md). */
 
 #include <errno.h>
 #include <semaphore.h>

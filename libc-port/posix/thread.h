@@ -62,6 +62,10 @@ struct thread {
 	uint32_t robust_count, robust_cap;
 	char name[NAME_MAX_LEN];
 	struct key_value keys[KEYS_MAX];
+	/* Signals (libc-port/src/signal.c): bit n-1 stands for signal n. The mask is only
+	 * written by the thread itself; pending bits are set by any thread (atomics). */
+	uint64_t sig_mask;
+	uint64_t sig_pending;
 };
 
 /* The calling thread's block; created on first use for threads pthread_create did not

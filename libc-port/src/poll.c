@@ -40,7 +40,7 @@ int __eremit_timeout_ms(const struct timespec *ts)
 int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout,
           const sigset_t *sigmask)
 {
-    (void)sigmask; /* no signals are delivered */
+    (void)sigmask; /* no signal interrupts a wait yet (docs/signals.md) */
     int ms = __eremit_timeout_ms(timeout);
     if (ms == -2 || ms == -3)
         return __hermit_fail(ms == -2 ? EINVAL : EFAULT);

@@ -1,4 +1,4 @@
-/* The process: exit, ids, signals to itself, sysconf, uname, entropy, and the process
+/* The process: exit, ids, sysconf, uname, entropy, and the process
  * management calls a unikernel cannot offer (fork, exec, wait). */
 
 #include <errno.h>
@@ -54,63 +54,6 @@ int setgid(gid_t gid) { return gid == 0 ? 0 : __hermit_fail(EPERM); }
 int setegid(gid_t gid) { return setgid(gid); }
 int setpgid(pid_t pid, pid_t pgid) { (void)pid; (void)pgid; return 0; }
 pid_t setsid(void) { return __hermit_fail(EPERM); }
-
-/* A signal to the program itself takes the default action of a signal without a handler
- * (newlib's raise() calls the handler itself when there is one): SIGABRT ends the program
- * like abort() with a backtrace; the others end it with the status a shell shows for
- * them (128 + signal). */
-int kill(pid_t pid, int sig)
-{
-    if (sig < 0 || sig >= NSIG)
-        return __hermit_fail(EINVAL);
-    if (pid != 0 && pid != -1 && pid != sys_getpid())
-        return __hermit_fail(ENOSYS);
-    switch (sig) {
-    case 0:
-    case SIGCHLD:
-    case SIGURG:
-    case SIGWINCH:
-    case SIGCONT:
-        return 0;
-    case SIGABRT:
-        sys_abort();
-    default:
-        sys_exit(128 + sig);
-    }
-}
-
-int sigprocmask(int how, const sigset_t *set, sigset_t *old)
-{
-    (void)set;
-    if (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
-        return __hermit_fail(EINVAL);
-    if (old != NULL)
-        *old = 0;
-    return 0;
-}
-
-/* Handlers are newlib's signal() table; raise() runs them. */
-int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
-{
-    if (sig <= 0 || sig >= NSIG || sig == SIGKILL || sig == SIGSTOP)
-        return __hermit_fail(EINVAL);
-    _sig_func_ptr prev;
-    if (act != NULL) {
-        prev = signal(sig, act->sa_handler);
-        if (prev == SIG_ERR)
-            return -1;
-    } else {
-        prev = signal(sig, SIG_DFL);
-        if (prev == SIG_ERR)
-            return -1;
-        signal(sig, prev);
-    }
-    if (old != NULL) {
-        memset(old, 0, sizeof *old);
-        old->sa_handler = prev;
-    }
-    return 0;
-}
 
 pid_t fork(void) { return __hermit_fail(ENOSYS); }
 pid_t vfork(void) { return __hermit_fail(ENOSYS); }

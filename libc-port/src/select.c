@@ -134,7 +134,7 @@ int select(int n, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *timeout)
 int pselect(int n, fd_set *rd, fd_set *wr, fd_set *ex, const struct timespec *timeout,
             const sigset_t *sigmask)
 {
-    (void)sigmask; /* no signals are delivered */
+    (void)sigmask; /* no signal interrupts a wait yet (docs/signals.md) */
     if (!sets_ok(n, rd, wr, ex))
         return __hermit_fail(EFAULT);
     int ms = __eremit_timeout_ms(timeout);

@@ -1,6 +1,7 @@
-/* sigsetjmp/siglongjmp and _setjmp/_longjmp (POSIX, XSI): Eremit delivers no asynchronous
- * signals and sigprocmask() masks nothing, so they are newlib's setjmp and longjmp.  They
- * jump, not call, so that setjmp saves the caller's frame and return address. */
+/* sigsetjmp/siglongjmp and _setjmp/_longjmp (POSIX, XSI): newlib's setjmp and longjmp.
+ * sigsetjmp does not save the signal mask yet (signal.c keeps one per thread: a
+ * siglongjmp out of a handler leaves the handler's signal blocked; SIGNALS-STATUS.md).
+ * They jump, not call, so that setjmp saves the caller's frame and return address. */
 
 __asm__(".text\n"
         ".globl sigsetjmp\n.type sigsetjmp, @function\nsigsetjmp:\n\tjmp setjmp\n"

@@ -1,0 +1,616 @@
+/* Signals inside the program (docs/signals.md): the action table, per-thread masks and
+ * pending sets, the process's pending set, and the points where pending signals are
+ * delivered. Everything here runs in the program's own threads; the kernel is only
+ * asked to sleep and wake (futexes) and to end the program.
+ *
+ * A signal is delivered (its handler called, or its default action taken) on the thread
+ * that calls one of these functions: right after raise/kill/pthread_kill/sigqueue
+ * generate it, when sigprocmask/pthread_sigmask unblock it, and while the thread waits
+ * in sigsuspend/pause/sigwait/sigtimedwait. A thread busy elsewhere does not see it until
+ * then (asynchronous delivery needs the kernel: see docs/signals.md, "Not yet"). */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../posix/futex.h"
+#include "../posix/thread.h"
+
+#define NS_PER_SEC 1000000000LL
+
+static inline uint64_t bit(int sig)
+{
+	return 1ull << (sig - 1);
+}
+
+/* SIGKILL and SIGSTOP cannot be blocked, caught or ignored. */
+#define UNBLOCKABLE (bit(SIGKILL) | bit(SIGSTOP))
+
+/* The action table, shared by all threads; actions_lock guards it and process_info. */
+static struct sigaction actions[NSIG];
+static uint32_t actions_lock;
+/* Process-directed pending signals (kill, sigqueue, alarm): any thread that does not
+ * block one takes it. process_info holds what the handler's siginfo_t says. */
+static uint64_t process_pending;
+static siginfo_t process_info[NSIG];
+/* Bumped and woken on every signal generated: the futex word that sigsuspend, pause and
+ * sigwait sleep on. */
+static uint32_t generation;
+
+static int valid(int sig)
+{
+	return sig >= 1 && sig < NSIG;
+}
+
+static void fail(int e)
+{
+	errno = e;
+}
+
+/* Linux's default action "ignore" (the stop signals too: nothing can continue a
+ * stopped unikernel, so stopping it would only hang it). */
+static int ignored_by_default(int sig)
+{
+	switch (sig) {
+	case SIGCHLD:
+	case SIGURG:
+	case SIGWINCH:
+	case SIGCONT:
+	case SIGSTOP:
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void take_default_action(int sig)
+{
+	if (ignored_by_default(sig))
+		return;
+	/* Core-dumping signals: the crash report with a backtrace, as abort() gives. */
+	if (sig == SIGABRT || sig == SIGQUIT || sig == SIGSEGV || sig == SIGBUS ||
+	    sig == SIGILL || sig == SIGFPE || sig == SIGTRAP || sig == SIGSYS)
+		sys_abort();
+	/* The status a shell shows for a program a signal ended. */
+	sys_exit(128 + sig);
+}
+
+static void wake_waiters(void)
+{
+	FETCH_ADD(&generation, 1);
+	futex_wake(&generation, WAKE_ALL);
+}
+
+/* Runs the action of `sig` on this thread, with `info` for an SA_SIGINFO handler. */
+static void run_action(int sig, siginfo_t *info)
+{
+	lock_word_acquire(&actions_lock);
+	struct sigaction act = actions[sig];
+	int is_handler = act.sa_handler != SIG_DFL && act.sa_handler != SIG_IGN;
+	if (is_handler && (act.sa_flags & SA_RESETHAND)) {
+		actions[sig].sa_handler = SIG_DFL;
+		actions[sig].sa_flags &= ~SA_SIGINFO;
+	}
+	lock_word_release(&actions_lock);
+
+	if (act.sa_handler == SIG_IGN)
+		return;
+	if (act.sa_handler == SIG_DFL) {
+		take_default_action(sig);
+		return;
+	}
+	struct thread *self = thread_self();
+	uint64_t saved = self->sig_mask;
+	uint64_t during = saved | (act.sa_mask & ~UNBLOCKABLE);
+	if (!(act.sa_flags & SA_NODEFER))
+		during |= bit(sig);
+	self->sig_mask = during;
+	if (act.sa_flags & SA_SIGINFO)
+		act.sa_sigaction(sig, info, NULL);
+	else
+		act.sa_handler(sig);
+	self->sig_mask = saved;
+}
+
+/* Takes one pending signal this thread does not block (its own first, then the
+ * process's; lowest number first, as Linux does for standard signals) and fills `info`.
+ * `only` restricts the choice (sigwait's set, or everything). Returns 0 if none. */
+static int take_pending(uint64_t allowed, siginfo_t *info)
+{
+	struct thread *self = thread_self();
+	for (;;) {
+		uint64_t mine = LOAD(&self->sig_pending) & allowed;
+		if (mine) {
+			int sig = __builtin_ctzll(mine) + 1;
+			__atomic_fetch_and(&self->sig_pending, ~bit(sig), __ATOMIC_SEQ_CST);
+			memset(info, 0, sizeof *info);
+			info->si_signo = sig;
+			info->si_code = SI_TKILL;
+			info->si_pid = sys_getpid();
+			info->si_uid = 0;
+			return sig;
+		}
+		uint64_t shared = LOAD(&process_pending) & allowed;
+		if (!shared)
+			return 0;
+		int sig = __builtin_ctzll(shared) + 1;
+		lock_word_acquire(&actions_lock);
+		int won = (LOAD(&process_pending) & bit(sig)) != 0;
+		if (won) {
+			__atomic_fetch_and(&process_pending, ~bit(sig), __ATOMIC_SEQ_CST);
+			*info = process_info[sig];
+		}
+		lock_word_release(&actions_lock);
+		if (won)
+			return sig;
+		/* Another thread took it first: look again. */
+	}
+}
+
+/* Delivers every pending signal this thread does not block. Returns how many handlers
+ * ran (ignored signals are discarded and not counted: sigsuspend keeps waiting). */
+static int deliver_pending(void)
+{
+	int handled = 0;
+	siginfo_t info;
+	int sig;
+	while ((sig = take_pending(~thread_self()->sig_mask, &info)) != 0) {
+		lock_word_acquire(&actions_lock);
+		_sig_func_ptr h = actions[sig].sa_handler;
+		lock_word_release(&actions_lock);
+		if (h != SIG_IGN && h != SIG_DFL)
+			handled++;
+		run_action(sig, &info);
+	}
+	return handled;
+}
+
+/* Generation of a process-directed signal with what its siginfo_t says. A standard
+ * signal already pending is not queued twice (Linux's rule). */
+static void post_process(int sig, int code, union sigval value)
+{
+	lock_word_acquire(&actions_lock);
+	if (!(LOAD(&process_pending) & bit(sig))) {
+		siginfo_t *info = &process_info[sig];
+		memset(info, 0, sizeof *info);
+		info->si_signo = sig;
+		info->si_code = code;
+		info->si_pid = sys_getpid();
+		info->si_uid = 0;
+		info->si_value = value;
+		FETCH_OR(&process_pending, bit(sig));
+	}
+	lock_word_release(&actions_lock);
+	wake_waiters();
+}
+
+/* Public for alarm.c: SIGALRM and timer signals from the library's timer thread. */
+void __eremit_signal_post(int sig, int code, union sigval value)
+{
+	post_process(sig, code, value);
+}
+
+/* ---- sets ------------------------------------------------------------------------ */
+
+int sigemptyset(sigset_t *set)
+{
+	*set = 0;
+	return 0;
+}
+
+int sigfillset(sigset_t *set)
+{
+	*set = ~(sigset_t)0;
+	return 0;
+}
+
+int sigaddset(sigset_t *set, int sig)
+{
+	if (!valid(sig)) {
+		fail(EINVAL);
+		return -1;
+	}
+	*set |= bit(sig);
+	return 0;
+}
+
+int sigdelset(sigset_t *set, int sig)
+{
+	if (!valid(sig)) {
+		fail(EINVAL);
+		return -1;
+	}
+	*set &= ~bit(sig);
+	return 0;
+}
+
+int sigismember(const sigset_t *set, int sig)
+{
+	if (!valid(sig)) {
+		fail(EINVAL);
+		return -1;
+	}
+	return (*set & bit(sig)) != 0;
+}
+
+int sigisemptyset(const sigset_t *set)
+{
+	return *set == 0;
+}
+
+int sigorset(sigset_t *dest, const sigset_t *a, const sigset_t *b)
+{
+	*dest = *a | *b;
+	return 0;
+}
+
+int sigandset(sigset_t *dest, const sigset_t *a, const sigset_t *b)
+{
+	*dest = *a & *b;
+	return 0;
+}
+
+/* ---- actions ----------------------------------------------------------------------- */
+
+int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	if (!valid(sig) || (act && (sig == SIGKILL || sig == SIGSTOP))) {
+		fail(EINVAL);
+		return -1;
+	}
+	lock_word_acquire(&actions_lock);
+	struct sigaction prev = actions[sig];
+	if (act)
+		actions[sig] = *act;
+	lock_word_release(&actions_lock);
+	if (old)
+		*old = prev;
+	/* A signal left pending while blocked and now ignored is discarded (POSIX). */
+	if (act && (act->sa_handler == SIG_IGN ||
+		    (act->sa_handler == SIG_DFL && ignored_by_default(sig))))
+		__atomic_fetch_and(&process_pending, ~bit(sig), __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/* signal(): BSD semantics, as glibc's: the handler stays installed and system calls
+ * restart. */
+_sig_func_ptr signal(int sig, _sig_func_ptr handler)
+{
+	struct sigaction act, old;
+	memset(&act, 0, sizeof act);
+	act.sa_handler = handler;
+	act.sa_flags = SA_RESTART;
+	if (sigaction(sig, &act, &old) != 0)
+		return SIG_ERR;
+	return old.sa_handler;
+}
+
+_sig_func_ptr _signal_r(struct _reent *r, int sig, _sig_func_ptr handler)
+{
+	(void)r;
+	return signal(sig, handler);
+}
+
+int siginterrupt(int sig, int flag)
+{
+	struct sigaction act;
+	if (sigaction(sig, NULL, &act) != 0)
+		return -1;
+	if (flag)
+		act.sa_flags &= ~SA_RESTART;
+	else
+		act.sa_flags |= SA_RESTART;
+	return sigaction(sig, &act, NULL);
+}
+
+int sigignore(int sig)
+{
+	return signal(sig, SIG_IGN) == SIG_ERR ? -1 : 0;
+}
+
+/* newlib's signal.o also defines these (its own handler table); nothing calls them. */
+int _init_signal_r(struct _reent *r)
+{
+	(void)r;
+	return 0;
+}
+
+int _init_signal(void)
+{
+	return 0;
+}
+
+int __sigtramp_r(struct _reent *r, int sig)
+{
+	(void)r;
+	return raise(sig) == 0 ? 0 : 1;
+}
+
+int __sigtramp(int sig)
+{
+	return __sigtramp_r(NULL, sig);
+}
+
+/* ---- masks ------------------------------------------------------------------------ */
+
+int pthread_sigmask(int how, const sigset_t *set, sigset_t *oldset)
+{
+	struct thread *self = thread_self();
+	uint64_t old = self->sig_mask;
+	if (set) {
+		uint64_t s = *set & ~UNBLOCKABLE;
+		if (how == SIG_BLOCK)
+			self->sig_mask = old | s;
+		else if (how == SIG_UNBLOCK)
+			self->sig_mask = old & ~s;
+		else if (how == SIG_SETMASK)
+			self->sig_mask = s;
+		else
+			return EINVAL;
+	}
+	if (oldset)
+		*oldset = old;
+	deliver_pending();
+	return 0;
+}
+
+int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	int e = pthread_sigmask(how, set, old);
+	if (e) {
+		fail(e);
+		return -1;
+	}
+	return 0;
+}
+
+int sighold(int sig)
+{
+	sigset_t s = 0;
+	if (sigaddset(&s, sig) != 0)
+		return -1;
+	return sigprocmask(SIG_BLOCK, &s, NULL);
+}
+
+int sigrelse(int sig)
+{
+	sigset_t s = 0;
+	if (sigaddset(&s, sig) != 0)
+		return -1;
+	return sigprocmask(SIG_UNBLOCK, &s, NULL);
+}
+
+int sigpending(sigset_t *set)
+{
+	struct thread *self = thread_self();
+	*set = (LOAD(&self->sig_pending) | LOAD(&process_pending)) & self->sig_mask;
+	return 0;
+}
+
+/* ---- sending ------------------------------------------------------------------------ */
+
+int pthread_kill(pthread_t thread, int sig)
+{
+	if (sig != 0 && !valid(sig))
+		return EINVAL;
+	struct thread *self = thread_self();
+	int to_self = (uint64_t)thread == self->id;
+	if (!to_self) {
+		registry_lock();
+		struct thread *t = registry_find((uint64_t)thread);
+		if (t && sig != 0)
+			FETCH_OR(&t->sig_pending, bit(sig));
+		registry_unlock();
+		if (!t)
+			return ESRCH;
+	} else if (sig != 0) {
+		FETCH_OR(&self->sig_pending, bit(sig));
+	}
+	if (sig == 0)
+		return 0;
+	wake_waiters();
+	deliver_pending();
+	return 0;
+}
+
+int raise(int sig)
+{
+	int e = pthread_kill(pthread_self(), sig);
+	if (e) {
+		fail(e);
+		return -1;
+	}
+	return 0;
+}
+
+int _raise_r(struct _reent *r, int sig)
+{
+	(void)r;
+	return raise(sig);
+}
+
+static int to_this_process(pid_t pid)
+{
+	return pid == 0 || pid == -1 || pid == sys_getpid();
+}
+
+int kill(pid_t pid, int sig)
+{
+	if (sig != 0 && !valid(sig)) {
+		fail(EINVAL);
+		return -1;
+	}
+	if (!to_this_process(pid)) {
+		fail(ESRCH); /* the only process there is, is this one */
+		return -1;
+	}
+	if (sig == 0)
+		return 0;
+	post_process(sig, SI_USER, (union sigval){0});
+	deliver_pending();
+	return 0;
+}
+
+int killpg(pid_t pgrp, int sig)
+{
+	return kill(pgrp == 0 ? 0 : (pgrp == sys_getpid() ? pgrp : -2), sig);
+}
+
+int sigqueue(pid_t pid, int sig, const union sigval value)
+{
+	if (sig != 0 && !valid(sig)) {
+		fail(EINVAL);
+		return -1;
+	}
+	if (!to_this_process(pid) || pid == 0 || pid == -1) {
+		fail(ESRCH);
+		return -1;
+	}
+	if (sig == 0)
+		return 0;
+	post_process(sig, SI_QUEUE, value);
+	deliver_pending();
+	return 0;
+}
+
+/* ---- waiting ------------------------------------------------------------------------ */
+
+int sigsuspend(const sigset_t *mask)
+{
+	struct thread *self = thread_self();
+	uint64_t saved = self->sig_mask;
+	self->sig_mask = *mask & ~UNBLOCKABLE;
+	for (;;) {
+		uint32_t seen = LOAD(&generation);
+		if (deliver_pending() > 0)
+			break;
+		futex_wait(&generation, seen);
+	}
+	self->sig_mask = saved;
+	deliver_pending();
+	fail(EINTR);
+	return -1;
+}
+
+int pause(void)
+{
+	sigset_t now = thread_self()->sig_mask;
+	return sigsuspend(&now);
+}
+
+int __xpg_sigpause(int sig)
+{
+	sigset_t m = thread_self()->sig_mask;
+	if (sigdelset(&m, sig) != 0)
+		return -1;
+	return sigsuspend(&m);
+}
+
+static int64_t monotonic_ns(void)
+{
+	struct hermit_timespec now;
+	if (sys_clock_gettime(HERMIT_CLOCK_MONOTONIC, &now) != 0)
+		return 0;
+	return now.tv_sec * NS_PER_SEC + now.tv_nsec;
+}
+
+int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *timeout)
+{
+	struct deadline d, *dp = NULL;
+	if (timeout) {
+		if (timeout->tv_nsec < 0 || timeout->tv_nsec >= NS_PER_SEC || timeout->tv_sec < 0) {
+			fail(EINVAL);
+			return -1;
+		}
+		d.clock = HERMIT_CLOCK_MONOTONIC;
+		d.ns = monotonic_ns() + (int64_t)timeout->tv_sec * NS_PER_SEC + timeout->tv_nsec;
+		dp = &d;
+	}
+	uint64_t wanted = *set & ~UNBLOCKABLE;
+	siginfo_t got;
+	for (;;) {
+		uint32_t seen = LOAD(&generation);
+		int sig = take_pending(wanted, &got);
+		if (sig) {
+			if (info)
+				*info = got;
+			return sig;
+		}
+		if (futex_wait_until(&generation, seen, dp) == ETIMEDOUT) {
+			fail(EAGAIN);
+			return -1;
+		}
+	}
+}
+
+int sigwaitinfo(const sigset_t *set, siginfo_t *info)
+{
+	return sigtimedwait(set, info, NULL);
+}
+
+int sigwait(const sigset_t *set, int *sig)
+{
+	int r = sigtimedwait(set, NULL, NULL);
+	if (r < 0)
+		return errno;
+	*sig = r;
+	return 0;
+}
+
+int sigaltstack(const stack_t *ss, stack_t *old)
+{
+	/* Handlers run on the thread's own stack; an alternate stack is accepted and
+	 * reported as disabled, since nothing would ever switch to it. */
+	(void)ss;
+	if (old) {
+		memset(old, 0, sizeof *old);
+		old->ss_flags = SS_DISABLE;
+	}
+	return 0;
+}
+
+/* ---- names ------------------------------------------------------------------------- */
+
+static const char *const names[NSIG] = {
+	[SIGHUP] = "Hangup", [SIGINT] = "Interrupt", [SIGQUIT] = "Quit",
+	[SIGILL] = "Illegal instruction", [SIGTRAP] = "Trace/breakpoint trap",
+	[SIGABRT] = "Aborted", [SIGBUS] = "Bus error",
+	[SIGFPE] = "Floating point exception", [SIGKILL] = "Killed",
+	[SIGUSR1] = "User defined signal 1", [SIGSEGV] = "Segmentation fault",
+	[SIGUSR2] = "User defined signal 2", [SIGPIPE] = "Broken pipe",
+	[SIGALRM] = "Alarm clock", [SIGTERM] = "Terminated", [SIGSTKFLT] = "Stack fault",
+	[SIGCHLD] = "Child exited", [SIGCONT] = "Continued",
+	[SIGSTOP] = "Stopped (signal)", [SIGTSTP] = "Stopped", [SIGTTIN] = "Stopped (tty input)",
+	[SIGTTOU] = "Stopped (tty output)", [SIGURG] = "Urgent I/O condition",
+	[SIGXCPU] = "CPU time limit exceeded", [SIGXFSZ] = "File size limit exceeded",
+	[SIGVTALRM] = "Virtual timer expired", [SIGPROF] = "Profiling timer expired",
+	[SIGWINCH] = "Window changed", [SIGIO] = "I/O possible", [SIGPWR] = "Power failure",
+	[SIGSYS] = "Bad system call",
+};
+
+char *strsignal(int sig)
+{
+	static __thread char buf[32];
+	if (sig >= 1 && sig < NSIG && names[sig])
+		return (char *)names[sig];
+	if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+		snprintf(buf, sizeof buf, "Real-time signal %d", sig - SIGRTMIN);
+	else
+		snprintf(buf, sizeof buf, "Unknown signal %d", sig);
+	return buf;
+}
+
+void psignal(int sig, const char *s)
+{
+	if (s && *s)
+		fprintf(stderr, "%s: %s\n", s, strsignal(sig));
+	else
+		fprintf(stderr, "%s\n", strsignal(sig));
+}
