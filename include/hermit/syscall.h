@@ -901,6 +901,11 @@ int32_t sys_open(const char *name, int32_t flags, int32_t mode);
 int32_t sys_opendir(const char *name);
 
 /**
+ * `pipe2(fds, flags)`: `flags` is 0 or `O_NONBLOCK` and/or `O_CLOEXEC`. 0 or -errno.
+ */
+int32_t sys_pipe2(int32_t *fds, int32_t flags);
+
+/**
  * Waits until one of the descriptors is ready or `timeout` milliseconds pass (-1:
  * no limit). Returns how many have events.
  *

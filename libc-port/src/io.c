@@ -474,9 +474,3 @@ int truncate(const char *path, off_t length)
         __eremit_mapped_truncate(-1, path, length); /* mman.c */
     return r;
 }
-
-int pipe(int fds[2])
-{
-    (void)fds;
-    return __hermit_fail(ENOSYS);
-}

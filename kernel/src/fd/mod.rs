@@ -1,6 +1,6 @@
 //! File descriptors: the table of descriptors (`table`), the open files they refer to
 //! (`object`: the `FileObject` trait every kind implements, and `OpenFile`), the kinds
-//! made here (`kind`: regular files, directories, devices, the console, eventfd), the
+//! made here (`kind`: regular files, directories, devices, the console, eventfd, pipes; `pipe_buffer` is a pipe's shared state), the
 //! `O_*` flags (`flags`) and the calls on the table (`files`), over the in-memory
 //! filesystem (`crate::fs`). One descriptor table for the VM (one process).
 //!
@@ -17,6 +17,7 @@ pub mod flags;
 pub mod global;
 pub mod kind;
 pub mod object;
+pub mod pipe_buffer;
 pub mod readiness;
 pub mod table;
 

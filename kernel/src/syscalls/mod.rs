@@ -15,6 +15,7 @@ mod links;
 mod locks;
 mod memory;
 mod net;
+mod pipe;
 mod poll;
 mod process;
 pub(crate) mod system;

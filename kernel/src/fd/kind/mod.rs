@@ -10,6 +10,8 @@ pub mod directory;
 pub mod eventfd;
 pub mod host_dir;
 pub mod host_file;
+#[cfg(target_os = "none")]
+pub mod pipe;
 pub mod regular;
 #[cfg(target_os = "none")]
 pub mod stdin;
