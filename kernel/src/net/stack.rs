@@ -143,12 +143,13 @@ impl Stack {
         if changed {
             self.table.tidy_listeners(&mut self.set);
         }
+        // Before egress, so that the resets it decides go out now.
+        self.table.reap(&mut self.set);
         while self.iface.poll_egress(now, dev, &mut self.set) == PollResult::SocketStateChanged {
             changed = true;
         }
         dev.flush();
         changed |= self.dhcp_update();
-        self.table.reap(&mut self.set);
         if changed {
             events::signal();
         }

@@ -180,7 +180,9 @@ impl Table {
     }
 
     /// Frees the connections the application closed once they are done (or have had
-    /// LINGER_AFTER_CLOSE to finish).
+    /// LINGER_AFTER_CLOSE to finish). One that receives data after the close is reset,
+    /// as Linux resets it: nobody will read the data, and a peer still sending would
+    /// otherwise fill the window and block instead of getting ECONNRESET/EPIPE.
     pub fn reap(&mut self, set: &mut Sockets) {
         if self.orphans.is_empty() {
             return;
@@ -193,7 +195,7 @@ impl Table {
                     set.remove(h);
                     false
                 }
-                _ if now >= deadline => {
+                _ if now >= deadline || s.recv_queue() > 0 => {
                     s.abort();
                     true
                 }
@@ -203,10 +205,15 @@ impl Table {
     }
 
     /// Closes a TCP connection the application is done with: remaining data and the
-    /// FIN still go out.
+    /// FIN still go out; but with received data left unread the connection is reset
+    /// instead (Linux's rule, RFC 2525 2.17), so the peer learns the data was lost.
     pub(super) fn orphan(&mut self, set: &mut Sockets, h: SocketHandle) {
         let s = set.get_mut::<tcp::Socket>(h);
-        s.close();
+        if s.recv_queue() > 0 {
+            s.abort();
+        } else {
+            s.close();
+        }
         self.orphans.push((h, now() + LINGER_AFTER_CLOSE));
     }
 
