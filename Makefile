@@ -10,7 +10,7 @@ HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
 	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean \
 	test-reliability soak test-hermit-compat test-stdin test-net-burst compat-crates test-tokio \
-	test-fuzz fuzz test-full test-volume
+	test-fuzz fuzz test-full test-volume test-servers
 
 all: toolchain
 
@@ -147,6 +147,13 @@ test-net-c: toolchain-c
 test-projects: toolchain-c
 	@echo "==> real C and C++ projects (SQLite, zlib, zlib-ng via CMake, Lua via CMake, LevelDB via CMake; QEMU)"
 	@python3 tests/run.py projects
+
+# Redis and LMDB from Debian's source packages (apt-get source into ~/.cache/eremit),
+# built with their own Makefiles for Eremit and natively: Redis served to its own clients
+# and test suite from the host, LMDB's test programs; see tests/servers_tests.py.
+test-servers: toolchain-c
+	@echo "==> real servers and stores from Debian sources (Redis, LMDB; QEMU)"
+	@python3 tests/run.py servers
 
 # GCC 12's own run tests (libstdc++, gfortran.dg, libgomp), natively and in Eremit: a fast
 # subset here, a larger sample with a report (build/conformance/report.md) in `conformance`.

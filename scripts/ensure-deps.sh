@@ -10,6 +10,8 @@
 #   scripts/ensure-deps.sh cbindgen     also cbindgen $CBINDGEN_VERSION (scripts/gen-header.sh)
 #   scripts/ensure-deps.sh netbench     also a Linux kernel image and a static busybox
 #                                       (benches/drivers/netbench.py's Linux guest)
+#   scripts/ensure-deps.sh servers      also tcl, dpkg-dev and a deb-src entry
+#                                       (tests/servers_tests.py: apt-get source, runtest)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,9 +49,25 @@ for group in "$@"; do
         file -L /bin/busybox /usr/bin/busybox 2>/dev/null | grep -q "statically linked" ||
             need_apt+=(busybox-static)
         ;;
+    servers)
+        # tests/servers_tests.py: Debian source packages (a deb-src entry, dpkg-source) and
+        # Redis' own test suite (tclsh).
+        command -v tclsh >/dev/null || need_apt+=(tcl)
+        command -v dpkg-source >/dev/null || need_apt+=(dpkg-dev)
+        if ! grep -rqsE '^(deb-src|Types: *deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+            log "adding Debian bookworm's deb-src entry (/etc/apt/sources.list.d/debian-src.sources)"
+            sudo=""
+            [ "$(id -u)" -eq 0 ] || sudo=sudo
+            printf '%s\n' 'Types: deb-src' 'URIs: http://deb.debian.org/debian' \
+                'Suites: bookworm bookworm-updates' 'Components: main' \
+                'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' |
+                $sudo tee /etc/apt/sources.list.d/debian-src.sources >/dev/null
+            $sudo apt-get update -qq
+        fi
+        ;;
     cbindgen) ;;
     *)
-        echo "ensure-deps: unknown group $group (c-toolchain, cbindgen, netbench)" >&2
+        echo "ensure-deps: unknown group $group (c-toolchain, cbindgen, netbench, servers)" >&2
         exit 2
         ;;
     esac
