@@ -24,12 +24,14 @@ every run, so a changed libc or kernel is what runs.
     redis-check-rdb accepts it and a native redis-server loading it has the same DEBUG
     DIGEST;
   - sigterm: SIGTERM to `eremit run` must make Redis save and exit 0 (its "shutdown on
-    SIGTERM"); skipped, saying so, while the runner does not forward signals (its --help
-    does not mention SIGTERM);
+    SIGTERM"); skipped, saying why, while a probe (tests/servers/sigterm_probe.c: a
+    SIGTERM handler setting a flag while main waits in select(), as Redis does) does not
+    get its handler run;
   - runtest: Redis' own test suite (./runtest --host --port, external-server mode, which
-    skips the tests that start servers itself) against the Eremit server, without the
-    tags that need fork (needs:repl, needs:save: replication and BGSAVE), and without the
-    tests listed in REDIS_SKIP (each with its reason): every test that runs must pass.
+    skips the tests that start servers itself) against the Eremit server: the units in
+    REDIS_UNITS (all with --redis-all-units), without the tags that need fork (needs:repl,
+    needs:save), the tests whose body makes Redis fork (FORKS, found in the sources) and
+    the tests in REDIS_SKIP (each with its reason): every test that runs must pass.
 - LMDB 0.9 (`lmdb`): `make CC=... ILIBS=liblmdb.a` (no shared library in a static
   unikernel) builds liblmdb.a, mdb_stat/mdb_dump/mdb_load/mdb_copy and mtest..mtest5:
   - mtest: LMDB's `make test` (mtest, then mdb_stat) on a host directory: exit 0 both;
@@ -69,14 +71,29 @@ REDIS_SKIP = {
         "RTC, which starts at the host's whole second (its seconds lag the host's by the "
         "fraction at QEMU's start), so the guest is up to a second behind the host",
     "GETEX PXAT option": "the same (absolute expiry time from the host's clock)",
+    "EXPIREAT - Check for EXPIRE alike behavior": "the same",
     "GETEX EXAT option": "the same",
-    "SET with EXAT": "the same",
-    "SET with PXAT": "the same",
+    "Extended SET EXAT option": "the same",
+    "Extended SET PXAT option": "the same",
+    "BRPOPLPUSH does not affect WATCH while still blocked":
+        "sends EXEC on one connection and LPUSH on another without waiting for the reply; "
+        "when both arrive in one select() round Redis' select backend (Eremit has no epoll) "
+        "serves the lower descriptor, the LPUSH, first and the transaction aborts; with "
+        "epoll on Linux the earlier arrival goes first",
     "EXPIRETIME returns absolute expiration time in seconds": "the same",
     "PEXPIRETIME returns absolute expiration time in milliseconds": "the same",
 }
 
+# Redis' test units `make test-servers` runs (the whole suite, --redis-all-units, takes
+# most of an hour under TCG): the data types, the protocol, keyspace, expiry,
+# transactions, pub/sub, scripting.
+REDIS_UNITS = ["unit/printver", "unit/protocol", "unit/keyspace", "unit/info-command", "unit/type/string",
+               "unit/type/incr", "unit/type/hash", "unit/type/list", "unit/expire", "unit/multi",
+               "unit/pubsub", "unit/bitops", "unit/geo", "unit/scripting"]
+
 suite = Suite("servers", requires=[CC, EREMIT])
+suite.option("--redis-all-units", action="store_true",
+             help="run every unit of Redis' test suite, not REDIS_UNITS")
 
 
 def sh(cmd, cwd=None, timeout=1800, env=None):
@@ -383,18 +400,34 @@ def redis_save():
           nsize == size and ndigest == digest and int(size) > 2000, f"{nsize} {ndigest} vs {size} {digest}")
 
 
-def runner_forwards_signals():
-    """Whether `eremit run` passes SIGTERM to the program (its --help says so)."""
-    out = sh([EREMIT, "run", "--help"]).stdout
-    return "SIGTERM" in out
+@once
+def sigterm_reaches_select():
+    """Whether SIGTERM sent to `eremit run` runs a program's handler while its main thread
+    waits in select() (tests/servers/sigterm_probe.c): what Redis' shutdown on SIGTERM
+    needs. (False, why) or (True, "")."""
+    exe = os.path.join(scratch("eremit-sigprobe-"), "sigterm_probe")
+    r = sh([CC, "-O2", os.path.join(HERE, "sigterm_probe.c"), "-o", exe])
+    if r.returncode != 0:
+        return False, "the probe does not build: " + r.stderr[-500:]
+    g = Guest(exe, [], [], timeout=120)
+    if g.wait_for("ready", 60) is None:
+        g.kill()
+        return False, "the probe did not start"
+    g.proc.send_signal(signal.SIGTERM)
+    code, out, err = g.finish(60)
+    if code == 42 and "handled" in out:
+        return True, ""
+    return False, (f"a program waiting in select() with a SIGTERM handler ended with {code}, not "
+                   "through its handler: the runner does not forward SIGTERM, or the handler does "
+                   "not run while the program waits (branches sigrunner, sigasync)")
 
 
 @suite.case("redis-sigterm")
 def redis_sigterm():
-    if not runner_forwards_signals():
+    works, why = sigterm_reaches_select()
+    if not works:
         skip("redis: SIGTERM to eremit run saves the data",
-             "the runner does not forward signals to the program yet (`eremit run --help` does not "
-             "mention SIGTERM); SIGTERM ends the VM. SHUTDOWN SAVE (redis-save) covers the save itself")
+             why + ". SHUTDOWN SAVE (redis-save) covers the save itself")
         return
     trees = redis()
     if not trees:
@@ -418,11 +451,18 @@ def redis_sigterm():
           nsize == size and ndigest == digest, f"{nsize} {ndigest} vs {size} {digest}")
 
 
+# What in a test's body makes Redis fork: a replica's SYNC (attach_to_replication_stream),
+# BGSAVE, BGREWRITEAOF, turning AOF on (a rewrite in a child); and DEBUG LOADAOF, which
+# needs the AOF such a test turned on (without one Redis exits).
+FORKS = re.compile(r"attach_to_replication_stream|\br (?:bgsave|bgrewriteaof|sync|psync)\b"
+                   r"|config set appendonly yes|debug loadaof", re.I)
+
+
 def fork_tests(tree):
-    """runtest --skiptest patterns for the tests that call attach_to_replication_stream
-    (a SYNC, for which Redis forks a child to write the snapshot): tagged needs:repl only
-    in some files, and an error there ends the whole run. Found in the sources, so a new
-    Redis version's list follows; names with Tcl substitutions become regular expressions."""
+    """runtest --skiptest patterns for the tests whose body makes Redis fork (FORKS): tagged
+    needs:repl or needs:save only in some files, and an error there ends the whole run.
+    Found in the sources, so a new Redis version's list follows; names with Tcl
+    substitutions become regular expressions."""
     found = []
     for base, _, files in os.walk(os.path.join(tree, "tests")):
         for f in sorted(files):
@@ -430,7 +470,7 @@ def fork_tests(tree):
                 continue
             lines = open(os.path.join(base, f), errors="replace").read().split("\n")
             for i, line in enumerate(lines):
-                if "attach_to_replication_stream" not in line or line.lstrip().startswith("proc "):
+                if not FORKS.search(line) or line.lstrip().startswith("proc "):
                     continue
                 for j in range(i, -1, -1):
                     m = re.match(r'\s*test\s+(?:\{(.*?)\}|"(.*?)")', lines[j])
@@ -456,12 +496,15 @@ def redis_runtest():
     try:
         args = ["./runtest", "--host", "127.0.0.1", "--port", str(s.port), "--timeout", "120",
                 "--tags", "-needs:repl", "--tags", "-needs:save"]
+        if not suite.options.redis_all_units:
+            for unit in REDIS_UNITS:
+                args += ["--single", unit]
         for name in REDIS_SKIP:
             args += ["--skiptest", name]
         forks = fork_tests(trees[0])
         for pattern in forks:
             args += ["--skiptest", pattern]
-        measure(f"redis runtest: {len(forks)} tests left out that attach to the replication stream (SYNC forks)")
+        measure(f"redis runtest: {len(forks)} tests left out whose Redis forks (SYNC, BGSAVE, AOF)")
         start_t = time.monotonic()
         r = sh(args, cwd=trees[0], timeout=3000)
         text = re.sub(r"\x1b\[[0-9;]*m", "", r.stdout + r.stderr)
@@ -471,7 +514,7 @@ def redis_runtest():
         measure(f"redis runtest in Eremit: {ok} passed, {len(bad)} failed, {ignored} ignored "
                 f"(external server), {time.monotonic() - start_t:.0f} s")
         check(f"redis: its own test suite against the Eremit server ({ok} tests)",
-              r.returncode == 0 and not bad and ok > 500 and "All tests passed" in text,
+              r.returncode == 0 and not bad and ok > 200 and "All tests passed" in text,
               "\n".join(bad) + "\n" + text[-4000:])
         check("redis: the server is still up after runtest", s.cli("PING").stdout.strip() == "PONG",
               s.log()[-3000:])
