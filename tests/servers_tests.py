@@ -80,6 +80,9 @@ REDIS_SKIP = {
         "when both arrive in one select() round Redis' select backend (Eremit has no epoll) "
         "serves the lower descriptor, the LPUSH, first and the transaction aborts; with "
         "epoll on Linux the earlier arrival goes first",
+    "PUBLISH/PSUBSCRIBE after PUNSUBSCRIBE without arguments":
+        "the same: PUNSUBSCRIBE on one connection is not waited for (no reply is read) before "
+        "PUBLISH on another, and select() serves the lower descriptor first",
     "EXPIRETIME returns absolute expiration time in seconds": "the same",
     "PEXPIRETIME returns absolute expiration time in milliseconds": "the same",
 }
@@ -226,7 +229,10 @@ class Redis:
         self.native_tree, self.eremit_tree = trees
         self.port = free_port()
         self.where = where
-        args = ["--protected-mode", "no", "--enable-debug-command", "yes", *extra]
+        # No save points unless asked: their automatic saves fork, which fails, and then
+        # Redis refuses writes (stop-writes-on-bgsave-error).
+        saves = [] if "--save" in extra else ["--save", ""]
+        args = ["--protected-mode", "no", "--enable-debug-command", "yes", *saves, *extra]
         if where == "eremit":
             self.guest = Guest(os.path.join(self.eremit_tree, "src", "redis-server"),
                                ["--dir", "/data", "--bind", "0.0.0.0", *args],
@@ -577,7 +583,7 @@ def lmdb_fixed(name):
         want = sh([os.path.join(trees["native"], tool), *args, ndb])
         on_host = sh([os.path.join(trees["native"], tool), *args, vol])
         inside = eremit_run(os.path.join(trees["eremit"], tool), [*args, "/testdb"], volume=vol)
-        check(f"lmdb: {name}: {tool} {' '.join(args)} of Eremit's database, natively and in Eremit, "
+        check(f"lmdb: {name}: {' '.join([tool, *args])} of Eremit's database, natively and in Eremit, "
               "is native's of the native database",
               want.returncode == 0 and want.stdout.strip() != "" and mask(on_host.stdout) == mask(want.stdout)
               and inside.returncode == 0 and mask(inside.stdout) == mask(want.stdout),
