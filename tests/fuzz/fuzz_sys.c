@@ -351,6 +351,28 @@ CALL(eventfd)
     return fd;
 }
 
+CALL(pipe2)
+{
+    int32_t pair[2];
+    size_t own;
+    int32_t *p = fz_ptr_on(f, sizeof pair, &own, pair, sizeof pair);
+    int bad = fz_ptr_is_bad(f, 1);
+    /* Always non-blocking (see eventfd); sometimes unknown flags. */
+    int32_t flags = O_NONBLOCK;
+    if (fz_chance(f, 20)) {
+        flags |= (int32_t)fz_rand(f);
+        f->mask |= 1u << FZ_BAD_VALUE;
+    }
+    long r = sys_pipe2(p, flags);
+    if (bad)
+        fz_expect_failure(f, "sys_pipe2", r);
+    if (r == 0 && own) {
+        sys_close(p[0]);
+        sys_close(p[1]);
+    }
+    return r;
+}
+
 CALL(fcntl)
 {
     static const int cmds[] = {F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL, 99, -1};
@@ -1190,7 +1212,7 @@ const struct fz_call fz_sys_calls[] = {
     C(isatty), C(join), C(listen), C(lseek), C(lstat), C(malloc), C(mkdir), C(mmap),
     C(chmod), C(fchmod), C(flock), C(lock), C(link), C(symlink), C(readlink), C(statvfs),
     C(fstatvfs), C(utimensat), C(futimens),
-    C(mprotect), C(munmap), C(nanosleep), C(network_init), C(notify), C(open), C(opendir),
+    C(mprotect), C(munmap), C(nanosleep), C(network_init), C(notify), C(open), C(opendir), C(pipe2),
     C(poll), C(pread), C(pwrite), C(read), C(read_entropy), C(readv), C(realloc), C(recv),
     C(recvfrom), C(rename), C(rmdir), C(sem_destroy), C(sem_init), C(sem_post),
     C(sem_timedwait), C(sem_trywait), C(send), C(sendto), C(set_priority), C(setsockopt),
