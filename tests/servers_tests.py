@@ -29,7 +29,8 @@ every run, so a changed libc or kernel is what runs.
     get its handler run;
   - runtest: Redis' own test suite (./runtest --host --port, external-server mode, which
     skips the tests that start servers itself) against the Eremit server: the units in
-    REDIS_UNITS (all with --redis-all-units), without the tags that need fork (needs:repl,
+    REDIS_UNITS (with --redis-all-units all but those a block of which turns AOF on,
+    aof_units), without the tags that need fork (needs:repl,
     needs:save), the tests whose body makes Redis fork (FORKS, found in the sources) and
     the tests in REDIS_SKIP (each with its reason): every test that runs must pass.
 - LMDB 0.9 (`lmdb`): `make CC=... ILIBS=liblmdb.a` (no shared library in a static
@@ -479,16 +480,46 @@ def fork_tests(tree):
                 if not FORKS.search(line) or line.lstrip().startswith("proc "):
                     continue
                 for j in range(i, -1, -1):
-                    m = re.match(r'\s*test\s+(?:\{(.*?)\}|"(.*?)")', lines[j])
-                    if m:
-                        name = m.group(1) if m.group(1) is not None else m.group(2)
-                        if "$" in name or "[" in name:
-                            parts = re.split(r"\$\{?\w+\}?|\[[^]]*\]", name)
-                            name = "/^" + ".*".join(re.escape(p) for p in parts) + "$"
-                        if name not in found:
-                            found.append(name)
+                    if TEST_NAME.match(lines[j]):
+                        add_test(found, lines[j])
                         break
     return found
+
+
+TEST_NAME = re.compile(r'\s*test\s+(?:\{(.*?)\}|"(.*?)")')
+
+
+def add_test(found, line):
+    """Adds the --skiptest pattern for the test `line` starts."""
+    m = TEST_NAME.match(line)
+    name = m.group(1) if m.group(1) is not None else m.group(2)
+    if "$" in name or "[" in name:
+        parts = re.split(r"\$\{?\w+\}?|\[[^]]*\]", name)
+        name = "/^" + ".*".join(re.escape(p) for p in parts) + "$"
+    if name not in found:
+        found.append(name)
+
+
+def aof_units(tree):
+    """The units with a start_server block whose overrides turn AOF on: external mode
+    applies them with CONFIG SET, which forks an AOF rewrite, fails, and ends the run
+    whatever tests are skipped; --redis-all-units leaves these units out (--skipunit)."""
+    units = []
+    tests = os.path.join(tree, "tests")
+    for base, _, files in os.walk(os.path.join(tests, "unit")):
+        for f in sorted(files):
+            path = os.path.join(base, f)
+            if not f.endswith(".tcl"):
+                continue
+            servers = [line for line in open(path, errors="replace") if "start_server" in line]
+            for k, line in enumerate(servers):
+                # A block tagged external:skip (or inside one: the start_server before it,
+                # nearly always its parent) never runs against an external server.
+                if (re.search(r"overrides\s*\{[^}]*appendonly\s+yes", line) and "external:skip" not in line
+                        and not (k > 0 and line.startswith((" ", "\t")) and "external:skip" in servers[k - 1])):
+                    units.append(os.path.relpath(path, tests)[:-len(".tcl")])
+                    break
+    return sorted(units)
 
 
 @suite.case("redis-runtest")
@@ -505,6 +536,11 @@ def redis_runtest():
         if not suite.options.redis_all_units:
             for unit in REDIS_UNITS:
                 args += ["--single", unit]
+        else:
+            aof = aof_units(trees[0])
+            for unit in aof:
+                args += ["--skipunit", unit]
+            measure(f"redis runtest: units left out (AOF turned on for a block): {' '.join(aof)}")
         for name in REDIS_SKIP:
             args += ["--skiptest", name]
         forks = fork_tests(trees[0])
