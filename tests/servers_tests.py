@@ -531,7 +531,11 @@ def redis_runtest():
     if not s:
         return
     try:
+        # runtest's own ports (its test server listens at --baseport - 32 and up) differ
+        # per run: its check for a free port misses one another runtest listens on.
+        baseport = 30000 + (os.getpid() % 300) * 64
         args = ["./runtest", "--host", "127.0.0.1", "--port", str(s.port), "--timeout", "120",
+                "--baseport", str(baseport),
                 "--tags", "-needs:repl", "--tags", "-needs:save"]
         if not suite.options.redis_all_units:
             for unit in REDIS_UNITS:
