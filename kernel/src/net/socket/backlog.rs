@@ -52,15 +52,22 @@ impl Table {
 
     /// Whether a TCP (`tcp`) or UDP port is taken by a socket of the application or a
     /// connection of the stack.
-    pub(super) fn port_used(&self, set: &Sockets, tcp: bool, port: u16) -> bool {
+    /// Whether binding `port` conflicts with a socket that has it. With `reuseaddr` (the
+    /// binding socket's SO_REUSEADDR) only a TCP socket bound or listening there does, as
+    /// on Linux: a server restarting its listener (Redis' CONFIG SET bind) rebinds the
+    /// port while connections accepted on it are still open.
+    pub(super) fn port_used(&self, set: &Sockets, tcp: bool, port: u16, reuseaddr: bool) -> bool {
         let in_table = self.socks.iter().flatten().any(|s| match &s.kind {
             Kind::Tcp { bound: Some(b) } => tcp && b.port == port,
             Kind::Listener { local, .. } => tcp && local.port == port,
             Kind::Loop { local, .. } | Kind::LoopConnecting { local, .. } => {
-                tcp && local.port == port
+                tcp && !reuseaddr && local.port == port
             }
             _ => false,
         });
+        if tcp && reuseaddr {
+            return in_table;
+        }
         in_table
             || set.iter().any(|(_, s)| {
                 if tcp {
@@ -82,7 +89,7 @@ impl Table {
             } else {
                 p + 1
             };
-            if !self.port_used(set, tcp, p) {
+            if !self.port_used(set, tcp, p, false) {
                 return Ok(p);
             }
         }

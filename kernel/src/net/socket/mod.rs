@@ -410,7 +410,7 @@ pub fn bind(id: SocketId, addr: V4) -> Result<(), Errno> {
         let tcp = matches!(sock.kind, Kind::Tcp { .. });
         let port = match addr.port {
             0 => st.table.ephemeral_port(&st.set, tcp)?,
-            p if st.table.port_used(&st.set, tcp, p) => return Err(EADDRINUSE),
+            p if st.table.port_used(&st.set, tcp, p, sock.reuseaddr) => return Err(EADDRINUSE),
             p => p,
         };
         let local = V4 {
