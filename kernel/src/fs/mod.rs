@@ -45,10 +45,15 @@ pub use namespace::OpenHow;
 pub use crate::abi::errno::Errno;
 
 /// The locks of the filesystem (the one `Fs`, and each file's contents, `cell`). In the
-/// kernel they keep interrupts off while held (a task preempted while holding one would
-/// stall the others); on the host (tests, Miri) they are plain spinlocks.
+/// kernel they are `SleepLock`s: interrupts stay on while one is held, so copying a large
+/// file's data holds off neither the timer nor the devices, and a task that finds one
+/// held sleeps instead of spinning on a holder that may have been preempted. So they
+/// must not be taken by an interrupt handler, an idle task, or under an interrupt-off
+/// spinlock (the descriptor table's: `fd::global::open` opens outside it). The
+/// filesystem's lock may be held while a file's is taken, never the other way round.
+/// On the host (tests, Miri) they are plain spinlocks.
 #[cfg(target_os = "none")]
-pub type Lock<T> = hermit_sync::InterruptSpinMutex<T>;
+pub type Lock<T> = crate::sched::SleepLock<T>;
 #[cfg(not(target_os = "none"))]
 pub type Lock<T> = hermit_sync::SpinMutex<T>;
 pub type FsLock = Lock<Fs>;

@@ -67,7 +67,7 @@ pub unsafe extern "C" fn sys_open(name: *const c_char, flags: i32, mode: i32) ->
     let path = unsafe { c_path(name) };
     path.and_then(|path| match volume::route(path) {
         Some(on) => volume::open(on?, flags, mode as u32),
-        None => global::with(|f| f.open(&volume::memory_path(path), flags, mode as u32)),
+        None => global::open(&volume::memory_path(path), flags, mode as u32),
     })
     .unwrap_or_else(fail)
 }
