@@ -11,6 +11,18 @@ use core::ptr::NonNull;
 use super::Transport;
 use super::queue::{Buffer, SplitQueue};
 
+/// VIRTIO_CONSOLE_F_MULTIPORT (virtio 1.x, 5.3.3): QEMU offers it when a device has room
+/// for more than one port. The runner gives the signal channel's device two port slots
+/// (`max_ports=2`) and standard input's one, so the feature tells them apart; this driver
+/// never accepts it and uses port 0 only.
+const F_MULTIPORT: u64 = 1 << 1;
+
+/// Whether the console behind `t` is the runner's signal channel (`crate::signals`)
+/// rather than standard input's.
+pub fn is_signal_channel(t: &dyn Transport) -> bool {
+    t.device_features() & F_MULTIPORT != 0
+}
+
 const RX_QUEUE: u16 = 0;
 const TX_QUEUE: u16 = 1;
 /// Receive buffers, when the device allows that many (QEMU's queues have 128 entries).
