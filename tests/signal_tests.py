@@ -9,6 +9,7 @@ signal ended):
   runner's process group, as a terminal's Ctrl-C is, goes to the handler too;
 - no handler: SIGTERM and SIGUSR2 end it with 143 and 140; under --verbose the kernel's
   one line is on stderr, stdout holds only what the program wrote;
+- SIGHUP ignored when eremit started (`nohup`) stays ignored: not forwarded;
 - SIGUSR1/SIGUSR2 handlers count, an ignored SIGHUP does nothing, then SIGTERM at its
   default ends it with 143; sigwait({SIGINT}) takes SIGINT;
 - a Rust std program (tests/apps/wait-signal): SIGTERM ends it with 143;
@@ -61,12 +62,26 @@ def status(returncode):
     return 128 - returncode if returncode < 0 else returncode
 
 
-def converse(cmd, script, group=False, limit=240):
+FORWARDED = (signal.SIGHUP, signal.SIGINT, signal.SIGUSR1, signal.SIGUSR2, signal.SIGTERM)
+
+
+def dispositions(ignored):
+    """For the child: the five signals at their default action, whatever this script
+    inherited (a script's background job starts with SIGINT ignored, and eremit, as any
+    program, leaves an ignored signal ignored), but `ignored` ignored."""
+    def set_them():
+        for sig in FORWARDED:
+            signal.signal(sig, signal.SIG_IGN if sig in ignored else signal.SIG_DFL)
+    return set_them
+
+
+def converse(cmd, script, group=False, limit=240, ignored=()):
     """Runs cmd; whenever it prints a line that `script` has, sends that entry's signals
     (to the process, or to its process group with `group`). Returns (status, stdout,
     stderr, seconds from the last signal sent to the end, pid)."""
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, start_new_session=group)
+                         stderr=subprocess.PIPE, start_new_session=group,
+                         preexec_fn=dispositions(ignored))
     err = []
     threading.Thread(target=lambda: err.append(p.stderr.read()), daemon=True).start()
     timer = threading.Timer(limit, p.kill)
@@ -88,9 +103,9 @@ def converse(cmd, script, group=False, limit=240):
     return status(code), out, (err[0] if err else b""), took, p.pid
 
 
-def same_as_native(name, mode, script, group=False, machine="microvm"):
-    want = converse([NATIVE, mode], script, group)
-    got = converse(eremit(IMAGE, mode, opts=["--machine", machine]), script, group)
+def same_as_native(name, mode, script, group=False, machine="microvm", ignored=()):
+    want = converse([NATIVE, mode], script, group, ignored=ignored)
+    got = converse(eremit(IMAGE, mode, opts=["--machine", machine]), script, group, ignored=ignored)
     check(f"{name}: output and exit status {want[0]} as native",
           got[:2] == want[:2] and want[1].startswith(b"ready\n"),
           f"eremit {got[0]}: {got[1]!r}\nstderr: {got[2].decode(errors='replace')}\n"
@@ -120,6 +135,12 @@ def test_default():
     code, out, err, _, _ = converse(eremit(IMAGE, "default"), {"ready": [signal.SIGTERM]})
     check("SIGTERM, no handler, without --verbose: nothing but the program's output",
           (code, out, err) == (143, b"ready\n", b""), f"exit {code}, {out!r}, {err!r}")
+
+
+@suite.case("nohup")
+def test_nohup():
+    same_as_native("SIGHUP ignored when started (nohup): not forwarded, then SIGTERM ends it",
+                   "default", {"ready": [signal.SIGHUP, signal.SIGTERM]}, ignored=(signal.SIGHUP,))
 
 
 @suite.case("count")

@@ -20,6 +20,10 @@ static ACK_BASE: AtomicU64 = AtomicU64::new(0);
 /// The application takes the signals (`subscribe`); until then the kernel acts on them.
 static SUBSCRIBED: AtomicBool = AtomicBool::new(false);
 static PENDING: PendingSet = PendingSet::new();
+/// Receive buffers (4 KiB each): QEMU puts what one read of the socket gave (any number
+/// of signal bytes) in one, and they are reposted at once, so a few are plenty, and a
+/// small VM keeps its memory.
+const RX_BUFFERS: u16 = 4;
 /// Bumped on every signal queued: the futex word `wait` sleeps on.
 static ARRIVALS: AtomicU32 = AtomicU32::new(0);
 
@@ -35,7 +39,7 @@ pub fn init() {
         return;
     };
     ACK_BASE.store(found.ack_base.unwrap_or(0), Ordering::Release);
-    match VirtioConsole::new(found.transport) {
+    match VirtioConsole::new(found.transport, RX_BUFFERS) {
         Ok(dev) => *CHANNEL.lock() = Some(dev),
         Err(e) => {
             crate::klog!("eremit: signals: virtio-console: {e}; none will arrive");

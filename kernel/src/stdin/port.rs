@@ -59,7 +59,7 @@ fn open() -> Port {
         return Port::Absent;
     };
     ACK_BASE.store(found.ack_base.unwrap_or(0), Ordering::Release);
-    let mut dev = match VirtioConsole::new(found.transport) {
+    let mut dev = match VirtioConsole::new(found.transport, console::RX_BUFFERS) {
         Ok(dev) => dev,
         Err(e) => {
             crate::klog!("eremit: stdin: virtio-console: {e}; at end of file");

@@ -92,7 +92,17 @@ fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
 
-/// Creates the channel, gives QEMU its end and catches the forwarded signals.
+/// Whether `sig` is ignored in eremit (inherited from whoever started it).
+fn ignored(sig: i32) -> bool {
+    // SAFETY: a zeroed sigaction is valid; a null new action only reads the current one.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(sig, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN
+    }
+}
+
+/// Creates the channel, gives QEMU its end and catches the forwarded signals (those not
+/// ignored when eremit started).
 pub fn install(channels: &mut Channels) -> io::Result<Forwarder> {
     let (ours, theirs) = UnixStream::pair()?;
     channels.set_signals(OwnedFd::from(theirs))?;
@@ -106,6 +116,11 @@ pub fn install(channels: &mut Channels) -> io::Result<Forwarder> {
         Ordering::Relaxed,
     );
     for sig in FORWARDED {
+        if ignored(sig) {
+            // Ignored when eremit started (`nohup`, a background job of a script): the
+            // guest is left out of it too, as a program that keeps the disposition.
+            continue;
+        }
         // SAFETY: a zeroed sigaction is valid; the handler is async-signal-safe (above)
         // and SA_RESTART keeps eremit's own blocking calls from failing with EINTR.
         unsafe {

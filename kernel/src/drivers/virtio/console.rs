@@ -25,8 +25,9 @@ pub fn is_signal_channel(t: &dyn Transport) -> bool {
 
 const RX_QUEUE: u16 = 0;
 const TX_QUEUE: u16 = 1;
-/// Receive buffers, when the device allows that many (QEMU's queues have 128 entries).
-const RX_BUFFERS: u16 = 128;
+/// Receive buffers for a stream (standard input), when the device allows that many
+/// (QEMU's queues have 128 entries).
+pub const RX_BUFFERS: u16 = 128;
 /// QEMU hands a port at most 4 KiB per read of its character device and fills one
 /// buffer per read, so larger buffers would not hold more.
 pub const RX_BUFFER_LEN: usize = 4096;
@@ -76,8 +77,10 @@ pub struct VirtioConsole<T: Transport> {
 unsafe impl<T: Transport + Send> Send for VirtioConsole<T> {}
 
 impl<T: Transport> VirtioConsole<T> {
-    /// Initialises the console behind `transport` (already known to be one).
-    pub fn new(transport: T) -> Result<Self, &'static str> {
+    /// Initialises the console behind `transport` (already known to be one), with at
+    /// most `rx_buffers` receive buffers of `RX_BUFFER_LEN` bytes (rounded down to a
+    /// power of two).
+    pub fn new(transport: T, rx_buffers: u16) -> Result<Self, &'static str> {
         // No features: one port (no MULTIPORT), no console size, no emergency write.
         super::negotiate(&transport, 0, 0)?;
         let size = |q| {
@@ -85,7 +88,7 @@ impl<T: Transport> VirtioConsole<T> {
             if max == 0 {
                 return Err("a queue is missing");
             }
-            Ok(1u16 << (15 - max.min(RX_BUFFERS).leading_zeros() as u16))
+            Ok(1u16 << (15 - max.min(rx_buffers.max(1)).leading_zeros() as u16))
         };
         let (rx_size, tx_size) = (size(RX_QUEUE)?, size(TX_QUEUE)?);
         let no_memory = "no memory for the queues";
