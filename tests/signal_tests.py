@@ -5,7 +5,8 @@ and natively, sends the same signals at the same points (after the line the prog
 prints when ready for them) and compares output and exit status (128+n for a program a
 signal ended):
 
-- a SIGTERM handler writes a line and exits 7 (microvm and q35); SIGINT sent to the
+- a SIGTERM handler writes a line and exits 7 (microvm and q35, with and without a
+  stdin to forward, i.e. a second console beside the signals'); SIGINT sent to the
   runner's process group, as a terminal's Ctrl-C is, goes to the handler too;
 - no handler: SIGTERM and SIGUSR2 end it with 143 and 140; under --verbose the kernel's
   one line is on stderr, stdout holds only what the program wrote;
@@ -75,11 +76,11 @@ def dispositions(ignored):
     return set_them
 
 
-def converse(cmd, script, group=False, limit=240, ignored=()):
+def converse(cmd, script, group=False, limit=240, ignored=(), stdin=subprocess.DEVNULL):
     """Runs cmd; whenever it prints a line that `script` has, sends that entry's signals
     (to the process, or to its process group with `group`). Returns (status, stdout,
     stderr, seconds from the last signal sent to the end, pid)."""
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    p = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, start_new_session=group,
                          preexec_fn=dispositions(ignored))
     err = []
@@ -103,9 +104,11 @@ def converse(cmd, script, group=False, limit=240, ignored=()):
     return status(code), out, (err[0] if err else b""), took, p.pid
 
 
-def same_as_native(name, mode, script, group=False, machine="microvm", ignored=()):
-    want = converse([NATIVE, mode], script, group, ignored=ignored)
-    got = converse(eremit(IMAGE, mode, opts=["--machine", machine]), script, group, ignored=ignored)
+def same_as_native(name, mode, script, group=False, machine="microvm", ignored=(),
+                   stdin=subprocess.DEVNULL):
+    want = converse([NATIVE, mode], script, group, ignored=ignored, stdin=stdin)
+    got = converse(eremit(IMAGE, mode, opts=["--machine", machine]), script, group,
+                   ignored=ignored, stdin=stdin)
     check(f"{name}: output and exit status {want[0]} as native",
           got[:2] == want[:2] and want[1].startswith(b"ready\n"),
           f"eremit {got[0]}: {got[1]!r}\nstderr: {got[2].decode(errors='replace')}\n"
@@ -118,6 +121,9 @@ def test_handler():
     for machine in ("microvm", "q35"):
         same_as_native(f"SIGTERM to the runner, handler exits 7 ({machine})", "handler",
                        {"ready": [signal.SIGTERM]}, machine=machine)
+        # With stdin a pipe the guest has two consoles, stdin's and the signals'.
+        same_as_native(f"SIGTERM, handler exits 7, stdin a pipe ({machine})", "handler",
+                       {"ready": [signal.SIGTERM]}, machine=machine, stdin=subprocess.PIPE)
     same_as_native("SIGINT to the runner's process group (Ctrl-C), handler exits 7", "handler",
                    {"ready": [signal.SIGINT]}, group=True)
 

@@ -155,9 +155,11 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
     if spec.stdin {
         // One port (max_ports=1: no multiport, no control queues), a console port,
         // which is port 0, on the socket the runner forwards its stdin through.
+        // Each console names its device's bus: with the signal channel's device there
+        // too, QEMU would otherwise put both consoles on the first bus.
         let serial = match spec.machine {
-            Machine::Microvm => "virtio-serial-device,max_ports=1",
-            Machine::Q35 => "virtio-serial-pci,max_ports=1,disable-legacy=on",
+            Machine::Microvm => "virtio-serial-device,max_ports=1,id=einserial",
+            Machine::Q35 => "virtio-serial-pci,max_ports=1,disable-legacy=on,id=einserial",
         };
         push(&[
             "-chardev",
@@ -165,7 +167,7 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
             "-device",
             serial,
             "-device",
-            "virtconsole,chardev=ein",
+            "virtconsole,chardev=ein,bus=einserial.0",
         ]);
     }
     if spec.signals {
@@ -173,8 +175,8 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
         // MULTIPORT feature, by which the kernel tells this console from stdin's. The
         // kernel does not accept it and reads port 0, the one console.
         let serial = match spec.machine {
-            Machine::Microvm => "virtio-serial-device,max_ports=2",
-            Machine::Q35 => "virtio-serial-pci,max_ports=2,disable-legacy=on",
+            Machine::Microvm => "virtio-serial-device,max_ports=2,id=esigserial",
+            Machine::Q35 => "virtio-serial-pci,max_ports=2,disable-legacy=on,id=esigserial",
         };
         push(&[
             "-chardev",
@@ -182,7 +184,7 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
             "-device",
             serial,
             "-device",
-            "virtconsole,chardev=esig",
+            "virtconsole,chardev=esig,bus=esigserial.0",
         ]);
     }
     a
@@ -406,21 +408,24 @@ mod tests {
                 "-chardev",
                 "socket,id=esig,fd=7",
                 "-device",
-                "virtio-serial-device,max_ports=2",
+                "virtio-serial-device,max_ports=2,id=esigserial",
                 "-device",
-                "virtconsole,chardev=esig",
+                "virtconsole,chardev=esig,bus=esigserial.0",
             ]
         ));
         // Standard input's console keeps one port: the kernel tells them apart by that.
         assert!(has_seq(
             &args,
-            &["-device", "virtio-serial-device,max_ports=1"]
+            &["-device", "virtio-serial-device,max_ports=1,id=einserial"]
         ));
         s.machine = Machine::Q35;
         let args = build_args(&s);
         assert!(has_seq(
             &args,
-            &["-device", "virtio-serial-pci,max_ports=2,disable-legacy=on"]
+            &[
+                "-device",
+                "virtio-serial-pci,max_ports=2,disable-legacy=on,id=esigserial"
+            ]
         ));
     }
 
@@ -436,16 +441,19 @@ mod tests {
                 "-chardev",
                 "socket,id=ein,fd=6",
                 "-device",
-                "virtio-serial-device,max_ports=1",
+                "virtio-serial-device,max_ports=1,id=einserial",
                 "-device",
-                "virtconsole,chardev=ein",
+                "virtconsole,chardev=ein,bus=einserial.0",
             ]
         ));
         s.machine = Machine::Q35;
         let args = build_args(&s);
         assert!(has_seq(
             &args,
-            &["-device", "virtio-serial-pci,max_ports=1,disable-legacy=on",]
+            &[
+                "-device",
+                "virtio-serial-pci,max_ports=1,disable-legacy=on,id=einserial",
+            ]
         ));
     }
 
