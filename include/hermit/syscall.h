@@ -1066,6 +1066,19 @@ int32_t sys_shutdown(int32_t sockfd, int32_t how);
 int32_t sys_shutdown_socket(int32_t s, int32_t how);
 
 /**
+ * From now on the application takes the signals the runner forwards (through
+ * `sys_signal_wait_external`) and the kernel no longer ends the program on them.
+ * 0, or -ENXIO when the VM has no signal channel (nothing will ever arrive).
+ */
+int32_t sys_signal_subscribe(void);
+
+/**
+ * Waits for the next signal from outside and returns its number (SIGHUP, SIGINT,
+ * SIGUSR1, SIGUSR2 or SIGTERM); -EINVAL before `sys_signal_subscribe` succeeded.
+ */
+int32_t sys_signal_wait_external(void);
+
+/**
  * A new socket descriptor (SOCK_NONBLOCK and SOCK_CLOEXEC may be or-ed into `type_`).
  */
 int32_t sys_socket(int32_t domain, int32_t type_, int32_t protocol);

@@ -197,6 +197,12 @@ void __eremit_signal_post(int sig, int code, union sigval value)
 	post_process(sig, code, value);
 }
 
+/* signal_external.c: signals sent to `eremit run` come to the library from the first
+ * time the program handles, ignores or blocks one of them. */
+void __eremit_signal_external_subscribe(void);
+int __eremit_signal_external_masked(uint64_t mask);
+int __eremit_signal_external_is_forwarded(int sig);
+
 /* ---- sets ------------------------------------------------------------------------ */
 
 int sigemptyset(sigset_t *set)
@@ -272,6 +278,8 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 	lock_word_release(&actions_lock);
 	if (old)
 		*old = prev;
+	if (act && act->sa_handler != SIG_DFL && __eremit_signal_external_is_forwarded(sig))
+		__eremit_signal_external_subscribe();
 	/* A signal left pending while blocked and now ignored is discarded (POSIX). */
 	if (act && (act->sa_handler == SIG_IGN ||
 		    (act->sa_handler == SIG_DFL && ignored_by_default(sig))))
@@ -357,6 +365,8 @@ int pthread_sigmask(int how, const sigset_t *set, sigset_t *oldset)
 	}
 	if (oldset)
 		*oldset = old;
+	if (__eremit_signal_external_masked(self->sig_mask))
+		__eremit_signal_external_subscribe();
 	deliver_pending();
 	return 0;
 }
