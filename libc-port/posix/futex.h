@@ -48,6 +48,17 @@ int deadline_from_timespec(struct deadline *d, const struct timespec *abstime, i
  * their condition), and ETIMEDOUT once the deadline has passed. */
 int futex_wait_until(uint32_t *word, uint32_t expected, const struct deadline *d);
 
+/* futex_wait_until where the program waits (pthread_cond_wait, sem_wait): a signal
+ * posted to the thread ends the kernel's wait, its handlers run here, and the result is
+ * EINTR if one of them lacked SA_RESTART (else 0: the caller re-checks and waits again).
+ * The library's own locks use futex_wait_until, so no handler runs while one is held. */
+int futex_wait_signal_until(uint32_t *word, uint32_t expected, const struct deadline *d);
+
+/* signal.c: after a kernel call returned -EINTR, runs the thread's pending handlers;
+ * 1 if the call should be made again (no handler ran, or all had SA_RESTART and
+ * `restartable`), 0 if it should fail with EINTR. */
+int __eremit_signal_interrupted(int restartable);
+
 static inline void futex_wait(uint32_t *word, uint32_t expected)
 {
 	futex_wait_until(word, expected, 0);

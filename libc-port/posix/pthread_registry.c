@@ -57,3 +57,21 @@ void registry_remove(struct thread *t)
 	registry_remove_locked(t);
 	registry_unlock();
 }
+
+uint32_t registry_signal_target(uint64_t sigbit)
+{
+	struct thread *self = thread_self();
+	uint32_t found = 0;
+	registry_lock();
+	for (int b = 0; b < BUCKETS; b++) {
+		for (struct thread *t = buckets[b]; t; t = t->hash_next) {
+			if (t == self || t->ktid == 0 || (LOAD(&t->state) & TS_EXITED) ||
+			    (LOAD(&t->sig_mask) & sigbit))
+				continue;
+			if (!found || t->is_main)
+				found = t->ktid;
+		}
+	}
+	registry_unlock();
+	return found;
+}

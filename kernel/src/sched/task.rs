@@ -23,6 +23,8 @@ pub enum State {
 pub enum WakeReason {
     Woken,
     TimedOut,
+    /// `signal::notify` ended an interruptible wait (the call returns EINTR).
+    Interrupted,
 }
 
 pub struct Task {
@@ -50,4 +52,9 @@ pub struct Task {
     pub idle: bool,
     /// A CPU runs on this task's stack (it is some CPU's `current`).
     pub on_cpu: bool,
+    /// The C library posted it a signal (`sys_signal_notify`) that it has not looked at
+    /// yet (`sys_signal_pending` clears it); see `signal.rs`.
+    pub signal_pending: bool,
+    /// Blocked in a wait a signal ends (`signal::notify` wakes it with `Interrupted`).
+    pub interruptible: bool,
 }

@@ -17,6 +17,7 @@ mod memory;
 mod net;
 mod poll;
 mod process;
+mod signal;
 pub(crate) mod system;
 mod tasks;
 mod time;
