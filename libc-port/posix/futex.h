@@ -91,4 +91,22 @@ static inline void lock_word_release(uint32_t *word)
 		futex_wake(word, 1);
 }
 
+/* Locks of the library's own that a signal handler's calls may take too (the signal
+ * tables, the thread registry, the alarm timer): while this thread holds one, the timer
+ * interrupt runs no handler on it (signal.c's __eremit_signal_async waits for the
+ * count to drop), so a handler never waits for a lock its own thread holds. */
+extern __thread int __eremit_signal_defer;
+
+static inline void internal_lock(uint32_t *word)
+{
+	__eremit_signal_defer++;
+	lock_word_acquire(word);
+}
+
+static inline void internal_unlock(uint32_t *word)
+{
+	lock_word_release(word);
+	__eremit_signal_defer--;
+}
+
 #endif

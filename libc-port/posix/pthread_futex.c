@@ -6,6 +6,8 @@
 
 #define NS_PER_SEC 1000000000LL
 
+__thread int __eremit_signal_defer;
+
 /* Spins before sleeping on a held lock: critical sections are short and other CPUs may
  * release it within a few hundred cycles, which is far cheaper than a sleep/wake pair. */
 #define SPIN_TRIES 100

@@ -18,12 +18,12 @@ uint64_t registry_new_id(void)
 
 void registry_lock(void)
 {
-	lock_word_acquire(&table_lock);
+	internal_lock(&table_lock);
 }
 
 void registry_unlock(void)
 {
-	lock_word_release(&table_lock);
+	internal_unlock(&table_lock);
 }
 
 struct thread *registry_find(uint64_t id)

@@ -10,12 +10,15 @@
  * sigsuspend/pause/sigwait/sigtimedwait, and when a blocking call (read, accept, poll,
  * nanosleep, pthread_cond_wait...) is interrupted by the kernel because a signal was
  * posted to the thread (__eremit_signal_interrupted, which the call wrappers run on
- * -EINTR and which decides whether the call is made again: SA_RESTART).
+ * -EINTR and which decides whether the call is made again: SA_RESTART), and at the
+ * timer interrupt (or any interrupt) that finds the thread running the program's code
+ * (__eremit_signal_async, through the kernel's trampoline).
  *
  * Entry points for the rest of the library:
  *   __eremit_signal_post(sig, code, value)  posts a process-directed signal (alarm.c,
  *       timers, signals from outside the VM) and notifies a thread that takes it;
- *   __eremit_signal_interrupted(restartable)  after a kernel call returned -EINTR. */
+ *   __eremit_signal_interrupted(restartable)  after a kernel call returned -EINTR;
+ *   __eremit_signal_async()  from the timer interrupt (a thread busy in the program). */
 
 #include <errno.h>
 #include <signal.h>
@@ -100,14 +103,14 @@ static void wake_waiters(void)
  * Returns the handler's sa_flags, or -1 when no handler ran (ignored, default). */
 static int run_action(int sig, siginfo_t *info)
 {
-	lock_word_acquire(&actions_lock);
+	internal_lock(&actions_lock);
 	struct sigaction act = actions[sig];
 	int is_handler = act.sa_handler != SIG_DFL && act.sa_handler != SIG_IGN;
 	if (is_handler && (act.sa_flags & SA_RESETHAND)) {
 		actions[sig].sa_handler = SIG_DFL;
 		actions[sig].sa_flags &= ~SA_SIGINFO;
 	}
-	lock_word_release(&actions_lock);
+	internal_unlock(&actions_lock);
 
 	if (act.sa_handler == SIG_IGN)
 		return -1;
@@ -151,13 +154,13 @@ static int take_pending(uint64_t allowed, siginfo_t *info)
 		if (!shared)
 			return 0;
 		int sig = __builtin_ctzll(shared) + 1;
-		lock_word_acquire(&actions_lock);
+		internal_lock(&actions_lock);
 		int won = (LOAD(&process_pending) & bit(sig)) != 0;
 		if (won) {
 			__atomic_fetch_and(&process_pending, ~bit(sig), __ATOMIC_SEQ_CST);
 			*info = process_info[sig];
 		}
-		lock_word_release(&actions_lock);
+		internal_unlock(&actions_lock);
 		if (won)
 			return sig;
 		/* Another thread took it first: look again. */
@@ -199,6 +202,17 @@ int __eremit_signal_interrupted(int restartable)
 	return restartable && all_restart;
 }
 
+/* The timer interrupt's entry (kernel/src/arch/x86_64/signal_entry.rs): the thread was
+ * interrupted in the program's code with a signal posted to it; all its registers are
+ * saved and restored around this call. Inside one of the library's own locks nothing
+ * runs now: the kernel's flag stays set, and a later interrupt comes back here. */
+void __eremit_signal_async(void)
+{
+	if (__eremit_signal_defer > 0)
+		return;
+	deliver_pending();
+}
+
 /* The kernel task to tell about a signal `sig` posted to the process: the calling
  * thread if it does not block it (it delivers right away), else another thread that
  * does not (Linux picks any), or none (0): then it stays pending until one unblocks
@@ -222,7 +236,7 @@ static void notify(uint32_t ktid)
  * block it is told (its blocking call returns EINTR and runs the handler). */
 static void post_process(int sig, int code, union sigval value)
 {
-	lock_word_acquire(&actions_lock);
+	internal_lock(&actions_lock);
 	if (!(LOAD(&process_pending) & bit(sig))) {
 		siginfo_t *info = &process_info[sig];
 		memset(info, 0, sizeof *info);
@@ -233,7 +247,7 @@ static void post_process(int sig, int code, union sigval value)
 		info->si_value = value;
 		FETCH_OR(&process_pending, bit(sig));
 	}
-	lock_word_release(&actions_lock);
+	internal_unlock(&actions_lock);
 	wake_waiters();
 	notify(process_target(sig));
 }
@@ -313,11 +327,11 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 		fail(EINVAL);
 		return -1;
 	}
-	lock_word_acquire(&actions_lock);
+	internal_lock(&actions_lock);
 	struct sigaction prev = actions[sig];
 	if (act)
 		actions[sig] = *act;
-	lock_word_release(&actions_lock);
+	internal_unlock(&actions_lock);
 	if (old)
 		*old = prev;
 	/* A signal left pending while blocked and now ignored is discarded (POSIX). */

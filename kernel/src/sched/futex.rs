@@ -34,7 +34,7 @@ fn wait(
     let reason = block(|s, me| {
         // Checked under the scheduler's lock, which `signal::notify` takes too: a
         // signal posted before this point is seen here, one after it wakes the task.
-        if interruptible && me.signal_pending {
+        if interruptible && me.signal_pending.load(Ordering::Relaxed) {
             early = Some(EINTR);
             return;
         }

@@ -202,7 +202,7 @@ fn new_task(id: Tid, name: &'static str, prio: u8, idle: bool) -> Option<Box<Tas
         errno: 0,
         idle,
         on_cpu: false,
-        signal_pending: false,
+        signal_pending: AtomicBool::new(false),
         interruptible: false,
     })
     .ok()

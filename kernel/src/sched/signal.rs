@@ -8,6 +8,9 @@
 //! the library's last look and the wait is never lost. `take_pending` (the library,
 //! before it looks at its sets) clears the flag.
 
+use core::sync::atomic::Ordering;
+
+use super::percpu::current_task;
 use super::scheduler::{locked, make_ready};
 use super::task::{State, WakeReason};
 use crate::abi::Tid;
@@ -22,7 +25,7 @@ pub fn notify(tid: Tid) -> Result<(), Errno> {
         if t.state == State::Finished {
             return Err(ESRCH);
         }
-        t.signal_pending = true;
+        t.signal_pending.store(true, Ordering::Relaxed);
         if t.state == State::Blocked && t.interruptible {
             make_ready(s, cpu, slot, WakeReason::Interrupted);
         }
@@ -34,7 +37,16 @@ pub fn notify(tid: Tid) -> Result<(), Errno> {
 pub fn take_pending() -> bool {
     locked(|_, cpu| {
         // SAFETY: the current task is valid while it runs, and LOCK is held.
-        let me = unsafe { &mut *cpu.current };
-        core::mem::replace(&mut me.signal_pending, false)
+        let me = unsafe { &*cpu.current };
+        me.signal_pending.swap(false, Ordering::Relaxed)
     })
+}
+
+/// Whether a signal was posted to the running task and not looked at yet (the
+/// interrupt's return path: `arch::signal_entry`). Leaves the flag set: the library
+/// clears it when it delivers, and if it cannot deliver yet (inside its own locks), the
+/// next interrupt tries again.
+pub fn current_pending() -> bool {
+    // SAFETY: the current task is valid while it runs; the flag is atomic.
+    unsafe { (*current_task()).signal_pending.load(Ordering::Relaxed) }
 }

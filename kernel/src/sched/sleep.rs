@@ -1,6 +1,8 @@
 //! Waiting for a deadline: sleeping, and hermit's block/wakeup protocol with an optional
 //! timeout (the deadlines are kept in `timers::Timers`).
 
+use core::sync::atomic::Ordering;
+
 use super::scheduler::{block, locked, waiting_slot, yield_now};
 use super::task::{State, WakeReason};
 use crate::abi::errno::{EINTR, Errno};
@@ -23,7 +25,7 @@ pub fn sleep_until(deadline: u64) {
 pub fn sleep_until_interruptible(deadline: u64) -> Result<(), Errno> {
     let mut pending = false;
     let reason = block(|s, me| {
-        if me.signal_pending {
+        if me.signal_pending.load(Ordering::Relaxed) {
             pending = true;
             return;
         }
