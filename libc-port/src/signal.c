@@ -423,6 +423,12 @@ int pthread_sigmask(int how, const sigset_t *set, sigset_t *oldset)
 	return 0;
 }
 
+/* For sigsetjmp (setjmp.c): the calling thread's mask. */
+uint64_t __eremit_signal_mask(void)
+{
+	return thread_self()->sig_mask;
+}
+
 int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 {
 	int e = pthread_sigmask(how, set, old);
