@@ -17,7 +17,7 @@ pub fn init_fpu() {
     }
 }
 
-/// Bytes `save_to` writes (64-byte aligned area).
+/// Bytes `save_to_and_reset` writes (into a 64-byte aligned area).
 pub fn area_size() -> usize {
     AREA_SIZE.load(Ordering::Relaxed)
 }

@@ -1,4 +1,4 @@
-//! Signal handlers run from the timer interrupt (docs/signals.md, "When handlers run"):
+//! Signal handlers run from an interrupt (docs/signals.md, "When handlers run"):
 //! when an interrupt returns to a task that was running application code (not the
 //! kernel's: the interrupted instruction is outside the kernel's text) and a signal was
 //! posted to it (`sched::signal`), the return goes to `eremit_signal_trampoline`
@@ -24,7 +24,8 @@ unsafe extern "C" {
     /// it (Rust's std), which never get a signal posted.
     #[linkage = "extern_weak"]
     static __eremit_signal_async: Option<unsafe extern "C" fn()>;
-    // The kernel's code, when the link keeps it apart (hermit/libhermit/kernel-sections.ld).
+    // The kernel's code, when the link keeps it apart (the C toolchain's link does:
+    // libc-port/kernel-text.ld).
     #[linkage = "extern_weak"]
     static __eremit_kernel_text_start: Option<&'static u8>;
     #[linkage = "extern_weak"]
