@@ -60,6 +60,12 @@
 #define HERMIT_FIONBIO (int32_t)2148034174u
 
 /**
+ * `sys_futex_wait` flag (Eremit's, beyond hermit's ABI): a signal for the task ends the
+ * wait with `-EINTR` (docs/signals.md). The C library sets it where a handler may run.
+ */
+#define HERMIT_FUTEX_INTERRUPTIBLE 2
+
+/**
  * `sys_futex_wait` flag: the timeout is a duration, not a point in time.
  */
 #define HERMIT_FUTEX_RELATIVE_TIMEOUT 1
@@ -793,6 +799,12 @@ int32_t sys_getsockopt(int32_t s,
                        hermit_socklen_t *optlen);
 
 /**
+ * The calling task's id (Linux's `gettid`; beyond hermit's ABI): what
+ * `sys_signal_notify` takes, so the C library learns it for threads it did not start.
+ */
+hermit_Tid sys_gettid(void);
+
+/**
  * The address the image starts at: Hermit's kernel exports this (not part of
  * hermit-abi) for tracers that turn return addresses into offsets (rftrace).
  */
@@ -1068,6 +1080,18 @@ int32_t sys_shutdown(int32_t sockfd, int32_t how);
  * The older name of `sys_shutdown`.
  */
 int32_t sys_shutdown_socket(int32_t s, int32_t how);
+
+/**
+ * Tells task `tid` that the C library posted it a signal: its flag is set and its
+ * interruptible wait, if any, returns `-EINTR`. 0, or `-ESRCH` for no such task.
+ */
+int32_t sys_signal_notify(hermit_Tid tid);
+
+/**
+ * 1 if the calling task's flag was set (a signal was posted to it since the last
+ * call), else 0; clears it. The library calls it before looking at its pending sets.
+ */
+int32_t sys_signal_pending(void);
 
 /**
  * From now on the application takes the signals the runner forwards (through

@@ -18,6 +18,9 @@ pub const CLOCK_MONOTONIC: clockid_t = 4;
 
 /// `sys_futex_wait` flag: the timeout is a duration, not a point in time.
 pub const FUTEX_RELATIVE_TIMEOUT: u32 = 1;
+/// `sys_futex_wait` flag (Eremit's, beyond hermit's ABI): a signal for the task ends the
+/// wait with `-EINTR` (docs/signals.md). The C library sets it where a handler may run.
+pub const FUTEX_INTERRUPTIBLE: u32 = 2;
 
 pub const STDIN_FILENO: i32 = 0;
 pub const STDOUT_FILENO: i32 = 1;

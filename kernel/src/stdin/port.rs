@@ -168,7 +168,7 @@ pub fn read(buf: &mut [u8], nonblocking: bool) -> Result<usize, Errno> {
             Some(Some(n)) => return Ok(n),
             Some(None) if nonblocking => return Err(EAGAIN),
             Some(None) => {
-                events::wait(seen, None);
+                events::wait_interruptible(seen, None)?;
             }
         }
     }

@@ -46,10 +46,13 @@ pub unsafe extern "C" fn sys_nanosleep(req: *const timespec) -> i32 {
     if t.tv_sec < 0 || !(0..1_000_000_000).contains(&t.tv_nsec) {
         return fail(EINVAL);
     }
-    wait_ns(
-        (t.tv_sec as u64)
-            .saturating_mul(1_000_000_000)
-            .saturating_add(t.tv_nsec as u64),
-    );
-    0
+    let ns = (t.tv_sec as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(t.tv_nsec as u64);
+    // A signal for the task ends it early (EINTR), as on Linux; the C library works out
+    // the time left. `sys_usleep` (Rust's std) is not interrupted.
+    match crate::sched::sleep_until_interruptible(clock::deadline_after_ns(ns)) {
+        Ok(()) => 0,
+        Err(e) => fail(e),
+    }
 }
