@@ -26,6 +26,8 @@
 
 #define HERMIT_DT_DIR 4
 
+#define HERMIT_DT_LNK 10
+
 #define HERMIT_DT_REG 8
 
 #define HERMIT_DT_UNKNOWN 0
@@ -138,6 +140,11 @@
 
 #define HERMIT_O_EXCL 128
 
+/**
+ * Linux's `O_NOFOLLOW`: fail with `ELOOP` if the last component is a symbolic link.
+ */
+#define HERMIT_O_NOFOLLOW 131072
+
 #define HERMIT_O_NONBLOCK 2048
 
 #define HERMIT_O_RDONLY 0
@@ -222,6 +229,8 @@
 #define HERMIT_S_IFCHR 8192
 
 #define HERMIT_S_IFDIR 16384
+
+#define HERMIT_S_IFLNK 40960
 
 #define HERMIT_S_IFMT 61440
 
@@ -831,9 +840,8 @@ int32_t sys_isatty(int32_t fd);
 int32_t sys_join(hermit_Tid id);
 
 /**
- * Gives the file `oldpath` the second name `newpath` (same volume): `-EXDEV` between
- * volumes or to the in-memory filesystem, `-EEXIST`, `-EPERM` for a directory,
- * `-EMLINK` in the in-memory filesystem.
+ * Gives the file `oldpath` the second name `newpath` (same volume, or both in the
+ * in-memory filesystem): `-EXDEV` between them, `-EEXIST`, `-EPERM` for a directory.
  *
  * # Safety
  * `oldpath` and `newpath` must be NUL-terminated strings.
@@ -853,7 +861,7 @@ int32_t sys_lock(int32_t fd, int32_t cmd, struct hermit_flock *fl);
 ptrdiff_t sys_lseek(int32_t fd, ptrdiff_t offset, int32_t whence);
 
 /**
- * As `sys_stat`, not following a last symbolic link (only volumes have them).
+ * As `sys_stat`, not following a last symbolic link.
  *
  * # Safety
  * As `sys_stat`.
@@ -1145,7 +1153,7 @@ int32_t sys_statvfs(const char *path, struct hermit_statvfs *buf);
 
 /**
  * Makes `linkpath` a symbolic link holding `target` (any bytes; resolved when used,
- * inside the volume). `-EEXIST`, `-ENOENT`, `-EROFS`, `-ENOSYS` outside volumes.
+ * inside the volume or the in-memory filesystem). `-EEXIST`, `-ENOENT`, `-EROFS`.
  *
  * # Safety
  * `target` and `linkpath` must be NUL-terminated strings.
@@ -1160,6 +1168,11 @@ int32_t sys_symlink(const char *target, const char *linkpath);
  * `name` must be a NUL-terminated string.
  */
 int32_t sys_truncate(const char *name, int64_t len);
+
+/**
+ * Sets the file mode creation mask (the low 9 bits of `mask`); returns the previous.
+ */
+int32_t sys_umask(uint32_t mask);
 
 /**
  * Removes a file's name; `-EISDIR` for a directory (as Linux).

@@ -90,7 +90,7 @@ pub unsafe extern "C" fn sys_stat(name: *const c_char, st: *mut stat) -> i32 {
     })
 }
 
-/// As `sys_stat`, not following a last symbolic link (only volumes have them).
+/// As `sys_stat`, not following a last symbolic link.
 ///
 /// # Safety
 /// As `sys_stat`.
@@ -98,7 +98,7 @@ pub unsafe extern "C" fn sys_stat(name: *const c_char, st: *mut stat) -> i32 {
 pub unsafe extern "C" fn sys_lstat(name: *const c_char, st: *mut stat) -> i32 {
     // SAFETY: the caller passes its string, checked by uaccess.
     put_stat(st, unsafe {
-        with_path_or_volume(name, |v, p| ops::stat(v, p, false), |f, path| f.stat(path))
+        with_path_or_volume(name, |v, p| ops::stat(v, p, false), |f, path| f.lstat(path))
     })
 }
 

@@ -44,7 +44,9 @@ pub extern "C" fn sys_futex_wait(
     let deadline = match read_timespec(timeout) {
         Ok(None) => None,
         Ok(Some(ns)) if flags & FUTEX_RELATIVE_TIMEOUT != 0 => Some(clock::deadline_after_ns(ns)),
-        Ok(Some(ns)) => Some(clock::tsc_at_uptime_ns(ns)),
+        Ok(Some(ns)) => Some(clock::tsc_at_uptime_ns(super::time::uptime_of_monotonic(
+            ns,
+        ))),
         Err(e) => return fail(e),
     };
     let r = if flags & FUTEX_INTERRUPTIBLE != 0 {
