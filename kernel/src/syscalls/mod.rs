@@ -18,6 +18,7 @@ mod net;
 mod pipe;
 mod poll;
 mod process;
+mod signals;
 pub(crate) mod system;
 mod tasks;
 mod time;
