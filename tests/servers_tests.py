@@ -427,7 +427,7 @@ def sigterm_reaches_select():
         return True, ""
     return False, (f"a program waiting in select() with a SIGTERM handler ended with {code}, not "
                    "through its handler: the runner does not forward SIGTERM, or the handler does "
-                   "not run while the program waits (branches sigrunner, sigasync)")
+                   "not run while the program waits in select()")
 
 
 @suite.case("redis-sigterm")
