@@ -1,5 +1,10 @@
 /* Memory mappings: anonymous memory from the kernel heap; file mappings are copies read
- * into such memory.  The heap is not executable: PROT_EXEC fails with EACCES.
+ * into such memory.  Protections are real (the kernel's sys_mmap/sys_mprotect set the
+ * page tables): a PROT_NONE page or a store to a read-only page faults, a SIGSEGV the
+ * program may handle (fault.c).  munmap of any part of an anonymous or private mapping
+ * unmaps those pages (they fault afterwards).  mmap never makes memory executable
+ * (PROT_EXEC fails with EACCES, write xor execute); mprotect may make mapped pages
+ * readable and executable.
  *
  * MAP_PRIVATE file mappings are exactly that: a copy (writes stay in it).
  *
@@ -14,11 +19,15 @@
  *   zeroes what lies past the new end: the mapping always holds the file's current bytes;
  * - msync and munmap write a writable mapping back to the file (up to its current size:
  *   like Linux, a mapping never extends a file), through a duplicate of the descriptor
- *   taken at mmap time, so closing the descriptor after mmap works.
+ *   taken at mmap time, so closing the descriptor after mmap works; exit() writes back
+ *   what is still mapped;
+ * - the library lifts a protection the program set for its own copies into and out of
+ *   a mapping, so a read-only shared mapping still follows write(); mprotect changes a
+ *   shared file mapping as a whole (a part of one: ENOTSUP).
  * That is what SQLite's WAL index (the -shm file), memory-mapped databases (LMDB, SQLite's
  * mmap_size) and shared-file buffers rely on.  What stays different from Linux: two maps
  * of the same range return the same address; stores through a mapping reach the file at
- * msync/munmap (reads through the C library see them at once); munmap of part of a
+ * msync/munmap/exit (reads through the C library see them at once); munmap of part of a
  * shared mapping counts as unmapping the whole of what that mmap returned. */
 
 #include <errno.h>
@@ -117,8 +126,22 @@ static int fill(int fd, uint8_t *p, size_t len, off_t off)
     return 0;
 }
 
+/* At exit() the stores still in writable shared mappings reach their files, as Linux's
+ * page cache keeps them after the process ends (not at _exit or a fatal signal). */
+static void write_back_at_exit(void)
+{
+    pthread_mutex_lock(&shared_lock);
+    for (struct shared_map *m = shared_maps; m != NULL; m = m->next)
+        if (m->writable)
+            write_back(m, 0, m->len);
+    pthread_mutex_unlock(&shared_lock);
+}
+
 static void *map_shared_file(size_t len, int prot, int fd, off_t off)
 {
+    static int exit_hook;
+    if (!__atomic_exchange_n(&exit_hook, 1, __ATOMIC_ACQ_REL))
+        atexit(write_back_at_exit);
     struct hermit_stat st;
     int32_t r = sys_fstat(fd, &st);
     if (r < 0) {
