@@ -164,24 +164,9 @@ pub unsafe extern "C" fn sys_munmap(ptr: *mut u8, size: usize) -> i32 {
         return fail(EINVAL);
     }
     let end = start + len;
-    let mut released: [(usize, usize); 8] = [(0, 0); 8];
-    let mut n_released = 0;
-    let mut overflow = false;
     let mut changed = false;
     let done = {
         let mut maps = MAPPINGS.lock();
-        // The pages this call takes out of mappings: those that do not go back to the
-        // heap below (the head or middle of a block) must fault from now on, as on Linux.
-        let mut taken = [(0usize, 0usize); 8];
-        let mut n_taken = 0;
-        for r in maps.mapped_in(start, end) {
-            if n_taken < taken.len() {
-                taken[n_taken] = r;
-                n_taken += 1;
-            } else {
-                overflow = true;
-            }
-        }
         let done = maps.unmap(start, end, |r| {
             let (from, to) = match r {
                 Release::Free { base, len } => (base, base + len),
@@ -190,12 +175,6 @@ pub unsafe extern "C" fn sys_munmap(ptr: *mut u8, size: usize) -> i32 {
             // Pages that mprotect or an earlier munmap changed are RAM again before the
             // heap writes its bookkeeping into them.
             changed |= crate::mm::paging::restore_ram(from as u64, to as u64);
-            if n_released < released.len() {
-                released[n_released] = (from, to);
-                n_released += 1;
-            } else {
-                overflow = true;
-            }
             match r {
                 // SAFETY: the registry reports a block that sys_mmap allocated, with its
                 // current length, of which no page is mapped any more.
@@ -210,19 +189,12 @@ pub unsafe extern "C" fn sys_munmap(ptr: *mut u8, size: usize) -> i32 {
                 },
             }
         });
-        if done.is_ok() && !overflow {
-            for &(from, to) in &taken[..n_taken] {
-                let mut a = from;
-                while a < to {
-                    let in_heap_again = released[..n_released]
-                        .iter()
-                        .any(|&(rf, rt)| rf <= a && a < rt);
-                    if !in_heap_again {
-                        crate::mm::paging::set_page(a as u64, None);
-                        changed = true;
-                    }
-                    a += page;
-                }
+        // The pages taken out of blocks that stay (a head or a middle): they must fault
+        // from now on, as on Linux, until the rest of their block goes.
+        if done.is_ok() {
+            for (from, to) in maps.live_blocks_in(start, end) {
+                protect(from, to, None);
+                changed = true;
             }
         }
         done
