@@ -863,11 +863,12 @@ uint8_t *sys_malloc(size_t size, size_t align);
 int32_t sys_mkdir(const int8_t *name, uint32_t mode);
 
 /**
- * Anonymous memory: zeroed, page-aligned, from the heap. A length that cannot be
- * rounded up to whole pages, or that is larger than the address space, is `ENOMEM` (as
- * Linux), never a smaller block.
+ * Anonymous memory: zeroed, page-aligned, from the heap, with the protection asked for
+ * (see `sys_mprotect`; read and write is the heap's own and changes no page table). A
+ * length that cannot be rounded up to whole pages, or that is larger than the address
+ * space, is `ENOMEM` (as Linux), never a smaller block.
  */
-int32_t sys_mmap(size_t size, uint32_t _prot_flags, uint8_t **ret);
+int32_t sys_mmap(size_t size, uint32_t prot_flags, uint8_t **ret);
 
 /**
  * Changes the protection of the pages of `[ptr, ptr + size)` that `sys_mmap` handed out

@@ -4,7 +4,8 @@
  * byte touched) and the handler leaves with siglongjmp; a write to a PROT_READ page runs
  * a handler that makes the page writable and returns, and the write then succeeds; a
  * page munmap took out of the middle of a mapping faults with SEGV_MAPERR; madvise and
- * posix_madvise accept every advice and refuse an unaligned address; mprotect's errors.
+ * posix_madvise accept every advice and refuse an unaligned address; code generated into
+ * a page made readable and executable runs (a JIT's steps); mprotect's errors.
  *
  * The siglongjmp handlers use SA_NODEFER: sigsetjmp does not save the signal mask in
  * libc-port yet, so SIGSEGV would stay blocked after the jump (and a blocked SIGSEGV
@@ -150,6 +151,20 @@ int main(void)
 	printf("unmapped first page: faulted %d; last page: faulted %d\n", r, r2);
 	CHECK(munmap(m + 2 * pg, pg) == 0);
 	CHECK(munmap(big, 8 * pg) == 0);
+
+	/* A JIT's steps: code written into a writable page, made readable and executable
+	 * (never both writable and executable), called, then a store into it faults. */
+	unsigned char *code = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(code != MAP_FAILED);
+	static const unsigned char ret42[] = {0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3}; /* mov eax, 42; ret */
+	memcpy(code, ret42, sizeof ret42);
+	CHECK(mprotect(code, pg, PROT_READ | PROT_EXEC) == 0);
+	int (*fn)(void);
+	memcpy(&fn, &code, sizeof fn);
+	printf("generated code returns %d\n", fn());
+	r = touch((volatile char *)code + 8, 1);
+	printf("store into the code page: faulted %d, %s\n", r, code_name(last_code));
+	CHECK(munmap(code, pg) == 0);
 
 	/* The errors. */
 	char *n = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
