@@ -184,6 +184,7 @@ if [ "$(cat "$sysroot/.libs" 2>/dev/null)" != "$libs_key" ] || [ ! -f "$sysroot/
     echo "$libs_key" >"$sysroot/.libs"
 fi
 install -m 644 "$work/crt0.o" "$sysroot/lib/crt0.o"
+install -m 644 libc-port/kernel-text.ld "$sysroot/lib/kernel-text.ld"
 # gcc's default library directories are the host's (glibc): the link leaves them out.
 printf '*link_libgcc:\n\n\n' >"$sysroot/lib/hermit.specs"
 

@@ -383,12 +383,21 @@ int mprotect(void *addr, size_t len, int prot)
                 pthread_mutex_unlock(&shared_lock);
                 return __hermit_fail(ENOTSUP);
             }
+            /* Linux: writable only if the file was opened for writing; then its stores
+             * are written back like those of a mapping made writable. */
+            if ((prot & PROT_WRITE) && !m->writable &&
+                (sys_fcntl(m->fd, HERMIT_F_GETFL, 0) & (HERMIT_O_WRONLY | HERMIT_O_RDWR)) != HERMIT_O_RDWR) {
+                pthread_mutex_unlock(&shared_lock);
+                return __hermit_fail(EACCES);
+            }
         }
         int r = (int)__hermit_ret(sys_mprotect(addr, len, (uint32_t)prot));
         if (r == 0)
             for (struct shared_map *m = shared_maps; m != NULL; m = m->next)
-                if (m->addr >= lo && m->addr + m->len <= hi)
+                if (m->addr >= lo && m->addr + m->len <= hi) {
                     m->prot = prot;
+                    m->writable |= (prot & PROT_WRITE) != 0;
+                }
         pthread_mutex_unlock(&shared_lock);
         return r;
     }

@@ -141,6 +141,13 @@ int main(void)
 	CHECK(msync(s, pg, MS_ASYNC) == 0);
 	CHECK(munmap(s, pg) == 0);
 	printf("after close, msync and munmap: file %c\n", file_byte(fd, 2 * pg));
+	/* Mapped read-only, made writable: its stores are written back too. */
+	s = mmap(NULL, pg, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(s != MAP_FAILED);
+	CHECK(mprotect(s, pg, PROT_READ | PROT_WRITE) == 0);
+	s[6] = '7';
+	CHECK(munmap(s, pg) == 0);
+	printf("mapped read-only, made writable, munmap: file %c\n", file_byte(fd, 6));
 	char all[SIZE];
 	CHECK(pread(fd, all, SIZE, 0) == SIZE);
 	printf("file: %.8s\n", all);
@@ -155,6 +162,13 @@ int main(void)
 	report("private writable on a read-only descriptor", r);
 	if (r != MAP_FAILED)
 		CHECK(munmap(r, pg) == 0);
+	char *rs = mmap(NULL, pg, PROT_READ, MAP_SHARED, ro, 0);
+	CHECK(rs != MAP_FAILED);
+	errno = 0;
+	int rc0 = mprotect(rs, pg, PROT_READ | PROT_WRITE);
+	printf("mprotect writable, shared, read-only descriptor: %d %s\n", rc0,
+	       errno == EACCES ? "EACCES" : "?");
+	CHECK(munmap(rs, pg) == 0);
 	report("unaligned offset", mmap(NULL, pg, PROT_READ, MAP_PRIVATE, ro, 100));
 	report("neither shared nor private", mmap(NULL, pg, PROT_READ, 0, ro, 0));
 	errno = 0;

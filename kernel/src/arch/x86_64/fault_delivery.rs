@@ -57,8 +57,8 @@ pub extern "C" fn sys_fault_entry(entry: usize) -> i32 {
 }
 
 unsafe extern "C" {
-    // The kernel's code, gathered by hermit/libhermit/kernel-sections.ld when
-    // libhermit.a is packed; weak: null when it is not (then nothing is delivered).
+    // The kernel's code, gathered by libc-port/kernel-text.ld in x86_64-hermit-gcc's
+    // link; weak: null in other links (Rust programs), where nothing is delivered.
     #[linkage = "extern_weak"]
     static __eremit_kernel_text_start: Option<&'static u8>;
     #[linkage = "extern_weak"]
