@@ -210,12 +210,12 @@ pub unsafe extern "C" fn sys_munmap(ptr: *mut u8, size: usize) -> i32 {
 
 /// Whether `addr` lies in a page `sys_mmap` handed out and `sys_munmap` did not take
 /// back (its protection may be `PROT_NONE`): a fault there is an access error
-/// (`SEGV_ACCERR`), elsewhere a missing mapping (`SEGV_MAPERR`). `None` when the
-/// registry is busy (the fault then counts as a missing mapping).
-pub fn is_mapped_page(addr: usize) -> Option<bool> {
-    let maps = MAPPINGS.try_lock()?;
+/// (`SEGV_ACCERR`), elsewhere a missing mapping (`SEGV_MAPERR`). Called for faults in
+/// the program's code only: this CPU then holds no kernel lock (another CPU may, for a
+/// moment).
+pub fn is_mapped_page(addr: usize) -> bool {
     let page = addr / PAGE as usize * PAGE as usize;
-    Some(maps.any_mapped(page, page + PAGE as usize))
+    MAPPINGS.lock().any_mapped(page, page + PAGE as usize)
 }
 
 /// Changes the protection of the pages of `[ptr, ptr + size)` that `sys_mmap` handed out

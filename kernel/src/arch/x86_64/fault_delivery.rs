@@ -92,9 +92,7 @@ pub fn page_fault(f: &mut ExceptionFrame, cr2: u64) -> bool {
     if entry == 0 || in_kernel_code(f.rip) {
         return false;
     }
-    let code = if f.error_code & 1 != 0
-        || crate::syscalls::memory::is_mapped_page(cr2 as usize) == Some(true)
-    {
+    let code = if f.error_code & 1 != 0 || crate::syscalls::memory::is_mapped_page(cr2 as usize) {
         SEGV_ACCERR
     } else {
         SEGV_MAPERR
