@@ -41,6 +41,8 @@ struct FaultRecord {
 const SEGV_MAPERR: u64 = 1;
 const SEGV_ACCERR: u64 = 2;
 const RED_ZONE: u64 = 128;
+/// The page-fault error code's "reserved bit set in a page-table entry".
+const RESERVED_BIT: u64 = 1 << 3;
 const RFLAGS_TF: u64 = 1 << 8;
 const RFLAGS_DF: u64 = 1 << 10;
 const RFLAGS_AC: u64 = 1 << 18;
@@ -83,8 +85,9 @@ fn in_kernel_code(rip: u64) -> bool {
 pub fn page_fault(f: &mut ExceptionFrame, cr2: u64) -> bool {
     let write = f.error_code & 2 != 0;
     let exec = f.error_code & 16 != 0;
-    // Another CPU gave the page more rights after this CPU cached the old entry.
-    if crate::mm::paging::allows(cr2, write, exec) {
+    // Another CPU gave the page more rights after this CPU cached the old entry (not for
+    // a reserved-bit fault, which retrying would only repeat).
+    if f.error_code & RESERVED_BIT == 0 && crate::mm::paging::allows(cr2, write, exec) {
         super::mmu::flush_page(cr2);
         return true;
     }
@@ -106,12 +109,11 @@ pub fn page_fault(f: &mut ExceptionFrame, cr2: u64) -> bool {
     else {
         return false;
     };
-    // The record must land in writable memory: an overflowed stack (its guard page) or a
-    // stack pointer gone astray ends in the crash report, as on Linux without an
-    // alternate signal stack.
-    if !crate::mm::paging::allows(at, true, false)
-        || !crate::mm::paging::allows(f.rsp - 1, true, false)
-    {
+    // The record must land in memory the program may write (the system-call boundary's
+    // rule: never the kernel's statics or page tables, never a missing page): an
+    // overflowed stack (its guard page) or a stack pointer gone astray ends in the crash
+    // report, as on Linux without an alternate signal stack.
+    if crate::syscalls::uaccess::check_write(at as *mut u8, (f.rsp - at) as usize).is_err() {
         return false;
     }
     let record = FaultRecord {
@@ -129,9 +131,9 @@ pub fn page_fault(f: &mut ExceptionFrame, cr2: u64) -> bool {
         error_code: f.error_code,
         _pad: 0,
     };
-    // SAFETY: [at, at + size) lies below the faulting stack pointer's red zone, on pages
-    // checked just above to be mapped and writable; the faulting code does not use memory
-    // below its red zone.
+    // SAFETY: [at, at + size) lies below the faulting stack pointer's red zone, in memory
+    // checked just above to be the program's, mapped and writable; the faulting code does
+    // not use memory below its red zone.
     unsafe { core::ptr::write(at as *mut FaultRecord, record) };
     f.rip = entry;
     f.rsp = at;
