@@ -9,7 +9,7 @@ HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
 	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean \
-	test-reliability soak test-hermit-compat test-stdin test-net-burst compat-crates test-tokio \
+	test-reliability soak test-hermit-compat test-stdin test-signal test-net-burst compat-crates test-tokio \
 	test-fuzz fuzz test-full test-volume
 
 all: toolchain
@@ -93,6 +93,10 @@ test-hermit-compat: toolchain
 test-stdin: toolchain-c
 	@echo "==> standard input tests (virtio console; QEMU)"
 	@python3 tests/run.py stdin
+
+test-signal: toolchain-c
+	@echo "==> signals sent to eremit run, delivered to the program (QEMU)"
+	@python3 tests/run.py signal
 
 # tokio's `net` feature (axum, hyper servers) on x86_64-unknown-hermit: crates.io's socket2
 # and tokio with hermit support added (compat/), in build/compat for [patch.crates-io].

@@ -6,6 +6,7 @@
 #   x86_64-hermit/include                          newlib's headers + the POSIX layer's
 #   x86_64-hermit/lib/{libc,libm,libpthread,...}.a newlib + libc-port + libc-port/posix
 #   x86_64-hermit/lib/crt0.o, libhermit.a          start-up code, the kernel
+#   x86_64-hermit/lib/kernel-text.ld               the link's placement of the kernel's code
 #   x86_64-hermit/{include/c++,finclude,lib}       libstdc++, libgfortran, libquadmath and
 #                                                  libgomp built from GCC's sources
 #   cargo.toml                                     Cargo config for mixed Rust/C programs
@@ -184,9 +185,10 @@ if [ "$(cat "$sysroot/.libs" 2>/dev/null)" != "$libs_key" ] || [ ! -f "$sysroot/
     echo "$libs_key" >"$sysroot/.libs"
 fi
 install -m 644 "$work/crt0.o" "$sysroot/lib/crt0.o"
-install -m 644 libc-port/kernel-text.ld "$sysroot/lib/kernel-text.ld"
 # gcc's default library directories are the host's (glibc): the link leaves them out.
 printf '*link_libgcc:\n\n\n' >"$sysroot/lib/hermit.specs"
+# The kernel's code apart from the application's (for signals: the file says why).
+install -m 644 libc-port/kernel-text.ld "$sysroot/lib/kernel-text.ld"
 
 # --- the kernel --------------------------------------------------------------------------
 # Built and packed by hermit/libhermit, the code a Rust application's build runs too, with

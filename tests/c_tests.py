@@ -45,6 +45,7 @@ def build_examples():
     native_dir = os.path.join(OUT, "native")
     print("c-tests: building examples-c with the CMake toolchain file and natively", flush=True)
     ok = True
+    testlib.relink(hermit_dir)
     for d, extra in ((hermit_dir, [f"-DCMAKE_TOOLCHAIN_FILE={TOOLCHAIN_FILE}"]), (native_dir, [])):
         p = run(["cmake", "-S", EXAMPLES, "-B", d, *extra])
         if p.returncode == 0:

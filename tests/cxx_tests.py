@@ -55,20 +55,6 @@ def native(exe, args=(), env=None):
 # --- building -----------------------------------------------------------------------------
 
 
-def relink(build_dir):
-    """CMake does not know that images depend on the sysroot's libraries (libc.a, the
-    kernel, libstdc++.a, ...): removing the previous images makes the build link them
-    again with the current toolchain (objects are reused)."""
-    if not os.path.isdir(build_dir):
-        return
-    for name in os.listdir(build_dir):
-        path = os.path.join(build_dir, name)
-        if os.path.isfile(path) and os.access(path, os.X_OK):
-            with open(path, "rb") as f:
-                if f.read(4) == b"\x7fELF":
-                    os.remove(path)
-
-
 def ctest_examples(dirs):
     """The examples' own add_test lists, through CMAKE_CROSSCOMPILING_EMULATOR (eremit
     run): expected failures (STOP 42, ERROR STOP, an escaping exception) included."""
@@ -90,7 +76,7 @@ def build_all():
         for kind, extra in (("hermit", [f"-DCMAKE_TOOLCHAIN_FILE={TOOLCHAIN_FILE}"]), ("native", [])):
             d = os.path.join(out, kind)
             if kind == "hermit":
-                relink(d)
+                testlib.relink(d)
             p = run(["cmake", "-S", src, "-B", d, *extra])
             if p.returncode == 0:
                 p = run(["cmake", "--build", d, "-j2"])

@@ -487,3 +487,17 @@ def free_port(kind=socket.SOCK_STREAM):
     with socket.socket(socket.AF_INET, kind) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def relink(build_dir):
+    """CMake does not know that images depend on the sysroot's libraries (libc.a, the
+    kernel, libstdc++.a, ...): removing the previous images makes the build link them
+    again with the current toolchain (objects are reused)."""
+    if not os.path.isdir(build_dir):
+        return
+    for name in os.listdir(build_dir):
+        path = os.path.join(build_dir, name)
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            with open(path, "rb") as f:
+                if f.read(4) == b"\x7fELF":
+                    os.remove(path)

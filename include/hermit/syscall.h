@@ -26,6 +26,8 @@
 
 #define DT_DIR 4
 
+#define DT_LNK 10
+
 #define DT_REG 8
 
 #define DT_UNKNOWN 0
@@ -58,6 +60,12 @@
  * `sys_ioctl` request that sets (`*argp != 0`) or clears `O_NONBLOCK`.
  */
 #define FIONBIO (int32_t)2148034174u
+
+/**
+ * `sys_futex_wait` flag (Eremit's, beyond hermit's ABI): a signal for the task ends the
+ * wait with `-EINTR` (docs/signals.md). The C library sets it where a handler may run.
+ */
+#define FUTEX_INTERRUPTIBLE 2
 
 /**
  * `sys_futex_wait` flag: the timeout is a duration, not a point in time.
@@ -131,6 +139,11 @@
 #define O_DIRECTORY 65536
 
 #define O_EXCL 128
+
+/**
+ * Linux's `O_NOFOLLOW`: fail with `ELOOP` if the last component is a symbolic link.
+ */
+#define O_NOFOLLOW 131072
 
 #define O_NONBLOCK 2048
 
@@ -216,6 +229,8 @@
 #define S_IFCHR 8192
 
 #define S_IFDIR 16384
+
+#define S_IFLNK 40960
 
 #define S_IFMT 61440
 
@@ -795,6 +810,12 @@ int32_t sys_getsockname(int32_t s, struct sockaddr *name, socklen_t *namelen);
 int32_t sys_getsockopt(int32_t s, int32_t level, int32_t optname, void *optval, socklen_t *optlen);
 
 /**
+ * The calling task's id (Linux's `gettid`; beyond hermit's ABI): what
+ * `sys_signal_notify` takes, so the C library learns it for threads it did not start.
+ */
+Tid sys_gettid(void);
+
+/**
  * The address the image starts at: Hermit's kernel exports this (not part of
  * hermit-abi) for tracers that turn return addresses into offsets (rftrace).
  */
@@ -821,9 +842,8 @@ int32_t sys_isatty(int32_t fd);
 int32_t sys_join(Tid id);
 
 /**
- * Gives the file `oldpath` the second name `newpath` (same volume): `-EXDEV` between
- * volumes or to the in-memory filesystem, `-EEXIST`, `-EPERM` for a directory,
- * `-EMLINK` in the in-memory filesystem.
+ * Gives the file `oldpath` the second name `newpath` (same volume, or both in the
+ * in-memory filesystem): `-EXDEV` between them, `-EEXIST`, `-EPERM` for a directory.
  *
  * # Safety
  * `oldpath` and `newpath` must be NUL-terminated strings.
@@ -843,7 +863,7 @@ int32_t sys_lock(int32_t fd, int32_t cmd, struct flock *fl);
 ptrdiff_t sys_lseek(int32_t fd, ptrdiff_t offset, int32_t whence);
 
 /**
- * As `sys_stat`, not following a last symbolic link (only volumes have them).
+ * As `sys_stat`, not following a last symbolic link.
  *
  * # Safety
  * As `sys_stat`.
@@ -1079,6 +1099,31 @@ int32_t sys_shutdown(int32_t sockfd, int32_t how);
 int32_t sys_shutdown_socket(int32_t s, int32_t how);
 
 /**
+ * Tells task `tid` that the C library posted it a signal: its flag is set and its
+ * interruptible wait, if any, returns `-EINTR`. 0, or `-ESRCH` for no such task.
+ */
+int32_t sys_signal_notify(Tid tid);
+
+/**
+ * 1 if the calling task's flag was set (a signal was posted to it since the last
+ * call), else 0; clears it. The library calls it before looking at its pending sets.
+ */
+int32_t sys_signal_pending(void);
+
+/**
+ * From now on the application takes the signals the runner forwards (through
+ * `sys_signal_wait_external`) and the kernel no longer ends the program on them.
+ * 0, or -ENXIO when the VM has no signal channel (nothing will ever arrive).
+ */
+int32_t sys_signal_subscribe(void);
+
+/**
+ * Waits for the next signal from outside and returns its number (SIGHUP, SIGINT,
+ * SIGUSR1, SIGUSR2 or SIGTERM); -EINVAL before `sys_signal_subscribe` succeeded.
+ */
+int32_t sys_signal_wait_external(void);
+
+/**
  * A new socket descriptor (SOCK_NONBLOCK and SOCK_CLOEXEC may be or-ed into `type_`).
  */
 int32_t sys_socket(int32_t domain, int32_t type_, int32_t protocol);
@@ -1113,7 +1158,7 @@ int32_t sys_statvfs(const char *path, struct statvfs *buf);
 
 /**
  * Makes `linkpath` a symbolic link holding `target` (any bytes; resolved when used,
- * inside the volume). `-EEXIST`, `-ENOENT`, `-EROFS`, `-ENOSYS` outside volumes.
+ * inside the volume or the in-memory filesystem). `-EEXIST`, `-ENOENT`, `-EROFS`.
  *
  * # Safety
  * `target` and `linkpath` must be NUL-terminated strings.
@@ -1128,6 +1173,11 @@ int32_t sys_symlink(const char *target, const char *linkpath);
  * `name` must be a NUL-terminated string.
  */
 int32_t sys_truncate(const char *name, int64_t len);
+
+/**
+ * Sets the file mode creation mask (the low 9 bits of `mask`); returns the previous.
+ */
+int32_t sys_umask(uint32_t mask);
 
 /**
  * Removes a file's name; `-EISDIR` for a directory (as Linux).

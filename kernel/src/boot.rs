@@ -156,6 +156,9 @@ pub fn kernel_main(info: BootInfo) -> ! {
         cfg!(feature = "dhcpv4"),
         cmd.net_fallback.as_ref(),
     ));
+    if cmd.signals {
+        crate::signals::init();
+    }
     run_application(cmd)
 }
 

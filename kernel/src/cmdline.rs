@@ -27,6 +27,8 @@ pub struct CommandLine {
     /// Host directories mounted over virtio-fs (`volume=TAG:GUESTDIR[:ro]`, one per
     /// volume).
     pub volumes: Vec<crate::fs::fuse::mounts::MountSpec>,
+    /// The runner forwards signals over a console of their own (`signals`).
+    pub signals: bool,
     /// The application's argv, argv[0] included.
     pub args: Vec<String>,
     /// Options the kernel did not understand (logged, never fatal).
@@ -233,6 +235,8 @@ pub fn parse(line: &str) -> CommandLine {
         }
         if token == "verbose" {
             cmd.verbose = true;
+        } else if token == "signals" {
+            cmd.signals = true;
         } else if let Some(khz) = token.strip_prefix("tsc_khz=") {
             match khz.parse::<u64>() {
                 Ok(v) if v > 0 => cmd.tsc_khz = Some(v),
@@ -417,6 +421,8 @@ mod tests {
     fn terminal_descriptors() {
         assert_eq!(parse("-- app").terminals, 0);
         assert_eq!(parse("tty=0 -- app").terminals, 1);
+        assert!(parse("signals -- app").signals);
+        assert!(!parse("-- signals").signals);
         let v = parse("volume=eremit0:/data volume=eremit1:/r:ro volume=x -- app");
         assert_eq!(v.volumes.len(), 2);
         assert_eq!(v.volumes[1].guest, b"/r");

@@ -19,6 +19,7 @@ pub mod fs;
 pub mod mm;
 pub mod net;
 pub mod sched;
+pub mod signals;
 pub mod stdin;
 pub mod unserved;
 

@@ -1,7 +1,8 @@
 /* Eremit (libc-port/include): newlib's <setjmp.h> plus the POSIX names newlib defines only
-   for Cygwin and RTEMS: sigjmp_buf, sigsetjmp/siglongjmp and _setjmp/_longjmp.  They do
-   not save the signal mask yet (docs/signals.md): they are setjmp and longjmp (libc-port/src/setjmp.c), as functions so that taking their address and
-   configure checks work too.  */
+   for Cygwin and RTEMS: sigjmp_buf, sigsetjmp/siglongjmp and _setjmp/_longjmp.  They are
+   functions (libc-port/src/setjmp.c), so that taking their address and configure checks
+   work; sigsetjmp with a non-zero savemask keeps the thread's signal mask beside the
+   buffer, which siglongjmp restores (docs/signals.md).  */
 
 #ifndef _SETJMP_H_
 #define _SETJMP_H_

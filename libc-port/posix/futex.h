@@ -48,6 +48,17 @@ int deadline_from_timespec(struct deadline *d, const struct timespec *abstime, i
  * their condition), and ETIMEDOUT once the deadline has passed. */
 int futex_wait_until(uint32_t *word, uint32_t expected, const struct deadline *d);
 
+/* futex_wait_until where the program waits (pthread_cond_wait, sem_wait): a signal
+ * posted to the thread ends the kernel's wait, its handlers run here, and the result is
+ * EINTR if one of them lacked SA_RESTART (else 0: the caller re-checks and waits again).
+ * The library's own locks use futex_wait_until, so no handler runs while one is held. */
+int futex_wait_signal_until(uint32_t *word, uint32_t expected, const struct deadline *d);
+
+/* signal.c: after a kernel call returned -EINTR, runs the thread's pending handlers;
+ * 1 if the call should be made again (no handler ran, or all had SA_RESTART and
+ * `restartable`), 0 if it should fail with EINTR. */
+int __eremit_signal_interrupted(int restartable);
+
 static inline void futex_wait(uint32_t *word, uint32_t expected)
 {
 	futex_wait_until(word, expected, 0);
@@ -78,6 +89,24 @@ static inline void lock_word_release(uint32_t *word)
 {
 	if (SWAP(word, 0) == 2)
 		futex_wake(word, 1);
+}
+
+/* Locks of the library's own that a signal handler's calls may take too (the signal
+ * tables, the thread registry, the alarm timer): while this thread holds one, the timer
+ * interrupt runs no handler on it (signal.c's __eremit_signal_async waits for the
+ * count to drop), so a handler never waits for a lock its own thread holds. */
+extern __thread int __eremit_signal_defer;
+
+static inline void internal_lock(uint32_t *word)
+{
+	__eremit_signal_defer++;
+	lock_word_acquire(word);
+}
+
+static inline void internal_unlock(uint32_t *word)
+{
+	lock_word_release(word);
+	__eremit_signal_defer--;
 }
 
 #endif

@@ -73,7 +73,11 @@ static int wait_until(struct cond_impl *c, struct mutex_impl *m, const struct ti
 	cancel_sleep_begin(self, &c->seq);
 	int result = 0;
 	if (!cancel_requested(self))
-		result = futex_wait_until(&c->seq, seq, dp);
+		result = futex_wait_signal_until(&c->seq, seq, dp);
+	/* Interrupted: a spurious wake-up (Linux restarts the wait; the caller's loop
+	 * re-checks its predicate either way), never EINTR (POSIX). */
+	if (result == EINTR)
+		result = 0;
 	cancel_sleep_end(self);
 	leave(c);
 	mutex_reacquire_after_wait(m, depth);

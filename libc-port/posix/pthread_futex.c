@@ -6,6 +6,8 @@
 
 #define NS_PER_SEC 1000000000LL
 
+__thread int __eremit_signal_defer;
+
 /* Spins before sleeping on a held lock: critical sections are short and other CPUs may
  * release it within a few hundred cycles, which is far cheaper than a sleep/wake pair. */
 #define SPIN_TRIES 100
@@ -34,7 +36,8 @@ int deadline_from_timespec(struct deadline *d, const struct timespec *abstime, i
 	return 0;
 }
 
-int futex_wait_until(uint32_t *word, uint32_t expected, const struct deadline *d)
+static int wait_until(uint32_t *word, uint32_t expected, const struct deadline *d,
+		      uint32_t flags)
 {
 	struct hermit_timespec rel;
 	const struct hermit_timespec *timeout = 0;
@@ -48,11 +51,26 @@ int futex_wait_until(uint32_t *word, uint32_t expected, const struct deadline *d
 		rel.tv_nsec = (int32_t)(left % NS_PER_SEC);
 		timeout = &rel;
 	}
-	int r = sys_futex_wait(word, expected, timeout, d ? HERMIT_FUTEX_RELATIVE_TIMEOUT : 0);
+	if (d)
+		flags |= HERMIT_FUTEX_RELATIVE_TIMEOUT;
+	int r = sys_futex_wait(word, expected, timeout, flags);
 	if (r == -HERMIT_ETIMEDOUT)
 		return ETIMEDOUT;
+	/* A signal was posted to this thread: its handlers run here, while it waits. */
+	if (r == -HERMIT_EINTR && !__eremit_signal_interrupted(1))
+		return EINTR;
 	/* Woken, value already changed (EAGAIN), or anything else: the caller re-checks. */
 	return 0;
+}
+
+int futex_wait_until(uint32_t *word, uint32_t expected, const struct deadline *d)
+{
+	return wait_until(word, expected, d, 0);
+}
+
+int futex_wait_signal_until(uint32_t *word, uint32_t expected, const struct deadline *d)
+{
+	return wait_until(word, expected, d, HERMIT_FUTEX_INTERRUPTIBLE);
 }
 
 int lock_word_acquire_until(uint32_t *word, const struct deadline *d)

@@ -18,12 +18,12 @@ uint64_t registry_new_id(void)
 
 void registry_lock(void)
 {
-	lock_word_acquire(&table_lock);
+	internal_lock(&table_lock);
 }
 
 void registry_unlock(void)
 {
-	lock_word_release(&table_lock);
+	internal_unlock(&table_lock);
 }
 
 struct thread *registry_find(uint64_t id)
@@ -56,4 +56,22 @@ void registry_remove(struct thread *t)
 	registry_lock();
 	registry_remove_locked(t);
 	registry_unlock();
+}
+
+uint32_t registry_signal_target(uint64_t sigbit)
+{
+	struct thread *self = thread_self();
+	uint32_t found = 0;
+	registry_lock();
+	for (int b = 0; b < BUCKETS; b++) {
+		for (struct thread *t = buckets[b]; t; t = t->hash_next) {
+			if (t == self || t->ktid == 0 || (LOAD(&t->state) & TS_EXITED) ||
+			    (LOAD(&t->sig_mask) & sigbit))
+				continue;
+			if (!found || t->is_main)
+				found = t->ktid;
+		}
+	}
+	registry_unlock();
+	return found;
 }

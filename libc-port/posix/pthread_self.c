@@ -35,6 +35,7 @@ static struct thread *adopt(void)
 	}
 	t->adopted = 1;
 	t->tid = NO_TASK;
+	t->ktid = sys_gettid();
 	t->id = registry_new_id();
 	registry_add(t);
 	current = t;
@@ -56,6 +57,7 @@ struct thread *thread_self(void)
 
 void thread_set_self(struct thread *t)
 {
+	t->ktid = sys_gettid();
 	current = t;
 }
 

@@ -67,14 +67,14 @@ static int wait_until(struct sem_impl *s, const struct timespec *abstime)
 		cancel_sleep_begin(self, &s->value);
 		int r = 0;
 		if (!cancel_requested(self))
-			r = futex_wait_until(&s->value, 0, dp);
+			r = futex_wait_signal_until(&s->value, 0, dp);
 		cancel_sleep_end(self);
 		FETCH_SUB(&s->waiters, 1);
 		if (try_take(s))
 			return 0;
 		cancel_point(self);
-		if (r == ETIMEDOUT)
-			return fail(ETIMEDOUT);
+		if (r == ETIMEDOUT || r == EINTR)
+			return fail(r);
 	}
 }
 

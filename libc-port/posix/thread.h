@@ -66,6 +66,7 @@ struct thread {
 	 * written by the thread itself; pending bits are set by any thread (atomics). */
 	uint64_t sig_mask;
 	uint64_t sig_pending;
+	uint32_t ktid; /* kernel task running it (sys_gettid), for sys_signal_notify; 0 until known */
 };
 
 /* The calling thread's block; created on first use for threads pthread_create did not
@@ -85,6 +86,9 @@ struct thread *registry_find(uint64_t id); /* registry lock held */
 void registry_add(struct thread *t);
 void registry_remove(struct thread *t);
 void registry_remove_locked(struct thread *t);
+/* Kernel task id of a live thread other than the caller that does not block the signal
+ * `sigbit` (the initial thread first, as Linux prefers it), or 0 if none. */
+uint32_t registry_signal_target(uint64_t sigbit);
 
 /* Frees the block of a thread whose task has been joined at the kernel (adopted blocks
  * are kept). */

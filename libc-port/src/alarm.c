@@ -36,10 +36,10 @@ static void *timer_thread(void *arg)
 {
 	(void)arg;
 	for (;;) {
-		lock_word_acquire(&lock);
+		internal_lock(&lock);
 		int64_t due = deadline;
 		uint32_t seen = LOAD(&changed);
-		lock_word_release(&lock);
+		internal_unlock(&lock);
 		if (due == 0) {
 			futex_wait(&changed, seen);
 			continue;
@@ -51,7 +51,7 @@ static void *timer_thread(void *arg)
 			continue;
 		}
 		int fire = 0;
-		lock_word_acquire(&lock);
+		internal_lock(&lock);
 		if (deadline == due) { /* not re-armed meanwhile */
 			fire = 1;
 			if (interval) {
@@ -64,7 +64,7 @@ static void *timer_thread(void *arg)
 				deadline = 0;
 			}
 		}
-		lock_word_release(&lock);
+		internal_unlock(&lock);
 		if (fire)
 			__eremit_signal_post(SIGALRM, SI_KERNEL, (union sigval){0});
 	}
@@ -109,9 +109,9 @@ int getitimer(int which, struct itimerval *value)
 		errno = which == ITIMER_VIRTUAL || which == ITIMER_PROF ? ENOSYS : EINVAL;
 		return -1;
 	}
-	lock_word_acquire(&lock);
+	internal_lock(&lock);
 	current(value);
-	lock_word_release(&lock);
+	internal_unlock(&lock);
 	return 0;
 }
 
@@ -135,13 +135,13 @@ int setitimer(int which, const struct itimerval *value, struct itimerval *old)
 		    value->it_interval.tv_usec * NS_PER_US;
 	if (v)
 		pthread_once(&started, start_thread);
-	lock_word_acquire(&lock);
+	internal_lock(&lock);
 	if (old)
 		current(old);
 	deadline = v ? now_ns() + v : 0;
 	interval = v ? i : 0;
 	FETCH_ADD(&changed, 1);
-	lock_word_release(&lock);
+	internal_unlock(&lock);
 	futex_wake(&changed, WAKE_ALL);
 	return 0;
 }

@@ -137,8 +137,8 @@ int chdir(const char *path)
     return (int)__hermit_ret(sys_chdir(path));
 }
 
-/* Links exist on volumes (host directories); the in-memory filesystem has none
- * (link: EMLINK, symlink: ENOSYS). */
+/* Symbolic and hard links, on volumes (host directories) and in the in-memory
+ * filesystem; never between the two (EXDEV). */
 int link(const char *oldpath, const char *newpath)
 {
     return (int)__hermit_ret(sys_link(oldpath, newpath));
@@ -169,9 +169,8 @@ ssize_t readlink(const char *path, char *buf, size_t size)
     return (ssize_t)__hermit_ret(sys_readlink(path, (uint8_t *)buf, size));
 }
 
-/* Modes reach a volume's files on the host; the in-memory filesystem keeps its own, so
- * there a change is accepted on an existing file. There are no users: ownership changes
- * are accepted everywhere. */
+/* Modes reach a volume's files on the host; the in-memory filesystem stores them and
+ * stat reports them. There are no users: ownership changes are accepted everywhere. */
 int chmod(const char *path, mode_t mode)
 {
     return (int)__hermit_ret(sys_chmod(path, (uint32_t)mode));
@@ -203,17 +202,15 @@ int fchown(int fd, uid_t owner, gid_t group)
     return fstat(fd, &st);
 }
 
-static mode_t current_umask = 022;
-
+/* The kernel keeps the mask and applies it to what the in-memory filesystem creates
+ * (Rust programs call it without this library). */
 mode_t umask(mode_t mask)
 {
-    mode_t old = current_umask;
-    current_umask = mask & 0777;
-    return old;
+    return (mode_t)sys_umask((uint32_t)(mask & 0777));
 }
 
-/* File times: set on a volume's files (host directories); the in-memory filesystem
- * keeps its own, so there they are accepted and ignored. */
+/* File times: set on a volume's files (host directories) and on the in-memory
+ * filesystem's. */
 static int set_times(const char *path, const struct timespec ts[2], int flags)
 {
     if (ts == NULL)
@@ -275,54 +272,4 @@ int mkfifo(const char *path, mode_t mode)
     (void)path;
     (void)mode;
     return __hermit_fail(ENOSYS);
-}
-
-char *realpath(const char *restrict path, char *restrict resolved)
-{
-    char buf[PATH_MAX];
-    size_t len = 0;
-    if (path == NULL) {
-        errno = EINVAL;
-        return NULL;
-    }
-    if (path[0] != '/') {
-        if (getcwd(buf, sizeof buf) == NULL)
-            return NULL;
-        len = strlen(buf);
-    }
-    /* Lexical resolution of ".", ".." and repeated slashes (there are no symlinks). */
-    const char *p = path;
-    while (*p) {
-        while (*p == '/')
-            p++;
-        const char *end = strchrnul(p, '/');
-        size_t n = (size_t)(end - p);
-        if (n == 0 || (n == 1 && p[0] == '.')) {
-            /* nothing */
-        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
-            while (len > 0 && buf[len - 1] != '/')
-                len--;
-            if (len > 0)
-                len--;
-        } else {
-            if (len + 1 + n >= sizeof buf) {
-                errno = ENAMETOOLONG;
-                return NULL;
-            }
-            if (len == 0 || buf[len - 1] != '/')
-                buf[len++] = '/';
-            memcpy(buf + len, p, n);
-            len += n;
-        }
-        p = end;
-    }
-    if (len == 0)
-        buf[len++] = '/';
-    buf[len] = '\0';
-    struct stat st;
-    if (stat(buf, &st) < 0)
-        return NULL;
-    if (resolved == NULL)
-        return strdup(buf);
-    return strcpy(resolved, buf);
 }

@@ -19,7 +19,6 @@
 /* open(2) flags the kernel has no constant for (Linux values) */
 #define LINUX_O_NOCTTY 0400
 #define LINUX_O_DIRECT 040000
-#define LINUX_O_NOFOLLOW 0400000
 #define LINUX_O_SYNC 04010000
 
 /* errno values the kernel does not define (Linux, x86-64) */

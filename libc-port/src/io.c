@@ -20,12 +20,12 @@ static void dirdots_reset(int fd); /* getdents below */
 
 ssize_t read(int fd, void *buf, size_t len)
 {
-    return __eremit_mapped(fd, -1, buf, __hermit_ret(sys_read(fd, buf, len)), 0);
+    return __eremit_mapped(fd, -1, buf, __hermit_ret(__hermit_restartable(sys_read(fd, buf, len))), 0);
 }
 
 ssize_t write(int fd, const void *buf, size_t len)
 {
-    return __eremit_mapped(fd, -1, buf, __hermit_ret(sys_write(fd, buf, len)), 1);
+    return __eremit_mapped(fd, -1, buf, __hermit_ret(__hermit_restartable(sys_write(fd, buf, len))), 1);
 }
 
 ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
@@ -33,7 +33,8 @@ ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
     if (iovcnt < 0 || iovcnt > IOV_MAX)
         return __hermit_fail(EINVAL);
     /* struct iovec has the ABI's layout. */
-    ssize_t n = __hermit_ret(sys_readv(fd, (const struct hermit_iovec *)iov, (size_t)iovcnt));
+    ssize_t n = __hermit_ret(
+        __hermit_restartable(sys_readv(fd, (const struct hermit_iovec *)iov, (size_t)iovcnt)));
     if (n > 0 && __atomic_load_n(&__eremit_shared_maps, __ATOMIC_ACQUIRE) > 0)
         __eremit_mapped_io(fd, -1, iov, iovcnt, (size_t)n, 0); /* mman.c */
     return n;
@@ -43,7 +44,8 @@ ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
 {
     if (iovcnt < 0 || iovcnt > IOV_MAX)
         return __hermit_fail(EINVAL);
-    ssize_t n = __hermit_ret(sys_writev(fd, (const struct hermit_iovec *)iov, (size_t)iovcnt));
+    ssize_t n = __hermit_ret(
+        __hermit_restartable(sys_writev(fd, (const struct hermit_iovec *)iov, (size_t)iovcnt)));
     if (n > 0 && __atomic_load_n(&__eremit_shared_maps, __ATOMIC_ACQUIRE) > 0)
         __eremit_mapped_io(fd, -1, iov, iovcnt, (size_t)n, 1); /* mman.c */
     return n;
@@ -98,7 +100,7 @@ static const struct {
     {O_NOCTTY, LINUX_O_NOCTTY},       {O_TRUNC, HERMIT_O_TRUNC},
     {O_APPEND, HERMIT_O_APPEND},       {O_NONBLOCK, HERMIT_O_NONBLOCK},
     {O_SYNC, LINUX_O_SYNC},           {O_DIRECT, LINUX_O_DIRECT},
-    {O_DIRECTORY, HERMIT_O_DIRECTORY}, {O_NOFOLLOW, LINUX_O_NOFOLLOW},
+    {O_DIRECTORY, HERMIT_O_DIRECTORY}, {O_NOFOLLOW, HERMIT_O_NOFOLLOW},
     {O_CLOEXEC, HERMIT_O_CLOEXEC},
 };
 

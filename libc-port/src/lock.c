@@ -11,6 +11,8 @@
 
 #include "port.h"
 
+extern __thread int __eremit_signal_defer; /* posix/pthread_futex.c */
+
 struct __lock {
     uint32_t word;
     uint32_t depth;
@@ -36,9 +38,12 @@ static inline const void *self(void)
     return &thread_marker;
 }
 
-/* Also malloc.c's pool lock (port.h). */
+/* Also malloc.c's pool lock (port.h). Held, it keeps the timer interrupt from running a
+ * signal handler on this thread (__eremit_signal_defer, posix/futex.h): a handler that
+ * calls malloc or printf never waits for its own thread's lock. */
 void __eremit_word_lock(uint32_t *w)
 {
+    __eremit_signal_defer++;
     uint32_t c = 0;
     if (__atomic_compare_exchange_n(w, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
         return;
@@ -53,13 +58,18 @@ void __eremit_word_lock(uint32_t *w)
 static int word_trylock(uint32_t *w)
 {
     uint32_t c = 0;
-    return __atomic_compare_exchange_n(w, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+    __eremit_signal_defer++;
+    if (__atomic_compare_exchange_n(w, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        return 1;
+    __eremit_signal_defer--;
+    return 0;
 }
 
 void __eremit_word_unlock(uint32_t *w)
 {
     if (__atomic_exchange_n(w, 0, __ATOMIC_RELEASE) == 2)
         sys_futex_wake(w, 1);
+    __eremit_signal_defer--;
 }
 
 static void init(_LOCK_T *lock)

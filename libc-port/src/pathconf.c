@@ -14,7 +14,7 @@ static long limit(int name)
 {
     switch (name) {
     case _PC_LINK_MAX:
-        return 1; /* no hard links */
+        return 127; /* glibc's answer for a file system it does not know (LINUX_LINK_MAX) */
     case _PC_MAX_CANON:
     case _PC_MAX_INPUT:
         return 255;
@@ -32,7 +32,7 @@ static long limit(int name)
     case _PC_FILESIZEBITS:
         return 64;
     case _PC_2_SYMLINKS:
-        return 0; /* no symbolic links */
+        return 1; /* symbolic links exist */
     case _PC_ASYNC_IO:
     case _PC_PRIO_IO:
     case _PC_SYNC_IO:

@@ -19,7 +19,8 @@ _Static_assert(POLLIN == HERMIT_POLLIN && POLLPRI == HERMIT_POLLPRI &&
 
 int poll(struct pollfd *fds, nfds_t nfds, int timeout)
 {
-    return (int)__hermit_ret(sys_poll((struct hermit_pollfd *)fds, nfds, timeout));
+    return (int)__hermit_ret(
+        __hermit_interruptible(0, sys_poll((struct hermit_pollfd *)fds, nfds, timeout)));
 }
 
 /* A timeout in milliseconds, rounded up; -1 for none; -2 when invalid; -3 when TS is

@@ -30,6 +30,25 @@ static inline long __hermit_ret(long r)
     return r;
 }
 
+/* signal.c: after a kernel call returned -EINTR (a signal was posted to the thread),
+ * runs its pending handlers; 1 if the call should be made again (no handler ran, or
+ * every one had SA_RESTART and the call is `restartable`), 0 if it fails with EINTR. */
+int __eremit_signal_interrupted(int restartable);
+
+/* A blocking kernel call `call` (an expression) that a signal may interrupt: on -EINTR
+ * the handlers run and the call is made again as __eremit_signal_interrupted says.
+ * Restartable calls are Linux's SA_RESTART list (read, write, accept, recv, send...);
+ * poll, select, sleeps and connect are not (docs/signals.md). */
+#define __hermit_interruptible(restartable, call)                                       \
+    __extension__({                                                                     \
+        long __r;                                                                       \
+        do                                                                              \
+            __r = (long)(call);                                                         \
+        while (__r == -HERMIT_EINTR && __eremit_signal_interrupted(restartable));       \
+        __r;                                                                            \
+    })
+#define __hermit_restartable(call) __hermit_interruptible(1, call)
+
 static inline int __hermit_fail(int e)
 {
     errno = e;

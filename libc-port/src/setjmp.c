@@ -1,14 +1,73 @@
-/* sigsetjmp/siglongjmp and _setjmp/_longjmp (POSIX, XSI): newlib's setjmp and longjmp.
- * sigsetjmp does not save the signal mask yet (signal.c keeps one per thread: a
- * siglongjmp out of a handler leaves the handler's signal blocked; SIGNALS-STATUS.md).
- * They jump, not call, so that setjmp saves the caller's frame and return address. */
+/* sigsetjmp/siglongjmp and _setjmp/_longjmp (POSIX, XSI) on newlib's setjmp and longjmp.
+ *
+ * sigjmp_buf is newlib's jmp_buf (include/setjmp.h), whose 8 words setjmp fills, so the
+ * mask sigsetjmp(env, savemask != 0) saves is kept beside it: in a small table per
+ * thread, by the buffer's address. siglongjmp restores the mask saved for its buffer
+ * before it jumps, as Linux does (so a jump out of a handler unblocks the handler's
+ * signal); sigsetjmp(env, 0) forgets the buffer. A thread keeps the masks of its last
+ * SAVED buffers (older ones are forgotten: a jump to one then leaves the mask alone).
+ *
+ * sigsetjmp is assembly: it records the mask, then jumps (not calls) to setjmp, so that
+ * setjmp saves the caller's frame and return address. */
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+
+#define SAVED 16
+
+uint64_t __eremit_signal_mask(void); /* signal.c */
+
+static __thread struct {
+    const void *env;
+    uint64_t mask;
+} saved[SAVED];
+static __thread unsigned next_slot;
+
+static int slot_of(const void *env)
+{
+    for (int i = 0; i < SAVED; i++)
+        if (saved[i].env == env)
+            return i;
+    return -1;
+}
+
+/* Called by sigsetjmp before setjmp. */
+void __eremit_sigsetjmp_record(const void *env, int savemask)
+{
+    int i = slot_of(env);
+    if (!savemask) {
+        if (i >= 0)
+            saved[i].env = NULL;
+        return;
+    }
+    if (i < 0) {
+        i = (int)(next_slot++ % SAVED);
+        saved[i].env = env;
+    }
+    saved[i].mask = __eremit_signal_mask();
+}
 
 __asm__(".text\n"
-        ".globl sigsetjmp\n.type sigsetjmp, @function\nsigsetjmp:\n\tjmp setjmp\n"
+        ".globl sigsetjmp\n.type sigsetjmp, @function\nsigsetjmp:\n"
+        /* env survives the call on the stack, which is then as it was at entry (and
+         * 16-byte aligned at the call). */
+        "\tpushq %rdi\n"
+        "\tcall __eremit_sigsetjmp_record\n"
+        "\tpopq %rdi\n"
+        "\tjmp setjmp\n"
         ".size sigsetjmp, . - sigsetjmp\n"
         ".globl _setjmp\n.type _setjmp, @function\n_setjmp:\n\tjmp setjmp\n"
         ".size _setjmp, . - _setjmp\n"
-        ".globl siglongjmp\n.type siglongjmp, @function\nsiglongjmp:\n\tjmp longjmp\n"
-        ".size siglongjmp, . - siglongjmp\n"
         ".globl _longjmp\n.type _longjmp, @function\n_longjmp:\n\tjmp longjmp\n"
         ".size _longjmp, . - _longjmp\n");
+
+void siglongjmp(sigjmp_buf env, int value)
+{
+    int i = slot_of(env);
+    if (i >= 0) {
+        sigset_t mask = (sigset_t)saved[i].mask;
+        sigprocmask(SIG_SETMASK, &mask, NULL);
+    }
+    longjmp(env, value);
+}

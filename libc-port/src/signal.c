@@ -1,13 +1,24 @@
 /* Signals inside the program (docs/signals.md): the action table, per-thread masks and
  * pending sets, the process's pending set, and the points where pending signals are
- * delivered. Everything here runs in the program's own threads; the kernel is only
- * asked to sleep and wake (futexes) and to end the program.
+ * delivered. The signals live here, in the program's own threads; the kernel keeps only
+ * a "signal pending" flag per task (sys_signal_notify sets it and ends the task's
+ * interruptible wait with EINTR; sys_signal_pending reads and clears it).
  *
  * A signal is delivered (its handler called, or its default action taken) on the thread
  * that calls one of these functions: right after raise/kill/pthread_kill/sigqueue
- * generate it, when sigprocmask/pthread_sigmask unblock it, and while the thread waits
- * in sigsuspend/pause/sigwait/sigtimedwait. A thread busy elsewhere does not see it until
- * then (asynchronous delivery needs the kernel: see docs/signals.md, "Not yet"). */
+ * generate it, when sigprocmask/pthread_sigmask unblock it, while the thread waits in
+ * sigsuspend/pause/sigwait/sigtimedwait, and when a blocking call (read, accept, poll,
+ * nanosleep, pthread_cond_wait...) is interrupted by the kernel because a signal was
+ * posted to the thread (__eremit_signal_interrupted, which the call wrappers run on
+ * -EINTR and which decides whether the call is made again: SA_RESTART), and at the
+ * timer interrupt (or any interrupt) that finds the thread running the program's code
+ * (__eremit_signal_async, through the kernel's trampoline).
+ *
+ * Entry points for the rest of the library:
+ *   __eremit_signal_post(sig, code, value)  posts a process-directed signal (alarm.c,
+ *       timers, signals from outside the VM) and notifies a thread that takes it;
+ *   __eremit_signal_interrupted(restartable)  after a kernel call returned -EINTR;
+ *   __eremit_signal_async()  from the timer interrupt (a thread busy in the program). */
 
 #include <errno.h>
 #include <signal.h>
@@ -88,23 +99,24 @@ static void wake_waiters(void)
 	futex_wake(&generation, WAKE_ALL);
 }
 
-/* Runs the action of `sig` on this thread, with `info` for an SA_SIGINFO handler. */
-static void run_action(int sig, siginfo_t *info)
+/* Runs the action of `sig` on this thread, with `info` for an SA_SIGINFO handler.
+ * Returns the handler's sa_flags, or -1 when no handler ran (ignored, default). */
+static int run_action(int sig, siginfo_t *info)
 {
-	lock_word_acquire(&actions_lock);
+	internal_lock(&actions_lock);
 	struct sigaction act = actions[sig];
 	int is_handler = act.sa_handler != SIG_DFL && act.sa_handler != SIG_IGN;
 	if (is_handler && (act.sa_flags & SA_RESETHAND)) {
 		actions[sig].sa_handler = SIG_DFL;
 		actions[sig].sa_flags &= ~SA_SIGINFO;
 	}
-	lock_word_release(&actions_lock);
+	internal_unlock(&actions_lock);
 
 	if (act.sa_handler == SIG_IGN)
-		return;
+		return -1;
 	if (act.sa_handler == SIG_DFL) {
 		take_default_action(sig);
-		return;
+		return -1;
 	}
 	struct thread *self = thread_self();
 	uint64_t saved = self->sig_mask;
@@ -117,6 +129,7 @@ static void run_action(int sig, siginfo_t *info)
 	else
 		act.sa_handler(sig);
 	self->sig_mask = saved;
+	return act.sa_flags;
 }
 
 /* Takes one pending signal this thread does not block (its own first, then the
@@ -141,13 +154,13 @@ static int take_pending(uint64_t allowed, siginfo_t *info)
 		if (!shared)
 			return 0;
 		int sig = __builtin_ctzll(shared) + 1;
-		lock_word_acquire(&actions_lock);
+		internal_lock(&actions_lock);
 		int won = (LOAD(&process_pending) & bit(sig)) != 0;
 		if (won) {
 			__atomic_fetch_and(&process_pending, ~bit(sig), __ATOMIC_SEQ_CST);
 			*info = process_info[sig];
 		}
-		lock_word_release(&actions_lock);
+		internal_unlock(&actions_lock);
 		if (won)
 			return sig;
 		/* Another thread took it first: look again. */
@@ -155,28 +168,75 @@ static int take_pending(uint64_t allowed, siginfo_t *info)
 }
 
 /* Delivers every pending signal this thread does not block. Returns how many handlers
- * ran (ignored signals are discarded and not counted: sigsuspend keeps waiting). */
-static int deliver_pending(void)
+ * ran (ignored signals are discarded and not counted: sigsuspend keeps waiting); sets
+ * *all_restart to 0 if one of them lacked SA_RESTART. The kernel's flag is cleared
+ * first, so a signal posted while this runs sets it again and is not missed. */
+static int deliver_pending_restart(int *all_restart)
 {
 	int handled = 0;
 	siginfo_t info;
 	int sig;
+	sys_signal_pending();
 	while ((sig = take_pending(~thread_self()->sig_mask, &info)) != 0) {
-		lock_word_acquire(&actions_lock);
-		_sig_func_ptr h = actions[sig].sa_handler;
-		lock_word_release(&actions_lock);
-		if (h != SIG_IGN && h != SIG_DFL)
+		int flags = run_action(sig, &info);
+		if (flags >= 0) {
 			handled++;
-		run_action(sig, &info);
+			if (!(flags & SA_RESTART))
+				*all_restart = 0;
+		}
 	}
 	return handled;
 }
 
+static int deliver_pending(void)
+{
+	int all_restart = 1;
+	return deliver_pending_restart(&all_restart);
+}
+
+int __eremit_signal_interrupted(int restartable)
+{
+	int all_restart = 1;
+	if (deliver_pending_restart(&all_restart) == 0)
+		return 1; /* nothing ran (ignored, or taken by another thread): as if no signal */
+	return restartable && all_restart;
+}
+
+/* The timer interrupt's entry (kernel/src/arch/x86_64/signal_entry.rs): the thread was
+ * interrupted in the program's code with a signal posted to it; all its registers are
+ * saved and restored around this call. Inside one of the library's own locks nothing
+ * runs now: the kernel's flag stays set, and a later interrupt comes back here. */
+void __eremit_signal_async(void)
+{
+	if (__eremit_signal_defer > 0)
+		return;
+	deliver_pending();
+}
+
+/* The kernel task to tell about a signal `sig` posted to the process: the calling
+ * thread if it does not block it (it delivers right away), else another thread that
+ * does not (Linux picks any), or none (0): then it stays pending until one unblocks
+ * it. */
+static uint32_t process_target(int sig)
+{
+	struct thread *self = thread_self();
+	if (!(self->sig_mask & bit(sig)))
+		return 0;
+	return registry_signal_target(bit(sig));
+}
+
+static void notify(uint32_t ktid)
+{
+	if (ktid != 0)
+		sys_signal_notify(ktid);
+}
+
 /* Generation of a process-directed signal with what its siginfo_t says. A standard
- * signal already pending is not queued twice (Linux's rule). */
+ * signal already pending is not queued twice (Linux's rule). A thread that does not
+ * block it is told (its blocking call returns EINTR and runs the handler). */
 static void post_process(int sig, int code, union sigval value)
 {
-	lock_word_acquire(&actions_lock);
+	internal_lock(&actions_lock);
 	if (!(LOAD(&process_pending) & bit(sig))) {
 		siginfo_t *info = &process_info[sig];
 		memset(info, 0, sizeof *info);
@@ -187,15 +247,23 @@ static void post_process(int sig, int code, union sigval value)
 		info->si_value = value;
 		FETCH_OR(&process_pending, bit(sig));
 	}
-	lock_word_release(&actions_lock);
+	internal_unlock(&actions_lock);
 	wake_waiters();
+	notify(process_target(sig));
 }
 
-/* Public for alarm.c: SIGALRM and timer signals from the library's timer thread. */
+/* Public: SIGALRM and timer signals from the library's timer thread (alarm.c), and
+ * signals from outside the program. Callable from any thread. */
 void __eremit_signal_post(int sig, int code, union sigval value)
 {
 	post_process(sig, code, value);
 }
+
+/* signal_external.c: signals sent to `eremit run` come to the library from the first
+ * time the program handles, ignores or blocks one of them. */
+void __eremit_signal_external_subscribe(void);
+int __eremit_signal_external_masked(uint64_t mask);
+int __eremit_signal_external_is_forwarded(int sig);
 
 /* ---- sets ------------------------------------------------------------------------ */
 
@@ -265,9 +333,9 @@ void __eremit_fault_action_changed(int sig, const struct sigaction *act);
  * it cannot (blocked, ignored or default), as Linux then ends the process. */
 int __eremit_signal_fault(int sig, siginfo_t *info)
 {
-	lock_word_acquire(&actions_lock);
+	internal_lock(&actions_lock);
 	struct sigaction act = actions[sig];
-	lock_word_release(&actions_lock);
+	internal_unlock(&actions_lock);
 	if (act.sa_handler == SIG_DFL || act.sa_handler == SIG_IGN ||
 	    (thread_self()->sig_mask & bit(sig)))
 		return -1;
@@ -281,13 +349,15 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 		fail(EINVAL);
 		return -1;
 	}
-	lock_word_acquire(&actions_lock);
+	internal_lock(&actions_lock);
 	struct sigaction prev = actions[sig];
 	if (act)
 		actions[sig] = *act;
-	lock_word_release(&actions_lock);
+	internal_unlock(&actions_lock);
 	if (old)
 		*old = prev;
+	if (act && act->sa_handler != SIG_DFL && __eremit_signal_external_is_forwarded(sig))
+		__eremit_signal_external_subscribe();
 	if (act)
 		__eremit_fault_action_changed(sig, act); /* fault.c */
 	/* A signal left pending while blocked and now ignored is discarded (POSIX). */
@@ -375,8 +445,16 @@ int pthread_sigmask(int how, const sigset_t *set, sigset_t *oldset)
 	}
 	if (oldset)
 		*oldset = old;
+	if (__eremit_signal_external_masked(self->sig_mask))
+		__eremit_signal_external_subscribe();
 	deliver_pending();
 	return 0;
+}
+
+/* For sigsetjmp (setjmp.c): the calling thread's mask. */
+uint64_t __eremit_signal_mask(void)
+{
+	return thread_self()->sig_mask;
 }
 
 int sigprocmask(int how, const sigset_t *set, sigset_t *old)
@@ -421,13 +499,18 @@ int pthread_kill(pthread_t thread, int sig)
 	struct thread *self = thread_self();
 	int to_self = (uint64_t)thread == self->id;
 	if (!to_self) {
+		uint32_t ktid = 0;
 		registry_lock();
 		struct thread *t = registry_find((uint64_t)thread);
-		if (t && sig != 0)
+		if (t && sig != 0) {
 			FETCH_OR(&t->sig_pending, bit(sig));
+			if (!(LOAD(&t->sig_mask) & bit(sig)))
+				ktid = t->ktid;
+		}
 		registry_unlock();
 		if (!t)
 			return ESRCH;
+		notify(ktid);
 	} else if (sig != 0) {
 		FETCH_OR(&self->sig_pending, bit(sig));
 	}

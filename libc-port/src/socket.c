@@ -145,7 +145,8 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
     int e = address_in(addr, len, &h);
     if (e != 0)
         return __hermit_fail(e);
-    return (int)__hermit_ret(sys_connect(fd, (const struct hermit_sockaddr *)&h, sizeof h));
+    return (int)__hermit_ret(
+        __hermit_interruptible(0, sys_connect(fd, (const struct hermit_sockaddr *)&h, sizeof h)));
 }
 
 int listen(int fd, int backlog)
@@ -165,7 +166,8 @@ int accept4(int fd, struct sockaddr *restrict addr, socklen_t *restrict len, int
         return __hermit_fail(EFAULT);
     struct hermit_sockaddr_in h;
     uint32_t hlen = sizeof h;
-    int conn = (int)__hermit_ret(sys_accept(fd, (struct hermit_sockaddr *)&h, &hlen));
+    int conn = (int)__hermit_ret(
+        __hermit_restartable(sys_accept(fd, (struct hermit_sockaddr *)&h, &hlen)));
     if (conn < 0)
         return -1;
     remember(conn, SOCK_STREAM);
@@ -224,7 +226,7 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
         if (e != 0)
             return __hermit_fail(e);
     }
-    ptrdiff_t n = sys_sendto(fd, buf, len, 0, hto, hto ? sizeof h : 0);
+    ptrdiff_t n = __hermit_restartable(sys_sendto(fd, buf, len, 0, hto, hto ? sizeof h : 0));
     /* A blocking stream socket sends everything before it returns, as on Linux (the
      * kernel returns after a part when its buffer fills). */
     if (n > 0 && (size_t)n < len && !(flags & MSG_DONTWAIT) && !is_nonblocking(fd)) {
@@ -262,7 +264,8 @@ ssize_t recvfrom(int fd, void *restrict buf, size_t len, int flags,
     struct hermit_sockaddr_in h;
     uint32_t hlen = sizeof h;
     struct hermit_sockaddr *hfrom = from ? (struct hermit_sockaddr *)&h : NULL;
-    ptrdiff_t n = sys_recvfrom(fd, buf, len, hflags, hfrom, from ? &hlen : NULL);
+    ptrdiff_t n =
+        __hermit_restartable(sys_recvfrom(fd, buf, len, hflags, hfrom, from ? &hlen : NULL));
     if (n < 0)
         return __hermit_ret(n);
     if (from != NULL)

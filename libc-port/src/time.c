@@ -115,6 +115,17 @@ clock_t times(struct tms *buf)
     return ticks;
 }
 
+static int64_t monotonic_now_ns(void)
+{
+    struct hermit_timespec t;
+    if (sys_clock_gettime(HERMIT_CLOCK_MONOTONIC, &t) != 0)
+        return 0;
+    return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* A signal posted to the thread ends the kernel's sleep (-EINTR): the handlers run, and
+ * nanosleep fails with EINTR and the time left in *rem (never restarted, as on Linux),
+ * unless no handler ran (then it sleeps the rest). */
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {
     struct hermit_timespec h;
@@ -122,7 +133,23 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
         return __hermit_fail(EFAULT);
     if (req->tv_sec < 0 || __hermit_timespec_to_abi(&h, req) < 0)
         return __hermit_fail(EINVAL);
-    int32_t r = sys_nanosleep(&h);
+    int64_t end = monotonic_now_ns() + (int64_t)h.tv_sec * 1000000000LL + h.tv_nsec;
+    int32_t r;
+    while ((r = sys_nanosleep(&h)) == -HERMIT_EINTR) {
+        int again = __eremit_signal_interrupted(0);
+        int64_t left = end - monotonic_now_ns();
+        if (left < 0)
+            left = 0;
+        if (!again) {
+            if (rem != NULL) {
+                rem->tv_sec = (time_t)(left / 1000000000LL);
+                rem->tv_nsec = (long)(left % 1000000000LL);
+            }
+            return __hermit_fail(EINTR);
+        }
+        h.tv_sec = left / 1000000000LL;
+        h.tv_nsec = (int32_t)(left % 1000000000LL);
+    }
     if (r < 0)
         return (int)__hermit_ret(r);
     if (rem != NULL) {

@@ -18,6 +18,9 @@ pub const CLOCK_MONOTONIC: clockid_t = 4;
 
 /// `sys_futex_wait` flag: the timeout is a duration, not a point in time.
 pub const FUTEX_RELATIVE_TIMEOUT: u32 = 1;
+/// `sys_futex_wait` flag (Eremit's, beyond hermit's ABI): a signal for the task ends the
+/// wait with `-EINTR` (docs/signals.md). The C library sets it where a handler may run.
+pub const FUTEX_INTERRUPTIBLE: u32 = 2;
 
 pub const STDIN_FILENO: i32 = 0;
 pub const STDOUT_FILENO: i32 = 1;
@@ -26,6 +29,7 @@ pub const STDERR_FILENO: i32 = 2;
 pub const S_IFCHR: u32 = 0o2_0000;
 pub const S_IFDIR: u32 = 0o4_0000;
 pub const S_IFREG: u32 = 0o10_0000;
+pub const S_IFLNK: u32 = 0o12_0000;
 pub const S_IFMT: u32 = 0o17_0000;
 
 pub const SEEK_SET: i32 = 0;
@@ -42,6 +46,8 @@ pub const O_TRUNC: i32 = 0o1000;
 pub const O_APPEND: i32 = 0o2000;
 pub const O_NONBLOCK: i32 = 0o4000;
 pub const O_DIRECTORY: i32 = 0o200000;
+/// Linux's `O_NOFOLLOW`: fail with `ELOOP` if the last component is a symbolic link.
+pub const O_NOFOLLOW: i32 = 0o400000;
 /// Eremit extension (Linux's value; not in `hermit-abi`): the new descriptor gets
 /// `FD_CLOEXEC`.
 pub const O_CLOEXEC: i32 = 0o2000000;
@@ -122,6 +128,7 @@ pub const DT_UNKNOWN: u8 = 0;
 pub const DT_CHR: u8 = 2;
 pub const DT_DIR: u8 = 4;
 pub const DT_REG: u8 = 8;
+pub const DT_LNK: u8 = 10;
 
 /// Most buffers `sys_readv`/`sys_writev` take.
 pub const IOV_MAX: usize = 1024;

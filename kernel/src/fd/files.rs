@@ -47,6 +47,45 @@ pub fn new_object<T: FileObject + 'static>(object: T) -> Result<Arc<dyn FileObje
     Ok(a)
 }
 
+/// Opens `path` on `fs` as an open file, and whether it is close-on-exec (`O_CLOEXEC`),
+/// for the caller to install. Runs without the descriptor table's lock: the filesystem's
+/// lock may sleep (`fs::Lock`), which the table's interrupt-off spinlock must not.
+pub fn open_file(
+    fs: &SharedFs,
+    random: Random,
+    path: &[u8],
+    flags: i32,
+    mode: u32,
+) -> Result<(Arc<OpenFile>, bool), Errno> {
+    let f = flags::decode(flags)?;
+    let (ino, device, contents) = {
+        let mut guard = fs.lock();
+        let ino = guard.open(path, f.how, mode)?;
+        let kind = guard
+            .device(ino)
+            .and_then(|d| Ok((d, guard.is_dir(ino)?)))
+            .and_then(|(d, dir)| match (d, dir) {
+                (None, false) => Ok((None, Some(guard.contents(ino)?))),
+                (d, _) => Ok((d, None)),
+            });
+        match kind {
+            Ok((device, contents)) => (ino, device, contents),
+            Err(e) => {
+                guard.release(ino);
+                return Err(e);
+            }
+        }
+    };
+    // From here the object holds the inode: dropping it (on failure) releases it.
+    let fs = fs.clone();
+    let object = match (device, contents) {
+        (Some(d), _) => new_object(DeviceFile::new(fs, ino, d, random))?,
+        (None, Some(contents)) => new_object(Regular::new(fs, ino, contents))?,
+        (None, None) => new_object(Directory::new(fs, ino))?,
+    };
+    Ok((new_open_file(object, f.access, f.status)?, f.cloexec))
+}
+
 impl Files {
     /// The descriptor table of `fs`, with `streams` (standard input, output and error)
     /// on descriptors 0, 1 and 2.
@@ -82,44 +121,19 @@ impl Files {
         Ok(self.slot(fd)?.file.clone())
     }
 
-    /// `sys_open`: the lowest free descriptor for `path`.
+    /// `sys_open`: the lowest free descriptor for `path`. The kernel's table goes
+    /// through `global::open` instead, which opens outside the table's lock.
     pub fn open(&mut self, path: &[u8], flags: i32, mode: u32) -> Result<i32, Errno> {
-        let f = flags::decode(flags)?;
-        // Like Linux, find the descriptor first: with none free, nothing is created.
-        let fd = self.fds.lowest_free(0)?;
-        let (ino, device, contents) = {
-            let mut fs = self.fs.lock();
-            let ino = fs.open(path, f.how, mode)?;
-            let kind = fs
-                .device(ino)
-                .and_then(|d| Ok((d, fs.is_dir(ino)?)))
-                .and_then(|(d, dir)| match (d, dir) {
-                    (None, false) => Ok((None, Some(fs.contents(ino)?))),
-                    (d, _) => Ok((d, None)),
-                });
-            match kind {
-                Ok((device, contents)) => (ino, device, contents),
-                Err(e) => {
-                    fs.release(ino);
-                    return Err(e);
-                }
-            }
-        };
-        // From here the object holds the inode: dropping it (on failure) releases it.
-        let fs = self.fs.clone();
-        let object = match (device, contents) {
-            (Some(d), _) => new_object(DeviceFile::new(fs, ino, d, self.random))?,
-            (None, Some(contents)) => new_object(Regular::new(fs, ino, contents))?,
-            (None, None) => new_object(Directory::new(fs, ino))?,
-        };
-        let file = new_open_file(object, f.access, f.status)?;
-        let slot = Slot {
-            file,
-            cloexec: f.cloexec,
-        };
-        // Cannot fail: `lowest_free` made room.
-        self.fds.install(fd, slot)?;
-        Ok(fd)
+        let (fs, random) = self.opener()?;
+        let (file, cloexec) = open_file(&fs, random, path, flags, mode)?;
+        self.install(&file, cloexec)
+    }
+
+    /// What `open_file` needs, once a descriptor is known to be free: like Linux, with
+    /// none free (`EMFILE`) nothing is created.
+    pub fn opener(&mut self) -> Result<(SharedFs, Random), Errno> {
+        self.fds.lowest_free(0)?;
+        Ok((self.fs.clone(), self.random))
     }
 
     /// The open file the descriptor referred to, for the caller to drop (outside the

@@ -4,8 +4,8 @@
 
 use crate::abi::errno::{EINVAL, EOPNOTSUPP};
 use crate::abi::{
-    O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NONBLOCK, O_RDONLY, O_RDWR, O_TRUNC,
-    O_WRONLY,
+    O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_RDONLY, O_RDWR,
+    O_TRUNC, O_WRONLY,
 };
 use crate::fs::{Errno, OpenHow};
 
@@ -75,6 +75,7 @@ pub fn decode(flags: i32) -> Result<OpenFlags, Errno> {
             exclusive: flags & O_EXCL != 0,
             truncate: flags & O_TRUNC != 0,
             directory: flags & O_DIRECTORY != 0,
+            nofollow: flags & O_NOFOLLOW != 0,
             write: access.can_write(),
         },
         status: flags & STATUS_FLAGS,

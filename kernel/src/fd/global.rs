@@ -75,6 +75,16 @@ pub fn fs() -> Result<crate::fs::SharedFs, Errno> {
     with(|f| Ok(f.fs().clone()))
 }
 
+/// `sys_open` on the in-memory filesystem: the path is opened outside the table's lock
+/// (the filesystem's may sleep), then the open file installed on the lowest free
+/// descriptor. Another thread may take the last free descriptor in between: then the
+/// file is made but `EMFILE` returned, which Linux avoids by reserving the descriptor.
+pub fn open(path: &[u8], flags: i32, mode: u32) -> Result<i32, Errno> {
+    let (fs, random) = with(|f| f.opener())?;
+    let (file, cloexec) = super::files::open_file(&fs, random, path, flags, mode)?;
+    install(file, cloexec)
+}
+
 /// Closes `fd`; the open file is freed (outside the lock) if it was the last.
 pub fn close(fd: i32) -> Result<(), Errno> {
     let released = with(|f| f.close(fd))?;

@@ -235,6 +235,7 @@ mod tests {
         assert_eq!(fs.open(b"/dev/null", excl, 0o644), Err(EEXIST));
         let dir = OpenHow {
             directory: true,
+            nofollow: false,
             ..Default::default()
         };
         assert_eq!(fs.open(b"/dev/zero", dir, 0), Err(ENOTDIR));

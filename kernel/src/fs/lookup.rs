@@ -1,13 +1,23 @@
 //! Path resolution: walking a path through the tree from `/` or the current directory.
 //! `..` follows the directory's parent link (the root's parent is itself), so
 //! `file/..` fails with `ENOTDIR` as on Linux rather than being simplified away.
+//!
+//! Symbolic links are followed as Linux does: always in the middle of a path, at its
+//! end unless the call says not to (`lstat`, `readlink`, `unlink`, `O_NOFOLLOW`, ...).
+//! A relative target is resolved from the directory holding the link, and `..` after
+//! a followed link is the parent of where the link led (not of the link). More than
+//! `MAX_LINKS` links followed in one resolution is `ELOOP`. Links stay inside the
+//! in-memory filesystem: a target naming a volume's mount point is not routed there.
 
 use super::path::{self, Component, Split};
 use super::{Errno, Fs, Ino, ROOT};
-use crate::abi::errno::{ENOENT, ENOTDIR};
+use crate::abi::errno::{ELOOP, ENOENT, ENOTDIR};
+
+/// Links one resolution may follow (Linux's `MAXSYMLINKS`).
+pub const MAX_LINKS: u32 = 40;
 
 impl Fs {
-    /// Follows one component from `dir`.
+    /// Follows one component from `dir` (not following a link it names).
     pub(super) fn step(&self, dir: Ino, c: Component) -> Result<Ino, Errno> {
         let node = self.node(dir)?;
         let d = node.dir().ok_or(ENOTDIR)?;
@@ -20,12 +30,32 @@ impl Fs {
         }
     }
 
-    /// Walks everything before the last component; returns the directory the last
-    /// component is to be found (or made) in.
-    pub(super) fn walk_dirs(&self, split: &Split) -> Result<Ino, Errno> {
-        let mut at = if split.absolute { ROOT } else { self.cwd };
+    /// Where `ino` (found in directory `dir`) leads: itself, or if it is a symbolic
+    /// link, what its target resolves to from `dir`. `links` counts the links followed
+    /// in the whole resolution.
+    pub(super) fn follow(&self, dir: Ino, ino: Ino, links: &mut u32) -> Result<Ino, Errno> {
+        let Some(target) = self.node(ino)?.link_target() else {
+            return Ok(ino);
+        };
+        *links += 1;
+        if *links > MAX_LINKS {
+            return Err(ELOOP);
+        }
+        self.resolve_at(dir, target, true, links)
+    }
+
+    /// The directory holding the last component of `split`, following links on the
+    /// way; relative paths start at `base`.
+    pub(super) fn walk_dirs_at(
+        &self,
+        base: Ino,
+        split: &Split,
+        links: &mut u32,
+    ) -> Result<Ino, Errno> {
+        let mut at = if split.absolute { ROOT } else { base };
         for c in path::walk(split.dirs) {
-            at = self.step(at, c)?;
+            let next = self.step(at, c)?;
+            at = self.follow(at, next, links)?;
         }
         if self.node(at)?.is_dir() {
             Ok(at)
@@ -34,18 +64,46 @@ impl Fs {
         }
     }
 
-    /// The inode `path` names.
-    pub fn lookup(&self, path: &[u8]) -> Result<Ino, Errno> {
+    /// The directory holding the last component of `split` (relative paths start at
+    /// the current directory).
+    pub(super) fn walk_dirs(&self, split: &Split) -> Result<Ino, Errno> {
+        self.walk_dirs_at(self.cwd, split, &mut 0)
+    }
+
+    /// Resolves `path` from `base`; a link as the last component is followed if
+    /// `follow_last` (or the path ends in `/`, as on Linux).
+    pub(super) fn resolve_at(
+        &self,
+        base: Ino,
+        path: &[u8],
+        follow_last: bool,
+        links: &mut u32,
+    ) -> Result<Ino, Errno> {
         let split = path::split(path)?;
-        let dir = self.walk_dirs(&split)?;
+        let dir = self.walk_dirs_at(base, &split, links)?;
         let ino = match split.last {
             None => ROOT,
             Some(c) => self.step(dir, c)?,
+        };
+        let ino = if follow_last || split.trailing_slash {
+            self.follow(dir, ino, links)?
+        } else {
+            ino
         };
         if split.trailing_slash && !self.node(ino)?.is_dir() {
             return Err(ENOTDIR);
         }
         Ok(ino)
+    }
+
+    /// The inode `path` names, following symbolic links.
+    pub fn lookup(&self, path: &[u8]) -> Result<Ino, Errno> {
+        self.resolve_at(self.cwd, path, true, &mut 0)
+    }
+
+    /// The inode `path` names; a symbolic link as the last component is the link.
+    pub fn lookup_nofollow(&self, path: &[u8]) -> Result<Ino, Errno> {
+        self.resolve_at(self.cwd, path, false, &mut 0)
     }
 }
 
@@ -97,6 +155,7 @@ mod tests {
         exclusive: false,
         truncate: false,
         directory: false,
+        nofollow: false,
         write: true,
     };
 }

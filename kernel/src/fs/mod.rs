@@ -9,13 +9,15 @@
 //! under Miri). The descriptor layer (`crate::fd`) shares the one `Fs` (`SharedFs`)
 //! with the open files, which lock it for each operation; the clock comes in as a function so tests can use their own.
 //!
-//! No symbolic or hard links, no ownership (everything is root's), no permission
-//! checks beyond what root sees on Linux.
+//! Symbolic and hard links (`links`, followed by `lookup`); modes are stored and
+//! changed (`attrs`), the umask applied at creation; no ownership (everything is
+//! root's), no permission checks beyond what root sees on Linux.
 
 // Safe code only: application memory and hardware are reached through safe APIs
 // (`syscalls::uaccess`, `drivers`, `abi::addrinfo_list`).
 #![deny(unsafe_code)]
 
+mod attrs;
 pub mod cell;
 mod content;
 mod cwd;
@@ -24,6 +26,7 @@ pub mod device;
 mod dir;
 pub(crate) mod dirent;
 pub mod fuse;
+mod links;
 mod lookup;
 mod namespace;
 mod node;
@@ -45,10 +48,15 @@ pub use namespace::OpenHow;
 pub use crate::abi::errno::Errno;
 
 /// The locks of the filesystem (the one `Fs`, and each file's contents, `cell`). In the
-/// kernel they keep interrupts off while held (a task preempted while holding one would
-/// stall the others); on the host (tests, Miri) they are plain spinlocks.
+/// kernel they are `SleepLock`s: interrupts stay on while one is held, so copying a large
+/// file's data holds off neither the timer nor the devices, and a task that finds one
+/// held sleeps instead of spinning on a holder that may have been preempted. So they
+/// must not be taken by an interrupt handler, an idle task, or under an interrupt-off
+/// spinlock (the descriptor table's: `fd::global::open` opens outside it). The
+/// filesystem's lock may be held while a file's is taken, never the other way round.
+/// On the host (tests, Miri) they are plain spinlocks.
 #[cfg(target_os = "none")]
-pub type Lock<T> = hermit_sync::InterruptSpinMutex<T>;
+pub type Lock<T> = crate::sched::SleepLock<T>;
 #[cfg(not(target_os = "none"))]
 pub type Lock<T> = hermit_sync::SpinMutex<T>;
 pub type FsLock = Lock<Fs>;
@@ -61,8 +69,8 @@ pub type Clock = fn() -> i128;
 
 /// The root directory's inode number.
 pub const ROOT: Ino = 1;
-/// Applied to the mode of every file and directory created (Linux's default umask; no
-/// call changes it).
+/// The umask at boot (Linux's default): applied to the mode of every file, directory
+/// and link created, until `umask` changes it.
 pub const UMASK: u32 = 0o022;
 
 pub struct Fs {
@@ -71,6 +79,8 @@ pub struct Fs {
     /// The current directory (holds a reference, so it outlives its removal).
     cwd: Ino,
     clock: Clock,
+    /// The process's file mode creation mask (`umask`).
+    umask: u32,
 }
 
 impl Fs {
@@ -80,6 +90,7 @@ impl Fs {
             nodes: Slab::new(),
             cwd: ROOT,
             clock,
+            umask: UMASK,
         };
         let now = fs.now();
         let root = fs
@@ -153,9 +164,14 @@ impl Fs {
         Ok(self.node(ino)?.stat(ino))
     }
 
-    /// `stat` of what `path` names (`lstat` is the same: there are no symbolic links).
+    /// `stat` of what `path` names, following symbolic links.
     pub fn stat(&self, path: &[u8]) -> Result<crate::abi::stat, Errno> {
         self.stat_ino(self.lookup(path)?)
+    }
+
+    /// `lstat`: as `stat`, but a symbolic link as the last component is the link.
+    pub fn lstat(&self, path: &[u8]) -> Result<crate::abi::stat, Errno> {
+        self.stat_ino(self.lookup_nofollow(path)?)
     }
 
     /// Nodes alive (for tests and diagnostics).

@@ -7,10 +7,13 @@
 
 use super::cell::FileCell;
 use super::dir::{Dir, OwnedName};
+use super::lookup::MAX_LINKS;
 use super::node::{Body, Node};
 use super::path::{self, Component};
-use super::{Errno, Fs, Ino, ROOT, UMASK};
-use crate::abi::errno::{EACCES, EBUSY, EEXIST, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EPERM};
+use super::{Errno, Fs, Ino, ROOT};
+use crate::abi::errno::{
+    EACCES, EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENOTEMPTY, EPERM,
+};
 use crate::abi::{F_OK, R_OK, W_OK, X_OK};
 
 /// What `open` is asked to do (decoded from the `O_*` flags by the descriptor layer).
@@ -24,6 +27,8 @@ pub struct OpenHow {
     pub truncate: bool,
     /// `O_DIRECTORY`.
     pub directory: bool,
+    /// `O_NOFOLLOW`: a symbolic link as the last component is `ELOOP`.
+    pub nofollow: bool,
     /// Opened for writing (`O_WRONLY` or `O_RDWR`).
     pub write: bool,
 }
@@ -32,8 +37,22 @@ impl Fs {
     /// Opens `path`: returns its inode with a reference taken (drop it with `release`).
     /// With `create`, a missing file is made with `perm` (less the umask).
     pub fn open(&mut self, path: &[u8], how: OpenHow, perm: u32) -> Result<Ino, Errno> {
+        self.open_at(self.cwd, path, how, perm, &mut 0)
+    }
+
+    /// `open` of `path` relative to `base`, having followed `links` symbolic links: a
+    /// link as the last component is followed (its target opened, or created if
+    /// missing and `how.create`, as Linux does), unless `how.nofollow` (`ELOOP`).
+    fn open_at(
+        &mut self,
+        base: Ino,
+        path: &[u8],
+        how: OpenHow,
+        perm: u32,
+        links: &mut u32,
+    ) -> Result<Ino, Errno> {
         let split = path::split(path)?;
-        let dir = self.walk_dirs(&split)?;
+        let dir = self.walk_dirs_at(base, &split, links)?;
         let found = match split.last {
             None => Ok(ROOT),
             Some(Component::Name(_)) if how.create && split.trailing_slash => {
@@ -52,6 +71,17 @@ impl Fs {
                 let node = self.node(ino)?;
                 if how.create && how.exclusive {
                     return Err(EEXIST);
+                }
+                if let Some(target) = node.link_target() {
+                    if how.nofollow {
+                        return Err(ELOOP);
+                    }
+                    *links += 1;
+                    if *links > MAX_LINKS {
+                        return Err(ELOOP);
+                    }
+                    let target = target.to_vec();
+                    return self.open_at(dir, &target, how, perm, links);
                 }
                 if how.create && node.is_dir() {
                     return Err(EISDIR);
@@ -96,7 +126,7 @@ impl Fs {
         let name = OwnedName::new(name)?;
         let now = self.now();
         let is_dir = matches!(body, Body::Dir(_));
-        let ino = self.add_node(Node::new(body, perm & !UMASK, now))?;
+        let ino = self.add_node(Node::new(body, perm & !self.umask, now))?;
         let parent = self.node_mut(dir)?;
         let Some(entries) = parent.dir_mut() else {
             return Err(ENOTDIR);
@@ -178,10 +208,15 @@ impl Fs {
         self.unlinked(dir, ino, now)
     }
 
-    /// `ino` lost its only name (it was in `dir`): no links left.
+    /// `ino` lost a name (it was in `dir`): a directory's only one, or one of a
+    /// file's hard links.
     fn unlinked(&mut self, dir: Ino, ino: Ino, now: crate::abi::timespec) -> Result<(), Errno> {
         let node = self.node_mut(ino)?;
-        node.nlink = 0;
+        node.nlink = if node.is_dir() {
+            0
+        } else {
+            node.nlink.saturating_sub(1)
+        };
         node.ctime = now;
         let was_dir = node.dir().is_some();
         if let Some(d) = node.dir_mut() {
@@ -298,6 +333,8 @@ impl Fs {
             Body::Dir(_) => Err(EISDIR),
             // Only regular files have a size to set (Linux's error for anything else).
             Body::Device(_) => Err(EINVAL),
+            // Not reached: `lookup` followed the link.
+            Body::Symlink(_) => Err(EINVAL),
             Body::File(_) if self.node(ino)?.generated.is_some() => Err(EACCES),
             Body::File(_) => self.set_len(ino, len),
         }
@@ -327,6 +364,7 @@ mod tests {
         exclusive: false,
         truncate: false,
         directory: false,
+        nofollow: false,
         write: true,
     };
     const READ: OpenHow = OpenHow {
@@ -334,6 +372,7 @@ mod tests {
         exclusive: false,
         truncate: false,
         directory: false,
+        nofollow: false,
         write: false,
     };
 
@@ -389,6 +428,7 @@ mod tests {
         assert_eq!(fs.open(b"/tmp/f/", READ, 0), Err(ENOTDIR));
         let dir = OpenHow {
             directory: true,
+            nofollow: false,
             ..READ
         };
         assert_eq!(fs.open(b"/tmp/f", dir, 0), Err(ENOTDIR));

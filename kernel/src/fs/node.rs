@@ -1,5 +1,5 @@
-//! An inode: what a file, directory or device is, apart from its names (those are
-//! entries in directories). Holds the contents, permission bits, link count, times, and
+//! An inode: what a file, directory, device or symbolic link is, apart from its names
+//! (those are entries in directories). Holds the contents, permission bits, link count, times, and
 //! how many open files refer to it (an unlinked file lives on until the last one is
 //! closed).
 
@@ -7,7 +7,10 @@ use super::Ino;
 use super::cell::FileCell;
 use super::device::Device;
 use super::dir::Dir;
-use crate::abi::{DT_CHR, DT_DIR, DT_REG, S_IFCHR, S_IFDIR, S_IFREG, stat, timespec};
+use crate::abi::{
+    DT_CHR, DT_DIR, DT_LNK, DT_REG, S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG, stat, timespec,
+};
+use alloc::boxed::Box;
 use alloc::sync::Arc;
 
 /// Device number `st_dev` reports for the in-memory filesystem.
@@ -21,13 +24,16 @@ pub enum Body {
     Dir(Dir),
     /// A character device (`/dev/null` and the like): no contents of its own.
     Device(Device),
+    /// A symbolic link: the path it holds (any bytes, resolved when it is followed).
+    Symlink(Box<[u8]>),
 }
 
 pub struct Node {
     pub body: Body,
     /// Permission bits (`0o7777`); the type comes from `body`.
     pub perm: u32,
-    /// Names that refer to it: 1 for a file (no hard links), 0 once unlinked; for a
+    /// Names that refer to it: for a file, device or link one per hard link, 0 once
+    /// the last is removed; for a
     /// directory 2 (its name and its `.`) plus one per subdirectory (their `..`).
     pub nlink: u32,
     /// Open files and the current directory that keep it alive after it is unlinked.
@@ -45,7 +51,7 @@ pub struct Node {
 impl Node {
     pub fn new(body: Body, perm: u32, now: timespec) -> Self {
         let nlink = match body {
-            Body::File(_) | Body::Device(_) => 1,
+            Body::File(_) | Body::Device(_) | Body::Symlink(_) => 1,
             Body::Dir(_) => 2,
         };
         Node {
@@ -79,6 +85,14 @@ impl Node {
         }
     }
 
+    /// A symbolic link's target.
+    pub fn link_target(&self) -> Option<&[u8]> {
+        match &self.body {
+            Body::Symlink(t) => Some(t),
+            _ => None,
+        }
+    }
+
     /// A regular file's contents (locked by their own methods).
     pub fn file(&self) -> Option<&Arc<FileCell>> {
         match &self.body {
@@ -92,6 +106,7 @@ impl Node {
             Body::File(_) => DT_REG,
             Body::Dir(_) => DT_DIR,
             Body::Device(_) => DT_CHR,
+            Body::Symlink(_) => DT_LNK,
         }
     }
 
@@ -101,6 +116,7 @@ impl Node {
                 Body::File(_) => S_IFREG,
                 Body::Dir(_) => S_IFDIR,
                 Body::Device(_) => S_IFCHR,
+                Body::Symlink(_) => S_IFLNK,
             }
     }
 
@@ -117,6 +133,8 @@ impl Node {
             // value will do, so one block.
             Body::Dir(_) => (BLOCK_SIZE, BLOCK_SIZE, 0),
             Body::Device(d) => (0, 0, d.rdev()),
+            // As on Linux: the length of the target; tmpfs stores short ones in the inode.
+            Body::Symlink(t) => (t.len() as i64, 0, 0),
         };
         stat {
             st_dev: FS_DEV,

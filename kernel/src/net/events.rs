@@ -6,7 +6,7 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use crate::abi::errno::ETIMEDOUT;
+use crate::abi::errno::{EINTR, ETIMEDOUT, Errno};
 
 static EVENTS: AtomicU32 = AtomicU32::new(0);
 /// Tasks between `current` and the end of `wait`; `signal` skips the wake-up (a
@@ -33,4 +33,17 @@ pub fn wait(seen: u32, deadline: Option<u64>) -> bool {
     let r = crate::sched::futex_wait(&EVENTS, seen, deadline);
     WAITERS.fetch_sub(1, Ordering::SeqCst);
     r != Err(ETIMEDOUT)
+}
+
+/// `wait` that a signal for the task ends too (`signal.rs`): Ok(false) on timeout,
+/// `EINTR` when interrupted. For the calls Linux interrupts (read, accept, poll...).
+pub fn wait_interruptible(seen: u32, deadline: Option<u64>) -> Result<bool, Errno> {
+    WAITERS.fetch_add(1, Ordering::SeqCst);
+    let r = crate::sched::futex_wait_interruptible(&EVENTS, seen, deadline);
+    WAITERS.fetch_sub(1, Ordering::SeqCst);
+    match r {
+        Err(ETIMEDOUT) => Ok(false),
+        Err(EINTR) => Err(EINTR),
+        _ => Ok(true),
+    }
 }

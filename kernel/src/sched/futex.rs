@@ -6,15 +6,40 @@ use core::sync::atomic::{AtomicU32, Ordering};
 use super::scheduler::{block, locked, make_ready, waiting_slot};
 use super::slots::Slot;
 use super::task::{State, WakeReason};
-use crate::abi::errno::{EAGAIN, ETIMEDOUT, Errno};
+use crate::abi::errno::{EAGAIN, EINTR, ETIMEDOUT, Errno};
 
 /// Waits while `*addr == expected`, until woken or `deadline` (TSC). `EAGAIN`: the word
 /// differed at once; `ETIMEDOUT`: the deadline passed first.
 pub fn futex_wait(addr: &AtomicU32, expected: u32, deadline: Option<u64>) -> Result<(), Errno> {
-    let mut mismatch = false;
+    wait(addr, expected, deadline, false)
+}
+
+/// `futex_wait` that a signal for the task also ends (`EINTR`), at once if one is
+/// pending already (`signal.rs`).
+pub fn futex_wait_interruptible(
+    addr: &AtomicU32,
+    expected: u32,
+    deadline: Option<u64>,
+) -> Result<(), Errno> {
+    wait(addr, expected, deadline, true)
+}
+
+fn wait(
+    addr: &AtomicU32,
+    expected: u32,
+    deadline: Option<u64>,
+    interruptible: bool,
+) -> Result<(), Errno> {
+    let mut early = None;
     let reason = block(|s, me| {
+        // Checked under the scheduler's lock, which `signal::notify` takes too: a
+        // signal posted before this point is seen here, one after it wakes the task.
+        if interruptible && me.signal_pending.load(Ordering::Relaxed) {
+            early = Some(EINTR);
+            return;
+        }
         if addr.load(Ordering::SeqCst) != expected {
-            mismatch = true;
+            early = Some(EAGAIN);
             return;
         }
         let slot = waiting_slot(me);
@@ -22,14 +47,16 @@ pub fn futex_wait(addr: &AtomicU32, expected: u32, deadline: Option<u64>) -> Res
         if let Some(d) = deadline {
             s.timers.arm(slot, d);
         }
+        me.interruptible = interruptible;
         me.state = State::Blocked;
     });
-    if mismatch {
-        Err(EAGAIN)
-    } else if reason == WakeReason::TimedOut {
-        Err(ETIMEDOUT)
-    } else {
-        Ok(())
+    if let Some(e) = early {
+        return Err(e);
+    }
+    match reason {
+        WakeReason::Woken => Ok(()),
+        WakeReason::TimedOut => Err(ETIMEDOUT),
+        WakeReason::Interrupted => Err(EINTR),
     }
 }
 

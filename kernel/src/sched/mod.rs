@@ -14,7 +14,8 @@
 //!
 //! Files: `scheduler` (the state, creating, switching, blocking, waking, ending tasks),
 //! `percpu` (each CPU's running and idle task), `futex` and `sleep` (the waits),
-//! `sleep_lock` (a lock whose waiters sleep, with interrupts on while held),
+//! `sleep_lock` (a lock whose waiters sleep, with interrupts on while held), `signal`
+//! (the per-task "signal pending" flag that ends interruptible waits),
 //! `errno`, `idle` (the idle loop); the data structures, also tested on the host:
 //! `queues` (ready queue), `timers` (deadlines), `futexes` (futex wait queues), `slots`,
 //! `task_ids`.
@@ -32,6 +33,8 @@ pub mod queues;
 #[cfg(target_os = "none")]
 mod scheduler;
 #[cfg(target_os = "none")]
+pub mod signal;
+#[cfg(target_os = "none")]
 mod sleep;
 #[cfg(target_os = "none")]
 mod sleep_lock;
@@ -44,7 +47,7 @@ pub mod timers;
 #[cfg(target_os = "none")]
 pub use errno::{errno, set_errno};
 #[cfg(target_os = "none")]
-pub use futex::{futex_wait, futex_wake};
+pub use futex::{futex_wait, futex_wait_interruptible, futex_wake};
 #[cfg(target_os = "none")]
 pub use idle::idle_loop;
 #[cfg(target_os = "none")]
@@ -52,6 +55,6 @@ pub use percpu::{MAX_CPUS, cpu_index};
 #[cfg(target_os = "none")]
 pub use scheduler::*;
 #[cfg(target_os = "none")]
-pub use sleep::{block_current, sleep_until};
+pub use sleep::{block_current, sleep_until, sleep_until_interruptible};
 #[cfg(target_os = "none")]
 pub use sleep_lock::SleepLock;

@@ -35,7 +35,7 @@ pub(super) struct Scheduler {
     tasks: Vec<Option<Box<Task>>>,
     slots: Slots,
     /// Ids of tasks alive or ended and not joined yet.
-    ids: TaskIds,
+    pub(super) ids: TaskIds,
     ready: ReadyQueue,
     pub(super) timers: Timers,
     pub(super) futexes: FutexQueues,
@@ -137,7 +137,7 @@ pub(super) fn locked<R>(f: impl FnOnce(&mut Scheduler, &mut PerCpu) -> R) -> R {
 }
 
 impl Scheduler {
-    fn task_mut(&mut self, slot: Slot) -> Option<&mut Task> {
+    pub(super) fn task_mut(&mut self, slot: Slot) -> Option<&mut Task> {
         self.tasks.get_mut(slot.index())?.as_deref_mut()
     }
 
@@ -202,6 +202,8 @@ fn new_task(id: Tid, name: &'static str, prio: u8, idle: bool) -> Option<Box<Tas
         errno: 0,
         idle,
         on_cpu: false,
+        signal_pending: AtomicBool::new(false),
+        interruptible: false,
     })
     .ok()
 }
@@ -307,6 +309,7 @@ pub(super) fn make_ready(s: &mut Scheduler, cpu: &PerCpu, slot: Slot, reason: Wa
     if t.state == State::Ready {
         return;
     }
+    t.interruptible = false;
     t.wake_reason = reason;
     if t.on_cpu {
         // Marked blocked but still running (block_current_task before its yield).

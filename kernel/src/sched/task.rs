@@ -1,6 +1,7 @@
 //! A task: its saved stack pointer, stack, thread-local storage and FPU state.
 
 use alloc::vec::Vec;
+use core::sync::atomic::AtomicBool;
 
 use super::slots::Slot;
 use crate::abi::Tid;
@@ -23,6 +24,8 @@ pub enum State {
 pub enum WakeReason {
     Woken,
     TimedOut,
+    /// `signal::notify` ended an interruptible wait (the call returns EINTR).
+    Interrupted,
 }
 
 pub struct Task {
@@ -50,4 +53,10 @@ pub struct Task {
     pub idle: bool,
     /// A CPU runs on this task's stack (it is some CPU's `current`).
     pub on_cpu: bool,
+    /// The C library posted it a signal (`sys_signal_notify`) that it has not looked at
+    /// yet (`sys_signal_pending` clears it); see `signal.rs`. Written with the
+    /// scheduler's lock held; atomic so that the interrupt path reads it without.
+    pub signal_pending: AtomicBool,
+    /// Blocked in a wait a signal ends (`signal::notify` wakes it with `Interrupted`).
+    pub interruptible: bool,
 }

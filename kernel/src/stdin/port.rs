@@ -9,10 +9,10 @@ use hermit_sync::InterruptSpinMutex;
 use super::framing::Deframer;
 use crate::abi::errno::EAGAIN;
 use crate::abi::net::{POLLHUP, POLLIN};
-use crate::drivers::virtio::DEVICE_CONSOLE;
 use crate::drivers::virtio::any_transport::{self, AnyTransport};
-use crate::drivers::virtio::console::VirtioConsole;
+use crate::drivers::virtio::console::{self, VirtioConsole};
 use crate::drivers::virtio::mmio;
+use crate::drivers::virtio::{DEVICE_CONSOLE, Transport};
 use crate::fs::Errno;
 use crate::net::events;
 
@@ -53,12 +53,13 @@ fn open() -> Port {
         crate::klog!("eremit: stdin: no interrupt vector left; at end of file");
         return Port::Absent;
     };
-    let Some(found) = any_transport::find(DEVICE_CONSOLE, vector) else {
+    let stdin_console = |t: &dyn Transport| !console::is_signal_channel(t);
+    let Some(found) = any_transport::find_where(DEVICE_CONSOLE, vector, stdin_console) else {
         crate::klog!("eremit: stdin: no console device; at end of file");
         return Port::Absent;
     };
     ACK_BASE.store(found.ack_base.unwrap_or(0), Ordering::Release);
-    let mut dev = match VirtioConsole::new(found.transport) {
+    let mut dev = match VirtioConsole::new(found.transport, console::RX_BUFFERS) {
         Ok(dev) => dev,
         Err(e) => {
             crate::klog!("eremit: stdin: virtio-console: {e}; at end of file");
@@ -167,7 +168,7 @@ pub fn read(buf: &mut [u8], nonblocking: bool) -> Result<usize, Errno> {
             Some(Some(n)) => return Ok(n),
             Some(None) if nonblocking => return Err(EAGAIN),
             Some(None) => {
-                events::wait(seen, None);
+                events::wait_interruptible(seen, None)?;
             }
         }
     }

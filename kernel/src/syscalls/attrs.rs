@@ -1,8 +1,8 @@
 //! File attributes and file system statistics (Eremit extensions for the C library):
 //! `sys_chmod`, `sys_fchmod`, `sys_utimensat`, `sys_futimens`, `sys_statvfs`,
 //! `sys_fstatvfs`. On a volume they reach the host's file (`EROFS` on a read-only one);
-//! the in-memory filesystem keeps its own modes and times, so there they only check
-//! that the file exists, as before.
+//! in the in-memory filesystem they change its own modes and times (`fs::attrs`).
+//! `sys_umask` sets the mask the in-memory filesystem applies to new nodes.
 
 use core::ffi::c_char;
 
@@ -34,8 +34,16 @@ fn set_path(path: &[u8], nofollow: bool, s: &SetAttr) -> Result<(), Errno> {
         }
         None => global::fs()?
             .lock()
-            .stat(&volume::memory_path(path))
-            .map(|_| ()),
+            .set_attr_path(&volume::memory_path(path), nofollow, s),
+    }
+}
+
+/// Sets the file mode creation mask (the low 9 bits of `mask`); returns the previous.
+#[unsafe(no_mangle)]
+pub extern "C" fn sys_umask(mask: u32) -> i32 {
+    match global::fs() {
+        Ok(fs) => fs.lock().set_umask(mask) as i32,
+        Err(e) => super::fail(e),
     }
 }
 

@@ -67,7 +67,7 @@ pub unsafe extern "C" fn sys_open(name: *const c_char, flags: i32, mode: i32) ->
     let path = unsafe { c_path(name) };
     path.and_then(|path| match volume::route(path) {
         Some(on) => volume::open(on?, flags, mode as u32),
-        None => global::with(|f| f.open(&volume::memory_path(path), flags, mode as u32)),
+        None => global::open(&volume::memory_path(path), flags, mode as u32),
     })
     .unwrap_or_else(fail)
 }
@@ -90,7 +90,7 @@ pub unsafe extern "C" fn sys_stat(name: *const c_char, st: *mut stat) -> i32 {
     })
 }
 
-/// As `sys_stat`, not following a last symbolic link (only volumes have them).
+/// As `sys_stat`, not following a last symbolic link.
 ///
 /// # Safety
 /// As `sys_stat`.
@@ -98,7 +98,7 @@ pub unsafe extern "C" fn sys_stat(name: *const c_char, st: *mut stat) -> i32 {
 pub unsafe extern "C" fn sys_lstat(name: *const c_char, st: *mut stat) -> i32 {
     // SAFETY: the caller passes its string, checked by uaccess.
     put_stat(st, unsafe {
-        with_path_or_volume(name, |v, p| ops::stat(v, p, false), |f, path| f.stat(path))
+        with_path_or_volume(name, |v, p| ops::stat(v, p, false), |f, path| f.lstat(path))
     })
 }
 

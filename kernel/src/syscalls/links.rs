@@ -1,14 +1,13 @@
 //! Symbolic and hard links: `sys_symlink`, `sys_readlink`, `sys_link` (Eremit extensions
-//! for the C library). Only volumes (host directories) have links; the in-memory
-//! filesystem has none: `symlink` there is `-ENOSYS`, `link` `-EMLINK` (no name may get
-//! a second link), `readlink` `-EINVAL` for an existing path (it is not a link).
+//! for the C library), on volumes (host directories) and in the in-memory filesystem
+//! (`fs::links`). A link never spans the two (`-EXDEV`).
 
 use alloc::sync::Arc;
 use core::ffi::c_char;
 
 use super::volume;
 use super::{fail, size_or_errno, status, uaccess};
-use crate::abi::errno::{EINVAL, EMLINK, ENAMETOOLONG, ENOSYS, EXDEV, Errno};
+use crate::abi::errno::{EINVAL, ENAMETOOLONG, EXDEV, Errno};
 use crate::fd::global;
 use crate::fs::fuse::ops;
 use crate::fs::path::PATH_MAX;
@@ -20,8 +19,20 @@ unsafe fn c_path<'a>(p: *const c_char) -> Result<&'a [u8], Errno> {
     unsafe { uaccess::c_string(p, PATH_MAX, ENAMETOOLONG) }
 }
 
+/// Copies `target` to the application's `buf` (truncated to `size`, no NUL): its length.
+///
+/// # Safety
+/// `buf` must be valid for writing `size` bytes (checked by uaccess).
+unsafe fn copy_out(target: &[u8], buf: *mut u8, size: usize) -> Result<usize, Errno> {
+    let n = target.len().min(size);
+    // SAFETY: the caller's buffer, checked by uaccess.
+    let out = unsafe { uaccess::bytes_mut(buf, n) }?;
+    out.copy_from_slice(&target[..n]);
+    Ok(n)
+}
+
 /// Makes `linkpath` a symbolic link holding `target` (any bytes; resolved when used,
-/// inside the volume). `-EEXIST`, `-ENOENT`, `-EROFS`, `-ENOSYS` outside volumes.
+/// inside the volume or the in-memory filesystem). `-EEXIST`, `-ENOENT`, `-EROFS`.
 ///
 /// # Safety
 /// `target` and `linkpath` must be NUL-terminated strings.
@@ -39,7 +50,9 @@ pub unsafe extern "C" fn sys_symlink(target: *const c_char, linkpath: *const c_c
                 let (vol, rest) = on?;
                 ops::symlink(&vol, target, &rest)
             }
-            None => Err(ENOSYS),
+            None => global::fs()?
+                .lock()
+                .symlink(target, &volume::memory_path(path)),
         }
     });
     status(r)
@@ -63,22 +76,21 @@ pub unsafe extern "C" fn sys_readlink(path: *const c_char, buf: *mut u8, size: u
                 ops::readlink(&vol, &rest)?
             }
             None => {
-                global::fs()?.lock().stat(&volume::memory_path(path))?;
-                return Err(EINVAL);
+                let fs = global::fs()?;
+                let fs = fs.lock();
+                let target = fs.readlink(&volume::memory_path(path))?;
+                // SAFETY: as below.
+                return unsafe { copy_out(target, buf, size) };
             }
         };
-        let n = target.len().min(size);
-        // SAFETY: the caller's buffer, checked by uaccess.
-        let out = unsafe { uaccess::bytes_mut(buf, n) }?;
-        out.copy_from_slice(&target[..n]);
-        Ok(n)
+        // SAFETY: the caller's buffer.
+        unsafe { copy_out(&target, buf, size) }
     });
     size_or_errno(r)
 }
 
-/// Gives the file `oldpath` the second name `newpath` (same volume): `-EXDEV` between
-/// volumes or to the in-memory filesystem, `-EEXIST`, `-EPERM` for a directory,
-/// `-EMLINK` in the in-memory filesystem.
+/// Gives the file `oldpath` the second name `newpath` (same volume, or both in the
+/// in-memory filesystem): `-EXDEV` between them, `-EEXIST`, `-EPERM` for a directory.
 ///
 /// # Safety
 /// `oldpath` and `newpath` must be NUL-terminated strings.
@@ -93,10 +105,9 @@ pub unsafe extern "C" fn sys_link(oldpath: *const c_char, newpath: *const c_char
             volume::route(new).transpose()?,
         ) {
             (Some((v, o)), Some((w, n))) if Arc::ptr_eq(&v, &w) => ops::link(&v, &o, &n),
-            (None, None) => {
-                global::fs()?.lock().stat(&volume::memory_path(old))?;
-                Err(EMLINK)
-            }
+            (None, None) => global::fs()?
+                .lock()
+                .link(&volume::memory_path(old), &volume::memory_path(new)),
             _ => Err(EXDEV),
         }
     });

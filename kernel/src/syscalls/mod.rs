@@ -17,6 +17,7 @@ pub(crate) mod memory;
 mod net;
 mod poll;
 mod process;
+mod signals;
 pub(crate) mod system;
 mod tasks;
 mod time;

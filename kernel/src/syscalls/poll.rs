@@ -54,8 +54,10 @@ pub unsafe extern "C" fn sys_poll(fds: *mut pollfd, nfds: nfds_t, timeout: i32) 
         if ready > 0 || timeout == 0 {
             return ready;
         }
-        if !events::wait(seen, deadline) {
-            return 0;
+        match events::wait_interruptible(seen, deadline) {
+            Ok(true) => {}
+            Ok(false) => return 0,
+            Err(e) => return fail(e),
         }
     }
 }

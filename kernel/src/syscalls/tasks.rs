@@ -5,7 +5,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use super::{fail, uaccess};
 use crate::abi::errno::{EAGAIN, EINVAL, ENOMEM, ESRCH, ETIMEDOUT, Errno};
-use crate::abi::{FUTEX_RELATIVE_TIMEOUT, Tid, sem_t, timespec};
+use crate::abi::{FUTEX_INTERRUPTIBLE, FUTEX_RELATIVE_TIMEOUT, Tid, sem_t, timespec};
 use crate::arch::clock;
 use crate::sched;
 
@@ -44,10 +44,17 @@ pub extern "C" fn sys_futex_wait(
     let deadline = match read_timespec(timeout) {
         Ok(None) => None,
         Ok(Some(ns)) if flags & FUTEX_RELATIVE_TIMEOUT != 0 => Some(clock::deadline_after_ns(ns)),
-        Ok(Some(ns)) => Some(clock::tsc_at_uptime_ns(ns)),
+        Ok(Some(ns)) => Some(clock::tsc_at_uptime_ns(super::time::uptime_of_monotonic(
+            ns,
+        ))),
         Err(e) => return fail(e),
     };
-    match sched::futex_wait(word, expected, deadline) {
+    let r = if flags & FUTEX_INTERRUPTIBLE != 0 {
+        sched::futex_wait_interruptible(word, expected, deadline)
+    } else {
+        sched::futex_wait(word, expected, deadline)
+    };
+    match r {
         Ok(()) => 0,
         Err(e) => fail(e),
     }
@@ -299,4 +306,11 @@ pub extern "C" fn sys_sem_timedwait(sem: *mut sem_t, abs_timeout: *const timespe
             return if try_take(s) { 0 } else { fail(ETIMEDOUT) };
         }
     }
+}
+
+/// The calling task's id (Linux's `gettid`; beyond hermit's ABI): what
+/// `sys_signal_notify` takes, so the C library learns it for threads it did not start.
+#[unsafe(no_mangle)]
+pub extern "C" fn sys_gettid() -> Tid {
+    sched::current_tid()
 }

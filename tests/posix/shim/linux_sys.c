@@ -139,3 +139,27 @@ size_t sys_get_processor_count(void)
 {
 	return (size_t)sysconf(_SC_NPROCESSORS_ONLN);
 }
+
+/* Signals: the shim runs the threads library alone (no signal.c), and nothing posts
+ * signals to it, so a task never has one pending. */
+uint32_t sys_gettid(void)
+{
+	return (uint32_t)syscall(SYS_gettid);
+}
+
+int32_t sys_signal_notify(uint32_t tid)
+{
+	(void)tid;
+	return 0;
+}
+
+int32_t sys_signal_pending(void)
+{
+	return 0;
+}
+
+int __eremit_signal_interrupted(int restartable)
+{
+	(void)restartable;
+	return 1;
+}

@@ -1,7 +1,8 @@
 //! The three output channels from the guest (application stdout, application
 //! stderr, kernel log): pipes created here whose write ends QEMU inherits as
 //! fds 3, 4 and 5 and opens as `/dev/fd/N`; and, when the application gets
-//! eremit's stdin, QEMU's end of the socket that carries it (`crate::stdin`), as fd 6.
+//! eremit's stdin, QEMU's end of the socket that carries it (`crate::stdin`), as fd 6;
+//! QEMU's end of the signal channel (`crate::signals`) as fd 7.
 
 use std::fs::File;
 use std::io;
@@ -17,6 +18,8 @@ pub const APP_STDERR_FD: RawFd = 4;
 pub const KERNEL_LOG_FD: RawFd = 5;
 /// The socket carrying the application's stdin, in QEMU.
 pub const APP_STDIN_FD: RawFd = 6;
+/// The socket carrying signals sent to eremit, in QEMU.
+pub const SIGNALS_FD: RawFd = 7;
 
 const CHILD_FDS: [RawFd; 3] = [APP_STDOUT_FD, APP_STDERR_FD, KERNEL_LOG_FD];
 /// Write ends are moved to this fd or above before forking, so that no
@@ -43,6 +46,8 @@ pub struct Channels {
     /// QEMU's end of the stdin socket: at fd >= `HIGH_FD_BASE` (the `dup2` source)
     /// and as given (holding a low number, as `low_writers` do).
     input: Option<(OwnedFd, OwnedFd)>,
+    /// QEMU's end of the signal channel, kept as `input` is.
+    signals: Option<(OwnedFd, OwnedFd)>,
 }
 
 fn cvt(ret: libc::c_int) -> io::Result<libc::c_int> {
@@ -80,6 +85,7 @@ impl Channels {
             high_writers,
             low_writers: [w0, w1, w2],
             input: None,
+            signals: None,
         })
     }
 
@@ -89,9 +95,17 @@ impl Channels {
         Ok(())
     }
 
+    /// Gives QEMU `fd` as `SIGNALS_FD`.
+    pub fn set_signals(&mut self, fd: OwnedFd) -> io::Result<()> {
+        self.signals = Some((dup_high(&fd)?, fd));
+        Ok(())
+    }
+
     /// Spawns `cmd` with the write ends as fds 3, 4 and 5 (close-on-exec
     /// cleared), then closes the parent's write ends so the readers see EOF
-    /// once QEMU is gone. QEMU also gets SIGKILL if eremit dies.
+    /// once QEMU is gone. QEMU also gets SIGKILL if eremit dies, and runs in a process
+    /// group of its own: a Ctrl-C on eremit's terminal reaches eremit only, which
+    /// forwards it to the guest (`crate::signals`) instead of QEMU ending at once.
     pub fn spawn(self, cmd: &mut Command) -> io::Result<(Child, Readers)> {
         let sources: [RawFd; 3] = [
             self.high_writers[0].as_raw_fd(),
@@ -99,10 +113,11 @@ impl Channels {
             self.high_writers[2].as_raw_fd(),
         ];
         let input = self.input.as_ref().map(|(high, _)| high.as_raw_fd());
+        let signals = self.signals.as_ref().map(|(high, _)| high.as_raw_fd());
         // SAFETY: getpid has no preconditions.
         let parent = unsafe { libc::getpid() };
         // SAFETY: the closure runs in the child between fork and exec and only
-        // makes async-signal-safe system calls (dup2, prctl, getppid); it
+        // makes async-signal-safe system calls (dup2, setpgid, prctl, getppid); it
         // does not allocate or take locks.
         unsafe {
             cmd.pre_exec(move || {
@@ -114,6 +129,10 @@ impl Channels {
                 if let Some(src) = input {
                     cvt(libc::dup2(src, APP_STDIN_FD))?;
                 }
+                if let Some(src) = signals {
+                    cvt(libc::dup2(src, SIGNALS_FD))?;
+                }
+                cvt(libc::setpgid(0, 0))?;
                 cvt(libc::prctl(
                     libc::PR_SET_PDEATHSIG,
                     libc::SIGKILL as libc::c_ulong,
@@ -129,6 +148,7 @@ impl Channels {
         drop(self.high_writers);
         drop(self.low_writers);
         drop(self.input);
+        drop(self.signals);
         let [out, err, log] = self.readers;
         Ok((
             child,

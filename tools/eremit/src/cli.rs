@@ -11,7 +11,9 @@ Usage: eremit run [OPTIONS] IMAGE [ARGS...]
 Boots an Eremit unikernel IMAGE under QEMU and runs it like a local program:
 eremit's stdin becomes the application's, its stdout and stderr become eremit's,
 and eremit exits with the application's exit code. Options must come before IMAGE; everything after IMAGE
-is passed to the application as its arguments.
+is passed to the application as its arguments. SIGTERM, SIGINT, SIGHUP, SIGUSR1
+and SIGUSR2 sent to eremit go to the application (its handler, or exit 128+n);
+a second SIGINT or SIGTERM ends the guest at once.
 
 Options (also accepted as --option=VALUE):
   --cpus N                 number of virtual CPUs (default 1)
@@ -45,7 +47,8 @@ Options (also accepted as --option=VALUE):
                            command line on stderr
   -h, --help               print this help
 
-Exit codes: the application's exit code; 124 on timeout; 125 when eremit itself
+Exit codes: the application's exit code; 124 on timeout; 128+n when a second
+SIGINT/SIGTERM (signal n) ended the guest; 125 when eremit itself
 fails (QEMU missing, image not bootable, --memory too small or too large for it,
 a bad --volume or a virtiofsd that does not start, guest ended without an exit
 status); 2 on usage errors.

@@ -62,6 +62,8 @@ pub struct KernelCmdline<'a> {
     /// Which of eremit's descriptors 0, 1, 2 are terminals (`tty=`): the application's
     /// `isatty` answers as natively.
     pub terminals: [bool; 3],
+    /// The runner forwards signals over a console of their own (`signals`).
+    pub signals: bool,
     /// Network options (`ip=`, `gateway=`, `dns=`, `netfallback=`), ready-made.
     pub net: &'a [String],
     pub env: &'a [(String, String)],
@@ -77,6 +79,9 @@ pub fn build(spec: &KernelCmdline<'_>) -> Result<String, CmdlineError> {
     }
     if let Some(khz) = spec.tsc_khz {
         tokens.push(format!("tsc_khz={khz}"));
+    }
+    if spec.signals {
+        tokens.push("signals".to_string());
     }
     let ttys: Vec<String> = (0..3)
         .filter(|&fd| spec.terminals[fd])
@@ -140,13 +145,14 @@ mod tests {
             verbose: true,
             tsc_khz: Some(2_400_000),
             terminals: [true, false, true],
+            signals: true,
             env: &env,
             image: "./hello",
             args: &args,
         };
         assert_eq!(
             build(&spec).unwrap(),
-            r#"verbose tsc_khz=2400000 tty=0,2 env=HOME=/ "env=GREETING=hello world" -- ./hello -n "" "a\"b""#
+            r#"verbose tsc_khz=2400000 signals tty=0,2 env=HOME=/ "env=GREETING=hello world" -- ./hello -n "" "a\"b""#
         );
     }
 
@@ -157,6 +163,7 @@ mod tests {
             verbose: false,
             tsc_khz: None,
             terminals: [false; 3],
+            signals: false,
             env: &[],
             image: "my app",
             args: &[],
@@ -172,6 +179,7 @@ mod tests {
             verbose: false,
             tsc_khz: Some(1),
             terminals: [false; 3],
+            signals: false,
             env: &[],
             image: "x",
             args: &args,

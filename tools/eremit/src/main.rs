@@ -14,6 +14,7 @@ mod output;
 mod qemu;
 mod record;
 mod run;
+mod signals;
 mod stdin;
 mod symbols;
 mod tsc;

@@ -1,7 +1,7 @@
 //! Building the QEMU command line and finding the QEMU binary.
 
 use crate::accel::Backend;
-use crate::channels::{APP_STDERR_FD, APP_STDIN_FD, APP_STDOUT_FD, KERNEL_LOG_FD};
+use crate::channels::{APP_STDERR_FD, APP_STDIN_FD, APP_STDOUT_FD, KERNEL_LOG_FD, SIGNALS_FD};
 #[cfg(test)]
 use crate::cli::Proto;
 use crate::cli::{Forward, Machine, Net};
@@ -30,6 +30,8 @@ pub struct QemuSpec<'a> {
     pub forwards: &'a [Forward],
     /// A virtio console carries the application's stdin (`crate::stdin`).
     pub stdin: bool,
+    /// A second virtio console carries the signals sent to eremit (`crate::signals`).
+    pub signals: bool,
     /// The vhost-user sockets of the volumes' virtiofsd, in order (tag `eremitN`).
     pub volumes: &'a [PathBuf],
 }
@@ -153,9 +155,11 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
     if spec.stdin {
         // One port (max_ports=1: no multiport, no control queues), a console port,
         // which is port 0, on the socket the runner forwards its stdin through.
+        // Each console names its device's bus: with the signal channel's device there
+        // too, QEMU would otherwise put both consoles on the first bus.
         let serial = match spec.machine {
-            Machine::Microvm => "virtio-serial-device,max_ports=1",
-            Machine::Q35 => "virtio-serial-pci,max_ports=1,disable-legacy=on",
+            Machine::Microvm => "virtio-serial-device,max_ports=1,id=einserial",
+            Machine::Q35 => "virtio-serial-pci,max_ports=1,disable-legacy=on,id=einserial",
         };
         push(&[
             "-chardev",
@@ -163,7 +167,24 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
             "-device",
             serial,
             "-device",
-            "virtconsole,chardev=ein",
+            "virtconsole,chardev=ein,bus=einserial.0",
+        ]);
+    }
+    if spec.signals {
+        // The same device with room for two ports (`max_ports=2`): QEMU then offers the
+        // MULTIPORT feature, by which the kernel tells this console from stdin's. The
+        // kernel does not accept it and reads port 0, the one console.
+        let serial = match spec.machine {
+            Machine::Microvm => "virtio-serial-device,max_ports=2,id=esigserial",
+            Machine::Q35 => "virtio-serial-pci,max_ports=2,disable-legacy=on,id=esigserial",
+        };
+        push(&[
+            "-chardev",
+            &format!("socket,id=esig,fd={SIGNALS_FD}"),
+            "-device",
+            serial,
+            "-device",
+            "virtconsole,chardev=esig,bus=esigserial.0",
         ]);
     }
     a
@@ -244,6 +265,7 @@ mod tests {
             net,
             forwards,
             stdin: false,
+            signals: false,
             volumes: &[],
         }
     }
@@ -374,6 +396,40 @@ mod tests {
     }
 
     #[test]
+    fn signal_console() {
+        let mut s = spec(&Net::None, &[]);
+        assert!(!joined(&build_args(&s)).contains("esig"));
+        s.signals = true;
+        s.stdin = true;
+        let args = build_args(&s);
+        assert!(has_seq(
+            &args,
+            &[
+                "-chardev",
+                "socket,id=esig,fd=7",
+                "-device",
+                "virtio-serial-device,max_ports=2,id=esigserial",
+                "-device",
+                "virtconsole,chardev=esig,bus=esigserial.0",
+            ]
+        ));
+        // Standard input's console keeps one port: the kernel tells them apart by that.
+        assert!(has_seq(
+            &args,
+            &["-device", "virtio-serial-device,max_ports=1,id=einserial"]
+        ));
+        s.machine = Machine::Q35;
+        let args = build_args(&s);
+        assert!(has_seq(
+            &args,
+            &[
+                "-device",
+                "virtio-serial-pci,max_ports=2,disable-legacy=on,id=esigserial"
+            ]
+        ));
+    }
+
+    #[test]
     fn stdin_console() {
         let mut s = spec(&Net::None, &[]);
         assert!(!joined(&build_args(&s)).contains("virtconsole"));
@@ -385,16 +441,19 @@ mod tests {
                 "-chardev",
                 "socket,id=ein,fd=6",
                 "-device",
-                "virtio-serial-device,max_ports=1",
+                "virtio-serial-device,max_ports=1,id=einserial",
                 "-device",
-                "virtconsole,chardev=ein",
+                "virtconsole,chardev=ein,bus=einserial.0",
             ]
         ));
         s.machine = Machine::Q35;
         let args = build_args(&s);
         assert!(has_seq(
             &args,
-            &["-device", "virtio-serial-pci,max_ports=1,disable-legacy=on",]
+            &[
+                "-device",
+                "virtio-serial-pci,max_ports=1,disable-legacy=on,id=einserial",
+            ]
         ));
     }
 

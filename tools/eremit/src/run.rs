@@ -11,6 +11,7 @@ use crate::memory;
 use crate::output::{self, ExitRecord, Sink};
 use crate::qemu::{self, QemuSpec};
 use crate::record::exit_status;
+use crate::signals;
 use crate::stdin;
 use crate::tsc;
 use crate::volume;
@@ -18,6 +19,7 @@ use std::fs::File;
 use std::io::IsTerminal;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -138,6 +140,7 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
             std::io::stdout().is_terminal(),
             std::io::stderr().is_terminal(),
         ],
+        signals: true,
         net: &net,
         env: &opts.env,
         image: &opts.image,
@@ -164,6 +167,7 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         net: &opts.net,
         forwards: &opts.forwards,
         stdin: stdin_source == stdin::Source::Forward,
+        signals: true,
         volumes: &daemons.sockets,
     });
     verbose_note(
@@ -179,6 +183,17 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         Ok(socket) => socket,
         Err(e) => return fail(format!("cannot create the stdin socket: {}", io_text(&e))),
     };
+    let forward_signals = match signals::install(&mut channels) {
+        Ok(f) => f,
+        Err(e) => return fail(format!("cannot set up the signal channel: {}", io_text(&e))),
+    };
+    let ended = Arc::clone(&forward_signals.ended);
+    let verbose = opts.verbose;
+    forward_signals.spawn(move |text| {
+        if verbose {
+            eprintln!("eremit: {text}");
+        }
+    });
     let mut command = Command::new(&qemu_path);
     command
         .args(&args)
@@ -220,7 +235,7 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         .take()
         .map(|r| output::spawn_capture(r, opts.verbose));
 
-    let end = wait(&mut child, opts.timeout_secs, &record);
+    let end = wait(&mut child, opts.timeout_secs, &record, &ended);
     let end = match end {
         Ok(end) => end,
         Err(e) => {
@@ -242,6 +257,7 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         return Ok(exit_status(code));
     }
     match end {
+        End::Signalled(status) => Ok(status),
         End::TimedOut(secs) => {
             eprintln!("eremit: timed out after {secs} s");
             Ok(EXIT_TIMEOUT)
@@ -266,11 +282,19 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
 enum End {
     Exited(ExitStatus),
     TimedOut(u64),
+    /// A second SIGINT/SIGTERM ended the VM: eremit's exit status.
+    Signalled(i32),
 }
 
-/// Waits for QEMU to exit, killing it when the timeout expires or when it
-/// lingers after the guest reported its exit status.
-fn wait(child: &mut Child, timeout_secs: Option<u64>, record: &ExitRecord) -> std::io::Result<End> {
+/// Waits for QEMU to exit, killing it when the timeout expires, when a second
+/// SIGINT/SIGTERM asks (`ended` non-zero), or when it lingers after the guest reported
+/// its exit status.
+fn wait(
+    child: &mut Child,
+    timeout_secs: Option<u64>,
+    record: &ExitRecord,
+    ended: &AtomicI32,
+) -> std::io::Result<End> {
     let deadline = timeout_secs.map(|s| (s, Instant::now() + Duration::from_secs(s)));
     loop {
         if let Some(status) = child.try_wait()? {
@@ -279,6 +303,12 @@ fn wait(child: &mut Child, timeout_secs: Option<u64>, record: &ExitRecord) -> st
         let lingering = record
             .get()
             .is_some_and(|&(_, seen)| seen.elapsed() >= EXIT_GRACE);
+        let signalled = ended.load(Ordering::SeqCst);
+        if signalled != 0 && record.get().is_none() {
+            let _ = child.kill();
+            child.wait()?;
+            return Ok(End::Signalled(signalled));
+        }
         let expired = deadline.is_some_and(|(_, at)| Instant::now() >= at);
         if lingering || expired {
             let _ = child.kill();

@@ -268,6 +268,23 @@ fn start_one(
         } else {
             Stdio::null()
         });
+    // SAFETY: the closure runs in the forked child before exec and only makes
+    // async-signal-safe system calls (setpgid, prctl, getppid).
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        let parent = libc::getpid();
+        cmd.pre_exec(move || {
+            // Not the target of a Ctrl-C on eremit's terminal (eremit forwards it to the
+            // guest), and gone with eremit even when it is killed.
+            libc::setpgid(0, 0);
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong) != 0
+                || libc::getppid() != parent
+            {
+                return Err(std::io::Error::other("eremit exited"));
+            }
+            Ok(())
+        });
+    }
     let mut child = cmd.spawn().map_err(|e| io_text(&e))?;
     let deadline = Instant::now() + START_TIMEOUT;
     loop {

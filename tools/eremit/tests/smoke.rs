@@ -183,7 +183,7 @@ fn guest_sees_the_kernel_command_line() {
     assert_eq!(
         rest,
         format!(
-            "env=A=1 \"env=GREETING=hello world\" -- {image} x \"a b\" \"\" \
+            "signals env=A=1 \"env=GREETING=hello world\" -- {image} x \"a b\" \"\" \
              \"say \\\"hi\\\"\" \"back\\\\slash\" --verbose\n"
         )
     );

@@ -17,6 +17,46 @@ pub fn init_fpu() {
     }
 }
 
+/// Bytes `save_to_and_reset` writes (into a 64-byte aligned area).
+pub fn area_size() -> usize {
+    AREA_SIZE.load(Ordering::Relaxed)
+}
+
+/// Saves the CPU's FPU/SSE/AVX registers into `area` (what `restore_from` reloads),
+/// then gives the CPU the initial state (Linux starts a signal handler on a clean one).
+///
+/// # Safety
+/// `area` is 64-byte aligned and `area_size()` bytes long.
+pub unsafe fn save_to_and_reset(area: *mut u8) {
+    // SAFETY: the caller's area; its XSAVE header (bytes 512..576) is zeroed first, as
+    // XRSTOR requires of the bytes XSAVE does not write.
+    unsafe {
+        if USE_XSAVE.load(Ordering::Relaxed) {
+            core::ptr::write_bytes(area.add(512), 0, 64);
+            core::arch::asm!("xsave64 [{}]", in(reg) area, in("eax") u32::MAX, in("edx") u32::MAX, options(nostack));
+        } else {
+            core::arch::asm!("fxsave64 [{}]", in(reg) area, options(nostack));
+        }
+        let mxcsr: u32 = 0x1f80;
+        core::arch::asm!("fninit", "ldmxcsr [{}]", in(reg) &mxcsr, options(nostack));
+    }
+}
+
+/// Reloads what `save_to_and_reset` saved.
+///
+/// # Safety
+/// `area` holds a state `save_to_and_reset` saved.
+pub unsafe fn restore_from(area: *const u8) {
+    // SAFETY: as the caller promises.
+    unsafe {
+        if USE_XSAVE.load(Ordering::Relaxed) {
+            core::arch::asm!("xrstor64 [{}]", in(reg) area, in("eax") u32::MAX, in("edx") u32::MAX, options(nostack));
+        } else {
+            core::arch::asm!("fxrstor64 [{}]", in(reg) area, options(nostack));
+        }
+    }
+}
+
 /// One task's saved FPU/SSE/AVX registers.
 pub struct FpuState {
     area: *mut u8,

@@ -52,6 +52,33 @@ eremit_irq_common:
     mov rdi, [rsp + 64]
     cld
     call eremit_irq
+    // Back on the interrupted task (maybe after other tasks ran): a signal for it may
+    // send the return through the signal trampoline (signal_entry.rs). The frame from
+    // rip to ss is 11 words up.
+    lea rdi, [rsp + 88]
+    call eremit_irq_signal_check
+    test al, al
+    jz 1f
+    // Redirect: a copy of the frame, just below this stub's (interrupts are off, so
+    // nothing else uses the stack there; rsp - 48 is 16-byte aligned), is what the
+    // trampoline returns through; the frame itself now enters the trampoline there,
+    // interrupts on and the direction flag clear.
+    mov rax, [rsp + 88]
+    mov [rsp - 48], rax
+    mov rax, [rsp + 96]
+    mov [rsp - 40], rax
+    mov rax, [rsp + 104]
+    mov [rsp - 32], rax
+    mov rax, [rsp + 112]
+    mov [rsp - 24], rax
+    mov rax, [rsp + 120]
+    mov [rsp - 16], rax
+    lea rax, [rip + eremit_signal_trampoline]
+    mov [rsp + 88], rax
+    mov qword ptr [rsp + 104], 0x202
+    lea rax, [rsp - 48]
+    mov [rsp + 112], rax
+1:
     pop r11
     pop r10
     pop r9

@@ -44,6 +44,8 @@ pub mod percpu;
 pub mod port;
 #[cfg(target_os = "none")]
 pub mod pvh;
+#[cfg(target_os = "none")]
+pub mod signal_entry;
 pub mod smp;
 #[cfg(target_os = "none")]
 pub mod switch;

@@ -70,20 +70,24 @@ pub fn pci_present() -> bool {
     host.read32(VENDOR_ID) as u16 != 0xffff
 }
 
+/// Which of several devices of one type a driver wants (e.g. the console of standard
+/// input or the one of the signal channel), told by what the device offers.
+pub type Accept = fn(&dyn Transport) -> bool;
+
 #[cfg(feature = "pci")]
-fn find_pci(device_id: u32, vector: u8) -> Option<Found> {
+fn find_pci(device_id: u32, vector: u8, accept: Accept) -> Option<Found> {
     use super::pci::{PciTransport, VENDOR_VIRTIO, virtio_device_id};
     use crate::drivers::pci::{PortConfig, enumerate};
-    let mut found = None;
+    let mut candidates = alloc::vec::Vec::new();
     enumerate(PortConfig, |f| {
-        if found.is_none()
-            && f.vendor == VENDOR_VIRTIO
-            && virtio_device_id(f.device) == Some(device_id)
-        {
-            found = Some(f.location);
+        if f.vendor == VENDOR_VIRTIO && virtio_device_id(f.device) == Some(device_id) {
+            candidates.push(f.location);
         }
     });
-    let loc = found?;
+    // Opened without a vector to look at it: its interrupts are routed only once chosen.
+    let loc = candidates
+        .into_iter()
+        .find(|&loc| PciTransport::open(loc, None).is_ok_and(|t| accept(&t)))?;
     match PciTransport::open(loc, Some(vector)) {
         Ok(t) => {
             crate::klog!(
@@ -105,19 +109,19 @@ fn find_pci(device_id: u32, vector: u8) -> Option<Found> {
 }
 
 #[cfg(not(feature = "pci"))]
-fn find_pci(_: u32, _: u8) -> Option<Found> {
+fn find_pci(_: u32, _: u8, _: Accept) -> Option<Found> {
     crate::klog!("eremit: PCI present but the kernel was built without the `pci` feature");
     None
 }
 
-/// The first virtio-mmio slot holding `device_id`; its interrupt pins (GSI 5+n without
+/// The first virtio-mmio slot holding `device_id` that `accept` takes; its interrupt pins (GSI 5+n without
 /// ACPI, as the runner starts microvm, 16+n with ACPI) are both routed to `vector`,
 /// level-triggered, as for the network device.
-fn find_mmio(device_id: u32, vector: u8) -> Option<Found> {
+fn find_mmio(device_id: u32, vector: u8, accept: Accept) -> Option<Found> {
     for slot in 0..mmio::MICROVM_SLOTS {
         let base = mmio::MICROVM_BASE + slot * mmio::MICROVM_STRIDE;
         match mmio::probe(base) {
-            Some((id, transport)) if id == device_id => {
+            Some((id, transport)) if id == device_id && accept(&transport) => {
                 let apic = crate::arch::apic::id();
                 let gsis = [5 + slot as u32, 16 + slot as u32];
                 let routed = gsis
@@ -141,9 +145,14 @@ fn find_mmio(device_id: u32, vector: u8) -> Option<Found> {
 /// Finds the first device with virtio ID `device_id` on this machine, its interrupts
 /// delivered as `vector`.
 pub fn find(device_id: u32, vector: u8) -> Option<Found> {
+    find_where(device_id, vector, |_| true)
+}
+
+/// Finds the first device with virtio ID `device_id` that `accept` takes.
+pub fn find_where(device_id: u32, vector: u8, accept: Accept) -> Option<Found> {
     if pci_present() {
-        find_pci(device_id, vector)
+        find_pci(device_id, vector, accept)
     } else {
-        find_mmio(device_id, vector)
+        find_mmio(device_id, vector, accept)
     }
 }

@@ -11,10 +11,23 @@ use core::ptr::NonNull;
 use super::Transport;
 use super::queue::{Buffer, SplitQueue};
 
+/// VIRTIO_CONSOLE_F_MULTIPORT (virtio 1.x, 5.3.3): QEMU offers it when a device has room
+/// for more than one port. The runner gives the signal channel's device two port slots
+/// (`max_ports=2`) and standard input's one, so the feature tells them apart; this driver
+/// never accepts it and uses port 0 only.
+const F_MULTIPORT: u64 = 1 << 1;
+
+/// Whether the console behind `t` is the runner's signal channel (`crate::signals`)
+/// rather than standard input's.
+pub fn is_signal_channel(t: &dyn Transport) -> bool {
+    t.device_features() & F_MULTIPORT != 0
+}
+
 const RX_QUEUE: u16 = 0;
 const TX_QUEUE: u16 = 1;
-/// Receive buffers, when the device allows that many (QEMU's queues have 128 entries).
-const RX_BUFFERS: u16 = 128;
+/// Receive buffers for a stream (standard input), when the device allows that many
+/// (QEMU's queues have 128 entries).
+pub const RX_BUFFERS: u16 = 128;
 /// QEMU hands a port at most 4 KiB per read of its character device and fills one
 /// buffer per read, so larger buffers would not hold more.
 pub const RX_BUFFER_LEN: usize = 4096;
@@ -64,8 +77,10 @@ pub struct VirtioConsole<T: Transport> {
 unsafe impl<T: Transport + Send> Send for VirtioConsole<T> {}
 
 impl<T: Transport> VirtioConsole<T> {
-    /// Initialises the console behind `transport` (already known to be one).
-    pub fn new(transport: T) -> Result<Self, &'static str> {
+    /// Initialises the console behind `transport` (already known to be one), with at
+    /// most `rx_buffers` receive buffers of `RX_BUFFER_LEN` bytes (rounded down to a
+    /// power of two).
+    pub fn new(transport: T, rx_buffers: u16) -> Result<Self, &'static str> {
         // No features: one port (no MULTIPORT), no console size, no emergency write.
         super::negotiate(&transport, 0, 0)?;
         let size = |q| {
@@ -73,7 +88,7 @@ impl<T: Transport> VirtioConsole<T> {
             if max == 0 {
                 return Err("a queue is missing");
             }
-            Ok(1u16 << (15 - max.min(RX_BUFFERS).leading_zeros() as u16))
+            Ok(1u16 << (15 - max.min(rx_buffers.max(1)).leading_zeros() as u16))
         };
         let (rx_size, tx_size) = (size(RX_QUEUE)?, size(TX_QUEUE)?);
         let no_memory = "no memory for the queues";

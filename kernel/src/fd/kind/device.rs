@@ -59,6 +59,11 @@ impl FileObject for DeviceFile {
     fn stat(&self) -> Result<stat, Errno> {
         self.fs.lock().stat_ino(self.ino)
     }
+
+    /// `fchmod`, `futimens`: the inode's mode and times.
+    fn set_attr(&self, s: &crate::fs::fuse::proto::SetAttr) -> Result<(), Errno> {
+        self.fs.lock().set_attr(self.ino, s)
+    }
 }
 
 impl Drop for DeviceFile {

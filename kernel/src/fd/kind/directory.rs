@@ -60,6 +60,11 @@ impl FileObject for Directory {
         self.fs.lock().stat_ino(self.ino)
     }
 
+    /// `fchmod`, `futimens`: the inode's mode and times.
+    fn set_attr(&self, s: &crate::fs::fuse::proto::SetAttr) -> Result<(), Errno> {
+        self.fs.lock().set_attr(self.ino, s)
+    }
+
     fn getdents(&self, buf: &mut [u8]) -> Result<usize, Errno> {
         let mut pos = self.pos.lock();
         self.fs.lock().getdents(self.ino, &mut pos, buf)

@@ -52,7 +52,7 @@ impl EventFd {
             if nonblocking {
                 return Err(EAGAIN);
             }
-            events::wait(seen, None);
+            events::wait_interruptible(seen, None)?;
         }
     }
 
@@ -79,7 +79,7 @@ impl EventFd {
             if nonblocking {
                 return Err(EAGAIN);
             }
-            events::wait(seen, None);
+            events::wait_interruptible(seen, None)?;
         }
     }
 }

@@ -113,6 +113,11 @@ impl FileObject for Regular {
         self.contents.set_len(len)?;
         self.fs.lock().modified(self.ino)
     }
+
+    /// `fchmod`, `futimens`: the inode's mode and times.
+    fn set_attr(&self, s: &crate::fs::fuse::proto::SetAttr) -> Result<(), Errno> {
+        self.fs.lock().set_attr(self.ino, s)
+    }
 }
 
 impl Drop for Regular {

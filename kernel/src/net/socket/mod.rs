@@ -347,7 +347,7 @@ fn blocking<R>(
             return Err(EAGAIN);
         }
         let d = *deadline.get_or_insert_with(|| timeout.map(clock::deadline_after_ns));
-        if !events::wait(seen, d) {
+        if !events::wait_interruptible(seen, d)? {
             return Err(match dir {
                 Dir::Connect => ETIMEDOUT,
                 _ => EAGAIN,
