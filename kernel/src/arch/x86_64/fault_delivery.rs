@@ -58,25 +58,10 @@ pub extern "C" fn sys_fault_entry(entry: usize) -> i32 {
     0
 }
 
-unsafe extern "C" {
-    // The kernel's code, gathered by libc-port/kernel-text.ld in x86_64-hermit-gcc's
-    // link; weak: null in other links (Rust programs), where nothing is delivered.
-    #[linkage = "extern_weak"]
-    static __eremit_kernel_text_start: Option<&'static u8>;
-    #[linkage = "extern_weak"]
-    static __eremit_kernel_text_end: Option<&'static u8>;
-}
-
+/// Whether `rip` is the kernel's code (or cannot be told apart: a link that does not
+/// gather the kernel's text, libc-port/kernel-text.ld, delivers nothing).
 fn in_kernel_code(rip: u64) -> bool {
-    let addr = |s: Option<&'static u8>| s.map_or(0, |r| r as *const u8 as u64);
-    // SAFETY: reading weak symbols' addresses (null when absent); nothing is dereferenced.
-    let (start, end) = unsafe {
-        (
-            addr(__eremit_kernel_text_start),
-            addr(__eremit_kernel_text_end),
-        )
-    };
-    start == 0 || (start..end).contains(&rip)
+    !super::signal_entry::in_application(rip)
 }
 
 /// For a page fault (vector 14) at `cr2`: `true` when it was handled and the frame
