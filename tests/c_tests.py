@@ -205,6 +205,29 @@ def driver(cc=CC):
             check("... linked -z noexecstack: the trampoline faults, non-executable page, exit 139",
                   code == 139 and "executing a non-executable page" in err, f"{code} {out!r} {err[-800:]}")
 
+        # A store to a read-only page (mprotect): without a handler (or with SIGSEGV
+        # ignored) the crash report and 139; with an SA_RESETHAND handler, the handler runs
+        # once, the store faults again and the default action ends it with 139: as natively.
+        w("ro.c", '#include <signal.h>\n#include <stdio.h>\n#include <string.h>\n#include <sys/mman.h>\n'
+                  'static void h(int s, siginfo_t *si, void *c) { (void)c; printf("handler %d %d\\n", s, si->si_code); }\n'
+                  'int main(int c, char **v) { (void)c; setvbuf(stdout, NULL, _IONBF, 0);\n'
+                  '  char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);\n'
+                  '  if (p == MAP_FAILED || mprotect(p, 4096, PROT_READ)) return 2;\n'
+                  '  if (!strcmp(v[1], "reset")) { struct sigaction sa; memset(&sa, 0, sizeof sa);\n'
+                  '    sa.sa_sigaction = h; sa.sa_flags = SA_SIGINFO | SA_RESETHAND; sigaction(SIGSEGV, &sa, NULL); }\n'
+                  '  if (!strcmp(v[1], "ignored")) signal(SIGSEGV, SIG_IGN);\n'
+                  '  printf("read %d\\n", p[1]); ((volatile char *)p)[1] = 1; printf("not reached\\n"); return 0; }\n')
+        p = run([cc, "-O1", "ro.c", "-o", "ro"], cwd=tmp)
+        q = run(["gcc", "-O1", "ro.c", "-o", "ro-native"], cwd=tmp)
+        check("ro.c compiles", p.returncode == 0 and q.returncode == 0, p.stderr + q.stderr)
+        if p.returncode == 0 and q.returncode == 0:
+            for arg in ["none", "ignored", "reset"]:
+                code, out, err, _ = eremit(os.path.join(tmp, "ro"), [arg])
+                ncode, nout, _ = native(os.path.join(tmp, "ro-native"), [arg])
+                check(f"write to a read-only page ({arg}): exit {ncode} and {nout!r} as natively, reported",
+                      code == ncode == 139 and out == nout and "writing a read-only page" in err,
+                      f"{code} {out!r} native {ncode} {nout!r} {err[-800:]}")
+
         # C++: the language runtime and libstdc++ (containers, strings, threads; examples-cxx and
         # tests/cxx_tests.py cover iostreams, locales, filesystem, futures).
         w("cxx.cc", '#include <cstdio>\n#include <map>\n#include <mutex>\n#include <stdexcept>\n'

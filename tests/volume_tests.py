@@ -107,7 +107,8 @@ def mapped():
     with open(os.path.join(host_g, "map.bin"), "rb") as f:
         data = f.read()
     check("mmap: the shared mapping's writes are in the host's file",
-          data[:15] == b"shared page one" and data[4096:4111] == b"shared page two" and data[100:105] == b"after",
+          data[:15] == b"shared page one" and data[4096:4111] == b"shared page two" and data[100:105] == b"after"
+          and data[4296:4303] == b"at exit",
           repr(data[:32]))
 
 

@@ -650,6 +650,12 @@ int32_t sys_eventfd(uint64_t initval, int16_t flags);
 
 void sys_exit(int32_t status) __attribute__((noreturn));
 
+/**
+ * Registers (or, with 0, unregisters) the entry point the C library's signal code
+ * wants faults delivered to. `EFAULT` for an address outside the image's code.
+ */
+int32_t sys_fault_entry(size_t entry);
+
 int32_t sys_fchmod(int32_t fd, uint32_t mode);
 
 /**
@@ -873,16 +879,23 @@ uint8_t *sys_malloc(size_t size, size_t align);
 int32_t sys_mkdir(const int8_t *name, uint32_t mode);
 
 /**
- * Anonymous memory: zeroed, page-aligned, from the heap. A length that cannot be
- * rounded up to whole pages, or that is larger than the address space, is `ENOMEM` (as
- * Linux), never a smaller block.
+ * Anonymous memory: zeroed, page-aligned, from the heap, with the protection asked for
+ * (see `sys_mprotect`; read and write is the heap's own and changes no page table). A
+ * length that cannot be rounded up to whole pages, or that is larger than the address
+ * space, is `ENOMEM` (as Linux), never a smaller block.
  */
-int32_t sys_mmap(size_t size, uint32_t _prot_flags, uint8_t **ret);
+int32_t sys_mmap(size_t size, uint32_t prot_flags, uint8_t **ret);
 
 /**
- * Changing protections is not supported yet: everything is read/write.
+ * Changes the protection of the pages of `[ptr, ptr + size)` that `sys_mmap` handed out
+ * (hermit-abi's `mprotect`, which Hermit's JITs call to make code executable, and C's
+ * `mprotect`): `PROT_NONE` pages and writes to read-only pages fault (a `SIGSEGV` for the
+ * C library, `arch::fault_delivery`). `EINVAL` for an unaligned address or unknown bits,
+ * `EACCES` for writable and executable at once (write xor execute), `ENOMEM` when part
+ * of the range is not such a page, unless the request is read and write on memory the
+ * application already reads and writes (a malloc block, a stack), which changes nothing.
  */
-int32_t sys_mprotect(uint8_t *_ptr, size_t _size, uint32_t _prot_flags);
+int32_t sys_mprotect(uint8_t *ptr, size_t size, uint32_t prot_flags);
 
 /**
  * Unmaps the pages of `[ptr, ptr + size)` that `sys_mmap` handed out (any part of a

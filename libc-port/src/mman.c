@@ -1,5 +1,10 @@
 /* Memory mappings: anonymous memory from the kernel heap; file mappings are copies read
- * into such memory.  The heap is not executable: PROT_EXEC fails with EACCES.
+ * into such memory.  Protections are real (the kernel's sys_mmap/sys_mprotect set the
+ * page tables): a PROT_NONE page or a store to a read-only page faults, a SIGSEGV the
+ * program may handle (fault.c).  munmap of any part of an anonymous or private mapping
+ * unmaps those pages (they fault afterwards).  mmap never makes memory executable
+ * (PROT_EXEC fails with EACCES, write xor execute); mprotect may make mapped pages
+ * readable and executable.
  *
  * MAP_PRIVATE file mappings are exactly that: a copy (writes stay in it).
  *
@@ -14,11 +19,15 @@
  *   zeroes what lies past the new end: the mapping always holds the file's current bytes;
  * - msync and munmap write a writable mapping back to the file (up to its current size:
  *   like Linux, a mapping never extends a file), through a duplicate of the descriptor
- *   taken at mmap time, so closing the descriptor after mmap works.
+ *   taken at mmap time, so closing the descriptor after mmap works; exit() writes back
+ *   what is still mapped;
+ * - the library lifts a protection the program set for its own copies into and out of
+ *   a mapping, so a read-only shared mapping still follows write(); mprotect changes a
+ *   shared file mapping as a whole (a part of one: ENOTSUP).
  * That is what SQLite's WAL index (the -shm file), memory-mapped databases (LMDB, SQLite's
  * mmap_size) and shared-file buffers rely on.  What stays different from Linux: two maps
  * of the same range return the same address; stores through a mapping reach the file at
- * msync/munmap (reads through the C library see them at once); munmap of part of a
+ * msync/munmap/exit (reads through the C library see them at once); munmap of part of a
  * shared mapping counts as unmapping the whole of what that mmap returned. */
 
 #include <errno.h>
@@ -41,6 +50,7 @@ struct shared_map {
     int fd;            /* a duplicate of the mapped descriptor, for writing back */
     int refs;          /* mmap calls that returned (part of) it, minus munmap calls */
     int writable;      /* mapped with PROT_WRITE: written back by msync and munmap */
+    int prot;          /* its protection now (mprotect changes all of it at once) */
 };
 
 static struct shared_map *shared_maps;
@@ -54,6 +64,21 @@ static ptrdiff_t raw_transfer(int fd, void *buf, size_t len, off_t off, int writ
     return writing ? sys_pwrite(fd, buf, len, off) : sys_pread(fd, buf, len, off);
 }
 
+/* The library's own copies into and out of a mapping (coherence, write-back) must not
+ * fault on a page the program protected: they lift the protection for their copy
+ * (the caller holds the lock) and put it back after. */
+static void unprotect(struct shared_map *m)
+{
+    if (m->prot != (PROT_READ | PROT_WRITE))
+        sys_mprotect(m->addr, m->len, PROT_READ | PROT_WRITE);
+}
+
+static void reprotect(struct shared_map *m)
+{
+    if (m->prot != (PROT_READ | PROT_WRITE))
+        sys_mprotect(m->addr, m->len, (uint32_t)m->prot);
+}
+
 /* Writes the bytes of M that lie inside the file back to it (the caller holds the lock). */
 static int write_back(struct shared_map *m, size_t from, size_t to)
 {
@@ -65,14 +90,16 @@ static int write_back(struct shared_map *m, size_t from, size_t to)
         return 0;
     if ((uint64_t)(st.st_size - m->off) < to)
         to = (size_t)(st.st_size - m->off);
+    unprotect(m);
     while (from < to) {
         ptrdiff_t n = raw_transfer(m->fd, m->addr + from, to - from, m->off + (off_t)from, 1);
-        if (n < 0)
-            return (int)__hermit_ret(n);
-        if (n == 0)
-            return __hermit_fail(EIO);
+        if (n <= 0) {
+            reprotect(m);
+            return n < 0 ? (int)__hermit_ret(n) : __hermit_fail(EIO);
+        }
         from += (size_t)n;
     }
+    reprotect(m);
     return 0;
 }
 
@@ -99,8 +126,22 @@ static int fill(int fd, uint8_t *p, size_t len, off_t off)
     return 0;
 }
 
+/* At exit() the stores still in writable shared mappings reach their files, as Linux's
+ * page cache keeps them after the process ends (not at _exit or a fatal signal). */
+static void write_back_at_exit(void)
+{
+    pthread_mutex_lock(&shared_lock);
+    for (struct shared_map *m = shared_maps; m != NULL; m = m->next)
+        if (m->writable)
+            write_back(m, 0, m->len);
+    pthread_mutex_unlock(&shared_lock);
+}
+
 static void *map_shared_file(size_t len, int prot, int fd, off_t off)
 {
+    static int exit_hook;
+    if (!__atomic_exchange_n(&exit_hook, 1, __ATOMIC_ACQ_REL))
+        atexit(write_back_at_exit);
     struct hermit_stat st;
     int32_t r = sys_fstat(fd, &st);
     if (r < 0) {
@@ -131,6 +172,9 @@ static void *map_shared_file(size_t len, int prot, int fd, off_t off)
         if (off >= m->off && end <= mend) {
             m->refs++;
             m->writable |= (prot & PROT_WRITE) != 0;
+            /* One set of pages, one protection: the union of what the maps asked for. */
+            if ((m->prot | prot) != m->prot && sys_mprotect(m->addr, m->len, (uint32_t)(m->prot | prot)) == 0)
+                m->prot |= prot;
             pthread_mutex_unlock(&shared_lock);
             return m->addr + (off - m->off);
         }
@@ -143,7 +187,7 @@ static void *map_shared_file(size_t len, int prot, int fd, off_t off)
     }
     struct shared_map *m = calloc(1, sizeof *m);
     uint8_t *p = NULL;
-    if (m == NULL || (r = sys_mmap(len, (uint32_t)prot, &p)) < 0) {
+    if (m == NULL || (r = sys_mmap(len, PROT_READ | PROT_WRITE, &p)) < 0) {
         pthread_mutex_unlock(&shared_lock);
         free(m);
         errno = ENOMEM;
@@ -160,8 +204,10 @@ static void *map_shared_file(size_t len, int prot, int fd, off_t off)
         errno = e;
         return MAP_FAILED;
     }
+    if (prot != (PROT_READ | PROT_WRITE))
+        sys_mprotect(p, len, (uint32_t)prot);
     *m = (struct shared_map){shared_maps, p, len, st.st_dev, st.st_ino, off, dup_fd, 1,
-                             (prot & PROT_WRITE) != 0};
+                             (prot & PROT_WRITE) != 0, prot};
     shared_maps = m;
     __atomic_store_n(&__eremit_shared_maps, __eremit_shared_maps + 1, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&shared_lock);
@@ -201,7 +247,8 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
     if (!(flags & MAP_ANONYMOUS) && (flags & MAP_SHARED))
         return map_shared_file(len, prot, fd, offset);
     uint8_t *p = NULL;
-    int32_t r = sys_mmap(len, (uint32_t)prot, &p);
+    /* Writable while the library fills it; then the protection asked for. */
+    int32_t r = sys_mmap(len, PROT_READ | PROT_WRITE, &p);
     if (r < 0) {
         __hermit_ret(r);
         return MAP_FAILED;
@@ -220,6 +267,11 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
                 break; /* past the end of the file: zeros, as the memory is */
             done += (size_t)n;
         }
+    }
+    if (prot != (PROT_READ | PROT_WRITE) && (r = sys_mprotect(p, len, (uint32_t)prot)) < 0) {
+        sys_munmap(p, len);
+        __hermit_ret(r);
+        return MAP_FAILED;
     }
     return p;
 }
@@ -280,10 +332,12 @@ void __eremit_mapped_io(int fd, off_t off, const struct iovec *iov, int iovcnt, 
             if (lo < hi) {
                 uint8_t *buf = (uint8_t *)iov[i].iov_base + (lo - pos);
                 uint8_t *map = m->addr + (lo - m->off);
+                unprotect(m);
                 if (wrote)
                     memmove(map, buf, (size_t)(hi - lo));
                 else
                     memmove(buf, map, (size_t)(hi - lo));
+                reprotect(m);
             }
             pos += (off_t)n;
             left -= n;
@@ -304,21 +358,50 @@ void __eremit_mapped_truncate(int fd, const char *path, off_t length)
         if (m->dev != st.st_dev || m->ino != st.st_ino || m->off + (off_t)m->len <= length)
             continue;
         size_t from = length > m->off ? (size_t)(length - m->off) : 0;
+        unprotect(m);
         memset(m->addr + from, 0, m->len - from);
+        reprotect(m);
     }
     pthread_mutex_unlock(&shared_lock);
 }
 
-/* Protections are not enforced: everything mapped is readable and writable, and nothing
- * mapped can be made executable (EACCES, as mmap). */
+/* Real page protections (the kernel's sys_mprotect): PROT_NONE pages and writes to
+ * read-only pages fault, a SIGSEGV (fault.c). Pages mmap did not hand out can only be
+ * "made" readable and writable, which they are (ENOMEM otherwise, as Linux for memory
+ * that is not mapped). A shared file mapping changes as a whole: the library copies into
+ * it for read()/write() coherence, under the protection it knows; a part of one is
+ * ENOTSUP. */
 int mprotect(void *addr, size_t len, int prot)
 {
-    (void)len;
-    if ((uintptr_t)addr % (uintptr_t)sys_getpagesize() != 0)
-        return __hermit_fail(EINVAL);
-    if (prot & PROT_EXEC)
-        return __hermit_fail(EACCES);
-    return 0;
+    if (__atomic_load_n(&__eremit_shared_maps, __ATOMIC_ACQUIRE) > 0) {
+        pthread_mutex_lock(&shared_lock);
+        uint8_t *lo = addr, *hi = lo + len;
+        for (struct shared_map *m = shared_maps; m != NULL; m = m->next) {
+            if (hi <= m->addr || lo >= m->addr + m->len)
+                continue;
+            if (lo > m->addr || hi < m->addr + m->len) {
+                pthread_mutex_unlock(&shared_lock);
+                return __hermit_fail(ENOTSUP);
+            }
+            /* Linux: writable only if the file was opened for writing; then its stores
+             * are written back like those of a mapping made writable. */
+            if ((prot & PROT_WRITE) && !m->writable &&
+                (sys_fcntl(m->fd, HERMIT_F_GETFL, 0) & (HERMIT_O_WRONLY | HERMIT_O_RDWR)) != HERMIT_O_RDWR) {
+                pthread_mutex_unlock(&shared_lock);
+                return __hermit_fail(EACCES);
+            }
+        }
+        int r = (int)__hermit_ret(sys_mprotect(addr, len, (uint32_t)prot));
+        if (r == 0)
+            for (struct shared_map *m = shared_maps; m != NULL; m = m->next)
+                if (m->addr >= lo && m->addr + m->len <= hi) {
+                    m->prot = prot;
+                    m->writable |= (prot & PROT_WRITE) != 0;
+                }
+        pthread_mutex_unlock(&shared_lock);
+        return r;
+    }
+    return (int)__hermit_ret(sys_mprotect(addr, len, (uint32_t)prot));
 }
 
 /* Writes the shared file mappings in [addr, addr + len) back; anonymous and private
@@ -345,20 +428,36 @@ int msync(void *addr, size_t len, int flags)
     return r;
 }
 
-int madvise(void *addr, size_t len, int advice)
+/* Advice is accepted and changes nothing: memory is never paged out or read ahead.
+ * What differs from Linux: MADV_DONTNEED leaves the bytes as they are, where Linux makes
+ * anonymous private memory read as zeros again (docs/posix-gaps.md). EINVAL for an
+ * unaligned address or an advice Linux does not know (posix_madvise returns it). */
+static int advise(void *addr, size_t len, int advice, int posix)
 {
-    (void)addr;
     (void)len;
-    (void)advice;
-    return 0;
+    if ((uintptr_t)addr % (uintptr_t)sys_getpagesize() != 0)
+        return posix ? EINVAL : __hermit_fail(EINVAL);
+    switch (advice) {
+    case MADV_NORMAL:
+    case MADV_RANDOM:
+    case MADV_SEQUENTIAL:
+    case MADV_WILLNEED:
+    case MADV_DONTNEED:
+        return 0;
+    default:
+        return posix ? EINVAL : __hermit_fail(EINVAL);
+    }
 }
 
+int madvise(void *addr, size_t len, int advice)
+{
+    return advise(addr, len, advice, 0);
+}
+
+/* posix_madvise returns the error number rather than setting errno. */
 int posix_madvise(void *addr, size_t len, int advice)
 {
-    (void)addr;
-    (void)len;
-    (void)advice;
-    return 0;
+    return advise(addr, len, advice, 1);
 }
 
 int mlock(const void *addr, size_t len)

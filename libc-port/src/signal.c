@@ -327,6 +327,22 @@ int sigandset(sigset_t *dest, const sigset_t *a, const sigset_t *b)
 
 /* ---- actions ----------------------------------------------------------------------- */
 
+void __eremit_fault_action_changed(int sig, const struct sigaction *act);
+
+/* A fault of this thread (fault.c): runs the handler of `sig` now, or returns -1 when
+ * it cannot (blocked, ignored or default), as Linux then ends the process. */
+int __eremit_signal_fault(int sig, siginfo_t *info)
+{
+	internal_lock(&actions_lock);
+	struct sigaction act = actions[sig];
+	internal_unlock(&actions_lock);
+	if (act.sa_handler == SIG_DFL || act.sa_handler == SIG_IGN ||
+	    (thread_self()->sig_mask & bit(sig)))
+		return -1;
+	run_action(sig, info);
+	return 0;
+}
+
 int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
 	if (!valid(sig) || (act && (sig == SIGKILL || sig == SIGSTOP))) {
@@ -342,6 +358,8 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 		*old = prev;
 	if (act && act->sa_handler != SIG_DFL && __eremit_signal_external_is_forwarded(sig))
 		__eremit_signal_external_subscribe();
+	if (act)
+		__eremit_fault_action_changed(sig, act); /* fault.c */
 	/* A signal left pending while blocked and now ignored is discarded (POSIX). */
 	if (act && (act->sa_handler == SIG_IGN ||
 		    (act->sa_handler == SIG_DFL && ignored_by_default(sig))))

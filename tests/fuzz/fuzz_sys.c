@@ -850,6 +850,26 @@ CALL(munmap)
     }
 }
 
+CALL(fault_entry)
+{
+    /* Nothing, a made-up address (EFAULT unless it lies in code) or a real function;
+     * never left registered: a fault of the fuzzer must end in the crash report. */
+    long r;
+    switch (fz_below(f, 3)) {
+    case 0:
+        r = sys_fault_entry(0);
+        break;
+    case 1:
+        r = sys_fault_entry((size_t)(uintptr_t)fz_task);
+        break;
+    default:
+        r = sys_fault_entry((size_t)fz_rand(f));
+        break;
+    }
+    sys_fault_entry(0);
+    return r;
+}
+
 CALL(mprotect)
 {
     size_t own;
@@ -1205,7 +1225,7 @@ const struct fz_call fz_sys_calls[] = {
     C(accept), C(access), C(add_queue), C(alloc), C(alloc_zeroed), C(available_parallelism),
     C(bind), C(block_current_task), C(block_current_task_with_timeout), C(chdir),
     C(clock_gettime), C(close), C(connect), C(dealloc), C(destroy_queue), C(dup), C(dup2),
-    C(errno), C(eventfd), C(fcntl), C(free), C(freeaddrinfo), C(fstat), C(fsync), C(ftruncate),
+    C(errno), C(eventfd), C(fault_entry), C(fcntl), C(free), C(freeaddrinfo), C(fstat), C(fsync), C(ftruncate),
     C(futex_wait), C(futex_wake), C(get_errno), C(get_priority), C(get_processor_count), C(image_start_addr),
     C(getaddrbyname), C(getaddrinfo), C(getcwd), C(getdents64), C(getpagesize),
     C(getpeername), C(getpid), C(getsockname), C(getsockopt), C(init_queue), C(ioctl),

@@ -1,5 +1,6 @@
 /* File mappings of a file on a volume (issue 16): MAP_PRIVATE sees the host's data and
- * keeps its writes to itself; MAP_SHARED writes reach the file with msync (and munmap).
+ * keeps its writes to itself; MAP_SHARED writes reach the file with msync, munmap and at
+ * exit (a mapping at an offset, made read-only and writable again, left mapped).
  * argv[1]: the directory (a volume in Eremit, the host directory natively), holding
  * hello.txt. The output equals the native run's; the harness checks map.bin on the host. */
 #include <fcntl.h>
@@ -45,6 +46,15 @@ int main(int argc, char **argv)
     memset(buf, 0, sizeof buf);
     pread(fd, buf, 5, 100);
     printf("file after munmap: %s\n", buf);
+    /* The second page, left mapped: exit writes it back. */
+    s = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 4096);
+    if (s == MAP_FAILED) {
+        perror("mmap shared at an offset");
+        return 1;
+    }
+    printf("at offset 4096: %.15s\n", s);
+    printf("mprotect: %d\n", mprotect(s, 4096, PROT_READ | PROT_WRITE));
+    memcpy(s + 200, "at exit", 7);
     close(fd);
     return 0;
 }

@@ -167,6 +167,49 @@ impl Mappings {
         let i = self.pieces.partition_point(|p| p.end <= start);
         self.pieces.get(i).is_some_and(|p| p.start < end)
     }
+
+    /// Whether every page of `[start, end)` (`start < end`) is mapped: what `mprotect`
+    /// may change.
+    pub fn all_mapped(&self, start: usize, end: usize) -> bool {
+        let mut at = start;
+        let first = self.pieces.partition_point(|p| p.end <= start);
+        for p in &self.pieces[first..] {
+            if p.start > at || at >= end {
+                break;
+            }
+            at = p.end;
+        }
+        at >= end
+    }
+
+    /// The parts of `[start, end)` that lie inside blocks still alive (some page of them
+    /// mapped): after an unmap of that range, exactly the pages it took out of blocks that
+    /// were neither freed nor shrunk past them, which must now fault.
+    pub fn live_blocks_in(
+        &self,
+        start: usize,
+        end: usize,
+    ) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let mut prev = None;
+        self.pieces
+            .iter()
+            .filter(move |p| {
+                let new = prev != Some(p.block);
+                prev = Some(p.block);
+                new
+            })
+            .filter(move |p| p.block < end && p.block + p.block_len > start)
+            .map(move |p| (p.block.max(start), (p.block + p.block_len).min(end)))
+    }
+
+    /// The mapped parts of `[start, end)`, in order (each clipped to the range).
+    pub fn mapped_in(&self, start: usize, end: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let first = self.pieces.partition_point(|p| p.end <= start);
+        self.pieces[first..]
+            .iter()
+            .take_while(move |p| p.start < end)
+            .map(move |p| (p.start.max(start), p.end.min(end)))
+    }
 }
 
 #[cfg(test)]
@@ -277,6 +320,52 @@ mod tests {
         assert!(m.any_mapped(0x12 * P, 0x13 * P));
         assert!(unmap(&mut m, 0x12 * P, 0x13 * P).len() == 1);
         assert_eq!(unmap(&mut m, 0x10 * P, 0x11 * P), vec![free(0x10 * P, 1)]);
+    }
+
+    #[test]
+    fn coverage_and_mapped_parts() {
+        let mut m = Mappings::new();
+        m.insert(0x10 * P, 2 * P).unwrap();
+        m.insert(0x12 * P, 2 * P).unwrap();
+        m.insert(0x20 * P, 2 * P).unwrap();
+        assert!(
+            m.all_mapped(0x10 * P, 0x14 * P),
+            "adjacent mappings cover together"
+        );
+        assert!(m.all_mapped(0x11 * P, 0x12 * P));
+        assert!(!m.all_mapped(0x13 * P, 0x15 * P));
+        assert!(!m.all_mapped(0x0f * P, 0x11 * P));
+        unmap(&mut m, 0x11 * P, 0x12 * P);
+        assert!(!m.all_mapped(0x10 * P, 0x13 * P), "a hole");
+        let parts: Vec<_> = m.mapped_in(0x10 * P, 0x21 * P).collect();
+        assert_eq!(
+            parts,
+            vec![
+                (0x10 * P, 0x11 * P),
+                (0x12 * P, 0x14 * P),
+                (0x20 * P, 0x21 * P)
+            ]
+        );
+        assert_eq!(m.mapped_in(0x30 * P, 0x40 * P).count(), 0);
+    }
+
+    #[test]
+    fn pages_taken_out_of_live_blocks() {
+        let mut m = Mappings::new();
+        m.insert(0x10 * P, 4 * P).unwrap();
+        m.insert(0x20 * P, 2 * P).unwrap();
+        // The middle of the first: a hole inside a live block.
+        assert!(unmap(&mut m, 0x11 * P, 0x12 * P).is_empty());
+        let live: Vec<_> = m.live_blocks_in(0x11 * P, 0x12 * P).collect();
+        assert_eq!(live, vec![(0x11 * P, 0x12 * P)]);
+        // The tail of the first and all of the second: the first shrinks to its last
+        // mapped page, the second is freed; nothing of the range stays in a live block.
+        let r = unmap(&mut m, 0x12 * P, 0x22 * P);
+        assert_eq!(r.len(), 2);
+        assert_eq!(m.live_blocks_in(0x12 * P, 0x22 * P).count(), 0);
+        // Only the first page is left: the block shrank to it (the hole went back too).
+        let live: Vec<_> = m.live_blocks_in(0, 0x30 * P).collect();
+        assert_eq!(live, vec![(0x10 * P, 0x11 * P)]);
     }
 
     #[test]

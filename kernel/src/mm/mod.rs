@@ -9,6 +9,7 @@ pub mod memory_report;
 pub mod page_table;
 #[cfg(target_os = "none")]
 pub mod paging;
+pub mod protection;
 pub mod regions;
 pub mod size_classes;
 #[cfg(target_os = "none")]

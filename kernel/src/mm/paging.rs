@@ -77,6 +77,8 @@ static ROOT: AtomicU64 = AtomicU64::new(0);
 static CODE_START: AtomicU64 = AtomicU64::new(0);
 static CODE_END: AtomicU64 = AtomicU64::new(0);
 static RAM_END: AtomicU64 = AtomicU64::new(0);
+/// The flags RAM is mapped with (see `init`), which released mapping pages get back.
+static RAM_FLAGS: AtomicU64 = AtomicU64::new(WRITABLE | NO_EXECUTE);
 
 fn segment_flags(s: &Segment) -> u64 {
     let mut f = 0;
@@ -141,6 +143,7 @@ pub fn init(
     } else {
         WRITABLE | NO_EXECUTE
     };
+    RAM_FLAGS.store(ram_flags, Ordering::Relaxed);
     let not_ram = [Range::new(0, PAGE), Range::new(image.start, image_end)];
     let mut ram_end = 0;
     for r in super::regions::usable(ram, &not_ram, PAGE) {
@@ -371,4 +374,58 @@ pub fn unmap_alias_window(va: u64, len: u64) {
             a += HUGE;
         }
     });
+}
+
+/// Gives the RAM page at `page` the leaf `flags` (`None`: not present), for `mprotect`
+/// and for pages `munmap` takes out of a mapping. The chunk is noted, so the system-call
+/// boundary checks its pages in the tables from now on. The caller flushes the TLBs
+/// (`tlb::shootdown`) once it has changed all the pages it changes.
+pub fn set_page(page: u64, flags: Option<u64>) {
+    note_guard(page);
+    with_mapper(|m| match flags {
+        Some(f) => m.map_4k(page, page, f),
+        None => m.unmap_4k(page),
+    })
+    .expect("page tables for a protected page");
+    flush(page);
+}
+
+/// Maps the RAM pages of `[from, to)` as RAM again (readable, writable), before they
+/// return to the heap: only chunks where a page was ever changed are walked, and only
+/// pages that differ are written. Returns whether anything changed (then the caller
+/// flushes the other CPUs' TLBs).
+pub fn restore_ram(from: u64, to: u64) -> bool {
+    let ram = RAM_FLAGS.load(Ordering::Relaxed);
+    let mut changed = false;
+    let mut a = from;
+    while a < to {
+        if !may_hold_guard(a / HUGE) {
+            a = (a / HUGE + 1) * HUGE;
+            continue;
+        }
+        let same = with_mapper(|m| m.leaf(a)).is_some_and(|(f, _)| f & !PRESENT_BIT == ram);
+        if !same {
+            with_mapper(|m| m.map_4k(a, a, ram)).expect("page tables for a released page");
+            flush(a);
+            changed = true;
+        }
+        a += PAGE;
+    }
+    changed
+}
+
+const PRESENT_BIT: u64 = super::page_table::PRESENT;
+
+/// Whether the tables now allow the access a page fault reported (`write`, `exec`) at
+/// `addr`: then the fault came from a stale TLB entry (another CPU gave the page more
+/// rights) and the instruction can simply run again.
+pub fn allows(addr: u64, write: bool, exec: bool) -> bool {
+    if ROOT.load(Ordering::Relaxed) == 0 {
+        return false;
+    }
+    // No lock, as in `is_mapped`: entries are only ever replaced whole.
+    let mut mem = HeapTables;
+    let mut m = Mapper::with_root(&mut mem, ROOT.load(Ordering::Relaxed));
+    m.leaf(addr / PAGE * PAGE)
+        .is_some_and(|(f, _)| (!write || f & WRITABLE != 0) && (!exec || f & NO_EXECUTE == 0))
 }

@@ -6,7 +6,7 @@ use core::alloc::Layout;
 use hermit_sync::InterruptSpinMutex;
 
 use super::fail;
-use crate::abi::errno::{EINVAL, ENOMEM, ENOSYS};
+use crate::abi::errno::{EACCES, EINVAL, ENOMEM};
 use crate::mm::heap::{HEAP, reallocate};
 use crate::mm::mappings::{Mappings, Release};
 use crate::mm::page_table::PAGE;
@@ -82,14 +82,38 @@ static MAPPINGS: InterruptSpinMutex<Mappings> = InterruptSpinMutex::new(Mappings
 /// range reaching past it is `EINVAL` for munmap, as there.
 const TASK_SIZE: usize = 0x7fff_ffff_f000;
 
-/// Anonymous memory: zeroed, page-aligned, from the heap. A length that cannot be
-/// rounded up to whole pages, or that is larger than the address space, is `ENOMEM` (as
-/// Linux), never a smaller block.
+/// The leaf flags for `prot` (`None`: not present), or the errno for a refused one.
+fn protection(prot: u32) -> Result<Option<u64>, i32> {
+    use crate::mm::protection::{Refused, page_flags};
+    match page_flags(prot) {
+        Ok(f) => Ok(f),
+        Err(Refused::Unknown) => Err(fail(EINVAL)),
+        Err(Refused::WriteAndExecute) => Err(fail(EACCES)),
+    }
+}
+
+/// Gives the pages of `[start, end)` the leaf `flags` and makes every CPU see it.
+fn protect(start: usize, end: usize, flags: Option<u64>) {
+    let mut a = start;
+    while a < end {
+        crate::mm::paging::set_page(a as u64, flags);
+        a += PAGE as usize;
+    }
+}
+
+/// Anonymous memory: zeroed, page-aligned, from the heap, with the protection asked for
+/// (see `sys_mprotect`; read and write is the heap's own and changes no page table). A
+/// length that cannot be rounded up to whole pages, or that is larger than the address
+/// space, is `ENOMEM` (as Linux), never a smaller block.
 #[unsafe(no_mangle)]
-pub extern "C" fn sys_mmap(size: usize, _prot_flags: u32, ret: &mut *mut u8) -> i32 {
+pub extern "C" fn sys_mmap(size: usize, prot_flags: u32, ret: &mut *mut u8) -> i32 {
     if size == 0 {
         return fail(EINVAL);
     }
+    let flags = match protection(prot_flags) {
+        Ok(f) => f,
+        Err(e) => return e,
+    };
     if let Err(e) = super::uaccess::check_write(ret as *mut *mut u8 as *mut u8, 8) {
         return fail(e);
     }
@@ -107,6 +131,16 @@ pub extern "C" fn sys_mmap(size: usize, _prot_flags: u32, ret: &mut *mut u8) -> 
         // SAFETY: allocated just above with this layout and never handed out.
         unsafe { sys_dealloc(p, len, PAGE as usize) };
         return fail(ENOMEM);
+    }
+    use crate::mm::protection::{PROT_READ, PROT_WRITE};
+    if prot_flags & !PROT_READ != PROT_WRITE {
+        // A fresh block: no other CPU has its pages in its TLB with other rights than the
+        // heap's (a stale, more generous entry could only let a first access through; the
+        // shootdown makes it exact).
+        protect(p as usize, p as usize + len, flags);
+        if crate::sched::is_running() {
+            crate::mm::tlb::shootdown(crate::sched::cpu_index());
+        }
     }
     *ret = p;
     0
@@ -129,26 +163,102 @@ pub unsafe extern "C" fn sys_munmap(ptr: *mut u8, size: usize) -> i32 {
     if !start.is_multiple_of(page) || len == 0 || len > TASK_SIZE || start > TASK_SIZE - len {
         return fail(EINVAL);
     }
-    let done = MAPPINGS.lock().unmap(start, start + len, |r| match r {
-        // SAFETY: the registry reports a block that sys_mmap allocated, with its current
-        // length, of which no page is mapped any more.
-        Release::Free { base, len } => unsafe { sys_dealloc(base as *mut u8, len, page) },
-        // SAFETY: as above; only pages past `new_len` were unmapped.
-        Release::Shrink { base, len, new_len } => unsafe {
-            HEAP.shrink(
-                base as *mut u8,
-                Layout::from_size_align_unchecked(len, page),
-                new_len,
-            )
-        },
-    });
+    let end = start + len;
+    let mut changed = false;
+    let done = {
+        let mut maps = MAPPINGS.lock();
+        let done = maps.unmap(start, end, |r| {
+            let (from, to) = match r {
+                Release::Free { base, len } => (base, base + len),
+                Release::Shrink { base, len, new_len } => (base + new_len, base + len),
+            };
+            // Pages that mprotect or an earlier munmap changed are RAM again before the
+            // heap writes its bookkeeping into them.
+            changed |= crate::mm::paging::restore_ram(from as u64, to as u64);
+            match r {
+                // SAFETY: the registry reports a block that sys_mmap allocated, with its
+                // current length, of which no page is mapped any more.
+                Release::Free { base, len } => unsafe { sys_dealloc(base as *mut u8, len, page) },
+                // SAFETY: as above; only pages past `new_len` were unmapped.
+                Release::Shrink { base, len, new_len } => unsafe {
+                    HEAP.shrink(
+                        base as *mut u8,
+                        Layout::from_size_align_unchecked(len, page),
+                        new_len,
+                    )
+                },
+            }
+        });
+        // The pages taken out of blocks that stay (a head or a middle): they must fault
+        // from now on, as on Linux, until the rest of their block goes.
+        if done.is_ok() {
+            for (from, to) in maps.live_blocks_in(start, end) {
+                protect(from, to, None);
+                changed = true;
+            }
+        }
+        done
+    };
+    if changed && crate::sched::is_running() {
+        crate::mm::tlb::shootdown(crate::sched::cpu_index());
+    }
     match done {
         Ok(()) => 0,
         Err(_) => fail(ENOMEM),
     }
 }
-/// Changing protections is not supported yet: everything is read/write.
+
+/// Whether `addr` lies in a page `sys_mmap` handed out and `sys_munmap` did not take
+/// back (its protection may be `PROT_NONE`): a fault there is an access error
+/// (`SEGV_ACCERR`), elsewhere a missing mapping (`SEGV_MAPERR`). Called for faults in
+/// the program's code only: this CPU then holds no kernel lock (another CPU may, for a
+/// moment).
+pub fn is_mapped_page(addr: usize) -> bool {
+    let page = addr / PAGE as usize * PAGE as usize;
+    MAPPINGS.lock().any_mapped(page, page + PAGE as usize)
+}
+
+/// Changes the protection of the pages of `[ptr, ptr + size)` that `sys_mmap` handed out
+/// (hermit-abi's `mprotect`, which Hermit's JITs call to make code executable, and C's
+/// `mprotect`): `PROT_NONE` pages and writes to read-only pages fault (a `SIGSEGV` for the
+/// C library, `arch::fault_delivery`). `EINVAL` for an unaligned address or unknown bits,
+/// `EACCES` for writable and executable at once (write xor execute), `ENOMEM` when part
+/// of the range is not such a page, unless the request is read and write on memory the
+/// application already reads and writes (a malloc block, a stack), which changes nothing.
 #[unsafe(no_mangle)]
-pub extern "C" fn sys_mprotect(_ptr: *mut u8, _size: usize, _prot_flags: u32) -> i32 {
-    fail(ENOSYS)
+pub extern "C" fn sys_mprotect(ptr: *mut u8, size: usize, prot_flags: u32) -> i32 {
+    use crate::mm::protection::{PROT_READ, PROT_WRITE};
+    let start = ptr as usize;
+    let page = PAGE as usize;
+    if !start.is_multiple_of(page) {
+        return fail(EINVAL);
+    }
+    let flags = match protection(prot_flags) {
+        Ok(f) => f,
+        Err(e) => return e,
+    };
+    let Some(len) = size.checked_next_multiple_of(page) else {
+        return fail(ENOMEM);
+    };
+    if len == 0 {
+        return 0;
+    }
+    if len > TASK_SIZE || start > TASK_SIZE - len {
+        return fail(ENOMEM);
+    }
+    let end = start + len;
+    {
+        let maps = MAPPINGS.lock();
+        if !maps.all_mapped(start, end) {
+            drop(maps);
+            let already = prot_flags == PROT_READ | PROT_WRITE
+                && super::uaccess::check_write(ptr, len).is_ok();
+            return if already { 0 } else { fail(ENOMEM) };
+        }
+        protect(start, end, flags);
+    }
+    if crate::sched::is_running() {
+        crate::mm::tlb::shootdown(crate::sched::cpu_index());
+    }
+    0
 }

@@ -13,7 +13,7 @@ mod fs;
 mod io;
 mod links;
 mod locks;
-mod memory;
+pub(crate) mod memory;
 mod net;
 mod pipe;
 mod poll;

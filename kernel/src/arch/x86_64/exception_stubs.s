@@ -138,7 +138,24 @@ eremit_exc_common:
     mov rdi, rsp
     cld
     call eremit_exception
-    ud2
+    // Handled (a page fault sent to the program's handler): resume as the frame says.
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+    add rsp, 16
+    iretq
 .section .data.rel.ro.eremit_exceptions, "aw"
 .p2align 3
 .global eremit_exception_stub_table

@@ -1,6 +1,8 @@
 //! The interrupt descriptor table. Every CPU exception has a stub that saves all
 //! registers and hands them to the crash report: in a unikernel an exception is a bug in
-//! the application or the kernel, and the VM must end with a report, never hang. One
+//! the application or the kernel, and the VM must end with a report, never hang; except
+//! a page fault the program handles itself (`fault_delivery`), after which the stub
+//! restores the (changed) registers and returns with `iretq`. One
 //! table serves every CPU.
 
 use core::arch::global_asm;
@@ -118,7 +120,15 @@ pub fn load() {
     unsafe { core::arch::asm!("lidt [{}]", in(reg) &idtr, options(readonly, nostack)) };
 }
 
+/// Returns only when the exception was dealt with and `frame` says where to resume
+/// (a page fault delivered to the program: `fault_delivery`); otherwise the crash report.
 #[unsafe(no_mangle)]
-extern "C" fn eremit_exception(frame: &ExceptionFrame) -> ! {
+extern "C" fn eremit_exception(frame: &mut ExceptionFrame) {
+    if frame.vector == 14 {
+        let cr2 = x86_64::registers::control::Cr2::read_raw();
+        if super::fault_delivery::page_fault(frame, cr2) {
+            return;
+        }
+    }
     super::crash::exception(frame)
 }

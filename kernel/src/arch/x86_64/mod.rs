@@ -22,6 +22,8 @@ pub mod entry;
 #[cfg(target_os = "none")]
 pub mod exit;
 #[cfg(target_os = "none")]
+pub mod fault_delivery;
+#[cfg(target_os = "none")]
 pub mod fpu;
 pub mod fw_cfg;
 #[cfg(target_os = "none")]

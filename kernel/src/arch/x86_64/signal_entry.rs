@@ -34,7 +34,7 @@ unsafe extern "C" {
 
 /// Whether `rip` is the application's code: not the kernel's text. Without the
 /// symbols (a link that does not gather the kernel's code) nothing is.
-fn in_application(rip: u64) -> bool {
+pub(crate) fn in_application(rip: u64) -> bool {
     let addr = |s: Option<&'static u8>| s.map_or(0, |r| r as *const u8 as u64);
     // SAFETY: reading weak symbols' addresses; nothing is dereferenced.
     let (start, end) = unsafe {
