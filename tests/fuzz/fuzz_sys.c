@@ -1214,6 +1214,84 @@ CALL(spawn2)
     return t;
 }
 
+CALL(gettid)
+{
+    return sys_gettid();
+}
+
+CALL(umask)
+{
+    /* Any mask, then the one before back (other threads may create with the odd one). */
+    int32_t old = sys_umask((uint32_t)fz_rand(f));
+    sys_umask((uint32_t)old);
+    return old;
+}
+
+CALL(signal_notify)
+{
+    /* Its own task, a made-up one (ESRCH), or task 1: a notified task's interruptible
+     * wait returns EINTR, which every call the fuzzer makes may see anyway. */
+    Tid tid;
+    switch (fz_below(f, 3)) {
+    case 0:
+        tid = (Tid)sys_gettid();
+        break;
+    case 1:
+        tid = 1;
+        break;
+    default:
+        tid = (Tid)fz_rand(f);
+        break;
+    }
+    return sys_signal_notify(tid);
+}
+
+CALL(signal_pending)
+{
+    return sys_signal_pending();
+}
+
+/* sys_signal_wait_external blocks for good once the kernel takes signals from outside
+ * (no signal comes in a fuzz run): it is called only before sys_signal_subscribe, under
+ * one lock with it, and subscribe only after one wait (so both run in every run). */
+static volatile int external_lock;
+static int external_subscribed, external_waited;
+
+static void external_acquire(void)
+{
+    while (__atomic_exchange_n(&external_lock, 1, __ATOMIC_ACQUIRE))
+        sys_yield();
+}
+
+static void external_release(void)
+{
+    __atomic_store_n(&external_lock, 0, __ATOMIC_RELEASE);
+}
+
+CALL(signal_wait_external)
+{
+    long r = 0;
+    external_acquire();
+    if (!external_subscribed) {
+        r = sys_signal_wait_external(); /* -EINVAL: nothing subscribed */
+        external_waited = 1;
+    }
+    external_release();
+    return r;
+}
+
+CALL(signal_subscribe)
+{
+    long r = 0;
+    external_acquire();
+    if (external_waited && !external_subscribed) {
+        external_subscribed = 1;
+        r = sys_signal_subscribe();
+    }
+    external_release();
+    return r;
+}
+
 CALL(yield)
 {
     sys_yield();
@@ -1228,7 +1306,7 @@ const struct fz_call fz_sys_calls[] = {
     C(errno), C(eventfd), C(fault_entry), C(fcntl), C(free), C(freeaddrinfo), C(fstat), C(fsync), C(ftruncate),
     C(futex_wait), C(futex_wake), C(get_errno), C(get_priority), C(get_processor_count), C(image_start_addr),
     C(getaddrbyname), C(getaddrinfo), C(getcwd), C(getdents64), C(getpagesize),
-    C(getpeername), C(getpid), C(getsockname), C(getsockopt), C(init_queue), C(ioctl),
+    C(getpeername), C(getpid), C(gettid), C(getsockname), C(getsockopt), C(init_queue), C(ioctl),
     C(isatty), C(join), C(listen), C(lseek), C(lstat), C(malloc), C(mkdir), C(mmap),
     C(chmod), C(fchmod), C(flock), C(lock), C(link), C(symlink), C(readlink), C(statvfs),
     C(fstatvfs), C(utimensat), C(futimens),
@@ -1236,8 +1314,9 @@ const struct fz_call fz_sys_calls[] = {
     C(poll), C(pread), C(pwrite), C(read), C(read_entropy), C(readv), C(realloc), C(recv),
     C(recvfrom), C(rename), C(rmdir), C(sem_destroy), C(sem_init), C(sem_post),
     C(sem_timedwait), C(sem_trywait), C(send), C(sendto), C(set_priority), C(setsockopt),
-    C(shutdown), C(shutdown_socket), C(socket), C(spawn), C(spawn2), C(stat), C(truncate),
-    C(unlink), C(usleep), C(wait), C(wakeup_taskt), C(write), C(writev), C(yield),
+    C(shutdown), C(shutdown_socket), C(signal_notify), C(signal_pending),
+    C(signal_subscribe), C(signal_wait_external), C(socket), C(spawn), C(spawn2), C(stat), C(truncate),
+    C(umask), C(unlink), C(usleep), C(wait), C(wakeup_taskt), C(write), C(writev), C(yield),
 #undef C
 };
 const int fz_sys_count = sizeof fz_sys_calls / sizeof fz_sys_calls[0];
