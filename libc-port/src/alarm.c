@@ -17,6 +17,7 @@
 #define NS_PER_US 1000LL
 
 void __eremit_signal_post(int sig, int code, union sigval value);
+int __eremit_signal_free_thread(void *(*fn)(void *));
 
 static uint32_t lock;
 static int64_t deadline;  /* monotonic ns; 0: disarmed */
@@ -73,18 +74,7 @@ static void *timer_thread(void *arg)
 
 static void start_thread(void)
 {
-	pthread_t t;
-	pthread_attr_t a;
-	pthread_attr_init(&a);
-	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&a, 64 * 1024);
-	/* The timer thread takes no signal: block them all while creating it. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	pthread_create(&t, &a, timer_thread, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&a);
+	__eremit_signal_free_thread(timer_thread);
 }
 
 static void to_timeval(int64_t ns, struct timeval *tv)

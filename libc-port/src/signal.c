@@ -18,9 +18,12 @@
  *   __eremit_signal_post(sig, code, value)  posts a process-directed signal (alarm.c,
  *       timers, signals from outside the VM) and notifies a thread that takes it;
  *   __eremit_signal_interrupted(restartable)  after a kernel call returned -EINTR;
- *   __eremit_signal_async()  from the timer interrupt (a thread busy in the program). */
+ *   __eremit_signal_async()  from the timer interrupt (a thread busy in the program);
+ *   __eremit_signal_free_thread(fn)  starts one of the library's own threads (timers,
+ *       the listener for signals from outside), which take no signal. */
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -449,6 +452,28 @@ int pthread_sigmask(int how, const sigset_t *set, sigset_t *oldset)
 		__eremit_signal_external_subscribe();
 	deliver_pending();
 	return 0;
+}
+
+/* A detached library thread (64 KiB of stack) running `fn`, with every signal blocked
+ * so that it never takes one meant for the program: a new thread inherits its creator's
+ * mask, so the creator's is set to all around the creation, directly, so that blocking
+ * does not count as the program blocking signals (which would subscribe to signals from
+ * outside). pthread_create's result. */
+int __eremit_signal_free_thread(void *(*fn)(void *))
+{
+	pthread_t t;
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&a, 64 * 1024);
+	struct thread *self = thread_self();
+	sigset_t old = self->sig_mask;
+	self->sig_mask = ~(sigset_t)0 & ~UNBLOCKABLE;
+	int r = pthread_create(&t, &a, fn, NULL);
+	/* Back through pthread_sigmask: what became pending meanwhile is delivered. */
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&a);
+	return r;
 }
 
 /* For sigsetjmp (setjmp.c): the calling thread's mask. */

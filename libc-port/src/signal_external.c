@@ -16,6 +16,7 @@
 #include "../posix/thread.h"
 
 void __eremit_signal_post(int sig, int code, union sigval value);
+int __eremit_signal_free_thread(void *(*fn)(void *));
 
 /* Set once: the first subscription attempt (creating the listener blocks every signal,
  * which calls back in here). */
@@ -89,16 +90,6 @@ void __eremit_signal_external_subscribe(void)
 		initial = self;
 	if (sys_signal_subscribe() != 0)
 		return; /* no signal channel (not started by eremit run): nothing to listen to */
-	pthread_t t;
-	pthread_attr_t a;
-	pthread_attr_init(&a);
-	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&a, 64 * 1024);
-	/* The listener takes no signal itself: all blocked while it is created. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	pthread_create(&t, &a, listener, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&a);
+	/* The listener takes no signal itself. */
+	__eremit_signal_free_thread(listener);
 }
