@@ -63,19 +63,9 @@ impl Fs {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::new_fs;
+    use super::super::tests::{CREATE, new_fs};
     use super::*;
     use crate::abi::{S_IFDIR, S_IFREG};
-    use crate::fs::OpenHow;
-
-    const CREATE: OpenHow = OpenHow {
-        create: true,
-        exclusive: false,
-        truncate: false,
-        directory: false,
-        nofollow: false,
-        write: true,
-    };
 
     fn mode(m: u32) -> SetAttr {
         SetAttr {

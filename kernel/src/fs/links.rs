@@ -103,28 +103,11 @@ impl Fs {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::new_fs;
+    use super::super::tests::{CREATE, READ, new_fs};
     use super::*;
     use crate::abi::errno::{ELOOP, ENOTDIR};
     use crate::abi::{S_IFLNK, S_IFMT, S_IFREG};
     use crate::fs::OpenHow;
-
-    const CREATE: OpenHow = OpenHow {
-        create: true,
-        exclusive: false,
-        truncate: false,
-        directory: false,
-        nofollow: false,
-        write: true,
-    };
-    const READ: OpenHow = OpenHow {
-        create: false,
-        exclusive: false,
-        truncate: false,
-        directory: false,
-        nofollow: false,
-        write: false,
-    };
 
     #[test]
     fn symlink_is_followed_except_at_the_end_when_asked() {

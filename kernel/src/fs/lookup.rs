@@ -138,7 +138,8 @@ mod tests {
     #[test]
     fn errors() {
         let mut fs = new_fs();
-        fs.open(b"/tmp/f", OPEN_CREATE, 0o644).unwrap();
+        fs.open(b"/tmp/f", super::super::tests::CREATE, 0o644)
+            .unwrap();
         assert_eq!(fs.lookup(b""), Err(ENOENT));
         assert_eq!(fs.lookup(b"/nope"), Err(ENOENT));
         assert_eq!(fs.lookup(b"/nope/x"), Err(ENOENT));
@@ -149,13 +150,4 @@ mod tests {
         let long = vec![b'x'; 256];
         assert_eq!(fs.lookup(&long), Err(ENAMETOOLONG));
     }
-
-    const OPEN_CREATE: crate::fs::OpenHow = crate::fs::OpenHow {
-        create: true,
-        exclusive: false,
-        truncate: false,
-        directory: false,
-        nofollow: false,
-        write: true,
-    };
 }

@@ -201,6 +201,25 @@ pub(crate) mod tests {
         FAKE_NS.fetch_add(1000, Ordering::Relaxed) as i128
     }
 
+    /// `open` creating the file if need be, for writing.
+    pub const CREATE: OpenHow = OpenHow {
+        create: true,
+        exclusive: false,
+        truncate: false,
+        directory: false,
+        nofollow: false,
+        write: true,
+    };
+    /// `open` of an existing file, for reading.
+    pub const READ: OpenHow = OpenHow {
+        create: false,
+        exclusive: false,
+        truncate: false,
+        directory: false,
+        nofollow: false,
+        write: false,
+    };
+
     pub fn new_fs() -> Fs {
         Fs::new(fake_clock).unwrap()
     }

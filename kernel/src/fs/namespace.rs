@@ -356,25 +356,8 @@ impl Fs {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{BOOT_NODES, ROOT_NLINK, new_fs};
+    use super::super::tests::{BOOT_NODES, CREATE, READ, ROOT_NLINK, new_fs};
     use super::*;
-
-    const CREATE: OpenHow = OpenHow {
-        create: true,
-        exclusive: false,
-        truncate: false,
-        directory: false,
-        nofollow: false,
-        write: true,
-    };
-    const READ: OpenHow = OpenHow {
-        create: false,
-        exclusive: false,
-        truncate: false,
-        directory: false,
-        nofollow: false,
-        write: false,
-    };
 
     fn touch(fs: &mut Fs, p: &str) -> Ino {
         let ino = fs.open(p.as_bytes(), CREATE, 0o666).unwrap();
