@@ -23,6 +23,7 @@ toolchain: deps
 	@cargo build --release -q -p eremit
 	@mkdir -p build/toolchain/bin
 	@install -m 755 target/release/eremit $(EREMIT)
+	@install -m 755 target/release/eremit-runtime build/toolchain/bin/eremit-runtime
 
 # The C toolchain: x86_64-hermit-gcc & co. with newlib, libc-port and the kernel in
 # build/toolchain (newlib is cached in ~/.cache/eremit: minutes once, seconds after).

@@ -120,6 +120,9 @@ pub struct RunOptions {
     /// `(KEY, VALUE)` pairs in the order given.
     pub env: Vec<(String, String)>,
     pub net: Net,
+    /// The guest NIC's MAC address (QEMU's default when `None`); the OCI runtime gives
+    /// the guest the container interface's own.
+    pub mac: Option<String>,
     pub forwards: Vec<Forward>,
     /// `--ip`, `--gateway`, `--dns` (see `netaddr`).
     pub ip: Option<(std::net::Ipv4Addr, u8)>,
@@ -148,6 +151,7 @@ impl Default for RunOptions {
             memory_kib: 512 * 1024,
             env: Vec::new(),
             net: Net::None,
+            mac: None,
             forwards: Vec::new(),
             ip: None,
             gateway: None,

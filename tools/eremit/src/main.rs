@@ -1,25 +1,6 @@
 //! `eremit`: runs Eremit unikernel images under QEMU like local programs.
 
-mod accel;
-mod annotate;
-mod backtrace;
-mod channels;
-mod cli;
-mod cmdline;
-mod elf;
-mod image;
-mod memory;
-mod netaddr;
-mod output;
-mod qemu;
-mod record;
-mod run;
-mod signals;
-mod stdin;
-mod symbols;
-mod tsc;
-mod volume;
-
+use eremit::{cli, run};
 use std::io::Write;
 
 fn main() {

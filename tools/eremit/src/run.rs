@@ -165,6 +165,7 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         backend,
         tcg_single_thread: opts.tcg_single_thread,
         net: &opts.net,
+        mac: opts.mac.as_deref(),
         forwards: &opts.forwards,
         stdin: stdin_source == stdin::Source::Forward,
         signals: true,
