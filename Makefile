@@ -10,7 +10,7 @@ HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
 	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean \
 	test-reliability soak test-hermit-compat test-stdin test-signal test-net-burst compat-crates test-tokio \
-	test-fuzz fuzz test-full test-volume test-servers
+	test-fuzz fuzz test-full test-volume test-servers test-oci
 
 all: toolchain
 
@@ -129,6 +129,13 @@ test-volume: toolchain-c
 	@echo "==> volume tests (virtio-fs, virtiofsd; QEMU)"
 	@python3 tests/run.py volume
 
+# eremit-runtime, the OCI runtime, under podman (issue 18): run, logs, -p, stop, kill,
+# volumes, resources, bad input, nothing left behind; see tests/oci_tests.py.
+test-oci: toolchain-c
+	@scripts/ensure-deps.sh oci
+	@echo "==> OCI runtime tests (eremit-runtime under podman; QEMU)"
+	@python3 tests/run.py oci
+
 test-net: toolchain
 	@echo "==> network tests (virtio-net, std::net, curl; QEMU user networking)"
 	@python3 tests/run.py net
@@ -180,6 +187,7 @@ test-cxx: toolchain-c
 # Every suite in one run (tests/run.py: `python3 tests/run.py --list` lists the suites and
 # their cases, `python3 tests/run.py SUITE -k PATTERN` runs some); the builds they need first.
 test: test-host test-miri toolchain-c hello
+	@scripts/ensure-deps.sh oci
 	@echo "==> every test suite (tests/run.py; QEMU, TCG)"
 	@python3 tests/run.py
 

@@ -12,6 +12,8 @@
 #                                       (benches/drivers/netbench.py's Linux guest)
 #   scripts/ensure-deps.sh servers      also tcl, dpkg-dev and a deb-src entry
 #                                       (tests/servers_tests.py: apt-get source, runtest)
+#   scripts/ensure-deps.sh oci          also podman, conmon, the CNI plugins, iproute2
+#                                       (tests/oci_tests.py: eremit-runtime under podman)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -65,9 +67,17 @@ for group in "$@"; do
             $sudo apt-get update -qq
         fi
         ;;
+    oci)
+        # tests/oci_tests.py: podman (Debian's 4.3) with conmon and the CNI plugins of its
+        # default network; ip and tc for eremit-runtime's tap and redirection.
+        command -v podman >/dev/null || need_apt+=(podman)
+        command -v conmon >/dev/null || need_apt+=(conmon)
+        [ -x /usr/lib/cni/bridge ] || need_apt+=(containernetworking-plugins)
+        command -v tc >/dev/null || need_apt+=(iproute2)
+        ;;
     cbindgen) ;;
     *)
-        echo "ensure-deps: unknown group $group (c-toolchain, cbindgen, netbench, servers)" >&2
+        echo "ensure-deps: unknown group $group (c-toolchain, cbindgen, netbench, servers, oci)" >&2
         exit 2
         ;;
     esac
