@@ -164,7 +164,10 @@ def connect(addr, port, timeout=5):
 def start_server(label, *opts):
     """A detached serve container, once it listens: its name."""
     c = name(label)
-    code, _, err = podman("run", "-d", "--name", c, *opts, images()["tags"]["serve"])
+    opts = list(opts)
+    args = opts[opts.index("--") + 1:] if "--" in opts else []
+    opts = opts[:opts.index("--")] if "--" in opts else opts
+    code, _, err = podman("run", "-d", "--name", c, *opts, images()["tags"]["serve"], *args)
     check(f"{label}: podman run -d starts the server", code == 0, err)
     track(c)
     up = wait_for(lambda: "listening on 8080" in podman("logs", c)[1], 60)
@@ -182,6 +185,16 @@ def args_env_exit():
     check(f"run: exit status {n.returncode} as natively", code == n.returncode, f"{code}\n{err}")
     code, out, err = podman("run", "--rm", images()["tags"]["echoargs"])
     check("run: no arguments, exit 0", code == 0 and out == "GREETING=(unset)\n", f"{code}\n{out}\n{err}")
+    code, out, err = podman("run", "--rm", images()["tags"]["echoargs"], "argv0")
+    check("run: argv[0] is the path inside the container", code == 0 and out == "/eremit/image\n",
+          f"{code}\n{out}\n{err}")
+    code, out, err = podman("run", "--rm", "-t", images()["tags"]["echoargs"], "exit=4", "t")
+    check("run -t: output through the console socket's terminal, exit status",
+          code == 4 and out == "arg1=exit=4\narg2=t\nGREETING=(unset)\nto stderr\n", f"{code}\n{out!r}\n{err}")
+    for flag, want in (("-t", "tty=111"), ("-i", "tty=000")):
+        code, out, err = podman("run", "--rm", flag, images()["tags"]["echoargs"], "tty", input="")
+        check(f"run {flag}: the program's isatty(0, 1, 2) as in a native container: {want}", out.strip() == want,
+              f"{code}\n{out!r}\n{err}")
 
 
 @suite.case("logs-inspect")
@@ -229,6 +242,17 @@ def network_stop():
     check("after stop: exit status 143 (SIGTERM, no handler)", status == "143", status)
     podman("rm", c)
     nothing_left("stop", netns)
+
+    c = start_server("grace", "--", "ignore-term")
+    t0 = time.time()
+    code, _, err = podman("stop", "-t", "2", c, timeout=60)
+    took = time.time() - t0
+    check(f"podman stop -t 2 of a program ignoring SIGTERM: SIGKILL after the grace period ({took:.1f} s)",
+          code == 0 and 2 <= took < 8, err)
+    status = inspect(c, "{{.State.ExitCode}}")
+    check("after stop past the grace period: exit status 137", status == "137", status)
+    podman("rm", c)
+    nothing_left("stop -t 2")
 
 
 @suite.case("kill-rm-crash")

@@ -1,7 +1,8 @@
 /* tests/oci_tests.py: prints its arguments and GREETING, writes a line to stderr, and
  * exits with the status its first argument names ("exit=N"), or 0. With "cat" first it
  * copies standard input to standard output; with "read FILE" it prints FILE; with
- * "cpus" it prints the number of processors. */
+ * "cpus" it prints the number of processors; with "argv0" its argv[0];
+ * with "tty" which of descriptors 0, 1, 2 are terminals. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,14 @@ int main(int argc, char **argv) {
             return 1;
         }
         return copy(f);
+    }
+    if (argc > 1 && strcmp(argv[1], "argv0") == 0) {
+        printf("%s\n", argv[0]);
+        return 0;
+    }
+    if (argc > 1 && strcmp(argv[1], "tty") == 0) {
+        printf("tty=%d%d%d\n", isatty(0), isatty(1), isatty(2));
+        return 0;
     }
     if (argc > 1 && strcmp(argv[1], "cpus") == 0) {
         printf("cpus=%ld\n", sysconf(_SC_NPROCESSORS_ONLN));

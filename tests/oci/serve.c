@@ -1,8 +1,10 @@
 /* tests/oci_tests.py: answers every TCP connection on port 8080 with one line, then
  * closes it; runs until a signal ends it (no handler: SIGTERM ends it with 143).
- * With "fetch ADDR" it is the client instead: prints what ADDR:8080 answers. */
+ * With "ignore-term" it ignores SIGTERM (only SIGKILL ends it); with "fetch ADDR" it
+ * is the client instead: prints what ADDR:8080 answers. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -26,6 +28,8 @@ static int fetch(const char *addr) {
 int main(int argc, char **argv) {
     if (argc > 2 && strcmp(argv[1], "fetch") == 0)
         return fetch(argv[2]);
+    if (argc > 1 && strcmp(argv[1], "ignore-term") == 0)
+        signal(SIGTERM, SIG_IGN);
     int s = socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
     setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);

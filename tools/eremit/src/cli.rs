@@ -140,6 +140,9 @@ pub struct RunOptions {
     pub verbose: bool,
     /// The image path exactly as given.
     pub image: String,
+    /// The program's `argv[0]` when it is not the image's path on the host (the OCI
+    /// runtime: the path inside the container, as a native container's program sees).
+    pub argv0: Option<String>,
     /// Arguments for the application (after IMAGE).
     pub args: Vec<String>,
 }
@@ -163,6 +166,7 @@ impl Default for RunOptions {
             timeout_secs: None,
             verbose: false,
             image: String::new(),
+            argv0: None,
             args: Vec::new(),
         }
     }

@@ -143,7 +143,7 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         signals: true,
         net: &net,
         env: &opts.env,
-        image: &opts.image,
+        image: opts.argv0.as_deref().unwrap_or(&opts.image),
         args: &opts.args,
     })
     .map_err(|e| Failure {

@@ -30,6 +30,8 @@ pub struct Bind {
 pub struct Config {
     /// The image on the host: args[0] inside the rootfs.
     pub image: PathBuf,
+    /// args[0] as given: the program's argv[0].
+    pub argv0: String,
     /// The program's arguments (args[1..]).
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
@@ -164,6 +166,7 @@ pub fn parse(text: &str, bundle: &Path) -> Result<Config, String> {
     let res = |path: &[&str]| at(&v, &[&["linux", "resources"], path].concat()).cloned();
     Ok(Config {
         image,
+        argv0: first.clone(),
         args: args[1..].to_vec(),
         env,
         terminal,
@@ -221,6 +224,7 @@ mod tests {
             c.image,
             PathBuf::from("/var/lib/containers/merged/eremit/image")
         );
+        assert_eq!(c.argv0, "/eremit/image");
         assert_eq!(c.args, ["one", "two words"]);
         assert_eq!(c.env[1], ("GREETING".to_string(), "a=b".to_string()));
         assert_eq!(c.env.len(), 3);

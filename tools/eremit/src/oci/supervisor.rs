@@ -29,6 +29,7 @@ pub fn options(plan: &Plan, link: Option<&Link>, dns: Vec<std::net::Ipv4Addr>) -
         env: c.env.clone(),
         volumes: c.binds.iter().map(volume_arg).collect(),
         image: c.image.display().to_string(),
+        argv0: Some(c.argv0.clone()),
         args: c.args.clone(),
         ..RunOptions::default()
     };
@@ -135,6 +136,7 @@ mod tests {
     fn runner_options() {
         let config = Config {
             image: PathBuf::from("/r/eremit/image"),
+            argv0: "/eremit/image".into(),
             args: vec!["a".into()],
             env: vec![("K".into(), "V".into())],
             terminal: false,
@@ -160,6 +162,7 @@ mod tests {
         assert_eq!((o.cpus, o.memory_kib), (2, 192 * 1024));
         assert_eq!(o.volumes, ["/h:/g:ro"]);
         assert_eq!(o.image, "/r/eremit/image");
+        assert_eq!(o.argv0.as_deref(), Some("/eremit/image"));
         assert_eq!(o.args, ["a"]);
         let link = Link {
             ifname: "eth0".into(),
