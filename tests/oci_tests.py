@@ -257,14 +257,21 @@ def network_stop():
 
 @suite.case("kill-rm-crash")
 def kill_rm_crash():
-    c = start_server("kill")
+    shared = os.path.join(workdir(), "kill-volume")
+    os.makedirs(shared, exist_ok=True)
+    c = start_server("kill", "-v", f"{shared}:/data")
     netns = inspect(c, "{{.NetworkSettings.SandboxKey}}")
+    daemons = [p for p in leftovers() if "virtiofsd" in p]
+    check("kill: the volume's virtiofsd runs", len(daemons) >= 1, leftovers())
+    sockets = f"/tmp/eremit-vfs-{inspect(c, '{{.State.Pid}}')}"
+    check("kill: the volume's socket directory exists", os.path.isdir(sockets), sockets)
     podman("kill", c)
     podman("wait", c, timeout=30)
     status = inspect(c, "{{.State.ExitCode}}")
     check("podman kill: exit status 137", status == "137", status)
     podman("rm", c)
     nothing_left("kill", netns)
+    check("kill: the volume's socket directory is removed", not os.path.exists(sockets), sockets)
 
     c = start_server("rmf")
     netns = inspect(c, "{{.NetworkSettings.SandboxKey}}")
@@ -278,8 +285,10 @@ def kill_rm_crash():
     for pid in qemus:
         os.kill(int(pid), 9)
     code, out, _ = podman("wait", c, timeout=30)
-    check("crash: a killed QEMU ends the container with a failure status", code == 0 and out.strip() not in ("", "0"),
-          out)
+    check("crash: a killed QEMU ends the container with status 125", code == 0 and out.strip() == "125", out)
+    logs = podman("logs", c)
+    check("crash: the runner's error is in podman logs", "the guest stopped without reporting" in logs[1] + logs[2],
+          logs)
     code, _, err = podman("rm", c)
     check("crash: the container is removed", code == 0, err)
     nothing_left("crash")

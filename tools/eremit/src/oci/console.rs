@@ -29,7 +29,7 @@ fn openpty() -> std::io::Result<(OwnedFd, OwnedFd)> {
 
 /// Sends `fd` over `stream` with a one-byte payload.
 fn send_fd(stream: &UnixStream, fd: &OwnedFd) -> std::io::Result<()> {
-    let mut byte = [b'\0'];
+    let mut byte = *b"\0";
     let mut iov = libc::iovec {
         iov_base: byte.as_mut_ptr().cast(),
         iov_len: 1,

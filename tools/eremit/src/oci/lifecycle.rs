@@ -4,6 +4,7 @@ use super::cli::Global;
 use super::network;
 use super::state::{self, State};
 use std::os::fd::AsRawFd;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -44,8 +45,6 @@ pub fn start(global: &Global, id: &str) -> Result<(), String> {
     let _ = std::fs::remove_file(&fifo);
     Ok(())
 }
-
-use std::os::unix::fs::OpenOptionsExt;
 
 pub fn state(global: &Global, id: &str) -> Result<(), String> {
     let s = State::load(&global.root, id)?;
@@ -98,10 +97,16 @@ pub fn delete(global: &Global, id: &str, force: bool) -> Result<(), String> {
         }
     }
     // A supervisor killed outright leaves its tap; the namespace may outlive it.
-    if let (Some(netns), Some(_)) = (&s.netns, &s.tap) {
-        if Path::new(netns).exists() && network::enter(Path::new(netns)).is_ok() {
-            network::remove_tap();
-        }
+    if let (Some(netns), Some(_)) = (&s.netns, &s.tap)
+        && Path::new(netns).exists()
+        && network::enter(Path::new(netns)).is_ok()
+    {
+        network::remove_tap();
+    }
+    // Its volumes' sockets, left by a supervisor killed outright (the daemons died with it).
+    // Not if the pid is already another process's (a runner's own directory).
+    if state::start_time(s.pid).is_none() {
+        let _ = std::fs::remove_dir_all(crate::volume::socket_dir(s.pid as u32));
     }
     std::fs::remove_dir_all(&dir).map_err(|e| format!("cannot remove {}: {e}", dir.display()))
 }

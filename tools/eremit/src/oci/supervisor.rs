@@ -73,11 +73,11 @@ pub fn run(plan: Plan, terminal: Option<OwnedFd>, report: OwnedFd, fifo: &Path) 
     // SAFETY: setsid has no memory effects; failing (already a leader) is harmless.
     unsafe { libc::setsid() };
     let mut report = std::fs::File::from(report);
-    if let Some(slave) = terminal {
-        if let Err(e) = super::console::attach(&slave) {
-            let _ = write!(report, "error {e}");
-            std::process::exit(1);
-        }
+    if let Some(slave) = terminal
+        && let Err(e) = super::console::attach(&slave)
+    {
+        let _ = write!(report, "error {e}");
+        std::process::exit(1);
     }
     let link = match prepare(&plan) {
         Ok(link) => link,
