@@ -305,6 +305,12 @@ def volume_resources():
     check("-v: a host directory is a volume of the VM", code == 0 and out == "from the host\n", f"{code}\n{out}\n{err}")
     code, out, err = podman("run", "--rm", "--cpus", "2", "--memory", "192m", images()["tags"]["echoargs"], "cpus")
     check("--cpus 2: two vCPUs", code == 0 and out == "cpus=2\n", f"{code}\n{out}\n{err}")
+    code, out, err = podman("run", "--rm", "--annotation", "org.eremit.cpus=2", images()["tags"]["echoargs"], "cpus")
+    check("annotation org.eremit.cpus=2 (eremit pkg's): two vCPUs", code == 0 and out == "cpus=2\n",
+          f"{code}\n{out}\n{err}")
+    code, out, err = podman("run", "--rm", "--annotation", "org.eremit.memory=lots", images()["tags"]["echoargs"])
+    check("a bad org.eremit.memory annotation: refused, named", code != 0 and "org.eremit.memory" in err,
+          f"{code}\n{err}")
     code, out, err = podman("run", "--rm", "--memory", "32m", images()["tags"]["echoargs"])
     check("--memory below QEMU's overhead: refused with a clear error", code != 0 and "too small" in err,
           f"{code}\n{err}")

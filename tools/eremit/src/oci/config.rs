@@ -1,6 +1,7 @@
 //! The bundle's config.json (OCI runtime spec): the parts that decide the VM. Anything
 //! the VM cannot honour is refused here, before any state exists.
 
+use super::resources::{ANNOTATION_CPUS, ANNOTATION_MEMORY};
 use serde_json::Value;
 use std::path::{Component, Path, PathBuf};
 
@@ -45,6 +46,9 @@ pub struct Config {
     pub cpu_period: Option<u64>,
     pub cpu_shares: Option<u64>,
     pub memory_limit: Option<i64>,
+    /// The `org.eremit.cpus` and `org.eremit.memory` annotations, as given.
+    pub cpus_annotation: Option<String>,
+    pub memory_annotation: Option<String>,
 }
 
 fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
@@ -163,6 +167,7 @@ pub fn parse(text: &str, bundle: &Path) -> Result<Config, String> {
         }
     }
 
+    let annotation = |key: &str| str_at(&v, &["annotations", key]).map(str::to_string);
     let res = |path: &[&str]| at(&v, &[&["linux", "resources"], path].concat()).cloned();
     Ok(Config {
         image,
@@ -177,6 +182,8 @@ pub fn parse(text: &str, bundle: &Path) -> Result<Config, String> {
         cpu_period: res(&["cpu", "period"]).and_then(|q| q.as_u64()),
         cpu_shares: res(&["cpu", "shares"]).and_then(|q| q.as_u64()),
         memory_limit: res(&["memory", "limit"]).and_then(|q| q.as_i64()),
+        cpus_annotation: annotation(ANNOTATION_CPUS),
+        memory_annotation: annotation(ANNOTATION_MEMORY),
     })
 }
 
@@ -214,7 +221,8 @@ mod tests {
         "linux": {
             "resources": {"cpu": {"quota": 200000, "period": 100000, "shares": 2}, "memory": {"limit": 268435456}},
             "namespaces": [{"type": "pid"}, {"type": "network", "path": "/run/netns/cni-1"}, {"type": "mount"}]
-        }
+        },
+        "annotations": {"org.eremit.memory": "256M", "io.container.manager": "libpod"}
     }"#;
 
     #[test]
@@ -244,6 +252,8 @@ mod tests {
             (Some(200000), Some(100000), Some(2))
         );
         assert_eq!(c.memory_limit, Some(268435456));
+        assert_eq!(c.memory_annotation.as_deref(), Some("256M"));
+        assert_eq!(c.cpus_annotation, None);
     }
 
     #[test]

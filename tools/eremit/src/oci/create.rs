@@ -24,8 +24,17 @@ fn plan(bundle: &Path, console_socket: Option<&Path>) -> Result<Plan, String> {
     if config.terminal && console_socket.is_none() {
         return Err("process.terminal is true but no --console-socket was given".into());
     }
-    let cpus = resources::vcpus(config.cpu_quota, config.cpu_period, config.cpu_shares);
-    let memory_kib = resources::guest_memory_kib(config.memory_limit)?;
+    let (cpus_wanted, memory_wanted) = resources::annotations(
+        config.cpus_annotation.as_deref(),
+        config.memory_annotation.as_deref(),
+    )?;
+    let cpus = resources::vcpus(
+        config.cpu_quota,
+        config.cpu_period,
+        cpus_wanted,
+        config.cpu_shares,
+    );
+    let memory_kib = resources::guest_memory_kib(config.memory_limit, memory_wanted)?;
     check_image(&config.image, memory_kib, cpus)?;
     let qemu_override = std::env::var(qemu::QEMU_ENV).ok().filter(|v| !v.is_empty());
     let program = qemu_override.as_deref().unwrap_or(qemu::DEFAULT_QEMU);

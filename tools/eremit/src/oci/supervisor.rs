@@ -151,6 +151,8 @@ mod tests {
             cpu_period: None,
             cpu_shares: None,
             memory_limit: None,
+            cpus_annotation: None,
+            memory_annotation: None,
         };
         let plan = Plan {
             config,
