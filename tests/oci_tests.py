@@ -390,6 +390,43 @@ def runtime_cli():
     check("delete after kill", d.returncode == 0, d.stderr)
     nothing_left("runtime kill")
 
+    # A terminal through --console-socket, as conmon asks for it: the master arrives over
+    # the socket, the program's output comes out of it, and a Ctrl-C typed into it is
+    # SIGINT to the program (no handler: 130).
+    b3 = bundle("tty", {"args": ["/eremit/image"], "terminal": True, "cwd": "/"}, os.path.join(workdir(), "serve"))
+    sock_path = os.path.join(workdir(), "console.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(sock_path)
+    listener.listen(1)
+    listener.settimeout(30)
+    pidfile = os.path.join(b3, "pid")
+    with open(os.devnull, "w") as null:
+        p = subprocess.Popen([RUNTIME, "--root", root, "create", "--bundle", b3, "--console-socket", sock_path,
+                              "--pid-file", pidfile, "c3"], stdout=null, stderr=null, stdin=subprocess.DEVNULL)
+        conn, _ = listener.accept()
+        _, fds, _, _ = socket.recv_fds(conn, 1, 1)
+        p.wait(timeout=60)
+    check("console socket: create sends one descriptor", p.returncode == 0 and len(fds) == 1, fds)
+    if len(fds) != 1:
+        return
+    master = fds[0]
+    check("console socket: it is a terminal's master", os.isatty(master))
+    runtime(root, "start", "c3")
+    seen = b""
+    deadline = time.time() + 60
+    while b"listening on 8080" not in seen and time.time() < deadline:
+        seen += os.read(master, 1024)
+    check("console socket: the program's output comes out of the terminal", b"listening on 8080\r\n" in seen, seen)
+    pid = int(open(pidfile).read())
+    os.write(master, b"\x03")
+    ended = wait_for(lambda: json.loads(runtime(root, "state", "c3").stdout or "{}").get("status") == "stopped", 30)
+    check("console socket: Ctrl-C on the terminal ends the program (SIGINT)", ended)
+    os.close(master)
+    runtime(root, "delete", "--force", "c3")
+    check("console socket: the supervisor is gone", not os.path.exists(f"/proc/{pid}") or
+          open(f"/proc/{pid}/stat").read().split(") ")[1][0] == "Z")
+    nothing_left("console socket")
+
 
 def refused(label, b, expect, env=None):
     """create must fail with `expect` on stderr and in the JSON log, and leave no state."""

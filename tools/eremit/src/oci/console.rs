@@ -68,13 +68,24 @@ pub fn create(socket: &Path) -> Result<OwnedFd, String> {
     Ok(slave)
 }
 
-/// Makes `slave` the calling process's standard input, output and error.
+/// Makes `slave` the calling process's standard input, output and error, and the
+/// controlling terminal of its session (call after `setsid`): a Ctrl-C typed into the
+/// engine's terminal is then SIGINT to the supervisor, which forwards it to the program
+/// (QEMU has a process group of its own and does not get it).
 pub fn attach(slave: &OwnedFd) -> Result<(), String> {
     for fd in 0..3 {
         // SAFETY: dup2 of a descriptor we hold onto a standard one.
         if unsafe { libc::dup2(slave.as_raw_fd(), fd) } < 0 {
             return Err(format!("dup2: {}", std::io::Error::last_os_error()));
         }
+    }
+    // SAFETY: TIOCSCTTY takes an int argument (0: do not steal it from another session)
+    // on a terminal descriptor we hold.
+    if unsafe { libc::ioctl(slave.as_raw_fd(), libc::TIOCSCTTY, 0) } != 0 {
+        return Err(format!(
+            "cannot make the terminal the controlling one: {}",
+            std::io::Error::last_os_error()
+        ));
     }
     Ok(())
 }
