@@ -92,10 +92,12 @@ def images():
 
 
 def remove_containers():
-    """Whatever a failed case left of this run's containers."""
+    """Whatever a failed case left of this run's containers, then the images (the next
+    run builds them again: a rebuilt tag would leave the old image dangling)."""
     names = podman("ps", "-aq", "--filter", f"name={PREFIX}")[1].split()
     if names:
         podman("rm", "-f", *names)
+    podman("rmi", *[f"localhost/eremit-oci-{label}" for label in ("echoargs", "serve", "native")])
 
 
 # Marks of this suite's VMs in QEMU's and virtiofsd's command lines: the containers'
