@@ -48,7 +48,7 @@ fn volume_arg(b: &Bind) -> String {
     format!("{}:{}{ro}", b.source, b.destination)
 }
 
-/// Sets up the network: the tap's name when one was made.
+/// Sets up the network in the bundle's namespace: the interface handed to the guest.
 fn prepare(plan: &Plan) -> Result<Option<Link>, String> {
     let Some(netns) = &plan.config.netns else {
         // No namespace of its own (the host's, or an empty new one): no network to give.
