@@ -8,8 +8,8 @@ names match.
   python3 tests/run.py -k 'net*/echo-*'   a glob on SUITE/CASE (with a /) or on CASE
   python3 tests/run.py --list [SUITE...]  the suites and their cases
 
-Prints a line per suite (its counts and wall time), then the closing 'N passed, N failed' (the line CI reads); exits
-1 when a check failed, 2 when nothing matched."""
+Prints a line per suite (its counts and wall time), then the closing 'N passed, N failed'
+(the line CI reads); exits 1 when a check failed, 2 when nothing matched."""
 
 import argparse
 import importlib
