@@ -2,21 +2,27 @@
 
 mod accel;
 mod annotate;
+mod atomicfile;
 mod backtrace;
 mod channels;
 mod cli;
 mod cmdline;
 mod elf;
 mod image;
+mod imageref;
 mod memory;
 mod netaddr;
+mod oci;
 mod output;
+mod pkg;
+mod pkg_cli;
 mod qemu;
 mod record;
 mod run;
 mod signals;
 mod stdin;
 mod symbols;
+mod tarentry;
 mod tsc;
 mod volume;
 
@@ -53,6 +59,19 @@ fn real_main() -> i32 {
                 let mut err = std::io::stderr().lock();
                 let _ = writeln!(err, "eremit: {}", failure.message);
                 let _ = err.write_all(&failure.details);
+                failure.code
+            }
+        },
+        Ok(cli::Command::Pkg(opts)) => match pkg::pkg(&opts) {
+            Ok(written) => {
+                println!(
+                    "{}: {}, image ID {}, manifest {}",
+                    opts.output, opts.reference, written.config, written.manifest
+                );
+                0
+            }
+            Err(failure) => {
+                eprintln!("eremit: {}", failure.message);
                 failure.code
             }
         },
