@@ -82,7 +82,7 @@ pub enum Command {
     Help,
     Version,
     Run(RunOptions),
-    Pkg(crate::pkg_cli::PkgOptions),
+    Pkg(crate::pkg::options::PkgOptions),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,7 +206,7 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
         "-h" | "--help" | "help" => Ok(Command::Help),
         "-V" | "--version" | "version" => Ok(Command::Version),
         "run" => parse_run(&args[1..]),
-        "pkg" => crate::pkg_cli::parse(&args[1..]),
+        "pkg" => crate::pkg::options::parse(&args[1..]),
         other if other.starts_with('-') => {
             usage_err(format!("unknown option '{other}' (try 'eremit --help')"))
         }

@@ -2,27 +2,22 @@
 
 mod accel;
 mod annotate;
-mod atomicfile;
 mod backtrace;
 mod channels;
 mod cli;
 mod cmdline;
 mod elf;
 mod image;
-mod imageref;
 mod memory;
 mod netaddr;
-mod oci;
 mod output;
 mod pkg;
-mod pkg_cli;
 mod qemu;
 mod record;
 mod run;
 mod signals;
 mod stdin;
 mod symbols;
-mod tarentry;
 mod tsc;
 mod volume;
 

@@ -1,6 +1,6 @@
 //! Tar entries that depend on nothing but their path and content: owner root, mode as
 //! given, modification time 0, ustar format. The same files therefore always make the
-//! same archive, byte for byte, and so the same OCI digests (`oci`).
+//! same archive, byte for byte, and so the same OCI digests (`layout`).
 
 use std::io::{self, Write};
 

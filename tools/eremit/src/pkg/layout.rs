@@ -16,8 +16,8 @@ use flate2::write::GzEncoder;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
+use super::tarentry;
 use crate::cli::Proto;
-use crate::tarentry;
 
 /// Where the layer puts the Eremit image (the entrypoint); `eremit-runtime` boots the
 /// file at this path of the container's root file system.

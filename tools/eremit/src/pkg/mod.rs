@@ -1,17 +1,22 @@
-//! `eremit pkg`: packs an Eremit image as an OCI image archive (`oci`) that podman,
+//! `eremit pkg`: packs an Eremit image as an OCI image archive (`layout`) that podman,
 //! skopeo and containerd load, after checking that the image boots (a PVH ELF image
 //! that fits in `--memory` with `--cpus`, as `eremit run` checks it).
 
 use std::io::Cursor;
 use std::path::Path;
 
-use crate::atomicfile;
+pub mod atomicfile;
+pub mod imageref;
+pub mod layout;
+pub mod options;
+pub mod tarentry;
+
 use crate::image::{self, ImageError};
 use crate::memory;
-use crate::oci::{self, Spec, Written};
-use crate::pkg_cli::PkgOptions;
 use crate::qemu::memory_arg;
 use crate::run::{EXIT_FAILURE, Failure, io_text};
+use layout::{Spec, Written};
+use options::PkgOptions;
 
 fn fail<T>(message: impl Into<String>) -> Result<T, Failure> {
     Err(Failure {
@@ -59,7 +64,7 @@ pub fn pkg(opts: &PkgOptions) -> Result<Written, Failure> {
         reference: &reference,
     };
     atomicfile::write(Path::new(&opts.output), |out| {
-        oci::write_archive(&spec, out)
+        layout::write_archive(&spec, out)
     })
     .or_else(|e| fail(format!("cannot write {}: {}", opts.output, io_text(&e))))
 }

@@ -1,8 +1,8 @@
 //! Command-line parsing for `eremit pkg` (the values share `eremit run`'s syntax:
 //! `cli::parse_cpus`, `parse_memory`, `parse_env`).
 
+use super::imageref::{self, ImageRef};
 use crate::cli::{self, Command, Proto, UsageError, usage_err};
-use crate::imageref::{self, ImageRef};
 
 /// Everything `eremit pkg` was told.
 #[derive(Debug, Clone, PartialEq, Eq)]
