@@ -13,6 +13,7 @@ import io
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tarfile
@@ -289,6 +290,11 @@ def bad_input():
     with open(text, "w") as f:
         f.write("#!/bin/sh\necho hi\n")
     native_elf = shutil.which("true") or "/bin/true"
+    # A named pipe stands for any file that is not a regular one (a device, /dev/stdout):
+    # it must be left in place, not renamed over.
+    fifo = os.path.join(d, "pipe")
+    if not os.path.exists(fifo):
+        os.mkfifo(fifo)
     cases = [
         ("missing image", ["-t", "x", "-o", out, os.path.join(d, "nope")], 125, "cannot read image"),
         ("a directory as image", ["-t", "x", "-o", out, d], 125, "cannot read image"),
@@ -299,6 +305,7 @@ def bad_input():
         ("output in a missing directory", ["-t", "x", "-o", os.path.join(d, "none", "o.tar"), image()], 125,
          "cannot write"),
         ("output is a directory", ["-t", "x", "-o", d, image()], 125, "cannot write"),
+        ("output is a named pipe", ["-t", "x", "-o", fifo, image()], 125, "not a regular file"),
         ("invalid name", ["-t", "Upper/Case", "-o", out, image()], 2, "invalid image name"),
         ("invalid tag", ["-t", "x:-bad", "-o", out, image()], 2, "not a valid tag"),
         ("digest instead of a tag", ["-t", "x@sha256:00", "-o", out, image()], 2, "digest"),
@@ -321,7 +328,8 @@ def bad_input():
     # ... and a success replaces it whole.
     p = pkg("-t", "x", "-o", out, image())
     check("success over an existing archive replaces it", p.returncode == 0 and tarfile.is_tarfile(out)
-          and sorted(os.listdir(d)) == ["out.tar", "script.sh"], p.stderr + str(os.listdir(d)))
+          and sorted(os.listdir(d)) == ["out.tar", "pipe", "script.sh"], p.stderr + str(os.listdir(d)))
+    check("the named pipe is still one", stat.S_ISFIFO(os.lstat(fifo).st_mode))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,23 @@ fn temporary(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
+/// Whether `target` may be renamed over: it does not exist or is a regular file (or a
+/// link to one). Renaming over a device or a pipe (`-o /dev/stdout`) would remove it
+/// rather than write to it, and over a directory fails late.
+fn replaceable(target: &Path) -> io::Result<()> {
+    match fs::metadata(target) {
+        Ok(m) if m.is_dir() => Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "is a directory",
+        )),
+        Ok(m) if !m.is_file() => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Creates or replaces `target` with what `fill` writes; `fill`'s result, or the first
 /// error (then `target` is as it was).
 pub fn write<T>(
@@ -27,12 +44,7 @@ pub fn write<T>(
             "not a file name",
         ));
     }
-    if target.is_dir() {
-        return Err(io::Error::new(
-            io::ErrorKind::IsADirectory,
-            "is a directory",
-        ));
-    }
+    replaceable(target)?;
     let temp = temporary(target);
     let file = OpenOptions::new()
         .write(true)
@@ -43,6 +55,8 @@ pub fn write<T>(
         let value = fill(&mut out)?;
         let file = out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
+        // Again: the target may have changed while the content was written.
+        replaceable(target)?;
         fs::rename(&temp, target)?;
         Ok(value)
     })();
@@ -55,6 +69,7 @@ pub fn write<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::FileTypeExt;
 
     fn scratch(name: &str) -> PathBuf {
         let d =
@@ -122,6 +137,15 @@ mod tests {
             io::ErrorKind::NotFound
         );
         assert!(write(Path::new("some/dir/"), |_| Ok(())).is_err());
+        // A named pipe (as a device would be) is left alone.
+        let fifo = d.join("fifo");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: `c` is a NUL-terminated path that outlives the call.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let err = write(&fifo, |_| Ok(())).unwrap_err();
+        assert_eq!(err.to_string(), "not a regular file");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        fs::remove_file(&fifo).unwrap();
         assert!(names(&d).is_empty());
         fs::remove_dir_all(&d).unwrap();
     }
