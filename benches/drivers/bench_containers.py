@@ -23,7 +23,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import (EREMIT, HERMIT_CC, OUT, ROOT, BenchError, main_exit,  # noqa: E402
                       make_progress, publish_table, round_robin, run_checked, run_matching,
-                      short_meta, summaries)
+                      rel, short_meta, summaries)
 
 SRC = os.path.join(ROOT, "benches", "containers", "hello.c")
 WORK = os.path.join(OUT, "containers")
@@ -69,7 +69,7 @@ def main():
     started = time.monotonic()
     runtime = os.path.abspath(args.runtime)
     if not os.access(runtime, os.X_OK):
-        progress(f"skipped: no eremit-runtime at {os.path.relpath(runtime, ROOT)} (it comes with the "
+        progress(f"skipped: no eremit-runtime at {rel(runtime)} (it comes with the "
                  "OCI runtime's branch; --runtime PATH to use another)")
         return 0
     if not (shutil.which("podman") and shutil.which("runc")):
@@ -103,8 +103,13 @@ def main():
         w = st["wall"]
         rows.append([labels[name], f"{w['median']:.2f} s ({w['min']:.2f}-{w['max']:.2f})",
                      "1.00" if name == "native_runc" else f"{w['median'] / native:.2f}"])
+    version = subprocess.run([runtime, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    podman_version = subprocess.run(["podman", "--version"], capture_output=True, text=True).stdout.strip()
     publish_table(
-        "containers", "Containers: podman run --rm of hello", short_meta(args.runs), "TCG.",
+        "containers", "Containers: podman run --rm of hello",
+        short_meta(args.runs, runtime=rel(runtime), runtime_version=version,
+                   podman=podman_version),
+        f"TCG; {podman_version}, {rel(runtime)} ({version}).",
         ["command", "wall time, start to exit", "vs runc"], rows,
         "Each run printed the program's line and exited 0; one warm-up round first. The "
         "containers' wall time includes podman's own work (storage, network namespace, "
