@@ -64,9 +64,9 @@ PKG OPTIONS (also accepted as --option=VALUE):
   -t, --tag NAME[:TAG]     the image's name (required)
   -o, --output FILE.tar    the archive to write (required; written whole or
                            not at all)
-  --cpus N, --memory SIZE  as for run: recorded in the labels and annotations
-                           org.eremit.cpus and org.eremit.memory (defaults 1
-                           and 512M), which eremit-runtime reads
+  --cpus N, --memory SIZE  as for run: recorded for the runtime as labels and
+                           annotations org.eremit.cpus and org.eremit.memory
+                           (defaults 1 and 512M)
   --env K=V                environment variable in the image (repeatable)
   --port PORT[/tcp|/udp]   port the image exposes (repeatable; tcp by default)
 Exit codes: 0; 125 when IMAGE is missing or not bootable, --memory does not fit
