@@ -130,7 +130,7 @@ test-volume: toolchain-c
 
 # OCI images (`eremit pkg`): the archive's layout, podman load/build/inspect, skopeo.
 test-pkg: toolchain-c
-	@scripts/ensure-deps.sh containers
+	@scripts/ensure-deps.sh oci
 	@echo "==> OCI image tests (eremit pkg; podman, skopeo)"
 	@python3 tests/run.py pkg
 

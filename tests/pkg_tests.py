@@ -37,13 +37,13 @@ workdir = once(lambda: scratch("pkg-tests-"))
 
 @suite.setup
 def tools():
-    """podman and skopeo (scripts/ensure-deps.sh containers installs them)."""
+    """podman and skopeo (scripts/ensure-deps.sh oci installs them)."""
     if not (shutil.which("podman") and shutil.which("skopeo")):
-        subprocess.run([os.path.join(ROOT, "scripts", "ensure-deps.sh"), "containers"], check=False,
+        subprocess.run([os.path.join(ROOT, "scripts", "ensure-deps.sh"), "oci"], check=False,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     missing = [t for t in ("podman", "skopeo") if not shutil.which(t)]
     if missing:
-        raise RuntimeError(f"missing {', '.join(missing)} (scripts/ensure-deps.sh containers)")
+        raise RuntimeError(f"missing {', '.join(missing)} (scripts/ensure-deps.sh oci)")
 
 
 @once

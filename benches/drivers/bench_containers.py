@@ -5,7 +5,7 @@ pkg`, run by eremit-runtime) versus the same program built natively and static i
 the same image without podman is the third column (what the container machinery adds).
 Every run must print the program's line and exit 0.
 
-Needs podman, runc (scripts/ensure-deps.sh containers), the C toolchain (`make
+Needs podman, runc (scripts/ensure-deps.sh oci), the C toolchain (`make
 toolchain-c`) and build/toolchain/bin/eremit-runtime (or --runtime PATH); without the
 runtime it says so and exits 0, measuring nothing. Podman runs in a store of its own
 under build/bench/containers, with a containers.conf asking for no rlimits (the sandbox
@@ -73,11 +73,11 @@ def main():
                  "OCI runtime's branch; --runtime PATH to use another)")
         return 0
     if not (shutil.which("podman") and shutil.which("runc")):
-        subprocess.run([os.path.join(ROOT, "scripts", "ensure-deps.sh"), "containers"],
+        subprocess.run([os.path.join(ROOT, "scripts", "ensure-deps.sh"), "oci"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     for tool in ("podman", "runc", "gcc"):
         if not shutil.which(tool):
-            raise BenchError(f"missing {tool} (scripts/ensure-deps.sh containers installs it)")
+            raise BenchError(f"missing {tool} (scripts/ensure-deps.sh oci installs it)")
     os.makedirs(WORK, exist_ok=True)
     podman = podman_base()
     progress("building hello static and for Eremit; eremit pkg, podman load, podman build")
