@@ -11,6 +11,7 @@ mod image;
 mod memory;
 mod netaddr;
 mod output;
+mod pkg;
 mod qemu;
 mod record;
 mod run;
@@ -53,6 +54,19 @@ fn real_main() -> i32 {
                 let mut err = std::io::stderr().lock();
                 let _ = writeln!(err, "eremit: {}", failure.message);
                 let _ = err.write_all(&failure.details);
+                failure.code
+            }
+        },
+        Ok(cli::Command::Pkg(opts)) => match pkg::pkg(&opts) {
+            Ok(written) => {
+                println!(
+                    "{}: {}, image ID {}, manifest {}",
+                    opts.output, opts.reference, written.config, written.manifest
+                );
+                0
+            }
+            Err(failure) => {
+                eprintln!("eremit: {}", failure.message);
                 failure.code
             }
         },
