@@ -10,7 +10,7 @@ HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
 	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean \
 	test-reliability soak test-hermit-compat test-stdin test-signal test-net-burst compat-crates test-tokio \
-	test-fuzz fuzz test-full test-volume test-servers test-oci
+	test-fuzz fuzz test-full test-volume test-servers test-pkg test-oci
 
 all: toolchain
 
@@ -129,6 +129,12 @@ test-volume: toolchain-c
 	@echo "==> volume tests (virtio-fs, virtiofsd; QEMU)"
 	@python3 tests/run.py volume
 
+# OCI images (`eremit pkg`): the archive's layout, podman load/build/inspect, skopeo.
+test-pkg: toolchain-c
+	@scripts/ensure-deps.sh oci
+	@echo "==> OCI image tests (eremit pkg; podman, skopeo)"
+	@python3 tests/run.py pkg
+
 # eremit-runtime, the OCI runtime, under podman (issue 18): run, logs, -p, stop, kill,
 # volumes, resources, bad input, nothing left behind; see tests/oci_tests.py.
 test-oci: toolchain-c
@@ -218,6 +224,7 @@ bench: hello toolchain-c
 	@python3 benches/drivers/bench_stdin.py
 	@python3 benches/drivers/bench_loopback.py
 	@python3 benches/drivers/bench_volume.py
+	@python3 benches/drivers/bench_containers.py
 
 clean:
 	cargo clean

@@ -13,6 +13,7 @@ pub mod memory;
 pub mod netaddr;
 pub mod oci;
 pub mod output;
+pub mod pkg;
 pub mod qemu;
 pub mod record;
 pub mod run;

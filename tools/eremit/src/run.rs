@@ -54,7 +54,7 @@ fn fail<T>(message: impl Into<String>) -> Result<T, Failure> {
 }
 
 /// An I/O error as text, without the "(os error N)" suffix.
-fn io_text(e: &std::io::Error) -> String {
+pub fn io_text(e: &std::io::Error) -> String {
     let text = e.to_string();
     match text.rfind(" (os error ") {
         Some(i) if text.ends_with(')') => text[..i].to_string(),

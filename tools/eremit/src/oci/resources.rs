@@ -21,41 +21,35 @@ const SHARES_PER_CPU: u64 = 1024;
 pub const ANNOTATION_CPUS: &str = "org.eremit.cpus";
 pub const ANNOTATION_MEMORY: &str = "org.eremit.memory";
 
-/// vCPUs for a quota (µs per period), the image's annotation, or shares; 1 without
-/// any. A quota is a hard limit: the annotation's count within it. Shares are only a
-/// weight (one CPU per 1024, rounded up), used when nothing else says.
+/// vCPUs for a quota (µs per period), else the image's annotation, else shares; 1
+/// without any. What the engine was told for this container (a quota) wins over what
+/// the image asks for by default; shares are only a weight (one CPU per 1024, rounded
+/// up), used when nothing else says.
 pub fn vcpus(
     quota: Option<i64>,
     period: Option<u64>,
     annotation: Option<u32>,
     shares: Option<u64>,
 ) -> u32 {
-    let by_quota = match (quota, period) {
-        (Some(q), Some(p)) if q > 0 && p > 0 => Some((q as u64).div_ceil(p)),
-        _ => None,
-    };
-    let n = match (by_quota, annotation, shares) {
-        (Some(q), Some(a), _) => q.min(u64::from(a)),
-        (Some(q), None, _) => q,
-        (None, Some(a), _) => u64::from(a),
-        (None, None, Some(s)) if s > 0 => s.div_ceil(SHARES_PER_CPU),
+    let n = match (quota, period, annotation, shares) {
+        (Some(q), Some(p), _, _) if q > 0 && p > 0 => (q as u64).div_ceil(p),
+        (_, _, Some(a), _) => u64::from(a),
+        (_, _, None, Some(s)) if s > 0 => s.div_ceil(SHARES_PER_CPU),
         _ => 1,
     };
     n.clamp(1, MAX_CPUS as u64) as u32
 }
 
-/// Guest memory in KiB for a memory limit in bytes (none, 0 or -1: no limit) and the
-/// image's annotation (KiB): the annotation within the limit less QEMU's overhead.
+/// Guest memory in KiB for a memory limit in bytes (none, 0 or -1: no limit), else the
+/// image's annotation (KiB), else the default. A limit is the container's whole budget:
+/// the guest gets it less QEMU's overhead.
 pub fn guest_memory_kib(limit: Option<i64>, annotation_kib: Option<u64>) -> Result<u64, String> {
     let Some(limit) = limit.filter(|&l| l > 0) else {
         return Ok(annotation_kib.unwrap_or(DEFAULT_MEMORY_KIB));
     };
     let limit_kib = limit as u64 / 1024;
     match limit_kib.checked_sub(QEMU_OVERHEAD_KIB) {
-        Some(kib) if kib >= MIN_MEMORY_KIB => {
-            let fits = kib / 1024 * 1024;
-            Ok(annotation_kib.map_or(fits, |a| a.min(fits)))
-        }
+        Some(kib) if kib >= MIN_MEMORY_KIB => Ok(kib / 1024 * 1024),
         _ => Err(format!(
             "memory limit {} MiB is too small: QEMU needs {} MiB beside at least {} MiB for the guest",
             limit_kib / 1024,
@@ -95,10 +89,11 @@ mod tests {
         assert_eq!(vcpus(None, None, None, Some(3000)), 3);
         assert_eq!(vcpus(None, None, None, Some(0)), 1);
         assert_eq!(vcpus(Some(i64::MAX), Some(1), None, None), MAX_CPUS);
-        // The image's count within a quota, over shares.
-        assert_eq!(vcpus(Some(400_000), Some(100_000), Some(2), None), 2);
+        // A quota over the image's count, the image's count over shares.
+        assert_eq!(vcpus(Some(400_000), Some(100_000), Some(2), None), 4);
         assert_eq!(vcpus(Some(100_000), Some(100_000), Some(2), None), 1);
         assert_eq!(vcpus(None, None, Some(3), Some(2)), 3);
+        assert_eq!(vcpus(Some(-1), Some(100_000), Some(3), None), 3);
     }
 
     #[test]
@@ -116,9 +111,10 @@ mod tests {
         assert!(guest_memory_kib(Some(67 << 20), None).is_err());
         assert!(guest_memory_kib(Some(6 << 20), Some(1024)).is_err());
         assert_eq!(guest_memory_kib(None, Some(64 * 1024)), Ok(64 * 1024));
+        // A limit wins over the image's size.
         assert_eq!(
             guest_memory_kib(Some(1 << 30), Some(64 * 1024)),
-            Ok(64 * 1024)
+            Ok(960 * 1024)
         );
         assert_eq!(
             guest_memory_kib(Some(256 << 20), Some(512 * 1024)),
