@@ -390,6 +390,64 @@ pub fn set_page(page: u64, flags: Option<u64>) {
     flush(page);
 }
 
+/// A frame for a reserved page (`mm::reservations`): a zeroed page of the heap.
+fn frame_layout() -> Layout {
+    // SAFETY: a power-of-two alignment equal to the non-zero size.
+    unsafe { Layout::from_size_align_unchecked(PAGE as usize, PAGE as usize) }
+}
+
+/// Makes the reserved page `page` accessible with the leaf `flags`: the frame it had
+/// (present or parked by `park_page`) keeps its contents; a page never used gets a zeroed
+/// frame from the heap. `false` when the heap or the page tables have no memory left.
+/// The caller serialises calls for the same page and flushes other CPUs' TLBs.
+pub fn commit_page(page: u64, flags: u64) -> bool {
+    let frame = match with_mapper(|m| m.frame_4k(page)) {
+        Some(f) => f,
+        None => {
+            // SAFETY: the layout has non-zero size.
+            let f = unsafe { alloc::alloc::alloc_zeroed(frame_layout()) } as u64;
+            if f == 0 {
+                return false;
+            }
+            f
+        }
+    };
+    if with_mapper(|m| m.map_4k(page, frame, flags)).is_err() {
+        // A fresh frame goes back; one that was there already is still recorded.
+        if with_mapper(|m| m.frame_4k(page)) != Some(frame) {
+            // SAFETY: allocated just above with this layout, never mapped.
+            unsafe { alloc::alloc::dealloc(frame as *mut u8, frame_layout()) };
+        }
+        return false;
+    }
+    flush(page);
+    true
+}
+
+/// Makes the reserved page `page` inaccessible (`PROT_NONE`), keeping its frame.
+pub fn park_page(page: u64) {
+    with_mapper(|m| m.park_4k(page));
+    flush(page);
+}
+
+/// Takes the reserved page `page` out of the tables and gives its frame, if it has one,
+/// back to the heap (munmap). The caller flushes other CPUs' TLBs.
+pub fn release_page(page: u64) {
+    let frame = with_mapper(|m| {
+        let f = m.frame_4k(page);
+        if f.is_some() {
+            let _ = m.unmap_4k(page);
+        }
+        f
+    });
+    if let Some(f) = frame {
+        flush(page);
+        // SAFETY: the frame came from `commit_page` with this layout and no page maps it
+        // any more.
+        unsafe { alloc::alloc::dealloc(f as *mut u8, frame_layout()) };
+    }
+}
+
 /// Maps the RAM pages of `[from, to)` as RAM again (readable, writable), before they
 /// return to the heap: only chunks where a page was ever changed are walked, and only
 /// pages that differ are written. Returns whether anything changed (then the caller
