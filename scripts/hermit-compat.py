@@ -265,10 +265,11 @@ def drive(name, img, scratch):
         res = f"exit {rc}: {tail(out + err, 1)}; /root/tracedir: {' '.join(files)}"
         if shutil.which("uftrace") and (trace / "info").exists():
             with open(trace / "rftrace-example.sym", "w") as f:
-                subprocess.run(["nm", "-n", str(img)], stdout=f, check=True)
+                subprocess.run(["nm", "-n", "--demangle", str(img)], stdout=f, check=True)
             r = subprocess.run(["uftrace", "replay", "-d", str(trace)], capture_output=True, text=True)
             fns = [l.split("|")[-1].strip() for l in r.stdout.splitlines() if "|" in l]
-            res += f"; uftrace replay exit {r.returncode}: {' '.join(fns[:12])}"
+            nested = fns[:3] == ["rftrace_example::f1() {", "rftrace_example::f2() {", "rftrace_example::f3();"]
+            res += f"; uftrace replay exit {r.returncode}, f1 > f2 > f3: {nested}: {' '.join(fns[:8])}"
         return res
     if name == "hermit-wasm":
         # Its module is hermit-rs's wasm-test built for wasm32-wasip1 (as its README says),
