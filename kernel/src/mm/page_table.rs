@@ -164,6 +164,12 @@ impl<'m, M: TableMemory> Mapper<'m, M> {
         Some(&mut self.mem.table(t)[index(va, 0)])
     }
 
+    /// Whether the 4 KiB entries of the 2 MiB around `va` exist: when not, no page there
+    /// is mapped or parked, and a walk over a large range can skip it.
+    pub fn has_4k_table(&mut self, va: u64) -> bool {
+        self.entry_4k(va).is_some()
+    }
+
     /// Makes the 4 KiB page at `va` not present but keeps the frame it maps in the entry
     /// (the CPU ignores a not-present entry's other bits), so `frame_4k` finds it again:
     /// `PROT_NONE` on reserved memory, whose contents come back with access.
@@ -355,5 +361,8 @@ mod tests {
         assert_eq!(m.translate(va), Some((0x7000, NO_EXECUTE | PRESENT)));
         m.unmap_4k(va).unwrap();
         assert_eq!(m.frame_4k(va), None);
+        // The table stays; 2 MiB further on there is none.
+        assert!(m.has_4k_table(va + PAGE * 511));
+        assert!(!m.has_4k_table(va + HUGE));
     }
 }

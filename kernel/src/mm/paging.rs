@@ -424,15 +424,40 @@ pub fn commit_page(page: u64, flags: u64) -> bool {
     true
 }
 
-/// Makes the reserved page `page` inaccessible (`PROT_NONE`), keeping its frame.
-pub fn park_page(page: u64) {
-    with_mapper(|m| m.park_4k(page));
-    flush(page);
+/// Makes the reserved pages of `[from, to)` inaccessible (`PROT_NONE`), keeping their
+/// frames. 2 MiB without a table (never opened) are skipped whole.
+pub fn park_pages(from: u64, to: u64) {
+    let mut a = from;
+    while a < to {
+        if !with_mapper(|m| m.has_4k_table(a)) {
+            a = (a / HUGE + 1) * HUGE;
+            continue;
+        }
+        with_mapper(|m| m.park_4k(a));
+        flush(a);
+        a += PAGE;
+    }
+}
+
+/// Takes the reserved pages of `[from, to)` out of the tables and gives their frames
+/// back to the heap (munmap); 2 MiB without a table are skipped whole (a 4 GiB
+/// reservation of which a few pages were used is a few steps). The caller flushes other
+/// CPUs' TLBs.
+pub fn release_pages(from: u64, to: u64) {
+    let mut a = from;
+    while a < to {
+        if !with_mapper(|m| m.has_4k_table(a)) {
+            a = (a / HUGE + 1) * HUGE;
+            continue;
+        }
+        release_page(a);
+        a += PAGE;
+    }
 }
 
 /// Takes the reserved page `page` out of the tables and gives its frame, if it has one,
-/// back to the heap (munmap). The caller flushes other CPUs' TLBs.
-pub fn release_page(page: u64) {
+/// back to the heap.
+fn release_page(page: u64) {
     let frame = with_mapper(|m| {
         let f = m.frame_4k(page);
         if f.is_some() {

@@ -290,45 +290,53 @@ pub extern "C" fn sys_mprotect(ptr: *mut u8, size: usize, prot_flags: u32) -> i3
 }
 
 /// `mprotect` on reserved memory: every page of `[start, end)` must be reserved
-/// (`ENOMEM` otherwise, as Linux for pages not mapped). Accessible pages get a frame the
-/// first time (zeroed, as anonymous memory reads) and keep it through `PROT_NONE`, so
-/// their contents survive. `ENOMEM` when memory runs out part way: the pages done so far
-/// keep their new protection, as on Linux.
+/// (`ENOMEM` otherwise, nothing changed, as Linux for pages not mapped). Accessible pages
+/// get a frame the first time (zeroed, as anonymous memory reads) and keep it through
+/// `PROT_NONE`, so their contents survive. `ENOMEM` when memory runs out part way (or a
+/// concurrent munmap took the rest): the pages done so far keep their new protection, as
+/// on Linux. The lock (interrupts off) is held for a batch of pages at a time, so opening
+/// hundreds of megabytes does not keep this CPU deaf to interrupts for all of it.
 fn protect_reserved(start: usize, end: usize, flags: Option<u64>) -> i32 {
-    let page = PAGE as usize;
-    let done = {
-        // Held throughout: no munmap or other mprotect changes these pages meanwhile.
-        let reserved = RESERVED.lock();
-        if !reserved.covers(start, end) {
-            return fail(ENOMEM);
-        }
-        let mut ok = true;
-        let mut a = start;
-        while a < end && ok {
-            match flags {
-                Some(f) => ok = crate::mm::paging::commit_page(a as u64, f),
-                None => crate::mm::paging::park_page(a as u64),
+    /// Pages per turn of the lock: 256 KiB to zero at most.
+    const BATCH: usize = 64 * PAGE as usize;
+    if !RESERVED.lock().covers(start, end) {
+        return fail(ENOMEM);
+    }
+    let mut ok = true;
+    let mut a = start;
+    while a < end && ok {
+        let to = (a + BATCH).min(end);
+        {
+            // Held for the batch: no munmap gives these pages back meanwhile.
+            let reserved = RESERVED.lock();
+            if !reserved.covers(a, to) {
+                ok = false;
+                break;
             }
-            a += page;
+            match flags {
+                Some(f) => {
+                    let mut p = a;
+                    while p < to && ok {
+                        ok = crate::mm::paging::commit_page(p as u64, f);
+                        p += PAGE as usize;
+                    }
+                }
+                None => crate::mm::paging::park_pages(a as u64, to as u64),
+            }
         }
-        ok
-    };
+        a = to;
+    }
     if crate::sched::is_running() {
         crate::mm::tlb::shootdown(crate::sched::cpu_index());
     }
-    if done { 0 } else { fail(ENOMEM) }
+    if ok { 0 } else { fail(ENOMEM) }
 }
 
 /// `munmap` of window addresses: the reserved pages among them lose their frames and
 /// their addresses; the rest is left alone, as Linux leaves what is not mapped.
 fn unmap_reserved(start: usize, end: usize) -> i32 {
-    let page = PAGE as usize;
     let done = RESERVED.lock().unmap(start, end, |from, to| {
-        let mut a = from;
-        while a < to {
-            crate::mm::paging::release_page(a as u64);
-            a += page;
-        }
+        crate::mm::paging::release_pages(from as u64, to as u64);
     });
     if crate::sched::is_running() {
         crate::mm::tlb::shootdown(crate::sched::cpu_index());
