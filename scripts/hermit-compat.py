@@ -42,6 +42,7 @@ OWN_TARGET = {"rftrace-example": "target-rftrace"}
 # (with stable: the installed nightly is too old for rustup to still offer that target).
 RUSTUP_TARGETS = {"rftrace-example": [("default", "x86_64-unknown-none")],
                   "hermit-wasm": [("stable", "wasm32-wasip1")]}
+# Programs left unbuilt, with the reason the table shows (none since hermit-wasm builds).
 SKIP_BUILD = {}
 
 
