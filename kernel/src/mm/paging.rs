@@ -401,26 +401,35 @@ fn frame_layout() -> Layout {
 /// frame from the heap. `false` when the heap or the page tables have no memory left.
 /// The caller serialises calls for the same page and flushes other CPUs' TLBs.
 pub fn commit_page(page: u64, flags: u64) -> bool {
-    let frame = match with_mapper(|m| m.frame_4k(page)) {
-        Some(f) => f,
+    let (frame, fresh) = match with_mapper(|m| m.frame_4k(page)) {
+        Some(f) => (f, false),
         None => {
             // SAFETY: the layout has non-zero size.
             let f = unsafe { alloc::alloc::alloc_zeroed(frame_layout()) } as u64;
             if f == 0 {
                 return false;
             }
-            f
+            (f, true)
         }
     };
     if with_mapper(|m| m.map_4k(page, frame, flags)).is_err() {
-        // A fresh frame goes back; one that was there already is still recorded.
-        if with_mapper(|m| m.frame_4k(page)) != Some(frame) {
+        if fresh {
             // SAFETY: allocated just above with this layout, never mapped.
             unsafe { alloc::alloc::dealloc(frame as *mut u8, frame_layout()) };
         }
         return false;
     }
     flush(page);
+    if fresh {
+        // The frame's own (identity) address would stay readable and writable beside the
+        // reserved page, a writable alias of code a JIT made read+exec: it leaves the
+        // tables until munmap returns the frame. Without a table to split for it (memory
+        // exhausted) the alias stays, which changes nothing for the program.
+        note_guard(frame);
+        if with_mapper(|m| m.unmap_4k(frame)).is_ok() {
+            flush(frame);
+        }
+    }
     true
 }
 
@@ -467,6 +476,8 @@ fn release_page(page: u64) {
     });
     if let Some(f) = frame {
         flush(page);
+        // Its identity address is RAM again before the heap writes into it.
+        restore_ram(f, f + PAGE);
         // SAFETY: the frame came from `commit_page` with this layout and no page maps it
         // any more.
         unsafe { alloc::alloc::dealloc(f as *mut u8, frame_layout()) };
