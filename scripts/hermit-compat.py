@@ -26,10 +26,24 @@ ROOT = Path(__file__).resolve().parent.parent
 EREMIT = ROOT / "build/toolchain/bin/eremit"
 COMPAT = ROOT / "build/compat"
 
-# Programs in build order; (name, how to run it). hermit-wasm is not built: wasmtime with
-# cranelift takes far longer than this run allows on a small machine, and it loads its
-# module from a virtio-fs or uhyve host directory that Eremit does not offer yet.
-SKIP_BUILD = {"hermit-wasm": "wasmtime + cranelift build too heavy for this run; loads its module over virtio-fs/uhyve"}
+# Per program: extra cargo arguments, extra environment and its own target directory.
+# hermit-wasm loads its module from /root, Hermit's virtio-fs mount point: its own `fs`
+# feature turns virtio-fs on (as hermit-rs's CI builds it). rftrace-example records only
+# functions compiled with mcount calls: `-Zinstrument-mcount` as rftrace's README says;
+# those flags reach std too (-Zbuild-std), so it gets a target directory of its own and
+# does not invalidate the other programs' std.
+BUILD_ARGS = {"hermit-wasm": ["--features", "fs"]}
+BUILD_ENV = {"rftrace-example": {"RUSTFLAGS": "-Zinstrument-mcount"}}
+OWN_TARGET = {"rftrace-example": "target-rftrace"}
+
+# The rustup targets some programs' builds need beyond the hermit target: rftrace's build
+# script builds its tracer for x86_64-unknown-none with the machine's *default*
+# toolchain (it drops RUSTUP_TOOLCHAIN); hermit-wasm's module is built for wasm32-wasip1
+# (with stable: the installed nightly is too old for rustup to still offer that target).
+RUSTUP_TARGETS = {"rftrace-example": [("default", "x86_64-unknown-none")],
+                  "hermit-wasm": [("stable", "wasm32-wasip1")]}
+# Programs left unbuilt, with the reason the table shows (none since hermit-wasm builds).
+SKIP_BUILD = {}
 
 
 def sh(cmd, **kw):
@@ -67,16 +81,39 @@ def prepare(src: Path, scratch: Path):
             sh(["cargo", "update", "-p", f"mio@{v}", "--precise", mio], cwd=scratch, env=env, check=True)
 
 
+def rustup_targets(name: str):
+    """Adds the rustup targets `name`'s build needs (RUSTUP_TARGETS), once."""
+    for toolchain, target in RUSTUP_TARGETS.get(name, []):
+        env = {k: v for k, v in os.environ.items() if k != "RUSTUP_TOOLCHAIN"}
+        cmd = ["rustup", "target", "add", target]
+        if toolchain != "default":
+            cmd += ["--toolchain", toolchain]
+        # From / so that no rust-toolchain.toml overrides "the default toolchain".
+        sh(cmd, cwd="/", env=env, check=True)
+
+
+def target_dir(scratch: Path, name: str) -> Path:
+    return scratch / OWN_TARGET.get(name, "target")
+
+
+def image(scratch: Path, name: str) -> Path:
+    return target_dir(scratch, name) / "x86_64-unknown-hermit/release" / name
+
+
 def build(scratch: Path, name: str, log: Path):
+    rustup_targets(name)
     load = os.getloadavg()[0]
     cmd = ["cargo", "build", "-p", name, "--target", "x86_64-unknown-hermit",
-           "-Zbuild-std=std,panic_abort", "-Zbuild-std-features=compiler-builtins-mem", "--release"]
+           "-Zbuild-std=std,panic_abort", "-Zbuild-std-features=compiler-builtins-mem", "--release",
+           *BUILD_ARGS.get(name, [])]
     if load > 4:
         cmd[2:2] = ["-j", "1"]
-    env = dict(os.environ, RUSTUP_TOOLCHAIN=os.environ.get("RUSTUP_TOOLCHAIN", "nightly"))
+    env = dict(os.environ, RUSTUP_TOOLCHAIN=os.environ.get("RUSTUP_TOOLCHAIN", "nightly"),
+               CARGO_TARGET_DIR=str(target_dir(scratch, name)), **BUILD_ENV.get(name, {}))
     t = time.time()
     with open(log, "w") as f:
-        r = sh(cmd, cwd=scratch, env=env, stdout=f, stderr=subprocess.STDOUT, timeout=1200)
+        # hermit-wasm (wasmtime + cranelift) takes about an hour on a busy 2-CPU host.
+        r = sh(cmd, cwd=scratch, env=env, stdout=f, stderr=subprocess.STDOUT, timeout=7200)
     err = ""
     if r.returncode:
         for line in log.read_text().splitlines():
@@ -216,6 +253,39 @@ def drive(name, img, scratch):
         vol = scratch / "examples/initramfs-test/initramfs/root"
         rc, out, err = run(img, opts=["--volume", f"{vol}:/root:ro"], timeout=60)
         return f"exit {rc}: {tail(out + err, 2)}"
+    if name == "rftrace-example":
+        # It dumps a uftrace data directory to /root/tracedir (Hermit's virtio-fs mount):
+        # an empty host directory there; then the symbols beside it as its output asks
+        # (`nm -n`), and uftrace itself reads the dump back when the host has it.
+        vol = scratch / "rftrace-root"
+        shutil.rmtree(vol, ignore_errors=True)
+        (vol / "tracedir").mkdir(parents=True)
+        rc, out, err = run(img, opts=["--volume", f"{vol}:/root"], timeout=120)
+        trace = vol / "tracedir"
+        files = sorted(f.name for f in trace.iterdir())
+        res = f"exit {rc}: {tail(out + err, 1)}; /root/tracedir: {' '.join(files)}"
+        if shutil.which("uftrace") and (trace / "info").exists():
+            with open(trace / "rftrace-example.sym", "w") as f:
+                subprocess.run(["nm", "-n", "--demangle", str(img)], stdout=f, check=True)
+            r = subprocess.run(["uftrace", "replay", "-d", str(trace)], capture_output=True, text=True)
+            fns = [l.split("|")[-1].strip() for l in r.stdout.splitlines() if "|" in l]
+            nested = fns[:3] == ["rftrace_example::f1() {", "rftrace_example::f2() {", "rftrace_example::f3();"]
+            res += f"; uftrace replay exit {r.returncode}, f1 > f2 > f3: {nested}: {' '.join(fns[:8])}"
+        return res
+    if name == "hermit-wasm":
+        # Its module is hermit-rs's wasm-test built for wasm32-wasip1 (as its README says),
+        # at /root/wasm-test.wasm on a host directory.
+        env = {k: v for k, v in os.environ.items() if k != "RUSTUP_TOOLCHAIN"}
+        env.update(RUSTUP_TOOLCHAIN="stable", CARGO_TARGET_DIR=str(scratch / "target-wasm32"))
+        sh(["cargo", "build", "-p", "wasm-test", "--target", "wasm32-wasip1", "--release"],
+           cwd=scratch, env=env, check=True)
+        vol = scratch / "hermit-wasm-root"
+        shutil.rmtree(vol, ignore_errors=True)
+        vol.mkdir()
+        shutil.copy(scratch / "target-wasm32/wasm32-wasip1/release/wasm-test.wasm", vol)
+        rc, out, err = run(img, "/root/wasm-test.wasm", opts=["--volume", f"{vol}:/root:ro", "--memory", "2G"],
+                           timeout=900)
+        return f"exit {rc}: {tail(out + err, 4)}"
     if name in ("hello_world", "thread_test", "tokio-minimal", "startup_benchmark",
                 "vsock", "loopback"):
         rc, out, err = run(img, timeout=60)
@@ -339,7 +409,6 @@ def main():
         names = [n for n in names if n in a.only.split(",")]
     logs = scratch / "eremit-logs"
     logs.mkdir(exist_ok=True)
-    img_dir = scratch / "target/x86_64-unknown-hermit/release"
     rows = []
     for n in names:
         if n in SKIP_BUILD:
@@ -354,7 +423,7 @@ def main():
             rows.append((n, "yes", ""))
             continue
         try:
-            res = drive(n, img_dir / n, scratch)
+            res = drive(n, image(scratch, n), scratch)
         except Exception as e:  # a driver failing is a result too
             res = f"driver: {type(e).__name__}: {e}"
         rows.append((n, "yes", res))

@@ -71,8 +71,6 @@ fn image_range(headers: &ProgramHeaders<'_>) -> Range {
 pub fn kernel_main(info: BootInfo) -> ! {
     let headers = image_headers();
     let image = image_range(&headers);
-    crate::syscalls::system::IMAGE_START
-        .store(image.start as usize, core::sync::atomic::Ordering::Relaxed);
     let ram_end = info.ram().iter().map(|r| r.end).max().unwrap_or(0);
 
     // Page tables come from a strip right after the image; the early heap follows it,

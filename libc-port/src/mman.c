@@ -247,6 +247,16 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
     if (!(flags & MAP_ANONYMOUS) && (flags & MAP_SHARED))
         return map_shared_file(len, prot, fd, offset);
     uint8_t *p = NULL;
+    if ((flags & MAP_ANONYMOUS) && prot == PROT_NONE) {
+        /* A reservation (a JIT's, a garbage collector's heap, a Wasm memory): address
+         * space only, of any size; mprotect gives its pages memory as they open. */
+        int32_t rr = sys_mmap(len, PROT_NONE, &p);
+        if (rr < 0) {
+            __hermit_ret(rr);
+            return MAP_FAILED;
+        }
+        return p;
+    }
     /* Writable while the library fills it; then the protection asked for. */
     int32_t r = sys_mmap(len, PROT_READ | PROT_WRITE, &p);
     if (r < 0) {

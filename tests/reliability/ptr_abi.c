@@ -98,9 +98,11 @@ int main(void)
     show("sys_getaddrbyname(len 8)", sys_getaddrbyname("127.0.0.1", in6, 8));
     show("sys_getaddrbyname(len 4)", sys_getaddrbyname("127.0.0.1", in6, 4));
     printf("%-40s -> %u.%u.%u.%u\n", "sys_getaddrbyname(len 4) address", in6[0], in6[1], in6[2], in6[3]);
+    /* Hermit's meaning: what tracers add to the image's symbol addresses (its images
+     * are linked at 0); Eremit's run at the 2 MiB they are linked at, so 0. */
     size_t image = sys_image_start_addr();
     printf("%-40s -> %s\n", "sys_image_start_addr",
-           image != 0 && image % 4096 == 0 && image <= (size_t)main ? "page-aligned, below main" : "wrong");
+           image == 0 && (size_t)main >= 0x200000 ? "0, main at its link address" : "wrong");
     struct addrinfo *ai = NULL;
     errno = 0;
     int r = getaddrinfo((void *)0x9000, NULL, NULL, &ai);

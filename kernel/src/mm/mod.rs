@@ -11,6 +11,7 @@ pub mod page_table;
 pub mod paging;
 pub mod protection;
 pub mod regions;
+pub mod reservations;
 pub mod size_classes;
 #[cfg(target_os = "none")]
 pub mod soft_tlb;

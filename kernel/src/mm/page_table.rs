@@ -151,6 +151,42 @@ impl<'m, M: TableMemory> Mapper<'m, M> {
         Ok(())
     }
 
+    /// The level-0 entry of `va` if its tables exist (no 2 MiB page in the way).
+    fn entry_4k(&mut self, va: u64) -> Option<&mut u64> {
+        let mut t = self.root;
+        for level in (1..4).rev() {
+            let e = self.mem.table(t)[index(va, level)];
+            if e & PRESENT == 0 || (level == 1 && e & HUGE_PAGE != 0) {
+                return None;
+            }
+            t = e & ADDR_MASK;
+        }
+        Some(&mut self.mem.table(t)[index(va, 0)])
+    }
+
+    /// Whether the 4 KiB entries of the 2 MiB around `va` exist: when not, no page there
+    /// is mapped or parked, and a walk over a large range can skip it.
+    pub fn has_4k_table(&mut self, va: u64) -> bool {
+        self.entry_4k(va).is_some()
+    }
+
+    /// Makes the 4 KiB page at `va` not present but keeps the frame it maps in the entry
+    /// (the CPU ignores a not-present entry's other bits), so `frame_4k` finds it again:
+    /// `PROT_NONE` on reserved memory, whose contents come back with access.
+    pub fn park_4k(&mut self, va: u64) {
+        if let Some(e) = self.entry_4k(va)
+            && *e & PRESENT != 0
+        {
+            *e &= ADDR_MASK;
+        }
+    }
+
+    /// The frame the 4 KiB page at `va` maps, present or parked (`park_4k`).
+    pub fn frame_4k(&mut self, va: u64) -> Option<u64> {
+        let e = *self.entry_4k(va)?;
+        (e & ADDR_MASK != 0).then_some(e & ADDR_MASK)
+    }
+
     /// The leaf that maps `va`: its flags and the size of the page it maps (4 KiB or
     /// 2 MiB), so a walk over a range can step a whole page at a time.
     pub fn leaf(&mut self, va: u64) -> Option<(u64, u64)> {
@@ -307,5 +343,26 @@ mod tests {
         assert_eq!(map.map_4k(0x1001, 0, 0), Err(MapError::Unaligned));
         assert_eq!(map.map_2m(0x1000, 0x1000, 0), Err(MapError::Unaligned));
         assert_eq!(map.map_4k(0x1000, 0x1000, 0), Err(MapError::OutOfMemory));
+    }
+
+    #[test]
+    fn parked_pages_keep_their_frame() {
+        let mut mem = mem(64);
+        let mut m = Mapper::new(&mut mem).unwrap();
+        let va = 0x4000_0000_0000;
+        assert_eq!(m.frame_4k(va), None);
+        m.map_4k(va, 0x7000, WRITABLE).unwrap();
+        assert_eq!(m.frame_4k(va), Some(0x7000));
+        m.park_4k(va);
+        assert_eq!(m.leaf(va), None);
+        assert_eq!(m.translate(va), None);
+        assert_eq!(m.frame_4k(va), Some(0x7000));
+        m.map_4k(va, 0x7000, NO_EXECUTE).unwrap();
+        assert_eq!(m.translate(va), Some((0x7000, NO_EXECUTE | PRESENT)));
+        m.unmap_4k(va).unwrap();
+        assert_eq!(m.frame_4k(va), None);
+        // The table stays; 2 MiB further on there is none.
+        assert!(m.has_4k_table(va + PAGE * 511));
+        assert!(!m.has_4k_table(va + HUGE));
     }
 }

@@ -390,6 +390,100 @@ pub fn set_page(page: u64, flags: Option<u64>) {
     flush(page);
 }
 
+/// A frame for a reserved page (`mm::reservations`): a zeroed page of the heap.
+fn frame_layout() -> Layout {
+    // SAFETY: a power-of-two alignment equal to the non-zero size.
+    unsafe { Layout::from_size_align_unchecked(PAGE as usize, PAGE as usize) }
+}
+
+/// Makes the reserved page `page` accessible with the leaf `flags`: the frame it had
+/// (present or parked by `park_page`) keeps its contents; a page never used gets a zeroed
+/// frame from the heap. `false` when the heap or the page tables have no memory left.
+/// The caller serialises calls for the same page and flushes other CPUs' TLBs.
+pub fn commit_page(page: u64, flags: u64) -> bool {
+    let (frame, fresh) = match with_mapper(|m| m.frame_4k(page)) {
+        Some(f) => (f, false),
+        None => {
+            // SAFETY: the layout has non-zero size.
+            let f = unsafe { alloc::alloc::alloc_zeroed(frame_layout()) } as u64;
+            if f == 0 {
+                return false;
+            }
+            (f, true)
+        }
+    };
+    if with_mapper(|m| m.map_4k(page, frame, flags)).is_err() {
+        if fresh {
+            // SAFETY: allocated just above with this layout, never mapped.
+            unsafe { alloc::alloc::dealloc(frame as *mut u8, frame_layout()) };
+        }
+        return false;
+    }
+    flush(page);
+    if fresh {
+        // The frame's own (identity) address would stay readable and writable beside the
+        // reserved page, a writable alias of code a JIT made read+exec: it leaves the
+        // tables until munmap returns the frame. Without a table to split for it (memory
+        // exhausted) the alias stays, which changes nothing for the program.
+        note_guard(frame);
+        if with_mapper(|m| m.unmap_4k(frame)).is_ok() {
+            flush(frame);
+        }
+    }
+    true
+}
+
+/// Makes the reserved pages of `[from, to)` inaccessible (`PROT_NONE`), keeping their
+/// frames. 2 MiB without a table (never opened) are skipped whole.
+pub fn park_pages(from: u64, to: u64) {
+    let mut a = from;
+    while a < to {
+        if !with_mapper(|m| m.has_4k_table(a)) {
+            a = (a / HUGE + 1) * HUGE;
+            continue;
+        }
+        with_mapper(|m| m.park_4k(a));
+        flush(a);
+        a += PAGE;
+    }
+}
+
+/// Takes the reserved pages of `[from, to)` out of the tables and gives their frames
+/// back to the heap (munmap); 2 MiB without a table are skipped whole (a 4 GiB
+/// reservation of which a few pages were used is a few steps). The caller flushes other
+/// CPUs' TLBs.
+pub fn release_pages(from: u64, to: u64) {
+    let mut a = from;
+    while a < to {
+        if !with_mapper(|m| m.has_4k_table(a)) {
+            a = (a / HUGE + 1) * HUGE;
+            continue;
+        }
+        release_page(a);
+        a += PAGE;
+    }
+}
+
+/// Takes the reserved page `page` out of the tables and gives its frame, if it has one,
+/// back to the heap.
+fn release_page(page: u64) {
+    let frame = with_mapper(|m| {
+        let f = m.frame_4k(page);
+        if f.is_some() {
+            let _ = m.unmap_4k(page);
+        }
+        f
+    });
+    if let Some(f) = frame {
+        flush(page);
+        // Its identity address is RAM again before the heap writes into it.
+        restore_ram(f, f + PAGE);
+        // SAFETY: the frame came from `commit_page` with this layout and no page maps it
+        // any more.
+        unsafe { alloc::alloc::dealloc(f as *mut u8, frame_layout()) };
+    }
+}
+
 /// Maps the RAM pages of `[from, to)` as RAM again (readable, writable), before they
 /// return to the heap: only chunks where a page was ever changed are walked, and only
 /// pages that differ are written. Returns whether anything changed (then the caller

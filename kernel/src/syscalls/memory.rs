@@ -10,6 +10,7 @@ use crate::abi::errno::{EACCES, EINVAL, ENOMEM};
 use crate::mm::heap::{HEAP, reallocate};
 use crate::mm::mappings::{Mappings, Release};
 use crate::mm::page_table::PAGE;
+use crate::mm::reservations::{Reservations, in_window};
 
 fn layout(size: usize, align: usize) -> Option<Layout> {
     Layout::from_size_align(size.max(1), align.max(1)).ok()
@@ -78,6 +79,9 @@ pub unsafe extern "C" fn sys_realloc(
 /// The anonymous mappings `sys_mmap` made, for `sys_munmap`.
 static MAPPINGS: InterruptSpinMutex<Mappings> = InterruptSpinMutex::new(Mappings::new());
 
+/// The `mmap(PROT_NONE)` reservations, filled page by page by `sys_mprotect`.
+static RESERVED: InterruptSpinMutex<Reservations> = InterruptSpinMutex::new(Reservations::new());
+
 /// The end of the lower half of the address space, Linux's `TASK_SIZE` on x86-64: a
 /// range reaching past it is `EINVAL` for munmap, as there.
 const TASK_SIZE: usize = 0x7fff_ffff_f000;
@@ -102,7 +106,9 @@ fn protect(start: usize, end: usize, flags: Option<u64>) {
 }
 
 /// Anonymous memory: zeroed, page-aligned, from the heap, with the protection asked for
-/// (see `sys_mprotect`; read and write is the heap's own and changes no page table). A
+/// (see `sys_mprotect`; read and write is the heap's own and changes no page table);
+/// `PROT_NONE` reserves address space only (`mm::reservations`), of any size up to what
+/// is left of the 32 TiB window, whose pages take memory when mprotect opens them. A
 /// length that cannot be rounded up to whole pages, or that is larger than the address
 /// space, is `ENOMEM` (as Linux), never a smaller block.
 #[unsafe(no_mangle)]
@@ -123,6 +129,17 @@ pub extern "C" fn sys_mmap(size: usize, prot_flags: u32, ret: &mut *mut u8) -> i
     else {
         return fail(ENOMEM);
     };
+    if flags.is_none() {
+        // PROT_NONE: address space only (a JIT's or Wasm runtime's reservation, often
+        // gigabytes); pages get memory when mprotect makes them accessible.
+        return match RESERVED.lock().reserve(len) {
+            Ok(p) => {
+                *ret = p as *mut u8;
+                0
+            }
+            Err(_) => fail(ENOMEM),
+        };
+    }
     let p = sys_alloc_zeroed(len, PAGE as usize);
     if p.is_null() {
         return fail(ENOMEM);
@@ -164,6 +181,9 @@ pub unsafe extern "C" fn sys_munmap(ptr: *mut u8, size: usize) -> i32 {
         return fail(EINVAL);
     }
     let end = start + len;
+    if in_window(start, end) {
+        return unmap_reserved(start, end);
+    }
     let mut changed = false;
     let done = {
         let mut maps = MAPPINGS.lock();
@@ -215,12 +235,15 @@ pub unsafe extern "C" fn sys_munmap(ptr: *mut u8, size: usize) -> i32 {
 /// moment).
 pub fn is_mapped_page(addr: usize) -> bool {
     let page = addr / PAGE as usize * PAGE as usize;
+    if in_window(page, page + PAGE as usize) {
+        return RESERVED.lock().any(page, page + PAGE as usize);
+    }
     MAPPINGS.lock().any_mapped(page, page + PAGE as usize)
 }
 
 /// Changes the protection of the pages of `[ptr, ptr + size)` that `sys_mmap` handed out
-/// (hermit-abi's `mprotect`, which Hermit's JITs call to make code executable, and C's
-/// `mprotect`): `PROT_NONE` pages and writes to read-only pages fault (a `SIGSEGV` for the
+/// (hermit-abi's `mprotect`, which Hermit's JITs call to make code executable and Wasm
+/// runtimes to open their reservations page by page, and C's `mprotect`): `PROT_NONE` pages and writes to read-only pages fault (a `SIGSEGV` for the
 /// C library, `arch::fault_delivery`). `EINVAL` for an unaligned address or unknown bits,
 /// `EACCES` for writable and executable at once (write xor execute), `ENOMEM` when part
 /// of the range is not such a page, unless the request is read and write on memory the
@@ -247,6 +270,9 @@ pub extern "C" fn sys_mprotect(ptr: *mut u8, size: usize, prot_flags: u32) -> i3
         return fail(ENOMEM);
     }
     let end = start + len;
+    if in_window(start, end) {
+        return protect_reserved(start, end, flags);
+    }
     {
         let maps = MAPPINGS.lock();
         if !maps.all_mapped(start, end) {
@@ -261,4 +287,62 @@ pub extern "C" fn sys_mprotect(ptr: *mut u8, size: usize, prot_flags: u32) -> i3
         crate::mm::tlb::shootdown(crate::sched::cpu_index());
     }
     0
+}
+
+/// `mprotect` on reserved memory: every page of `[start, end)` must be reserved
+/// (`ENOMEM` otherwise, nothing changed, as Linux for pages not mapped). Accessible pages
+/// get a frame the first time (zeroed, as anonymous memory reads) and keep it through
+/// `PROT_NONE`, so their contents survive. `ENOMEM` when memory runs out part way (or a
+/// concurrent munmap took the rest): the pages done so far keep their new protection, as
+/// on Linux. The lock (interrupts off) is held for a batch of pages at a time, so opening
+/// hundreds of megabytes does not keep this CPU deaf to interrupts for all of it.
+fn protect_reserved(start: usize, end: usize, flags: Option<u64>) -> i32 {
+    /// Pages per turn of the lock: 256 KiB to zero at most.
+    const BATCH: usize = 64 * PAGE as usize;
+    if !RESERVED.lock().covers(start, end) {
+        return fail(ENOMEM);
+    }
+    let mut ok = true;
+    let mut a = start;
+    while a < end && ok {
+        let to = (a + BATCH).min(end);
+        {
+            // Held for the batch: no munmap gives these pages back meanwhile.
+            let reserved = RESERVED.lock();
+            if !reserved.covers(a, to) {
+                ok = false;
+                break;
+            }
+            match flags {
+                Some(f) => {
+                    let mut p = a;
+                    while p < to && ok {
+                        ok = crate::mm::paging::commit_page(p as u64, f);
+                        p += PAGE as usize;
+                    }
+                }
+                None => crate::mm::paging::park_pages(a as u64, to as u64),
+            }
+        }
+        a = to;
+    }
+    if crate::sched::is_running() {
+        crate::mm::tlb::shootdown(crate::sched::cpu_index());
+    }
+    if ok { 0 } else { fail(ENOMEM) }
+}
+
+/// `munmap` of window addresses: the reserved pages among them lose their frames and
+/// their addresses; the rest is left alone, as Linux leaves what is not mapped.
+fn unmap_reserved(start: usize, end: usize) -> i32 {
+    let done = RESERVED.lock().unmap(start, end, |from, to| {
+        crate::mm::paging::release_pages(from as u64, to as u64);
+    });
+    if crate::sched::is_running() {
+        crate::mm::tlb::shootdown(crate::sched::cpu_index());
+    }
+    match done {
+        Ok(()) => 0,
+        Err(_) => fail(ENOMEM),
+    }
 }

@@ -124,6 +124,13 @@ fn accessible(addr: u64, len: u64, write: bool) -> Result<u64, Errno> {
         // Heap RAM, read and write: only guard pages can be missing.
         return Ok(paging::heap_first_unmapped(addr, end, write) - addr);
     }
+    if let Some(end) = addr.checked_add(len)
+        && crate::mm::reservations::in_window(addr as usize, end as usize)
+    {
+        // Reserved memory (`mmap(PROT_NONE)`): the pages mprotect made accessible are
+        // mapped, the others not; the walk tells which.
+        return Ok(paging::heap_first_unmapped(addr, end, write) - addr);
+    }
     let map = map().ok_or(EFAULT)?;
     map.accessible(addr, len, write, paging::heap_first_unmapped)
         .map_err(|_| EFAULT)
