@@ -12,6 +12,11 @@
 #                                       (benches/drivers/netbench.py's Linux guest)
 #   scripts/ensure-deps.sh servers      also tcl, dpkg-dev and a deb-src entry
 #                                       (tests/servers_tests.py: apt-get source, runtest)
+#   scripts/ensure-deps.sh hermit-compat  also uftrace, and the rustup targets Hermit's
+#                                       programs build beside the hermit target: the default
+#                                       toolchain's x86_64-unknown-none (rftrace's build script)
+#                                       and stable's wasm32-wasip1 (hermit-wasm's module)
+#                                       (scripts/hermit-compat.py)
 #   scripts/ensure-deps.sh oci          also podman, conmon, the CNI plugins, iproute2, skopeo
 #                                       and runc (tests/oci_tests.py: eremit-runtime under podman;
 #                                       tests/pkg_tests.py: eremit pkg's images;
@@ -81,9 +86,13 @@ for group in "$@"; do
         command -v skopeo >/dev/null || need_apt+=(skopeo)
         command -v runc >/dev/null || need_apt+=(runc)
         ;;
+    hermit-compat)
+        # uftrace reads rftrace-example's dump back (scripts/hermit-compat.py checks it).
+        command -v uftrace >/dev/null || need_apt+=(uftrace)
+        ;;
     cbindgen) ;;
     *)
-        echo "ensure-deps: unknown group $group (c-toolchain, cbindgen, netbench, servers, oci)" >&2
+        echo "ensure-deps: unknown group $group (c-toolchain, cbindgen, netbench, servers, oci, hermit-compat)" >&2
         exit 2
         ;;
     esac
@@ -114,6 +123,23 @@ done
 if ! rustup target list --toolchain "$toolchain" --installed | grep -q x86_64-unknown-none; then
     log "rustup target add x86_64-unknown-none"
     rustup target add --toolchain "$toolchain" x86_64-unknown-none
+fi
+
+if [[ " $* " == *" hermit-compat "* ]]; then
+    # Outside the project (from /) so that rust-toolchain.toml does not pick the toolchain:
+    # rftrace's build script drops RUSTUP_TOOLCHAIN and uses the machine's default one;
+    # hermit-wasm's module needs stable (the pinned nightly is too old for rustup to still
+    # offer wasm32-wasip1).
+    add_target() { # toolchain ("" for the default), target
+        local tc=()
+        [ -n "$1" ] && tc=(--toolchain "$1")
+        if ! (cd / && env -u RUSTUP_TOOLCHAIN rustup target list "${tc[@]}" --installed | grep -qx "$2"); then
+            log "rustup target add $2 ${1:-(default toolchain)}"
+            (cd / && env -u RUSTUP_TOOLCHAIN rustup target add "${tc[@]}" "$2")
+        fi
+    }
+    add_target "" x86_64-unknown-none
+    add_target stable wasm32-wasip1
 fi
 
 if [[ " $* " == *" cbindgen "* ]]; then

@@ -36,12 +36,6 @@ BUILD_ARGS = {"hermit-wasm": ["--features", "fs"]}
 BUILD_ENV = {"rftrace-example": {"RUSTFLAGS": "-Zinstrument-mcount"}}
 OWN_TARGET = {"rftrace-example": "target-rftrace"}
 
-# The rustup targets some programs' builds need beyond the hermit target: rftrace's build
-# script builds its tracer for x86_64-unknown-none with the machine's *default*
-# toolchain (it drops RUSTUP_TOOLCHAIN); hermit-wasm's module is built for wasm32-wasip1
-# (with stable: the installed nightly is too old for rustup to still offer that target).
-RUSTUP_TARGETS = {"rftrace-example": [("default", "x86_64-unknown-none")],
-                  "hermit-wasm": [("stable", "wasm32-wasip1")]}
 # Programs left unbuilt, with the reason the table shows (none since hermit-wasm builds).
 SKIP_BUILD = {}
 
@@ -81,17 +75,6 @@ def prepare(src: Path, scratch: Path):
             sh(["cargo", "update", "-p", f"mio@{v}", "--precise", mio], cwd=scratch, env=env, check=True)
 
 
-def rustup_targets(name: str):
-    """Adds the rustup targets `name`'s build needs (RUSTUP_TARGETS), once."""
-    for toolchain, target in RUSTUP_TARGETS.get(name, []):
-        env = {k: v for k, v in os.environ.items() if k != "RUSTUP_TOOLCHAIN"}
-        cmd = ["rustup", "target", "add", target]
-        if toolchain != "default":
-            cmd += ["--toolchain", toolchain]
-        # From / so that no rust-toolchain.toml overrides "the default toolchain".
-        sh(cmd, cwd="/", env=env, check=True)
-
-
 def target_dir(scratch: Path, name: str) -> Path:
     return scratch / OWN_TARGET.get(name, "target")
 
@@ -101,7 +84,6 @@ def image(scratch: Path, name: str) -> Path:
 
 
 def build(scratch: Path, name: str, log: Path):
-    rustup_targets(name)
     load = os.getloadavg()[0]
     cmd = ["cargo", "build", "-p", name, "--target", "x86_64-unknown-hermit",
            "-Zbuild-std=std,panic_abort", "-Zbuild-std-features=compiler-builtins-mem", "--release",
@@ -403,6 +385,8 @@ def main():
         sys.exit(f"{EREMIT} missing: run `make toolchain` first")
     if not (COMPAT / "tokio").exists():
         sh(["make", "-C", str(ROOT), "compat-crates"], check=True)
+    # uftrace and the rustup targets rftrace-example's and hermit-wasm's builds need.
+    subprocess.run([str(ROOT / "scripts/ensure-deps.sh"), "hermit-compat"], check=True)
     prepare(Path(a.hermit_rs), scratch)
     names = sorted(p.name for d in ("examples", "benches") for p in (scratch / d).iterdir() if (p / "Cargo.toml").exists())
     if a.only:
