@@ -97,7 +97,7 @@ pub fn kernel_main(info: BootInfo) -> ! {
     console::set_verbose(cmd.verbose);
     klog!(
         "eremit: booting; memory {} MiB, image {:#x}-{:#x}",
-        ram_end >> 20,
+        info.ram().iter().map(|r| r.len()).sum::<u64>() >> 20,
         image.start,
         image.end
     );
