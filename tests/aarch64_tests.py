@@ -12,7 +12,7 @@ import testlib  # noqa: E402
 from testlib import APPS, EREMIT, Suite, check, once, run  # noqa: E402
 
 TARGET = "aarch64-unknown-hermit"
-APPS_USED = ["std-basics", "fault", "panic"]
+APPS_USED = ["std-basics", "threads", "fault", "panic"]
 HERMIT_BIN = os.path.join(APPS, "target", TARGET, "release")
 NATIVE_BIN = os.path.join(APPS, "target", "release")
 QEMU = "qemu-system-aarch64"
@@ -26,7 +26,8 @@ def build():
     packages = [x for app in APPS_USED for x in ("-p", app)]
     hermit = ["cargo", "build", "--release", "-q", "-Zbuild-std=std,panic_abort",
               "-Zbuild-std-features=compiler-builtins-mem", "--target", TARGET]
-    for cmd in (hermit + packages, ["cargo", "build", "--release", "-q", "-p", "std-basics"]):
+    native = ["cargo", "build", "--release", "-q", "-p", "std-basics", "-p", "threads"]
+    for cmd in (hermit + packages, native):
         p = run(cmd, cwd=APPS, timeout=3600)
         if p.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed:\n{p.stderr[-4000:]}")
@@ -46,17 +47,22 @@ def image():
           head[:4] == b"\x7fELF" and int.from_bytes(head[18:20], "little") == 183, repr(head))
 
 
+def same_as_native(name, app, args, env=None):
+    code, out, err, secs = eremit(app, *args, env=env)
+    ncode, nout, nerr = testlib.native(os.path.join(NATIVE_BIN, app), args, env=env)
+    check(f"{name} on virt: stdout equals native", out == nout, f"eremit:\n{out}\nnative:\n{nout}\nstderr:\n{err}")
+    check(f"{name} on virt: stderr equals native", err == nerr, f"eremit:\n{err}\nnative:\n{nerr}")
+    check(f"{name} on virt: exit code {ncode} as native", code == ncode, f"eremit exit code {code}")
+
+
 ARGS = ["one", "two words", "", "--flag", 'quote"and\\backslash']
 ENV = {"EREMIT_T_A": "1", "EREMIT_T_B": "x y", "EREMIT_T_EMPTY": ""}
 
 
-@suite.case("std-basics")
-def std_basics():
-    code, out, err, secs = eremit("std-basics", *ARGS, env=ENV)
-    ncode, nout, nerr = testlib.native(os.path.join(NATIVE_BIN, "std-basics"), ARGS, env=ENV)
-    check("std-basics on virt: stdout equals native", out == nout, f"eremit:\n{out}\nnative:\n{nout}\nstderr:\n{err}")
-    check("std-basics on virt: stderr equals native", err == nerr, f"eremit:\n{err}\nnative:\n{nerr}")
-    check(f"std-basics on virt: exit code {ncode} as native", code == ncode, f"eremit exit code {code}")
+suite.add("std-basics", same_as_native, "std-basics", "std-basics", ARGS, ENV)
+# Threads, locks, channels, sleeps and a sleeper woken beside a spinner: the GIC's timer
+# interrupt preempts (one vCPU so far).
+suite.add("threads", same_as_native, "threads", "threads", ["300"])
 
 
 @suite.case("fault")

@@ -1,0 +1,60 @@
+//! The GICv2 of `virt` (`gic-version=2`, which the runner asks for): the distributor and
+//! this CPU's interface, the virtual timer's interrupt (PPI 27) enabled, and the
+//! acknowledge/end of each interrupt for `irq::dispatch`.
+
+use super::board::{GICC, GICD};
+
+const GICD_CTLR: u64 = 0x000;
+const GICD_ISENABLER: u64 = 0x100;
+const GICD_IPRIORITYR: u64 = 0x400;
+const GICC_CTLR: u64 = 0x000;
+const GICC_PMR: u64 = 0x004;
+const GICC_IAR: u64 = 0x00c;
+const GICC_EOIR: u64 = 0x010;
+
+/// The virtual timer's private interrupt.
+pub const VIRTUAL_TIMER: u32 = 27;
+/// Interrupt ids from 1020 up are special (1023: nothing pending).
+const SPURIOUS_FROM: u32 = 1020;
+
+fn write(base: u64, reg: u64, value: u32) {
+    // SAFETY: a GIC register in the mapped device window; the values written are the
+    // configuration this module intends.
+    unsafe { ((base + reg) as *mut u32).write_volatile(value) }
+}
+
+fn read(base: u64, reg: u64) -> u32 {
+    // SAFETY: as in `write`; reading IAR acknowledges, which `acknowledge` intends.
+    unsafe { ((base + reg) as *const u32).read_volatile() }
+}
+
+/// Turns the distributor and this CPU's interface on, with the timer's interrupt
+/// enabled at a middle priority and every priority let through.
+pub fn init() {
+    write(GICD, GICD_CTLR, 1);
+    init_cpu();
+}
+
+/// This CPU's part (banked registers: the private interrupts and the CPU interface).
+pub fn init_cpu() {
+    // Priority bytes: 4 interrupts a word.
+    let word = GICD_IPRIORITYR + (VIRTUAL_TIMER as u64 / 4) * 4;
+    let shift = (VIRTUAL_TIMER % 4) * 8;
+    let prio = read(GICD, word) & !(0xff << shift) | (0x80 << shift);
+    write(GICD, word, prio);
+    write(GICD, GICD_ISENABLER, 1 << VIRTUAL_TIMER);
+    write(GICC, GICC_PMR, 0xff);
+    write(GICC, GICC_CTLR, 1);
+}
+
+/// The pending interrupt's id, acknowledged; `None` when nothing is pending.
+pub fn acknowledge() -> Option<u32> {
+    let iar = read(GICC, GICC_IAR);
+    let id = iar & 0x3ff;
+    (id < SPURIOUS_FROM).then_some(iar)
+}
+
+/// Ends the interrupt `acknowledge` returned.
+pub fn end(iar: u32) {
+    write(GICC, GICC_EOIR, iar);
+}
