@@ -33,9 +33,9 @@ def build():
             raise RuntimeError(f"{' '.join(cmd)} failed:\n{p.stderr[-4000:]}")
 
 
-def eremit(app, *args, opts=(), env=None):
+def eremit(app, *args, opts=(), env=None, cpus=None):
     build()
-    return testlib.eremit(os.path.join(HERMIT_BIN, app), args, opts, env=env, guest_timeout=90)
+    return testlib.eremit(os.path.join(HERMIT_BIN, app), args, opts, cpus=cpus, env=env, guest_timeout=90)
 
 
 @suite.case("image")
@@ -47,8 +47,10 @@ def image():
           head[:4] == b"\x7fELF" and int.from_bytes(head[18:20], "little") == 183, repr(head))
 
 
-def same_as_native(name, app, args, env=None):
-    code, out, err, secs = eremit(app, *args, env=env)
+def same_as_native(name, app, args, env=None, cpus=None):
+    code, out, err, secs = eremit(app, *args, env=env, cpus=cpus)
+    if cpus:
+        name = f"{name} with {cpus} vCPUs"
     ncode, nout, nerr = testlib.native(os.path.join(NATIVE_BIN, app), args, env=env)
     check(f"{name} on virt: stdout equals native", out == nout, f"eremit:\n{out}\nnative:\n{nout}\nstderr:\n{err}")
     check(f"{name} on virt: stderr equals native", err == nerr, f"eremit:\n{err}\nnative:\n{nerr}")
@@ -61,8 +63,9 @@ ENV = {"EREMIT_T_A": "1", "EREMIT_T_B": "x y", "EREMIT_T_EMPTY": ""}
 
 suite.add("std-basics", same_as_native, "std-basics", "std-basics", ARGS, ENV)
 # Threads, locks, channels, sleeps and a sleeper woken beside a spinner: the GIC's timer
-# interrupt preempts (one vCPU so far).
+# interrupt preempts; with 4 vCPUs (PSCI CPU_ON) the other CPUs run tasks too.
 suite.add("threads", same_as_native, "threads", "threads", ["300"])
+suite.add("threads-4cpus", same_as_native, "threads", "threads", ["1000"], cpus=4)
 
 
 @suite.case("fault")

@@ -23,5 +23,7 @@ pub fn stop() {
     unsafe { core::arch::asm!("msr cntv_ctl_el0, xzr", options(nomem, nostack)) };
 }
 
-/// One CPU only so far: there is no other CPU to wake.
-pub fn send_wakeup(_cpu: usize) {}
+/// Makes `cpu` look at the run queue (the GIC's wake-up SGI).
+pub fn send_wakeup(cpu: usize) {
+    super::gic::send_wakeup(cpu);
+}

@@ -7,6 +7,7 @@ use super::board::{GICC, GICD};
 const GICD_CTLR: u64 = 0x000;
 const GICD_ISENABLER: u64 = 0x100;
 const GICD_IPRIORITYR: u64 = 0x400;
+const GICD_SGIR: u64 = 0xf00;
 const GICC_CTLR: u64 = 0x000;
 const GICC_PMR: u64 = 0x004;
 const GICC_IAR: u64 = 0x00c;
@@ -14,6 +15,8 @@ const GICC_EOIR: u64 = 0x010;
 
 /// The virtual timer's private interrupt.
 pub const VIRTUAL_TIMER: u32 = 27;
+/// The software-generated interrupt that wakes another CPU (`timer::send_wakeup`).
+pub const WAKEUP_SGI: u32 = 0;
 /// Interrupt ids from 1020 up are special (1023: nothing pending).
 const SPURIOUS_FROM: u32 = 1020;
 
@@ -42,9 +45,21 @@ pub fn init_cpu() {
     let shift = (VIRTUAL_TIMER % 4) * 8;
     let prio = read(GICD, word) & !(0xff << shift) | (0x80 << shift);
     write(GICD, word, prio);
-    write(GICD, GICD_ISENABLER, 1 << VIRTUAL_TIMER);
+    write(
+        GICD,
+        GICD_ISENABLER,
+        (1 << VIRTUAL_TIMER) | (1 << WAKEUP_SGI),
+    );
     write(GICC, GICC_PMR, 0xff);
     write(GICC, GICC_CTLR, 1);
+}
+
+/// Sends the wake-up SGI to `cpu` (its bit in the distributor's target list: virt's
+/// CPU interface numbers follow the CPUs' up to 8).
+pub fn send_wakeup(cpu: usize) {
+    if cpu < 8 {
+        write(GICD, GICD_SGIR, (1 << (16 + cpu)) | WAKEUP_SGI);
+    }
 }
 
 /// The pending interrupt's id, acknowledged; `None` when nothing is pending.

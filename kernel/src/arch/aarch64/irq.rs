@@ -10,8 +10,8 @@ pub fn register_device(_handler: fn()) -> Option<u8> {
 }
 
 /// An IRQ (from the exception vectors, interrupts masked): acknowledges it at the GIC,
-/// ends it, and for the timer stops it (one-shot) and lets the scheduler run, which may
-/// switch tasks before returning.
+/// ends it, and for the timer (stopped first: a one-shot) and the wake-up SGI lets the
+/// scheduler run, which may switch tasks before returning.
 pub fn dispatch() {
     let Some(iar) = gic::acknowledge() else {
         return;
@@ -21,7 +21,7 @@ pub fn dispatch() {
         super::apic_timer::stop();
     }
     gic::end(iar);
-    if id == gic::VIRTUAL_TIMER {
+    if id == gic::VIRTUAL_TIMER || id == gic::WAKEUP_SGI {
         crate::sched::timer_interrupt();
     }
 }
