@@ -9,10 +9,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import testlib  # noqa: E402
-from testlib import APPS, EREMIT, Suite, check, once, run  # noqa: E402
+from testlib import APPS, EREMIT, HostServers, Suite, check, once, run, serve_commands  # noqa: E402
 
 TARGET = "aarch64-unknown-hermit"
-APPS_USED = ["std-basics", "threads", "fault", "panic"]
+APPS_USED = ["std-basics", "threads", "fault", "panic", "net-client"]
 HERMIT_BIN = os.path.join(APPS, "target", TARGET, "release")
 NATIVE_BIN = os.path.join(APPS, "target", "release")
 QEMU = "qemu-system-aarch64"
@@ -66,6 +66,22 @@ suite.add("std-basics", same_as_native, "std-basics", "std-basics", ARGS, ENV)
 # interrupt preempts; with 4 vCPUs (PSCI CPU_ON) the other CPUs run tasks too.
 suite.add("threads", same_as_native, "threads", "threads", ["300"])
 suite.add("threads-4cpus", same_as_native, "threads", "threads", ["1000"], cpus=4)
+
+
+@suite.case("net")
+def net():
+    # virtio-net on virt's virtio-mmio transports, its interrupt an SPI at the GIC.
+    with HostServers(serve_commands) as server:
+        code, out, err, _ = eremit("net-client", "fetch", "10.0.2.2", str(server.port), str(1 << 20),
+                                   opts=["--net", "user"])
+        check("net-client on virt: fetches 1 MiB from a host server, intact",
+              code == 0 and "fetch ok 1048576 bytes" in out, f"exit {code}\n{out}\n{err[-2000:]}")
+        code, out, err, _ = eremit("net-client", "checks", "10.0.2.2", str(server.port), str(server.udp_port),
+                                   str(server.closed_port), opts=["--net", "user"], cpus=2)
+        lines = [line for line in out.splitlines() if line.startswith(("ok ", "FAIL "))]
+        bad = [line for line in lines if not line.startswith("ok ")]
+        check("net-client checks on virt with 2 vCPUs (TCP, UDP, refused, timeouts): all pass, exit 0",
+              code == 0 and len(lines) >= 11 and not bad, f"exit {code}, {len(lines)} checks\n{out}\n{err[-2000:]}")
 
 
 @suite.case("fault")

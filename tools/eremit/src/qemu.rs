@@ -70,7 +70,12 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
             "virtio-mmio.force-legacy=off",
         ]),
         Machine::Q35 => push(&["-M", "q35"]),
-        Machine::Virt => push(&["-M", "virt,gic-version=2"]),
+        Machine::Virt => push(&[
+            "-M",
+            "virt,gic-version=2",
+            "-global",
+            "virtio-mmio.force-legacy=off",
+        ]),
     }
     match spec.backend {
         Backend::Kvm => push(&["-accel", "kvm", "-cpu", "host"]),

@@ -8,6 +8,8 @@ const GICD_CTLR: u64 = 0x000;
 const GICD_ISENABLER: u64 = 0x100;
 const GICD_IPRIORITYR: u64 = 0x400;
 const GICD_SGIR: u64 = 0xf00;
+const GICD_ITARGETSR: u64 = 0x800;
+const GICD_ICFGR: u64 = 0xc00;
 const GICC_CTLR: u64 = 0x000;
 const GICC_PMR: u64 = 0x004;
 const GICC_IAR: u64 = 0x00c;
@@ -17,6 +19,8 @@ const GICC_EOIR: u64 = 0x010;
 pub const VIRTUAL_TIMER: u32 = 27;
 /// The software-generated interrupt that wakes another CPU (`timer::send_wakeup`).
 pub const WAKEUP_SGI: u32 = 0;
+/// Interrupt ids the kernel routes stay below this (virt's SPIs for devices are 32..96).
+pub const MAX_ID: u32 = 128;
 /// Interrupt ids from 1020 up are special (1023: nothing pending).
 const SPURIOUS_FROM: u32 = 1020;
 
@@ -52,6 +56,33 @@ pub fn init_cpu() {
     );
     write(GICC, GICC_PMR, 0xff);
     write(GICC, GICC_CTLR, 1);
+}
+
+/// Enables shared interrupt `id`, level-triggered or edge, delivered to CPU interface
+/// `cpu` (0-7).
+pub fn enable_spi(id: u32, level: bool, cpu: u32) {
+    let id64 = id as u64;
+    // One target byte per interrupt.
+    let word = GICD_ITARGETSR + id64 / 4 * 4;
+    let shift = (id % 4) * 8;
+    let targets = read(GICD, word) & !(0xff << shift) | ((1 << (cpu % 8)) << shift);
+    write(GICD, word, targets);
+    let word = GICD_IPRIORITYR + id64 / 4 * 4;
+    write(
+        GICD,
+        word,
+        read(GICD, word) & !(0xff << shift) | (0x80 << shift),
+    );
+    // Two configuration bits per interrupt: 0b10 edge, 0b00 level.
+    let word = GICD_ICFGR + id64 / 16 * 4;
+    let shift = (id % 16) * 2;
+    let edge = if level { 0 } else { 0b10 };
+    write(
+        GICD,
+        word,
+        read(GICD, word) & !(0b11 << shift) | (edge << shift),
+    );
+    write(GICD, GICD_ISENABLER + id64 / 32 * 4, 1 << (id % 32));
 }
 
 /// Sends the wake-up SGI to `cpu` (its bit in the distributor's target list: virt's
