@@ -5,6 +5,8 @@ header) and checks output and exit codes against the native run, and the crash r
 Not part of `make test` yet (`make test-aarch64`). Ends with 'N passed, N failed'."""
 
 import os
+import signal
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -12,7 +14,7 @@ import testlib  # noqa: E402
 from testlib import APPS, EREMIT, HostServers, Suite, check, once, run, serve_commands  # noqa: E402
 
 TARGET = "aarch64-unknown-hermit"
-APPS_USED = ["std-basics", "threads", "fault", "panic", "net-client"]
+APPS_USED = ["std-basics", "threads", "fault", "panic", "net-client", "stdin-read", "wait-signal"]
 HERMIT_BIN = os.path.join(APPS, "target", TARGET, "release")
 NATIVE_BIN = os.path.join(APPS, "target", "release")
 QEMU = "qemu-system-aarch64"
@@ -26,7 +28,7 @@ def build():
     packages = [x for app in APPS_USED for x in ("-p", app)]
     hermit = ["cargo", "build", "--release", "-q", "-Zbuild-std=std,panic_abort",
               "-Zbuild-std-features=compiler-builtins-mem", "--target", TARGET]
-    native = ["cargo", "build", "--release", "-q", "-p", "std-basics", "-p", "threads"]
+    native = ["cargo", "build", "--release", "-q", "-p", "std-basics", "-p", "threads", "-p", "stdin-read"]
     for cmd in (hermit + packages, native):
         p = run(cmd, cwd=APPS, timeout=3600)
         if p.returncode != 0:
@@ -82,6 +84,39 @@ def net():
         bad = [line for line in lines if not line.startswith("ok ")]
         check("net-client checks on virt with 2 vCPUs (TCP, UDP, refused, timeouts): all pass, exit 0",
               code == 0 and len(lines) >= 11 and not bad, f"exit {code}, {len(lines)} checks\n{out}\n{err[-2000:]}")
+
+
+@suite.case("stdin")
+def stdin():
+    # The runner's stdin through the virtio console on virtio-mmio, read line by line.
+    data = "one\ntwo words\n\nlast line without newline"
+    build()
+    p = subprocess.run([EREMIT, "run", "--timeout", "60", os.path.join(HERMIT_BIN, "stdin-read"), "lines"],
+                       input=data, capture_output=True, text=True, timeout=90)
+    n = subprocess.run([os.path.join(NATIVE_BIN, "stdin-read"), "lines"], input=data, capture_output=True,
+                       text=True, timeout=60)
+    check("stdin-read lines on virt: output and exit code as native",
+          (p.returncode, p.stdout) == (n.returncode, n.stdout), f"eremit {p.returncode}:\n{p.stdout}\n{p.stderr}\n"
+          f"native {n.returncode}:\n{n.stdout}")
+
+
+@suite.case("signal")
+def sigterm():
+    # SIGTERM to the runner reaches the guest over the signal console; std has no
+    # handler, so the kernel takes the default action: 143, as natively.
+    build()
+    p = subprocess.Popen([EREMIT, "run", "--verbose", "--timeout", "60", os.path.join(HERMIT_BIN, "wait-signal")],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    ready = p.stdout.readline()
+    p.send_signal(signal.SIGTERM)
+    try:
+        out, err = p.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+    check("wait-signal on virt: SIGTERM ends it with 143 through the guest's default action",
+          ready == "ready\n" and p.returncode == 143 and "SIGTERM from the runner and no handler" in err,
+          f"{ready!r} exit {p.returncode}\n{err[-2000:]}")
 
 
 @suite.case("fault")

@@ -182,8 +182,7 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
             std::io::stdout().is_terminal(),
             std::io::stderr().is_terminal(),
         ],
-        // aarch64 has no driver yet for the virtio consoles that carry signals.
-        signals: arch == Arch::X86_64,
+        signals: true,
         net: &net,
         env: &opts.env,
         image: &opts.image,
@@ -198,11 +197,7 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
     // Stopped (killed) when this returns, whichever way: with the VM.
     let daemons = volume::Daemons::start(&volumes, opts.verbose).or_else(fail)?;
 
-    // aarch64 has no driver yet for the virtio console that carries stdin.
-    let stdin_source = match arch {
-        Arch::X86_64 => stdin::source(),
-        Arch::Aarch64 => stdin::Source::Nothing,
-    };
+    let stdin_source = stdin::source();
     let args = qemu::build_args(&QemuSpec {
         image: &opts.image,
         append: &append,
@@ -214,7 +209,7 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         net: &opts.net,
         forwards: &opts.forwards,
         stdin: stdin_source == stdin::Source::Forward,
-        signals: arch == Arch::X86_64,
+        signals: true,
         volumes: &daemons.sockets,
     });
     verbose_note(
