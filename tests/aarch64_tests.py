@@ -14,7 +14,7 @@ import testlib  # noqa: E402
 from testlib import APPS, EREMIT, HostServers, Suite, check, once, run, serve_commands  # noqa: E402
 
 TARGET = "aarch64-unknown-hermit"
-APPS_USED = ["std-basics", "threads", "fault", "panic", "net-client", "stdin-read", "wait-signal"]
+APPS_USED = ["std-basics", "threads", "fault", "panic", "stack-overflow", "net-client", "stdin-read", "wait-signal"]
 HERMIT_BIN = os.path.join(APPS, "target", TARGET, "release")
 NATIVE_BIN = os.path.join(APPS, "target", "release")
 QEMU = "qemu-system-aarch64"
@@ -132,6 +132,17 @@ def fault():
     code, out, err, _ = eremit("fault", "0")
     check("fault at address 0: page 0 is unmapped (exit 139, a null pointer dereference)",
           code == 139 and "(a null pointer dereference)" in err, f"exit code {code}\n{err}")
+
+
+@suite.case("stack-overflow")
+def stack_overflow():
+    # The guard pages below stacks: mm::paging's tables, loaded as aarch64 descriptors.
+    code, out, err, _ = eremit("stack-overflow")
+    check("stack overflow on virt: exit 139, the main thread's guard page named",
+          code == 139 and "stack overflow" in err and "main thread" in err, f"{code}\n{err}")
+    code, out, err, _ = eremit("stack-overflow", "thread")
+    check("stack overflow in a thread on virt: exit 139, task named",
+          code == 139 and "stack overflow" in err and "(task 2)" in err, f"{code}\n{err}")
 
 
 @suite.case("panic")
