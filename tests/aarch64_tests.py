@@ -8,13 +8,15 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import testlib  # noqa: E402
 from testlib import APPS, EREMIT, HostServers, Suite, check, once, run, serve_commands  # noqa: E402
 
 TARGET = "aarch64-unknown-hermit"
-APPS_USED = ["std-basics", "threads", "fault", "panic", "stack-overflow", "net-client", "stdin-read", "wait-signal"]
+APPS_USED = ["std-basics", "threads", "files", "fault", "panic", "stack-overflow", "net-client", "stdin-read",
+             "wait-signal"]
 HERMIT_BIN = os.path.join(APPS, "target", TARGET, "release")
 NATIVE_BIN = os.path.join(APPS, "target", "release")
 QEMU = "qemu-system-aarch64"
@@ -28,7 +30,7 @@ def build():
     packages = [x for app in APPS_USED for x in ("-p", app)]
     hermit = ["cargo", "build", "--release", "-q", "-Zbuild-std=std,panic_abort",
               "-Zbuild-std-features=compiler-builtins-mem", "--target", TARGET]
-    native = ["cargo", "build", "--release", "-q", "-p", "std-basics", "-p", "threads", "-p", "stdin-read"]
+    native = ["cargo", "build", "--release", "-q", "-p", "std-basics", "-p", "threads", "-p", "stdin-read", "-p", "files"]
     for cmd in (hermit + packages, native):
         p = run(cmd, cwd=APPS, timeout=3600)
         if p.returncode != 0:
@@ -49,11 +51,13 @@ def image():
           head[:4] == b"\x7fELF" and int.from_bytes(head[18:20], "little") == 183, repr(head))
 
 
-def same_as_native(name, app, args, env=None, cpus=None):
-    code, out, err, secs = eremit(app, *args, env=env, cpus=cpus)
+def same_as_native(name, app, args, env=None, cpus=None, native_args=None, opts=()):
+    """`native_args` replace `args` for the native run; `opts` are more `eremit run` options."""
+    code, out, err, secs = eremit(app, *args, env=env, cpus=cpus, opts=opts)
     if cpus:
         name = f"{name} with {cpus} vCPUs"
-    ncode, nout, nerr = testlib.native(os.path.join(NATIVE_BIN, app), args, env=env)
+    ncode, nout, nerr = testlib.native(os.path.join(NATIVE_BIN, app), args if native_args is None else native_args,
+                                       env=env)
     check(f"{name} on virt: stdout equals native", out == nout, f"eremit:\n{out}\nnative:\n{nout}\nstderr:\n{err}")
     check(f"{name} on virt: stderr equals native", err == nerr, f"eremit:\n{err}\nnative:\n{nerr}")
     check(f"{name} on virt: exit code {ncode} as native", code == ncode, f"eremit exit code {code}")
@@ -68,6 +72,22 @@ suite.add("std-basics", same_as_native, "std-basics", "std-basics", ARGS, ENV)
 # interrupt preempts; with 4 vCPUs (PSCI CPU_ON) the other CPUs run tasks too.
 suite.add("threads", same_as_native, "threads", "threads", ["300"])
 suite.add("threads-4cpus", same_as_native, "threads", "threads", ["1000"], cpus=4)
+
+
+@suite.case("files")
+def files():
+    # std::fs on the in-memory filesystem, and on a host directory as a volume (virtio-fs
+    # over vhost-user on virt's virtio-mmio); natively in a fresh directory.
+    with tempfile.TemporaryDirectory(prefix="eremit-a64-files-") as tmp:
+        same_as_native("files (in-memory fs)", "files", ["/tmp/files-test"],
+                       native_args=[os.path.join(os.path.realpath(tmp), "base")])
+    if not os.path.exists("/usr/lib/qemu/virtiofsd"):
+        check("files on a volume: virtiofsd (/usr/lib/qemu/virtiofsd) is installed", False)
+        return
+    with tempfile.TemporaryDirectory(prefix="eremit-a64-vol-") as vol, \
+            tempfile.TemporaryDirectory(prefix="eremit-a64-files-") as tmp:
+        same_as_native("files (volume)", "files", ["/data/base"], opts=["--volume", f"{vol}:/data"],
+                       native_args=[os.path.join(os.path.realpath(tmp), "base")])
 
 
 @suite.case("net")
