@@ -72,6 +72,9 @@ static inline void futex_wake(uint32_t *word, int count)
 /* Internal lock: 0 free, 1 held, 2 held with (possible) sleepers; the classic three-state
  * futex mutex, so an uncontended lock/unlock pair makes no kernel call. */
 int lock_word_acquire_until(uint32_t *word, const struct deadline *d);
+/* The same until CLOCK_REALTIME reaches `abstime` (POSIX timedlock), or for good when it
+ * is null; EINVAL for a bad timespec, ETIMEDOUT. */
+int lock_word_acquire_by(uint32_t *word, const struct timespec *abstime);
 
 static inline int lock_word_try(uint32_t *word)
 {

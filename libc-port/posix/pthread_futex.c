@@ -89,3 +89,15 @@ int lock_word_acquire_until(uint32_t *word, const struct deadline *d)
 	}
 	return 0;
 }
+
+int lock_word_acquire_by(uint32_t *word, const struct timespec *abstime)
+{
+	struct deadline d, *dp = 0;
+	if (abstime) {
+		int err = deadline_from_timespec(&d, abstime, HERMIT_CLOCK_REALTIME);
+		if (err)
+			return err;
+		dp = &d;
+	}
+	return lock_word_acquire_until(word, dp);
+}

@@ -60,15 +60,9 @@ static int lock_until(struct mutex_impl *m, const struct timespec *abstime)
 		}
 	}
 	if (!lock_word_try(&m->lock)) {
-		struct deadline d, *dp = 0;
-		if (abstime) {
-			int err = deadline_from_timespec(&d, abstime, HERMIT_CLOCK_REALTIME);
-			if (err)
-				return err;
-			dp = &d;
-		}
-		if (lock_word_acquire_until(&m->lock, dp) == ETIMEDOUT)
-			return ETIMEDOUT;
+		int err = lock_word_acquire_by(&m->lock, abstime);
+		if (err)
+			return err;
 	}
 	if (kind != MUTEX_KIND_NORMAL) {
 		set_owner(m, self);

@@ -84,15 +84,9 @@ int robust_lock(struct mutex_impl *m, const struct timespec *abstime, int only_t
 	if (!lock_word_try(&m->lock)) {
 		if (only_try)
 			return EBUSY;
-		struct deadline d, *dp = 0;
-		if (abstime) {
-			int err = deadline_from_timespec(&d, abstime, HERMIT_CLOCK_REALTIME);
-			if (err)
-				return err;
-			dp = &d;
-		}
-		if (lock_word_acquire_until(&m->lock, dp) == ETIMEDOUT)
-			return ETIMEDOUT;
+		int err = lock_word_acquire_by(&m->lock, abstime);
+		if (err)
+			return err;
 	}
 	return take(m, self);
 }

@@ -33,13 +33,10 @@
 
 #include "../posix/futex.h"
 #include "../posix/thread.h"
+#include "signal_bits.h"
 
 #define NS_PER_SEC 1000000000LL
 
-static inline uint64_t bit(int sig)
-{
-	return 1ull << (sig - 1);
-}
 
 /* SIGKILL and SIGSTOP cannot be blocked, caught or ignored. */
 #define UNBLOCKABLE (bit(SIGKILL) | bit(SIGSTOP))
@@ -54,11 +51,6 @@ static siginfo_t process_info[NSIG];
 /* Bumped and woken on every signal generated: the futex word that sigsuspend, pause and
  * sigwait sleep on. */
 static uint32_t generation;
-
-static int valid(int sig)
-{
-	return sig >= 1 && sig < NSIG;
-}
 
 static void fail(int e)
 {
@@ -267,66 +259,6 @@ void __eremit_signal_post(int sig, int code, union sigval value)
 void __eremit_signal_external_subscribe(void);
 int __eremit_signal_external_masked(uint64_t mask);
 int __eremit_signal_external_is_forwarded(int sig);
-
-/* ---- sets ------------------------------------------------------------------------ */
-
-int sigemptyset(sigset_t *set)
-{
-	*set = 0;
-	return 0;
-}
-
-int sigfillset(sigset_t *set)
-{
-	*set = ~(sigset_t)0;
-	return 0;
-}
-
-int sigaddset(sigset_t *set, int sig)
-{
-	if (!valid(sig)) {
-		fail(EINVAL);
-		return -1;
-	}
-	*set |= bit(sig);
-	return 0;
-}
-
-int sigdelset(sigset_t *set, int sig)
-{
-	if (!valid(sig)) {
-		fail(EINVAL);
-		return -1;
-	}
-	*set &= ~bit(sig);
-	return 0;
-}
-
-int sigismember(const sigset_t *set, int sig)
-{
-	if (!valid(sig)) {
-		fail(EINVAL);
-		return -1;
-	}
-	return (*set & bit(sig)) != 0;
-}
-
-int sigisemptyset(const sigset_t *set)
-{
-	return *set == 0;
-}
-
-int sigorset(sigset_t *dest, const sigset_t *a, const sigset_t *b)
-{
-	*dest = *a | *b;
-	return 0;
-}
-
-int sigandset(sigset_t *dest, const sigset_t *a, const sigset_t *b)
-{
-	*dest = *a & *b;
-	return 0;
-}
 
 /* ---- actions ----------------------------------------------------------------------- */
 

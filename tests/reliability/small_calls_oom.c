@@ -17,22 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CAP ((size_t)1 << 30)
-
-#ifdef __hermit__
-extern unsigned char *sys_malloc(size_t size, size_t align);
-
-static void take_the_crumbs(void)
-{
-	for (size_t size = 4096; size >= 8; size -= 8)
-		while (sys_malloc(size, 8))
-			;
-}
-#else
-static void take_the_crumbs(void)
-{
-}
-#endif
+#include "exhaust.h"
 
 static int unexpected;
 static int failures;
@@ -123,27 +108,12 @@ static int round_of_calls(char *dir)
 	return worked;
 }
 
-struct block {
-	struct block *next;
-};
-
 int main(void)
 {
 	char dir[64];
 	/* Blocks in a list, the last taken (smallest) first. */
-	struct block *blocks = 0;
-	size_t total = 0;
-	for (size_t size = 1 << 20; size >= 16; size /= 2) {
-		while (total + size <= CAP) {
-			struct block *b = malloc(size);
-			if (!b)
-				break;
-			b->next = blocks;
-			blocks = b;
-			total += size;
-		}
-	}
-	take_the_crumbs();
+	struct block *blocks = exhaust_heap();
+	take_the_crumbs(0);
 	int worked = 0;
 	while (blocks) {
 		struct block *b = blocks;

@@ -9,45 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#define CAP ((size_t)1 << 30)
+#include "exhaust.h"
 
-#ifdef __hermit__
-/* The kernel's own allocator (include/hermit/syscall.h). */
-extern unsigned char *sys_malloc(size_t size, size_t align);
-
-/* malloc's failure leaves crumbs in the kernel's heap (the C library asks it for whole
- * slabs, and the kernel's size classes keep partly used chunks): the kernel's allocator
- * takes them too, at every small size, so that nothing is left for the kernel itself.
- * Natively malloc's cap is the end. */
-static void take_the_crumbs(void)
-{
-	for (size_t size = 1 << 20; size > 4096; size /= 2)
-		while (sys_malloc(size, 8))
-			;
-	for (size_t size = 4096; size >= 8; size -= 8)
-		while (sys_malloc(size, 8))
-			;
-}
-#else
-static void take_the_crumbs(void)
-{
-}
-#endif
-
-/* Takes blocks of `size` until malloc fails or the cap is reached; the blocks are kept
- * (chained through their first word) so the heap stays empty until exit. */
-static size_t take(size_t size, size_t total, void **chain)
-{
-	while (total + size <= CAP) {
-		void **p = malloc(size);
-		if (!p)
-			break;
-		*p = *chain;
-		*chain = p;
-		total += size;
-	}
-	return total;
-}
+/* The blocks taken, kept until exit so the heap stays empty. */
+static struct block *volatile kept;
 
 static void report(const char *what, int fd)
 {
@@ -66,11 +31,8 @@ int main(void)
 	 * looks at the descriptors), so the first write needs whatever the kernel needs
 	 * then. stdio allocates stdout's buffer at the first printf; without memory,
 	 * newlib's falls back to unbuffered output and glibc's to a buffer of its own. */
-	void *chain = 0;
-	size_t total = 0;
-	for (size_t size = 1 << 20; size >= 16; size /= 2)
-		total = take(size, total, &chain);
-	take_the_crumbs();
+	kept = exhaust_heap();
+	take_the_crumbs(1);
 	report("exhausted", 2);
 	report("exhausted", 1);
 	fprintf(stderr, "exhausted: fprintf to stderr\n");

@@ -11,26 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CAP ((size_t)1 << 30)
-
-#ifdef __hermit__
-extern unsigned char *sys_malloc(size_t size, size_t align);
-
-static void take_the_crumbs(void)
-{
-	for (size_t size = 4096; size >= 8; size -= 8)
-		while (sys_malloc(size, 8))
-			;
-}
-#else
-static void take_the_crumbs(void)
-{
-}
-#endif
-
-struct block {
-	struct block *next;
-};
+#include "exhaust.h"
 
 static void *body(void *arg)
 {
@@ -40,19 +21,8 @@ static void *body(void *arg)
 int main(void)
 {
 	/* Blocks in a list, the last taken (smallest) first. */
-	struct block *blocks = 0;
-	size_t total = 0;
-	for (size_t size = 1 << 20; size >= 16; size /= 2) {
-		while (total + size <= CAP) {
-			struct block *b = malloc(size);
-			if (!b)
-				break;
-			b->next = blocks;
-			blocks = b;
-			total += size;
-		}
-	}
-	take_the_crumbs();
+	struct block *blocks = exhaust_heap();
+	take_the_crumbs(0);
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 64 * 1024);

@@ -54,7 +54,7 @@ fn fail<T>(message: impl Into<String>) -> Result<T, Failure> {
 }
 
 /// An I/O error as text, without the "(os error N)" suffix.
-fn io_text(e: &std::io::Error) -> String {
+pub fn io_text(e: &std::io::Error) -> String {
     let text = e.to_string();
     match text.rfind(" (os error ") {
         Some(i) if text.ends_with(')') => text[..i].to_string(),
@@ -185,7 +185,7 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         signals: true,
         net: &net,
         env: &opts.env,
-        image: &opts.image,
+        image: opts.argv0.as_deref().unwrap_or(&opts.image),
         args: &opts.args,
     })
     .map_err(|e| Failure {
@@ -207,6 +207,7 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         backend,
         tcg_single_thread: opts.tcg_single_thread,
         net: &opts.net,
+        mac: opts.mac.as_deref(),
         forwards: &opts.forwards,
         stdin: stdin_source == stdin::Source::Forward,
         signals: true,

@@ -62,36 +62,48 @@ pub fn rdtsc() -> u64 {
     unsafe { core::arch::x86_64::_rdtsc() }
 }
 
-/// One 64-bit random value from RDRAND (or RDSEED), retrying as Intel recommends.
+/// One 64-bit random value from RDRAND (or RDSEED), retrying as Intel recommends: RDRAND
+/// 10 times, RDSEED (which can run dry for a while) 100 times with a pause between.
 pub fn hardware_random() -> Option<u64> {
     if HAS_RDRAND.load(Ordering::Relaxed) {
-        for _ in 0..10 {
-            let value: u64;
-            let ok: u8;
-            // SAFETY: RDRAND is present (checked in CPUID); it only writes the registers.
-            unsafe {
-                core::arch::asm!("rdrand {v}", "setc {ok}", v = out(reg) value, ok = out(reg_byte) ok, options(nomem, nostack));
-            }
-            if ok != 0 {
-                return Some(value);
-            }
+        if let Some(v) = (0..10).find_map(|_| rdrand()) {
+            return Some(v);
         }
     }
     if HAS_RDSEED.load(Ordering::Relaxed) {
-        for _ in 0..100 {
-            let value: u64;
-            let ok: u8;
-            // SAFETY: RDSEED is present (checked in CPUID); it only writes the registers.
-            unsafe {
-                core::arch::asm!("rdseed {v}", "setc {ok}", v = out(reg) value, ok = out(reg_byte) ok, options(nomem, nostack));
+        return (0..100).find_map(|_| {
+            let v = rdseed();
+            if v.is_none() {
+                core::hint::spin_loop();
             }
-            if ok != 0 {
-                return Some(value);
-            }
-            core::hint::spin_loop();
-        }
+            v
+        });
     }
     None
+}
+
+/// One RDRAND or RDSEED (`$insn`): the value, or None when the CPU had none ready.
+macro_rules! random_instruction {
+    ($insn:literal) => {{
+        let value: u64;
+        let ok: u8;
+        // SAFETY: callers run this only when CPUID lists the instruction; it only
+        // writes the two registers.
+        unsafe {
+            core::arch::asm!(concat!($insn, " {v}"), "setc {ok}", v = out(reg) value, ok = out(reg_byte) ok, options(nomem, nostack));
+        }
+        (ok != 0).then_some(value)
+    }};
+}
+
+/// Only called when CPUID lists RDRAND.
+fn rdrand() -> Option<u64> {
+    random_instruction!("rdrand")
+}
+
+/// Only called when CPUID lists RDSEED.
+fn rdseed() -> Option<u64> {
+    random_instruction!("rdseed")
 }
 
 /// Stops this CPU for good.

@@ -3,6 +3,15 @@
 // task's own stack would overwrite. The stub then moves the frame (and itself) onto the
 // interrupted stack below the red zone, so the handler may switch tasks and the IST stack
 // is free again at once.
+// Copies the five words the CPU pushed (rip, cs, rflags, rsp, ss) from [src + soff] to
+// [dst + doff], through rax.
+.macro copy_iret_frame src, soff, dst, doff
+.irp word, 0, 8, 16, 24, 32
+    mov rax, [\src + \soff + \word]
+    mov [\dst + \doff + \word], rax
+.endr
+.endm
+
 .section .text.eremit_irq, "ax"
 .global eremit_irq_timer
 eremit_irq_timer:
@@ -24,16 +33,7 @@ eremit_irq_common:
     mov rbx, [rsp + 48]
     sub rbx, 128
     and rbx, -16
-    mov rax, [rsp + 56]
-    mov [rbx - 8], rax
-    mov rax, [rsp + 48]
-    mov [rbx - 16], rax
-    mov rax, [rsp + 40]
-    mov [rbx - 24], rax
-    mov rax, [rsp + 32]
-    mov [rbx - 32], rax
-    mov rax, [rsp + 24]
-    mov [rbx - 40], rax
+    copy_iret_frame rsp, 24, rbx, -40
     mov rax, [rsp + 8]
     mov [rbx - 48], rax
     mov rax, [rsp + 16]
@@ -63,16 +63,7 @@ eremit_irq_common:
     // nothing else uses the stack there; rsp - 48 is 16-byte aligned), is what the
     // trampoline returns through; the frame itself now enters the trampoline there,
     // interrupts on and the direction flag clear.
-    mov rax, [rsp + 88]
-    mov [rsp - 48], rax
-    mov rax, [rsp + 96]
-    mov [rsp - 40], rax
-    mov rax, [rsp + 104]
-    mov [rsp - 32], rax
-    mov rax, [rsp + 112]
-    mov [rsp - 24], rax
-    mov rax, [rsp + 120]
-    mov [rsp - 16], rax
+    copy_iret_frame rsp, 88, rsp, -48
     lea rax, [rip + eremit_signal_trampoline]
     mov [rsp + 88], rax
     mov qword ptr [rsp + 104], 0x202

@@ -156,11 +156,7 @@ impl Inner {
             }
             fuse::relax();
         }
-        let buffer = [Buffer {
-            addr: request.as_ptr() as u64,
-            len: request.len() as u32,
-            writable: false,
-        }];
+        let buffer = [device_reads(&request)];
         match self.hiprio.add(&buffer) {
             Ok(head) => {
                 if let Some(slot) = self.forgets.get_mut(head as usize) {
@@ -183,16 +179,8 @@ impl Channel for VirtioFs {
         let mut reply: Vec<u8> = Vec::new();
         reply.try_reserve_exact(reply_len).map_err(|_| ENOMEM)?;
         let buffers = [
-            Buffer {
-                addr: request.as_ptr() as u64,
-                len: request.len() as u32,
-                writable: false,
-            },
-            Buffer {
-                addr: reply.as_mut_ptr() as u64,
-                len: reply_len as u32,
-                writable: true,
-            },
+            device_reads(&request),
+            device_writes(reply.as_mut_ptr(), reply_len),
         ];
         let mut inner = fuse::lock(&self.inner);
         match inner.exchange(&buffers) {
@@ -230,21 +218,9 @@ impl Channel for VirtioFs {
         // `data` is kernel or application memory, identity-mapped like all RAM, so its
         // address is the one the device uses, and it is contiguous there too.
         let buffers = [
-            Buffer {
-                addr: request.as_ptr() as u64,
-                len: request.len() as u32,
-                writable: false,
-            },
-            Buffer {
-                addr: header.as_mut_ptr() as u64,
-                len: header_len as u32,
-                writable: true,
-            },
-            Buffer {
-                addr: data.as_mut_ptr() as u64,
-                len: data.len() as u32,
-                writable: true,
-            },
+            device_reads(&request),
+            device_writes(header.as_mut_ptr(), header_len),
+            device_writes(data.as_mut_ptr(), data.len()),
         ];
         let mut inner = fuse::lock(&self.inner);
         match inner.exchange(&buffers) {
@@ -258,6 +234,24 @@ impl Channel for VirtioFs {
                 Err(e)
             }
         }
+    }
+}
+
+/// A buffer the device reads: a request.
+fn device_reads(bytes: &[u8]) -> Buffer {
+    Buffer {
+        addr: bytes.as_ptr() as u64,
+        len: bytes.len() as u32,
+        writable: false,
+    }
+}
+
+/// A buffer of `len` bytes at `addr` the device writes: a reply or file data.
+fn device_writes(addr: *mut u8, len: usize) -> Buffer {
+    Buffer {
+        addr: addr as u64,
+        len: len as u32,
+        writable: true,
     }
 }
 

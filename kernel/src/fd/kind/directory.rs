@@ -3,9 +3,9 @@
 
 use hermit_sync::SpinMutex;
 
-use crate::abi::errno::{EINVAL, EISDIR};
-use crate::abi::{SEEK_CUR, SEEK_SET, stat};
-use crate::fd::object::{FileObject, IoFlags};
+use crate::abi::stat;
+use crate::fd::kind::directory_common::{directory_data_calls, seek_entries};
+use crate::fd::object::FileObject;
 use crate::fs::{Errno, Ino, SharedFs};
 
 pub struct Directory {
@@ -27,33 +27,13 @@ impl Directory {
 }
 
 impl FileObject for Directory {
-    fn read(&self, _buf: &mut [u8], _flags: IoFlags) -> Result<usize, Errno> {
-        Err(EISDIR)
-    }
-
-    fn write(&self, _data: &[u8], _flags: IoFlags) -> Result<usize, Errno> {
-        Err(EISDIR)
-    }
-
-    fn pread(&self, _buf: &mut [u8], _offset: u64) -> Result<usize, Errno> {
-        Err(EISDIR)
-    }
-
-    fn pwrite(&self, _data: &[u8], _offset: u64, _flags: IoFlags) -> Result<usize, Errno> {
-        Err(EISDIR)
-    }
+    directory_data_calls!();
 
     /// Only `SEEK_SET` and `SEEK_CUR`, by entries (Linux's tmpfs refuses `SEEK_END`).
     fn seek(&self, offset: i64, whence: i32) -> Result<i64, Errno> {
         let mut pos = self.pos.lock();
-        let base = match whence {
-            SEEK_SET => 0,
-            SEEK_CUR => *pos as i64,
-            _ => return Err(EINVAL),
-        };
-        let new = base.checked_add(offset).filter(|&p| p >= 0).ok_or(EINVAL)?;
-        *pos = new as u64;
-        Ok(new)
+        *pos = seek_entries(*pos, offset, whence)?;
+        Ok(*pos as i64)
     }
 
     fn stat(&self) -> Result<stat, Errno> {

@@ -7,9 +7,10 @@
 use alloc::vec::Vec;
 use hermit_sync::SpinMutex;
 
-use crate::abi::errno::{EINVAL, EISDIR, Errno};
-use crate::abi::{SEEK_CUR, SEEK_SET, stat};
-use crate::fd::object::{FileObject, IoFlags};
+use crate::abi::errno::{EINVAL, Errno};
+use crate::abi::stat;
+use crate::fd::kind::directory_common::{directory_data_calls, seek_entries};
+use crate::fd::object::FileObject;
 use crate::fs::dirent::{self, Entry};
 use crate::fs::fuse::proto::{self, SetAttr};
 use crate::fs::fuse::volume::Node;
@@ -68,36 +69,17 @@ impl HostDir {
 }
 
 impl FileObject for HostDir {
-    fn read(&self, _buf: &mut [u8], _flags: IoFlags) -> Result<usize, Errno> {
-        Err(EISDIR)
-    }
-
-    fn write(&self, _data: &[u8], _flags: IoFlags) -> Result<usize, Errno> {
-        Err(EISDIR)
-    }
-
-    fn pread(&self, _buf: &mut [u8], _offset: u64) -> Result<usize, Errno> {
-        Err(EISDIR)
-    }
-
-    fn pwrite(&self, _data: &[u8], _offset: u64, _flags: IoFlags) -> Result<usize, Errno> {
-        Err(EISDIR)
-    }
+    directory_data_calls!();
 
     /// By entries, `SEEK_SET` and `SEEK_CUR`; back to 0 reads the directory afresh.
     fn seek(&self, offset: i64, whence: i32) -> Result<i64, Errno> {
         let mut st = fuse::lock(&self.state);
-        let base = match whence {
-            SEEK_SET => 0,
-            SEEK_CUR => st.pos as i64,
-            _ => return Err(EINVAL),
-        };
-        let new = base.checked_add(offset).filter(|&p| p >= 0).ok_or(EINVAL)?;
-        st.pos = new as u64;
+        let new = seek_entries(st.pos, offset, whence)?;
+        st.pos = new;
         if new == 0 {
             st.listing = None;
         }
-        Ok(new)
+        Ok(new as i64)
     }
 
     fn stat(&self) -> Result<stat, Errno> {

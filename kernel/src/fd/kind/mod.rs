@@ -6,6 +6,7 @@
 pub mod console;
 pub mod device;
 pub mod directory;
+pub mod directory_common;
 #[cfg(target_os = "none")]
 pub mod eventfd;
 pub mod host_dir;
