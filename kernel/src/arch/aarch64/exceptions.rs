@@ -1,6 +1,9 @@
 //! The exception vectors (`VBAR_EL1`): every entry saves the general registers and the
 //! exception's syndrome into a `Frame` and calls `eremit_exception`. Interrupts go to
-//! `irq::dispatch` on the interrupted stack and return; everything else is fatal and
+//! `irq::dispatch` on the interrupted stack and return, the FP/SIMD registers (v0-v31,
+//! FPCR, FPSR) saved around it: the kernel is compiled with them (the target has NEON),
+//! so its handlers may use any of them, which the interrupted code still needs (x86-64's
+//! kernel is built without SSE instead). Everything else is fatal and
 //! becomes a crash report (`crash::exception`), on a stack of the CPU's own
 //! (`CRASH_STACKS`): a stack overflow leaves the stack pointer in the guard page, where
 //! no frame can be pushed.
@@ -132,7 +135,47 @@ global_asm!(
     mrs x3, far_el1
     stp x2, x3, [sp, #272]
     mov x0, sp
+    sub sp, sp, #528
+    stp q0, q1, [sp, #16]
+    stp q2, q3, [sp, #48]
+    stp q4, q5, [sp, #80]
+    stp q6, q7, [sp, #112]
+    stp q8, q9, [sp, #144]
+    stp q10, q11, [sp, #176]
+    stp q12, q13, [sp, #208]
+    stp q14, q15, [sp, #240]
+    stp q16, q17, [sp, #272]
+    stp q18, q19, [sp, #304]
+    stp q20, q21, [sp, #336]
+    stp q22, q23, [sp, #368]
+    stp q24, q25, [sp, #400]
+    stp q26, q27, [sp, #432]
+    stp q28, q29, [sp, #464]
+    stp q30, q31, [sp, #496]
+    mrs x2, fpcr
+    mrs x3, fpsr
+    stp x2, x3, [sp, #0]
     bl eremit_exception
+    ldp x2, x3, [sp, #0]
+    msr fpcr, x2
+    msr fpsr, x3
+    ldp q0, q1, [sp, #16]
+    ldp q2, q3, [sp, #48]
+    ldp q4, q5, [sp, #80]
+    ldp q6, q7, [sp, #112]
+    ldp q8, q9, [sp, #144]
+    ldp q10, q11, [sp, #176]
+    ldp q12, q13, [sp, #208]
+    ldp q14, q15, [sp, #240]
+    ldp q16, q17, [sp, #272]
+    ldp q18, q19, [sp, #304]
+    ldp q20, q21, [sp, #336]
+    ldp q22, q23, [sp, #368]
+    ldp q24, q25, [sp, #400]
+    ldp q26, q27, [sp, #432]
+    ldp q28, q29, [sp, #464]
+    ldp q30, q31, [sp, #496]
+    add sp, sp, #528
     ldp x2, x3, [sp, #256]
     msr elr_el1, x2
     msr spsr_el1, x3
