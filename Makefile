@@ -10,7 +10,7 @@ HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
 	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean \
 	test-reliability soak test-hermit-compat test-stdin test-signal test-net-burst compat-crates test-tokio \
-	test-fuzz fuzz test-full test-volume test-servers test-pkg test-oci
+	test-fuzz fuzz test-full test-volume test-servers test-pkg test-oci test-aarch64
 
 all: toolchain
 
@@ -67,6 +67,12 @@ test-abi: deps
 test-boot: toolchain hello
 	@echo "==> boot tests (QEMU, TCG)"
 	@python3 tests/run.py boot
+
+# aarch64 on QEMU virt (qemu-system-aarch64, TCG): Rust std programs against their native
+# runs, crash reports. Not in `make test` yet.
+test-aarch64: toolchain
+	@echo "==> aarch64 tests (qemu-system-aarch64 -M virt, TCG)"
+	@python3 tests/run.py aarch64
 
 # C: the toolchain, libc-port, examples-c in Eremit compared with native builds.
 test-c: toolchain-c

@@ -31,6 +31,8 @@ log() { echo "ensure-deps: $*"; }
 
 need_apt=()
 command -v qemu-system-x86_64 >/dev/null || need_apt+=(qemu-system-x86)
+# aarch64 images (eremit run picks qemu-system-aarch64 -M virt for them).
+command -v qemu-system-aarch64 >/dev/null || need_apt+=(qemu-system-arm)
 command -v ld >/dev/null && command -v objcopy >/dev/null || need_apt+=(binutils)
 command -v gcc >/dev/null || need_apt+=(gcc)
 command -v python3 >/dev/null || need_apt+=(python3)
@@ -120,10 +122,12 @@ for c in rust-src llvm-tools rustfmt clippy miri; do
         rustup component add --toolchain "$toolchain" "$c"
     fi
 done
-if ! rustup target list --toolchain "$toolchain" --installed | grep -q x86_64-unknown-none; then
-    log "rustup target add x86_64-unknown-none"
-    rustup target add --toolchain "$toolchain" x86_64-unknown-none
-fi
+for target in x86_64-unknown-none aarch64-unknown-none; do
+    if ! rustup target list --toolchain "$toolchain" --installed | grep -q "$target"; then
+        log "rustup target add $target"
+        rustup target add --toolchain "$toolchain" "$target"
+    fi
+done
 
 if [[ " $* " == *" hermit-compat "* ]]; then
     # Outside the project (from /) so that rust-toolchain.toml does not pick the toolchain:

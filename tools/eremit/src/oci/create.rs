@@ -39,7 +39,10 @@ fn plan(bundle: &Path, console_socket: Option<&Path>) -> Result<Plan, String> {
     let qemu_override = std::env::var(qemu::QEMU_ENV).ok().filter(|v| !v.is_empty());
     let program = qemu_override.as_deref().unwrap_or(qemu::DEFAULT_QEMU);
     if qemu::find_program(program, std::env::var_os("PATH")).is_none() {
-        return Err(qemu::not_found_message(qemu_override.as_deref()));
+        return Err(qemu::not_found_message(
+            qemu::DEFAULT_QEMU,
+            qemu_override.as_deref(),
+        ));
     }
     Ok(Plan {
         config,
