@@ -114,6 +114,8 @@
 
 #define IPPROTO_UDP 17
 
+#define IPV6_V6ONLY 27
+
 #define IP_TTL 2
 
 #define LOCK_EX 2
@@ -401,6 +403,22 @@ struct sockaddr_in {
   in_port_t sin_port;
   struct in_addr sin_addr;
   char sin_zero[8];
+};
+
+struct in6_addr {
+  uint8_t s6_addr[16];
+};
+
+struct sockaddr_in6 {
+  uint8_t sin6_len;
+  sa_family_t sin6_family;
+  /**
+   * Network byte order.
+   */
+  in_port_t sin6_port;
+  uint32_t sin6_flowinfo;
+  struct in6_addr sin6_addr;
+  uint32_t sin6_scope_id;
 };
 
 /**
@@ -744,8 +762,8 @@ size_t sys_get_processor_count(void);
 int32_t sys_getaddrbyname(const char *name, uint8_t *inaddr, size_t len);
 
 /**
- * POSIX getaddrinfo for IPv4: numeric hosts, "localhost", DNS names; numeric services
- * (and "http", "https"). Returns 0 or an EAI_* code; free the list with
+ * POSIX getaddrinfo for IPv4 and IPv6: numeric hosts, "localhost", DNS names; numeric
+ * services (and "http", "https"). Returns 0 or an EAI_* code; free the list with
  * `sys_freeaddrinfo`.
  *
  * # Safety

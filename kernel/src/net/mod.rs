@@ -9,6 +9,7 @@
 pub mod dns_message;
 #[cfg(target_os = "none")]
 pub mod events;
+pub mod ipv6_text;
 pub mod loopback;
 pub mod memory;
 pub mod service;

@@ -103,7 +103,9 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
     let netdev = match spec.net {
         Net::None => None,
         Net::User => {
-            let mut s = "user,id=net0".to_string();
+            // IPv6 too (QEMU's default, said explicitly): router advertisements of
+            // fec0::/64 for SLAAC, the host at fec0::2, DNS at fec0::3.
+            let mut s = "user,id=net0,ipv6=on".to_string();
             for f in spec.forwards {
                 s.push_str(&format!(
                     ",hostfwd={}::{}-:{}",
@@ -376,7 +378,7 @@ mod tests {
             &args,
             &[
                 "-netdev",
-                "user,id=net0,hostfwd=tcp::8080-:80,hostfwd=udp::2222-:22",
+                "user,id=net0,ipv6=on,hostfwd=tcp::8080-:80,hostfwd=udp::2222-:22",
                 "-device",
                 "virtio-net-device,netdev=net0",
             ]
@@ -388,7 +390,7 @@ mod tests {
             &args,
             &[
                 "-netdev",
-                "user,id=net0",
+                "user,id=net0,ipv6=on",
                 "-device",
                 "virtio-net-pci,netdev=net0,disable-legacy=on",
             ]

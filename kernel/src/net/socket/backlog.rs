@@ -101,14 +101,18 @@ impl Table {
     /// full or memory is short (then the SYN is dropped and the client sends it again);
     /// a SYN repeated for a connection that exists goes to that connection.
     pub fn admit(&mut self, set: &mut Sockets, syn: Syn) -> Admission {
-        let Some(sock) = self.socks.iter_mut().flatten().find(|s| {
-            matches!(&s.kind, Kind::Listener { local, .. }
-                if local.port == syn.dst_port
-                    && (local.addr == [0; 4] || local.addr == syn.dst_addr))
-        }) else {
+        let to = SockAddr {
+            addr: syn.dst_addr,
+            port: syn.dst_port,
+        };
+        let Some(sock) =
+            self.socks.iter_mut().flatten().find(
+                |s| matches!(&s.kind, Kind::Listener { local, .. } if s.receives(*local, to)),
+            )
+        else {
             return Admission::Pass;
         };
-        let from = to_endpoint(V4 {
+        let from = to_endpoint(SockAddr {
             addr: syn.src_addr,
             port: syn.src_port,
         });
@@ -227,22 +231,24 @@ impl Table {
     /// Queues a loopback connection from `client` to `to` on the listener for `to`:
     /// ECONNREFUSED when nothing listens there, EAGAIN while its backlog is full.
     /// Returns the connection, whose side 0 is the client's.
-    pub(super) fn connect_loopback(&mut self, client: V4, to: V4) -> Result<ConnId, Errno> {
-        let listener = self
-            .socks
-            .iter_mut()
-            .flatten()
-            .find_map(|s| match &mut s.kind {
+    pub(super) fn connect_loopback(
+        &mut self,
+        client: SockAddr,
+        to: SockAddr,
+    ) -> Result<ConnId, Errno> {
+        let listener = self.socks.iter_mut().flatten().find_map(|s| {
+            let receives =
+                matches!(&s.kind, Kind::Listener { local, .. } if s.receives(*local, to));
+            match &mut s.kind {
                 Kind::Listener {
-                    local,
                     backlog,
                     slots,
                     loop_queue,
-                } if local.port == to.port && (local.addr == [0; 4] || local.addr == to.addr) => {
-                    Some((slots.len(), *backlog, loop_queue))
-                }
+                    ..
+                } if receives => Some((slots.len(), *backlog, loop_queue)),
                 _ => None,
-            });
+            }
+        });
         let Some((in_handshake, backlog, queue)) = listener else {
             return Err(ECONNREFUSED);
         };
@@ -252,13 +258,15 @@ impl Table {
         queue_loop_conn(&mut self.loops, in_handshake, queue, client, to)
     }
 
-    /// After `accept` made room in the backlog of listener `local`: the loopback
+    /// After `accept` made room in the backlog of listener `local` (with IPV6_V6ONLY:
+    /// `v6only`): the loopback
     /// connects waiting for it (`LoopConnecting`) get their connections, as long as
     /// there is room, so they complete without another call of their own (as the
     /// client's retransmitted SYN completes them on Linux).
     pub(super) fn admit_waiting(
         &mut self,
-        local: V4,
+        local: SockAddr,
+        v6only: bool,
         backlog: usize,
         in_handshake: usize,
         queue: &mut Vec<LoopPending>,
@@ -270,7 +278,7 @@ impl Table {
             let Kind::LoopConnecting { local: client, to } = s.kind else {
                 continue;
             };
-            if to.port != local.port || (local.addr != [0; 4] && local.addr != to.addr) {
+            if to.port != local.port || !address_receives(local.addr, v6only, to.addr) {
                 continue;
             }
             // Without memory it stays waiting; its next call tries again.
@@ -287,33 +295,33 @@ impl Table {
 
     /// For a loopback `connect` to `to`: whether the listener there has room in its
     /// backlog; `None` when nothing listens there.
-    pub(super) fn loop_listener_has_room(&self, to: V4) -> Option<bool> {
+    pub(super) fn loop_listener_has_room(&self, to: SockAddr) -> Option<bool> {
         self.socks.iter().flatten().find_map(|s| match &s.kind {
             Kind::Listener {
                 local,
                 backlog,
                 slots,
                 loop_queue,
-            } if local.port == to.port && (local.addr == [0; 4] || local.addr == to.addr) => {
-                Some(slots.len() + loop_queue.len() < *backlog)
-            }
+            } if s.receives(*local, to) => Some(slots.len() + loop_queue.len() < *backlog),
             _ => None,
         })
     }
 
-    /// The inbox of the UDP socket bound to `to` (port, and address unless 0.0.0.0).
-    pub(super) fn udp_inbox(&mut self, set: &Sockets, to: V4) -> Option<&mut Inbox> {
-        self.socks
-            .iter_mut()
-            .flatten()
-            .find_map(|s| match &mut s.kind {
+    /// The inbox of the UDP socket bound to `to` (port, and address unless a wildcard
+    /// of the family).
+    pub(super) fn udp_inbox(&mut self, set: &Sockets, to: SockAddr) -> Option<&mut Inbox> {
+        self.socks.iter_mut().flatten().find_map(|s| {
+            let receives = match &s.kind {
                 Kind::Udp {
-                    handle: Some(h),
-                    inbox,
-                    ..
-                } if udp_bound_to(set, *h, to) => Some(inbox),
+                    handle: Some(h), ..
+                } => s.receives(udp_local(set, *h, s), to),
+                _ => false,
+            };
+            match &mut s.kind {
+                Kind::Udp { inbox, .. } if receives => Some(inbox),
                 _ => None,
-            })
+            }
+        })
     }
 }
 
@@ -323,8 +331,8 @@ pub(super) fn queue_loop_conn(
     loops: &mut Conns,
     in_handshake: usize,
     queue: &mut Vec<LoopPending>,
-    client: V4,
-    to: V4,
+    client: SockAddr,
+    to: SockAddr,
 ) -> Result<ConnId, Errno> {
     reserve(queue, 1).ok_or(ENOMEM)?;
     let (free, _) = crate::mm::heap::HEAP.usage();

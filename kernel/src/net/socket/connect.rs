@@ -3,9 +3,13 @@
 
 use super::*;
 
-pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), Errno> {
+/// `connect` to `to`, given as a `sockaddr` of `family`.
+pub fn connect(id: SocketId, to: SockAddr, family: i32, nonblocking: bool) -> Result<(), Errno> {
     let mut started = false;
     let r = blocking(id, Dir::Connect, nonblocking, |st, sock| {
+        if !started && let Err(e) = sock.check_address(to, family, false) {
+            return Poll::Ready(Err(e));
+        }
         if let Kind::Tcp { .. } = sock.kind
             && let Some(e) = sock.error.take()
         {
@@ -36,11 +40,11 @@ pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), Errno> {
                         Err(e) => return Poll::Ready(Err(e)),
                     }
                 }
-                *peer = (to.addr != [0; 4]).then_some(to);
+                *peer = (!to.is_unspecified()).then_some(to);
                 Poll::Ready(Ok(()))
             }
             Kind::Tcp { bound } => {
-                if to.port == 0 || to.addr == [0; 4] {
+                if to.port == 0 || to.is_unspecified() {
                     return Poll::Ready(Err(EINVAL));
                 }
                 if st.dev.is_none() {
@@ -53,8 +57,8 @@ pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), Errno> {
                 let local = match *bound {
                     Some(b) => b,
                     None => match st.table.ephemeral_port(&st.set, true) {
-                        Ok(p) => V4 {
-                            addr: [0; 4],
+                        Ok(p) => SockAddr {
+                            addr: ANY_V6,
                             port: p,
                         },
                         Err(e) => return Poll::Ready(Err(e)),
@@ -171,8 +175,8 @@ pub(super) fn finish_loop_connect(st: &mut Stack, sock: &mut Sock) {
 pub(super) fn connect_loopback(
     st: &mut Stack,
     sock: &mut Sock,
-    bound: Option<V4>,
-    to: V4,
+    bound: Option<SockAddr>,
+    to: SockAddr,
     nonblocking: bool,
 ) -> Poll<Result<(), Errno>> {
     let port = match bound {
@@ -182,8 +186,8 @@ pub(super) fn connect_loopback(
             Err(e) => return Poll::Ready(Err(e)),
         },
     };
-    let local = V4 {
-        addr: loopback::source_for(bound.map_or([0; 4], |b| b.addr), to.addr),
+    let local = SockAddr {
+        addr: loopback::source_for(bound.map_or(ANY_V6, |b| b.addr), to.addr),
         port,
     };
     match st.table.connect_loopback(local, to) {
