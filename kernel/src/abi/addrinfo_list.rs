@@ -20,14 +20,15 @@ struct Node {
 }
 
 /// A list with an entry for each address and each (socket type, protocol) pair, in
-/// that order; null for an empty list; `None` without memory for it. An IPv4-mapped
-/// address (::ffff:a.b.c.d) makes an AF_INET entry, any other an AF_INET6 one.
-pub fn build(addrs: &[[u8; 16]], port: u16, kinds: &[(i32, i32)]) -> Option<*mut addrinfo> {
+/// that order; null for an empty list; `None` without memory for it. Each address is
+/// IPv6 with its family: AF_INET ones are IPv4-mapped (::ffff:a.b.c.d), which an
+/// AF_INET6 entry may be too (a numeric "::ffff:10.0.2.2").
+pub fn build(addrs: &[([u8; 16], i32)], port: u16, kinds: &[(i32, i32)]) -> Option<*mut addrinfo> {
     let mut head: *mut addrinfo = core::ptr::null_mut();
     // Built back to front, so each node can point at the one after it.
-    for &addr in addrs.iter().rev() {
+    for &(addr, family) in addrs.iter().rev() {
         let a = SockAddr { addr, port };
-        let v4 = a.ipv4().is_some();
+        let v4 = family == AF_INET && a.ipv4().is_some();
         for &(socktype, protocol) in kinds.iter().rev() {
             let node = try_box(Node {
                 ai: addrinfo {
@@ -85,11 +86,17 @@ mod tests {
     use crate::abi::net::{
         IPPROTO_TCP, IPPROTO_UDP, LOOPBACK_V6, SOCK_DGRAM, SOCK_STREAM, mapped, parse_sockaddr,
     };
+    use core::mem::size_of;
 
     #[test]
     fn builds_and_frees_a_list() {
         let kinds = [(SOCK_STREAM, IPPROTO_TCP), (SOCK_DGRAM, IPPROTO_UDP)];
-        let list = build(&[mapped([10, 0, 2, 2]), LOOPBACK_V6], 8080, &kinds).unwrap();
+        let list = build(
+            &[(mapped([10, 0, 2, 2]), AF_INET), (LOOPBACK_V6, AF_INET6)],
+            8080,
+            &kinds,
+        )
+        .unwrap();
         let mut seen = alloc::vec::Vec::new();
         let mut p = list;
         while !p.is_null() {
@@ -112,6 +119,16 @@ mod tests {
                 (LOOPBACK_V6, 8080, SOCK_STREAM, AF_INET6),
                 (LOOPBACK_V6, 8080, SOCK_DGRAM, AF_INET6),
             ]
+        );
+        // SAFETY (test): the list from `build`, freed once.
+        unsafe { free(list) };
+        // An IPv4-mapped address asked for as IPv6 stays IPv6.
+        let list = build(&[(mapped([10, 0, 2, 2]), AF_INET6)], 80, &kinds[..1]).unwrap();
+        // SAFETY (test): the one entry of the list just built.
+        let ai = unsafe { &*list };
+        assert_eq!(
+            (ai.ai_family, ai.ai_addrlen),
+            (AF_INET6, size_of::<sockaddr_in6>() as u32)
         );
         // SAFETY (test): the list from `build`, freed once.
         unsafe { free(list) };

@@ -502,9 +502,10 @@ fn resolve_v6(name: &str) -> Result<alloc::vec::Vec<[u8; 16]>, i32> {
 }
 
 /// The addresses of `name` for `family` (AF_INET, AF_INET6 or AF_UNSPEC: IPv4 first,
-/// as glibc orders them without global IPv6 connectivity), IPv4 ones IPv4-mapped:
-/// numeric addresses, "localhost" (127.0.0.1 and ::1), A and AAAA records.
-fn lookup(name: &str, family: i32) -> Result<alloc::vec::Vec<[u8; 16]>, i32> {
+/// as glibc orders them without global IPv6 connectivity), each with its family, IPv4
+/// ones IPv4-mapped: numeric addresses, "localhost" (127.0.0.1 and ::1), A and AAAA
+/// records.
+fn lookup(name: &str, family: i32) -> Result<alloc::vec::Vec<([u8; 16], i32)>, i32> {
     use crate::net::ipv6_text::parse_ipv6;
     if let Some(a) = parse_ipv6(name) {
         return if family == AF_INET {
@@ -512,7 +513,7 @@ fn lookup(name: &str, family: i32) -> Result<alloc::vec::Vec<[u8; 16]>, i32> {
         } else {
             let mut v = alloc::vec::Vec::new();
             v.try_reserve_exact(1).map_err(|_| EAI_MEMORY)?;
-            v.push(a);
+            v.push((a, AF_INET6));
             Ok(v)
         };
     }
@@ -537,10 +538,10 @@ fn lookup(name: &str, family: i32) -> Result<alloc::vec::Vec<[u8; 16]>, i32> {
     let mut all = alloc::vec::Vec::new();
     all.try_reserve_exact(n4 + n6).map_err(|_| EAI_MEMORY)?;
     if let Ok(v) = v4 {
-        all.extend(v.into_iter().map(mapped));
+        all.extend(v.into_iter().map(|a| (mapped(a), AF_INET)));
     }
     if let Ok(v) = v6 {
-        all.extend(v);
+        all.extend(v.into_iter().map(|a| (a, AF_INET6)));
     }
     Ok(all)
 }
@@ -596,13 +597,14 @@ pub unsafe extern "C" fn sys_getaddrinfo(
         },
     };
     // Without a node, glibc's order: the wildcards IPv4 first, the loopbacks IPv6 first.
+    const ANY4: ([u8; 16], i32) = (ANY_V4, AF_INET);
+    const ANY6: ([u8; 16], i32) = (ANY_V6, AF_INET6);
+    const LO4: ([u8; 16], i32) = (mapped([127, 0, 0, 1]), AF_INET);
+    const LO6: ([u8; 16], i32) = (LOOPBACK_V6, AF_INET6);
     let (wildcards, loopbacks) = match family {
-        AF_INET => (&[ANY_V4][..], &[mapped([127, 0, 0, 1])][..]),
-        AF_INET6 => (&[ANY_V6][..], &[LOOPBACK_V6][..]),
-        _ => (
-            &[ANY_V4, ANY_V6][..],
-            &[LOOPBACK_V6, mapped([127, 0, 0, 1])][..],
-        ),
+        AF_INET => (&[ANY4][..], &[LO4][..]),
+        AF_INET6 => (&[ANY6][..], &[LO6][..]),
+        _ => (&[ANY4, ANY6][..], &[LO6, LO4][..]),
     };
     let addrs = match node {
         Some(n) => match lookup(n, family) {
