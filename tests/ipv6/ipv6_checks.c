@@ -5,8 +5,10 @@
  *                                a dual-stack listener on [::] taking an IPv4 client as
  *                                ::ffff:127.0.0.1, IPV6_V6ONLY refusing it, bad
  *                                addresses; the output must equal Linux's
- *   ipv6-checks fetch ADDR PORT  connects to [ADDR]:PORT, sends "GET 100000\n", checks the
- *                                answer (byte i is i % 251), prints its own address
+ *   ipv6-checks fetch ADDR PORT [LOCAL]
+ *                                connects to [ADDR]:PORT (from [LOCAL]:0 if given), sends
+ *                                "GET 100000\n", checks the answer (byte i is i % 251),
+ *                                prints its own address
  *   ipv6-checks serve PORT       a dual-stack server on [::]:PORT: prints "listening",
  *                                then each client's address, echoes one line, after
  *                                two clients exits
@@ -430,9 +432,14 @@ static void bad_addresses(void)
 
 /* --- with a network ------------------------------------------------------------------- */
 
-static int fetch(const char *addr, int port)
+static int fetch(const char *addr, int port, const char *local)
 {
     int s = socket(AF_INET6, SOCK_STREAM, 0);
+    struct sockaddr_in6 from = sin6(local ? local : "::", 0);
+    if (local != NULL && bind(s, (struct sockaddr *)&from, sizeof from) < 0) {
+        fail("bind");
+        return 1;
+    }
     struct sockaddr_in6 to = sin6(addr, port);
     if (connect(s, (struct sockaddr *)&to, sizeof to) < 0) {
         fail("connect");
@@ -495,12 +502,12 @@ static int serve(int port)
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (argc == 4 && strcmp(argv[1], "fetch") == 0)
-        return fetch(argv[2], atoi(argv[3]));
+    if ((argc == 4 || argc == 5) && strcmp(argv[1], "fetch") == 0)
+        return fetch(argv[2], atoi(argv[3]), argc == 5 ? argv[4] : NULL);
     if (argc == 3 && strcmp(argv[1], "serve") == 0)
         return serve(atoi(argv[2]));
     if (argc != 2 || strcmp(argv[1], "local") != 0) {
-        fprintf(stderr, "usage: ipv6-checks local | fetch ADDR PORT | serve PORT\n");
+        fprintf(stderr, "usage: ipv6-checks local | fetch ADDR PORT [LOCAL] | serve PORT\n");
         return 2;
     }
     text_forms();
