@@ -16,7 +16,8 @@ pub struct CommandLine {
     pub tsc_khz: Option<u64>,
     /// `KEY=VALUE` pairs for the application's environment (`env=KEY=VALUE`).
     pub env: Vec<String>,
-    /// Static network configuration (`ip=`, `gateway=`, `dns=`); DHCP without `ip=`.
+    /// Static network configuration (`ip=`, `gateway=`, `dns=`, `ip6=`, `gateway6=`); DHCP
+    /// without `ip=`.
     pub net: NetOptions,
     /// The address the runner's network gives a guest that has no DHCP
     /// (`netfallback=A.B.C.D/N,GATEWAY,DNS`; see `NetOptions::resolve`).
@@ -35,7 +36,8 @@ pub struct CommandLine {
     pub unknown: Vec<String>,
 }
 
-/// `ip=A.B.C.D/PREFIX gateway=A.B.C.D dns=A.B.C.D` (dns repeatable).
+/// `ip=A.B.C.D/PREFIX gateway=A.B.C.D dns=A.B.C.D` (dns repeatable), and
+/// `ip6=ADDR/PREFIX gateway6=ADDR` for a static IPv6 address beside SLAAC's.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct NetOptions {
     /// Address and prefix length; without it the kernel asks DHCP.

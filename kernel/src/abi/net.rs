@@ -133,8 +133,8 @@ pub const fn mapped(addr: [u8; 4]) -> [u8; 16] {
     ]
 }
 
-/// 0.0.0.0 (an IPv4 socket's wildcard) and :: (an IPv6 socket's); kernel-side
-/// constants, not ABI (`cbindgen:ignore`).
+/// 0.0.0.0 (an IPv4 socket's wildcard) and :: (an IPv6 socket's). These three are the
+/// kernel's, not ABI: the directive keeps them out of the C header.
 /// cbindgen:ignore
 pub const ANY_V4: [u8; 16] = mapped([0; 4]);
 /// cbindgen:ignore

@@ -116,8 +116,13 @@ impl Stack {
             return false;
         };
         let now = now();
+        // SLAAC adds and removes addresses here: a connect waiting for one is told.
+        let addresses = self.iface.ip_addrs().len();
         self.iface.poll_maintenance(now);
-        let mut changed = false;
+        let mut changed = self.iface.ip_addrs().len() != addresses;
+        if changed {
+            log_ipv6_addresses(&self.iface);
+        }
         loop {
             // A connection request for a listener gets a socket listening for it
             // first, or is dropped (socket/backlog.rs, Table::admit).
@@ -156,6 +161,15 @@ impl Stack {
             events::signal();
         }
         changed
+    }
+
+    /// Whether the interface has an IPv6 address beyond its link-local one (SLAAC's or
+    /// `ip6=`), which a connection to another network needs as its source.
+    pub fn has_routable_ipv6(&self) -> bool {
+        self.iface.ip_addrs().iter().any(|c| match c {
+            IpCidr::Ipv6(c) => !link_local(c),
+            _ => false,
+        })
     }
 
     /// After an application call changed a socket: send what it queued and make sure
@@ -270,6 +284,24 @@ impl Stack {
     fn dhcp_update(&mut self) -> bool {
         false
     }
+}
+
+/// Logs the interface's IPv6 addresses beyond the link-local one (after SLAAC changed
+/// them).
+fn log_ipv6_addresses(iface: &Interface) {
+    for c in iface.ip_addrs() {
+        if let IpCidr::Ipv6(c) = c
+            && !link_local(c)
+        {
+            klog!("eremit: network: IPv6 {c}");
+        }
+    }
+}
+
+/// Whether `c`'s address is in fe80::/10.
+fn link_local(c: &Ipv6Cidr) -> bool {
+    let o = c.address().octets();
+    o[0] == 0xfe && o[1] & 0xc0 == 0x80
 }
 
 /// A default route for the log: its address, or "none".

@@ -3,6 +3,10 @@
 
 use super::*;
 
+/// How long after boot an IPv6 `connect` waits for SLAAC to give the interface an
+/// address (three router solicitations, 4 s apart, and the answer).
+const SLAAC_WAIT_NS: u64 = 13_000_000_000;
+
 /// `connect` to `to`, given as a `sockaddr` of `family`.
 pub fn connect(id: SocketId, to: SockAddr, family: i32, nonblocking: bool) -> Result<(), Errno> {
     let mut started = false;
@@ -50,8 +54,14 @@ pub fn connect(id: SocketId, to: SockAddr, family: i32, nonblocking: bool) -> Re
                 if st.dev.is_none() {
                     return Poll::Ready(Err(ENETUNREACH));
                 }
-                // Before DHCP has answered there is no source address: wait for it.
-                if !stack::configured() {
+                // Before DHCP has answered there is no source address: wait for it. So
+                // for IPv6 while SLAAC may still bring one (its solicitations take 12 s):
+                // a link-local source would not reach another network.
+                if !stack::configured()
+                    || (to.ipv4().is_none()
+                        && !st.has_routable_ipv6()
+                        && clock::uptime_ns() < SLAAC_WAIT_NS)
+                {
                     return Poll::Pending;
                 }
                 let local = match *bound {
