@@ -11,6 +11,9 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#ifndef EREMIT_ALIGNED
+#define EREMIT_ALIGNED(n) __attribute__((aligned(n)))
+#endif
 
 #define HERMIT_AF_INET 3
 
@@ -405,7 +408,10 @@ struct hermit_sockaddr_in {
   char sin_zero[8];
 };
 
-struct hermit_in6_addr {
+/**
+ * Aligned as hermit-abi's (4 bytes).
+ */
+struct EREMIT_ALIGNED(4) hermit_in6_addr {
   uint8_t s6_addr[16];
 };
 

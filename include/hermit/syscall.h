@@ -11,6 +11,9 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#ifndef EREMIT_ALIGNED
+#define EREMIT_ALIGNED(n) __attribute__((aligned(n)))
+#endif
 
 #define AF_INET 3
 
@@ -405,7 +408,10 @@ struct sockaddr_in {
   char sin_zero[8];
 };
 
-struct in6_addr {
+/**
+ * Aligned as hermit-abi's (4 bytes).
+ */
+struct EREMIT_ALIGNED(4) in6_addr {
   uint8_t s6_addr[16];
 };
 

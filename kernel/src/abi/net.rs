@@ -80,7 +80,8 @@ pub struct sockaddr_in {
     pub sin_zero: [core::ffi::c_char; 8],
 }
 
-#[repr(C)]
+/// Aligned as hermit-abi's (4 bytes).
+#[repr(C, align(4))]
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct in6_addr {
     pub s6_addr: [u8; 16],
@@ -375,6 +376,8 @@ mod tests {
         assert_eq!(size_of::<in_addr>(), size_of::<h::in_addr>());
         assert_eq!(size_of::<sockaddr_in6>(), size_of::<h::sockaddr_in6>());
         assert_eq!(align_of::<sockaddr_in6>(), align_of::<h::sockaddr_in6>());
+        assert_eq!(size_of::<in6_addr>(), size_of::<h::in6_addr>());
+        assert_eq!(align_of::<in6_addr>(), align_of::<h::in6_addr>());
         assert_eq!(IPV6_V6ONLY, h::IPV6_V6ONLY);
     }
 
