@@ -1,8 +1,8 @@
 //! Name resolution for getaddrinfo: numeric addresses and "localhost" directly, other
 //! names through smoltcp's DNS client and the servers DHCP (or `dns=`) named. IPv6
-//! addresses (AAAA records, for `sys_getaddrbyname` with an `in6_addr`) through a query
-//! of our own (`dns_message`) on a kernel UDP socket: smoltcp reads AAAA answers only in
-//! a dual-stack build, and asking needs no IPv6 connectivity.
+//! addresses (AAAA records, for `getaddrinfo` and `sys_getaddrbyname` with an
+//! `in6_addr`) through a query of our own (`dns_message`) on a kernel UDP socket, which
+//! needs no IPv6 connectivity.
 
 use alloc::vec::Vec;
 

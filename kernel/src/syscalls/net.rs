@@ -660,8 +660,8 @@ pub unsafe extern "C" fn sys_freeaddrinfo(ai: *mut addrinfo) {
 
 /// Resolves `name` into `inaddr`: `len` says which kind of address the caller wants, as
 /// in Hermit: 4 bytes (an `in_addr`) asks DNS for an A record, 16 bytes (an `in6_addr`)
-/// for an AAAA record (a query needs no IPv6 connectivity, so this works in an IPv4-only
-/// kernel); any other length is `-EINVAL`. The first address found is written.
+/// for an AAAA record (a query needs no IPv6 connectivity, so this works on an IPv4-only
+/// network); any other length is `-EINVAL`. The first address found is written.
 ///
 /// # Safety
 /// `name` NUL-terminated; `inaddr` valid for `len` bytes.
