@@ -401,6 +401,41 @@ static void dual_stack(void)
     close(s6);
 }
 
+/* 0.0.0.0:P and a v6-only [::]:P are separate sockets (servers bind both); a
+ * dual-stack [::]:P clashes with 0.0.0.0:P. No SO_REUSEADDR anywhere. */
+static void both_families_on_one_port(void)
+{
+    int l4 = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a4 = sin4("0.0.0.0", 0);
+    bind(l4, (struct sockaddr *)&a4, sizeof a4);
+    socklen_t len = sizeof a4;
+    getsockname(l4, (struct sockaddr *)&a4, &len);
+    int port = ntohs(a4.sin_port);
+    listen(l4, 4);
+    int dual = socket(AF_INET6, SOCK_STREAM, 0);
+    struct sockaddr_in6 a6 = sin6("::", port);
+    show("bind(dual-stack [::]:P beside 0.0.0.0:P)", bind(dual, (struct sockaddr *)&a6, sizeof a6));
+    close(dual);
+    int l6 = socket(AF_INET6, SOCK_STREAM, 0), one = 1;
+    setsockopt(l6, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    show("bind(v6-only [::]:P beside 0.0.0.0:P)", bind(l6, (struct sockaddr *)&a6, sizeof a6));
+    show("listen(v6-only [::]:P)", listen(l6, 4));
+    int c4 = socket(AF_INET, SOCK_STREAM, 0), c6 = socket(AF_INET6, SOCK_STREAM, 0);
+    struct sockaddr_in to4 = sin4("127.0.0.1", port);
+    struct sockaddr_in6 to6 = sin6("::1", port);
+    show("  connect(127.0.0.1:P)", connect(c4, (struct sockaddr *)&to4, sizeof to4));
+    show("  connect([::1]:P)", connect(c6, (struct sockaddr *)&to6, sizeof to6));
+    int s4 = accept(l4, NULL, NULL), s6 = accept(l6, NULL, NULL);
+    name("  0.0.0.0:P accepted", s4, 1, NULL);
+    name("  [::]:P accepted", s6, 1, NULL);
+    close(s4);
+    close(s6);
+    close(c4);
+    close(c6);
+    close(l4);
+    close(l6);
+}
+
 /* Wrong families and lengths fail with Linux's errors, never fault. */
 static void bad_addresses(void)
 {
@@ -515,6 +550,7 @@ int main(int argc, char **argv)
     tcp_loopback();
     udp_loopback();
     dual_stack();
+    both_families_on_one_port();
     bad_addresses();
     printf("%d failures\n", failures);
     return failures != 0;

@@ -6,6 +6,7 @@
 // (`syscalls::uaccess`, `drivers`, `abi::addrinfo_list`).
 #![deny(unsafe_code)]
 
+pub mod binding;
 pub mod dns_message;
 #[cfg(target_os = "none")]
 pub mod events;

@@ -50,34 +50,51 @@ impl Table {
         self.free.push(id);
     }
 
-    /// Whether a TCP (`tcp`) or UDP port is taken by a socket of the application or a
-    /// connection of the stack.
-    /// Whether binding `port` conflicts with a socket that has it. With `reuseaddr` (the
-    /// binding socket's SO_REUSEADDR) only a TCP socket bound or listening there does, as
-    /// on Linux: a server restarting its listener (Redis' CONFIG SET bind) rebinds the
-    /// port while connections accepted on it are still open.
-    pub(super) fn port_used(&self, set: &Sockets, tcp: bool, port: u16, reuseaddr: bool) -> bool {
+    /// Whether binding a TCP (`tcp`) or UDP `port` conflicts with a socket that has it:
+    /// for a `bind` to `local` (with IPV6_V6ONLY: `v6only`), one whose address overlaps
+    /// (binding.rs: 0.0.0.0 and a v6-only :: do not); for an ephemeral port (`local`
+    /// `None`), any. With `reuseaddr` (the binding socket's SO_REUSEADDR) only a TCP
+    /// socket bound or listening there does, as on Linux: a server restarting its
+    /// listener (Redis' CONFIG SET bind) rebinds the port while connections accepted on
+    /// it are still open.
+    pub(super) fn port_used(
+        &self,
+        set: &Sockets,
+        tcp: bool,
+        port: u16,
+        reuseaddr: bool,
+        local: Option<([u8; 16], bool)>,
+    ) -> bool {
+        let clashes = |addr: [u8; 16], other_v6only: bool| {
+            local.is_none_or(|(l, v6only)| overlaps(l, v6only, addr, other_v6only))
+        };
         let in_table = self.socks.iter().flatten().any(|s| match &s.kind {
-            Kind::Tcp { bound: Some(b) } => tcp && b.port == port,
-            Kind::Listener { local, .. } => tcp && local.port == port,
+            Kind::Tcp { bound: Some(b) } => tcp && b.port == port && clashes(b.addr, s.v6only),
+            Kind::Listener { local, .. } => {
+                tcp && local.port == port && clashes(local.addr, s.v6only)
+            }
             Kind::Loop { local, .. } | Kind::LoopConnecting { local, .. } => {
                 tcp && !reuseaddr && local.port == port
             }
+            Kind::Udp {
+                handle: Some(h), ..
+            } if !tcp => {
+                let bound = udp_local(set, *h, s);
+                bound.port == port && clashes(bound.addr, s.v6only)
+            }
             _ => false,
         });
-        if tcp && reuseaddr {
+        // Every UDP socket of the set is one of the table's; TCP connections (accepted
+        // or closed and still delivering) are not.
+        if !tcp || reuseaddr {
             return in_table;
         }
         in_table
             || set.iter().any(|(_, s)| {
-                if tcp {
-                    tcp::Socket::downcast(s).is_some_and(|t| {
-                        t.listen_endpoint().port == port
-                            || t.local_endpoint().is_some_and(|e| e.port == port)
-                    })
-                } else {
-                    udp::Socket::downcast(s).is_some_and(|u| u.endpoint().port == port)
-                }
+                tcp::Socket::downcast(s).is_some_and(|t| {
+                    t.listen_endpoint().port == port
+                        || t.local_endpoint().is_some_and(|e| e.port == port)
+                })
             })
     }
 
@@ -89,7 +106,7 @@ impl Table {
             } else {
                 p + 1
             };
-            if !self.port_used(set, tcp, p, false) {
+            if !self.port_used(set, tcp, p, false, None) {
                 return Ok(p);
             }
         }

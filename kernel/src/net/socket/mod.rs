@@ -40,6 +40,7 @@ use smoltcp::socket::{AnySocket, tcp, udp};
 use smoltcp::time::{Duration, Instant};
 use smoltcp::wire::{IpAddress, IpEndpoint, IpListenEndpoint, Ipv4Address, Ipv6Address};
 
+use super::binding::overlaps;
 use super::events;
 use super::loopback::{self, Conn, ConnId, Conns, Inbox, Received};
 use super::memory::{TCP_BUFFER_FULL, reserve, reserve_total, tcp_buffer_sizes, try_filled};
@@ -475,7 +476,16 @@ pub fn bind(id: SocketId, addr: SockAddr, family: i32) -> Result<(), Errno> {
         let tcp = matches!(sock.kind, Kind::Tcp { .. });
         let port = match addr.port {
             0 => st.table.ephemeral_port(&st.set, tcp)?,
-            p if st.table.port_used(&st.set, tcp, p, sock.reuseaddr) => return Err(EADDRINUSE),
+            p if st.table.port_used(
+                &st.set,
+                tcp,
+                p,
+                sock.reuseaddr,
+                Some((addr.addr, sock.v6only)),
+            ) =>
+            {
+                return Err(EADDRINUSE);
+            }
             p => p,
         };
         let local = SockAddr {
