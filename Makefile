@@ -10,7 +10,7 @@ HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
 	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean \
 	test-reliability soak test-hermit-compat test-stdin test-signal test-net-burst compat-crates test-tokio \
-	test-fuzz fuzz test-full test-volume test-servers test-pkg test-oci test-aarch64
+	test-fuzz fuzz test-full test-volume test-servers test-pkg test-oci test-aarch64 test-ipv6
 
 all: toolchain
 
@@ -165,6 +165,10 @@ test-mixed: toolchain-c
 test-net-c: toolchain-c
 	@echo "==> C sockets tests (poll echo server, client, libc checks; QEMU user networking)"
 	@python3 tests/run.py net-c
+
+test-ipv6: toolchain-c
+	@echo "==> IPv6 tests (::1, dual stack, SLAAC and a fetch via fec0::2, --forward; C and Rust std)"
+	@python3 tests/run.py ipv6
 
 # Unmodified SQLite, zlib/zlib-ng and Lua (sources from crates.io crates that bundle
 # them), built as their users build them and compared with native builds.

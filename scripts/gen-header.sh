@@ -105,7 +105,7 @@ run_cbindgen "$tmpdir/cbindgen.toml" "$tmpdir/syscall.h" show-warnings
 # prefix, which the renames override), under its own guard and header comment.
 types="$(
     {
-        grep -oP '^(struct|union|enum) \K\w+(?=[ ;])' "$tmpdir/syscall.h" || true
+        grep -oP '^(struct|union|enum) (EREMIT_ALIGNED\(\d+\) )?\K\w+(?=[ ;])' "$tmpdir/syscall.h" || true
         grep -oP '^typedef .*\b\K\w+(?=;)' "$tmpdir/syscall.h" || true
     } | sort -u
 )"

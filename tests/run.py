@@ -22,7 +22,7 @@ import testlib  # noqa: E402
 
 # Suite name -> module (tests/<module>.py), in the order `make test` runs them: the fast
 # ones first.
-SUITES = ["boot", "pkg", "oci", "abi", "c", "posix", "net", "net-c", "mixed", "projects", "cxx", "conformance",
+SUITES = ["boot", "pkg", "oci", "abi", "c", "posix", "net", "net-c", "ipv6", "mixed", "projects", "cxx", "conformance",
           "reliability", "hermit-compat", "stdin", "signal", "net-burst", "tokio", "fuzz", "volume", "servers"]
 # Suites that run only when named (`python3 tests/run.py aarch64`), not in `make test` yet.
 NAMED_ONLY = ["aarch64"]

@@ -11,6 +11,9 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#ifndef EREMIT_ALIGNED
+#define EREMIT_ALIGNED(n) __attribute__((aligned(n)))
+#endif
 
 #define HERMIT_AF_INET 3
 
@@ -113,6 +116,8 @@
 #define HERMIT_IPPROTO_TCP 6
 
 #define HERMIT_IPPROTO_UDP 17
+
+#define HERMIT_IPV6_V6ONLY 27
 
 #define HERMIT_IP_TTL 2
 
@@ -401,6 +406,25 @@ struct hermit_sockaddr_in {
   hermit_in_port_t sin_port;
   struct hermit_in_addr sin_addr;
   char sin_zero[8];
+};
+
+/**
+ * Aligned as hermit-abi's (4 bytes).
+ */
+struct EREMIT_ALIGNED(4) hermit_in6_addr {
+  uint8_t s6_addr[16];
+};
+
+struct hermit_sockaddr_in6 {
+  uint8_t sin6_len;
+  hermit_sa_family_t sin6_family;
+  /**
+   * Network byte order.
+   */
+  hermit_in_port_t sin6_port;
+  uint32_t sin6_flowinfo;
+  struct hermit_in6_addr sin6_addr;
+  uint32_t sin6_scope_id;
 };
 
 /**
@@ -735,8 +759,8 @@ size_t sys_get_processor_count(void);
 /**
  * Resolves `name` into `inaddr`: `len` says which kind of address the caller wants, as
  * in Hermit: 4 bytes (an `in_addr`) asks DNS for an A record, 16 bytes (an `in6_addr`)
- * for an AAAA record (a query needs no IPv6 connectivity, so this works in an IPv4-only
- * kernel); any other length is `-EINVAL`. The first address found is written.
+ * for an AAAA record (a query needs no IPv6 connectivity, so this works on an IPv4-only
+ * network); any other length is `-EINVAL`. The first address found is written.
  *
  * # Safety
  * `name` NUL-terminated; `inaddr` valid for `len` bytes.
@@ -744,8 +768,8 @@ size_t sys_get_processor_count(void);
 int32_t sys_getaddrbyname(const char *name, uint8_t *inaddr, size_t len);
 
 /**
- * POSIX getaddrinfo for IPv4: numeric hosts, "localhost", DNS names; numeric services
- * (and "http", "https"). Returns 0 or an EAI_* code; free the list with
+ * POSIX getaddrinfo for IPv4 and IPv6: numeric hosts, "localhost", DNS names; numeric
+ * services (and "http", "https"). Returns 0 or an EAI_* code; free the list with
  * `sys_freeaddrinfo`.
  *
  * # Safety

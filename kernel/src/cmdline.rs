@@ -16,7 +16,8 @@ pub struct CommandLine {
     pub tsc_khz: Option<u64>,
     /// `KEY=VALUE` pairs for the application's environment (`env=KEY=VALUE`).
     pub env: Vec<String>,
-    /// Static network configuration (`ip=`, `gateway=`, `dns=`); DHCP without `ip=`.
+    /// Static network configuration (`ip=`, `gateway=`, `dns=`, `ip6=`, `gateway6=`); DHCP
+    /// without `ip=`.
     pub net: NetOptions,
     /// The address the runner's network gives a guest that has no DHCP
     /// (`netfallback=A.B.C.D/N,GATEWAY,DNS`; see `NetOptions::resolve`).
@@ -35,13 +36,18 @@ pub struct CommandLine {
     pub unknown: Vec<String>,
 }
 
-/// `ip=A.B.C.D/PREFIX gateway=A.B.C.D dns=A.B.C.D` (dns repeatable).
+/// `ip=A.B.C.D/PREFIX gateway=A.B.C.D dns=A.B.C.D` (dns repeatable), and
+/// `ip6=ADDR/PREFIX gateway6=ADDR` for a static IPv6 address beside SLAAC's.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct NetOptions {
     /// Address and prefix length; without it the kernel asks DHCP.
     pub ip: Option<([u8; 4], u8)>,
     pub gateway: Option<[u8; 4]>,
     pub dns: Vec<[u8; 4]>,
+    /// A static IPv6 address and prefix length (`ip6=`), beside SLAAC's.
+    pub ip6: Option<([u8; 16], u8)>,
+    /// The IPv6 default router (`gateway6=`); SLAAC learns one from advertisements.
+    pub gateway6: Option<[u8; 16]>,
 }
 
 /// Hermit's static address when the environment names none (`HERMIT_IP`,
@@ -81,6 +87,7 @@ impl NetOptions {
                 ..self.clone()
             };
         }
+        let (ip6, gateway6) = (self.ip6, self.gateway6);
         if let Some(ip) = var("HERMIT_IP").and_then(parse_ipv4) {
             let prefix = var("HERMIT_MASK")
                 .and_then(parse_ipv4)
@@ -94,6 +101,8 @@ impl NetOptions {
                 ip: Some((ip, prefix)),
                 gateway,
                 dns,
+                ip6,
+                gateway6,
             };
         }
         if dhcp {
@@ -101,6 +110,8 @@ impl NetOptions {
                 ip: None,
                 gateway: None,
                 dns,
+                ip6,
+                gateway6,
             };
         }
         match fallback {
@@ -108,11 +119,15 @@ impl NetOptions {
                 ip: f.ip,
                 gateway: f.gateway,
                 dns: if dns.is_empty() { f.dns.clone() } else { dns },
+                ip6,
+                gateway6,
             },
             None => NetOptions {
                 ip: Some((HERMIT_DEFAULT_IP, HERMIT_DEFAULT_PREFIX)),
                 gateway: Some(HERMIT_DEFAULT_GATEWAY),
                 dns,
+                ip6,
+                gateway6,
             },
         }
     }
@@ -135,6 +150,7 @@ fn parse_fallback(s: &str) -> Option<NetOptions> {
         ip: Some(ip),
         gateway: Some(gateway),
         dns: alloc::vec![dns],
+        ..NetOptions::default()
     })
 }
 
@@ -165,6 +181,18 @@ fn parse_cidr(s: &str) -> Option<([u8; 4], u8)> {
         None => (s, 24),
     };
     Some((parse_ipv4(addr)?, prefix))
+}
+
+/// `ADDR/N` for IPv6 (N at most 128); a bare address means /64.
+fn parse_cidr6(s: &str) -> Option<([u8; 16], u8)> {
+    let (addr, prefix) = match s.split_once('/') {
+        Some((a, p)) if (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) => {
+            (a, p.parse::<u8>().ok().filter(|&p| p <= 128)?)
+        }
+        Some(_) => return None,
+        None => (s, 64),
+    };
+    Some((crate::net::ipv6_text::parse_ipv6(addr)?, prefix))
 }
 
 /// `0,1,2` (any of the console descriptors, each at most once) as a bit mask.
@@ -250,6 +278,16 @@ pub fn parse(line: &str) -> CommandLine {
         } else if let Some(v) = token.strip_prefix("gateway=") {
             match parse_ipv4(v) {
                 Some(a) => cmd.net.gateway = Some(a),
+                None => cmd.unknown.push(token),
+            }
+        } else if let Some(v) = token.strip_prefix("ip6=") {
+            match parse_cidr6(v) {
+                Some(c) => cmd.net.ip6 = Some(c),
+                None => cmd.unknown.push(token),
+            }
+        } else if let Some(v) = token.strip_prefix("gateway6=") {
+            match crate::net::ipv6_text::parse_ipv6(v) {
+                Some(a) => cmd.net.gateway6 = Some(a),
                 None => cmd.unknown.push(token),
             }
         } else if let Some(v) = token.strip_prefix("dns=") {
@@ -351,6 +389,30 @@ mod tests {
         );
         // A malformed HERMIT_IP is no address.
         assert_eq!(none.resolve(&s(&["HERMIT_IP=10.0.2"]), true, None).ip, None);
+    }
+
+    #[test]
+    fn ipv6_options_parse_and_survive_resolution() {
+        let c = parse("ip6=fec0::10/64 gateway6=fec0::2 ip6=fec0::1/129 gateway6=10.0.2.2");
+        let mut fec0_10 = [0u8; 16];
+        fec0_10[0] = 0xfe;
+        fec0_10[1] = 0xc0;
+        fec0_10[15] = 0x10;
+        let mut fec0_2 = fec0_10;
+        fec0_2[15] = 2;
+        assert_eq!(c.net.ip6, Some((fec0_10, 64)));
+        assert_eq!(c.net.gateway6, Some(fec0_2));
+        assert_eq!(c.unknown, s(&["ip6=fec0::1/129", "gateway6=10.0.2.2"]));
+        assert_eq!(parse("ip6=::1").net.ip6.map(|a| a.1), Some(64));
+        // With DHCP, HERMIT_IP or the runner's fallback, the IPv6 options stay.
+        let fallback = parse_fallback("10.0.2.15/24,10.0.2.2,10.0.2.3").unwrap();
+        for r in [
+            c.net.resolve(&[], true, None),
+            c.net.resolve(&s(&["HERMIT_IP=10.0.2.20"]), false, None),
+            c.net.resolve(&[], false, Some(&fallback)),
+        ] {
+            assert_eq!((r.ip6, r.gateway6), (Some((fec0_10, 64)), Some(fec0_2)));
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 /* Eremit (libc-port/include): name resolution with glibc's layouts and values
-   (libc-port/src/netdb.c, over the kernel's sys_getaddrinfo: dotted quads, "localhost"
-   and DNS through the servers DHCP names; IPv4 only).  */
+   (libc-port/src/netdb.c, over the kernel's sys_getaddrinfo: numeric addresses of both
+   families, "localhost", A and AAAA records from the servers DHCP names).  */
 
 #ifndef _NETDB_H
 #define _NETDB_H

@@ -14,7 +14,14 @@
 #ifndef EREMIT_LIBC_HERMIT_ABI_H
 #define EREMIT_LIBC_HERMIT_ABI_H
 
+/* netinet/in.h makes s6_addr a macro (glibc's union member); the kernel's in6_addr has
+ * a plain field of that name: hidden while the header is read. Code reaches the
+ * kernel's field through a byte pointer to the struct (HERMIT_S6(a)). */
+#pragma push_macro("s6_addr")
+#undef s6_addr
 #include "../../include/hermit/syscall-prefixed.h"
+#pragma pop_macro("s6_addr")
+#define HERMIT_S6(a) ((uint8_t *)&(a))
 
 /* open(2) flags the kernel has no constant for (Linux values) */
 #define LINUX_O_NOCTTY 0400

@@ -1,5 +1,6 @@
 /* Name resolution with glibc's layouts and error codes over the kernel's
- * sys_getaddrinfo (dotted quads, "localhost", DNS through the servers DHCP named; IPv4):
+ * sys_getaddrinfo (dotted quads, IPv6 literals, "localhost" (127.0.0.1 and ::1), A and
+ * AAAA records from the servers DHCP named):
  * getaddrinfo/freeaddrinfo/gai_strerror/getnameinfo, gethostbyname & co. on top of
  * getaddrinfo, and small built-in service and protocol tables instead of /etc/services
  * and /etc/protocols (there are no such files). */
@@ -175,7 +176,10 @@ struct protoent *getprotoent(void)
 /* One allocation per entry: the addrinfo and its address. */
 struct entry {
     struct addrinfo ai;
-    struct sockaddr_in sin;
+    union {
+        struct sockaddr_in sin;
+        struct sockaddr_in6 sin6;
+    };
 };
 
 static int eai_from_abi(int e)
@@ -229,7 +233,7 @@ int getaddrinfo(const char *restrict node, const char *restrict service,
         return EAI_BADFLAGS;
     if (node == NULL && service == NULL)
         return EAI_NONAME;
-    if (family != AF_UNSPEC && family != AF_INET)
+    if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6)
         return EAI_FAMILY;
     if (socktype != 0 && socktype != SOCK_STREAM && socktype != SOCK_DGRAM)
         return EAI_SOCKTYPE;
@@ -246,8 +250,9 @@ int getaddrinfo(const char *restrict node, const char *restrict service,
         snprintf(port, sizeof port, "%d", p);
     }
     /* Numeric hosts in any form inet_aton takes ("127.1", "0x7f000001") go to the kernel
-     * as a dotted quad; IPv6 literals have no IPv4 address. */
-    char quad[INET_ADDRSTRLEN];
+     * as a dotted quad, IPv6 literals in inet_ntop's form; as glibc, an address of the
+     * other family than the hints' is EAI_ADDRFAMILY (no AI_V4MAPPED). */
+    char numeric[INET6_ADDRSTRLEN];
     const char *host = node;
     if (node != NULL) {
         struct in_addr a;
@@ -255,10 +260,15 @@ int getaddrinfo(const char *restrict node, const char *restrict service,
         if (*node == '\0')
             return EAI_NONAME;
         if (inet_aton(node, &a)) {
-            inet_ntop(AF_INET, &a, quad, sizeof quad);
-            host = quad;
+            if (family == AF_INET6)
+                return EAI_ADDRFAMILY;
+            inet_ntop(AF_INET, &a, numeric, sizeof numeric);
+            host = numeric;
         } else if (inet_pton(AF_INET6, node, a6) == 1) {
-            return EAI_ADDRFAMILY;
+            if (family == AF_INET)
+                return EAI_ADDRFAMILY;
+            inet_ntop(AF_INET6, a6, numeric, sizeof numeric);
+            host = numeric;
         } else if (flags & AI_NUMERICHOST) {
             return EAI_NONAME;
         }
@@ -267,7 +277,9 @@ int getaddrinfo(const char *restrict node, const char *restrict service,
     struct hermit_addrinfo h;
     memset(&h, 0, sizeof h);
     h.ai_flags = (flags & AI_PASSIVE) ? 1 : 0;
-    h.ai_family = family == AF_INET ? HERMIT_AF_INET : HERMIT_AF_UNSPEC;
+    h.ai_family = family == AF_INET    ? HERMIT_AF_INET
+                  : family == AF_INET6 ? HERMIT_AF_INET6
+                                       : HERMIT_AF_UNSPEC;
     h.ai_socktype = socktype;
     h.ai_protocol = protocol;
     struct hermit_addrinfo *list = NULL;
@@ -283,15 +295,24 @@ int getaddrinfo(const char *restrict node, const char *restrict service,
             freeaddrinfo(first);
             return EAI_MEMORY;
         }
-        const struct hermit_sockaddr_in *hs = (const struct hermit_sockaddr_in *)p->ai_addr;
-        en->sin.sin_family = AF_INET;
-        en->sin.sin_port = hs->sin_port;
-        en->sin.sin_addr.s_addr = hs->sin_addr.s_addr;
+        if (p->ai_family == HERMIT_AF_INET6) {
+            const struct hermit_sockaddr_in6 *hs = (const struct hermit_sockaddr_in6 *)p->ai_addr;
+            en->sin6.sin6_family = AF_INET6;
+            en->sin6.sin6_port = hs->sin6_port;
+            memcpy(en->sin6.sin6_addr.s6_addr, HERMIT_S6(hs->sin6_addr), 16);
+            en->ai.ai_family = AF_INET6;
+            en->ai.ai_addrlen = sizeof en->sin6;
+        } else {
+            const struct hermit_sockaddr_in *hs = (const struct hermit_sockaddr_in *)p->ai_addr;
+            en->sin.sin_family = AF_INET;
+            en->sin.sin_port = hs->sin_port;
+            en->sin.sin_addr.s_addr = hs->sin_addr.s_addr;
+            en->ai.ai_family = AF_INET;
+            en->ai.ai_addrlen = sizeof en->sin;
+        }
         en->ai.ai_flags = flags;
-        en->ai.ai_family = AF_INET;
         en->ai.ai_socktype = p->ai_socktype;
         en->ai.ai_protocol = p->ai_protocol;
-        en->ai.ai_addrlen = sizeof en->sin;
         en->ai.ai_addr = (struct sockaddr *)&en->sin;
         *tail = &en->ai;
         tail = &en->ai.ai_next;
@@ -331,24 +352,43 @@ const char *gai_strerror(int e)
 
 /* --- getnameinfo: numeric, except loopback = "localhost" (no reverse DNS) ----------- */
 
+/* Whether A (an IPv6 address) is ::1 or an IPv4-mapped 127/8 one. */
+static int loopback6(const struct in6_addr *a)
+{
+    return IN6_IS_ADDR_LOOPBACK(a) ||
+           (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == IN_LOOPBACKNET);
+}
+
 int getnameinfo(const struct sockaddr *restrict sa, socklen_t salen, char *restrict host,
                 socklen_t hostlen, char *restrict serv, socklen_t servlen, int flags)
 {
     if (sa == NULL || salen < sizeof(sa_family_t))
         return EAI_FAMILY;
-    if (sa->sa_family != AF_INET)
+    if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)
         return EAI_FAMILY;
-    if (salen < sizeof(struct sockaddr_in))
+    if (salen < (sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                            : sizeof(struct sockaddr_in)))
         return EAI_FAMILY;
     const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+    int v6 = sa->sa_family == AF_INET6;
     if (host != NULL && hostlen > 0) {
-        char buf[INET_ADDRSTRLEN];
+        /* An address, '%' and a scope id. */
+        char buf[INET6_ADDRSTRLEN + 11];
         const char *name = buf;
-        if (!(flags & NI_NUMERICHOST) && (ntohl(in->sin_addr.s_addr) >> 24) == IN_LOOPBACKNET)
+        int loopback = v6 ? loopback6(&in6->sin6_addr)
+                          : (ntohl(in->sin_addr.s_addr) >> 24) == IN_LOOPBACKNET;
+        if (!(flags & NI_NUMERICHOST) && loopback)
             name = "localhost";
         else if (flags & NI_NAMEREQD)
             return EAI_NONAME;
-        else
+        else if (v6) {
+            inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof buf);
+            /* glibc's form of a scope id: numeric (there are no interface names). */
+            if (in6->sin6_scope_id != 0)
+                snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%%%u",
+                         (unsigned)in6->sin6_scope_id);
+        } else
             inet_ntop(AF_INET, &in->sin_addr, buf, sizeof buf);
         if (strlen(name) >= hostlen)
             return EAI_OVERFLOW;

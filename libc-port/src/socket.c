@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -26,12 +27,22 @@
 _Static_assert(sizeof(struct sockaddr_in) == 16, "sockaddr_in is 16 bytes");
 _Static_assert(sizeof(struct hermit_sockaddr_in) == 16, "the kernel's sockaddr_in");
 _Static_assert(sizeof(struct sockaddr_storage) == 128, "sockaddr_storage");
+_Static_assert(sizeof(struct sockaddr_in6) == 28, "sockaddr_in6 is 28 bytes");
+_Static_assert(sizeof(struct hermit_sockaddr_in6) == 28, "the kernel's sockaddr_in6");
+
+/* Room for either of the kernel's addresses; the family is byte 1 in both. */
+union haddr {
+    struct hermit_sockaddr_in in;
+    struct hermit_sockaddr_in6 in6;
+};
 
 /* --- what libc remembers per descriptor: the type, for SO_TYPE; listening, for
- * SO_ACCEPTCONN.  Set by socket, accept and listen (a dup'ed socket reads as
- * SOCK_STREAM). */
+ * SO_ACCEPTCONN; AF_INET6, for SO_DOMAIN.  Set by socket, accept and listen (a dup'ed
+ * socket reads as an AF_INET SOCK_STREAM one). */
 #define KNOWN_FDS 1024
 #define KIND_LISTENING 0x80
+#define KIND_INET6 0x40
+#define KIND_TYPE(k) ((k) & ~(KIND_LISTENING | KIND_INET6))
 static unsigned char kinds[KNOWN_FDS];
 
 static void remember(int fd, int type)
@@ -42,30 +53,48 @@ static void remember(int fd, int type)
 
 /* --- addresses ------------------------------------------------------------------- */
 
-/* An application's address -> the kernel's; 0 or an errno (newlib's). */
-static int address_in(const struct sockaddr *a, socklen_t len, struct hermit_sockaddr_in *h)
+/* An application's address -> the kernel's, and its length; 0 or an errno (newlib's).
+ * Linux's minimum lengths: a sockaddr_in, and 24 bytes of a sockaddr_in6 (RFC 2133's,
+ * without the scope id). */
+static int address_in(const struct sockaddr *a, socklen_t len, union haddr *h, uint32_t *hlen)
 {
     if (a == NULL)
         return EFAULT;
     /* As Linux, which copies the address in first: a bad one is EFAULT. */
-    if (!__eremit_user_ok(a, len < sizeof(struct sockaddr_in) ? len : sizeof(struct sockaddr_in), 0))
+    if (!__eremit_user_ok(a, len < sizeof(struct sockaddr_in6) ? len : sizeof(struct sockaddr_in6), 0))
         return EFAULT;
     if (len < sizeof(sa_family_t))
         return EINVAL;
+    memset(h, 0, sizeof *h);
+    if (a->sa_family == AF_INET6) {
+        if (len < offsetof(struct sockaddr_in6, sin6_scope_id))
+            return EINVAL;
+        struct sockaddr_in6 in6;
+        memset(&in6, 0, sizeof in6);
+        memcpy(&in6, a, len < sizeof in6 ? len : sizeof in6);
+        h->in6.sin6_len = sizeof h->in6;
+        h->in6.sin6_family = HERMIT_AF_INET6;
+        h->in6.sin6_port = in6.sin6_port;
+        h->in6.sin6_flowinfo = in6.sin6_flowinfo;
+        memcpy(HERMIT_S6(h->in6.sin6_addr), in6.sin6_addr.s6_addr, 16);
+        h->in6.sin6_scope_id = in6.sin6_scope_id;
+        *hlen = sizeof h->in6;
+        return 0;
+    }
     if (a->sa_family != AF_INET)
         return EAFNOSUPPORT;
     if (len < sizeof(struct sockaddr_in))
         return EINVAL;
     const struct sockaddr_in *in = (const struct sockaddr_in *)a;
-    memset(h, 0, sizeof *h);
-    h->sin_len = sizeof *h;
-    h->sin_family = HERMIT_AF_INET;
-    h->sin_port = in->sin_port;
-    h->sin_addr.s_addr = in->sin_addr.s_addr;
+    h->in.sin_len = sizeof h->in;
+    h->in.sin_family = HERMIT_AF_INET;
+    h->in.sin_port = in->sin_port;
+    h->in.sin_addr.s_addr = in->sin_addr.s_addr;
+    *hlen = sizeof h->in;
     return 0;
 }
 
-/* Whether address_out may write A (at most a sockaddr_in of it) and *LEN: checked
+/* Whether address_out may write A (at most a sockaddr_in6 of it) and *LEN: checked
  * before the call, so a bad buffer is EFAULT instead of a fault after it. */
 static int address_out_ok(const struct sockaddr *a, const socklen_t *len)
 {
@@ -73,21 +102,34 @@ static int address_out_ok(const struct sockaddr *a, const socklen_t *len)
         return 1;
     if (!__eremit_user_ok(len, sizeof *len, 1))
         return 0;
-    size_t n = *len < sizeof(struct sockaddr_in) ? *len : sizeof(struct sockaddr_in);
+    size_t n = *len < sizeof(struct sockaddr_in6) ? *len : sizeof(struct sockaddr_in6);
     return __eremit_user_ok(a, n, 1);
 }
 
 /* The kernel's address -> the application's buffer of *len bytes (truncated to fit, as
  * POSIX says); *len becomes the full length. */
-static void address_out(const struct hermit_sockaddr_in *h, struct sockaddr *a, socklen_t *len)
+static void address_out(const union haddr *h, struct sockaddr *a, socklen_t *len)
 {
     if (a == NULL || len == NULL)
         return;
+    if (h->in.sin_family == HERMIT_AF_INET6) {
+        struct sockaddr_in6 in6;
+        memset(&in6, 0, sizeof in6);
+        in6.sin6_family = AF_INET6;
+        in6.sin6_port = h->in6.sin6_port;
+        in6.sin6_flowinfo = h->in6.sin6_flowinfo;
+        memcpy(in6.sin6_addr.s6_addr, HERMIT_S6(h->in6.sin6_addr), 16);
+        in6.sin6_scope_id = h->in6.sin6_scope_id;
+        size_t n = *len < sizeof in6 ? *len : sizeof in6;
+        memcpy(a, &in6, n);
+        *len = sizeof in6;
+        return;
+    }
     struct sockaddr_in in;
     memset(&in, 0, sizeof in);
     in.sin_family = AF_INET;
-    in.sin_port = h->sin_port;
-    in.sin_addr.s_addr = h->sin_addr.s_addr;
+    in.sin_port = h->in.sin_port;
+    in.sin_addr.s_addr = h->in.sin_addr.s_addr;
     size_t n = *len < sizeof in ? *len : sizeof in;
     memcpy(a, &in, n);
     *len = sizeof in;
@@ -98,7 +140,7 @@ static void address_out(const struct hermit_sockaddr_in *h, struct sockaddr *a, 
 int socket(int domain, int type, int protocol)
 {
     int kind = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (domain != AF_INET)
+    if (domain != AF_INET && domain != AF_INET6)
         return __hermit_fail(EAFNOSUPPORT);
     switch (kind) {
     case SOCK_STREAM:
@@ -116,8 +158,9 @@ int socket(int domain, int type, int protocol)
         htype |= HERMIT_SOCK_NONBLOCK;
     if (type & SOCK_CLOEXEC)
         htype |= HERMIT_SOCK_CLOEXEC;
-    int fd = (int)__hermit_ret(sys_socket(HERMIT_AF_INET, htype, protocol));
-    remember(fd, kind);
+    int hdomain = domain == AF_INET6 ? HERMIT_AF_INET6 : HERMIT_AF_INET;
+    int fd = (int)__hermit_ret(sys_socket(hdomain, htype, protocol));
+    remember(fd, kind | (domain == AF_INET6 ? KIND_INET6 : 0));
     return fd;
 }
 
@@ -132,28 +175,30 @@ int socketpair(int domain, int type, int protocol, int fds[2])
 
 int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
-    struct hermit_sockaddr_in h;
-    int e = address_in(addr, len, &h);
+    union haddr h;
+    uint32_t hlen;
+    int e = address_in(addr, len, &h, &hlen);
     if (e != 0)
         return __hermit_fail(e);
-    return (int)__hermit_ret(sys_bind(fd, (const struct hermit_sockaddr *)&h, sizeof h));
+    return (int)__hermit_ret(sys_bind(fd, (const struct hermit_sockaddr *)&h, hlen));
 }
 
 int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
-    struct hermit_sockaddr_in h;
-    int e = address_in(addr, len, &h);
+    union haddr h;
+    uint32_t hlen;
+    int e = address_in(addr, len, &h, &hlen);
     if (e != 0)
         return __hermit_fail(e);
     return (int)__hermit_ret(
-        __hermit_interruptible(0, sys_connect(fd, (const struct hermit_sockaddr *)&h, sizeof h)));
+        __hermit_interruptible(0, sys_connect(fd, (const struct hermit_sockaddr *)&h, hlen)));
 }
 
 int listen(int fd, int backlog)
 {
     int r = (int)__hermit_ret(sys_listen(fd, backlog));
     if (r == 0 && fd >= 0 && fd < KNOWN_FDS)
-        kinds[fd] = SOCK_STREAM | KIND_LISTENING;
+        kinds[fd] = SOCK_STREAM | KIND_LISTENING | (kinds[fd] & KIND_INET6);
     return r;
 }
 
@@ -164,13 +209,13 @@ int accept4(int fd, struct sockaddr *restrict addr, socklen_t *restrict len, int
     /* Checked first: the connection would be lost after the kernel's accept. */
     if (!address_out_ok(addr, len))
         return __hermit_fail(EFAULT);
-    struct hermit_sockaddr_in h;
+    union haddr h;
     uint32_t hlen = sizeof h;
     int conn = (int)__hermit_ret(
         __hermit_restartable(sys_accept(fd, (struct hermit_sockaddr *)&h, &hlen)));
     if (conn < 0)
         return -1;
-    remember(conn, SOCK_STREAM);
+    remember(conn, SOCK_STREAM | (h.in.sin_family == HERMIT_AF_INET6 ? KIND_INET6 : 0));
     address_out(&h, addr, len);
     if (flags & SOCK_NONBLOCK)
         sys_fcntl(conn, HERMIT_F_SETFL, HERMIT_O_NONBLOCK);
@@ -211,12 +256,13 @@ static int is_nonblocking(int fd)
 ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
                socklen_t tolen)
 {
-    struct hermit_sockaddr_in h;
+    union haddr h;
+    uint32_t hlen = 0;
     const struct hermit_sockaddr *hto = NULL;
     if (flags & MSG_OOB)
         return __hermit_fail(EOPNOTSUPP);
     if (to != NULL) {
-        int e = address_in(to, tolen, &h);
+        int e = address_in(to, tolen, &h, &hlen);
         if (e != 0)
             return __hermit_fail(e);
         hto = (const struct hermit_sockaddr *)&h;
@@ -226,14 +272,13 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
         if (e != 0)
             return __hermit_fail(e);
     }
-    ptrdiff_t n = __hermit_restartable(sys_sendto(fd, buf, len, 0, hto, hto ? sizeof h : 0));
+    ptrdiff_t n = __hermit_restartable(sys_sendto(fd, buf, len, 0, hto, hlen));
     /* A blocking stream socket sends everything before it returns, as on Linux (the
      * kernel returns after a part when its buffer fills). */
     if (n > 0 && (size_t)n < len && !(flags & MSG_DONTWAIT) && !is_nonblocking(fd)) {
         size_t done = (size_t)n;
         while (done < len) {
-            ptrdiff_t m = sys_sendto(fd, (const char *)buf + done, len - done, 0, hto,
-                                     hto ? sizeof h : 0);
+            ptrdiff_t m = sys_sendto(fd, (const char *)buf + done, len - done, 0, hto, hlen);
             if (m <= 0)
                 break;  /* the error shows at the next call */
             done += (size_t)m;
@@ -261,7 +306,7 @@ ssize_t recvfrom(int fd, void *restrict buf, size_t len, int flags,
             return __hermit_fail(e);
     }
     int hflags = (flags & MSG_PEEK) ? HERMIT_MSG_PEEK : 0;
-    struct hermit_sockaddr_in h;
+    union haddr h;
     uint32_t hlen = sizeof h;
     struct hermit_sockaddr *hfrom = from ? (struct hermit_sockaddr *)&h : NULL;
     ptrdiff_t n =
@@ -372,7 +417,7 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 int sockatmark(int fd)
 {
     /* No out-of-band data: never at the mark (but the descriptor must be a socket). */
-    struct hermit_sockaddr_in h;
+    union haddr h;
     uint32_t hlen = sizeof h;
     int r = (int)__hermit_ret(sys_getsockname(fd, (struct hermit_sockaddr *)&h, &hlen));
     return r < 0 ? -1 : 0;
@@ -384,7 +429,7 @@ static int name_of(int fd, struct sockaddr *restrict addr, socklen_t *restrict l
 {
     if (addr == NULL || !address_out_ok(addr, len))
         return __hermit_fail(EFAULT);
-    struct hermit_sockaddr_in h;
+    union haddr h;
     uint32_t hlen = sizeof h;
     int r = peer ? sys_getpeername(fd, (struct hermit_sockaddr *)&h, &hlen)
                  : sys_getsockname(fd, (struct hermit_sockaddr *)&h, &hlen);
@@ -441,6 +486,13 @@ static int option_to_abi(int level, int name, int *hlevel, int *hname, enum valu
             return 1;
         }
         return 0;
+    case IPPROTO_IPV6:
+        *hlevel = HERMIT_IPPROTO_IPV6;
+        if (name == IPV6_V6ONLY) {
+            *hname = HERMIT_IPV6_V6ONLY;
+            return 1;
+        }
+        return 0;
     }
     return 0;
 }
@@ -463,7 +515,7 @@ static int ignored_option(int level, int name, int *value)
 /* ENOTSOCK, EBADF or 0. */
 static int check_socket(int fd)
 {
-    struct hermit_sockaddr_in h;
+    union haddr h;
     uint32_t hlen = sizeof h;
     int r = sys_getsockname(fd, (struct hermit_sockaddr *)&h, &hlen);
     return r == -HERMIT_ENOTSOCK || r == -HERMIT_EBADF ? __hermit_errno(-r) : 0;
@@ -477,16 +529,16 @@ static int check_socket(int fd)
  * EISCONN), without blocking. */
 static void finish_connect(int fd)
 {
-    if (fd >= 0 && fd < KNOWN_FDS && (kinds[fd] & ~KIND_LISTENING) == SOCK_DGRAM)
+    if (fd >= 0 && fd < KNOWN_FDS && KIND_TYPE(kinds[fd]) == SOCK_DGRAM)
         return;
     struct hermit_pollfd p = {fd, POLLOUT, 0};
     if (sys_poll(&p, 1, 0) != 1 || (p.revents & (POLLERR | POLLHUP | POLLNVAL)) ||
         !(p.revents & POLLOUT))
         return;
-    struct hermit_sockaddr_in peer;
+    union haddr peer;
     uint32_t len = sizeof peer;
     if (sys_getpeername(fd, (struct hermit_sockaddr *)&peer, &len) == 0)
-        sys_connect(fd, (const struct hermit_sockaddr *)&peer, sizeof peer);
+        sys_connect(fd, (const struct hermit_sockaddr *)&peer, len);
 }
 
 /* Writes an int option value into the caller's buffer (truncated as Linux does). */
@@ -516,9 +568,9 @@ int getsockopt(int fd, int level, int name, void *restrict val, socklen_t *restr
         if (e != 0)
             return __hermit_fail(e);
         int kind = fd < KNOWN_FDS && kinds[fd] ? kinds[fd] : SOCK_STREAM;
-        int type = kind & ~KIND_LISTENING;
+        int type = KIND_TYPE(kind);
         int value = name == SO_TYPE ? type
-                    : name == SO_DOMAIN ? AF_INET
+                    : name == SO_DOMAIN ? ((kind & KIND_INET6) ? AF_INET6 : AF_INET)
                     : name == SO_PROTOCOL ? (type == SOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP)
                     : (kind & KIND_LISTENING) != 0;
         return int_out(value, val, len);

@@ -35,6 +35,8 @@ static void by_getaddrinfo(const char *name, int family, const char *family_name
         char text[INET6_ADDRSTRLEN] = "?";
         if (ai->ai_family == AF_INET)
             inet_ntop(AF_INET, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, text, sizeof text);
+        else if (ai->ai_family == AF_INET6)
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, text, sizeof text);
         printf(" %s", text);
     }
     printf("\n");
@@ -53,5 +55,7 @@ int main(void)
     by_getaddrinfo("stub.eremit.test", AF_INET, "AF_INET");
     by_getaddrinfo("stub.eremit.test", AF_UNSPEC, "AF_UNSPEC");
     by_getaddrinfo("stub.eremit.test", AF_INET6, "AF_INET6");
+    by_getaddrinfo("v4only.eremit.test", AF_INET6, "AF_INET6");
+    by_getaddrinfo("v4only.eremit.test", AF_UNSPEC, "AF_UNSPEC");
     return 0;
 }

@@ -1,8 +1,8 @@
 //! Name resolution for getaddrinfo: numeric addresses and "localhost" directly, other
 //! names through smoltcp's DNS client and the servers DHCP (or `dns=`) named. IPv6
-//! addresses (AAAA records, for `sys_getaddrbyname` with an `in6_addr`) through a query
-//! of our own (`dns_message`) on a kernel UDP socket: smoltcp reads AAAA answers only in
-//! a dual-stack build, and asking needs no IPv6 connectivity.
+//! addresses (AAAA records, for `getaddrinfo` and `sys_getaddrbyname` with an
+//! `in6_addr`) through a query of our own (`dns_message`) on a kernel UDP socket, which
+//! needs no IPv6 connectivity.
 
 use alloc::vec::Vec;
 
@@ -125,7 +125,7 @@ pub fn resolve_v6(name: &str) -> Result<Vec<[u8; 16]>, i32> {
 fn query_v6(name: &str) -> Result<Vec<[u8; 16]>, i32> {
     use super::dns_message::{AnswerError, TYPE_AAAA, answers, query};
     use super::{events, socket, stack};
-    use crate::abi::net::{EAI_AGAIN, SO_RCVTIMEO, SOL_SOCKET, V4};
+    use crate::abi::net::{AF_INET, EAI_AGAIN, SO_RCVTIMEO, SOL_SOCKET, SockAddr};
     use crate::arch::clock;
 
     const CONFIG_WAIT_NS: u64 = 5_000_000_000;
@@ -162,19 +162,21 @@ fn query_v6(name: &str) -> Result<Vec<[u8; 16]>, i32> {
     let mut outcome = Err(EAI_AGAIN);
     if socket::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &timeout).is_ok() {
         'servers: for addr in servers {
-            let server = V4 { addr, port: 53 };
+            let server = SockAddr::v4(addr, 53);
             for _ in 0..TRIES {
-                if socket::send(&socket::Udp, s, &msg[..len], Some(server), false).is_err() {
+                if socket::send(&socket::Udp, s, &msg[..len], Some((server, AF_INET)), false)
+                    .is_err()
+                {
                     continue 'servers;
                 }
                 let mut reply = [0u8; 512];
                 let mut found = [[0u8; 16]; 8];
                 // Answers to other queries (an earlier try's) are skipped; a timeout
                 // asks again.
-                while let Ok((n, Some(from))) =
+                while let Ok((n, Some(from), _)) =
                     socket::recv(&socket::Udp, s, &mut reply, false, false)
                 {
-                    if from.addr != addr || from.port != 53 {
+                    if from != server {
                         continue;
                     }
                     match answers(&reply[..n], id, TYPE_AAAA, &mut found) {

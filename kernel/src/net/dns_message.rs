@@ -1,8 +1,8 @@
-//! DNS messages for the queries smoltcp's DNS socket cannot make in an IPv4-only stack:
-//! an AAAA question (RFC 1035 §4.1 layout) and the AAAA records of its answer.
-//! smoltcp parses AAAA records only with `proto-ipv6`, which would make the whole stack
-//! dual-stack (measured: 51 KB more kernel text, 818 to 869 KB in the release
-//! libhermit.a, +6%); `sys_getaddrbyname` needs nothing but the 16 bytes of the answer.
+//! DNS messages for AAAA queries of our own: an AAAA question (RFC 1035 §4.1 layout) and
+//! the AAAA records of its answer. Written when the stack was IPv4-only (smoltcp parses
+//! AAAA records only with `proto-ipv6`); kept now that it is dual-stack, since it asks
+//! the servers over IPv4 on a plain UDP socket with its own tries and timeouts, and
+//! `getaddrinfo` and `sys_getaddrbyname` share it.
 //! Plain data, tested on the host and under Miri.
 
 /// Record type AAAA (RFC 3596).

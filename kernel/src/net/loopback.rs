@@ -1,4 +1,4 @@
-//! Loopback (127.0.0.0/8, and the interface's own address): a connection between two
+//! Loopback (127.0.0.0/8, ::1, and the interface's own addresses): a connection between two
 //! sockets of the application is a pair of in-memory pipes, and a datagram goes
 //! straight into the receiving socket's queue. No packets, headers, checksums, device
 //! or network task are involved: `send` copies into the peer's pipe and wakes its
@@ -8,22 +8,22 @@ use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
 use crate::abi::errno::{EPIPE, Errno};
-use crate::abi::net::V4;
+use crate::abi::net::{ANY_V4, ANY_V6, LOOPBACK_V6, SockAddr, ipv4_of, mapped};
 
-/// Whether `addr` is in 127.0.0.0/8.
-pub fn is_loopback(addr: [u8; 4]) -> bool {
-    addr[0] == 127
+/// Whether `addr` (IPv6, IPv4 as ::ffff:a.b.c.d) is ::1 or in 127.0.0.0/8.
+pub fn is_loopback(addr: [u8; 16]) -> bool {
+    addr == LOOPBACK_V6 || ipv4_of(addr).is_some_and(|a| a[0] == 127)
 }
 
 /// The source address of a loopback connection or datagram to `to` from a socket
-/// bound to `bound` (0.0.0.0 when unbound): the bound address, else 127.0.0.1 for
-/// 127/8 (as Linux's `lo` picks) or the destination itself (the interface's own
-/// address).
-pub fn source_for(bound: [u8; 4], to: [u8; 4]) -> [u8; 4] {
-    if bound != [0; 4] {
+/// bound to `bound` (0.0.0.0 or :: when unbound): the bound address, else 127.0.0.1
+/// for 127/8 (as Linux's `lo` picks), ::1 for ::1, or the destination itself (the
+/// interface's own address).
+pub fn source_for(bound: [u8; 16], to: [u8; 16]) -> [u8; 16] {
+    if bound != ANY_V4 && bound != ANY_V6 {
         bound
-    } else if is_loopback(to) {
-        [127, 0, 0, 1]
+    } else if to != LOOPBACK_V6 && is_loopback(to) {
+        mapped([127, 0, 0, 1])
     } else {
         to
     }
@@ -214,7 +214,7 @@ impl Conns {
 /// The datagrams waiting on a UDP socket that came over loopback, oldest first.
 #[derive(Default, Debug)]
 pub struct Inbox {
-    queue: VecDeque<(V4, Vec<u8>)>,
+    queue: VecDeque<(SockAddr, Vec<u8>)>,
     bytes: usize,
 }
 
@@ -222,7 +222,7 @@ impl Inbox {
     /// Queues a datagram from `from` unless `limit` bytes would be exceeded or memory
     /// is short; returns whether it was queued (UDP drops the rest, as Linux does when
     /// the receive buffer is full).
-    pub fn push(&mut self, from: V4, data: &[u8], limit: usize) -> bool {
+    pub fn push(&mut self, from: SockAddr, data: &[u8], limit: usize) -> bool {
         if self.bytes + data.len() > limit || self.queue.try_reserve(1).is_err() {
             return false;
         }
@@ -238,7 +238,7 @@ impl Inbox {
 
     /// Copies the oldest datagram into `out` (cut to its length, as POSIX does) and,
     /// unless `peek`, removes it; returns the length copied and the sender.
-    pub fn pop(&mut self, out: &mut [u8], peek: bool) -> Option<(usize, V4)> {
+    pub fn pop(&mut self, out: &mut [u8], peek: bool) -> Option<(usize, SockAddr)> {
         let (from, data) = self.queue.front()?;
         let (from, n) = (*from, data.len().min(out.len()));
         out[..n].copy_from_slice(&data[..n]);
@@ -260,12 +260,24 @@ mod tests {
 
     #[test]
     fn addresses() {
-        assert!(is_loopback([127, 0, 0, 1]));
-        assert!(is_loopback([127, 255, 3, 2]));
-        assert!(!is_loopback([10, 0, 2, 15]));
-        assert_eq!(source_for([0; 4], [127, 0, 0, 2]), [127, 0, 0, 1]);
-        assert_eq!(source_for([127, 0, 0, 9], [127, 0, 0, 2]), [127, 0, 0, 9]);
-        assert_eq!(source_for([0; 4], [10, 0, 2, 15]), [10, 0, 2, 15]);
+        assert!(is_loopback(mapped([127, 0, 0, 1])));
+        assert!(is_loopback(mapped([127, 255, 3, 2])));
+        assert!(!is_loopback(mapped([10, 0, 2, 15])));
+        assert!(is_loopback(LOOPBACK_V6));
+        assert!(!is_loopback(ANY_V6));
+        // 127.0.0.1 without the IPv4-mapped prefix is an IPv6 address like any other.
+        assert!(!is_loopback([
+            127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        ]));
+        let m = mapped;
+        assert_eq!(source_for(ANY_V4, m([127, 0, 0, 2])), m([127, 0, 0, 1]));
+        assert_eq!(source_for(ANY_V6, m([127, 0, 0, 2])), m([127, 0, 0, 1]));
+        assert_eq!(
+            source_for(m([127, 0, 0, 9]), m([127, 0, 0, 2])),
+            m([127, 0, 0, 9])
+        );
+        assert_eq!(source_for(ANY_V4, m([10, 0, 2, 15])), m([10, 0, 2, 15]));
+        assert_eq!(source_for(ANY_V6, LOOPBACK_V6), LOOPBACK_V6);
     }
 
     #[test]
@@ -333,10 +345,7 @@ mod tests {
 
     #[test]
     fn datagrams_keep_their_bounds_and_sender() {
-        let from = V4 {
-            addr: [127, 0, 0, 1],
-            port: 5000,
-        };
+        let from = SockAddr::v4([127, 0, 0, 1], 5000);
         let mut inbox = Inbox::default();
         assert!(inbox.push(from, b"first", 8));
         assert!(!inbox.push(from, b"second", 8), "over the limit");

@@ -6,9 +6,11 @@
 // (`syscalls::uaccess`, `drivers`, `abi::addrinfo_list`).
 #![deny(unsafe_code)]
 
+pub mod binding;
 pub mod dns_message;
 #[cfg(target_os = "none")]
 pub mod events;
+pub mod ipv6_text;
 pub mod loopback;
 pub mod memory;
 pub mod service;

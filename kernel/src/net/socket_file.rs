@@ -45,7 +45,7 @@ pub fn socket_object(id: SocketId, datagram: bool) -> Result<Arc<dyn FileObject>
 
 impl<P: Protocol> FileObject for SocketFile<P> {
     fn read(&self, buf: &mut [u8], flags: IoFlags) -> Result<usize, Errno> {
-        socket::recv(&self.kind, self.id, buf, flags.peek, flags.nonblocking).map(|(n, _)| n)
+        socket::recv(&self.kind, self.id, buf, flags.peek, flags.nonblocking).map(|(n, ..)| n)
     }
 
     fn write(&self, data: &[u8], flags: IoFlags) -> Result<usize, Errno> {

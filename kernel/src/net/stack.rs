@@ -15,7 +15,9 @@ use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use smoltcp::iface::{Config, Interface, PollIngressSingleResult, PollResult, SocketHandle};
 use smoltcp::time::Instant;
-use smoltcp::wire::{EthernetAddress, HardwareAddress, IpCidr, Ipv4Address, Ipv4Cidr};
+use smoltcp::wire::{
+    EthernetAddress, HardwareAddress, IpCidr, Ipv4Address, Ipv4Cidr, Ipv6Address, Ipv6Cidr,
+};
 
 use super::events;
 use super::memory::reserve;
@@ -114,8 +116,13 @@ impl Stack {
             return false;
         };
         let now = now();
+        // SLAAC adds and removes addresses here: a connect waiting for one is told.
+        let addresses = self.iface.ip_addrs().len();
         self.iface.poll_maintenance(now);
-        let mut changed = false;
+        let mut changed = self.iface.ip_addrs().len() != addresses;
+        if changed {
+            log_ipv6_addresses(&self.iface);
+        }
         loop {
             // A connection request for a listener gets a socket listening for it
             // first, or is dropped (socket/backlog.rs, Table::admit).
@@ -154,6 +161,15 @@ impl Stack {
             events::signal();
         }
         changed
+    }
+
+    /// Whether the interface has an IPv6 address beyond its link-local one (SLAAC's or
+    /// `ip6=`), which a connection to another network needs as its source.
+    pub fn has_routable_ipv6(&self) -> bool {
+        self.iface.ip_addrs().iter().any(|c| match c {
+            IpCidr::Ipv6(c) => !link_local(c),
+            _ => false,
+        })
     }
 
     /// After an application call changed a socket: send what it queued and make sure
@@ -195,8 +211,9 @@ impl Stack {
     }
 
     fn set_address(&mut self, cidr: Ipv4Cidr, router: Option<Ipv4Address>, dns: &[Ipv4Address]) {
+        // The IPv6 addresses (link-local, SLAAC's, `ip6=`) stay.
         self.iface.update_ip_addrs(|addrs| {
-            addrs.clear();
+            addrs.retain(|a| !matches!(a, IpCidr::Ipv4(_)));
             let _ = addrs.push(IpCidr::Ipv4(cidr));
         });
         match router {
@@ -255,7 +272,8 @@ impl Stack {
                     klog!("eremit: network: DHCP lease lost");
                 }
                 CONFIGURED.store(0, Ordering::Release);
-                self.iface.update_ip_addrs(|a| a.clear());
+                self.iface
+                    .update_ip_addrs(|a| a.retain(|a| !matches!(a, IpCidr::Ipv4(_))));
                 self.iface.routes_mut().remove_default_ipv4_route();
                 true
             }
@@ -266,6 +284,24 @@ impl Stack {
     fn dhcp_update(&mut self) -> bool {
         false
     }
+}
+
+/// Logs the interface's IPv6 addresses beyond the link-local one (after SLAAC changed
+/// them).
+fn log_ipv6_addresses(iface: &Interface) {
+    for c in iface.ip_addrs() {
+        if let IpCidr::Ipv6(c) = c
+            && !link_local(c)
+        {
+            klog!("eremit: network: IPv6 {c}");
+        }
+    }
+}
+
+/// Whether `c`'s address is in fe80::/10.
+fn link_local(c: &Ipv6Cidr) -> bool {
+    let o = c.address().octets();
+    o[0] == 0xfe && o[1] & 0xc0 == 0x80
 }
 
 /// A default route for the log: its address, or "none".
@@ -301,6 +337,51 @@ impl Stack {
             table: Table::new(),
             idle_repeats: 0,
         }
+    }
+}
+
+/// The interface's own IPv6 addresses: the link-local one from the MAC (EUI-64, RFC
+/// 4291 appendix A; neighbour discovery and SLAAC's router solicitations come from
+/// it), and the static one of `ip6=` with the router of `gateway6=`.
+fn setup_ipv6(iface: &mut Interface, mac: [u8; 6], opts: &NetOptions) {
+    let mut ll = [0u8; 16];
+    ll[0] = 0xfe;
+    ll[1] = 0x80;
+    ll[8..11].copy_from_slice(&[mac[0] ^ 0x02, mac[1], mac[2]]);
+    ll[11] = 0xff;
+    ll[12] = 0xfe;
+    ll[13..16].copy_from_slice(&mac[3..6]);
+    let link_local = Ipv6Cidr::new(Ipv6Address::from(ll), 64);
+    let fixed = opts
+        .ip6
+        .map(|(a, prefix)| Ipv6Cidr::new(Ipv6Address::from(a), prefix));
+    iface.update_ip_addrs(|addrs| {
+        let _ = addrs.push(IpCidr::Ipv6(link_local));
+        if let Some(c) = fixed {
+            let _ = addrs.push(IpCidr::Ipv6(c));
+        }
+    });
+    if let Some(r) = opts.gateway6 {
+        let _ = iface
+            .routes_mut()
+            .add_default_ipv6_route(Ipv6Address::from(r));
+    }
+    klog!(
+        "eremit: network: IPv6 {link_local}{}{}, SLAAC",
+        Shown(fixed.map(|c| alloc::format!(", {c}"))),
+        Shown(
+            opts.gateway6
+                .map(|r| alloc::format!(", gateway {}", Ipv6Address::from(r)))
+        )
+    );
+}
+
+/// An optional piece of a log line.
+struct Shown(Option<alloc::string::String>);
+
+impl core::fmt::Display for Shown {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.0.as_deref().unwrap_or(""))
     }
 }
 
@@ -343,7 +424,10 @@ pub fn init(opts: &NetOptions) {
     let mut config = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
     config.random_seed =
         crate::arch::cpu::hardware_random().unwrap_or_else(crate::arch::cpu::rdtsc);
-    let iface = Interface::new(config, &mut dev, now());
+    // Addresses from the prefixes routers advertise (QEMU's user network: fec0::/64).
+    config.slaac = true;
+    let mut iface = Interface::new(config, &mut dev, now());
+    setup_ipv6(&mut iface, mac, opts);
     #[cfg_attr(not(feature = "dns"), allow(unused_mut))]
     let mut set = Sockets::new();
     #[cfg(feature = "dns")]

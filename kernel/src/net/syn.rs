@@ -3,17 +3,20 @@
 //! when the listener's backlog is full) first. Only the fields needed for that decision
 //! are read; checksums and the rest are smoltcp's business.
 
-/// The endpoints of a connection request: who asks (`src`) and for what (`dst`).
+/// The endpoints of a connection request: who asks (`src`) and for what (`dst`). IPv6
+/// addresses; an IPv4 request's are IPv4-mapped (::ffff:a.b.c.d), as sockets keep them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Syn {
-    pub src_addr: [u8; 4],
+    pub src_addr: [u8; 16],
     pub src_port: u16,
-    pub dst_addr: [u8; 4],
+    pub dst_addr: [u8; 16],
     pub dst_port: u16,
 }
 
 const ETHERNET_HEADER: usize = 14;
 const ETHERTYPE_IPV4: u16 = 0x0800;
+const ETHERTYPE_IPV6: u16 = 0x86dd;
+const IPV6_HEADER: usize = 40;
 const IP_PROTOCOL_TCP: u8 = 6;
 const TCP_FLAG_SYN: u8 = 0x02;
 const TCP_FLAG_RST: u8 = 0x04;
@@ -23,15 +26,24 @@ fn be16(b: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]))
 }
 
-fn addr(b: &[u8], at: usize) -> Option<[u8; 4]> {
-    b.get(at..at + 4)?.try_into().ok()
+fn addr(b: &[u8], at: usize) -> Option<[u8; 16]> {
+    let v4: [u8; 4] = b.get(at..at + 4)?.try_into().ok()?;
+    Some(crate::abi::net::mapped(v4))
 }
 
-/// The connection request `frame` carries, if it is one: IPv4, not a later fragment,
-/// TCP with SYN set and ACK and RST clear.
+fn addr6(b: &[u8], at: usize) -> Option<[u8; 16]> {
+    b.get(at..at + 16)?.try_into().ok()
+}
+
+/// The connection request `frame` carries, if it is one: IPv4 (not a later fragment)
+/// or IPv6 (TCP right after the fixed header: a request behind extension headers is
+/// left to smoltcp, which then answers it only if a socket listens for it), TCP with
+/// SYN set and ACK and RST clear.
 pub fn parse(frame: &[u8]) -> Option<Syn> {
-    if be16(frame, 12)? != ETHERTYPE_IPV4 {
-        return None;
+    match be16(frame, 12)? {
+        ETHERTYPE_IPV4 => {}
+        ETHERTYPE_IPV6 => return parse_v6(frame.get(ETHERNET_HEADER..)?),
+        _ => return None,
     }
     let ip = frame.get(ETHERNET_HEADER..)?;
     let version_ihl = *ip.first()?;
@@ -52,6 +64,23 @@ pub fn parse(frame: &[u8]) -> Option<Syn> {
         src_addr: addr(ip, 12)?,
         src_port: be16(tcp, 0)?,
         dst_addr: addr(ip, 16)?,
+        dst_port: be16(tcp, 2)?,
+    })
+}
+
+fn parse_v6(ip: &[u8]) -> Option<Syn> {
+    if *ip.first()? >> 4 != 6 || *ip.get(6)? != IP_PROTOCOL_TCP {
+        return None;
+    }
+    let tcp = ip.get(IPV6_HEADER..)?;
+    let flags = *tcp.get(13)?;
+    if flags & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_RST) != TCP_FLAG_SYN {
+        return None;
+    }
+    Some(Syn {
+        src_addr: addr6(ip, 8)?,
+        src_port: be16(tcp, 0)?,
+        dst_addr: addr6(ip, 24)?,
         dst_port: be16(tcp, 2)?,
     })
 }
@@ -81,11 +110,50 @@ mod tests {
     }
 
     const EXPECTED: Syn = Syn {
-        src_addr: [10, 0, 2, 2],
+        src_addr: crate::abi::net::mapped([10, 0, 2, 2]),
         src_port: 40000,
-        dst_addr: [10, 0, 2, 15],
+        dst_addr: crate::abi::net::mapped([10, 0, 2, 15]),
         dst_port: 8080,
     };
+
+    /// An Ethernet frame with an IPv6 header from fec0::2 to fec0::15, then TCP.
+    fn frame6(next_header: u8, flags: u8) -> Vec<u8> {
+        let mut f = vec![0u8; ETHERNET_HEADER];
+        f[12..14].copy_from_slice(&ETHERTYPE_IPV6.to_be_bytes());
+        let mut ip = [0u8; IPV6_HEADER];
+        ip[0] = 0x60;
+        ip[6] = next_header;
+        ip[8] = 0xfe;
+        ip[9] = 0xc0;
+        ip[23] = 2;
+        ip[24] = 0xfe;
+        ip[25] = 0xc0;
+        ip[39] = 0x15;
+        f.extend_from_slice(&ip);
+        let mut tcp = [0u8; 20];
+        tcp[0..2].copy_from_slice(&40000u16.to_be_bytes());
+        tcp[2..4].copy_from_slice(&8080u16.to_be_bytes());
+        tcp[13] = flags;
+        f.extend_from_slice(&tcp);
+        f
+    }
+
+    #[test]
+    fn an_ipv6_syn_is_recognised() {
+        let syn = parse(&frame6(6, TCP_FLAG_SYN)).unwrap();
+        assert_eq!(syn.src_addr[..2], [0xfe, 0xc0]);
+        assert_eq!(syn.src_addr[15], 2);
+        assert_eq!(syn.dst_addr[15], 0x15);
+        assert_eq!((syn.src_port, syn.dst_port), (40000, 8080));
+        assert_eq!(parse(&frame6(6, TCP_FLAG_SYN | TCP_FLAG_ACK)), None);
+        // UDP; a hop-by-hop header first.
+        assert_eq!(parse(&frame6(17, TCP_FLAG_SYN)), None);
+        assert_eq!(parse(&frame6(0, TCP_FLAG_SYN)), None);
+        let good = frame6(6, TCP_FLAG_SYN);
+        for len in 0..good.len() - 6 {
+            assert_eq!(parse(&good[..len]), None, "cut at {len}");
+        }
+    }
 
     #[test]
     fn a_syn_is_recognised() {

@@ -4,8 +4,8 @@
 //! `send`/`recv` are writes and reads with flags; the blocking ones sleep until the
 //! network task reports a change.
 //!
-//! Addresses are hermit's: AF_INET is 3 and a `sockaddr` starts with a length byte.
-//! Only IPv4 is supported (AF_INET6 gets EAFNOSUPPORT).
+//! Addresses are hermit's: AF_INET is 3, AF_INET6 1, and a `sockaddr` starts with a
+//! length byte. IPv4 and IPv6 (docs/ipv6.md).
 
 use core::ffi::{c_char, c_void};
 
@@ -56,31 +56,36 @@ fn install_socket(
 }
 
 #[cfg(feature = "net")]
-/// The address the application passed.
+/// The address the application passed, and its family.
 ///
 /// # Safety
 /// `name` must be valid for `len` bytes (checked for null and range).
-unsafe fn address_in(name: *const sockaddr, len: socklen_t) -> Result<V4, Errno> {
+unsafe fn address_in(name: *const sockaddr, len: socklen_t) -> Result<(SockAddr, i32), Errno> {
     // SAFETY: the caller's buffer, checked by uaccess.
     let bytes = unsafe { uaccess::bytes(name as *const u8, len as usize) }?;
     parse_sockaddr(bytes)
 }
 
 #[cfg(feature = "net")]
-/// Stores `a` for the application: truncated to `*len` bytes, `*len` set to the full
-/// length. Nothing when `name` is null (accept and recvfrom allow that).
+/// Stores `a` for the application, as a `sockaddr_in6` for an AF_INET6 socket (`v6`):
+/// truncated to `*len` bytes, `*len` set to the full length. Nothing when `name` is
+/// null (accept and recvfrom allow that).
 ///
 /// # Safety
 /// `name` and `len` as the socket calls document them.
-unsafe fn address_out(a: V4, name: *mut sockaddr, len: *mut socklen_t) -> Result<(), Errno> {
+unsafe fn address_out(
+    (a, v6): (SockAddr, bool),
+    name: *mut sockaddr,
+    len: *mut socklen_t,
+) -> Result<(), Errno> {
     if name.is_null() {
         return Ok(());
     }
     let capacity = uaccess::read(len as *const u32)? as usize;
     uaccess::check_write(len as *mut u8, 4)?;
     // SAFETY: the caller's buffer of `capacity` bytes, checked by uaccess.
-    let out = unsafe { uaccess::bytes_mut(name as *mut u8, capacity.min(16)) }?;
-    let full = write_sockaddr(a, out);
+    let out = unsafe { uaccess::bytes_mut(name as *mut u8, capacity.min(28)) }?;
+    let full = write_sockaddr(a, v6, out);
     uaccess::write(len, full)
 }
 
@@ -115,7 +120,8 @@ pub unsafe extern "C" fn sys_bind(s: i32, name: *const sockaddr, namelen: sockle
     #[cfg(feature = "net")]
     {
         // SAFETY: the caller's address.
-        let r = unsafe { address_in(name, namelen) }.and_then(|a| socket::bind(socket_of(s)?.0, a));
+        let r = unsafe { address_in(name, namelen) }
+            .and_then(|(a, family)| socket::bind(socket_of(s)?.0, a, family));
         status(r)
     }
     #[cfg(not(feature = "net"))]
@@ -145,12 +151,12 @@ pub unsafe extern "C" fn sys_accept(s: i32, addr: *mut sockaddr, addrlen: *mut s
     #[cfg(feature = "net")]
     {
         let r = socket_of(s).and_then(|(id, nb)| {
-            let (conn, peer) = socket::accept(id, nb)?;
+            let (conn, peer, v6) = socket::accept(id, nb)?;
             // A connection `accept` made is TCP's.
             let fd = install_socket(conn, false, 0, false)?;
             // SAFETY: the caller's buffers, checked by uaccess. As Linux, a bad address
             // buffer loses the connection.
-            unsafe { address_out(peer, addr, addrlen) }.inspect_err(|_| {
+            unsafe { address_out((peer, v6), addr, addrlen) }.inspect_err(|_| {
                 let _ = global::close(fd);
             })?;
             Ok(fd)
@@ -171,9 +177,9 @@ pub unsafe extern "C" fn sys_connect(s: i32, name: *const sockaddr, namelen: soc
     #[cfg(feature = "net")]
     {
         // SAFETY: the caller's address.
-        let r = unsafe { address_in(name, namelen) }.and_then(|a| {
+        let r = unsafe { address_in(name, namelen) }.and_then(|(a, family)| {
             let (id, nb) = socket_of(s)?;
-            socket::connect(id, a, nb)
+            socket::connect(id, a, family, nb)
         });
         status(r)
     }
@@ -276,9 +282,9 @@ pub unsafe extern "C" fn sys_recvfrom(
                 // `recv` is a read with flags.
                 return file.read(b, peek);
             }
-            let (n, from) = socket::recv(&socket::ItsOwnKind, id, b, peek, file.nonblocking())?;
+            let (n, from, v6) = socket::recv(&socket::ItsOwnKind, id, b, peek, file.nonblocking())?;
             let from = match from {
-                Some(f) => Some(f),
+                Some(f) => Some((f, v6)),
                 None if !addr.is_null() => socket::peer_addr(id).ok(),
                 None => None,
             };
@@ -495,8 +501,53 @@ fn resolve_v6(name: &str) -> Result<alloc::vec::Vec<[u8; 16]>, i32> {
     }
 }
 
-/// POSIX getaddrinfo for IPv4: numeric hosts, "localhost", DNS names; numeric services
-/// (and "http", "https"). Returns 0 or an EAI_* code; free the list with
+/// The addresses of `name` for `family` (AF_INET, AF_INET6 or AF_UNSPEC: IPv4 first,
+/// as glibc orders them without global IPv6 connectivity), each with its family, IPv4
+/// ones IPv4-mapped: numeric addresses, "localhost" (127.0.0.1 and ::1), A and AAAA
+/// records.
+fn lookup(name: &str, family: i32) -> Result<alloc::vec::Vec<([u8; 16], i32)>, i32> {
+    use crate::net::ipv6_text::parse_ipv6;
+    if let Some(a) = parse_ipv6(name) {
+        return if family == AF_INET {
+            Err(EAI_NONAME)
+        } else {
+            let mut v = alloc::vec::Vec::new();
+            v.try_reserve_exact(1).map_err(|_| EAI_MEMORY)?;
+            v.push((a, AF_INET6));
+            Ok(v)
+        };
+    }
+    let v4 = if family == AF_INET6 {
+        Err(EAI_NONAME)
+    } else {
+        resolve(name)
+    };
+    // No AAAA query when the A one could not reach a server: it would wait as long.
+    let v6 = match &v4 {
+        _ if family == AF_INET => Err(EAI_NONAME),
+        Err(e) if *e != EAI_NONAME => Err(*e),
+        _ => resolve_v6(name),
+    };
+    let (n4, n6) = (
+        v4.as_ref().map_or(0, |v| v.len()),
+        v6.as_ref().map_or(0, |v| v.len()),
+    );
+    if n4 + n6 == 0 {
+        return Err(v4.and(v6).err().unwrap_or(EAI_NONAME));
+    }
+    let mut all = alloc::vec::Vec::new();
+    all.try_reserve_exact(n4 + n6).map_err(|_| EAI_MEMORY)?;
+    if let Ok(v) = v4 {
+        all.extend(v.into_iter().map(|a| (mapped(a), AF_INET)));
+    }
+    if let Ok(v) = v6 {
+        all.extend(v.into_iter().map(|a| (a, AF_INET6)));
+    }
+    Ok(all)
+}
+
+/// POSIX getaddrinfo for IPv4 and IPv6: numeric hosts, "localhost", DNS names; numeric
+/// services (and "http", "https"). Returns 0 or an EAI_* code; free the list with
 /// `sys_freeaddrinfo`.
 ///
 /// # Safety
@@ -529,7 +580,7 @@ pub unsafe extern "C" fn sys_getaddrinfo(
     let (family, socktype, protocol, flags) = hints.map_or((AF_UNSPEC, 0, 0, 0), |h| {
         (h.ai_family, h.ai_socktype, h.ai_protocol, h.ai_flags)
     });
-    if family != AF_UNSPEC && family != AF_INET {
+    if family != AF_UNSPEC && family != AF_INET && family != AF_INET6 {
         return EAI_FAMILY;
     }
     let kinds: &[(i32, i32)] = match (socktype, protocol) {
@@ -545,14 +596,24 @@ pub unsafe extern "C" fn sys_getaddrinfo(
             None => return EAI_SERVICE,
         },
     };
+    // Without a node, glibc's order: the wildcards IPv4 first, the loopbacks IPv6 first.
+    const ANY4: ([u8; 16], i32) = (ANY_V4, AF_INET);
+    const ANY6: ([u8; 16], i32) = (ANY_V6, AF_INET6);
+    const LO4: ([u8; 16], i32) = (mapped([127, 0, 0, 1]), AF_INET);
+    const LO6: ([u8; 16], i32) = (LOOPBACK_V6, AF_INET6);
+    let (wildcards, loopbacks) = match family {
+        AF_INET => (&[ANY4][..], &[LO4][..]),
+        AF_INET6 => (&[ANY6][..], &[LO6][..]),
+        _ => (&[ANY4, ANY6][..], &[LO6, LO4][..]),
+    };
     let addrs = match node {
-        Some(n) => match resolve(n) {
+        Some(n) => match lookup(n, family) {
             Ok(a) => a,
             Err(e) => return e,
         },
         None if service.is_none() => return EAI_NONAME,
-        None if flags & AI_PASSIVE != 0 => alloc::vec![[0, 0, 0, 0]],
-        None => alloc::vec![[127, 0, 0, 1]],
+        None if flags & AI_PASSIVE != 0 => wildcards.to_vec(),
+        None => loopbacks.to_vec(),
     };
     let Some(list) = crate::abi::addrinfo_list::build(&addrs, port, kinds) else {
         return EAI_MEMORY;
@@ -599,8 +660,8 @@ pub unsafe extern "C" fn sys_freeaddrinfo(ai: *mut addrinfo) {
 
 /// Resolves `name` into `inaddr`: `len` says which kind of address the caller wants, as
 /// in Hermit: 4 bytes (an `in_addr`) asks DNS for an A record, 16 bytes (an `in6_addr`)
-/// for an AAAA record (a query needs no IPv6 connectivity, so this works in an IPv4-only
-/// kernel); any other length is `-EINVAL`. The first address found is written.
+/// for an AAAA record (a query needs no IPv6 connectivity, so this works on an IPv4-only
+/// network); any other length is `-EINVAL`. The first address found is written.
 ///
 /// # Safety
 /// `name` NUL-terminated; `inaddr` valid for `len` bytes.

@@ -1,7 +1,6 @@
 /* Eremit (libc-port/include): Internet addresses with Linux's (glibc's) values and
    layouts (sin_family is an unsigned short, no sin_len); libc-port/src/socket.c
-   converts them to the kernel's.  IPv6 types are here for programs that mention them;
-   IPv6 sockets fail with EAFNOSUPPORT.  */
+   converts them to the kernel's, sockaddr_in6 included (IPv6: docs/ipv6.md).  */
 
 #ifndef _NETINET_IN_H
 #define _NETINET_IN_H

@@ -1,7 +1,7 @@
 /* Eremit (libc-port/include): BSD sockets with Linux's (glibc's) values and layouts.
    The C library translates them to the kernel's (hermit-abi: AF_INET is 3, SOL_SOCKET
-   4095, addresses start with a length byte) in libc-port/src/socket.c.  IPv4 only:
-   AF_INET6 and AF_UNIX sockets fail with EAFNOSUPPORT.  */
+   4095, addresses start with a length byte) in libc-port/src/socket.c.  AF_INET and
+   AF_INET6; AF_UNIX sockets fail with EAFNOSUPPORT.  */
 
 #ifndef _SYS_SOCKET_H
 #define _SYS_SOCKET_H

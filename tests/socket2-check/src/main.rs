@@ -111,9 +111,20 @@ fn options(c: &mut Checks) -> io::Result<()> {
         r.is_err(),
         r,
     );
-    let r = Socket::new(Domain::IPV6, Type::STREAM, None);
+    // IPv6 (docs/ipv6.md): a v6-only socket on [::1].
+    let r = Socket::new(Domain::IPV6, Type::STREAM, None).and_then(|s6| {
+        s6.set_only_v6(true)?;
+        s6.bind(&SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 0)).into())?;
+        Ok((s6.only_v6()?, s6.local_addr()?.as_socket()))
+    });
     c.check(
-        "an IPv6 socket fails with EAFNOSUPPORT",
+        "an IPv6 socket: IPV6_V6ONLY set and read back, bound to [::1]",
+        matches!(&r, Ok((true, Some(a))) if a.is_ipv6() && a.ip().is_loopback()),
+        r,
+    );
+    let r = Socket::new(Domain::from(12345), Type::STREAM, None);
+    c.check(
+        "an unknown family fails with EAFNOSUPPORT",
         matches!(&r, Err(e) if e.raw_os_error() == Some(EAFNOSUPPORT)),
         r.map(|_| ()),
     );

@@ -31,6 +31,10 @@ Options (also accepted as --option=VALUE):
                            environment, or user networking's 10.0.2.15/24
   --gateway ADDR           default gateway (with --ip)
   --dns ADDR               DNS server (with --ip; repeatable)
+  --ip6 ADDR/PREFIX        a static IPv6 address for the guest (needs --net),
+                           beside the one SLAAC configures from router
+                           advertisements (user networking's fec0::/64)
+  --gateway6 ADDR          IPv6 default router (with --ip6)
   --volume HOSTDIR:GUESTDIR[:ro]
                            share the host directory HOSTDIR with the guest at
                            the absolute path GUESTDIR over virtio-fs (a
@@ -151,6 +155,9 @@ pub struct RunOptions {
     pub ip: Option<(std::net::Ipv4Addr, u8)>,
     pub gateway: Option<std::net::Ipv4Addr>,
     pub dns: Vec<std::net::Ipv4Addr>,
+    /// `--ip6`, `--gateway6` (see `netaddr`).
+    pub ip6: Option<(std::net::Ipv6Addr, u8)>,
+    pub gateway6: Option<std::net::Ipv6Addr>,
     /// `--volume` values as given: checked by `run` (`volume::parse`), since a bad one
     /// is exit 125 like a missing directory.
     pub volumes: Vec<String>,
@@ -183,6 +190,8 @@ impl Default for RunOptions {
             ip: None,
             gateway: None,
             dns: Vec::new(),
+            ip6: None,
+            gateway6: None,
             volumes: Vec::new(),
             accel: Accel::Auto,
             tcg_single_thread: false,
@@ -237,6 +246,8 @@ const VALUE_OPTIONS: &[&str] = &[
     "--ip",
     "--gateway",
     "--dns",
+    "--ip6",
+    "--gateway6",
     "--volume",
     "--accel",
     "--tcg-threads",
@@ -316,6 +327,8 @@ fn apply_option(opts: &mut RunOptions, name: &str, value: &str) -> Result<(), Us
         "--ip" => opts.ip = Some(crate::netaddr::parse_cidr(value)?),
         "--gateway" => opts.gateway = Some(crate::netaddr::parse_addr(name, value)?),
         "--dns" => opts.dns.push(crate::netaddr::parse_addr(name, value)?),
+        "--ip6" => opts.ip6 = Some(crate::netaddr::parse_cidr6(value)?),
+        "--gateway6" => opts.gateway6 = Some(crate::netaddr::parse_addr6(name, value)?),
         "--volume" => opts.volumes.push(value.to_string()),
         "--accel" => {
             opts.accel = match value {

@@ -129,7 +129,10 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
     let netdev = match spec.net {
         Net::None => None,
         Net::User => {
-            let mut s = "user,id=net0".to_string();
+            // Both families (QEMU's default, said explicitly: naming only one turns the
+            // other off): IPv6 brings router advertisements of fec0::/64 for SLAAC,
+            // the host at fec0::2, DNS at fec0::3.
+            let mut s = "user,id=net0,ipv4=on,ipv6=on".to_string();
             for f in spec.forwards {
                 s.push_str(&format!(
                     ",hostfwd={}::{}-:{}",
@@ -411,7 +414,7 @@ mod tests {
             &args,
             &[
                 "-netdev",
-                "user,id=net0,hostfwd=tcp::8080-:80,hostfwd=udp::2222-:22",
+                "user,id=net0,ipv4=on,ipv6=on,hostfwd=tcp::8080-:80,hostfwd=udp::2222-:22",
                 "-device",
                 "virtio-net-device,netdev=net0",
             ]
@@ -423,7 +426,7 @@ mod tests {
             &args,
             &[
                 "-netdev",
-                "user,id=net0",
+                "user,id=net0,ipv4=on,ipv6=on",
                 "-device",
                 "virtio-net-pci,netdev=net0,disable-legacy=on",
             ]

@@ -50,34 +50,51 @@ impl Table {
         self.free.push(id);
     }
 
-    /// Whether a TCP (`tcp`) or UDP port is taken by a socket of the application or a
-    /// connection of the stack.
-    /// Whether binding `port` conflicts with a socket that has it. With `reuseaddr` (the
-    /// binding socket's SO_REUSEADDR) only a TCP socket bound or listening there does, as
-    /// on Linux: a server restarting its listener (Redis' CONFIG SET bind) rebinds the
-    /// port while connections accepted on it are still open.
-    pub(super) fn port_used(&self, set: &Sockets, tcp: bool, port: u16, reuseaddr: bool) -> bool {
+    /// Whether binding a TCP (`tcp`) or UDP `port` conflicts with a socket that has it:
+    /// for a `bind` to `local` (with IPV6_V6ONLY: `v6only`), one whose address overlaps
+    /// (binding.rs: 0.0.0.0 and a v6-only :: do not); for an ephemeral port (`local`
+    /// `None`), any. With `reuseaddr` (the binding socket's SO_REUSEADDR) only a TCP
+    /// socket bound or listening there does, as on Linux: a server restarting its
+    /// listener (Redis' CONFIG SET bind) rebinds the port while connections accepted on
+    /// it are still open.
+    pub(super) fn port_used(
+        &self,
+        set: &Sockets,
+        tcp: bool,
+        port: u16,
+        reuseaddr: bool,
+        local: Option<([u8; 16], bool)>,
+    ) -> bool {
+        let clashes = |addr: [u8; 16], other_v6only: bool| {
+            local.is_none_or(|(l, v6only)| overlaps(l, v6only, addr, other_v6only))
+        };
         let in_table = self.socks.iter().flatten().any(|s| match &s.kind {
-            Kind::Tcp { bound: Some(b) } => tcp && b.port == port,
-            Kind::Listener { local, .. } => tcp && local.port == port,
+            Kind::Tcp { bound: Some(b) } => tcp && b.port == port && clashes(b.addr, s.v6only),
+            Kind::Listener { local, .. } => {
+                tcp && local.port == port && clashes(local.addr, s.v6only)
+            }
             Kind::Loop { local, .. } | Kind::LoopConnecting { local, .. } => {
                 tcp && !reuseaddr && local.port == port
             }
+            Kind::Udp {
+                handle: Some(h), ..
+            } if !tcp => {
+                let bound = udp_local(set, *h, s);
+                bound.port == port && clashes(bound.addr, s.v6only)
+            }
             _ => false,
         });
-        if tcp && reuseaddr {
+        // Every UDP socket of the set is one of the table's; TCP connections (accepted
+        // or closed and still delivering) are not.
+        if !tcp || reuseaddr {
             return in_table;
         }
         in_table
             || set.iter().any(|(_, s)| {
-                if tcp {
-                    tcp::Socket::downcast(s).is_some_and(|t| {
-                        t.listen_endpoint().port == port
-                            || t.local_endpoint().is_some_and(|e| e.port == port)
-                    })
-                } else {
-                    udp::Socket::downcast(s).is_some_and(|u| u.endpoint().port == port)
-                }
+                tcp::Socket::downcast(s).is_some_and(|t| {
+                    t.listen_endpoint().port == port
+                        || t.local_endpoint().is_some_and(|e| e.port == port)
+                })
             })
     }
 
@@ -89,7 +106,7 @@ impl Table {
             } else {
                 p + 1
             };
-            if !self.port_used(set, tcp, p, false) {
+            if !self.port_used(set, tcp, p, false, None) {
                 return Ok(p);
             }
         }
@@ -101,14 +118,18 @@ impl Table {
     /// full or memory is short (then the SYN is dropped and the client sends it again);
     /// a SYN repeated for a connection that exists goes to that connection.
     pub fn admit(&mut self, set: &mut Sockets, syn: Syn) -> Admission {
-        let Some(sock) = self.socks.iter_mut().flatten().find(|s| {
-            matches!(&s.kind, Kind::Listener { local, .. }
-                if local.port == syn.dst_port
-                    && (local.addr == [0; 4] || local.addr == syn.dst_addr))
-        }) else {
+        let to = SockAddr {
+            addr: syn.dst_addr,
+            port: syn.dst_port,
+        };
+        let Some(sock) =
+            self.socks.iter_mut().flatten().find(
+                |s| matches!(&s.kind, Kind::Listener { local, .. } if s.receives(*local, to)),
+            )
+        else {
             return Admission::Pass;
         };
-        let from = to_endpoint(V4 {
+        let from = to_endpoint(SockAddr {
             addr: syn.src_addr,
             port: syn.src_port,
         });
@@ -227,22 +248,24 @@ impl Table {
     /// Queues a loopback connection from `client` to `to` on the listener for `to`:
     /// ECONNREFUSED when nothing listens there, EAGAIN while its backlog is full.
     /// Returns the connection, whose side 0 is the client's.
-    pub(super) fn connect_loopback(&mut self, client: V4, to: V4) -> Result<ConnId, Errno> {
-        let listener = self
-            .socks
-            .iter_mut()
-            .flatten()
-            .find_map(|s| match &mut s.kind {
+    pub(super) fn connect_loopback(
+        &mut self,
+        client: SockAddr,
+        to: SockAddr,
+    ) -> Result<ConnId, Errno> {
+        let listener = self.socks.iter_mut().flatten().find_map(|s| {
+            let receives =
+                matches!(&s.kind, Kind::Listener { local, .. } if s.receives(*local, to));
+            match &mut s.kind {
                 Kind::Listener {
-                    local,
                     backlog,
                     slots,
                     loop_queue,
-                } if local.port == to.port && (local.addr == [0; 4] || local.addr == to.addr) => {
-                    Some((slots.len(), *backlog, loop_queue))
-                }
+                    ..
+                } if receives => Some((slots.len(), *backlog, loop_queue)),
                 _ => None,
-            });
+            }
+        });
         let Some((in_handshake, backlog, queue)) = listener else {
             return Err(ECONNREFUSED);
         };
@@ -252,13 +275,15 @@ impl Table {
         queue_loop_conn(&mut self.loops, in_handshake, queue, client, to)
     }
 
-    /// After `accept` made room in the backlog of listener `local`: the loopback
+    /// After `accept` made room in the backlog of listener `local` (with IPV6_V6ONLY:
+    /// `v6only`): the loopback
     /// connects waiting for it (`LoopConnecting`) get their connections, as long as
     /// there is room, so they complete without another call of their own (as the
     /// client's retransmitted SYN completes them on Linux).
     pub(super) fn admit_waiting(
         &mut self,
-        local: V4,
+        local: SockAddr,
+        v6only: bool,
         backlog: usize,
         in_handshake: usize,
         queue: &mut Vec<LoopPending>,
@@ -270,7 +295,7 @@ impl Table {
             let Kind::LoopConnecting { local: client, to } = s.kind else {
                 continue;
             };
-            if to.port != local.port || (local.addr != [0; 4] && local.addr != to.addr) {
+            if to.port != local.port || !address_receives(local.addr, v6only, to.addr) {
                 continue;
             }
             // Without memory it stays waiting; its next call tries again.
@@ -287,33 +312,33 @@ impl Table {
 
     /// For a loopback `connect` to `to`: whether the listener there has room in its
     /// backlog; `None` when nothing listens there.
-    pub(super) fn loop_listener_has_room(&self, to: V4) -> Option<bool> {
+    pub(super) fn loop_listener_has_room(&self, to: SockAddr) -> Option<bool> {
         self.socks.iter().flatten().find_map(|s| match &s.kind {
             Kind::Listener {
                 local,
                 backlog,
                 slots,
                 loop_queue,
-            } if local.port == to.port && (local.addr == [0; 4] || local.addr == to.addr) => {
-                Some(slots.len() + loop_queue.len() < *backlog)
-            }
+            } if s.receives(*local, to) => Some(slots.len() + loop_queue.len() < *backlog),
             _ => None,
         })
     }
 
-    /// The inbox of the UDP socket bound to `to` (port, and address unless 0.0.0.0).
-    pub(super) fn udp_inbox(&mut self, set: &Sockets, to: V4) -> Option<&mut Inbox> {
-        self.socks
-            .iter_mut()
-            .flatten()
-            .find_map(|s| match &mut s.kind {
+    /// The inbox of the UDP socket bound to `to` (port, and address unless a wildcard
+    /// of the family).
+    pub(super) fn udp_inbox(&mut self, set: &Sockets, to: SockAddr) -> Option<&mut Inbox> {
+        self.socks.iter_mut().flatten().find_map(|s| {
+            let receives = match &s.kind {
                 Kind::Udp {
-                    handle: Some(h),
-                    inbox,
-                    ..
-                } if udp_bound_to(set, *h, to) => Some(inbox),
+                    handle: Some(h), ..
+                } => s.receives(udp_local(set, *h, s), to),
+                _ => false,
+            };
+            match &mut s.kind {
+                Kind::Udp { inbox, .. } if receives => Some(inbox),
                 _ => None,
-            })
+            }
+        })
     }
 }
 
@@ -323,8 +348,8 @@ pub(super) fn queue_loop_conn(
     loops: &mut Conns,
     in_handshake: usize,
     queue: &mut Vec<LoopPending>,
-    client: V4,
-    to: V4,
+    client: SockAddr,
+    to: SockAddr,
 ) -> Result<ConnId, Errno> {
     reserve(queue, 1).ok_or(ENOMEM)?;
     let (free, _) = crate::mm::heap::HEAP.usage();

@@ -3,9 +3,17 @@
 
 use super::*;
 
-pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), Errno> {
+/// How long after boot an IPv6 `connect` waits for SLAAC to give the interface an
+/// address (three router solicitations, 4 s apart, and the answer).
+const SLAAC_WAIT_NS: u64 = 13_000_000_000;
+
+/// `connect` to `to`, given as a `sockaddr` of `family`.
+pub fn connect(id: SocketId, to: SockAddr, family: i32, nonblocking: bool) -> Result<(), Errno> {
     let mut started = false;
     let r = blocking(id, Dir::Connect, nonblocking, |st, sock| {
+        if !started && let Err(e) = sock.check_address(to, family, false) {
+            return Poll::Ready(Err(e));
+        }
         if let Kind::Tcp { .. } = sock.kind
             && let Some(e) = sock.error.take()
         {
@@ -36,25 +44,31 @@ pub fn connect(id: SocketId, to: V4, nonblocking: bool) -> Result<(), Errno> {
                         Err(e) => return Poll::Ready(Err(e)),
                     }
                 }
-                *peer = (to.addr != [0; 4]).then_some(to);
+                *peer = (!to.is_unspecified()).then_some(to);
                 Poll::Ready(Ok(()))
             }
             Kind::Tcp { bound } => {
-                if to.port == 0 || to.addr == [0; 4] {
+                if to.port == 0 || to.is_unspecified() {
                     return Poll::Ready(Err(EINVAL));
                 }
                 if st.dev.is_none() {
                     return Poll::Ready(Err(ENETUNREACH));
                 }
-                // Before DHCP has answered there is no source address: wait for it.
-                if !stack::configured() {
+                // Before DHCP has answered there is no source address: wait for it. So
+                // for IPv6 while SLAAC may still bring one (its solicitations take 12 s):
+                // a link-local source would not reach another network.
+                if !stack::configured()
+                    || (to.ipv4().is_none()
+                        && !st.has_routable_ipv6()
+                        && clock::uptime_ns() < SLAAC_WAIT_NS)
+                {
                     return Poll::Pending;
                 }
                 let local = match *bound {
                     Some(b) => b,
                     None => match st.table.ephemeral_port(&st.set, true) {
-                        Ok(p) => V4 {
-                            addr: [0; 4],
+                        Ok(p) => SockAddr {
+                            addr: ANY_V6,
                             port: p,
                         },
                         Err(e) => return Poll::Ready(Err(e)),
@@ -171,8 +185,8 @@ pub(super) fn finish_loop_connect(st: &mut Stack, sock: &mut Sock) {
 pub(super) fn connect_loopback(
     st: &mut Stack,
     sock: &mut Sock,
-    bound: Option<V4>,
-    to: V4,
+    bound: Option<SockAddr>,
+    to: SockAddr,
     nonblocking: bool,
 ) -> Poll<Result<(), Errno>> {
     let port = match bound {
@@ -182,8 +196,8 @@ pub(super) fn connect_loopback(
             Err(e) => return Poll::Ready(Err(e)),
         },
     };
-    let local = V4 {
-        addr: loopback::source_for(bound.map_or([0; 4], |b| b.addr), to.addr),
+    let local = SockAddr {
+        addr: loopback::source_for(bound.map_or(ANY_V6, |b| b.addr), to.addr),
         port,
     };
     match st.table.connect_loopback(local, to) {

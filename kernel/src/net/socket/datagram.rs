@@ -7,13 +7,19 @@ use super::*;
 pub struct Udp;
 
 impl Protocol for Udp {
-    fn send(&self, st: &mut Stack, sock: &mut Sock, data: &[u8], to: Option<V4>) -> Attempt<usize> {
+    fn send(
+        &self,
+        st: &mut Stack,
+        sock: &mut Sock,
+        data: &[u8],
+        to: Option<SockAddr>,
+    ) -> Attempt<usize> {
         let dest = match &sock.kind {
             Kind::Udp { peer, .. } => to.or(*peer),
             _ => return Poll::Ready(Err(EBADF)),
         };
         let ttl = sock.ttl;
-        let Kind::Udp { handle, inbox, .. } = &mut sock.kind else {
+        let Kind::Udp { handle, .. } = &mut sock.kind else {
             return Poll::Ready(Err(EBADF));
         };
         let Some(dest) = dest else {
@@ -46,18 +52,17 @@ impl Protocol for Udp {
             }
         };
         if is_local(st, dest.addr) {
-            let ep = st.set.get::<udp::Socket>(h).endpoint();
-            #[allow(unreachable_patterns)]
-            let bound = match ep.addr {
-                Some(IpAddress::Ipv4(a)) => a.octets(),
-                _ => [0; 4],
-            };
-            let from = V4 {
-                addr: loopback::source_for(bound, dest.addr),
-                port: ep.port,
+            let bound = udp_local(&st.set, h, sock);
+            let from = SockAddr {
+                addr: loopback::source_for(bound.addr, dest.addr),
+                port: bound.port,
             };
             // To itself, or to the socket bound there; nobody: dropped.
-            let target = if udp_bound_to(&st.set, h, dest) {
+            let receives_itself = sock.receives(bound, dest);
+            let Kind::Udp { inbox, .. } = &mut sock.kind else {
+                return Poll::Ready(Err(EBADF));
+            };
+            let target = if receives_itself {
                 Some(inbox)
             } else {
                 st.table.udp_inbox(&st.set, dest)
@@ -84,6 +89,7 @@ impl Protocol for Udp {
     }
 
     fn recv(&self, st: &mut Stack, sock: &mut Sock, buf: &mut [u8], peek: bool) -> Attempt<Got> {
+        let (v6, v6only) = (sock.is_v6(), sock.v6only);
         let Kind::Udp { handle, inbox, .. } = &mut sock.kind else {
             return Poll::Ready(Err(EBADF));
         };
@@ -95,6 +101,16 @@ impl Protocol for Udp {
             return Poll::Pending;
         };
         let s = st.set.get_mut::<udp::Socket>(h);
+        // smoltcp delivers both families to a wildcard: drop what the socket's family
+        // (or IPV6_V6ONLY) does not take, as Linux never queues it.
+        while let Ok((_, m)) = s.peek() {
+            let v4 = matches!(m.endpoint.addr, IpAddress::Ipv4(_));
+            if (v4 && v6only) || (!v4 && !v6) {
+                let _ = s.recv();
+            } else {
+                break;
+            }
+        }
         let got = if peek {
             s.peek().map(|(d, m)| (d, m.endpoint))
         } else {

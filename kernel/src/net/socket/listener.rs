@@ -14,8 +14,12 @@ pub fn listen(id: SocketId, backlog: i32) -> Result<(), Errno> {
             Kind::Tcp { bound } => {
                 let local = match *bound {
                     Some(b) => b,
-                    None => V4 {
-                        addr: [0; 4],
+                    None => SockAddr {
+                        addr: if sock.family == AF_INET6 {
+                            ANY_V6
+                        } else {
+                            ANY_V4
+                        },
                         port: st.table.ephemeral_port(&st.set, true)?,
                     },
                 };
@@ -36,8 +40,9 @@ pub fn listen(id: SocketId, backlog: i32) -> Result<(), Errno> {
     })
 }
 
-/// Waits for a connection; returns the new socket and the peer's address.
-pub fn accept(id: SocketId, nonblocking: bool) -> Result<(SocketId, V4), Errno> {
+/// Waits for a connection; returns the new socket, the peer's address and whether it
+/// is an AF_INET6 socket.
+pub fn accept(id: SocketId, nonblocking: bool) -> Result<(SocketId, SockAddr, bool), Errno> {
     blocking(id, Dir::Recv, nonblocking, |st, sock| {
         let Kind::Listener {
             local,
@@ -51,15 +56,18 @@ pub fn accept(id: SocketId, nonblocking: bool) -> Result<(SocketId, V4), Errno> 
         // Without room in the table for the new socket the connection stays queued and
         // the call fails.
         let r = if let Some(&pending) = loop_queue.first() {
-            let conn = Sock::new(Kind::Loop {
-                conn: pending.conn,
-                side: 1,
-                local: pending.server,
-                peer: pending.client,
-            });
+            let conn = Sock::new(
+                Kind::Loop {
+                    conn: pending.conn,
+                    side: 1,
+                    local: pending.server,
+                    peer: pending.client,
+                },
+                sock.family,
+            );
             st.table.insert(conn).map(|new_id| {
                 loop_queue.remove(0);
-                (new_id, pending.client)
+                (new_id, pending.client, sock.family == AF_INET6)
             })
         } else {
             let Some(i) = slots
@@ -71,26 +79,29 @@ pub fn accept(id: SocketId, nonblocking: bool) -> Result<(SocketId, V4), Errno> 
             let h = slots[i];
             let s = st.set.get_mut::<tcp::Socket>(h);
             s.set_timeout(None);
-            let peer = s.remote_endpoint().map(from_endpoint).unwrap_or(V4 {
-                addr: [0; 4],
+            let peer = s.remote_endpoint().map(from_endpoint).unwrap_or(SockAddr {
+                addr: ANY_V6,
                 port: 0,
             });
-            let mut conn = Sock::new(Kind::Stream {
-                handle: h,
-                connecting: false,
-            });
+            let mut conn = Sock::new(
+                Kind::Stream {
+                    handle: h,
+                    connecting: false,
+                },
+                sock.family,
+            );
             conn.nodelay = sock.nodelay;
             conn.keepalive = sock.keepalive;
             conn.ttl = sock.ttl;
             st.table.insert(conn).map(|new_id| {
                 slots.remove(i);
-                (new_id, peer)
+                (new_id, peer, sock.family == AF_INET6)
             })
         };
         if r.is_ok() {
             // Room in the backlog: loopback connects waiting for it go on.
             st.table
-                .admit_waiting(*local, *backlog, slots.len(), loop_queue);
+                .admit_waiting(*local, sock.v6only, *backlog, slots.len(), loop_queue);
         }
         Poll::Ready(r)
     })

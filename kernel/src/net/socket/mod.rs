@@ -10,7 +10,13 @@
 //! real connection, and a burst never meets a missing listener and a reset.
 //! Blocking calls sleep on the readiness counter (events.rs) and retry.
 //!
-//! Loopback (127.0.0.0/8 and the interface's own address) bypasses smoltcp: `connect`
+//! Addresses are `SockAddr`s, IPv4 ones as ::ffff:a.b.c.d, whatever the socket's
+//! family: a socket remembers its family (the `sockaddr` it hands out) and
+//! IPV6_V6ONLY; smoltcp sees IPv4 endpoints for mapped addresses. A wildcard tells the
+//! families apart: 0.0.0.0 (an AF_INET socket's) takes IPv4 only, :: (an AF_INET6
+//! socket's) both, unless IPV6_V6ONLY (`receives`).
+//!
+//! Loopback (127.0.0.0/8, ::1 and the interface's own addresses) bypasses smoltcp: `connect`
 //! finds the listener in this table and queues an in-memory connection for `accept`
 //! at once (refused at once when nothing listens), and a datagram goes straight into
 //! the inbox of the UDP socket bound to its port (loopback.rs). A listener on 0.0.0.0
@@ -32,8 +38,9 @@ use core::task::Poll;
 use smoltcp::iface::SocketHandle;
 use smoltcp::socket::{AnySocket, tcp, udp};
 use smoltcp::time::{Duration, Instant};
-use smoltcp::wire::{IpAddress, IpEndpoint, IpListenEndpoint, Ipv4Address};
+use smoltcp::wire::{IpAddress, IpEndpoint, IpListenEndpoint, Ipv4Address, Ipv6Address};
 
+use super::binding::overlaps;
 use super::events;
 use super::loopback::{self, Conn, ConnId, Conns, Inbox, Received};
 use super::memory::{TCP_BUFFER_FULL, reserve, reserve_total, tcp_buffer_sizes, try_filled};
@@ -82,9 +89,9 @@ pub type SocketId = u32;
 #[derive(Debug)]
 pub enum Kind {
     /// A TCP socket that is neither listening nor connected (maybe bound).
-    Tcp { bound: Option<V4> },
+    Tcp { bound: Option<SockAddr> },
     Listener {
-        local: V4,
+        local: SockAddr,
         backlog: usize,
         /// Connections not accepted yet (in the handshake or established), oldest
         /// first; for a moment also the socket listening for the SYN being processed.
@@ -95,13 +102,13 @@ pub enum Kind {
     },
     /// A loopback `connect` waiting for room in the listener's backlog (see
     /// `finish_loop_connect`).
-    LoopConnecting { local: V4, to: V4 },
+    LoopConnecting { local: SockAddr, to: SockAddr },
     /// One end (`side`) of a loopback connection.
     Loop {
         conn: ConnId,
         side: usize,
-        local: V4,
-        peer: V4,
+        local: SockAddr,
+        peer: SockAddr,
     },
     Stream {
         handle: SocketHandle,
@@ -111,7 +118,7 @@ pub enum Kind {
     Udp {
         handle: Option<SocketHandle>,
         /// Default destination set by `connect`.
-        peer: Option<V4>,
+        peer: Option<SockAddr>,
         /// Datagrams that came over loopback.
         inbox: Inbox,
     },
@@ -122,14 +129,18 @@ pub enum Kind {
 pub struct LoopPending {
     conn: ConnId,
     /// The client's address (the server's peer).
-    client: V4,
+    client: SockAddr,
     /// The address the client connected to (the server's local address).
-    server: V4,
+    server: SockAddr,
 }
 
 #[derive(Debug)]
 pub struct Sock {
     pub kind: Kind,
+    /// AF_INET or AF_INET6: the kind of `sockaddr` the application gets back.
+    family: i32,
+    /// IPV6_V6ONLY: an AF_INET6 socket that has nothing to do with IPv4.
+    v6only: bool,
     /// SO_RCVTIMEO / SO_SNDTIMEO in nanoseconds.
     rcvtimeo: Option<u64>,
     sndtimeo: Option<u64>,
@@ -145,9 +156,11 @@ pub struct Sock {
 }
 
 impl Sock {
-    fn new(kind: Kind) -> Sock {
+    fn new(kind: Kind, family: i32) -> Sock {
         Sock {
             kind,
+            family,
+            v6only: false,
             rcvtimeo: None,
             sndtimeo: None,
             nodelay: false,
@@ -164,6 +177,33 @@ impl Sock {
     /// Whether this is a UDP socket (the others are TCP's, loopback connections included).
     fn is_datagram(&self) -> bool {
         matches!(self.kind, Kind::Udp { .. })
+    }
+
+    /// Whether the application gets `sockaddr_in6`s from this socket.
+    pub fn is_v6(&self) -> bool {
+        self.family == AF_INET6
+    }
+
+    /// Checks an address of family `family` given to `bind` (`for_bind`), `connect`
+    /// or `sendto`, as Linux does: an AF_INET socket takes only IPv4 addresses
+    /// (EAFNOSUPPORT); an AF_INET6 one only IPv6 addresses (EINVAL: too short), except
+    /// that a UDP one connects and sends to IPv4 ones; IPV6_V6ONLY refuses IPv4-mapped
+    /// ones.
+    fn check_address(&self, a: SockAddr, family: i32, for_bind: bool) -> Result<(), Errno> {
+        match (self.family, family) {
+            (AF_INET, AF_INET) => Ok(()),
+            (AF_INET, _) => Err(EAFNOSUPPORT),
+            (_, AF_INET) if for_bind || !self.is_datagram() || self.v6only => Err(EINVAL),
+            _ if self.v6only && a.ipv4().is_some() => {
+                Err(if for_bind { EINVAL } else { ENETUNREACH })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether traffic to `to` reaches this socket, bound to `local`.
+    fn receives(&self, local: SockAddr, to: SockAddr) -> bool {
+        local.port == to.port && address_receives(local.addr, self.v6only, to.addr)
     }
 
     /// Applies the options smoltcp implements to one of its TCP sockets.
@@ -197,22 +237,44 @@ pub enum Admission {
     Listening(SocketHandle),
 }
 
-fn to_endpoint(a: V4) -> IpEndpoint {
-    IpEndpoint::new(IpAddress::Ipv4(Ipv4Address::from(a.addr)), a.port)
+/// Whether a socket bound to address `local` (with IPV6_V6ONLY: `v6only`) receives
+/// traffic for `to`: its own address, or its wildcard's family (see the module's
+/// comment).
+fn address_receives(local: [u8; 16], v6only: bool, to: [u8; 16]) -> bool {
+    local == to
+        || (local == ANY_V4 && ipv4_of(to).is_some())
+        || (local == ANY_V6 && !(v6only && ipv4_of(to).is_some()))
 }
 
-fn from_endpoint(e: IpEndpoint) -> V4 {
-    #[allow(unreachable_patterns)]
-    let addr = match e.addr {
-        IpAddress::Ipv4(a) => a.octets(),
-        _ => [0; 4],
-    };
-    V4 { addr, port: e.port }
+/// The address as smoltcp's: IPv4 for an IPv4-mapped one.
+fn to_ip(addr: [u8; 16]) -> IpAddress {
+    match ipv4_of(addr) {
+        Some(a) => IpAddress::Ipv4(Ipv4Address::from(a)),
+        None => IpAddress::Ipv6(Ipv6Address::from(addr)),
+    }
 }
 
-fn listen_endpoint(a: V4) -> IpListenEndpoint {
+fn from_ip(a: IpAddress) -> [u8; 16] {
+    match a {
+        IpAddress::Ipv4(a) => mapped(a.octets()),
+        IpAddress::Ipv6(a) => a.octets(),
+    }
+}
+
+fn to_endpoint(a: SockAddr) -> IpEndpoint {
+    IpEndpoint::new(to_ip(a.addr), a.port)
+}
+
+fn from_endpoint(e: IpEndpoint) -> SockAddr {
+    SockAddr {
+        addr: from_ip(e.addr),
+        port: e.port,
+    }
+}
+
+fn listen_endpoint(a: SockAddr) -> IpListenEndpoint {
     IpListenEndpoint {
-        addr: (a.addr != [0; 4]).then(|| IpAddress::Ipv4(Ipv4Address::from(a.addr))),
+        addr: (!a.is_unspecified()).then(|| to_ip(a.addr)),
         port: a.port,
     }
 }
@@ -254,24 +316,25 @@ fn acceptable(state: tcp::State) -> bool {
     )
 }
 
-/// Whether UDP socket `h` receives datagrams sent to `to`.
-fn udp_bound_to(set: &Sockets, h: SocketHandle, to: V4) -> bool {
+/// The address UDP socket `h` is bound to (its smoltcp endpoint, the wildcard of
+/// the socket's family when it has no address).
+fn udp_local(set: &Sockets, h: SocketHandle, sock: &Sock) -> SockAddr {
     let ep = set.get::<udp::Socket>(h).endpoint();
-    ep.port == to.port
-        && ep
-            .addr
-            .is_none_or(|a| a == IpAddress::Ipv4(Ipv4Address::from(to.addr)))
+    let any = if sock.is_v6() { ANY_V6 } else { ANY_V4 };
+    SockAddr {
+        addr: ep.addr.map_or(any, from_ip),
+        port: ep.port,
+    }
 }
 
-/// Whether traffic to `addr` stays in this machine: 127.0.0.0/8, or the interface's
-/// own address.
-fn is_local(st: &Stack, addr: [u8; 4]) -> bool {
+/// Whether traffic to `addr` stays in this machine: 127.0.0.0/8, ::1, or one of the
+/// interface's own addresses.
+fn is_local(st: &Stack, addr: [u8; 16]) -> bool {
     loopback::is_loopback(addr)
         || (st.dev.is_some()
-            && addr != [0; 4]
-            && st
-                .iface
-                .has_ip_addr(IpAddress::Ipv4(Ipv4Address::from(addr))))
+            && addr != ANY_V4
+            && addr != ANY_V6
+            && st.iface.has_ip_addr(to_ip(addr)))
 }
 
 /// Runs `f` on socket `id` with the stack locked, then lets the stack send what `f`
@@ -358,7 +421,7 @@ fn blocking<R>(
 
 /// `socket(domain, type, protocol)`: a new, unbound socket.
 pub fn socket(domain: i32, ty: i32, protocol: i32) -> Result<SocketId, Errno> {
-    if domain != AF_INET {
+    if domain != AF_INET && domain != AF_INET6 {
         return Err(EAFNOSUPPORT);
     }
     let kind = match (ty & !(SOCK_NONBLOCK | SOCK_CLOEXEC), protocol) {
@@ -371,7 +434,7 @@ pub fn socket(domain: i32, ty: i32, protocol: i32) -> Result<SocketId, Errno> {
         (SOCK_STREAM | SOCK_DGRAM, _) => return Err(EPROTONOSUPPORT),
         _ => return Err(EINVAL),
     };
-    let sock = Sock::new(kind);
+    let sock = Sock::new(kind, domain);
     stack::with(|st| st.table.insert(sock)).unwrap_or(Err(ENETDOWN))
 }
 
@@ -380,40 +443,52 @@ pub fn socket(domain: i32, ty: i32, protocol: i32) -> Result<SocketId, Errno> {
 /// works in a build with `tcp` and `dns` only.
 #[cfg(feature = "dns")]
 pub fn kernel_udp_socket() -> Result<SocketId, Errno> {
-    let sock = Sock::new(Kind::Udp {
-        handle: None,
-        peer: None,
-        inbox: Inbox::default(),
-    });
+    let sock = Sock::new(
+        Kind::Udp {
+            handle: None,
+            peer: None,
+            inbox: Inbox::default(),
+        },
+        AF_INET,
+    );
     stack::with(|st| st.table.insert(sock)).unwrap_or(Err(ENETDOWN))
 }
 
-/// Checks that `a` can be a local address: unspecified, loopback (all of 127/8) or the
-/// interface's own.
-fn local_address_ok(st: &Stack, a: V4) -> bool {
-    if a.addr == [0; 4] || loopback::is_loopback(a.addr) {
+/// Checks that `a` can be a local address: unspecified, loopback (all of 127/8, ::1) or
+/// one of the interface's own (any, before it has an IPv4 address).
+fn local_address_ok(st: &Stack, a: SockAddr) -> bool {
+    if a.is_unspecified() || loopback::is_loopback(a.addr) {
         return true;
     }
     if st.dev.is_none() {
         return false;
     }
-    st.iface
-        .has_ip_addr(IpAddress::Ipv4(Ipv4Address::from(a.addr)))
-        || !stack::configured()
+    st.iface.has_ip_addr(to_ip(a.addr)) || !stack::configured()
 }
 
-pub fn bind(id: SocketId, addr: V4) -> Result<(), Errno> {
+/// `bind` to `addr`, given as a `sockaddr` of `family`.
+pub fn bind(id: SocketId, addr: SockAddr, family: i32) -> Result<(), Errno> {
     with_sock(id, |st, sock| {
+        sock.check_address(addr, family, true)?;
         if !local_address_ok(st, addr) {
             return Err(EADDRNOTAVAIL);
         }
         let tcp = matches!(sock.kind, Kind::Tcp { .. });
         let port = match addr.port {
             0 => st.table.ephemeral_port(&st.set, tcp)?,
-            p if st.table.port_used(&st.set, tcp, p, sock.reuseaddr) => return Err(EADDRINUSE),
+            p if st.table.port_used(
+                &st.set,
+                tcp,
+                p,
+                sock.reuseaddr,
+                Some((addr.addr, sock.v6only)),
+            ) =>
+            {
+                return Err(EADDRINUSE);
+            }
             p => p,
         };
-        let local = V4 {
+        let local = SockAddr {
             addr: addr.addr,
             port,
         };
@@ -510,50 +585,46 @@ pub fn close(id: SocketId) {
     });
 }
 
-/// The local address (`getsockname`).
-pub fn local_addr(id: SocketId) -> Result<V4, Errno> {
-    let any = V4 {
-        addr: [0; 4],
-        port: 0,
-    };
-    inspect(id, |st, sock| match &sock.kind {
-        Kind::Tcp { bound } => bound.unwrap_or(any),
-        Kind::Listener { local, .. }
-        | Kind::Loop { local, .. }
-        | Kind::LoopConnecting { local, .. } => *local,
-        Kind::Stream { handle, .. } => st
-            .set
-            .get::<tcp::Socket>(*handle)
-            .local_endpoint()
-            .map(from_endpoint)
-            .unwrap_or(any),
-        Kind::Udp { handle, .. } => handle.map_or(any, |h| {
-            let ep = st.set.get::<udp::Socket>(h).endpoint();
-            #[allow(unreachable_patterns)]
-            let addr = match ep.addr {
-                Some(IpAddress::Ipv4(a)) => a.octets(),
-                _ => [0; 4],
-            };
-            V4 {
-                addr,
-                port: ep.port,
-            }
-        }),
+/// The local address (`getsockname`), and whether the socket is AF_INET6.
+pub fn local_addr(id: SocketId) -> Result<(SockAddr, bool), Errno> {
+    inspect(id, |st, sock| {
+        let any = SockAddr {
+            addr: if sock.is_v6() { ANY_V6 } else { ANY_V4 },
+            port: 0,
+        };
+        let a = match &sock.kind {
+            Kind::Tcp { bound } => bound.unwrap_or(any),
+            Kind::Listener { local, .. }
+            | Kind::Loop { local, .. }
+            | Kind::LoopConnecting { local, .. } => *local,
+            Kind::Stream { handle, .. } => st
+                .set
+                .get::<tcp::Socket>(*handle)
+                .local_endpoint()
+                .map(from_endpoint)
+                .unwrap_or(any),
+            Kind::Udp { handle, .. } => handle.map_or(any, |h| udp_local(&st.set, h, sock)),
+        };
+        (a, sock.is_v6())
     })
 }
 
-/// The peer's address (`getpeername`).
-pub fn peer_addr(id: SocketId) -> Result<V4, Errno> {
-    inspect(id, |st, sock| match &sock.kind {
-        Kind::Stream { handle, .. } => st
-            .set
-            .get::<tcp::Socket>(*handle)
-            .remote_endpoint()
-            .map(from_endpoint)
-            .ok_or(ENOTCONN),
-        Kind::Loop { peer, .. } => Ok(*peer),
-        Kind::Udp { peer: Some(p), .. } => Ok(*p),
-        _ => Err(ENOTCONN),
+/// The peer's address (`getpeername`), and whether the socket is AF_INET6.
+pub fn peer_addr(id: SocketId) -> Result<(SockAddr, bool), Errno> {
+    inspect(id, |st, sock| {
+        let v6 = sock.is_v6();
+        match &sock.kind {
+            Kind::Stream { handle, .. } => st
+                .set
+                .get::<tcp::Socket>(*handle)
+                .remote_endpoint()
+                .map(from_endpoint)
+                .ok_or(ENOTCONN),
+            Kind::Loop { peer, .. } => Ok(*peer),
+            Kind::Udp { peer: Some(p), .. } => Ok(*p),
+            _ => Err(ENOTCONN),
+        }
+        .map(|a| (a, v6))
     })?
 }
 

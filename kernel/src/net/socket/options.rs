@@ -81,6 +81,17 @@ pub fn setsockopt(id: SocketId, level: i32, name: i32, value: &[u8]) -> Result<(
                 read_int(value)?;
             }
             (IPPROTO_TCP, TCP_NODELAY) => sock.nodelay = read_int(value)? != 0,
+            (IPPROTO_IPV6, IPV6_V6ONLY) if sock.is_v6() => {
+                // As Linux: only before the socket has an address.
+                let unbound = matches!(
+                    sock.kind,
+                    Kind::Tcp { bound: None } | Kind::Udp { handle: None, .. }
+                );
+                if !unbound {
+                    return Err(EINVAL);
+                }
+                sock.v6only = read_int(value)? != 0;
+            }
             (IPPROTO_IP, IP_TTL) => {
                 let ttl = read_int(value)?;
                 sock.ttl = match ttl {
@@ -151,6 +162,7 @@ pub fn getsockopt(id: SocketId, level: i32, name: i32) -> Result<OptValue, Errno
                 int(e.map_or(0, Errno::code))
             }
             (IPPROTO_TCP, TCP_NODELAY) => int(sock.nodelay as i32),
+            (IPPROTO_IPV6, IPV6_V6ONLY) if sock.is_v6() => int(sock.v6only as i32),
             (IPPROTO_IP, IP_TTL) => int(sock.ttl.unwrap_or(64) as i32),
             _ => Err(ENOPROTOOPT),
         }

@@ -13,7 +13,7 @@ impl Protocol for Tcp {
         st: &mut Stack,
         sock: &mut Sock,
         data: &[u8],
-        _to: Option<V4>,
+        _to: Option<SockAddr>,
     ) -> Attempt<usize> {
         // As Linux, the address of a `sendto` on a connection is not looked at.
         match &mut sock.kind {

@@ -7,12 +7,18 @@ use super::*;
 /// What one attempt gives: `Pending` (no data or room yet) or the call's result.
 pub type Attempt<T> = Poll<Result<T, Errno>>;
 /// What a receive gives: the length and, for datagrams, the sender.
-pub type Got = (usize, Option<V4>);
+pub type Got = (usize, Option<SockAddr>);
 
 /// What a kind of socket does in one attempt, on its state under the stack's lock.
 pub trait Protocol: Send + Sync + 'static {
     /// Queues `data` (to `to`, for an unconnected datagram socket): the bytes queued.
-    fn send(&self, st: &mut Stack, sock: &mut Sock, data: &[u8], to: Option<V4>) -> Attempt<usize>;
+    fn send(
+        &self,
+        st: &mut Stack,
+        sock: &mut Sock,
+        data: &[u8],
+        to: Option<SockAddr>,
+    ) -> Attempt<usize>;
 
     /// Takes (with `peek`: copies) what is there into `buf`.
     fn recv(&self, st: &mut Stack, sock: &mut Sock, buf: &mut [u8], peek: bool) -> Attempt<Got>;
@@ -30,7 +36,13 @@ fn kind_of(sock: &Sock) -> &'static dyn Protocol {
 }
 
 impl Protocol for ItsOwnKind {
-    fn send(&self, st: &mut Stack, sock: &mut Sock, data: &[u8], to: Option<V4>) -> Attempt<usize> {
+    fn send(
+        &self,
+        st: &mut Stack,
+        sock: &mut Sock,
+        data: &[u8],
+        to: Option<SockAddr>,
+    ) -> Attempt<usize> {
         kind_of(sock).send(st, sock, data, to)
     }
 
@@ -43,30 +55,41 @@ impl Protocol for ItsOwnKind {
     }
 }
 
-/// Sends on socket `id` as `kind` (`to` for unconnected UDP). Returns the bytes queued.
+/// Sends on socket `id` as `kind` (`to` for unconnected UDP, given as a `sockaddr`
+/// of the family it comes with). Returns the bytes queued.
 pub fn send(
     kind: &dyn Protocol,
     id: SocketId,
     data: &[u8],
-    to: Option<V4>,
+    to: Option<(SockAddr, i32)>,
     nonblocking: bool,
 ) -> Result<usize, Errno> {
     blocking(id, Dir::Send, nonblocking, |st, sock| {
-        kind.send(st, sock, data, to)
+        // A stream socket ignores the address (stream.rs).
+        if let Some((a, family)) = to
+            && sock.is_datagram()
+            && let Err(e) = sock.check_address(a, family, false)
+        {
+            return Poll::Ready(Err(e));
+        }
+        kind.send(st, sock, data, to.map(|(a, _)| a))
     })
 }
 
 /// Receives into `buf` from socket `id` as `kind`. `peek` leaves the data queued
-/// (MSG_PEEK).
+/// (MSG_PEEK). Returns the length, the sender (datagrams) and whether the socket is
+/// AF_INET6 (which `sockaddr` the sender's address goes out as).
 pub fn recv(
     kind: &dyn Protocol,
     id: SocketId,
     buf: &mut [u8],
     peek: bool,
     nonblocking: bool,
-) -> Result<Got, Errno> {
+) -> Result<(usize, Option<SockAddr>, bool), Errno> {
     blocking(id, Dir::Recv, nonblocking, |st, sock| {
+        let v6 = sock.is_v6();
         kind.recv(st, sock, buf, peek)
+            .map(|r| r.map(|(n, from)| (n, from, v6)))
     })
 }
 
