@@ -840,8 +840,14 @@ int32_t sys_getsockopt(int32_t s, int32_t level, int32_t optname, void *optval, 
 Tid sys_gettid(void);
 
 /**
- * The address the image starts at: Hermit's kernel exports this (not part of
- * hermit-abi) for tracers that turn return addresses into offsets (rftrace).
+ * What Hermit's kernel exports under this name (not part of hermit-abi) for tracers:
+ * the amount by which the running image is moved from the addresses it is linked at,
+ * which tools add to the image's symbol addresses (rftrace writes it as the start of the
+ * image's line in a uftrace `sid-*.map`, `uftrace` then adds it to `nm`'s addresses).
+ * Hermit links its images at 0 and relocates them where it loads them, so there the
+ * load address is that amount. Eremit's images are linked at 2 MiB and run exactly
+ * there (hermit/src/lib.rs, `boot::image_range`): the amount is 0, and returning the load
+ * address instead made every traced function resolve 2 MiB off.
  */
 size_t sys_image_start_addr(void);
 
@@ -904,7 +910,9 @@ int32_t sys_mkdir(const int8_t *name, uint32_t mode);
 
 /**
  * Anonymous memory: zeroed, page-aligned, from the heap, with the protection asked for
- * (see `sys_mprotect`; read and write is the heap's own and changes no page table). A
+ * (see `sys_mprotect`; read and write is the heap's own and changes no page table);
+ * `PROT_NONE` reserves address space only (`mm::reservations`), of any size up to what
+ * is left of the 32 TiB window, whose pages take memory when mprotect opens them. A
  * length that cannot be rounded up to whole pages, or that is larger than the address
  * space, is `ENOMEM` (as Linux), never a smaller block.
  */
@@ -912,14 +920,16 @@ int32_t sys_mmap(size_t size, uint32_t prot_flags, uint8_t **ret);
 
 /**
  * Changes the protection of the pages of `[ptr, ptr + size)` that `sys_mmap` handed out
- * (hermit-abi's `mprotect`, which Hermit's JITs call to make code executable, and C's
- * `mprotect`): `PROT_NONE` pages and writes to read-only pages fault (a `SIGSEGV` for the
+ * (hermit-abi's `mprotect`, which Hermit's JITs call to make code executable and Wasm
+ * runtimes to open their reservations page by page, and C's `mprotect`): `PROT_NONE` pages and writes to read-only pages fault (a `SIGSEGV` for the
  * C library, `arch::fault_delivery`). `EINVAL` for an unaligned address or unknown bits,
  * `EACCES` for writable and executable at once (write xor execute), `ENOMEM` when part
  * of the range is not such a page, unless the request is read and write on memory the
  * application already reads and writes (a malloc block, a stack), which changes nothing.
  */
-int32_t sys_mprotect(uint8_t *ptr, size_t size, uint32_t prot_flags);
+int32_t sys_mprotect(uint8_t *ptr,
+                     size_t size,
+                     uint32_t prot_flags);
 
 /**
  * Unmaps the pages of `[ptr, ptr + size)` that `sys_mmap` handed out (any part of a
