@@ -55,7 +55,10 @@ THROUGHPUT_BYTES = 64 << 20
 ROUND_TRIPS = 2000
 BOOT_TIMEOUT = 180
 GUESTS = ("eremit", "linux")
-GUEST_NAMES = {"eremit": "Eremit", "linux": "Linux guest"}
+# With --baseline-toolchain, a third guest: Eremit's C servers built with another
+# toolchain (the kernel before a change), for before/after figures in the same run.
+ALL_GUESTS = GUESTS + ("before",)
+GUEST_NAMES = {"eremit": "Eremit", "linux": "Linux guest", "before": "Eremit before"}
 # The virtio-net stack of Debian's kernel, as modules (virtio_pci and virtio_net are =m).
 LINUX_MODULES = ["virtio_pci", "virtio_net"]
 MAC = "52:54:00:12:34:56"
@@ -337,6 +340,18 @@ def tsc_khz(accel, image):
     return found
 
 
+def build_baseline(toolchain):
+    """The C servers built with another toolchain's x86_64-hermit-gcc (its kernel)."""
+    cc = os.path.join(toolchain, "bin", "x86_64-hermit-gcc")
+    if not os.path.exists(cc):
+        raise NetSkip(f"no {cc}")
+    out = {}
+    for name, src in (("netserver", SERVER_SRC), ("httpserver", HTTP_SRC)):
+        out[name] = os.path.join(WORK, f"{name}-before")
+        run([cc, "-O2", "-Wall", "-Wextra", src, "-o", out[name]])
+    return out
+
+
 def build(accel):
     """The servers for both guests, the initramfs, the kernel; raises NetSkip with a reason."""
     os.makedirs(WORK, exist_ok=True)
@@ -385,7 +400,7 @@ class Network:
                 self.note = f"tap networking could not be set up ({e}); fell back to QEMU's user network"
                 self.cleanup()
         self.mode = "user"
-        self.ports = {g: self._free_port() for g in GUESTS}
+        self.ports = {g: self._free_port() for g in ALL_GUESTS}
 
     @staticmethod
     def _free_port():
@@ -409,7 +424,7 @@ class Network:
         run(["ip", "netns", "add", self.ns])
         ex = ["ip", "netns", "exec", self.ns]
         run(ex + ["ip", "link", "set", "lo", "up"])
-        for i, g in enumerate(GUESTS):
+        for i, g in enumerate(ALL_GUESTS):
             tap = f"ebtap{i}"
             run(ex + ["ip", "tuntap", "add", "dev", tap, "mode", "tap"])
             run(ex + ["ip", "addr", "add", f"10.77.{i}.1/24", "dev", tap])
@@ -420,13 +435,13 @@ class Network:
         return ["ip", "netns", "exec", self.ns] if self.mode == "tap" else []
 
     def netdev(self, guest):
-        i = GUESTS.index(guest)
+        i = ALL_GUESTS.index(guest)
         if self.mode == "tap":
             return f"tap,id=net0,ifname=ebtap{i},script=no,downscript=no"
         return f"user,id=net0,hostfwd=tcp:127.0.0.1:{self.ports[guest]}-:{PORT}"
 
     def guest_ip(self, guest):
-        i = GUESTS.index(guest)
+        i = ALL_GUESTS.index(guest)
         return (f"10.77.{i}.2", 24, f"10.77.{i}.1") if self.mode == "tap" else ("10.0.2.15", 24, "10.0.2.2")
 
     def target(self, guest):
@@ -458,9 +473,9 @@ class GuestVM:
         self.log = os.path.join(WORK, f"{guest}-{prog}-{net.mode}-console.log")
         open(self.log, "w").close()
         ip, plen, gw = net.guest_ip(guest)
-        if guest == "eremit":
+        if guest in ("eremit", "before"):
             opts = (f"tsc_khz={art['tsc_khz']} " if art["tsc_khz"] else "") + f"ip={ip}/{plen} gateway={gw}"
-            kernel = ["-kernel", art["eremit"][prog], "-append", f"{opts} -- {prog} {PORT}"]
+            kernel = ["-kernel", art[guest][prog], "-append", f"{opts} -- {prog} {PORT}"]
         else:
             kernel = ["-kernel", art["kernel"], "-initrd", art["initrd"], "-append",
                       f"console=ttyS0 quiet panic=-1 bench_ip={ip}/{plen} bench_gw={gw} bench_prog={prog}"]
@@ -566,8 +581,8 @@ QUICK = {"runs": 1, "wrk_seconds": 3, "stream_bytes": 16 << 20, "round_trips": 5
 HTTP_CONNS = (1, 8, 32)
 
 
-def boot_pair(art, net, accel, prog):
-    vms = [GuestVM(g, art, net, accel, prog) for g in GUESTS]
+def boot_pair(art, net, accel, prog, guests):
+    vms = [GuestVM(g, art, net, accel, prog) for g in guests if prog in art.get(g, {prog: 1})]
     try:
         for vm in vms:
             vm.wait_ready()
@@ -579,11 +594,11 @@ def boot_pair(art, net, accel, prog):
     return vms
 
 
-def round_robin(runs, measures, samples, errors):
+def round_robin(runs, measures, samples, errors, guests):
     """`runs` rounds after a warm-up; in each, every measure for every guest in turn."""
     for i in range(runs + 1):
         for key, fn in measures:
-            for g in GUESTS:
+            for g in guests:
                 if (g, key) in errors:
                     continue
                 try:
@@ -597,8 +612,9 @@ def round_robin(runs, measures, samples, errors):
                         samples[g].setdefault(k, []).append(v)
 
 
-def run_benchmarks(runs=3, accel="tcg", mode="auto", quick=False):
-    """Returns a result dict: {"ok": True, ...} or {"ok": False, "reason": ...}."""
+def run_benchmarks(runs=3, accel="tcg", mode="auto", quick=False, baseline=None):
+    """Returns a result dict: {"ok": True, ...} or {"ok": False, "reason": ...}.
+    `baseline`: a toolchain directory whose C servers run as a third guest."""
     size = dict(QUICK if quick else FULL)
     size["runs"] = runs if runs else size["runs"]
     started = time.monotonic()
@@ -607,15 +623,19 @@ def run_benchmarks(runs=3, accel="tcg", mode="auto", quick=False):
     try:
         progress("building the servers for both guests and the Linux guest's initramfs")
         art = build(accel)
+        guests = GUESTS
+        if baseline:
+            art["before"] = build_baseline(baseline)
+            guests = ALL_GUESTS
         net = Network(mode)
         if net.note:
             progress(net.note)
-        samples = {g: {} for g in GUESTS}
+        samples = {g: {} for g in guests}
         errors = {}
         boot = {}
         idle = {}
         progress(f"network: {net.mode}; streams and latency (netserver), {size['runs']} runs")
-        vms = boot_pair(art, net, accel, "netserver")
+        vms = boot_pair(art, net, accel, "netserver", guests)
         boot = {vm.guest: vm.boot_s for vm in vms}
         idle = idle_cpu(vms, size["idle_seconds"])
         progress("idle host CPU: " + ", ".join(f"{GUEST_NAMES[g]} {v:.1f}%" for g, v in idle.items()))
@@ -628,7 +648,8 @@ def run_benchmarks(runs=3, accel="tcg", mode="auto", quick=False):
             return {"in_MBps": a["bytes"] / a["seconds"] / 1e6,
                     "out_MBps": b["bytes"] / b["seconds"] / 1e6,
                     "rtt_median_us": c["median_us"], "rtt_p99_us": c["p99_us"]}
-        round_robin(size["runs"], [("stream", stream)], samples, errors)
+        round_robin(size["runs"], [("stream", stream)], samples, errors,
+                    [vm.guest for vm in vms])
         for vm in vms:
             try:
                 measure_once(net, vm.guest, "quit", 0)
@@ -641,7 +662,7 @@ def run_benchmarks(runs=3, accel="tcg", mode="auto", quick=False):
             for prog in ("httpserver", "httpd"):
                 progress(f"keep-alive HTTP, {PROGRAM_TITLES[prog]}: wrk with "
                          f"{', '.join(map(str, HTTP_CONNS))} connections, {size['runs']} runs")
-                vms = boot_pair(art, net, accel, prog)
+                vms = boot_pair(art, net, accel, prog, guests)
 
                 def http(conns, prog=prog):
                     def fn(g, warm_up):
@@ -649,10 +670,10 @@ def run_benchmarks(runs=3, accel="tcg", mode="auto", quick=False):
                         return {f"{prog}_c{conns}_rps": wrk_once(net, g, conns, secs)}
                     return fn
                 round_robin(size["runs"], [(f"{prog}{c}", http(c)) for c in HTTP_CONNS],
-                            samples, errors)
+                            samples, errors, [vm.guest for vm in vms])
                 for vm in vms:
                     vm.stop()
-        if all(not samples[g] for g in GUESTS):
+        if all(not samples[g] for g in guests):
             raise NetSkip("both guests failed: " + "; ".join(errors.values()))
         return {
             "ok": True, "mode": net.mode, "network": net.describe(), "note": net.note,
@@ -663,6 +684,7 @@ def run_benchmarks(runs=3, accel="tcg", mode="auto", quick=False):
             "linux_modules": art["modules"],
             "boot_to_listening_s": boot, "idle_cpu_percent": idle,
             "samples": samples, "errors": {f"{g}/{k}": v for (g, k), v in errors.items()},
+            "baseline": baseline,
             "image_bytes": {"eremit": os.path.getsize(art["eremit"]["netserver"]),
                             "linux_kernel": os.path.getsize(art["kernel"]),
                             "linux_initramfs": os.path.getsize(art["initrd"])},
@@ -698,21 +720,35 @@ def report(res):
         f"{res['runs']} run{'s' if res['runs'] != 1 else ''} (after a warm-up), the guests "
         f"alternating{' (--quick)' if res.get('quick') else ''}. Ratio = Eremit / Linux guest.",
         "",
-        "| metric | Eremit | Linux guest | ratio | better |",
-        "|---|---|---|---|---|",
     ]
+    before = "before" in s
+    if lines[-1] == "":
+        lines.pop()
+    if before:
+        lines[-1] += (f" Eremit before: the C servers built with {res['baseline']} (the kernel "
+                      "before this branch's changes), run in the same rounds; after/before = "
+                      "Eremit / Eremit before.")
+        lines += ["", "| metric | Eremit | Linux guest | ratio | better | Eremit before | after/before |",
+                  "|---|---|---|---|---|---|---|"]
+    else:
+        lines += ["", "| metric | Eremit | Linux guest | ratio | better |", "|---|---|---|---|---|"]
 
     def row(title, key, higher_better, fmt):
         e, l = med(s["eremit"].get(key, [])), med(s["linux"].get(key, []))
+        extra = ""
+        if before:
+            b = med(s["before"].get(key, []))
+            extra = (f" {fmt(b)} | {e / b:.2f} |" if b and e is not None else
+                     f" {fmt(b) if b is not None else '-'} | - |")
         if e is None or l is None:
             lines.append(f"| {title} | {fmt(e) if e is not None else 'failed'} | "
-                         f"{fmt(l) if l is not None else 'failed'} | - | - |")
+                         f"{fmt(l) if l is not None else 'failed'} | - | - |{extra}")
             return
         r = e / l if l else float("inf")
         better = ("Eremit" if (r > 1) == higher_better else "Linux guest") if abs(r - 1) > 0.02 else "same"
         factor = r if r >= 1 else 1 / r
         lines.append(f"| {title} | {fmt(e)} | {fmt(l)} | {r:.2f} | {better}"
-                     f"{f' ({factor:.1f}x)' if better != 'same' else ''} |")
+                     f"{f' ({factor:.1f}x)' if better != 'same' else ''} |{extra}")
 
     for prog in ("httpserver", "httpd"):
         for c in HTTP_CONNS:
@@ -728,11 +764,15 @@ def report(res):
         r = b["eremit"] / b["linux"]
         lines.append(f"| boot to listening (QEMU start to the server's first line) | "
                      f"{b['eremit'] * 1000:.0f} ms | {b['linux'] * 1000:.0f} ms | {r:.2f} | "
-                     f"{'Eremit' if r < 1 else 'Linux guest'} ({max(r, 1 / r):.1f}x) |")
+                     f"{'Eremit' if r < 1 else 'Linux guest'} ({max(r, 1 / r):.1f}x) |"
+                     + (f" {b['before'] * 1000:.0f} ms | - |" if before and b.get("before") else
+                        (" - | - |" if before else "")))
     idle = res.get("idle_cpu_percent", {})
     if idle:
         lines.append(f"| idle guest's QEMU, host CPU over {res['idle_seconds']} s | "
-                     f"{idle['eremit']:.1f}% | {idle['linux']:.1f}% | - | - |")
+                     f"{idle['eremit']:.1f}% | {idle['linux']:.1f}% | - | - |"
+                     + (f" {idle['before']:.1f}% | - |" if before and "before" in idle else
+                        (" - | - |" if before else "")))
     im = res["image_bytes"]
     lines += [
         "",
@@ -762,7 +802,7 @@ def report(res):
     per_run = "; ".join(
         f"{GUEST_NAMES[g]}: " + ", ".join(
             f"{k} " + "/".join(f"{v:.0f}" for v in vals) for k, vals in sorted(s[g].items()))
-        for g in GUESTS)
+        for g in s)
     lines.append(f"- Every run: {per_run}.")
     return "\n".join(lines) + "\n"
 
@@ -777,6 +817,10 @@ def main():
     ap.add_argument("--quick", action="store_true",
                     help="one run, 3 s per wrk measurement, 16 MiB streams (a few minutes)")
     ap.add_argument("--accel", choices=("tcg", "kvm"), default="tcg")
+    ap.add_argument("--baseline-toolchain", metavar="DIR",
+                    help="also run the C servers built with DIR/bin/x86_64-hermit-gcc (another "
+                         "worktree's build/toolchain: the kernel before a change) as a third "
+                         "guest, for before/after figures in the same rounds")
     ap.add_argument("--net-mode", default="auto",
                     help="comma-separated: tap (a namespace with tap devices; root), user "
                          "(slirp), auto: tap, else user (default)")
@@ -785,7 +829,8 @@ def main():
     for m in modes:
         if m not in ("auto", "tap", "user"):
             ap.error(f"unknown network mode {m}")
-    results = [run_benchmarks(args.runs, args.accel, m, args.quick) for m in modes]
+    results = [run_benchmarks(args.runs, args.accel, m, args.quick, args.baseline_toolchain)
+               for m in modes]
     text = "# Eremit network benchmarks\n" + "".join(report(r) for r in results)
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "results-net.md"), "w") as f:
