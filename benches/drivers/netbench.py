@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
 """Network benchmarks: Eremit against a Linux guest under the same QEMU options
-(benches/drivers/bench.py runs them as its network section; `python3 benches/drivers/netbench.py` runs
-them alone and writes build/bench/results-net.md and results-net.json).
+(`make bench-net` runs them on QEMU's user network and then on tap devices; `python3
+benches/drivers/netbench.py [--quick] [--net-mode user,tap]` alone; benches/drivers/bench.py
+runs them as its network section). Writes build/bench/results-net.md and results-net.json.
 
-Both guests run the same server, benches/net/netserver.c (built with x86_64-hermit-gcc
-for Eremit, with the host's `gcc -static` for Linux), on q35 with virtio-net-pci
-(modern), 512 MiB, 1 vCPU, the accelerator of the run, booted with QEMU's -kernel:
-Eremit's image itself; for Linux Debian's kernel (/boot/vmlinuz-*, from the
-linux-image-amd64 package) with an initramfs built here (busybox-static, the virtio
-modules of that kernel, an /init that configures eth0 and execs the server).
+Both guests run the same servers, one per boot, on q35 with virtio-net-pci (modern),
+512 MiB, 1 vCPU, the accelerator of the run, booted with QEMU's -kernel: Eremit's image
+itself; for Linux Debian's kernel (/boot/vmlinuz-*, from the linux-image-amd64 package)
+with an initramfs built here (busybox-static, the virtio modules of that kernel, an /init
+that configures eth0 and execs the server the kernel command line names). The servers:
+  netserver   benches/net/netserver.c: streams both ways and 1-byte ping-pong;
+  httpserver  benches/net/httpserver.c: keep-alive HTTP, one thread, poll();
+  httpd       examples-rust/httpd: keep-alive HTTP on std::net, a thread per connection.
+The C servers are built with x86_64-hermit-gcc for Eremit and the host's `gcc -static`
+for Linux; httpd with cargo for x86_64-unknown-hermit and rustc for
+x86_64-unknown-linux-gnu (static).
 
 Network, in order of preference:
   tap   a network namespace created for the run (`ip netns add`), one tap device per
@@ -20,15 +26,20 @@ Network, in order of preference:
         process and caps throughput for both guests alike.
 Only this machine's own loopback and namespaces carry traffic.
 
-Measurements, round-robin between the two guests (both booted once, idle while the
-other is measured), medians of --runs runs after a warm-up:
-  * throughput host -> guest: 64 MiB sent to the server, which counts and answers the
+Measurements, round-robin between the guests (booted together, idle while another is
+measured), medians of --runs rounds after a warm-up:
+  * keep-alive HTTP: `wrk -t1 -cN` with N = 1, 8, 32 against each HTTP server (req/s);
+  * throughput host -> guest: 64 MiB sent to netserver, which counts and answers the
     count (timed from connect to the answer);
   * throughput guest -> host: the server sends 64 MiB;
   * latency: 1-byte request/response round trips on one connection (TCP_NODELAY both
     sides), 2000 per run: the median and the 99th percentile of each run;
-  * boot to listening: from QEMU's start to the server's "listening" line.
-The client is Python on the host; its own cost is the same for both guests.
+  * boot to listening: from QEMU's start to the server's "listening" line;
+  * idle host CPU: each idle guest's QEMU process, over 10 s.
+--quick: one round, 3 s per wrk measurement, 16 MiB streams, 500 round trips.
+--baseline-toolchain DIR: the C servers built with DIR/bin/x86_64-hermit-gcc run as a
+third guest ("Eremit before") in the same rounds.
+The stream and latency client is Python on the host; its own cost is the same for all.
 """
 
 import argparse
