@@ -8,7 +8,7 @@ HERMIT_TARGET := x86_64-unknown-hermit
 HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
-	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean \
+	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench bench-net header install clean \
 	test-reliability soak test-hermit-compat test-stdin test-signal test-net-burst compat-crates test-tokio \
 	test-fuzz fuzz test-full test-volume test-servers test-pkg test-oci test-aarch64 test-ipv6
 
@@ -227,6 +227,15 @@ header: deps
 # (bench_cxx_fortran.py, a few minutes under TCG), stdin, loopback, volume (files on the
 # host, bench_volume.py): each builds its
 # programs (benches/NAME/) natively and for Eremit and runs both.
+# The network benchmark alone (benches/drivers/netbench.py): Eremit against a Linux guest
+# (Debian's kernel, busybox-static) under the same QEMU, keep-alive HTTP under wrk, streams
+# both ways, latency, on QEMU's user network and on tap devices; build/bench/results-net.md.
+# NET_BENCH_ARGS=--quick for a short run.
+NET_BENCH_ARGS ?=
+bench-net: toolchain-c
+	@scripts/ensure-deps.sh netbench
+	@python3 benches/drivers/netbench.py --net-mode user,tap $(NET_BENCH_ARGS)
+
 bench: hello toolchain-c
 	@python3 benches/drivers/bench.py
 	@python3 benches/drivers/bench_c.py

@@ -8,7 +8,7 @@
 #   scripts/ensure-deps.sh c-toolchain  also newlib's and GCC's sources and gfortran
 #                                       (scripts/build-toolchain.sh)
 #   scripts/ensure-deps.sh cbindgen     also cbindgen $CBINDGEN_VERSION (scripts/gen-header.sh)
-#   scripts/ensure-deps.sh netbench     also a Linux kernel image and a static busybox
+#   scripts/ensure-deps.sh netbench     also a Linux kernel image, a static busybox and wrk
 #                                       (benches/drivers/netbench.py's Linux guest)
 #   scripts/ensure-deps.sh servers      also tcl, dpkg-dev and a deb-src entry
 #                                       (tests/servers_tests.py: apt-get source, runtest)
@@ -59,6 +59,7 @@ for group in "$@"; do
         compgen -G '/boot/vmlinuz-*' >/dev/null || need_apt+=(linux-image-amd64)
         file -L /bin/busybox /usr/bin/busybox 2>/dev/null | grep -q "statically linked" ||
             need_apt+=(busybox-static)
+        command -v wrk >/dev/null || need_apt+=(wrk)
         ;;
     servers)
         # tests/servers_tests.py: Debian source packages (a deb-src entry, dpkg-source) and

@@ -28,7 +28,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import (BIN, CC, EREMIT, ROOT, TOOLCHAIN_FILE, HostServers, Suite, check,  # noqa: E402
-                     free_port, measure, once, pattern, run, start_server)
+                     free_port, measure, once, pattern, run, skip, start_server)
 
 EXAMPLES = os.path.join(ROOT, "examples-c")
 OUT = os.path.join(ROOT, "build", "net-c")
@@ -303,6 +303,71 @@ def echo_client_suite():
                  "80", "10"], timeout=90)
         check("echo-client in Eremit: an unknown name gives a getaddrinfo error, exit 1",
               p.returncode == 1 and "getaddrinfo" in p.stderr, f"exit {p.returncode}\n{p.stderr}")
+
+
+# A host echo server for echo-client-tap, run inside the test's namespace.
+TAP_ECHO_SERVER = r"""
+import socket, sys, threading
+l = socket.socket()
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind((sys.argv[1], int(sys.argv[2])))
+l.listen(4)
+print("listening", flush=True)
+def serve(c):
+    while True:
+        d = c.recv(65536)
+        if not d:
+            break
+        c.sendall(d)
+    c.close()
+while True:
+    c, _ = l.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+"""
+
+
+@suite.case("echo-client-tap")
+def echo_client_tap():
+    """virtio-net on a tap device, where QEMU offers checksum offload: the TCP checksums
+    of what the guest sends are the host's to fill in, and it takes the host's verdict on
+    what it receives. A wrong checksum either way would stall the stream (the host drops
+    what fails its check), so 1 MiB echoed intact checks both."""
+    import shutil
+    import subprocess
+    if os.geteuid() != 0 or not os.path.exists("/dev/net/tun") or not shutil.which("ip"):
+        skip("net-c/echo-client-tap", "needs root, /dev/net/tun and ip (a namespace with a tap device)")
+        return
+    if not echo_examples():
+        return
+    ns = f"eremit-test-tap-{os.getpid()}"
+    inside = ["ip", "netns", "exec", ns]
+    server = None
+    try:
+        for cmd in (["ip", "netns", "add", ns], inside + ["ip", "link", "set", "lo", "up"],
+                    inside + ["ip", "tuntap", "add", "dev", "etap0", "mode", "tap"],
+                    inside + ["ip", "addr", "add", "10.79.0.1/24", "dev", "etap0"],
+                    inside + ["ip", "link", "set", "etap0", "up"]):
+            p = run(cmd, timeout=30)
+            if p.returncode != 0:
+                check("echo-client-tap: a namespace with a tap device", False, f"{cmd}: {p.stderr}")
+                return
+        server = subprocess.Popen(inside + [sys.executable, "-c", TAP_ECHO_SERVER, "10.79.0.1", "7777"],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
+        server.stdout.readline()
+        image = os.path.join(EXAMPLES_OUT, "echo-client")
+        p = run(inside + [EREMIT, "run", "--verbose", "--machine", "q35", "--timeout", "120", "--net", "tap:etap0",
+                          "--ip", "10.79.0.2/24", "--gateway", "10.79.0.1", image, "10.79.0.1", "7777",
+                          str(MIB)], timeout=180)
+        check("echo-client-tap: the tap device's checksum offload is taken",
+              "TCP checksums offloaded to the device" in p.stderr, p.stderr[-3000:])
+        check("echo-client-tap: 1 MiB to an echo server on the host's side of a tap device, intact, exit 0",
+              p.returncode == 0 and f"echo ok {MIB} bytes" in p.stdout,
+              f"exit {p.returncode}\n{p.stdout}\n{p.stderr[-2000:]}")
+    finally:
+        if server:
+            server.kill()
+            server.wait()
+        run(["ip", "netns", "del", ns], timeout=30)
 
 
 @suite.case("no-network")

@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
 """Network benchmarks: Eremit against a Linux guest under the same QEMU options
-(benches/drivers/bench.py runs them as its network section; `python3 benches/drivers/netbench.py` runs
-them alone and writes build/bench/results-net.md and results-net.json).
+(`make bench-net` runs them on QEMU's user network and then on tap devices; `python3
+benches/drivers/netbench.py [--quick] [--net-mode user,tap]` alone; benches/drivers/bench.py
+runs them as its network section). Writes build/bench/results-net.md and results-net.json.
 
-Both guests run the same server, benches/net/netserver.c (built with x86_64-hermit-gcc
-for Eremit, with the host's `gcc -static` for Linux), on q35 with virtio-net-pci
-(modern), 512 MiB, 1 vCPU, the accelerator of the run, booted with QEMU's -kernel:
-Eremit's image itself; for Linux Debian's kernel (/boot/vmlinuz-*, from the
-linux-image-amd64 package) with an initramfs built here (busybox-static, the virtio
-modules of that kernel, an /init that configures eth0 and execs the server).
+Both guests run the same servers, one per boot, on q35 with virtio-net-pci (modern),
+512 MiB, 1 vCPU, the accelerator of the run, booted with QEMU's -kernel: Eremit's image
+itself; for Linux Debian's kernel (/boot/vmlinuz-*, from the linux-image-amd64 package)
+with an initramfs built here (busybox-static, the virtio modules of that kernel, an /init
+that configures eth0 and execs the server the kernel command line names). The servers:
+  netserver   benches/net/netserver.c: streams both ways and 1-byte ping-pong;
+  httpserver  benches/net/httpserver.c: keep-alive HTTP, one thread, poll();
+  httpd       examples-rust/httpd: keep-alive HTTP on std::net, a thread per connection.
+The C servers are built with x86_64-hermit-gcc for Eremit and the host's `gcc -static`
+for Linux; httpd with cargo for x86_64-unknown-hermit and rustc for
+x86_64-unknown-linux-gnu (static).
 
 Network, in order of preference:
   tap   a network namespace created for the run (`ip netns add`), one tap device per
@@ -20,15 +26,20 @@ Network, in order of preference:
         process and caps throughput for both guests alike.
 Only this machine's own loopback and namespaces carry traffic.
 
-Measurements, round-robin between the two guests (both booted once, idle while the
-other is measured), medians of --runs runs after a warm-up:
-  * throughput host -> guest: 64 MiB sent to the server, which counts and answers the
+Measurements, round-robin between the guests (booted together, idle while another is
+measured), medians of --runs rounds after a warm-up:
+  * keep-alive HTTP: `wrk -t1 -cN` with N = 1, 8, 32 against each HTTP server (req/s);
+  * throughput host -> guest: 64 MiB sent to netserver, which counts and answers the
     count (timed from connect to the answer);
   * throughput guest -> host: the server sends 64 MiB;
   * latency: 1-byte request/response round trips on one connection (TCP_NODELAY both
     sides), 2000 per run: the median and the 99th percentile of each run;
-  * boot to listening: from QEMU's start to the server's "listening" line.
-The client is Python on the host; its own cost is the same for both guests.
+  * boot to listening: from QEMU's start to the server's "listening" line;
+  * idle host CPU: each idle guest's QEMU process, over 10 s.
+--quick: one round, 3 s per wrk measurement, 16 MiB streams, 500 round trips.
+--baseline-toolchain DIR: the C servers built with DIR/bin/x86_64-hermit-gcc run as a
+third guest ("Eremit before") in the same rounds.
+The stream and latency client is Python on the host; its own cost is the same for all.
 """
 
 import argparse
@@ -55,7 +66,10 @@ THROUGHPUT_BYTES = 64 << 20
 ROUND_TRIPS = 2000
 BOOT_TIMEOUT = 180
 GUESTS = ("eremit", "linux")
-GUEST_NAMES = {"eremit": "Eremit", "linux": "Linux guest"}
+# With --baseline-toolchain, a third guest: Eremit's C servers built with another
+# toolchain (the kernel before a change), for before/after figures in the same run.
+ALL_GUESTS = GUESTS + ("before",)
+GUEST_NAMES = {"eremit": "Eremit", "linux": "Linux guest", "before": "Eremit before"}
 # The virtio-net stack of Debian's kernel, as modules (virtio_pci and virtio_net are =m).
 LINUX_MODULES = ["virtio_pci", "virtio_net"]
 MAC = "52:54:00:12:34:56"
@@ -256,10 +270,12 @@ INIT = r"""#!/bin/busybox sh
 /bin/busybox mount -t sysfs sysfs /sys
 /bin/busybox mount -t devtmpfs devtmpfs /dev
 for m in MODULES; do /bin/busybox insmod /lib/modules/$m || echo "init: insmod $m failed"; done
+prog=netserver
 for arg in $(/bin/busybox cat /proc/cmdline); do
     case "$arg" in
         bench_ip=*) ip="${arg#bench_ip=}" ;;
         bench_gw=*) gw="${arg#bench_gw=}" ;;
+        bench_prog=*) prog="${arg#bench_prog=}" ;;
     esac
 done
 i=0
@@ -268,16 +284,24 @@ while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 100 ]; do /bin/busybox sleep 0.1;
 /bin/busybox ip link set eth0 up
 /bin/busybox ip addr add "$ip" dev eth0
 /bin/busybox ip route add default via "$gw"
-exec /netserver PORT
+exec /$prog PORT
 """
 
+# The programs a guest can run (one per boot): the stream/latency server and the two
+# HTTP servers. Each prints a line containing "listening" once it accepts connections.
+PROGRAMS = ("netserver", "httpserver", "httpd")
+PROGRAM_TITLES = {"httpserver": "C poll() server", "httpd": "Rust std server"}
+HTTP_SRC = os.path.join(ROOT, "benches", "net", "httpserver.c")
+HTTPD_SRC = os.path.join(ROOT, "examples-rust", "httpd", "src", "main.rs")
 
-def build_initramfs(path, busybox, server, version):
+
+def build_initramfs(path, busybox, servers, version):
     mods = module_files(version, LINUX_MODULES)
     entries = [("dev", 0o040755, None), ("proc", 0o040755, None), ("sys", 0o040755, None),
                ("bin", 0o040755, None), ("lib", 0o040755, None), ("lib/modules", 0o040755, None),
-               ("bin/busybox", 0o100755, open(busybox, "rb").read()),
-               ("netserver", 0o100755, open(server, "rb").read())]
+               ("bin/busybox", 0o100755, open(busybox, "rb").read())]
+    for name, server in servers.items():
+        entries.append((name, 0o100755, open(server, "rb").read()))
     names = []
     for m in mods:
         name = re.sub(r"\.(xz|zst|gz)$", "", os.path.basename(m))
@@ -290,29 +314,79 @@ def build_initramfs(path, busybox, server, version):
     return names
 
 
+def build_rust_httpd():
+    """examples-rust/httpd for both guests: the Eremit image with cargo (the examples'
+    workspace builds for x86_64-unknown-hermit), the Linux binary with rustc alone
+    (the same source; its only dependency, the hermit crate, is for Eremit only),
+    statically linked like the C servers."""
+    linux = os.path.join(WORK, "httpd-linux")
+    run(["cargo", "build", "--release", "-p", "httpd"], timeout=1800,
+        cwd=os.path.join(ROOT, "examples-rust"))
+    eremit = os.path.join(ROOT, "examples-rust", "target", "x86_64-unknown-hermit", "release", "httpd")
+    run(["rustc", "--edition", "2024", "-O", "-C", "panic=abort", "-C", "target-feature=+crt-static",
+         "--target", "x86_64-unknown-linux-gnu", HTTPD_SRC, "-o", linux],
+        timeout=600, cwd=os.path.join(ROOT, "examples-rust"))
+    return eremit, linux
+
+
+def tsc_khz(accel, image):
+    """The TSC rate the runner passes to Eremit (it measures it once and caches it): read
+    from its --verbose lines, then the guest (a server that would wait for clients) ends."""
+    p = subprocess.Popen([EREMIT, "run", "--verbose", "--accel", accel, image, "1"],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True, errors="replace")
+    found = None
+    try:
+        end = time.monotonic() + 120
+        for line in p.stderr:
+            m = re.search(r"tsc_khz=(\d+)", line)
+            if m:
+                found = int(m.group(1))
+                break
+            if time.monotonic() > end:
+                break
+    finally:
+        p.kill()
+        p.wait()
+    return found
+
+
+def build_baseline(toolchain):
+    """The C servers built with another toolchain's x86_64-hermit-gcc (its kernel)."""
+    cc = os.path.join(toolchain, "bin", "x86_64-hermit-gcc")
+    if not os.path.exists(cc):
+        raise NetSkip(f"no {cc}")
+    out = {}
+    for name, src in (("netserver", SERVER_SRC), ("httpserver", HTTP_SRC)):
+        out[name] = os.path.join(WORK, f"{name}-before")
+        run([cc, "-O2", "-Wall", "-Wextra", src, "-o", out[name]])
+    return out
+
+
 def build(accel):
-    """Both servers, the initramfs, the kernel; raises NetSkip with a reason."""
+    """The servers for both guests, the initramfs, the kernel; raises NetSkip with a reason."""
     os.makedirs(WORK, exist_ok=True)
     if not os.path.exists(HERMIT_CC) or not os.path.exists(EREMIT):
         raise NetSkip("build/toolchain is missing (make toolchain-c)")
     qemu = os.environ.get("EREMIT_QEMU", "qemu-system-x86_64")
     if not shutil.which(qemu):
         raise NetSkip(f"{qemu} is missing")
-    eremit_server = os.path.join(WORK, "netserver-eremit")
-    linux_server = os.path.join(WORK, "netserver-linux")
-    run([HERMIT_CC, "-O2", "-Wall", "-Wextra", SERVER_SRC, "-o", eremit_server])
-    p = run(["gcc", "-O2", "-static", "-Wall", "-Wextra", SERVER_SRC, "-o", linux_server], check=False)
-    if p.returncode != 0:
-        raise NetSkip(f"gcc -static failed (glibc's static libraries: libc6-dev): {p.stderr[-500:]}")
+    eremit, linux = {}, {}
+    for name, src in (("netserver", SERVER_SRC), ("httpserver", HTTP_SRC)):
+        eremit[name] = os.path.join(WORK, f"{name}-eremit")
+        linux[name] = os.path.join(WORK, f"{name}-linux")
+        run([HERMIT_CC, "-O2", "-Wall", "-Wextra", src, "-o", eremit[name]])
+        p = run(["gcc", "-O2", "-static", "-Wall", "-Wextra", src, "-o", linux[name]], check=False)
+        if p.returncode != 0:
+            raise NetSkip(f"gcc -static failed (glibc's static libraries: libc6-dev): {p.stderr[-500:]}")
+    eremit["httpd"], linux["httpd"] = build_rust_httpd()
     kernel, version = find_kernel()
     busybox = find_busybox()
     initrd = os.path.join(WORK, "initramfs-linux.cpio")
-    modules = build_initramfs(initrd, busybox, linux_server, version)
+    modules = build_initramfs(initrd, busybox, linux, version)
     # The TSC rate the runner passes to Eremit (it caches it).
-    p = run([EREMIT, "run", "--verbose", "--accel", accel, eremit_server, "x"], timeout=120, check=False)
-    m = re.search(r"tsc_khz=(\d+)", p.stderr)
-    tsc = int(m.group(1)) if m else None
-    return {"qemu": qemu, "eremit_server": eremit_server, "linux_server": linux_server,
+    tsc = tsc_khz(accel, eremit["netserver"])
+    return {"qemu": qemu, "eremit": eremit, "linux": linux,
             "kernel": kernel, "kernel_version": version, "initrd": initrd, "modules": modules,
             "busybox": busybox, "tsc_khz": tsc}
 
@@ -337,7 +411,7 @@ class Network:
                 self.note = f"tap networking could not be set up ({e}); fell back to QEMU's user network"
                 self.cleanup()
         self.mode = "user"
-        self.ports = {g: self._free_port() for g in GUESTS}
+        self.ports = {g: self._free_port() for g in ALL_GUESTS}
 
     @staticmethod
     def _free_port():
@@ -361,7 +435,7 @@ class Network:
         run(["ip", "netns", "add", self.ns])
         ex = ["ip", "netns", "exec", self.ns]
         run(ex + ["ip", "link", "set", "lo", "up"])
-        for i, g in enumerate(GUESTS):
+        for i, g in enumerate(ALL_GUESTS):
             tap = f"ebtap{i}"
             run(ex + ["ip", "tuntap", "add", "dev", tap, "mode", "tap"])
             run(ex + ["ip", "addr", "add", f"10.77.{i}.1/24", "dev", tap])
@@ -372,13 +446,13 @@ class Network:
         return ["ip", "netns", "exec", self.ns] if self.mode == "tap" else []
 
     def netdev(self, guest):
-        i = GUESTS.index(guest)
+        i = ALL_GUESTS.index(guest)
         if self.mode == "tap":
             return f"tap,id=net0,ifname=ebtap{i},script=no,downscript=no"
         return f"user,id=net0,hostfwd=tcp:127.0.0.1:{self.ports[guest]}-:{PORT}"
 
     def guest_ip(self, guest):
-        i = GUESTS.index(guest)
+        i = ALL_GUESTS.index(guest)
         return (f"10.77.{i}.2", 24, f"10.77.{i}.1") if self.mode == "tap" else ("10.0.2.15", 24, "10.0.2.2")
 
     def target(self, guest):
@@ -404,17 +478,18 @@ class Network:
 # --- guests -----------------------------------------------------------------------------------
 
 class GuestVM:
-    def __init__(self, guest, art, net, accel):
+    def __init__(self, guest, art, net, accel, prog="netserver"):
         self.guest = guest
-        self.log = os.path.join(WORK, f"{guest}-console.log")
+        self.prog = prog
+        self.log = os.path.join(WORK, f"{guest}-{prog}-{net.mode}-console.log")
         open(self.log, "w").close()
         ip, plen, gw = net.guest_ip(guest)
-        if guest == "eremit":
+        if guest in ("eremit", "before"):
             opts = (f"tsc_khz={art['tsc_khz']} " if art["tsc_khz"] else "") + f"ip={ip}/{plen} gateway={gw}"
-            kernel = ["-kernel", art["eremit_server"], "-append", f"{opts} -- netserver {PORT}"]
+            kernel = ["-kernel", art[guest][prog], "-append", f"{opts} -- {prog} {PORT}"]
         else:
             kernel = ["-kernel", art["kernel"], "-initrd", art["initrd"], "-append",
-                      f"console=ttyS0 quiet panic=-1 bench_ip={ip}/{plen} bench_gw={gw}"]
+                      f"console=ttyS0 quiet panic=-1 bench_ip={ip}/{plen} bench_gw={gw} bench_prog={prog}"]
         accel_opts = ["-accel", "kvm", "-cpu", "host"] if accel == "kvm" else ["-accel", "tcg", "-cpu", "max"]
         # The same options for both guests (those of `eremit run --machine q35`), with the
         # console (COM1) in a file.
@@ -442,7 +517,7 @@ class GuestVM:
     def wait_ready(self):
         end = self.start + BOOT_TIMEOUT
         while time.monotonic() < end:
-            if "netserver: listening" in self.console():
+            if f"{self.prog}: listening" in self.console():
                 self.boot_s = time.monotonic() - self.start
                 return
             if self.proc.poll() is not None:
@@ -472,69 +547,164 @@ def measure_once(net, guest, what, amount):
     return json.loads(p.stdout)
 
 
-def run_benchmarks(runs=3, accel="tcg", mode="auto"):
-    """Returns a result dict: {"ok": True, ...} or {"ok": False, "reason": ...}."""
+def wrk_once(net, guest, conns, seconds):
+    """Requests per second of keep-alive GET / with `conns` connections (one wrk thread:
+    the guests, not the client, are the bottleneck under TCG)."""
+    host, port = net.target(guest)
+    cmd = net.prefix() + ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--timeout", "5s",
+                          f"http://{host}:{port}/"]
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                       timeout=seconds + 60)
+    m = re.search(r"Requests/sec:\s*([\d.]+)", p.stdout)
+    if p.returncode != 0 or not m:
+        raise RuntimeError(f"{GUEST_NAMES[guest]}, wrk -c{conns}: {(p.stdout + p.stderr).strip()[-600:]}")
+    bad = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", p.stdout)
+    if bad and int(bad.group(1)):
+        raise RuntimeError(f"{GUEST_NAMES[guest]}, wrk -c{conns}: {bad.group(1)} bad answers")
+    return float(m.group(1))
+
+
+def host_cpu_seconds(pid):
+    """User and system CPU time of a process (and its reaped children: none here)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def idle_cpu(vms, seconds):
+    """Host CPU (% of one core) each idle guest's QEMU process uses over `seconds`."""
+    pids = {vm.guest: qemu_pid(vm) for vm in vms}
+    before = {g: host_cpu_seconds(p) for g, p in pids.items()}
+    time.sleep(seconds)
+    return {g: 100.0 * (host_cpu_seconds(p) - before[g]) / seconds for g, p in pids.items()}
+
+
+def qemu_pid(vm):
+    """QEMU's process: the VM's own, or under `ip netns exec` (which execs) the same."""
+    return vm.proc.pid
+
+
+# Sizes of one run: the full benchmark and --quick.
+FULL = {"runs": 3, "wrk_seconds": 8, "stream_bytes": THROUGHPUT_BYTES, "round_trips": ROUND_TRIPS,
+        "idle_seconds": 10}
+QUICK = {"runs": 1, "wrk_seconds": 3, "stream_bytes": 16 << 20, "round_trips": 500,
+         "idle_seconds": 5}
+HTTP_CONNS = (1, 8, 32)
+
+
+def boot_pair(art, net, accel, prog, guests):
+    vms = [GuestVM(g, art, net, accel, prog) for g in guests if prog in art.get(g, {prog: 1})]
+    try:
+        for vm in vms:
+            vm.wait_ready()
+            progress(f"{GUEST_NAMES[vm.guest]} ({prog}) listening after {vm.boot_s:.2f} s")
+    except BaseException:
+        for vm in vms:
+            vm.stop()
+        raise
+    return vms
+
+
+def round_robin(runs, measures, samples, errors, guests):
+    """`runs` rounds after a warm-up; in each, every measure for every guest in turn."""
+    for i in range(runs + 1):
+        for key, fn in measures:
+            for g in guests:
+                if (g, key) in errors:
+                    continue
+                try:
+                    value = fn(g, warm_up=i == 0)
+                except (RuntimeError, subprocess.TimeoutExpired, ValueError) as e:
+                    errors[(g, key)] = str(e)
+                    progress(f"{GUEST_NAMES[g]} failed: {e}")
+                    continue
+                if i > 0:
+                    for k, v in value.items():
+                        samples[g].setdefault(k, []).append(v)
+
+
+def run_benchmarks(runs=3, accel="tcg", mode="auto", quick=False, baseline=None):
+    """Returns a result dict: {"ok": True, ...} or {"ok": False, "reason": ...}.
+    `baseline`: a toolchain directory whose C servers run as a third guest."""
+    size = dict(QUICK if quick else FULL)
+    size["runs"] = runs if runs else size["runs"]
     started = time.monotonic()
     net = None
     vms = []
     try:
-        progress("building the server for both guests and the Linux guest's initramfs")
+        progress("building the servers for both guests and the Linux guest's initramfs")
         art = build(accel)
+        guests = GUESTS
+        if baseline:
+            art["before"] = build_baseline(baseline)
+            guests = ALL_GUESTS
         net = Network(mode)
         if net.note:
             progress(net.note)
-        progress(f"network: {net.mode}; booting both guests (q35, {accel})")
-        vms = [GuestVM(g, art, net, accel) for g in GUESTS]
-        for vm in vms:
-            vm.wait_ready()
-            progress(f"{GUEST_NAMES[vm.guest]} listening after {vm.boot_s:.2f} s")
-        samples = {g: {"in_MBps": [], "out_MBps": [], "rtt_median_us": [], "rtt_p99_us": []}
-                   for g in GUESTS}
+        samples = {g: {} for g in guests}
         errors = {}
-        for i in range(runs + 1):
-            label = "warm-up" if i == 0 else f"run {i}/{runs}"
-            progress(f"{label}: 64 MiB each way and {ROUND_TRIPS} round trips per guest")
-            for g in GUESTS:
-                if g in errors:
-                    continue
-                try:
-                    a = measure_once(net, g, "in", THROUGHPUT_BYTES)
-                    b = measure_once(net, g, "out", THROUGHPUT_BYTES)
-                    c = measure_once(net, g, "rtt", ROUND_TRIPS)
-                except (RuntimeError, subprocess.TimeoutExpired, ValueError) as e:
-                    errors[g] = str(e)
-                    progress(f"{GUEST_NAMES[g]} failed: {e}")
-                    continue
-                if i == 0:
-                    continue
-                samples[g]["in_MBps"].append(a["bytes"] / a["seconds"] / 1e6)
-                samples[g]["out_MBps"].append(b["bytes"] / b["seconds"] / 1e6)
-                samples[g]["rtt_median_us"].append(c["median_us"])
-                samples[g]["rtt_p99_us"].append(c["p99_us"])
-        if len(errors) == len(GUESTS):
-            raise NetSkip("both guests failed: " + "; ".join(errors.values()))
+        boot = {}
+        idle = {}
+        progress(f"network: {net.mode}; streams and latency (netserver), {size['runs']} runs")
+        vms = boot_pair(art, net, accel, "netserver", guests)
+        boot = {vm.guest: vm.boot_s for vm in vms}
+        idle = idle_cpu(vms, size["idle_seconds"])
+        progress("idle host CPU: " + ", ".join(f"{GUEST_NAMES[g]} {v:.1f}%" for g, v in idle.items()))
+
+        def stream(g, warm_up):
+            n = size["stream_bytes"] // (4 if warm_up else 1)
+            a = measure_once(net, g, "in", n)
+            b = measure_once(net, g, "out", n)
+            c = measure_once(net, g, "rtt", size["round_trips"])
+            return {"in_MBps": a["bytes"] / a["seconds"] / 1e6,
+                    "out_MBps": b["bytes"] / b["seconds"] / 1e6,
+                    "rtt_median_us": c["median_us"], "rtt_p99_us": c["p99_us"]}
+        round_robin(size["runs"], [("stream", stream)], samples, errors,
+                    [vm.guest for vm in vms])
         for vm in vms:
             try:
                 measure_once(net, vm.guest, "quit", 0)
             except Exception:
                 pass
+            vm.stop()
+        if shutil.which("wrk") is None:
+            errors[("all", "http")] = "no wrk on the host (apt-get install wrk)"
+        else:
+            for prog in ("httpserver", "httpd"):
+                progress(f"keep-alive HTTP, {PROGRAM_TITLES[prog]}: wrk with "
+                         f"{', '.join(map(str, HTTP_CONNS))} connections, {size['runs']} runs")
+                vms = boot_pair(art, net, accel, prog, guests)
+
+                def http(conns, prog=prog):
+                    def fn(g, warm_up):
+                        secs = 1 if warm_up else size["wrk_seconds"]
+                        return {f"{prog}_c{conns}_rps": wrk_once(net, g, conns, secs)}
+                    return fn
+                round_robin(size["runs"], [(f"{prog}{c}", http(c)) for c in HTTP_CONNS],
+                            samples, errors, [vm.guest for vm in vms])
+                for vm in vms:
+                    vm.stop()
+        if all(not samples[g] for g in guests):
+            raise NetSkip("both guests failed: " + "; ".join(errors.values()))
         return {
             "ok": True, "mode": net.mode, "network": net.describe(), "note": net.note,
-            "accel": accel, "runs": runs, "throughput_bytes": THROUGHPUT_BYTES,
-            "round_trips": ROUND_TRIPS, "kernel": art["kernel"],
-            "kernel_version": art["kernel_version"], "linux_modules": art["modules"],
-            "boot_to_listening_s": {vm.guest: vm.boot_s for vm in vms},
-            "samples": samples, "errors": errors,
-            "image_bytes": {"eremit": os.path.getsize(art["eremit_server"]),
+            "accel": accel, "runs": size["runs"], "quick": quick,
+            "throughput_bytes": size["stream_bytes"], "round_trips": size["round_trips"],
+            "wrk_seconds": size["wrk_seconds"], "idle_seconds": size["idle_seconds"],
+            "kernel": art["kernel"], "kernel_version": art["kernel_version"],
+            "linux_modules": art["modules"],
+            "boot_to_listening_s": boot, "idle_cpu_percent": idle,
+            "samples": samples, "errors": {f"{g}/{k}": v for (g, k), v in errors.items()},
+            "baseline": baseline,
+            "image_bytes": {"eremit": os.path.getsize(art["eremit"]["netserver"]),
                             "linux_kernel": os.path.getsize(art["kernel"]),
                             "linux_initramfs": os.path.getsize(art["initrd"])},
             "seconds": time.monotonic() - started,
-            "commands": {vm.guest: vm.cmd for vm in vms},
         }
     except NetSkip as e:
-        return {"ok": False, "reason": str(e)}
+        return {"ok": False, "mode": mode, "reason": str(e)}
     except Exception as e:  # an optional section must not end the whole benchmark run
-        return {"ok": False, "reason": f"{type(e).__name__}: {e}"}
+        return {"ok": False, "mode": mode, "reason": f"{type(e).__name__}: {e}"}
     finally:
         for vm in vms:
             vm.stop()
@@ -549,76 +719,101 @@ def med(values):
 
 
 def report(res):
-    lines = ["", "## Network: Eremit against a Linux guest", ""]
+    lines = ["", f"## Network: Eremit against a Linux guest ({res.get('mode', '?')} networking)", ""]
     if not res.get("ok"):
         lines += [f"Skipped: {res.get('reason', 'unknown')}", ""]
         return "\n".join(lines) + "\n"
     s = res["samples"]
     mib = res["throughput_bytes"] >> 20
     lines += [
-        f"The same server (benches/net/netserver.c) in both guests, q35 with virtio-net-pci, "
-        f"512 MiB, 1 vCPU, {res['accel'].upper()}, the same QEMU options; network: "
-        f"{res['network']}. Medians of {res['runs']} run{'s' if res['runs'] != 1 else ''} (after a warm-up), run round-robin. "
-        "Ratio = Eremit / Linux guest.",
+        f"The same servers in both guests, q35 with virtio-net-pci, 512 MiB, 1 vCPU, "
+        f"{res['accel'].upper()}, the same QEMU options; network: {res['network']}. Medians of "
+        f"{res['runs']} run{'s' if res['runs'] != 1 else ''} (after a warm-up), the guests "
+        f"alternating{' (--quick)' if res.get('quick') else ''}. Ratio = Eremit / Linux guest.",
         "",
-        "| metric | Eremit | Linux guest | ratio | better |",
-        "|---|---|---|---|---|",
     ]
+    before = "before" in s
+    if lines[-1] == "":
+        lines.pop()
+    if before:
+        lines[-1] += (f" Eremit before: the C servers built with {res['baseline']} (the kernel "
+                      "before this branch's changes), run in the same rounds; after/before = "
+                      "Eremit / Eremit before.")
+        lines += ["", "| metric | Eremit | Linux guest | ratio | better | Eremit before | after/before |",
+                  "|---|---|---|---|---|---|---|"]
+    else:
+        lines += ["", "| metric | Eremit | Linux guest | ratio | better |", "|---|---|---|---|---|"]
 
-    def row(title, key, unit, higher_better, fmt):
-        e, l = med(s["eremit"][key]), med(s["linux"][key])
+    def row(title, key, higher_better, fmt):
+        e, l = med(s["eremit"].get(key, [])), med(s["linux"].get(key, []))
+        extra = ""
+        if before:
+            b = med(s["before"].get(key, []))
+            extra = (f" {fmt(b)} | {e / b:.2f} |" if b and e is not None else
+                     f" {fmt(b) if b is not None else '-'} | - |")
         if e is None or l is None:
             lines.append(f"| {title} | {fmt(e) if e is not None else 'failed'} | "
-                         f"{fmt(l) if l is not None else 'failed'} | - | - |")
+                         f"{fmt(l) if l is not None else 'failed'} | - | - |{extra}")
             return
-        r = e / l
+        r = e / l if l else float("inf")
         better = ("Eremit" if (r > 1) == higher_better else "Linux guest") if abs(r - 1) > 0.02 else "same"
         factor = r if r >= 1 else 1 / r
         lines.append(f"| {title} | {fmt(e)} | {fmt(l)} | {r:.2f} | {better}"
-                     f"{f' ({factor:.1f}x)' if better != 'same' else ''} |")
+                     f"{f' ({factor:.1f}x)' if better != 'same' else ''} |{extra}")
 
-    row(f"TCP throughput host -> guest ({mib} MiB)", "in_MBps", "MB/s", True, lambda v: f"{v:.1f} MB/s")
-    row(f"TCP throughput guest -> host ({mib} MiB)", "out_MBps", "MB/s", True, lambda v: f"{v:.1f} MB/s")
-    row(f"request/response latency, 1 byte, median of {res['round_trips']}", "rtt_median_us", "us",
+    for prog in ("httpserver", "httpd"):
+        for c in HTTP_CONNS:
+            row(f"HTTP keep-alive, {PROGRAM_TITLES[prog]}, {c} connection{'s' if c > 1 else ''} (req/s)",
+                f"{prog}_c{c}_rps", True, lambda v: f"{v:,.0f}")
+    row(f"TCP stream host -> guest ({mib} MiB)", "in_MBps", True, lambda v: f"{v:.1f} MB/s")
+    row(f"TCP stream guest -> host ({mib} MiB)", "out_MBps", True, lambda v: f"{v:.1f} MB/s")
+    row(f"request/response latency, 1 byte, median of {res['round_trips']}", "rtt_median_us",
         False, lambda v: f"{v:.0f} us")
-    row("request/response latency, 99th percentile", "rtt_p99_us", "us", False, lambda v: f"{v:.0f} us")
+    row("request/response latency, 99th percentile", "rtt_p99_us", False, lambda v: f"{v:.0f} us")
     b = res["boot_to_listening_s"]
     if b.get("eremit") and b.get("linux"):
         r = b["eremit"] / b["linux"]
         lines.append(f"| boot to listening (QEMU start to the server's first line) | "
                      f"{b['eremit'] * 1000:.0f} ms | {b['linux'] * 1000:.0f} ms | {r:.2f} | "
-                     f"{'Eremit' if r < 1 else 'Linux guest'} ({max(r, 1 / r):.1f}x) |")
+                     f"{'Eremit' if r < 1 else 'Linux guest'} ({max(r, 1 / r):.1f}x) |"
+                     # The third guest's boot is not timed: its wait starts after the others'.
+                     + (" - | - |" if before else ""))
+    idle = res.get("idle_cpu_percent", {})
+    if idle:
+        lines.append(f"| idle guest's QEMU, host CPU over {res['idle_seconds']} s | "
+                     f"{idle['eremit']:.1f}% | {idle['linux']:.1f}% | - | - |"
+                     + (f" {idle['before']:.1f}% | - |" if before and "before" in idle else
+                        (" - | - |" if before else "")))
     im = res["image_bytes"]
     lines += [
         "",
         "Notes:",
-        f"- Linux guest: Debian's kernel {res['kernel_version']} ({os.path.basename(res['kernel'])}, "
-        f"{im['linux_kernel']:,} B) with an initramfs built by benches/drivers/netbench.py "
-        f"({im['linux_initramfs']:,} B: busybox-static, the modules "
-        f"{', '.join(m[:-3] for m in res['linux_modules'])}, an /init that configures eth0 and "
-        "execs the server, built with `gcc -O2 -static`); Eremit: the server built with "
-        f"x86_64-hermit-gcc ({im['eremit']:,} B, kernel included).",
-        "- Throughput is timed by the client from connect until the server's count (host -> "
-        "guest) or the end of the stream (guest -> host); latency is a Python client's "
-        "send-1-byte/receive-1-byte loop with TCP_NODELAY on both sides (the first 50 round "
-        "trips of each run discarded), so both columns include the same client overhead.",
+        f"- Linux guest: Debian's kernel {res['kernel_version']} ({os.path.basename(res['kernel'])}) "
+        f"with an initramfs built by benches/drivers/netbench.py ({im['linux_initramfs']:,} B: "
+        f"busybox-static, the modules {', '.join(m[:-3] for m in res['linux_modules'])}, an /init "
+        "that configures eth0 and execs the server); the C servers (benches/net/netserver.c, "
+        "benches/net/httpserver.c) built with `gcc -O2 -static` for it and x86_64-hermit-gcc for "
+        "Eremit; the Rust server (examples-rust/httpd, a thread per connection) with rustc for "
+        "x86_64-unknown-linux-gnu (static) and cargo for x86_64-unknown-hermit.",
+        f"- HTTP: `wrk -t1 -cN -d{res['wrk_seconds']}s` on the host, GET / (a 33-byte body) on "
+        "connections kept alive. Streams: timed by a Python client from connect until the "
+        "server's count (host -> guest) or the end of the stream (guest -> host); latency: "
+        "1-byte ping-pong with TCP_NODELAY both sides.",
     ]
     if res["mode"] == "user":
         lines.append("- User-mode networking: slirp in the QEMU process carries every byte, and "
-                     "its costs are in both columns; a tap device shows the guests' own stacks "
-                     "better.")
+                     "its costs are in both columns.")
     if res.get("note"):
         lines.append(f"- {res['note']}.")
     if res["accel"] == "tcg":
         lines.append("- Both guests run translated code (TCG): the figures measure the guests' "
                      "network paths under emulation, not what they reach with KVM.")
-    for g, err in res.get("errors", {}).items():
-        lines.append(f"- {GUEST_NAMES[g]} failed during the runs: {err}")
+    for k, err in res.get("errors", {}).items():
+        lines.append(f"- {k} failed during the runs: {err}")
     per_run = "; ".join(
-        f"{GUEST_NAMES[g]}: in " + ", ".join(f"{v:.0f}" for v in s[g]["in_MBps"]) +
-        " MB/s, out " + ", ".join(f"{v:.0f}" for v in s[g]["out_MBps"]) +
-        " MB/s, RTT " + ", ".join(f"{v:.0f}" for v in s[g]["rtt_median_us"]) + " us"
-        for g in GUESTS)
+        f"{GUEST_NAMES[g]}: " + ", ".join(
+            f"{k} " + "/".join(f"{v:.0f}" for v in vals) for k, vals in sorted(s[g].items()))
+        for g in s)
     lines.append(f"- Every run: {per_run}.")
     return "\n".join(lines) + "\n"
 
@@ -629,22 +824,33 @@ def main():
         print(json.dumps(client(host, port, what, amount)))
         return 0
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--runs", type=int, default=3, help="runs per guest (default 3)")
+    ap.add_argument("--runs", type=int, default=0, help="runs per guest (default 3, --quick 1)")
+    ap.add_argument("--quick", action="store_true",
+                    help="one run, 3 s per wrk measurement, 16 MiB streams (a few minutes)")
     ap.add_argument("--accel", choices=("tcg", "kvm"), default="tcg")
-    ap.add_argument("--net-mode", choices=("auto", "tap", "user"), default="auto",
-                    help="tap (a namespace with tap devices; root), user (slirp), auto: tap, "
-                         "else user (default)")
+    ap.add_argument("--baseline-toolchain", metavar="DIR",
+                    help="also run the C servers built with DIR/bin/x86_64-hermit-gcc (another "
+                         "worktree's build/toolchain: the kernel before a change) as a third "
+                         "guest, for before/after figures in the same rounds")
+    ap.add_argument("--net-mode", default="auto",
+                    help="comma-separated: tap (a namespace with tap devices; root), user "
+                         "(slirp), auto: tap, else user (default)")
     args = ap.parse_args()
-    res = run_benchmarks(args.runs, args.accel, args.net_mode)
-    text = "# Eremit network benchmarks\n" + report(res)
+    modes = args.net_mode.split(",")
+    for m in modes:
+        if m not in ("auto", "tap", "user"):
+            ap.error(f"unknown network mode {m}")
+    results = [run_benchmarks(args.runs, args.accel, m, args.quick, args.baseline_toolchain)
+               for m in modes]
+    text = "# Eremit network benchmarks\n" + "".join(report(r) for r in results)
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "results-net.md"), "w") as f:
         f.write(text)
     with open(os.path.join(OUT, "results-net.json"), "w") as f:
-        json.dump(res, f, indent=2)
+        json.dump(results, f, indent=2)
         f.write("\n")
     sys.stdout.write(text)
-    return 0 if res.get("ok") else 1
+    return 0 if all(r.get("ok") for r in results) else 1
 
 
 if __name__ == "__main__":

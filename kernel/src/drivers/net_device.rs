@@ -24,6 +24,7 @@ fn interrupt() {
     if base != 0 && mmio::ack_interrupt_at(base) == 0 {
         return; // not ours (a shared or spurious line)
     }
+    super::virtio::net_counters::INTERRUPTS.add(1);
     let f = ON_INTERRUPT.load(Ordering::Acquire);
     if f != 0 {
         // SAFETY: only `open_net` stores here, and it stores a `fn()`.

@@ -400,6 +400,7 @@ extern "C" fn task(_: usize) {
         POLL_WANTED.store(false, Ordering::SeqCst);
         let deadline = guard.as_mut().and_then(|s| {
             NET_DEADLINE.store(0, Ordering::Relaxed);
+            crate::drivers::virtio::net_counters::TASK_POLLS.add(1);
             let changed = s.poll();
             let d = s.next_deadline(changed);
             NET_DEADLINE.store(d.unwrap_or(u64::MAX), Ordering::Relaxed);
@@ -421,6 +422,7 @@ pub fn init(opts: &NetOptions) {
         return;
     };
     let mac = dev.mac();
+    let offload = dev.checksum_offload();
     let mut config = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
     config.random_seed =
         crate::arch::cpu::hardware_random().unwrap_or_else(crate::arch::cpu::rdtsc);
@@ -450,13 +452,18 @@ pub fn init(opts: &NetOptions) {
         idle_repeats: 0,
     };
     klog!(
-        "eremit: network: MAC {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+        "eremit: network: MAC {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}, TCP checksums {}",
         mac[0],
         mac[1],
         mac[2],
         mac[3],
         mac[4],
-        mac[5]
+        mac[5],
+        if offload {
+            "offloaded to the device"
+        } else {
+            "computed here"
+        }
     );
     match opts.ip {
         Some((ip, prefix)) => {
@@ -490,6 +497,10 @@ pub fn drain(max_ns: u64) {
     if !present() || !with(|st| st.dev.is_some()).unwrap_or(false) {
         return;
     }
+    klog!(
+        "eremit: network device: {}",
+        crate::drivers::virtio::net_counters::summary()
+    );
     let deadline = clock::deadline_after_ns(max_ns);
     loop {
         let pending = with(|st| {

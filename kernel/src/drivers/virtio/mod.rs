@@ -12,6 +12,10 @@ pub mod fs;
 pub mod mmio;
 #[cfg(all(target_os = "none", feature = "net"))]
 pub mod net;
+#[cfg(any(test, all(target_os = "none", feature = "net")))]
+pub mod net_checksum;
+#[cfg(all(target_os = "none", feature = "net"))]
+pub mod net_counters;
 #[cfg(all(target_os = "none", feature = "pci"))]
 pub mod pci;
 pub mod queue;

@@ -1,20 +1,31 @@
 //! virtio-net (virtio 1.x, 5.1) as a smoltcp `Device`: queue 0 receives, queue 1
 //! transmits. Every receive buffer is posted up front and reposted once smoltcp has
 //! read it; transmit buffers come back when the device has sent them. Each buffer holds
-//! the 12-byte virtio-net header and one Ethernet frame (no offloads are negotiated, so
-//! the header is all zeroes going out and ignored coming in).
+//! the 12-byte virtio-net header and one Ethernet frame. When the device offers both
+//! checksum offloads (a tap backend does; QEMU's user network does not), TCP checksums
+//! are left to it going out and taken from its verdict coming in (net_checksum.rs);
+//! otherwise the header is all zeroes going out and ignored coming in.
 
 use alloc::alloc::{Layout, alloc_zeroed};
 use alloc::vec::Vec;
 use core::ptr::NonNull;
 
-use smoltcp::phy::{self, DeviceCapabilities, Medium};
+use smoltcp::phy::{self, Checksum, DeviceCapabilities, Medium};
 use smoltcp::time::Instant;
 
+use super::net_checksum;
+use super::net_counters::{NOTIFICATIONS, RX_DROPPED, RX_FRAMES, TX_FRAMES};
 use super::queue::{Buffer, SplitQueue};
 use super::{Transport, read_config};
 
+/// The device checksums what the driver marks NEEDS_CSUM (5.1.3).
+pub const F_CSUM: u64 = 1 << 0;
+/// The driver takes frames marked NEEDS_CSUM or DATA_VALID.
+pub const F_GUEST_CSUM: u64 = 1 << 1;
 pub const F_MAC: u64 = 1 << 5;
+/// virtio_net_hdr.flags (5.1.6).
+const HDR_F_NEEDS_CSUM: u8 = 1;
+const HDR_F_DATA_VALID: u8 = 2;
 
 const RX_QUEUE: u16 = 0;
 const TX_QUEUE: u16 = 1;
@@ -92,6 +103,8 @@ struct Tx {
 pub struct VirtioNet<T: Transport> {
     transport: T,
     mac: [u8; 6],
+    /// Both checksum offloads were negotiated: smoltcp leaves TCP checksums alone.
+    checksum_offload: bool,
     rx: Rx,
     tx: Tx,
 }
@@ -123,7 +136,8 @@ impl Tx {
 impl<T: Transport> VirtioNet<T> {
     /// Initialises the device behind `transport` (already known to be a network device).
     pub fn new(transport: T) -> Result<Self, &'static str> {
-        let _features = super::negotiate(&transport, F_MAC, F_MAC)?;
+        let features = super::negotiate(&transport, F_MAC | F_CSUM | F_GUEST_CSUM, F_MAC)?;
+        let checksum_offload = features & (F_CSUM | F_GUEST_CSUM) == F_CSUM | F_GUEST_CSUM;
         let mac = read_config::<6>(&transport, 0);
         let size = |q| {
             let max = transport.queue_max_size(q);
@@ -162,6 +176,7 @@ impl<T: Transport> VirtioNet<T> {
         let mut dev = VirtioNet {
             transport,
             mac,
+            checksum_offload,
             rx,
             tx,
         };
@@ -173,14 +188,21 @@ impl<T: Transport> VirtioNet<T> {
         self.mac
     }
 
+    /// Whether TCP checksums are left to the device (both checksum offloads negotiated).
+    pub fn checksum_offload(&self) -> bool {
+        self.checksum_offload
+    }
+
     /// Tells the device about buffers posted or queued since the last call. Called
     /// after each round of smoltcp's polling, so a burst of frames costs one
     /// notification.
     pub fn flush(&mut self) {
         if core::mem::take(&mut self.rx.posted) && self.rx.queue.needs_notify() {
+            NOTIFICATIONS.add(1);
             self.transport.notify(RX_QUEUE);
         }
         if core::mem::take(&mut self.tx.queued) && self.tx.queue.needs_notify() {
+            NOTIFICATIONS.add(1);
             self.transport.notify(TX_QUEUE);
         }
     }
@@ -200,20 +222,27 @@ impl<T: Transport> VirtioNet<T> {
     /// smoltcp's next `receive` returns that frame, unless `drop_received` comes first.
     /// `receive` returns only frames shown here. `None` when no frame is waiting.
     pub fn peek_received<R>(&mut self, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
-        // An entry that is not a buffer of ours is skipped (pop_used drops it).
-        while self.rx.queue.has_used() && self.rx.queue.peek_used().is_none() {
-            self.rx.queue.pop_used();
+        loop {
+            // An entry that is not a buffer of ours is skipped (pop_used drops it).
+            while self.rx.queue.has_used() && self.rx.queue.peek_used().is_none() {
+                self.rx.queue.pop_used();
+            }
+            let used = self.rx.queue.peek_used();
+            self.rx.peeked = used.is_some();
+            let used = used?;
+            let buffer = self.rx.buffer_of[used.head as usize];
+            let len = (used.len as usize).clamp(HEADER_LEN, BUFFER_LEN);
+            // SAFETY: the device gave this buffer back (it is in the used ring) and it is
+            // reposted only after `pop_used`, which needs `&mut self`; no other slice of
+            // it lives while this one does.
+            let data = unsafe { self.rx.pool.slice(buffer) };
+            if self.checksum_offload && !checked_by_device_or_here(&mut data[..len]) {
+                RX_DROPPED.add(1);
+                self.drop_received();
+                continue;
+            }
+            return Some(f(&data[HEADER_LEN..len]));
         }
-        let used = self.rx.queue.peek_used();
-        self.rx.peeked = used.is_some();
-        let used = used?;
-        let buffer = self.rx.buffer_of[used.head as usize];
-        let len = (used.len as usize).clamp(HEADER_LEN, BUFFER_LEN);
-        // SAFETY: the device gave this buffer back (it is in the used ring) and it is
-        // reposted only after `pop_used`, which needs `&mut self`; no other slice of it
-        // lives while `f` runs.
-        let data = unsafe { self.rx.pool.slice(buffer) };
-        Some(f(&data[HEADER_LEN..len]))
     }
 
     /// Discards the next received frame (the one `peek_received` showed) and gives its
@@ -227,6 +256,24 @@ impl<T: Transport> VirtioNet<T> {
     }
 }
 
+/// With checksum offload, whether a received buffer (header and frame) may go to
+/// smoltcp, which then checks no TCP checksum: the device checked the frame
+/// (DATA_VALID), or made it on the host (NEEDS_CSUM: a UDP datagram's checksum is
+/// completed for smoltcp, which checks UDP), or the driver checks it now.
+fn checked_by_device_or_here(buffer: &mut [u8]) -> bool {
+    let flags = buffer[0];
+    let start = usize::from(u16::from_le_bytes([buffer[6], buffer[7]]));
+    let offset = usize::from(u16::from_le_bytes([buffer[8], buffer[9]]));
+    let frame = &mut buffer[HEADER_LEN..];
+    if flags & HDR_F_NEEDS_CSUM != 0 {
+        net_checksum::complete_partial(frame, start, offset)
+    } else if flags & HDR_F_DATA_VALID != 0 {
+        true
+    } else {
+        net_checksum::received_frame_ok(frame)
+    }
+}
+
 pub struct RxToken<'a> {
     rx: &'a mut Rx,
     buffer: u16,
@@ -236,6 +283,7 @@ pub struct RxToken<'a> {
 pub struct TxToken<'a> {
     tx: &'a mut Tx,
     buffer: Option<u16>,
+    checksum_offload: bool,
 }
 
 impl phy::RxToken for RxToken<'_> {
@@ -260,6 +308,15 @@ impl phy::TxToken for TxToken<'_> {
         let len = len.min(BUFFER_LEN - HEADER_LEN);
         data[..HEADER_LEN].fill(0);
         let r = f(&mut data[HEADER_LEN..HEADER_LEN + len]);
+        if self.checksum_offload
+            && let Some((start, offset)) =
+                net_checksum::prepare_offload(&mut data[HEADER_LEN..HEADER_LEN + len])
+        {
+            // virtio_net_hdr: flags, gso_type, hdr_len, gso_size, csum_start, csum_offset.
+            data[0] = HDR_F_NEEDS_CSUM;
+            data[6..8].copy_from_slice(&start.to_le_bytes());
+            data[8..10].copy_from_slice(&offset.to_le_bytes());
+        }
         let b = Buffer {
             addr: self.tx.pool.addr(buffer),
             len: (HEADER_LEN + len) as u32,
@@ -269,6 +326,7 @@ impl phy::TxToken for TxToken<'_> {
             Ok(head) => {
                 self.tx.buffer_of[head as usize] = buffer;
                 self.tx.queued = true;
+                TX_FRAMES.add(1);
             }
             Err(_) => self.tx.free.push(buffer),
         }
@@ -323,6 +381,7 @@ impl<T: Transport> phy::Device for VirtioNet<T> {
         let used = self.rx.queue.pop_used()?;
         let buffer = self.rx.buffer_of[used.head as usize];
         let len = (used.len as usize).clamp(HEADER_LEN, BUFFER_LEN);
+        RX_FRAMES.add(1);
         Some((
             RxToken {
                 rx: &mut self.rx,
@@ -332,6 +391,7 @@ impl<T: Transport> phy::Device for VirtioNet<T> {
             TxToken {
                 tx: &mut self.tx,
                 buffer: Some(tx_buffer),
+                checksum_offload: self.checksum_offload,
             },
         ))
     }
@@ -341,6 +401,7 @@ impl<T: Transport> phy::Device for VirtioNet<T> {
         Some(TxToken {
             tx: &mut self.tx,
             buffer: Some(buffer),
+            checksum_offload: self.checksum_offload,
         })
     }
 
@@ -348,6 +409,9 @@ impl<T: Transport> phy::Device for VirtioNet<T> {
         let mut caps = DeviceCapabilities::default();
         caps.medium = Medium::Ethernet;
         caps.max_transmission_unit = MTU;
+        if self.checksum_offload {
+            caps.checksum.tcp = Checksum::None;
+        }
         caps
     }
 }
