@@ -201,7 +201,7 @@ def small_memory():
         for memory in ("3M", "2M", "1M"):
             code, out, err = boot("--memory", memory, image)
             ok = (code == 125 and out == ""
-                  and re.fullmatch(rf"eremit: --memory {memory} is too small: this image needs at least \d+K\n", err))
+                  and re.fullmatch(rf"eremit: --memory {memory} is too small: this image needs at least \d+[KM]\n", err))
             check(f"{name} with --memory {memory}: exit 125 and one eremit: line", ok, f"{code} {err!r}")
     tmp.cleanup()
 

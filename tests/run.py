@@ -14,6 +14,7 @@ Prints a line per suite (its counts and wall time), then the closing 'N passed, 
 import argparse
 import importlib
 import os
+import signal
 import sys
 import time
 
@@ -33,7 +34,18 @@ def load(name):
     return module.suite
 
 
+def default_signal_dispositions():
+    """Children start with SIGHUP and SIGINT at their defaults, as from a terminal: tests
+    compare programs' default actions with native runs, and a launcher (nohup, a
+    background job of a script) leaves both ignored, which exec passes on."""
+    if signal.getsignal(signal.SIGHUP) == signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def main():
+    default_signal_dispositions()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("suites", nargs="*", metavar="SUITE", help=f"of: {' '.join(SUITES + NAMED_ONLY)}")
     ap.add_argument("-k", dest="patterns", action="append", default=[],
