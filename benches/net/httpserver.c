@@ -20,6 +20,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "listener.h"
+
 #define MAX_CONNS 256
 #define REQ_MAX 4096
 
@@ -119,20 +121,10 @@ static int serve(struct conn *c)
 int main(int argc, char **argv)
 {
     int port = argc > 1 ? atoi(argv[1]) : 8080;
-    int l = socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
-    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)port);
-    a.sin_addr.s_addr = htonl(INADDR_ANY);
-    if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) < 0 || listen(l, 128) < 0) {
-        perror("httpserver: socket/bind/listen");
+    int l = listen_tcp(port, 128, "httpserver");
+    if (l < 0)
         return 1;
-    }
-    printf("httpserver: listening on port %d\n", port);
-    fflush(stdout);
     size_t n = 0;
     for (;;) {
         fds[0].fd = l;

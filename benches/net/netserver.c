@@ -22,6 +22,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "listener.h"
+
 #define BUF (256 * 1024)
 
 static char buf[BUF];
@@ -108,20 +110,9 @@ static void serve(int fd)
 int main(int argc, char **argv)
 {
     int port = argc > 1 ? atoi(argv[1]) : 7777;
-    int l = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)port);
-    a.sin_addr.s_addr = htonl(INADDR_ANY);
-    if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) < 0 || listen(l, 8) < 0) {
-        perror("netserver: socket/bind/listen");
+    int l = listen_tcp(port, 8, "netserver");
+    if (l < 0)
         return 1;
-    }
-    printf("netserver: listening on port %d\n", port);
-    fflush(stdout);
     for (;;) {
         int fd = accept(l, NULL, NULL);
         if (fd < 0) {
