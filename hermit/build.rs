@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use eremit_libhermit::{
     KERNEL_FEATURES, KernelBuild, UNSERVED_FEATURES, cargo_env_name, kernel_dir, kernel_features,
-    pack, sections_script,
+    kernel_target, pack, sections_script,
 };
 
 fn main() {
@@ -30,11 +30,11 @@ fn build() -> Result<(), eremit_libhermit::Error> {
     println!("cargo:rerun-if-changed={}", sections_script().display());
 
     let target = env::var("TARGET").unwrap();
-    if target != "x86_64-unknown-hermit" {
+    let Some(kernel_target) = kernel_target(&target) else {
         // Host builds (e.g. `cargo check --workspace`) need no kernel.
         println!("cargo:warning=hermit: not building the kernel for target {target}");
         return Ok(());
-    }
+    };
 
     // The features cargo turned on for this crate (`CARGO_FEATURE_*`).
     let on: Vec<&str> = KERNEL_FEATURES
@@ -49,6 +49,7 @@ fn build() -> Result<(), eremit_libhermit::Error> {
         .filter(|f| on.contains(f))
         .collect();
     let build = KernelBuild {
+        target: kernel_target,
         // One kernel build directory per repository, shared by every application built
         // against it; cargo keys its artifacts by feature set, so switching is cheap.
         target_dir: kernel_dir.join("../target/kernel"),
@@ -61,7 +62,12 @@ fn build() -> Result<(), eremit_libhermit::Error> {
     // Held across the build and the packing (see `KernelBuild::lock`).
     let lock = build.lock()?;
     let archive = build.build()?;
-    pack(&archive, &out_dir, &out_dir.join("libhermit.a"))?;
+    pack(
+        &archive,
+        &out_dir,
+        &out_dir.join("libhermit.a"),
+        kernel_target,
+    )?;
     drop(lock);
 
     println!("cargo:rustc-link-search=native={}", out_dir.display());

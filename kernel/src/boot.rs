@@ -27,8 +27,6 @@ fn main_stack_size(free: usize) -> usize {
     let share = (free / MAIN_STACK_SHARE) & !(PAGE as usize - 1);
     share.clamp(MAIN_STACK_MIN, MAIN_STACK_SIZE)
 }
-/// The boot page tables map this much; the early heap must fit below it.
-const BOOT_MAPPED: u64 = 1 << 30;
 
 unsafe extern "C" {
     /// The ELF header at the start of the loaded image (defined by the linker).
@@ -88,7 +86,7 @@ pub fn kernel_main(info: BootInfo) -> ! {
     else {
         fatal("no RAM after the kernel image")
     };
-    let early = Range::new(tables.end, host.end.min(BOOT_MAPPED));
+    let early = Range::new(tables.end, host.end.min(platform::BOOT_MAPPED_END));
     if early.len() < (1 << 20) {
         fatal("less than 1 MiB of RAM after the kernel image");
     }
@@ -99,7 +97,7 @@ pub fn kernel_main(info: BootInfo) -> ! {
     console::set_verbose(cmd.verbose);
     klog!(
         "eremit: booting; memory {} MiB, image {:#x}-{:#x}",
-        ram_end >> 20,
+        info.ram().iter().map(|r| r.len()).sum::<u64>() >> 20,
         image.start,
         image.end
     );

@@ -15,6 +15,7 @@ pub mod cmdline;
 pub mod drivers;
 pub mod elf;
 pub mod fd;
+pub mod fdt;
 pub mod fs;
 pub mod mm;
 pub mod net;

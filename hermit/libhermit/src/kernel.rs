@@ -1,5 +1,6 @@
-//! `cargo build` of the kernel crate for `x86_64-unknown-none`, isolated from whatever
-//! build runs it (an application's build script sees the application's flags).
+//! `cargo build` of the kernel crate for `x86_64-unknown-none` or `aarch64-unknown-none`,
+//! isolated from whatever build runs it (an application's build script sees the
+//! application's flags).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,8 +26,24 @@ pub fn sections_script() -> PathBuf {
     Path::new(HERE).join("kernel-sections.ld")
 }
 
+/// The kernel's target for an application's (`x86_64-unknown-hermit` ->
+/// `x86_64-unknown-none`); `None` for a target the kernel does not run on.
+pub fn kernel_target(app_target: &str) -> Option<&'static str> {
+    match app_target {
+        "x86_64-unknown-hermit" => Some(X86_64),
+        "aarch64-unknown-hermit" => Some(AARCH64),
+        _ => None,
+    }
+}
+
+/// The kernel targets.
+pub const X86_64: &str = "x86_64-unknown-none";
+pub const AARCH64: &str = "aarch64-unknown-none";
+
 /// One kernel build: where, with what.
 pub struct KernelBuild {
+    /// The kernel's target (`X86_64` or `AARCH64`).
+    pub target: &'static str,
     /// The kernel crate's directory (`kernel_dir()`).
     pub kernel_dir: PathBuf,
     /// cargo's target directory for kernel builds; cargo keys its artifacts by feature
@@ -85,7 +102,7 @@ impl KernelBuild {
         cmd.current_dir(&self.kernel_dir)
             .arg("build")
             .arg("--lib")
-            .arg("--target=x86_64-unknown-none")
+            .arg(format!("--target={}", self.target))
             .arg(format!("--profile={}", self.profile))
             .arg("-Zbuild-std=core,alloc,compiler_builtins")
             .arg("-Zbuild-std-features=compiler-builtins-mem")
@@ -122,7 +139,7 @@ impl KernelBuild {
             &self.profile
         };
         self.target_dir
-            .join("x86_64-unknown-none")
+            .join(self.target)
             .join(dir)
             .join("libhermit.a")
     }

@@ -15,7 +15,7 @@ mod unserved_features;
 pub use features::{
     EXPORTED, KERNEL_FEATURES, UNSERVED_FEATURES, cargo_env_name, expand_default, kernel_features,
 };
-pub use kernel::{KernelBuild, kernel_dir, sections_script};
+pub use kernel::{AARCH64, KernelBuild, X86_64, kernel_dir, kernel_target, sections_script};
 pub use pack::pack;
 
 /// A failed step, with what to do about it where there is something to do.

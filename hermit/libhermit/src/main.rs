@@ -45,6 +45,7 @@ fn run(out: &Path) -> Result<(), Error> {
         Err(_) => default_features(&repo.join("hermit/Cargo.toml"))?,
     };
     let build = KernelBuild {
+        target: eremit_libhermit::X86_64,
         kernel_dir: kernel,
         target_dir: repo.join("target/kernel"),
         profile: std::env::var("EREMIT_KERNEL_PROFILE").unwrap_or_else(|_| "kernel".into()),
@@ -82,7 +83,7 @@ fn run(out: &Path) -> Result<(), Error> {
     );
     let dir = out.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| format!("libhermit: {}: {e}", dir.display()))?;
-    pack(&archive, dir, out)?;
+    pack(&archive, dir, out, build.target)?;
     std::fs::write(&stamp_path, stamp)
         .map_err(|e| format!("libhermit: {}: {e}", stamp_path.display()))?;
     eprintln!("libhermit: done in {} s", start.elapsed().as_secs());

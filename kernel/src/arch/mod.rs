@@ -14,106 +14,124 @@
 #[cfg(target_arch = "x86_64")]
 #[cfg_attr(not(target_os = "none"), allow(dead_code))]
 mod x86_64;
+#[cfg(target_arch = "x86_64")]
+use self::x86_64 as imp;
+
+#[cfg(target_arch = "aarch64")]
+mod aarch64;
+#[cfg(target_arch = "aarch64")]
+use self::aarch64 as imp;
 
 /// CPU identification and features, the cycle counter, the hardware random generator.
 #[cfg(target_os = "none")]
 pub mod cpu {
-    pub use super::x86_64::cpu::{cpuid, halt_forever, hardware_random, rdtsc};
+    pub use super::imp::cpu::{cpuid, halt_forever, hardware_random, rdtsc};
 }
 
 /// Time: monotonic and wall-clock time, and conversions between nanoseconds and the
 /// cycle counter (the unit of scheduler deadlines).
 #[cfg(target_os = "none")]
-pub use self::x86_64::clock;
+pub use self::imp::clock;
 
 /// Interrupt control on the running CPU.
 #[cfg(target_os = "none")]
 pub mod interrupts {
-    pub use super::x86_64::interrupts::{are_enabled, disable, enable, enable_and_wait};
+    pub use super::imp::interrupts::{are_enabled, disable, enable, enable_and_wait};
 }
 
 /// Device interrupts: a vector and handler for a device (`register_device`).
 #[cfg(target_os = "none")]
 pub mod irq {
-    pub use super::x86_64::irq::register_device;
+    pub use super::imp::irq::register_device;
 }
 
 /// The interrupt controllers: this CPU's id as interrupt destinations name it, and the
 /// routing of a device's interrupt line.
 #[cfg(target_os = "none")]
 pub mod apic {
-    pub use super::x86_64::apic::id;
+    pub use super::imp::apic::id;
 }
 #[cfg(target_os = "none")]
 pub mod ioapic {
-    pub use super::x86_64::ioapic::route;
+    pub use super::imp::ioapic::route;
 }
 
 /// The per-CPU timer (one-shot, for scheduler deadlines and time slices) and the
 /// wake-up interrupt that makes a halted CPU look at the run queue.
 #[cfg(target_os = "none")]
 pub mod timer {
-    pub use super::x86_64::apic_timer::{oneshot_ns, send_wakeup};
+    pub use super::imp::apic_timer::{oneshot_ns, send_wakeup};
 }
 
 /// The other CPUs: which are online.
 #[cfg(target_os = "none")]
 pub mod smp {
-    pub use super::x86_64::smp::{is_online, online_cpus};
+    pub use super::imp::smp::{is_online, online_cpus};
 }
 
 /// Per-CPU data: one pointer per CPU, set once, read cheaply.
 #[cfg(target_os = "none")]
 pub mod percpu {
-    pub use super::x86_64::percpu::{base, read_word, set_base};
+    pub use super::imp::percpu::{base, read_word, set_base};
 }
 
 /// Page tables in use and the TLB.
 #[cfg(target_os = "none")]
 pub mod mmu {
-    pub use super::x86_64::mmu::{flush_all, flush_page, load_root};
+    pub use super::imp::mmu::{flush_all, flush_page, load_root};
+}
+
+/// The console's devices: the application's stdout and stderr and the kernel log
+/// (`crate::console` orders and formats what goes out).
+#[cfg(target_os = "none")]
+pub mod serial {
+    pub use super::imp::serial::{init, write_log, write_stderr, write_stdout};
 }
 
 /// I/O ports.
 #[cfg(target_os = "none")]
 pub mod port {
-    pub use super::x86_64::port::{read_u8, read_u32, write_u8, write_u16, write_u32};
+    pub use super::imp::port::{read_u8, read_u32, write_u8, write_u16, write_u32};
 }
 
 /// Tasks' machine state: the context switch, a new task's first stack frame, FPU/vector
 /// registers and the thread pointer (thread-local storage).
 #[cfg(target_os = "none")]
 pub mod context {
-    pub use super::x86_64::fpu::{FpuState, init_fpu};
-    pub use super::x86_64::switch::{initial_stack, switch_to};
+    pub use super::imp::fpu::{FpuState, init_fpu};
+    pub use super::imp::switch::{initial_stack, switch_to};
 }
 #[cfg(target_os = "none")]
 pub mod tls {
-    pub use super::x86_64::tls::{TlsBlock, activate};
+    pub use super::imp::tls::{TlsBlock, activate};
 }
 
 /// Crash reports (backtraces) and leaving the VM with an exit code.
 #[cfg(target_os = "none")]
 pub mod crash {
-    pub use super::x86_64::crash::backtrace_here;
+    pub use super::imp::crash::backtrace_here;
 }
 #[cfg(target_os = "none")]
 pub mod exit {
-    pub use super::x86_64::exit::exit_vm;
+    pub use super::imp::exit::exit_vm;
 }
 
 /// What the kernel's start (`crate::boot`) asks of the platform, in this order: the boot
 /// information, the interrupt controller, interrupt handlers, the other CPUs.
 #[cfg(target_os = "none")]
 pub mod platform {
-    pub use super::x86_64::apic::init as init_interrupt_controller;
-    pub use super::x86_64::irq::init as install_interrupt_handlers;
-    pub use super::x86_64::pvh::BootInfo;
-    pub use super::x86_64::smp::start_aps as start_secondary_cpus;
+    pub use super::imp::apic::init as init_interrupt_controller;
+    pub use super::imp::entry::BOOT_MAPPED_END;
+    pub use super::imp::irq::init as install_interrupt_handlers;
+    #[cfg(target_arch = "aarch64")]
+    pub use super::imp::platform::BootInfo;
+    #[cfg(target_arch = "x86_64")]
+    pub use super::imp::pvh::BootInfo;
+    pub use super::imp::smp::start_aps as start_secondary_cpus;
 }
 
 /// System calls implemented as a few instructions of the ABI (naked functions).
 #[cfg(target_os = "none")]
 pub mod abi_stubs {
-    pub use super::x86_64::abi_stubs::sys_getpid;
+    pub use super::imp::abi_stubs::sys_getpid;
 }

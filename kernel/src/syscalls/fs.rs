@@ -109,7 +109,7 @@ pub unsafe extern "C" fn sys_mkdir(name: *const i8, mode: u32) -> i32 {
     // SAFETY: the caller passes its string.
     status(unsafe {
         with_path_or_volume(
-            name,
+            name.cast(),
             |v, p| ops::mkdir(v, p, mode),
             |f, path| f.mkdir(path, mode),
         )

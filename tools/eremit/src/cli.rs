@@ -41,7 +41,9 @@ Options (also accepted as --option=VALUE):
                            (multi, the default: parallel speed-up) or one for all
                            (single: far faster hand-overs between threads on a
                            busy host, no parallel speed-up)
-  --machine microvm|q35    QEMU machine type (default microvm)
+  --machine microvm|q35|virt
+                           QEMU machine type (default microvm for x86-64
+                           images, virt, the only one, for aarch64 images)
   --timeout SECS           kill the guest after SECS seconds (exit code 124)
   --verbose                show kernel messages, QEMU output and the QEMU
                            command line on stderr
@@ -77,6 +79,8 @@ pub enum Accel {
 pub enum Machine {
     Microvm,
     Q35,
+    /// aarch64's `virt`.
+    Virt,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,7 +135,8 @@ pub struct RunOptions {
     pub accel: Accel,
     /// `--tcg-threads single`: one host thread runs every vCPU under TCG.
     pub tcg_single_thread: bool,
-    pub machine: Machine,
+    /// `None`: the image's architecture decides (`run::machine_for`).
+    pub machine: Option<Machine>,
     /// Timeout in seconds; `None` means wait forever.
     pub timeout_secs: Option<u64>,
     pub verbose: bool,
@@ -155,7 +160,7 @@ impl Default for RunOptions {
             volumes: Vec::new(),
             accel: Accel::Auto,
             tcg_single_thread: false,
-            machine: Machine::Microvm,
+            machine: None,
             timeout_secs: None,
             verbose: false,
             image: String::new(),
@@ -303,9 +308,14 @@ fn apply_option(opts: &mut RunOptions, name: &str, value: &str) -> Result<(), Us
         }
         "--machine" => {
             opts.machine = match value {
-                "microvm" => Machine::Microvm,
-                "q35" => Machine::Q35,
-                _ => return usage_err(format!("invalid --machine '{value}' (microvm or q35)")),
+                "microvm" => Some(Machine::Microvm),
+                "q35" => Some(Machine::Q35),
+                "virt" => Some(Machine::Virt),
+                _ => {
+                    return usage_err(format!(
+                        "invalid --machine '{value}' (microvm, q35 or virt)"
+                    ));
+                }
             }
         }
         "--timeout" => opts.timeout_secs = Some(parse_timeout(value)?),
@@ -478,7 +488,7 @@ mod tests {
         assert_eq!(o.memory_kib, 512 * 1024);
         assert_eq!(o.net, Net::None);
         assert_eq!(o.accel, Accel::Auto);
-        assert_eq!(o.machine, Machine::Microvm);
+        assert_eq!(o.machine, None);
         assert_eq!(o.timeout_secs, None);
         assert!(!o.verbose);
     }
@@ -535,7 +545,7 @@ mod tests {
             ]
         );
         assert_eq!(o.accel, Accel::Tcg);
-        assert_eq!(o.machine, Machine::Q35);
+        assert_eq!(o.machine, Some(Machine::Q35));
         assert_eq!(o.timeout_secs, Some(30));
         assert_eq!(o.volumes, args(&["/h:/g", "/h2:/g2:ro"]));
         assert!(o.verbose);

@@ -14,6 +14,7 @@ pub const EI_DATA: usize = 5;
 pub const ELFCLASS64: u8 = 2;
 pub const ELFDATA2LSB: u8 = 1;
 pub const EM_X86_64: u16 = 62;
+pub const EM_AARCH64: u16 = 183;
 pub const EHDR_SIZE: usize = 64;
 pub const PHDR_SIZE: usize = 56;
 pub const SHDR_SIZE: usize = 64;

@@ -1,11 +1,12 @@
-//! Checks that an image is an ELF64 x86-64 file with a PVH entry note
-//! (a `PT_NOTE` segment holding a "Xen" note of type
-//! `XEN_ELFNOTE_PHYS32_ENTRY`), which is what QEMU needs to boot it directly,
-//! and where its loaded segments end (the guest's RAM must hold them).
+//! Checks that an image is bootable: an ELF64 x86-64 file with a PVH entry note (a
+//! `PT_NOTE` segment holding a "Xen" note of type `XEN_ELFNOTE_PHYS32_ENTRY`), which is
+//! what QEMU needs to boot it directly, or an ELF64 aarch64 file (QEMU's `virt` starts
+//! it at its entry); which architecture it is; and where its loaded segments end (the
+//! guest's RAM must hold them).
 
 use std::io::{Read, Seek};
 
-use crate::elf::{self, EM_X86_64, ElfError, PT_LOAD, PT_NOTE, Segment, u32_at};
+use crate::elf::{self, EM_AARCH64, EM_X86_64, ElfError, PT_LOAD, PT_NOTE, Segment, u32_at};
 
 /// `XEN_ELFNOTE_PHYS32_ENTRY`: the 32-bit PVH entry point.
 pub const XEN_ELFNOTE_PHYS32_ENTRY: u32 = 18;
@@ -20,9 +21,55 @@ fn not_bootable<T>(why: impl Into<String>) -> Result<T, ImageError> {
     Err(ElfError::Malformed(why.into()))
 }
 
+/// The architecture an image is built for, from its ELF header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arch {
+    X86_64,
+    Aarch64,
+}
+
+impl Arch {
+    /// Where the machine's RAM starts (`virt` puts it at 1 GiB).
+    pub fn ram_base(self) -> u64 {
+        match self {
+            Arch::X86_64 => 0,
+            Arch::Aarch64 => 1 << 30,
+        }
+    }
+}
+
+/// The architecture of the image at `path` from its ELF header alone; x86-64 when it
+/// cannot be read or is neither (`check` then says why it does not boot).
+pub fn peek_arch(path: &str) -> Arch {
+    let header = std::fs::File::open(path)
+        .ok()
+        .and_then(|mut f| elf::header(&mut f).ok());
+    match header {
+        Some(h) if h.machine == EM_AARCH64 => Arch::Aarch64,
+        _ => Arch::X86_64,
+    }
+}
+
+/// Checks the image read from `r` and says which architecture it is for: an x86-64
+/// image must carry a PVH entry note; an aarch64 one is booted at its ELF entry.
+pub fn check<R: Read + Seek>(r: &mut R) -> Result<Arch, ImageError> {
+    let header = elf::header(r)?;
+    match header.machine {
+        EM_X86_64 => check_pvh(r).map(|()| Arch::X86_64),
+        EM_AARCH64 => Ok(Arch::Aarch64),
+        other => not_bootable(format!(
+            "ELF machine is {other}, neither x86-64 nor aarch64"
+        )),
+    }
+}
+
 /// Checks the image read from `r`; `Ok(())` if it carries a PVH entry note.
 pub fn check_pvh<R: Read + Seek>(r: &mut R) -> Result<(), ImageError> {
-    for segment in program_headers(r)? {
+    let header = elf::header(r)?;
+    if header.machine != EM_X86_64 {
+        return not_bootable(format!("ELF machine is {}, not x86-64", header.machine));
+    }
+    for segment in elf::segments(r, &header)? {
         if segment.kind != PT_NOTE {
             continue;
         }
@@ -46,11 +93,14 @@ pub fn load_end<R: Read + Seek>(r: &mut R) -> Result<u64, ImageError> {
         .unwrap_or(0))
 }
 
-/// The segments of an ELF64 x86-64 image.
+/// The segments of an ELF64 x86-64 or aarch64 image.
 fn program_headers<R: Read + Seek>(r: &mut R) -> Result<Vec<Segment>, ImageError> {
     let header = elf::header(r)?;
-    if header.machine != EM_X86_64 {
-        return not_bootable(format!("ELF machine is {}, not x86-64", header.machine));
+    if header.machine != EM_X86_64 && header.machine != EM_AARCH64 {
+        return not_bootable(format!(
+            "ELF machine is {}, neither x86-64 nor aarch64",
+            header.machine
+        ));
     }
     elf::segments(r, &header)
 }
@@ -195,6 +245,18 @@ pub(crate) mod tests {
                 .unwrap_err()
                 .contains("x86-64")
         );
+    }
+
+    #[test]
+    fn tells_the_architecture() {
+        let arch =
+            |bytes: Vec<u8>| super::check(&mut Cursor::new(bytes)).map_err(|e| e.to_string());
+        assert_eq!(arch(elf(2, EM_X86_64, &pvh_note())), Ok(Arch::X86_64));
+        // aarch64 needs no note: QEMU's virt starts it at its ELF entry.
+        assert_eq!(arch(elf(2, EM_AARCH64, &[])), Ok(Arch::Aarch64));
+        assert!(arch(elf(2, EM_X86_64, &[])).unwrap_err().contains("PVH"));
+        assert!(arch(elf(2, 40, &[])).unwrap_err().contains("neither"));
+        assert_eq!(Arch::Aarch64.ram_base(), 1 << 30);
     }
 
     #[test]

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 /// The QEMU binary used unless `EREMIT_QEMU` says otherwise.
 pub const DEFAULT_QEMU: &str = "qemu-system-x86_64";
+/// The QEMU binary for aarch64 images (Debian's `qemu-system-arm`).
+pub const DEFAULT_QEMU_AARCH64: &str = "qemu-system-aarch64";
 /// Environment variable that overrides the QEMU binary.
 pub const QEMU_ENV: &str = "EREMIT_QEMU";
 
@@ -68,6 +70,7 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
             "virtio-mmio.force-legacy=off",
         ]),
         Machine::Q35 => push(&["-M", "q35"]),
+        Machine::Virt => push(&["-M", "virt"]),
     }
     match spec.backend {
         Backend::Kvm => push(&["-accel", "kvm", "-cpu", "host"]),
@@ -77,28 +80,44 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
         Backend::Tcg if spec.cpus > 1 => push(&["-accel", "tcg,thread=multi", "-cpu", "max"]),
         Backend::Tcg => push(&["-accel", "tcg", "-cpu", "max"]),
     }
-    push(&["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]);
-    // Application stdout on COM1.
-    push(&[
-        "-chardev",
-        &format!("file,id=eout,path=/dev/fd/{APP_STDOUT_FD}"),
-        "-serial",
-        "chardev:eout",
-    ]);
-    // Application stderr on COM2.
-    push(&[
-        "-chardev",
-        &format!("file,id=eerr,path=/dev/fd/{APP_STDERR_FD}"),
-        "-device",
-        "isa-serial,chardev=eerr,iobase=0x2f8,irq=3",
-    ]);
-    // Kernel log and exit record on the debug console.
-    push(&[
-        "-chardev",
-        &format!("file,id=elog,path=/dev/fd/{KERNEL_LOG_FD}"),
-        "-device",
-        "isa-debugcon,chardev=elog,iobase=0xe9",
-    ]);
+    if spec.machine == Machine::Virt {
+        // aarch64: stdout (and, for now, stderr) on the PL011; the kernel log and the
+        // exit record on the semihosting console, whose exit call also ends QEMU with
+        // the code. The stderr pipe stays open and empty.
+        push(&[
+            "-chardev",
+            &format!("file,id=eout,path=/dev/fd/{APP_STDOUT_FD}"),
+            "-serial",
+            "chardev:eout",
+            "-chardev",
+            &format!("file,id=elog,path=/dev/fd/{KERNEL_LOG_FD}"),
+            "-semihosting-config",
+            "enable=on,target=native,chardev=elog",
+        ]);
+    } else {
+        push(&["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]);
+        // Application stdout on COM1.
+        push(&[
+            "-chardev",
+            &format!("file,id=eout,path=/dev/fd/{APP_STDOUT_FD}"),
+            "-serial",
+            "chardev:eout",
+        ]);
+        // Application stderr on COM2.
+        push(&[
+            "-chardev",
+            &format!("file,id=eerr,path=/dev/fd/{APP_STDERR_FD}"),
+            "-device",
+            "isa-serial,chardev=eerr,iobase=0x2f8,irq=3",
+        ]);
+        // Kernel log and exit record on the debug console.
+        push(&[
+            "-chardev",
+            &format!("file,id=elog,path=/dev/fd/{KERNEL_LOG_FD}"),
+            "-device",
+            "isa-debugcon,chardev=elog,iobase=0xe9",
+        ]);
+    }
 
     let netdev = match spec.net {
         Net::None => None,
@@ -120,7 +139,7 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
     };
     if let Some(netdev) = netdev {
         let device = match spec.machine {
-            Machine::Microvm => "virtio-net-device,netdev=net0",
+            Machine::Microvm | Machine::Virt => "virtio-net-device,netdev=net0",
             Machine::Q35 => "virtio-net-pci,netdev=net0,disable-legacy=on",
         };
         push(&["-netdev", &netdev, "-device", device]);
@@ -138,7 +157,7 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
         ]);
         for (i, socket) in spec.volumes.iter().enumerate() {
             let device = match spec.machine {
-                Machine::Microvm => "vhost-user-fs-device",
+                Machine::Microvm | Machine::Virt => "vhost-user-fs-device",
                 Machine::Q35 => "vhost-user-fs-pci",
             };
             push(&[
@@ -158,7 +177,7 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
         // Each console names its device's bus: with the signal channel's device there
         // too, QEMU would otherwise put both consoles on the first bus.
         let serial = match spec.machine {
-            Machine::Microvm => "virtio-serial-device,max_ports=1,id=einserial",
+            Machine::Microvm | Machine::Virt => "virtio-serial-device,max_ports=1,id=einserial",
             Machine::Q35 => "virtio-serial-pci,max_ports=1,disable-legacy=on,id=einserial",
         };
         push(&[
@@ -175,7 +194,7 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
         // MULTIPORT feature, by which the kernel tells this console from stdin's. The
         // kernel does not accept it and reads port 0, the one console.
         let serial = match spec.machine {
-            Machine::Microvm => "virtio-serial-device,max_ports=2,id=esigserial",
+            Machine::Microvm | Machine::Virt => "virtio-serial-device,max_ports=2,id=esigserial",
             Machine::Q35 => "virtio-serial-pci,max_ports=2,disable-legacy=on,id=esigserial",
         };
         push(&[
@@ -240,9 +259,13 @@ pub fn find_program(program: &str, path_var: Option<OsString>) -> Option<PathBuf
 }
 
 /// Why QEMU could not be found.
-pub fn not_found_message(override_value: Option<&str>) -> String {
-    let base =
-        format!("{DEFAULT_QEMU} not found; install it with: apt-get install qemu-system-x86");
+pub fn not_found_message(program: &str, override_value: Option<&str>) -> String {
+    let package = if program == DEFAULT_QEMU_AARCH64 {
+        "qemu-system-arm"
+    } else {
+        "qemu-system-x86"
+    };
+    let base = format!("{program} not found; install it with: apt-get install {package}");
     match override_value {
         Some(v) => format!("{base} ({QEMU_ENV} is set to '{v}', which was not found)"),
         None => base,
@@ -545,11 +568,35 @@ mod tests {
     #[test]
     fn not_found_text() {
         assert_eq!(
-            not_found_message(None),
+            not_found_message(DEFAULT_QEMU, None),
             "qemu-system-x86_64 not found; install it with: apt-get install qemu-system-x86"
         );
-        assert!(not_found_message(Some("/x")).starts_with(
+        assert!(not_found_message(DEFAULT_QEMU, Some("/x")).starts_with(
             "qemu-system-x86_64 not found; install it with: apt-get install qemu-system-x86"
         ));
+        assert_eq!(
+            not_found_message(DEFAULT_QEMU_AARCH64, None),
+            "qemu-system-aarch64 not found; install it with: apt-get install qemu-system-arm"
+        );
+    }
+
+    #[test]
+    fn virt_consoles_and_semihosting() {
+        let net = Net::User;
+        let mut s = spec(&net, &[]);
+        s.machine = Machine::Virt;
+        let args = build_args(&s);
+        assert!(has_seq(&args, &["-M", "virt"]));
+        assert!(has_seq(&args, &["-serial", "chardev:eout"]));
+        assert!(has_seq(
+            &args,
+            &[
+                "-semihosting-config",
+                "enable=on,target=native,chardev=elog"
+            ]
+        ));
+        assert!(!joined(&args).contains("isa-"), "{}", joined(&args));
+        // virtio devices on virt's MMIO transports.
+        assert!(joined(&args).contains("virtio-net-device,netdev=net0"));
     }
 }

@@ -4,9 +4,9 @@
 use crate::accel::{self, Backend};
 use crate::backtrace::Symboliser;
 use crate::channels::Channels;
-use crate::cli::RunOptions;
+use crate::cli::{Machine, RunOptions};
 use crate::cmdline::{self, KernelCmdline};
-use crate::image::{self, ImageError};
+use crate::image::{self, Arch, ImageError};
 use crate::memory;
 use crate::output::{self, ExitRecord, Sink};
 use crate::qemu::{self, QemuSpec};
@@ -68,31 +68,56 @@ fn verbose_note(opts: &RunOptions, text: &str) {
     }
 }
 
-/// Finds the QEMU binary (`EREMIT_QEMU` or `qemu-system-x86_64` on `PATH`).
-fn find_qemu() -> Result<String, Failure> {
+/// Finds the QEMU binary (`EREMIT_QEMU`, or `qemu-system-x86_64` or
+/// `qemu-system-aarch64` on `PATH` for the image's architecture).
+fn find_qemu(arch: Arch) -> Result<String, Failure> {
     let override_value = std::env::var(qemu::QEMU_ENV).ok().filter(|v| !v.is_empty());
-    let program = override_value.as_deref().unwrap_or(qemu::DEFAULT_QEMU);
+    let default = match arch {
+        Arch::X86_64 => qemu::DEFAULT_QEMU,
+        Arch::Aarch64 => qemu::DEFAULT_QEMU_AARCH64,
+    };
+    let program = override_value.as_deref().unwrap_or(default);
     match qemu::find_program(program, std::env::var_os("PATH")) {
         Some(path) => Ok(path.to_string_lossy().into_owned()),
-        None => fail(qemu::not_found_message(override_value.as_deref())),
+        None => fail(qemu::not_found_message(default, override_value.as_deref())),
     }
 }
 
-/// Checks that the image is bootable and fits in `--memory`.
-fn check_image(opts: &RunOptions) -> Result<(), Failure> {
+/// The machine for the image's architecture: what `--machine` asked for if the
+/// architecture has it, else its default (microvm on x86-64, virt on aarch64).
+pub fn machine_for(arch: Arch, asked: Option<Machine>) -> Result<Machine, String> {
+    match (arch, asked) {
+        (Arch::X86_64, None) => Ok(Machine::Microvm),
+        (Arch::X86_64, Some(Machine::Virt)) => {
+            Err("--machine virt is for aarch64 images; this one is x86-64".into())
+        }
+        (Arch::Aarch64, None | Some(Machine::Virt)) => Ok(Machine::Virt),
+        (Arch::Aarch64, Some(_)) => Err("an aarch64 image runs on --machine virt only".into()),
+        (Arch::X86_64, Some(m)) => Ok(m),
+    }
+}
+
+/// Checks that the image is bootable and fits in `--memory`; returns its architecture.
+fn check_image(opts: &RunOptions) -> Result<Arch, Failure> {
     let path = &opts.image;
     let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) => return fail(format!("cannot open image {path}: {}", io_text(&e))),
     };
-    match image::check_pvh(&mut file).and_then(|()| image::load_end(&mut file)) {
-        Ok(load_end) => memory::check(opts.memory_kib, load_end, opts.cpus).or_else(fail),
+    let checked =
+        image::check(&mut file).and_then(|arch| image::load_end(&mut file).map(|end| (arch, end)));
+    match checked {
+        Ok((arch, load_end)) => {
+            let in_ram = load_end.saturating_sub(arch.ram_base());
+            memory::check(opts.memory_kib, in_ram, opts.cpus).or_else(fail)?;
+            Ok(arch)
+        }
         Err(ImageError::Io(e)) => fail(format!("cannot read image {path}: {}", io_text(&e))),
         Err(ImageError::Malformed(why)) => {
             verbose_note(opts, &format!("image check: {path}: {why}"));
             fail(format!(
-                "{path} is not a bootable Eremit image (no PVH entry note); \
-                 build it with the hermit crate"
+                "{path} is not a bootable Eremit image (no PVH entry note, or not an \
+                 x86-64 or aarch64 ELF); build it with the hermit crate"
             ))
         }
     }
@@ -100,11 +125,28 @@ fn check_image(opts: &RunOptions) -> Result<(), Failure> {
 
 /// Runs the image; returns eremit's exit status.
 pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
-    let qemu_path = find_qemu()?;
-    check_image(opts)?;
+    // The image's architecture picks QEMU and the machine. An unreadable image is
+    // taken as x86-64 here, so a missing QEMU is reported first, as always.
+    let qemu_path = find_qemu(image::peek_arch(&opts.image))?;
+    let arch = check_image(opts)?;
+    let machine = machine_for(arch, opts.machine).or_else(fail)?;
+    let native = matches!(
+        (arch, std::env::consts::ARCH),
+        (Arch::X86_64, "x86_64") | (Arch::Aarch64, "aarch64")
+    );
 
     let probe = accel::probe();
     let (backend, why) = match accel::choose(opts.accel, &probe) {
+        // KVM runs the host's architecture only.
+        Ok((Backend::Kvm, _)) if !native => {
+            if opts.accel == crate::cli::Accel::Kvm {
+                return fail("--accel kvm: KVM cannot run an image of another architecture");
+            }
+            (
+                Backend::Tcg,
+                "the image is for another architecture than the host's".to_string(),
+            )
+        }
         Ok(choice) => choice,
         Err(e) => return fail(e),
     };
@@ -140,7 +182,8 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
             std::io::stdout().is_terminal(),
             std::io::stderr().is_terminal(),
         ],
-        signals: true,
+        // aarch64 has no driver yet for the virtio consoles that carry signals.
+        signals: arch == Arch::X86_64,
         net: &net,
         env: &opts.env,
         image: &opts.image,
@@ -155,19 +198,23 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
     // Stopped (killed) when this returns, whichever way: with the VM.
     let daemons = volume::Daemons::start(&volumes, opts.verbose).or_else(fail)?;
 
-    let stdin_source = stdin::source();
+    // aarch64 has no driver yet for the virtio console that carries stdin.
+    let stdin_source = match arch {
+        Arch::X86_64 => stdin::source(),
+        Arch::Aarch64 => stdin::Source::Nothing,
+    };
     let args = qemu::build_args(&QemuSpec {
         image: &opts.image,
         append: &append,
         memory_kib: opts.memory_kib,
         cpus: opts.cpus,
-        machine: opts.machine,
+        machine,
         backend,
         tcg_single_thread: opts.tcg_single_thread,
         net: &opts.net,
         forwards: &opts.forwards,
         stdin: stdin_source == stdin::Source::Forward,
-        signals: true,
+        signals: arch == Arch::X86_64,
         volumes: &daemons.sockets,
     });
     verbose_note(
@@ -319,5 +366,27 @@ fn wait(
             });
         }
         thread::sleep(POLL);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn machine_from_the_architecture() {
+        assert_eq!(machine_for(Arch::X86_64, None), Ok(Machine::Microvm));
+        assert_eq!(
+            machine_for(Arch::X86_64, Some(Machine::Q35)),
+            Ok(Machine::Q35)
+        );
+        assert!(machine_for(Arch::X86_64, Some(Machine::Virt)).is_err());
+        assert_eq!(machine_for(Arch::Aarch64, None), Ok(Machine::Virt));
+        assert_eq!(
+            machine_for(Arch::Aarch64, Some(Machine::Virt)),
+            Ok(Machine::Virt)
+        );
+        assert!(machine_for(Arch::Aarch64, Some(Machine::Microvm)).is_err());
+        assert!(machine_for(Arch::Aarch64, Some(Machine::Q35)).is_err());
     }
 }

@@ -386,8 +386,8 @@ fn bad_images() {
     assert_eq!(
         text(&out.stderr),
         format!(
-            "eremit: {} is not a bootable Eremit image (no PVH entry note); \
-             build it with the hermit crate\n",
+            "eremit: {} is not a bootable Eremit image (no PVH entry note, or not an \
+             x86-64 or aarch64 ELF); build it with the hermit crate\n",
             path(&not_elf)
         )
     );

@@ -124,6 +124,9 @@ global_asm!(
     options(att_syntax)
 );
 
+/// The boot page tables map the first GiB; the early heap must fit below it.
+pub const BOOT_MAPPED_END: u64 = 1 << 30;
+
 unsafe extern "C" {
     static eremit_boot_tsc: u64;
     #[allow(dead_code)]

@@ -45,6 +45,8 @@ pub mod port;
 #[cfg(target_os = "none")]
 pub mod pvh;
 #[cfg(target_os = "none")]
+pub mod serial;
+#[cfg(target_os = "none")]
 pub mod signal_entry;
 pub mod smp;
 #[cfg(target_os = "none")]
