@@ -10,7 +10,7 @@ HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
 	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean \
 	test-reliability soak test-hermit-compat test-stdin test-signal test-net-burst compat-crates test-tokio \
-	test-fuzz fuzz test-full test-volume test-servers
+	test-fuzz fuzz test-full test-volume test-servers test-aarch64
 
 all: toolchain
 
@@ -24,10 +24,12 @@ toolchain: deps
 	@mkdir -p build/toolchain/bin
 	@install -m 755 target/release/eremit $(EREMIT)
 
-# The C toolchain: x86_64-hermit-gcc & co. with newlib, libc-port and the kernel in
-# build/toolchain (newlib is cached in ~/.cache/eremit: minutes once, seconds after).
+# The C toolchain: x86_64-hermit-gcc and aarch64-hermit-gcc & co. with newlib, libc-port,
+# GCC's libraries and the kernel in build/toolchain (newlib and GCC's libraries are cached
+# in ~/.cache/eremit: minutes once, seconds after).  EREMIT_TOOLCHAIN_ARCHS=x86_64 builds
+# one architecture.
 toolchain-c: toolchain
-	@echo "==> building the C toolchain: build/toolchain/bin/x86_64-hermit-gcc"
+	@echo "==> building the C toolchain: build/toolchain/bin/{x86_64,aarch64}-hermit-gcc"
 	@scripts/build-toolchain.sh
 
 examples-c: toolchain-c
@@ -71,6 +73,12 @@ test-boot: toolchain hello
 test-c: toolchain-c
 	@echo "==> C tests (toolchain, libc, examples-c; QEMU)"
 	@python3 tests/run.py c
+
+# aarch64: C, pthreads on 4 vCPUs, C++ exceptions, Fortran, OpenMP built with
+# aarch64-hermit-* and run on qemu-system-aarch64 -M virt, compared with native x86_64 builds.
+test-aarch64: toolchain-c
+	@echo "==> aarch64 tests (aarch64-hermit-* toolchain; QEMU virt)"
+	@python3 tests/run.py aarch64
 
 test-posix: toolchain-c
 	@echo "==> POSIX layer tests (pthreads, semaphores; QEMU)"

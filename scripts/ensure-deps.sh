@@ -5,7 +5,8 @@
 #
 #   scripts/ensure-deps.sh              QEMU, binutils, compilers, cmake, python3, curl,
 #                                       libclang; rustup components and targets
-#   scripts/ensure-deps.sh c-toolchain  also newlib's and GCC's sources and gfortran
+#   scripts/ensure-deps.sh c-toolchain  also newlib's and GCC's sources, gfortran and the
+#                                       aarch64-linux-gnu gcc, g++, gfortran
 #                                       (scripts/build-toolchain.sh)
 #   scripts/ensure-deps.sh cbindgen     also cbindgen $CBINDGEN_VERSION (scripts/gen-header.sh)
 #   scripts/ensure-deps.sh netbench     also a Linux kernel image and a static busybox
@@ -22,6 +23,7 @@ log() { echo "ensure-deps: $*"; }
 
 need_apt=()
 command -v qemu-system-x86_64 >/dev/null || need_apt+=(qemu-system-x86)
+command -v qemu-system-aarch64 >/dev/null || need_apt+=(qemu-system-arm)
 command -v ld >/dev/null && command -v objcopy >/dev/null || need_apt+=(binutils)
 command -v gcc >/dev/null || need_apt+=(gcc)
 command -v python3 >/dev/null || need_apt+=(python3)
@@ -43,6 +45,10 @@ for group in "$@"; do
         compgen -G "/usr/src/gcc-$gcc_version/gcc-*.tar.*" >/dev/null ||
             need_apt+=("gcc-$gcc_version-source")
         command -v gfortran >/dev/null || need_apt+=(gfortran)
+        # aarch64-hermit-*: Debian's cross compilers (with binutils-aarch64-linux-gnu).
+        for tool in gcc g++ gfortran; do
+            command -v aarch64-linux-gnu-$tool >/dev/null || need_apt+=("$tool-aarch64-linux-gnu")
+        done
         ;;
     netbench)
         compgen -G '/boot/vmlinuz-*' >/dev/null || need_apt+=(linux-image-amd64)
@@ -95,10 +101,12 @@ for c in rust-src llvm-tools rustfmt clippy miri; do
         rustup component add --toolchain "$toolchain" "$c"
     fi
 done
-if ! rustup target list --toolchain "$toolchain" --installed | grep -q x86_64-unknown-none; then
-    log "rustup target add x86_64-unknown-none"
-    rustup target add --toolchain "$toolchain" x86_64-unknown-none
-fi
+for target in x86_64-unknown-none aarch64-unknown-none; do
+    if ! rustup target list --toolchain "$toolchain" --installed | grep -q "$target"; then
+        log "rustup target add $target"
+        rustup target add --toolchain "$toolchain" "$target"
+    fi
+done
 
 if [[ " $* " == *" cbindgen "* ]]; then
     have=$(cbindgen --version 2>/dev/null | awk '{print $2}' || true)
