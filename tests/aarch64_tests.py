@@ -14,6 +14,8 @@ the native run's (the answer is Linux's).
   escaping main (std::terminate -> abort -> 134, natively death by SIGABRT);
 - fortran: gfortran's formatted and list-directed output, STOP 3;
 - openmp: a parallel loop with a reduction on 4 vCPUs, OMP_NUM_THREADS=4;
+- jumps: setjmp/longjmp, _setjmp/_longjmp, sigsetjmp/siglongjmp out of a handler (the
+  saved mask restored);
 - ldouble: the C library's exact long double functions (binary128 on AArch64, the x87
   format natively) on arguments whose answers both formats represent.
 
@@ -44,6 +46,7 @@ PROGRAMS = {
     "fortran": ("print.f90", ["-O2"], (FC, "gfortran")),
     "openmp": ("omp.c", ["-O2", "-fopenmp"], (CC, "gcc")),
     "ldouble": ("ldouble.c", ["-O2"], (CC, "gcc")),
+    "jumps": ("jumps.c", ["-O2"], (CC, "gcc")),
 }
 
 
@@ -128,6 +131,11 @@ def openmp():
 @suite.case("ldouble")
 def ldouble():
     compare("ldouble", expect_code=0)
+
+
+@suite.case("jumps")
+def jumps():
+    compare("jumps", expect_code=3)
 
 
 if __name__ == "__main__":
