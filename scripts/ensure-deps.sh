@@ -23,6 +23,7 @@ log() { echo "ensure-deps: $*"; }
 
 need_apt=()
 command -v qemu-system-x86_64 >/dev/null || need_apt+=(qemu-system-x86)
+# aarch64 images (eremit run picks qemu-system-aarch64 -M virt for them).
 command -v qemu-system-aarch64 >/dev/null || need_apt+=(qemu-system-arm)
 command -v ld >/dev/null && command -v objcopy >/dev/null || need_apt+=(binutils)
 command -v gcc >/dev/null || need_apt+=(gcc)

@@ -23,7 +23,7 @@ import testlib  # noqa: E402
 # ones first.
 SUITES = ["boot", "abi", "c", "posix", "net", "net-c", "mixed", "projects", "cxx", "conformance",
           "reliability", "hermit-compat", "stdin", "signal", "net-burst", "tokio", "fuzz", "volume", "servers"]
-# Suites run only when named (`make test-aarch64`): not yet part of `make test`.
+# Suites that run only when named (`python3 tests/run.py aarch64`), not in `make test` yet.
 NAMED_ONLY = ["aarch64"]
 
 

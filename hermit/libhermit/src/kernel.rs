@@ -151,6 +151,7 @@ mod tests {
 
     fn build(profile: &str) -> KernelBuild {
         KernelBuild {
+            target: X86_64,
             kernel_dir: "/k".into(),
             target_dir: "/t".into(),
             profile: profile.into(),
@@ -170,6 +171,22 @@ mod tests {
             build("dev").archive(),
             Path::new("/t/x86_64-unknown-none/debug/libhermit.a")
         );
+        let arm = KernelBuild {
+            target: AARCH64,
+            ..build("kernel")
+        };
+        assert_eq!(
+            arm.archive(),
+            Path::new("/t/aarch64-unknown-none/kernel/libhermit.a")
+        );
+    }
+
+    #[test]
+    fn kernel_target_follows_the_application() {
+        assert_eq!(kernel_target("x86_64-unknown-hermit"), Some(X86_64));
+        assert_eq!(kernel_target("aarch64-unknown-hermit"), Some(AARCH64));
+        assert_eq!(kernel_target("riscv64gc-unknown-hermit"), None);
+        assert_eq!(kernel_target("x86_64-unknown-linux-gnu"), None);
     }
 
     #[test]

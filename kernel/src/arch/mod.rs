@@ -14,7 +14,7 @@
 #[cfg(target_arch = "x86_64")]
 #[cfg_attr(not(target_os = "none"), allow(dead_code))]
 mod x86_64;
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", target_os = "none"))]
 use self::x86_64 as imp;
 
 #[cfg(target_arch = "aarch64")]

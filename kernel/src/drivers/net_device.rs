@@ -87,8 +87,8 @@ fn find_pci(_: u8) -> Option<NetDevice> {
 /// 16+n with ACPI. Both are routed, level-triggered: nothing else is wired to the other
 /// one on microvm, so it never rises.
 fn find_mmio(vector: u8) -> Option<NetDevice> {
-    for slot in 0..mmio::MICROVM_SLOTS {
-        let base = mmio::MICROVM_BASE + slot * mmio::MICROVM_STRIDE;
+    for slot in 0..mmio::TRANSPORT_SLOTS {
+        let base = mmio::TRANSPORT_BASE + slot * mmio::TRANSPORT_STRIDE;
         let Some((id, transport)) = mmio::probe(base) else {
             continue;
         };

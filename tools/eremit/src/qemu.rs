@@ -70,7 +70,12 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
             "virtio-mmio.force-legacy=off",
         ]),
         Machine::Q35 => push(&["-M", "q35"]),
-        Machine::Virt => push(&["-M", "virt"]),
+        Machine::Virt => push(&[
+            "-M",
+            "virt,gic-version=2",
+            "-global",
+            "virtio-mmio.force-legacy=off",
+        ]),
     }
     match spec.backend {
         Backend::Kvm => push(&["-accel", "kvm", "-cpu", "host"]),
@@ -586,7 +591,7 @@ mod tests {
         let mut s = spec(&net, &[]);
         s.machine = Machine::Virt;
         let args = build_args(&s);
-        assert!(has_seq(&args, &["-M", "virt"]));
+        assert!(has_seq(&args, &["-M", "virt,gic-version=2"]));
         assert!(has_seq(&args, &["-serial", "chardev:eout"]));
         assert!(has_seq(
             &args,

@@ -1,5 +1,5 @@
 //! This CPU's id as interrupt routing names it (the affinity fields of `MPIDR_EL1`) and
-//! the interrupt controller's start (the GIC, not driven yet).
+//! the interrupt controller's start (the GIC).
 
 pub fn id() -> u32 {
     let mpidr: u64;
@@ -8,5 +8,6 @@ pub fn id() -> u32 {
     (mpidr & 0xff_ffff) as u32
 }
 
-/// The GIC is not driven yet (docs/architecture.md): interrupts stay masked at the CPU.
-pub fn init() {}
+pub fn init() {
+    super::gic::init();
+}

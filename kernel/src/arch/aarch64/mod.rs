@@ -12,6 +12,7 @@ pub mod entry;
 pub mod exceptions;
 pub mod exit;
 pub mod fpu;
+pub mod gic;
 pub mod interrupts;
 pub mod ioapic;
 pub mod irq;
@@ -29,6 +30,9 @@ pub mod translation;
 /// Where QEMU's `virt` machine puts its devices (fixed by the board; the device tree
 /// says the same).
 pub mod board {
+    /// The GICv2's distributor and CPU interface.
+    pub const GICD: u64 = 0x0800_0000;
+    pub const GICC: u64 = 0x0801_0000;
     /// The PL011 UART.
     pub const UART: u64 = 0x0900_0000;
     /// The PL031 real-time clock.

@@ -1,8 +1,19 @@
-//! The console's devices on `virt`: the application's stdout and stderr on the PL011
-//! UART (the machine has one), the kernel log and exit record on the semihosting
-//! console (`semihosting`), which the runner connects to its log channel.
+//! The console's devices on `virt`: the application's stdout on the PL011 UART (the
+//! machine has one), its stderr on the runner's stderr pipe, which QEMU inherits as
+//! `/dev/fd/4` and semihosting opens (the PL011 too when that fails, as under a QEMU
+//! started by hand), the kernel log and exit record on the semihosting console, which
+//! the runner connects to its log channel.
+
+use core::sync::atomic::{AtomicU64, Ordering};
 
 use super::board::UART;
+use super::semihosting;
+
+/// The runner's stderr channel in QEMU (tools/eremit/src/channels.rs, APP_STDERR_FD).
+const STDERR_PATH: &[u8] = b"/dev/fd/4";
+/// The semihosting handle of `STDERR_PATH`; `NONE` when not open.
+static STDERR: AtomicU64 = AtomicU64::new(NONE);
+const NONE: u64 = u64::MAX;
 
 const DR: u64 = 0x00;
 const FR: u64 = 0x18;
@@ -17,6 +28,9 @@ pub fn init() {
     // SAFETY: the PL011's control register, mapped as device memory by the boot tables:
     // UART, transmit and receive on (QEMU needs no baud rate).
     unsafe { reg(CR).write_volatile(0x301) };
+    if let Some(h) = semihosting::open_append(STDERR_PATH) {
+        STDERR.store(h, Ordering::Relaxed);
+    }
 }
 
 fn uart_write(bytes: &[u8]) {
@@ -36,9 +50,11 @@ pub fn write_stdout(bytes: &[u8]) {
     uart_write(bytes);
 }
 
-/// Stderr shares the UART with stdout for now (docs/architecture.md).
 pub fn write_stderr(bytes: &[u8]) {
-    uart_write(bytes);
+    let h = STDERR.load(Ordering::Relaxed);
+    if h == NONE || !semihosting::write_handle(h, bytes) {
+        uart_write(bytes);
+    }
 }
 
 pub fn write_log(bytes: &[u8]) {

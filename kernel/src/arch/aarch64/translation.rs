@@ -133,12 +133,32 @@ pub unsafe fn enable() {
         super::exit::exit_vm(125);
     }
 
+    // SAFETY: the tables are complete.
+    unsafe { load(t.l1.0.as_ptr() as u64) }
+}
+
+/// Turns the MMU on with the tables the boot CPU built (another CPU's start).
+///
+/// # Safety
+/// After `enable` on the boot CPU, on a CPU with the MMU off.
+pub unsafe fn enable_secondary() {
+    // SAFETY: the tables were built by `enable` and are never changed; only their
+    // address is read.
+    let root = unsafe { core::ptr::addr_of!(TABLES.l1) } as u64;
+    // SAFETY: as the caller guarantees.
+    unsafe { load(root) }
+}
+
+/// Loads `root` and the memory attributes and turns translation and the caches on.
+///
+/// # Safety
+/// `root` must be the complete boot tables, which map the running code at its address.
+unsafe fn load(root: u64) {
     // MAIR: attribute 0 Device-nGnRnE, 1 Normal write-back.
     let mair: u64 = 0xff << 8;
     // TCR: T0SZ 25, walks cacheable and inner-shareable, 4 KiB granule, no TTBR1 walks
     // (EPD1), 40-bit physical addresses.
     let tcr: u64 = 25 | (1 << 8) | (1 << 10) | (3 << 12) | (1 << 23) | (2 << 32);
-    let root = t.l1.0.as_ptr() as u64;
     // SAFETY: the tables map the code running now at its own address (identity), so
     // turning translation on continues at the next instruction; M, C, I, WXN on, the
     // alignment check (A) off as the compiler expects unaligned accesses to work.

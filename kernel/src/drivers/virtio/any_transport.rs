@@ -118,8 +118,8 @@ fn find_pci(_: u32, _: u8, _: Accept) -> Option<Found> {
 /// ACPI, as the runner starts microvm, 16+n with ACPI) are both routed to `vector`,
 /// level-triggered, as for the network device.
 fn find_mmio(device_id: u32, vector: u8, accept: Accept) -> Option<Found> {
-    for slot in 0..mmio::MICROVM_SLOTS {
-        let base = mmio::MICROVM_BASE + slot * mmio::MICROVM_STRIDE;
+    for slot in 0..mmio::TRANSPORT_SLOTS {
+        let base = mmio::TRANSPORT_BASE + slot * mmio::TRANSPORT_STRIDE;
         match mmio::probe(base) {
             Some((id, transport)) if id == device_id && accept(&transport) => {
                 let apic = crate::arch::apic::id();

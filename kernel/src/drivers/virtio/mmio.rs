@@ -28,10 +28,17 @@ const REG_QUEUE_DEVICE: usize = 0x0a0;
 const REG_CONFIG_GENERATION: usize = 0x0fc;
 const REG_CONFIG: usize = 0x100;
 
-/// Where microvm puts its transports, how many and how far apart.
-pub const MICROVM_BASE: u64 = 0xfeb0_0000;
-pub const MICROVM_SLOTS: u64 = 8;
-pub const MICROVM_STRIDE: u64 = 0x200;
+/// Where the machine puts its transports, how many and how far apart: microvm's on
+/// x86-64, virt's on aarch64 (whose slot n interrupts on SPI 16+n).
+#[cfg(not(target_arch = "aarch64"))]
+pub const TRANSPORT_BASE: u64 = 0xfeb0_0000;
+#[cfg(not(target_arch = "aarch64"))]
+pub const TRANSPORT_SLOTS: u64 = 8;
+#[cfg(target_arch = "aarch64")]
+pub const TRANSPORT_BASE: u64 = 0x0a00_0000;
+#[cfg(target_arch = "aarch64")]
+pub const TRANSPORT_SLOTS: u64 = 32;
+pub const TRANSPORT_STRIDE: u64 = 0x200;
 
 /// One device's register window (mapped uncached).
 pub struct MmioTransport {
@@ -74,7 +81,7 @@ pub fn ack_interrupt_at(base: u64) -> u32 {
 /// Looks at the window at `base`: the device ID and the transport when a modern
 /// (version 2) device is there. Maps the window.
 pub fn probe(base: u64) -> Option<(u32, MmioTransport)> {
-    crate::mm::paging::map_mmio(base, MICROVM_STRIDE);
+    crate::mm::paging::map_mmio(base, TRANSPORT_STRIDE);
     let t = MmioTransport { base };
     if t.read(REG_MAGIC) != MAGIC {
         return None;
