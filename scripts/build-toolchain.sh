@@ -72,7 +72,18 @@ cached_build() {
         cmd+=("$arg")
     done
     trap 'rm -rf "$tmp"' EXIT
-    "${cmd[@]}"
+    # A progress line a minute while it runs (GCC's libraries say nothing for minutes):
+    # the time so far and the objects compiled in its scratch directory.
+    "${cmd[@]}" &
+    local pid=$! began=$SECONDS last=$SECONDS
+    while kill -0 "$pid" 2>/dev/null; do
+        sleep 2
+        if ((SECONDS - last >= 60)); then
+            last=$SECONDS
+            log "$kind: building, $((SECONDS - began)) s so far, $(find "$scratch" -name '*.o' 2>/dev/null | wc -l) objects compiled"
+        fi
+    done
+    wait "$pid"
     touch "$tmp/.complete"
     # Builds are serialised (the lock above): what is there is incomplete or stale.
     rm -rf "$dir"
