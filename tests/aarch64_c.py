@@ -14,6 +14,9 @@ must be the native run's (the answer is Linux's).
 - openmp-4cpus: a parallel loop with a reduction on 4 vCPUs, OMP_NUM_THREADS=4;
 - c-jumps: setjmp/longjmp, _setjmp/_longjmp, sigsetjmp/siglongjmp out of a handler (the
   saved mask restored);
+- mixed-rust-c: examples-rust/mixed (a Rust std program whose build script compiles C
+  with `cc` and `bindgen`) for aarch64-unknown-hermit through build/toolchain/cargo.toml,
+  its output as tests/mixed_tests.py expects on x86-64 (with the same known errno gap);
 - c-ldouble: the C library's exact long double functions (binary128 on AArch64, the x87
   format natively) on arguments whose answers both formats represent."""
 
@@ -129,6 +132,28 @@ def jumps():
     compare("jumps", expect_code=3)
 
 
+def mixed_rust_c():
+    import mixed_tests  # the expected output, shared with the x86-64 case
+
+    cargo_toml = os.path.join(ROOT, "build", "toolchain", "cargo.toml")
+    exr = os.path.join(ROOT, "examples-rust")
+    p = run(["cargo", "--config", cargo_toml, "build", "-q", "--release", "-p", "mixed",
+             "--target", "aarch64-unknown-hermit"], cwd=exr, timeout=3600)
+    check("examples-rust/mixed builds for aarch64-unknown-hermit (cc + bindgen, cargo.toml)",
+          p.returncode == 0, p.stderr, keep_end=True)
+    if p.returncode != 0:
+        return
+    image = os.path.join(exr, "target", "aarch64-unknown-hermit", "release", "mixed")
+    code, out, err, _ = testlib.eremit(image, guest_timeout=120)
+    want_errno = "errno Rust->C: 17\n"
+    if want_errno not in out and "errno Rust->C: 2\n" in out:
+        testlib.gap("mixed on aarch64: errno Rust->C", "as on x86-64 (tests/mixed_tests.py)")
+        out = out.replace("errno Rust->C: 2\n", want_errno)
+    check("mixed on aarch64: output as on x86-64", out == mixed_tests.MIXED_EXPECTED,
+          f"got:\n{out}\n{err[-2000:]}")
+    check(f"mixed on aarch64: exit code 7 (got {code})", code == 7, err[-2000:])
+
+
 def add_to(suite):
     """Adds the cases to the aarch64 suite."""
     suite.add("c-hello", hello)
@@ -139,3 +164,4 @@ def add_to(suite):
     suite.add("openmp-4cpus", openmp)
     suite.add("c-ldouble", ldouble)
     suite.add("c-jumps", jumps)
+    suite.add("mixed-rust-c", mixed_rust_c)
