@@ -10,7 +10,7 @@ HELLO := examples-rust/target/$(HERMIT_TARGET)/release/hello
 .PHONY: all deps toolchain toolchain-c examples-c hello run test test-host test-miri test-abi test-boot test-c \
 	test-posix test-net test-net-c test-mixed test-projects test-cxx test-conformance conformance bench header install clean \
 	test-reliability soak test-hermit-compat test-stdin test-signal test-net-burst compat-crates test-tokio \
-	test-fuzz fuzz test-full test-volume test-servers test-aarch64
+	test-fuzz fuzz test-full test-volume test-servers test-pkg test-oci test-aarch64
 
 all: toolchain
 
@@ -23,6 +23,7 @@ toolchain: deps
 	@cargo build --release -q -p eremit
 	@mkdir -p build/toolchain/bin
 	@install -m 755 target/release/eremit $(EREMIT)
+	@install -m 755 target/release/eremit-runtime build/toolchain/bin/eremit-runtime
 
 # The C toolchain: x86_64-hermit-gcc and aarch64-hermit-gcc & co. with newlib, libc-port,
 # GCC's libraries and the kernel in build/toolchain (newlib and GCC's libraries are cached
@@ -137,6 +138,19 @@ test-volume: toolchain-c
 	@echo "==> volume tests (virtio-fs, virtiofsd; QEMU)"
 	@python3 tests/run.py volume
 
+# OCI images (`eremit pkg`): the archive's layout, podman load/build/inspect, skopeo.
+test-pkg: toolchain-c
+	@scripts/ensure-deps.sh oci
+	@echo "==> OCI image tests (eremit pkg; podman, skopeo)"
+	@python3 tests/run.py pkg
+
+# eremit-runtime, the OCI runtime, under podman (issue 18): run, logs, -p, stop, kill,
+# volumes, resources, bad input, nothing left behind; see tests/oci_tests.py.
+test-oci: toolchain-c
+	@scripts/ensure-deps.sh oci
+	@echo "==> OCI runtime tests (eremit-runtime under podman; QEMU)"
+	@python3 tests/run.py oci
+
 test-net: toolchain
 	@echo "==> network tests (virtio-net, std::net, curl; QEMU user networking)"
 	@python3 tests/run.py net
@@ -188,6 +202,7 @@ test-cxx: toolchain-c
 # Every suite in one run (tests/run.py: `python3 tests/run.py --list` lists the suites and
 # their cases, `python3 tests/run.py SUITE -k PATTERN` runs some); the builds they need first.
 test: test-host test-miri toolchain-c hello
+	@scripts/ensure-deps.sh oci
 	@echo "==> every test suite (tests/run.py; QEMU, TCG)"
 	@python3 tests/run.py
 
@@ -218,6 +233,7 @@ bench: hello toolchain-c
 	@python3 benches/drivers/bench_stdin.py
 	@python3 benches/drivers/bench_loopback.py
 	@python3 benches/drivers/bench_volume.py
+	@python3 benches/drivers/bench_containers.py
 
 clean:
 	cargo clean

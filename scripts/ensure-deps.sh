@@ -13,6 +13,10 @@
 #                                       (benches/drivers/netbench.py's Linux guest)
 #   scripts/ensure-deps.sh servers      also tcl, dpkg-dev and a deb-src entry
 #                                       (tests/servers_tests.py: apt-get source, runtest)
+#   scripts/ensure-deps.sh oci          also podman, conmon, the CNI plugins, iproute2, skopeo
+#                                       and runc (tests/oci_tests.py: eremit-runtime under podman;
+#                                       tests/pkg_tests.py: eremit pkg's images;
+#                                       benches/drivers/bench_containers.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -72,9 +76,21 @@ for group in "$@"; do
             $sudo apt-get update -qq
         fi
         ;;
+    oci)
+        # eremit-runtime runs under podman (Debian's 4.3) with conmon and the CNI plugins of
+        # its default network, ip and tc for its tap and redirection; OCI images (eremit pkg)
+        # are checked with podman and skopeo; runc runs the native side of the container
+        # benchmark (crun, podman's default, fails on this hybrid cgroup set-up).
+        command -v podman >/dev/null || need_apt+=(podman)
+        command -v conmon >/dev/null || need_apt+=(conmon)
+        [ -x /usr/lib/cni/bridge ] || need_apt+=(containernetworking-plugins)
+        command -v tc >/dev/null || need_apt+=(iproute2)
+        command -v skopeo >/dev/null || need_apt+=(skopeo)
+        command -v runc >/dev/null || need_apt+=(runc)
+        ;;
     cbindgen) ;;
     *)
-        echo "ensure-deps: unknown group $group (c-toolchain, cbindgen, netbench, servers)" >&2
+        echo "ensure-deps: unknown group $group (c-toolchain, cbindgen, netbench, servers, oci)" >&2
         exit 2
         ;;
     esac

@@ -6,7 +6,10 @@ and C, C++, Fortran and OpenMP programs built with aarch64-hermit-* (tests/aarch
 Not part of `make test` yet (`make test-aarch64`). Ends with 'N passed, N failed'."""
 
 import os
+import signal
+import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import aarch64_c  # noqa: E402
@@ -14,7 +17,8 @@ import testlib  # noqa: E402
 from testlib import APPS, EREMIT, HostServers, Suite, check, once, run, serve_commands  # noqa: E402
 
 TARGET = "aarch64-unknown-hermit"
-APPS_USED = ["std-basics", "threads", "fault", "panic", "net-client"]
+APPS_USED = ["std-basics", "threads", "fp-preempt", "files", "fault", "panic", "stack-overflow", "net-client", "stdin-read",
+             "wait-signal"]
 HERMIT_BIN = os.path.join(APPS, "target", TARGET, "release")
 NATIVE_BIN = os.path.join(APPS, "target", "release")
 QEMU = "qemu-system-aarch64"
@@ -28,7 +32,8 @@ def build():
     packages = [x for app in APPS_USED for x in ("-p", app)]
     hermit = ["cargo", "build", "--release", "-q", "-Zbuild-std=std,panic_abort",
               "-Zbuild-std-features=compiler-builtins-mem", "--target", TARGET]
-    native = ["cargo", "build", "--release", "-q", "-p", "std-basics", "-p", "threads"]
+    native = ["cargo", "build", "--release", "-q", "-p", "std-basics", "-p", "threads", "-p", "stdin-read", "-p", "files",
+              "-p", "fp-preempt"]
     for cmd in (hermit + packages, native):
         p = run(cmd, cwd=APPS, timeout=3600)
         if p.returncode != 0:
@@ -49,11 +54,13 @@ def image():
           head[:4] == b"\x7fELF" and int.from_bytes(head[18:20], "little") == 183, repr(head))
 
 
-def same_as_native(name, app, args, env=None, cpus=None):
-    code, out, err, secs = eremit(app, *args, env=env, cpus=cpus)
+def same_as_native(name, app, args, env=None, cpus=None, native_args=None, opts=()):
+    """`native_args` replace `args` for the native run; `opts` are more `eremit run` options."""
+    code, out, err, secs = eremit(app, *args, env=env, cpus=cpus, opts=opts)
     if cpus:
         name = f"{name} with {cpus} vCPUs"
-    ncode, nout, nerr = testlib.native(os.path.join(NATIVE_BIN, app), args, env=env)
+    ncode, nout, nerr = testlib.native(os.path.join(NATIVE_BIN, app), args if native_args is None else native_args,
+                                       env=env)
     check(f"{name} on virt: stdout equals native", out == nout, f"eremit:\n{out}\nnative:\n{nout}\nstderr:\n{err}")
     check(f"{name} on virt: stderr equals native", err == nerr, f"eremit:\n{err}\nnative:\n{nerr}")
     check(f"{name} on virt: exit code {ncode} as native", code == ncode, f"eremit exit code {code}")
@@ -68,6 +75,25 @@ suite.add("std-basics", same_as_native, "std-basics", "std-basics", ARGS, ENV)
 # interrupt preempts; with 4 vCPUs (PSCI CPU_ON) the other CPUs run tasks too.
 suite.add("threads", same_as_native, "threads", "threads", ["300"])
 suite.add("threads-4cpus", same_as_native, "threads", "threads", ["1000"], cpus=4)
+# Floating-point sums in 5 threads on one vCPU, preempted mid-computation: the results
+# equal native only if interrupts leave the vector registers as they found them.
+suite.add("fp-preempt", same_as_native, "fp-preempt", "fp-preempt", [])
+
+
+@suite.case("files")
+def files():
+    # std::fs on the in-memory filesystem, and on a host directory as a volume (virtio-fs
+    # over vhost-user on virt's virtio-mmio); natively in a fresh directory.
+    with tempfile.TemporaryDirectory(prefix="eremit-a64-files-") as tmp:
+        same_as_native("files (in-memory fs)", "files", ["/tmp/files-test"],
+                       native_args=[os.path.join(os.path.realpath(tmp), "base")])
+    if not os.path.exists("/usr/lib/qemu/virtiofsd"):
+        check("files on a volume: virtiofsd (/usr/lib/qemu/virtiofsd) is installed", False)
+        return
+    with tempfile.TemporaryDirectory(prefix="eremit-a64-vol-") as vol, \
+            tempfile.TemporaryDirectory(prefix="eremit-a64-files-") as tmp:
+        same_as_native("files (volume)", "files", ["/data/base"], opts=["--volume", f"{vol}:/data"],
+                       native_args=[os.path.join(os.path.realpath(tmp), "base")])
 
 
 @suite.case("net")
@@ -86,6 +112,39 @@ def net():
               code == 0 and len(lines) >= 11 and not bad, f"exit {code}, {len(lines)} checks\n{out}\n{err[-2000:]}")
 
 
+@suite.case("stdin")
+def stdin():
+    # The runner's stdin through the virtio console on virtio-mmio, read line by line.
+    data = "one\ntwo words\n\nlast line without newline"
+    build()
+    p = subprocess.run([EREMIT, "run", "--timeout", "60", os.path.join(HERMIT_BIN, "stdin-read"), "lines"],
+                       input=data, capture_output=True, text=True, timeout=90)
+    n = subprocess.run([os.path.join(NATIVE_BIN, "stdin-read"), "lines"], input=data, capture_output=True,
+                       text=True, timeout=60)
+    check("stdin-read lines on virt: output and exit code as native",
+          (p.returncode, p.stdout) == (n.returncode, n.stdout), f"eremit {p.returncode}:\n{p.stdout}\n{p.stderr}\n"
+          f"native {n.returncode}:\n{n.stdout}")
+
+
+@suite.case("signal")
+def sigterm():
+    # SIGTERM to the runner reaches the guest over the signal console; std has no
+    # handler, so the kernel takes the default action: 143, as natively.
+    build()
+    p = subprocess.Popen([EREMIT, "run", "--verbose", "--timeout", "60", os.path.join(HERMIT_BIN, "wait-signal")],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    ready = p.stdout.readline()
+    p.send_signal(signal.SIGTERM)
+    try:
+        out, err = p.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+    check("wait-signal on virt: SIGTERM ends it with 143 through the guest's default action",
+          ready == "ready\n" and p.returncode == 143 and "SIGTERM from the runner and no handler" in err,
+          f"{ready!r} exit {p.returncode}\n{err[-2000:]}")
+
+
 @suite.case("fault")
 def fault():
     code, out, err, _ = eremit("fault")
@@ -99,6 +158,17 @@ def fault():
     code, out, err, _ = eremit("fault", "0")
     check("fault at address 0: page 0 is unmapped (exit 139, a null pointer dereference)",
           code == 139 and "(a null pointer dereference)" in err, f"exit code {code}\n{err}")
+
+
+@suite.case("stack-overflow")
+def stack_overflow():
+    # The guard pages below stacks: mm::paging's tables, loaded as aarch64 descriptors.
+    code, out, err, _ = eremit("stack-overflow")
+    check("stack overflow on virt: exit 139, the main thread's guard page named",
+          code == 139 and "stack overflow" in err and "main thread" in err, f"{code}\n{err}")
+    code, out, err, _ = eremit("stack-overflow", "thread")
+    check("stack overflow in a thread on virt: exit 139, task named",
+          code == 139 and "stack overflow" in err and "(task 2)" in err, f"{code}\n{err}")
 
 
 @suite.case("panic")

@@ -8,20 +8,21 @@ names match.
   python3 tests/run.py -k 'net*/echo-*'   a glob on SUITE/CASE (with a /) or on CASE
   python3 tests/run.py --list [SUITE...]  the suites and their cases
 
-Prints a line per suite, then the closing 'N passed, N failed' (the line CI reads); exits
-1 when a check failed, 2 when nothing matched."""
+Prints a line per suite (its counts and wall time), then the closing 'N passed, N failed'
+(the line CI reads); exits 1 when a check failed, 2 when nothing matched."""
 
 import argparse
 import importlib
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import testlib  # noqa: E402
 
 # Suite name -> module (tests/<module>.py), in the order `make test` runs them: the fast
 # ones first.
-SUITES = ["boot", "abi", "c", "posix", "net", "net-c", "mixed", "projects", "cxx", "conformance",
+SUITES = ["boot", "pkg", "oci", "abi", "c", "posix", "net", "net-c", "mixed", "projects", "cxx", "conformance",
           "reliability", "hermit-compat", "stdin", "signal", "net-burst", "tokio", "fuzz", "volume", "servers"]
 # Suites that run only when named (`python3 tests/run.py aarch64`), not in `make test` yet.
 NAMED_ONLY = ["aarch64"]
@@ -53,14 +54,19 @@ def main():
             for name, _ in chosen:
                 print(f"  {suite.name}/{name}")
         return 0
-    ran = [s for s in suites if s.run(args.patterns)]
+    # Each suite's wall time, for keeping `make test` within CI's budget.
+    ran = []
+    for suite in suites:
+        start = time.monotonic()
+        if suite.run(args.patterns):
+            ran.append((suite, time.monotonic() - start))
     if not ran:
         print(f"no case matches {args.patterns}")
         return 2
     print()
-    for suite in ran:
+    for suite, seconds in ran:
         passed, failed = testlib.counts(suite.name)
-        print(f"{suite.name}: {passed} passed, {failed} failed")
+        print(f"{suite.name}: {passed} passed, {failed} failed ({seconds / 60:.1f} min)")
     return testlib.finish()
 
 

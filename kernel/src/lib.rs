@@ -1,6 +1,7 @@
-//! The Eremit kernel. Built for `x86_64-unknown-none` it is `libhermit.a`, linked into
-//! the application; built for the host it is the set of modules whose logic `cargo test`
-//! and Miri check (parsers, page tables, memory ranges, ...).
+//! The Eremit kernel. Built for `x86_64-unknown-none` or `aarch64-unknown-none` it is
+//! `libhermit.a`, linked into the application; built for the host it is the set of
+//! modules whose logic `cargo test` and Miri check (parsers, page tables, memory
+//! ranges, ...).
 #![cfg_attr(target_os = "none", no_std)]
 #![cfg_attr(target_os = "none", feature(linkage))]
 // `Arc::try_new`: objects a system call creates fail it with ENOMEM instead of panicking.

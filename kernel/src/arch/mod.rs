@@ -1,10 +1,11 @@
 //! The architecture interface: what the rest of the kernel uses of the processor and the
 //! platform, and nothing else. Each group below re-exports a chosen set of functions and
-//! types from the one implementation, `x86_64/` (PVH under QEMU), which is private: a
-//! second architecture provides the same names in a directory of its own.
+//! types from the implementation compiled in (`imp`), `x86_64/` (PVH under QEMU) or
+//! `aarch64/` (QEMU's `virt`), which is private: each provides the same names in a
+//! directory of its own (docs/architecture.md).
 //!
 //! Every `asm!`, `global_asm!`, naked function and use of the `x86_64` crate lives in
-//! `x86_64/` (`kernel/tests/arch_boundary.rs` checks it). Memory-mapped registers need no
+//! `arch/` (`kernel/tests/arch_boundary.rs` checks it). Memory-mapped registers need no
 //! interface: drivers reach them with `core::ptr::read_volatile`/`write_volatile` on the
 //! addresses `mm::paging` maps uncached.
 //!
@@ -121,7 +122,7 @@ pub mod exit {
 #[cfg(target_os = "none")]
 pub mod platform {
     pub use super::imp::apic::init as init_interrupt_controller;
-    pub use super::imp::entry::BOOT_MAPPED_END;
+    pub use super::imp::entry::{BOOT_MAPPED_END, MMIO_WINDOWS};
     pub use super::imp::irq::init as install_interrupt_handlers;
     #[cfg(target_arch = "aarch64")]
     pub use super::imp::platform::BootInfo;

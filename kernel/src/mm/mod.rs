@@ -1,4 +1,5 @@
 //! Memory: the firmware's map, page tables and the heap.
+pub mod descriptor;
 #[cfg(target_os = "none")]
 pub mod heap;
 #[cfg(target_os = "none")]

@@ -1,5 +1,7 @@
-//! Four-level x86-64 page tables, built over an abstract physical memory so the same
-//! code runs on the host under `cargo test` and Miri.
+//! Four-level page tables, built over an abstract physical memory so the same code runs
+//! on the host under `cargo test` and Miri. Entries are handled in x86-64's form; the
+//! memory's `encode`/`decode` turn them into the hardware's (`mm::descriptor`: identity
+//! on x86-64, VMSAv8-64 descriptors on aarch64).
 
 pub const PAGE: u64 = 4096;
 pub const HUGE: u64 = 2 * 1024 * 1024;
@@ -10,7 +12,7 @@ pub const WRITE_THROUGH: u64 = 1 << 3;
 pub const NO_CACHE: u64 = 1 << 4;
 pub const HUGE_PAGE: u64 = 1 << 7;
 pub const NO_EXECUTE: u64 = 1 << 63;
-const ADDR_MASK: u64 = 0x000f_ffff_ffff_f000;
+pub const ADDR_MASK: u64 = 0x000f_ffff_ffff_f000;
 /// Permission bits copied when a 2 MiB page is split.
 const LEAF_FLAGS: u64 = PRESENT | WRITABLE | WRITE_THROUGH | NO_CACHE | NO_EXECUTE;
 
@@ -20,6 +22,14 @@ pub trait TableMemory {
     fn alloc_table(&mut self) -> Option<u64>;
     /// The table at physical address `phys`.
     fn table(&mut self, phys: u64) -> &mut [u64; 512];
+    /// The hardware form of x86-64-form entry `e` at `level` (0: page table, 3: root).
+    fn encode(&self, _level: u32, e: u64) -> u64 {
+        e
+    }
+    /// The x86-64 form of hardware entry `e` at `level`.
+    fn decode(&self, _level: u32, e: u64) -> u64 {
+        e
+    }
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -51,10 +61,23 @@ impl<'m, M: TableMemory> Mapper<'m, M> {
         self.root
     }
 
-    /// The table one level down from entry `idx` of `table`, created when absent.
-    /// A 2 MiB leaf in the way is split into 512 4 KiB leaves with the same permissions.
-    fn next_table(&mut self, table: u64, idx: usize) -> Result<u64, MapError> {
-        let entry = self.mem.table(table)[idx];
+    /// Entry `idx` of `table` (at `level`), in x86-64 form.
+    fn get(&mut self, table: u64, level: u32, idx: usize) -> u64 {
+        let raw = self.mem.table(table)[idx];
+        self.mem.decode(level, raw)
+    }
+
+    /// Writes x86-64-form entry `e` as entry `idx` of `table` (at `level`).
+    fn set(&mut self, table: u64, level: u32, idx: usize, e: u64) {
+        let raw = self.mem.encode(level, e);
+        self.mem.table(table)[idx] = raw;
+    }
+
+    /// The table one level down from entry `idx` of `table` (at `level`), created when
+    /// absent. A 2 MiB leaf in the way is split into 512 4 KiB leaves with the same
+    /// permissions.
+    fn next_table(&mut self, table: u64, level: u32, idx: usize) -> Result<u64, MapError> {
+        let entry = self.get(table, level, idx);
         if entry & PRESENT != 0 && entry & HUGE_PAGE == 0 {
             return Ok(entry & ADDR_MASK);
         }
@@ -62,12 +85,11 @@ impl<'m, M: TableMemory> Mapper<'m, M> {
         if entry & PRESENT != 0 {
             let base = entry & ADDR_MASK & !(HUGE - 1);
             let flags = entry & LEAF_FLAGS;
-            let t = self.mem.table(new);
-            for (i, e) in t.iter_mut().enumerate() {
-                *e = (base + i as u64 * PAGE) | flags;
+            for i in 0..512 {
+                self.set(new, level - 1, i, (base + i as u64 * PAGE) | flags);
             }
         }
-        self.mem.table(table)[idx] = new | PRESENT | WRITABLE;
+        self.set(table, level, idx, new | PRESENT | WRITABLE);
         Ok(new)
     }
 
@@ -77,9 +99,9 @@ impl<'m, M: TableMemory> Mapper<'m, M> {
         }
         let mut t = self.root;
         for level in (1..4).rev() {
-            t = self.next_table(t, index(va, level))?;
+            t = self.next_table(t, level, index(va, level))?;
         }
-        self.mem.table(t)[index(va, 0)] = pa | flags | PRESENT;
+        self.set(t, 0, index(va, 0), pa | flags | PRESENT);
         Ok(())
     }
 
@@ -89,9 +111,9 @@ impl<'m, M: TableMemory> Mapper<'m, M> {
         }
         let mut t = self.root;
         for level in (2..4).rev() {
-            t = self.next_table(t, index(va, level))?;
+            t = self.next_table(t, level, index(va, level))?;
         }
-        self.mem.table(t)[index(va, 1)] = pa | flags | PRESENT | HUGE_PAGE;
+        self.set(t, 1, index(va, 1), pa | flags | PRESENT | HUGE_PAGE);
         Ok(())
     }
 
@@ -120,13 +142,13 @@ impl<'m, M: TableMemory> Mapper<'m, M> {
         }
         let mut t = self.root;
         for level in (1..4).rev() {
-            let e = self.mem.table(t)[index(va, level)];
+            let e = self.get(t, level, index(va, level));
             if e & PRESENT == 0 {
                 return Ok(());
             }
-            t = self.next_table(t, index(va, level))?;
+            t = self.next_table(t, level, index(va, level))?;
         }
-        self.mem.table(t)[index(va, 0)] = 0;
+        self.set(t, 0, index(va, 0), 0);
         Ok(())
     }
 
@@ -138,15 +160,14 @@ impl<'m, M: TableMemory> Mapper<'m, M> {
         }
         let mut t = self.root;
         for level in (2..4).rev() {
-            let e = self.mem.table(t)[index(va, level)];
+            let e = self.get(t, level, index(va, level));
             if e & PRESENT == 0 {
                 return Ok(());
             }
             t = e & ADDR_MASK;
         }
-        let e = &mut self.mem.table(t)[index(va, 1)];
-        if *e & HUGE_PAGE != 0 {
-            *e = 0;
+        if self.get(t, 1, index(va, 1)) & HUGE_PAGE != 0 {
+            self.set(t, 1, index(va, 1), 0);
         }
         Ok(())
     }
@@ -156,7 +177,7 @@ impl<'m, M: TableMemory> Mapper<'m, M> {
     pub fn leaf(&mut self, va: u64) -> Option<(u64, u64)> {
         let mut t = self.root;
         for level in (0..4).rev() {
-            let e = self.mem.table(t)[index(va, level)];
+            let e = self.get(t, level, index(va, level));
             if e & PRESENT == 0 {
                 return None;
             }
@@ -175,7 +196,7 @@ impl<'m, M: TableMemory> Mapper<'m, M> {
     pub fn translate(&mut self, va: u64) -> Option<(u64, u64)> {
         let mut t = self.root;
         for level in (0..4).rev() {
-            let e = self.mem.table(t)[index(va, level)];
+            let e = self.get(t, level, index(va, level));
             if e & PRESENT == 0 {
                 return None;
             }
@@ -235,6 +256,58 @@ mod tests {
         assert_eq!(map.translate(0x60_0000), None);
         // root, pdpt, pd, one page table for the first 2 MiB
         assert_eq!(m.tables.len(), 4);
+    }
+
+    /// The same memory, entries stored as aarch64 descriptors (`mm::descriptor`).
+    struct VmsaMemory(VecMemory);
+    impl TableMemory for VmsaMemory {
+        fn alloc_table(&mut self) -> Option<u64> {
+            self.0.alloc_table()
+        }
+        fn table(&mut self, phys: u64) -> &mut [u64; 512] {
+            self.0.table(phys)
+        }
+        fn encode(&self, level: u32, e: u64) -> u64 {
+            crate::mm::descriptor::to_vmsa(level, e)
+        }
+        fn decode(&self, level: u32, e: u64) -> u64 {
+            crate::mm::descriptor::from_vmsa(level, e)
+        }
+    }
+
+    #[test]
+    fn aarch64_descriptors_map_split_and_translate_alike() {
+        let mut m = VmsaMemory(mem(64));
+        let mut map = Mapper::new(&mut m).unwrap();
+        map.identity_map(0x4000_0000, 0x4060_0000, WRITABLE | NO_EXECUTE)
+            .unwrap();
+        map.map_4k(0x4070_0000, 0x4070_0000, 0).unwrap(); // code: read-only, executable
+        assert_eq!(
+            map.translate(0x4040_0123),
+            Some((0x4040_0123, PRESENT | WRITABLE | NO_EXECUTE))
+        );
+        map.unmap_4k(0x4030_0000).unwrap(); // a guard page splits the block
+        assert_eq!(map.translate(0x4030_0010), None);
+        assert_eq!(
+            map.leaf(0x4030_1000),
+            Some((PRESENT | WRITABLE | NO_EXECUTE, PAGE))
+        );
+        assert_eq!(map.leaf(0x4070_0000), Some((PRESENT, PAGE)));
+        assert_eq!(map.translate(0), None);
+        // In memory: the split table's pages are page descriptors (bits 1:0 = 0b11),
+        // the untouched 2 MiB blocks block descriptors (0b01), the code page read-only.
+        let root = map.root();
+        let raw = |m: &mut VmsaMemory, va: u64, level: u32| {
+            let mut t = root;
+            for l in (level + 1..4).rev() {
+                t = m.table(t)[index(va, l)] & ADDR_MASK;
+            }
+            m.table(t)[index(va, level)]
+        };
+        assert_eq!(raw(&mut m, 0x4040_0000, 1) & 0b11, 0b01);
+        assert_eq!(raw(&mut m, 0x4030_1000, 0) & 0b11, 0b11);
+        assert_eq!(raw(&mut m, 0x4030_0000, 0), 0);
+        assert_ne!(raw(&mut m, 0x4070_0000, 0) & (1 << 7), 0);
     }
 
     #[test]

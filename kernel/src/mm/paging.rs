@@ -35,6 +35,12 @@ impl TableMemory for BumpTables {
         // SAFETY: page tables are identity-mapped RAM owned by the paging code.
         unsafe { &mut *(phys as *mut [u64; 512]) }
     }
+    fn encode(&self, level: u32, e: u64) -> u64 {
+        super::descriptor::encode(level, e)
+    }
+    fn decode(&self, level: u32, e: u64) -> u64 {
+        super::descriptor::decode(level, e)
+    }
 }
 
 /// Tables made once the heap exists: from the pool reserved at boot (`reserve_tables`),
@@ -68,6 +74,12 @@ impl TableMemory for HeapTables {
     fn table(&mut self, phys: u64) -> &mut [u64; 512] {
         // SAFETY: page tables are identity-mapped RAM owned by the paging code.
         unsafe { &mut *(phys as *mut [u64; 512]) }
+    }
+    fn encode(&self, level: u32, e: u64) -> u64 {
+        super::descriptor::encode(level, e)
+    }
+    fn decode(&self, level: u32, e: u64) -> u64 {
+        super::descriptor::decode(level, e)
     }
 }
 
@@ -151,9 +163,10 @@ pub fn init(
             .expect("page tables for RAM");
         ram_end = ram_end.max(r.end);
     }
-    // The local APIC and I/O APIC.
-    for mmio in [0xfee0_0000u64, 0xfec0_0000] {
-        map.map_4k(mmio, mmio, WRITABLE | NO_EXECUTE | NO_CACHE | WRITE_THROUGH)
+    // The platform's fixed devices (x86-64: the local APIC and I/O APIC; aarch64 virt:
+    // GIC, UART, RTC, virtio-mmio).
+    for &(start, end) in crate::arch::platform::MMIO_WINDOWS {
+        map.identity_map(start, end, WRITABLE | NO_EXECUTE | NO_CACHE | WRITE_THROUGH)
             .expect("page tables for MMIO");
     }
     let root = map.root();

@@ -5,6 +5,7 @@ use std::fmt;
 /// The usage text printed by `eremit --help`.
 pub const USAGE: &str = "\
 Usage: eremit run [OPTIONS] IMAGE [ARGS...]
+       eremit pkg [PKG OPTIONS] -t NAME[:TAG] -o FILE.tar IMAGE [ARGS...]
        eremit --help | eremit help
        eremit --version
 
@@ -55,6 +56,23 @@ fails (QEMU missing, image not bootable, --memory too small or too large for it,
 a bad --volume or a virtiofsd that does not start, guest ended without an exit
 status); 2 on usage errors.
 Environment: EREMIT_QEMU overrides the QEMU binary (default qemu-system-x86_64).
+
+eremit pkg writes FILE.tar, an OCI image archive (podman load -i FILE.tar,
+skopeo copy oci-archive:FILE.tar ...) named NAME:TAG (TAG defaults to latest):
+one layer holding IMAGE at /eremit/image, the entrypoint; ARGS are its default
+command. Run it with podman --runtime .../eremit-runtime. IMAGE must boot (as
+eremit run checks it); the same input always gives the same archive.
+PKG OPTIONS (also accepted as --option=VALUE):
+  -t, --tag NAME[:TAG]     the image's name (required)
+  -o, --output FILE.tar    the archive to write (required; written whole or
+                           not at all)
+  --cpus N, --memory SIZE  as for run: recorded for the runtime as labels and
+                           annotations org.eremit.cpus and org.eremit.memory
+                           (defaults 1 and 512M)
+  --env K=V                environment variable in the image (repeatable)
+  --port PORT[/tcp|/udp]   port the image exposes (repeatable; tcp by default)
+Exit codes: 0; 125 when IMAGE is missing or not bootable, --memory does not fit
+it, or FILE.tar cannot be written; 2 on usage errors.
 ";
 
 /// Largest number of virtual CPUs accepted.
@@ -66,6 +84,7 @@ pub enum Command {
     Help,
     Version,
     Run(RunOptions),
+    Pkg(crate::pkg::options::PkgOptions),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +143,9 @@ pub struct RunOptions {
     /// `(KEY, VALUE)` pairs in the order given.
     pub env: Vec<(String, String)>,
     pub net: Net,
+    /// The guest NIC's MAC address (QEMU's default when `None`); the OCI runtime gives
+    /// the guest the container interface's own.
+    pub mac: Option<String>,
     pub forwards: Vec<Forward>,
     /// `--ip`, `--gateway`, `--dns` (see `netaddr`).
     pub ip: Option<(std::net::Ipv4Addr, u8)>,
@@ -142,6 +164,9 @@ pub struct RunOptions {
     pub verbose: bool,
     /// The image path exactly as given.
     pub image: String,
+    /// The program's `argv[0]` when it is not the image's path on the host (the OCI
+    /// runtime: the path inside the container, as a native container's program sees).
+    pub argv0: Option<String>,
     /// Arguments for the application (after IMAGE).
     pub args: Vec<String>,
 }
@@ -153,6 +178,7 @@ impl Default for RunOptions {
             memory_kib: 512 * 1024,
             env: Vec::new(),
             net: Net::None,
+            mac: None,
             forwards: Vec::new(),
             ip: None,
             gateway: None,
@@ -164,6 +190,7 @@ impl Default for RunOptions {
             timeout_secs: None,
             verbose: false,
             image: String::new(),
+            argv0: None,
             args: Vec::new(),
         }
     }
@@ -192,6 +219,7 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
         "-h" | "--help" | "help" => Ok(Command::Help),
         "-V" | "--version" | "version" => Ok(Command::Version),
         "run" => parse_run(&args[1..]),
+        "pkg" => crate::pkg::options::parse(&args[1..]),
         other if other.starts_with('-') => {
             usage_err(format!("unknown option '{other}' (try 'eremit --help')"))
         }

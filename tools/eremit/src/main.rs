@@ -1,25 +1,6 @@
 //! `eremit`: runs Eremit unikernel images under QEMU like local programs.
 
-mod accel;
-mod annotate;
-mod backtrace;
-mod channels;
-mod cli;
-mod cmdline;
-mod elf;
-mod image;
-mod memory;
-mod netaddr;
-mod output;
-mod qemu;
-mod record;
-mod run;
-mod signals;
-mod stdin;
-mod symbols;
-mod tsc;
-mod volume;
-
+use eremit::{cli, pkg, run};
 use std::io::Write;
 
 fn main() {
@@ -53,6 +34,19 @@ fn real_main() -> i32 {
                 let mut err = std::io::stderr().lock();
                 let _ = writeln!(err, "eremit: {}", failure.message);
                 let _ = err.write_all(&failure.details);
+                failure.code
+            }
+        },
+        Ok(cli::Command::Pkg(opts)) => match pkg::pkg(&opts) {
+            Ok(written) => {
+                println!(
+                    "{}: {}, image ID {}, manifest {}",
+                    opts.output, opts.reference, written.config, written.manifest
+                );
+                0
+            }
+            Err(failure) => {
+                eprintln!("eremit: {}", failure.message);
                 failure.code
             }
         },

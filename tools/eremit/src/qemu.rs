@@ -29,6 +29,8 @@ pub struct QemuSpec<'a> {
     /// Under TCG with several vCPUs, one host thread for all (`--tcg-threads single`).
     pub tcg_single_thread: bool,
     pub net: &'a Net,
+    /// The NIC's MAC address (`aa:bb:cc:dd:ee:ff`), QEMU's default when `None`.
+    pub mac: Option<&'a str>,
     pub forwards: &'a [Forward],
     /// A virtio console carries the application's stdin (`crate::stdin`).
     pub stdin: bool,
@@ -147,7 +149,11 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
             Machine::Microvm | Machine::Virt => "virtio-net-device,netdev=net0",
             Machine::Q35 => "virtio-net-pci,netdev=net0,disable-legacy=on",
         };
-        push(&["-netdev", &netdev, "-device", device]);
+        let device = match spec.mac {
+            Some(mac) => format!("{device},mac={mac}"),
+            None => device.to_string(),
+        };
+        push(&["-netdev", &netdev, "-device", &device]);
     }
     if !spec.volumes.is_empty() {
         // vhost-user devices read guest memory directly: it must be shareable memory.
@@ -291,6 +297,7 @@ mod tests {
             backend: Backend::Tcg,
             tcg_single_thread: false,
             net,
+            mac: None,
             forwards,
             stdin: false,
             signals: false,
@@ -529,6 +536,20 @@ mod tests {
                 "tap,id=net0,ifname=tap0,script=no,downscript=no",
                 "-device",
                 "virtio-net-device,netdev=net0",
+            ]
+        ));
+    }
+
+    #[test]
+    fn nic_mac() {
+        let net = Net::Tap("tap0".into());
+        let mut s = spec(&net, &[]);
+        s.mac = Some("02:42:0a:58:00:05");
+        assert!(has_seq(
+            &build_args(&s),
+            &[
+                "-device",
+                "virtio-net-device,netdev=net0,mac=02:42:0a:58:00:05"
             ]
         ));
     }

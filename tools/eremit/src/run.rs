@@ -54,7 +54,7 @@ fn fail<T>(message: impl Into<String>) -> Result<T, Failure> {
 }
 
 /// An I/O error as text, without the "(os error N)" suffix.
-fn io_text(e: &std::io::Error) -> String {
+pub fn io_text(e: &std::io::Error) -> String {
     let text = e.to_string();
     match text.rfind(" (os error ") {
         Some(i) if text.ends_with(')') => text[..i].to_string(),
@@ -182,11 +182,10 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
             std::io::stdout().is_terminal(),
             std::io::stderr().is_terminal(),
         ],
-        // aarch64 has no driver yet for the virtio consoles that carry signals.
-        signals: arch == Arch::X86_64,
+        signals: true,
         net: &net,
         env: &opts.env,
-        image: &opts.image,
+        image: opts.argv0.as_deref().unwrap_or(&opts.image),
         args: &opts.args,
     })
     .map_err(|e| Failure {
@@ -198,11 +197,7 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
     // Stopped (killed) when this returns, whichever way: with the VM.
     let daemons = volume::Daemons::start(&volumes, opts.verbose).or_else(fail)?;
 
-    // aarch64 has no driver yet for the virtio console that carries stdin.
-    let stdin_source = match arch {
-        Arch::X86_64 => stdin::source(),
-        Arch::Aarch64 => stdin::Source::Nothing,
-    };
+    let stdin_source = stdin::source();
     let args = qemu::build_args(&QemuSpec {
         image: &opts.image,
         append: &append,
@@ -212,9 +207,10 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         backend,
         tcg_single_thread: opts.tcg_single_thread,
         net: &opts.net,
+        mac: opts.mac.as_deref(),
         forwards: &opts.forwards,
         stdin: stdin_source == stdin::Source::Forward,
-        signals: arch == Arch::X86_64,
+        signals: true,
         volumes: &daemons.sockets,
     });
     verbose_note(

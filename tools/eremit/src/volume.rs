@@ -152,6 +152,12 @@ pub fn daemon_args(socket: &Path, host: &Path, sandbox: &str) -> Vec<String> {
     ]
 }
 
+/// Where the runner with process id `pid` keeps its daemons' sockets (the OCI runtime's
+/// `delete` removes it after a supervisor that was killed).
+pub fn socket_dir(pid: u32) -> PathBuf {
+    std::env::temp_dir().join(format!("eremit-vfs-{pid}"))
+}
+
 /// The running daemons; dropping this kills them and removes their sockets.
 pub struct Daemons {
     children: Vec<Child>,
@@ -184,7 +190,7 @@ impl Daemons {
                 "{program} not found; install it with: apt-get install qemu-system-common"
             ));
         }
-        let dir = std::env::temp_dir().join(format!("eremit-vfs-{}", std::process::id()));
+        let dir = socket_dir(std::process::id());
         std::fs::create_dir_all(&dir)
             .map_err(|e| format!("cannot create {}: {}", dir.display(), io_text(&e)))?;
         d.dir = Some(dir.clone());

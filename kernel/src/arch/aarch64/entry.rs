@@ -10,6 +10,8 @@ use core::arch::global_asm;
 /// The boot tables map RAM from its start up to here (`translation::MAX_RAM`); the early
 /// heap must fit below it.
 pub const BOOT_MAPPED_END: u64 = super::board::RAM_START + super::translation::MAX_RAM;
+/// The fixed devices the kernel's page tables map uncached: virt's device window.
+pub const MMIO_WINDOWS: &[(u64, u64)] = &[super::board::DEVICES];
 
 global_asm!(
     r#"

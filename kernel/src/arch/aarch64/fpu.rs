@@ -78,8 +78,8 @@ impl FpuState {
 
     /// Loads the saved registers. v8-v15 are declared clobbered, so the compiler keeps
     /// the caller's d8-d15 around the call; the task's own low halves come back from the
-    /// context switch's frame. (Their upper halves matter only to a task preempted
-    /// mid-computation, which needs timer interrupts: not yet, docs/architecture.md.)
+    /// context switch's frame. A task preempted mid-computation gets all of v0-v31 back
+    /// from its interrupt frame (`exceptions`), so the upper halves are not lost.
     pub fn restore(&self) {
         // SAFETY: the area holds a state written by `new` or `save`.
         unsafe {

@@ -7,7 +7,7 @@ use core::arch::asm;
 /// `data` must stay valid for as long as this CPU runs.
 pub unsafe fn set_base(data: *mut u8) {
     // SAFETY: writing TPIDR_EL1 only changes what `base` returns.
-    unsafe { asm!("msr tpidr_el1, {}", in(reg) data, options(nomem, nostack)) };
+    unsafe { asm!("msr tpidr_el1, {}", in(reg) data, options(nostack)) };
 }
 
 #[inline(always)]

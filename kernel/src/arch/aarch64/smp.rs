@@ -124,6 +124,9 @@ extern "C" fn eremit_secondary_boot(cpu: usize) -> ! {
     // SAFETY: the boot CPU's tables are complete and never change; this CPU only loads
     // them.
     unsafe { super::translation::enable_secondary() };
+    // SAFETY: the kernel's tables, loaded on the boot CPU, map everything the boot
+    // tables do that this CPU uses (its stack is heap RAM).
+    unsafe { super::mmu::load_current() };
     super::gic::init_cpu();
     let entry = ENTRY.load(Ordering::Acquire);
     ONLINE.fetch_or(1 << cpu, Ordering::AcqRel);

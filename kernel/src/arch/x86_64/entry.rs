@@ -126,6 +126,9 @@ global_asm!(
 
 /// The boot page tables map the first GiB; the early heap must fit below it.
 pub const BOOT_MAPPED_END: u64 = 1 << 30;
+/// The fixed devices the kernel's page tables map uncached: the local APIC and the I/O
+/// APIC, a page each.
+pub const MMIO_WINDOWS: &[(u64, u64)] = &[(0xfee0_0000, 0xfee0_1000), (0xfec0_0000, 0xfec0_1000)];
 
 unsafe extern "C" {
     static eremit_boot_tsc: u64;
