@@ -25,10 +25,12 @@ toolchain: deps
 	@install -m 755 target/release/eremit $(EREMIT)
 	@install -m 755 target/release/eremit-runtime build/toolchain/bin/eremit-runtime
 
-# The C toolchain: x86_64-hermit-gcc & co. with newlib, libc-port and the kernel in
-# build/toolchain (newlib is cached in ~/.cache/eremit: minutes once, seconds after).
+# The C toolchain: x86_64-hermit-gcc and aarch64-hermit-gcc & co. with newlib, libc-port,
+# GCC's libraries and the kernel in build/toolchain (newlib and GCC's libraries are cached
+# in ~/.cache/eremit: minutes once, seconds after).  EREMIT_TOOLCHAIN_ARCHS=x86_64 builds
+# one architecture.
 toolchain-c: toolchain
-	@echo "==> building the C toolchain: build/toolchain/bin/x86_64-hermit-gcc"
+	@echo "==> building the C toolchain: build/toolchain/bin/{x86_64,aarch64}-hermit-gcc"
 	@scripts/build-toolchain.sh
 
 examples-c: toolchain-c
@@ -69,8 +71,9 @@ test-boot: toolchain hello
 	@python3 tests/run.py boot
 
 # aarch64 on QEMU virt (qemu-system-aarch64, TCG): Rust std programs against their native
-# runs, crash reports. Not in `make test` yet.
-test-aarch64: toolchain
+# runs, crash reports; C, pthreads on 4 vCPUs, C++ exceptions, Fortran and OpenMP built
+# with aarch64-hermit-* against native x86_64 builds. Not in `make test` yet.
+test-aarch64: toolchain-c
 	@echo "==> aarch64 tests (qemu-system-aarch64 -M virt, TCG)"
 	@python3 tests/run.py aarch64
 

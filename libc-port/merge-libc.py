@@ -9,6 +9,7 @@ must not lose anything else: if the member defines a symbol we do not provide, t
 error, listed by name.
 
 Usage: merge-libc.py NEWLIB_LIBC OUT OBJ...
+Environment: NM, AR: the architecture's binutils (default: the host's nm, ar).
 """
 
 import os
@@ -18,12 +19,14 @@ import sys
 import tempfile
 
 DEFINED = set("TDBRVWGSCiu")
+NM = os.environ.get("NM", "nm")
+AR = os.environ.get("AR", "ar")
 
 
 def defined_globals(path):
     """{member: set(symbols)} of the global symbols each member of an archive (or each
     object) defines."""
-    out = subprocess.run(["nm", "-A", "-g", "--defined-only", path], capture_output=True,
+    out = subprocess.run([NM, "-A", "-g", "--defined-only", path], capture_output=True,
                          text=True, check=True).stdout
     members = {}
     for line in out.splitlines():
@@ -64,8 +67,8 @@ def main():
         lib = os.path.join(tmp, "libc.a")
         shutil.copyfile(newlib, lib)
         if drop:
-            subprocess.run(["ar", "d", lib, *drop], check=True)
-        subprocess.run(["ar", "rs", lib, *objs], check=True)
+            subprocess.run([AR, "d", lib, *drop], check=True)
+        subprocess.run([AR, "rs", lib, *objs], check=True)
         shutil.move(lib, out)
     print(f"libc.a: newlib minus {len(drop)} replaced members ({', '.join(m.replace('lib_a-', '') for m in drop)}) "
           f"plus {len(objs)} objects of libc-port")

@@ -5,7 +5,8 @@
 #
 #   scripts/ensure-deps.sh              QEMU, binutils, compilers, cmake, python3, curl,
 #                                       libclang; rustup components and targets
-#   scripts/ensure-deps.sh c-toolchain  also newlib's and GCC's sources and gfortran
+#   scripts/ensure-deps.sh c-toolchain  also newlib's and GCC's sources, gfortran and the
+#                                       aarch64-linux-gnu gcc, g++, gfortran
 #                                       (scripts/build-toolchain.sh)
 #   scripts/ensure-deps.sh cbindgen     also cbindgen $CBINDGEN_VERSION (scripts/gen-header.sh)
 #   scripts/ensure-deps.sh netbench     also a Linux kernel image, a static busybox and wrk
@@ -54,6 +55,10 @@ for group in "$@"; do
         compgen -G "/usr/src/gcc-$gcc_version/gcc-*.tar.*" >/dev/null ||
             need_apt+=("gcc-$gcc_version-source")
         command -v gfortran >/dev/null || need_apt+=(gfortran)
+        # aarch64-hermit-*: Debian's cross compilers (with binutils-aarch64-linux-gnu).
+        for tool in gcc g++ gfortran; do
+            command -v aarch64-linux-gnu-$tool >/dev/null || need_apt+=("$tool-aarch64-linux-gnu")
+        done
         ;;
     netbench)
         compgen -G '/boot/vmlinuz-*' >/dev/null || need_apt+=(linux-image-amd64)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Copies the toolchain (build/toolchain: eremit, x86_64-hermit-*, the sysroot) and the CMake
-# toolchain file to PREFIX: PREFIX/bin, PREFIX/x86_64-hermit, PREFIX/cmake.  The wrappers and
+# Copies the toolchain (build/toolchain: eremit, x86_64-hermit-* and aarch64-hermit-*, their
+# sysroots) and the CMake toolchain file to PREFIX: PREFIX/bin, PREFIX/x86_64-hermit,
+# PREFIX/aarch64-hermit (when built), PREFIX/cmake.  The wrappers and
 # the toolchain file find everything relative to themselves, so PREFIX can move later.
 # Usage: install-toolchain.sh PREFIX
 set -euo pipefail
@@ -10,9 +11,13 @@ prefix=${1:?usage: install-toolchain.sh PREFIX}
 echo "install: build/toolchain -> $prefix"
 mkdir -p "$prefix/bin" "$prefix/cmake/Platform"
 cp -R build/toolchain/bin/. "$prefix/bin/"
-rm -rf "$prefix/x86_64-hermit"
-cp -R build/toolchain/x86_64-hermit "$prefix/x86_64-hermit"
-rm -f "$prefix/x86_64-hermit/.headers" "$prefix/x86_64-hermit/.libs" "$prefix/x86_64-hermit/lib/libhermit.a.stamp"
+for arch in x86_64 aarch64; do
+    [ -d "build/toolchain/$arch-hermit" ] || continue
+    rm -rf "$prefix/$arch-hermit"
+    cp -R "build/toolchain/$arch-hermit" "$prefix/$arch-hermit"
+    rm -f "$prefix/$arch-hermit/.headers" "$prefix/$arch-hermit/.libs" "$prefix/$arch-hermit/.gcc-libs" \
+        "$prefix/$arch-hermit/lib/libhermit.a.stamp"
+done
 cp cmake/hermit-toolchain.cmake "$prefix/cmake/"
 cp cmake/Platform/Hermit.cmake "$prefix/cmake/Platform/"
 echo "install: done; CMake: -DCMAKE_TOOLCHAIN_FILE=$prefix/cmake/hermit-toolchain.cmake"

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """aarch64 tests: builds programs of tests/apps for aarch64-unknown-hermit (and natively),
 boots them with `eremit run` (qemu-system-aarch64 -M virt, chosen from the image's ELF
-header) and checks output and exit codes against the native run, and the crash reports.
+header) and checks output and exit codes against the native run, and the crash reports;
+and C, C++, Fortran and OpenMP programs built with aarch64-hermit-* (tests/aarch64_c.py).
 Not part of `make test` yet (`make test-aarch64`). Ends with 'N passed, N failed'."""
 
 import os
@@ -11,6 +12,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import aarch64_c  # noqa: E402
 import testlib  # noqa: E402
 from testlib import APPS, EREMIT, HostServers, Suite, check, once, run, serve_commands  # noqa: E402
 
@@ -183,6 +185,10 @@ def machine():
     p = run([EREMIT, "run", "--machine", "microvm", os.path.join(HERMIT_BIN, "std-basics")], timeout=60)
     check("an aarch64 image on --machine microvm is refused (exit 125)",
           p.returncode == 125 and "virt" in p.stderr, f"{p.returncode}\n{p.stderr}")
+
+
+# The C toolchain's programs (C, pthreads, C++, Fortran, OpenMP): tests/aarch64_c.py.
+aarch64_c.add_to(suite)
 
 
 if __name__ == "__main__":

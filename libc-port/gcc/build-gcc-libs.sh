@@ -1,40 +1,54 @@
 #!/usr/bin/env bash
-# Builds GCC's target libraries for x86_64-hermit from Debian's gcc-12-source with our
-# compiler wrappers (x86_64-hermit-gcc/g++/gfortran over the newlib sysroot) and installs
-# them into PREFIX (PREFIX/include, PREFIX/lib, PREFIX/finclude).
+# Builds GCC's target libraries for ARCH-hermit (x86_64, aarch64) from Debian's
+# gcc-12-source with our compiler wrappers (ARCH-hermit-gcc/g++/gfortran over the newlib
+# sysroot) and installs them into PREFIX (PREFIX/include, PREFIX/lib, PREFIX/finclude).
 #
-#   build-gcc-libs.sh GROUP TARBALL WORKDIR PREFIX TOOLCHAIN-BIN
+#   build-gcc-libs.sh ARCH GROUP TARBALL WORKDIR PREFIX TOOLCHAIN-BIN
 #
 # GROUP is one of
 #   cxx      libstdc++-v3 (with libsupc++): headers in include/c++/VERSION
-#   fortran  libbacktrace, libquadmath, libgfortran (built side by side: libgfortran
-#            links the libbacktrace of its own build tree)
+#   fortran  libbacktrace, libquadmath (x86_64 only: __float128 for real(16); on aarch64
+#            real(16) is long double and GCC has no libquadmath), libgfortran (built side
+#            by side: libgfortran links the libbacktrace of its own build tree)
 #   gomp     libgomp, with omp.h and the Fortran modules omp_lib.mod/omp_lib_kinds.mod
 #
 # Everything that decides the result is this directory (this script, the patch that
 # teaches config.sub the hermit OS and libstdc++'s newlib configuration) plus the sysroot's headers, so
 # scripts/build-toolchain.sh keys each group's cache on a hash of them.
 #
-# The libraries are configured as for a cross build (--host=x86_64-hermit) with newlib's
+# The libraries are configured as for a cross build (--host=ARCH-hermit) with newlib's
 # fixed feature set where configure asks for one (--with-newlib); link tests work because
 # our wrappers link real images, run tests are skipped as for any cross build.
 set -euo pipefail
 
-group=$1
-tarball=$2
-work=$3
-prefix=$4
-bin=$5
+arch=$1
+group=$2
+tarball=$3
+work=$4
+prefix=$5
+bin=$6
 here=$(cd "$(dirname "$0")" && pwd)
 jobs=${EREMIT_JOBS:-$(nproc)}
-host_triplet=x86_64-hermit
+host_triplet=$arch-hermit
+# The binutils the wrappers do not cover (configure asks for them by name).
+case $arch in
+x86_64) tp="" ;;
+aarch64) tp=aarch64-linux-gnu- ;;
+*)
+    echo "build-gcc-libs.sh: unknown architecture '$arch' (x86_64, aarch64)" >&2
+    exit 2
+    ;;
+esac
 build_triplet=$(gcc -dumpmachine)
 
 log() { echo "gcc-libs($group): $*"; }
 
 case $group in
 cxx) libs=(libstdc++-v3) ;;
-fortran) libs=(libbacktrace libquadmath libgfortran) ;;
+fortran)
+    libs=(libbacktrace libgfortran)
+    [ "$arch" = x86_64 ] && libs=(libbacktrace libquadmath libgfortran)
+    ;;
 gomp) libs=(libgomp) ;;
 *)
     echo "build-gcc-libs.sh: unknown group '$group' (cxx, fortran, gomp)" >&2
@@ -72,10 +86,10 @@ done
 
 # --- tools: our wrappers, in bootstrap mode (no C++/Fortran runtime of their own yet) ---
 export EREMIT_GCC_LIBS_BOOTSTRAP=1
-export CC="$bin/x86_64-hermit-gcc" CXX="$bin/x86_64-hermit-g++ -nostdinc++"
-export FC="$bin/x86_64-hermit-gfortran" GFORTRAN="$bin/x86_64-hermit-gfortran"
-export AR="$bin/x86_64-hermit-ar" RANLIB="$bin/x86_64-hermit-ranlib" NM="$bin/x86_64-hermit-nm"
-export AS=as LD=ld OBJDUMP=objdump STRIP=strip
+export CC="$bin/$arch-hermit-gcc" CXX="$bin/$arch-hermit-g++ -nostdinc++"
+export FC="$bin/$arch-hermit-gfortran" GFORTRAN="$bin/$arch-hermit-gfortran"
+export AR="$bin/$arch-hermit-ar" RANLIB="$bin/$arch-hermit-ranlib" NM="$bin/$arch-hermit-nm"
+export AS=${tp}as LD=${tp}ld OBJDUMP=${tp}objdump STRIP=${tp}strip
 # Frame pointers keep the kernel's crash-report backtraces useful through these libraries.
 # Static images: gthreads (libgfortran's) call pthreads directly, not through weak
 # references that nothing would resolve (libstdc++ gets the same from the patch).
@@ -101,7 +115,7 @@ flags_for() {
         echo --enable-threads=posix --enable-clocale=generic --enable-cstdio=stdio \
             --disable-libstdcxx-pch --enable-libstdcxx-time=yes \
             --enable-libstdcxx-filesystem-ts --enable-tls \
-            --with-gxx-include-dir="$prefix/include/c++/$(gcc -dumpversion)"
+            --with-gxx-include-dir="$prefix/include/c++/$(${tp}gcc -dumpversion)"
         ;;
     libgomp) echo --enable-threads=posix --enable-tls --disable-werror ;;
     libgfortran) echo --enable-threads=posix ;;

@@ -1,17 +1,30 @@
 #!/usr/bin/env bash
-# Builds newlib 3.3.0 for x86_64-hermit with the host's gcc and installs it into PREFIX
-# (PREFIX/include, PREFIX/lib).  Usage: build-newlib.sh TARBALL WORKDIR PREFIX
+# Builds newlib 3.3.0 for ARCH-hermit (x86_64 with the host's gcc, aarch64 with Debian's
+# aarch64-linux-gnu-gcc) and installs it into PREFIX (PREFIX/include, PREFIX/lib).
+# Usage: build-newlib.sh ARCH TARBALL WORKDIR PREFIX
 #
 # The source comes from Debian's newlib-source package; this directory's patch adds the
-# x86_64-*-hermit target and overlay/ adds headers.  Everything that decides the result is
+# *-*-hermit target and overlay/ adds headers (machine/ARCH/machine/_types.h per
+# architecture, overlay-machine/ into every architecture's machine directory).  Everything that decides the result is
 # in this directory (this script, the patch, the overlay), so scripts/build-toolchain.sh
 # keys its cache on a hash of it.  The syscall layer, malloc, the locks and crt0
 # (libc-port/src) are not part of this build.
 set -euo pipefail
 
-tarball=$1
-work=$2
-prefix=$3
+arch=$1
+tarball=$2
+work=$3
+prefix=$4
+target=$arch-hermit
+# The compiler and binutils: the host's for x86_64, the cross ones otherwise.
+case $arch in
+x86_64) tp="" ;;
+aarch64) tp=aarch64-linux-gnu- ;;
+*)
+    echo "newlib: unknown architecture '$arch' (x86_64, aarch64)" >&2
+    exit 2
+    ;;
+esac
 here=$(cd "$(dirname "$0")" && pwd)
 jobs=${EREMIT_JOBS:-$(nproc)}
 
@@ -29,19 +42,23 @@ for p in "$here"/*.patch; do
     patch -s -p1 -d "$src" < "$p"
 done
 cp -R "$here/overlay/." "$src/"
+cp -R "$here/overlay-machine/." "$src/newlib/libc/machine/$arch/"
 
 # The host's gcc, made a cross compiler for hermit by flags: newlib's headers only (and
 # gcc's own stddef.h, stdarg.h, ...), no stack protector, position-dependent code.
-gccinc=$(gcc -print-file-name=include)
+gccinc=$(${tp}gcc -print-file-name=include)
 cflags="-O2 -g -ffunction-sections -fdata-sections -ffreestanding -fno-stack-protector"
 cflags+=" -fno-pie -fno-omit-frame-pointer -D__hermit__ -U__linux__ -U__gnu_linux__ -Ulinux"
 cflags+=" -nostdinc -isystem $gccinc -Wa,--noexecstack"
+# aarch64: atomics inline (LSE or not by -march), not libgcc's out-of-line ones, whose
+# start-up asks glibc's getauxval which CPU this is.
+[ "$arch" = aarch64 ] && cflags+=" -mno-outline-atomics"
 
-log "configuring (--target=x86_64-hermit, host gcc $(gcc -dumpfullversion))"
+log "configuring (--target=$target, ${tp}gcc $(${tp}gcc -dumpfullversion))"
 (
     cd "$work/build"
     "$src/configure" \
-        --target=x86_64-hermit \
+        --target=$target \
         --prefix="$prefix" \
         --disable-multilib \
         --disable-newlib-supplied-syscalls \
@@ -53,9 +70,9 @@ log "configuring (--target=x86_64-hermit, host gcc $(gcc -dumpfullversion))"
         --enable-newlib-io-pos-args \
         --enable-newlib-global-atexit \
         --enable-newlib-mb \
-        CC_FOR_TARGET=gcc AS_FOR_TARGET=as LD_FOR_TARGET=ld AR_FOR_TARGET=ar \
-        RANLIB_FOR_TARGET=ranlib NM_FOR_TARGET=nm OBJDUMP_FOR_TARGET=objdump \
-        READELF_FOR_TARGET=readelf STRIP_FOR_TARGET=strip \
+        CC_FOR_TARGET=${tp}gcc AS_FOR_TARGET=${tp}as LD_FOR_TARGET=${tp}ld AR_FOR_TARGET=${tp}ar \
+        RANLIB_FOR_TARGET=${tp}ranlib NM_FOR_TARGET=${tp}nm OBJDUMP_FOR_TARGET=${tp}objdump \
+        READELF_FOR_TARGET=${tp}readelf STRIP_FOR_TARGET=${tp}strip \
         CFLAGS_FOR_TARGET="$cflags" \
         > configure.log 2>&1 || { tail -30 configure.log; exit 1; }
 )
@@ -69,10 +86,10 @@ log "compiling with $jobs jobs (a few minutes; log: $work/build/make.log)"
     seen=""
     while kill -0 "$pid" 2>/dev/null; do
         sleep 10
-        dirs=$(grep -o "Entering directory '[^']*/x86_64-hermit/newlib/[^']*'" make.log \
-            | sed "s#.*/x86_64-hermit/newlib/##; s#'##" | cut -d/ -f1-2 | sort -u | tr '\n' ' ' || true)
+        dirs=$(grep -o "Entering directory '[^']*/$target/newlib/[^']*'" make.log \
+            | sed "s#.*/$target/newlib/##; s#'##" | cut -d/ -f1-2 | sort -u | tr '\n' ' ' || true)
         if [ "$dirs" != "$seen" ]; then
-            log "  ... $(grep -c '^gcc ' make.log || true) files compiled; in: ${dirs:0:160}"
+            log "  ... $(grep -c "^${tp}gcc " make.log || true) files compiled; in: ${dirs:0:160}"
             seen=$dirs
         fi
     done
@@ -80,8 +97,8 @@ log "compiling with $jobs jobs (a few minutes; log: $work/build/make.log)"
     log "installing into $prefix"
     make install-target-newlib > install.log 2>&1 || { tail -30 install.log; exit 1; }
 )
-# Flatten PREFIX/x86_64-hermit/{include,lib} to PREFIX/{include,lib}.
-mv "$prefix/x86_64-hermit/include" "$prefix/include"
-mv "$prefix/x86_64-hermit/lib" "$prefix/lib"
-rm -rf "$prefix/x86_64-hermit" "$prefix/share"
+# Flatten PREFIX/ARCH-hermit/{include,lib} to PREFIX/{include,lib}.
+mv "$prefix/$target/include" "$prefix/include"
+mv "$prefix/$target/lib" "$prefix/lib"
+rm -rf "${prefix:?}/$target" "$prefix/share"
 log "done: $(du -sh "$prefix" | cut -f1) in $prefix"

@@ -26,10 +26,15 @@
 /* Wakes "everyone" on a word. */
 #define WAKE_ALL 0x7fffffff
 
-/* Busy-wait hint: lets the sibling hyperthread run and saves power while spinning. */
+/* Busy-wait hint: lets the sibling hyperthread run and saves power while spinning (x86's
+ * pause, AArch64's yield). */
 static inline void cpu_relax(void)
 {
+#if defined(__aarch64__)
+	__asm__ volatile("yield" ::: "memory");
+#else
 	__builtin_ia32_pause();
+#endif
 }
 
 /* A point in time on one kernel clock, or none (wait forever). */

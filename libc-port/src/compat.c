@@ -54,7 +54,7 @@ int dl_iterate_phdr(int (*callback)(struct dl_phdr_info *, size_t, void *), void
 }
 
 /* glibc 2.35's interface, which gcc 12's unwinder uses instead of dl_iterate_phdr when
- * it was built against such a glibc (x86-64 layout: no eh_dbase field). */
+ * it was built against such a glibc (the x86-64 and AArch64 layout: no eh_dbase field). */
 struct dl_find_object {
     unsigned long long dlfo_flags;
     void *dlfo_map_start;

@@ -22,7 +22,7 @@ static pthread_mutex_t names_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* What a program learns from uname(): sysname "Eremit" (it is not Linux: programs that
  * branch on "Linux" would expect /proc, epoll and fork), release = the kernel crate's
- * version, machine "x86_64". */
+ * version, machine "x86_64" or "aarch64" (what uname -m says on Linux). */
 int uname(struct utsname *u)
 {
     if (!__eremit_user_ok(u, sizeof *u, 1))
@@ -31,7 +31,11 @@ int uname(struct utsname *u)
     strcpy(u->sysname, "Eremit");
     strcpy(u->release, EREMIT_VERSION);
     strcpy(u->version, "Eremit unikernel");
+    #if defined(__aarch64__)
+    strcpy(u->machine, "aarch64");
+#else
     strcpy(u->machine, "x86_64");
+#endif
     pthread_mutex_lock(&names_lock);
     strcpy(u->nodename, host_name);
     strcpy(u->domainname, domain_name);

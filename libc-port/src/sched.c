@@ -84,12 +84,3 @@ int sched_rr_get_interval(pid_t pid, struct timespec *interval)
     interval->tv_nsec = 10 * 1000 * 1000;
     return 0;
 }
-
-/* The vCPU this thread runs on: its initial APIC id (CPUID leaf 1), which QEMU numbers
- * 0, 1, ... like the kernel's processors. */
-int sched_getcpu(void)
-{
-    unsigned a = 1, b, c = 0, d;
-    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
-    return (int)(b >> 24);
-}

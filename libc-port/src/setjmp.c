@@ -7,8 +7,8 @@
  * signal); sigsetjmp(env, 0) forgets the buffer. A thread keeps the masks of its last
  * SAVED buffers (older ones are forgotten: a jump to one then leaves the mask alone).
  *
- * sigsetjmp is assembly: it records the mask, then jumps (not calls) to setjmp, so that
- * setjmp saves the caller's frame and return address. */
+ * sigsetjmp is assembly (ARCH/sigsetjmp.c): it records the mask, then jumps (not calls)
+ * to setjmp, so that setjmp saves the caller's frame and return address. */
 
 #include <setjmp.h>
 #include <signal.h>
@@ -47,20 +47,6 @@ void __eremit_sigsetjmp_record(const void *env, int savemask)
     }
     saved[i].mask = __eremit_signal_mask();
 }
-
-__asm__(".text\n"
-        ".globl sigsetjmp\n.type sigsetjmp, @function\nsigsetjmp:\n"
-        /* env survives the call on the stack, which is then as it was at entry (and
-         * 16-byte aligned at the call). */
-        "\tpushq %rdi\n"
-        "\tcall __eremit_sigsetjmp_record\n"
-        "\tpopq %rdi\n"
-        "\tjmp setjmp\n"
-        ".size sigsetjmp, . - sigsetjmp\n"
-        ".globl _setjmp\n.type _setjmp, @function\n_setjmp:\n\tjmp setjmp\n"
-        ".size _setjmp, . - _setjmp\n"
-        ".globl _longjmp\n.type _longjmp, @function\n_longjmp:\n\tjmp longjmp\n"
-        ".size _longjmp, . - _longjmp\n");
 
 void siglongjmp(sigjmp_buf env, int value)
 {

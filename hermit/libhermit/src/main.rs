@@ -1,7 +1,9 @@
-//! `eremit-libhermit OUT.a`: the kernel as `libhermit.a` for the C toolchain
+//! `eremit-libhermit [--target KERNEL-TARGET] OUT.a`: the kernel as `libhermit.a` for the
+//! C toolchain
 //! (`make toolchain-c` runs it), built and packed by the same code as a Rust
 //! application's (the `hermit` crate's build script), with the `hermit` crate's default
-//! features, so a C program gets the kernel a Rust one gets by default.
+//! features, so a C program gets the kernel a Rust one gets by default. The target is
+//! `x86_64-unknown-none` (the default) or `aarch64-unknown-none`.
 //!
 //! Environment: `EREMIT_KERNEL_PROFILE` (default `kernel`), `EREMIT_KERNEL_FEATURES`
 //! (comma-separated kernel features instead of the defaults).
@@ -11,17 +13,28 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Instant, UNIX_EPOCH};
 
-use eremit_libhermit::{Error, KernelBuild, expand_default, kernel_dir, kernel_features, pack};
+use eremit_libhermit::{
+    AARCH64, Error, KernelBuild, X86_64, expand_default, kernel_dir, kernel_features, pack,
+};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [out] = args.as_slice() else {
+    let parsed = match args.as_slice() {
+        [out] => Some((X86_64, out)),
+        [flag, target, out] if flag == "--target" => [X86_64, AARCH64]
+            .into_iter()
+            .find(|t| t == target)
+            .map(|t| (t, out)),
+        _ => None,
+    };
+    let Some((target, out)) = parsed else {
         eprintln!(
-            "usage: eremit-libhermit OUT.a   (env: EREMIT_KERNEL_PROFILE, EREMIT_KERNEL_FEATURES)"
+            "usage: eremit-libhermit [--target x86_64-unknown-none|aarch64-unknown-none] OUT.a   \
+             (env: EREMIT_KERNEL_PROFILE, EREMIT_KERNEL_FEATURES)"
         );
         return ExitCode::from(2);
     };
-    match run(Path::new(out)) {
+    match run(target, Path::new(out)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");
@@ -30,7 +43,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(out: &Path) -> Result<(), Error> {
+fn run(target: &'static str, out: &Path) -> Result<(), Error> {
     let kernel = kernel_dir()?;
     let repo = kernel
         .parent()
@@ -45,7 +58,7 @@ fn run(out: &Path) -> Result<(), Error> {
         Err(_) => default_features(&repo.join("hermit/Cargo.toml"))?,
     };
     let build = KernelBuild {
-        target: eremit_libhermit::X86_64,
+        target,
         kernel_dir: kernel,
         target_dir: repo.join("target/kernel"),
         profile: std::env::var("EREMIT_KERNEL_PROFILE").unwrap_or_else(|_| "kernel".into()),
@@ -55,7 +68,8 @@ fn run(out: &Path) -> Result<(), Error> {
     };
     let start = Instant::now();
     eprintln!(
-        "libhermit: cargo build of kernel/ ({}, features {})",
+        "libhermit: cargo build of kernel/ for {} ({}, features {})",
+        build.target,
         build.profile,
         build.features.join(",")
     );
@@ -67,7 +81,8 @@ fn run(out: &Path) -> Result<(), Error> {
     // set built before leaves an older archive in place, so timestamps alone do not tell).
     let stamp_path = PathBuf::from(format!("{}.stamp", out.display()));
     let stamp = format!(
-        "{} {} {} {}",
+        "{} {} {} {} {}",
+        build.target,
         build.profile,
         build.features.join(","),
         file_version(&archive)?,
