@@ -15,6 +15,18 @@ pub const DEFAULT_QEMU: &str = "qemu-system-x86_64";
 pub const DEFAULT_QEMU_AARCH64: &str = "qemu-system-aarch64";
 /// Environment variable that overrides the QEMU binary.
 pub const QEMU_ENV: &str = "EREMIT_QEMU";
+/// Environment variable choosing the GIC of aarch64's `virt` machine: 3 (the default) or 2
+/// (the kernel reads which from the device tree).
+pub const GIC_ENV: &str = "EREMIT_GIC_VERSION";
+
+/// The GIC version `EREMIT_GIC_VERSION` asks for (`value`, unset or empty: 3).
+pub fn gic_version(value: Option<&str>) -> Result<u8, String> {
+    match value.map(str::trim) {
+        None | Some("") | Some("3") => Ok(3),
+        Some("2") => Ok(2),
+        Some(v) => Err(format!("{GIC_ENV}={v}: the GIC version is 2 or 3")),
+    }
+}
 
 /// Everything that decides the QEMU command line.
 #[derive(Debug, Clone)]
@@ -25,6 +37,8 @@ pub struct QemuSpec<'a> {
     pub memory_kib: u64,
     pub cpus: u32,
     pub machine: Machine,
+    /// The GIC of `virt` (2 or 3; unused by the x86-64 machines).
+    pub gic_version: u8,
     pub backend: Backend,
     /// Under TCG with several vCPUs, one host thread for all (`--tcg-threads single`).
     pub tcg_single_thread: bool,
@@ -74,7 +88,7 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
         Machine::Q35 => push(&["-M", "q35"]),
         Machine::Virt => push(&[
             "-M",
-            "virt,gic-version=2",
+            &format!("virt,gic-version={}", spec.gic_version),
             "-global",
             "virtio-mmio.force-legacy=off",
         ]),
@@ -297,6 +311,7 @@ mod tests {
             memory_kib: 512 * 1024,
             cpus: 1,
             machine: Machine::Microvm,
+            gic_version: 3,
             backend: Backend::Tcg,
             tcg_single_thread: false,
             net,
@@ -610,12 +625,26 @@ mod tests {
     }
 
     #[test]
+    fn gic_version_from_the_environment() {
+        assert_eq!(gic_version(None), Ok(3));
+        assert_eq!(gic_version(Some("")), Ok(3));
+        assert_eq!(gic_version(Some("3")), Ok(3));
+        assert_eq!(gic_version(Some(" 2")), Ok(2));
+        assert!(gic_version(Some("4")).unwrap_err().contains("2 or 3"));
+        let net = Net::None;
+        let mut s = spec(&net, &[]);
+        s.machine = Machine::Virt;
+        s.gic_version = 2;
+        assert!(has_seq(&build_args(&s), &["-M", "virt,gic-version=2"]));
+    }
+
+    #[test]
     fn virt_consoles_and_semihosting() {
         let net = Net::User;
         let mut s = spec(&net, &[]);
         s.machine = Machine::Virt;
         let args = build_args(&s);
-        assert!(has_seq(&args, &["-M", "virt,gic-version=2"]));
+        assert!(has_seq(&args, &["-M", "virt,gic-version=3"]));
         assert!(has_seq(&args, &["-serial", "chardev:eout"]));
         assert!(has_seq(
             &args,

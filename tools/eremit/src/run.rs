@@ -198,12 +198,15 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
     let daemons = volume::Daemons::start(&volumes, opts.verbose).or_else(fail)?;
 
     let stdin_source = stdin::source();
+    let gic_version =
+        qemu::gic_version(std::env::var(qemu::GIC_ENV).ok().as_deref()).or_else(fail)?;
     let args = qemu::build_args(&QemuSpec {
         image: &opts.image,
         append: &append,
         memory_kib: opts.memory_kib,
         cpus: opts.cpus,
         machine,
+        gic_version,
         backend,
         tcg_single_thread: opts.tcg_single_thread,
         net: &opts.net,

@@ -4,7 +4,6 @@
 
 use core::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
-use super::board::RTC;
 use super::cpu::rdtsc;
 
 static KHZ: AtomicU64 = AtomicU64::new(62_500);
@@ -25,9 +24,11 @@ pub fn init(_khz_from_cmdline: Option<u64>) {
         KHZ.store(khz, Ordering::Relaxed);
     }
     BOOT_TICKS.store(super::entry::entry_ticks(), Ordering::Relaxed);
-    // SAFETY: the PL031's data register (seconds since the epoch), in the mapped device
-    // window; reading it has no side effects.
-    let secs = unsafe { (RTC as *const u32).read_volatile() } as i64;
+    let rtc = super::board::rtc();
+    // SAFETY: the device tree's PL031's data register (seconds since the epoch), in the
+    // mapped device window (`board::read` checked); reading it has no side effects.
+    let secs = (rtc != 0).then(|| unsafe { (rtc as *const u32).read_volatile() } as i64);
+    let secs = secs.unwrap_or(0);
     BOOT_EPOCH_SECS.store(
         secs - (uptime_ns() / 1_000_000_000) as i64,
         Ordering::Relaxed,

@@ -6,7 +6,6 @@
 
 use core::sync::atomic::{AtomicU64, Ordering};
 
-use super::board::UART;
 use super::semihosting;
 
 /// The runner's stderr channel in QEMU (tools/eremit/src/channels.rs, APP_STDERR_FD).
@@ -20,28 +19,35 @@ const FR: u64 = 0x18;
 const FR_TXFF: u32 = 1 << 5;
 const CR: u64 = 0x30;
 
-fn reg(offset: u64) -> *mut u32 {
-    (UART + offset) as *mut u32
+/// A register of the device tree's PL011 (`None` before the tree is read or without one).
+fn reg(offset: u64) -> Option<*mut u32> {
+    let base = super::board::uart();
+    (base != 0).then_some((base + offset) as *mut u32)
 }
 
 pub fn init() {
-    // SAFETY: the PL011's control register, mapped as device memory by the boot tables:
-    // UART, transmit and receive on (QEMU needs no baud rate).
-    unsafe { reg(CR).write_volatile(0x301) };
+    if let Some(cr) = reg(CR) {
+        // SAFETY: the PL011's control register, in the device window the boot tables
+        // map as device memory: UART, transmit and receive on (QEMU needs no baud rate).
+        unsafe { cr.write_volatile(0x301) };
+    }
     if let Some(h) = semihosting::open_append(STDERR_PATH) {
         STDERR.store(h, Ordering::Relaxed);
     }
 }
 
 fn uart_write(bytes: &[u8]) {
+    let (Some(fr), Some(dr)) = (reg(FR), reg(DR)) else {
+        return;
+    };
     for &b in bytes {
         // SAFETY: PL011 registers in the mapped device window; waiting while the FIFO
         // is full, then writing the data register, only emits the byte.
         unsafe {
-            while reg(FR).read_volatile() & FR_TXFF != 0 {
+            while fr.read_volatile() & FR_TXFF != 0 {
                 core::hint::spin_loop();
             }
-            reg(DR).write_volatile(b as u32);
+            dr.write_volatile(b as u32);
         }
     }
 }
