@@ -17,6 +17,9 @@ must be the native run's (the answer is Linux's).
 - mixed-rust-c: examples-rust/mixed (a Rust std program whose build script compiles C
   with `cc` and `bindgen`) for aarch64-unknown-hermit through build/toolchain/cargo.toml,
   its output as tests/mixed_tests.py expects on x86-64 (with the same known errno gap);
+- c-segv: memory faults as SIGSEGV to the program's handler (tests/aarch64/segv.c: si_addr,
+  SEGV_ACCERR and SEGV_MAPERR, the handler's return retrying the instruction, siglongjmp
+  out, a call into a non-executable page), then the crash report and 139 without one;
 - c-ldouble: the C library's exact long double functions (binary128 on AArch64, the x87
   format natively) on arguments whose answers both formats represent."""
 
@@ -45,6 +48,7 @@ PROGRAMS = {
     "openmp": ("omp.c", ["-O2", "-fopenmp"], (CC, "gcc")),
     "ldouble": ("ldouble.c", ["-O2"], (CC, "gcc")),
     "jumps": ("jumps.c", ["-O2"], (CC, "gcc")),
+    "segv": ("segv.c", ["-O2"], (CC, "gcc")),
 }
 
 
@@ -96,6 +100,7 @@ def compare(name, args=(), cpus=1, env=None, compare_stderr=True, expect_code=No
     if compare_stderr:
         check(f"{label}: stderr as natively", err.strip().endswith(nerr.strip()), f"eremit:\n{err}\nnative:\n{nerr}")
     testlib.measure(f"aarch64 {label}: {secs:.1f} s in QEMU (TCG, {cpus} vCPU)")
+    return code, out, err
 
 
 def hello():
@@ -132,6 +137,18 @@ def jumps():
     compare("jumps", expect_code=3)
 
 
+def segv():
+    # Memory faults as SIGSEGV to the program's handler (si_addr, SEGV_ACCERR/MAPERR,
+    # returning retries the instruction, siglongjmp out), then one without a handler:
+    # 139, and in Eremit the crash report (natively the shell's "Segmentation fault").
+    got = compare("segv", compare_stderr=False, expect_code=139)
+    if got:
+        code, out, err = got
+        check("segv.c: the unhandled fault's crash report (data abort, a read-only page, backtrace)",
+              "fatal exception: data abort" in err and "writing a read-only page" in err and "#0" in err,
+              err[-3000:])
+
+
 def mixed_rust_c():
     import mixed_tests  # the expected output, shared with the x86-64 case
 
@@ -164,4 +181,5 @@ def add_to(suite):
     suite.add("openmp-4cpus", openmp)
     suite.add("c-ldouble", ldouble)
     suite.add("c-jumps", jumps)
+    suite.add("c-segv", segv)
     suite.add("mixed-rust-c", mixed_rust_c)

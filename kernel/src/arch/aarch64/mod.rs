@@ -12,6 +12,7 @@ pub mod crash;
 pub mod entry;
 pub mod exceptions;
 pub mod exit;
+pub mod fault_delivery;
 pub mod fpu;
 pub mod gic;
 pub mod gic_v2;
