@@ -166,6 +166,40 @@ def devices():
           m is not None and abs(int(m.group(1)) - time.time()) < 600, err[-3000:])
 
 
+# QEMU as `eremit run` starts it, but with a core without FEAT_RNG (no RNDR) and, when
+# EREMIT_T_RNG=1, a virtio-rng device: the runner offers neither.
+NO_RNDR_QEMU = """#!/bin/sh
+for a in "$@"; do
+  case "$a" in max) a=cortex-a72;; esac
+  set -- "$@" "$a"; shift
+done
+[ "$EREMIT_T_RNG" = 1 ] && set -- "$@" -device virtio-rng-device
+exec qemu-system-aarch64 "$@"
+"""
+
+
+@suite.case("rng")
+def rng():
+    # Random bytes (std's HashMap keys, getrandom) come from RNDR with -cpu max; on a core
+    # without it, from a virtio-rng device found among the device tree's transports; with
+    # neither the kernel gives none (EIO), and std aborts (134).
+    build()
+    ncode, nout, _ = testlib.native(os.path.join(NATIVE_BIN, "std-basics"), ARGS, env=ENV)
+    with tempfile.TemporaryDirectory(prefix="eremit-a64-rng-") as tmp:
+        qemu = os.path.join(tmp, "qemu")
+        with open(qemu, "w") as f:
+            f.write(NO_RNDR_QEMU)
+        os.chmod(qemu, 0o755)
+        guest_env = testlib.env_options(ENV)
+        code, out, err = eremit_env("std-basics", ARGS, opts=guest_env, env={"EREMIT_QEMU": qemu, "EREMIT_T_RNG": "1"})
+        check("cortex-a72 (no RNDR) with virtio-rng: std-basics' stdout and exit code as native",
+              (code, out) == (ncode, nout) and "eremit: virtio-rng at 0xa00" in err,
+              f"exit {code}\n{out}\nnative:\n{nout}\n{err[-3000:]}")
+        code, out, err = eremit_env("std-basics", ARGS, opts=guest_env, env={"EREMIT_QEMU": qemu})
+        check("cortex-a72 without virtio-rng: no random bytes, std aborts (134)",
+              code == 134 and "virtio-rng" not in err, f"exit {code}\n{err[-3000:]}")
+
+
 @suite.case("stdin")
 def stdin():
     # The runner's stdin through the virtio console on virtio-mmio, read line by line.
