@@ -13,6 +13,7 @@ extern crate alloc;
 pub mod abi;
 pub mod civil_time;
 pub mod cmdline;
+pub mod console_mux;
 pub mod drivers;
 pub mod elf;
 pub mod fd;

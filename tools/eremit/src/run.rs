@@ -6,6 +6,7 @@ use crate::backtrace::Symboliser;
 use crate::channels::Channels;
 use crate::cli::{Machine, RunOptions};
 use crate::cmdline::{self, KernelCmdline};
+use crate::demux;
 use crate::image::{self, Arch, ImageError};
 use crate::memory;
 use crate::output::{self, ExitRecord, Sink};
@@ -254,6 +255,19 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
                 io_text(&e)
             ));
         }
+    };
+    // On virt the PL011 carries all three channels as one stream (crate::demux).
+    let readers = if machine == Machine::Virt {
+        match demux::split(readers) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return fail(format!("cannot create pipes for QEMU: {}", io_text(&e)));
+            }
+        }
+    } else {
+        readers
     };
 
     if let Some(socket) = forwarder {

@@ -24,7 +24,6 @@ pub mod mmu;
 pub mod percpu;
 pub mod platform;
 pub mod port;
-pub mod semihosting;
 pub mod serial;
 pub mod smp;
 pub mod switch;
