@@ -160,10 +160,8 @@ impl Stack {
         while self.iface.poll_egress(now, dev, &mut self.set) == PollResult::SocketStateChanged {
             changed = true;
         }
-        if notify == Notify::UnlessBusy
-            && dev.tx_queued()
-            && (dev.rx_pending() || data_waiting(&self.set))
-        {
+        // A call that queued nothing also leaves a held notification held while busy.
+        if notify == Notify::UnlessBusy && (dev.rx_pending() || data_waiting(&self.set)) {
             dev.flush_holding_tx();
         } else {
             dev.flush();

@@ -221,11 +221,6 @@ impl<T: Transport> VirtioNet<T> {
         self.tx.blocked
     }
 
-    /// Frames were queued for sending since the last `flush`.
-    pub fn tx_queued(&self) -> bool {
-        self.tx.queued
-    }
-
     /// Frames waiting in the receive ring.
     pub fn rx_pending(&self) -> bool {
         self.rx.queue.has_used()

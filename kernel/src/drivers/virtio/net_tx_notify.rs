@@ -12,6 +12,7 @@
 //!   * any interrupt (the irq path calls `flush`), which bounds the wait for a program
 //!     that computes without another network call: its time slice ends with one;
 //!   * the ring filling up (the driver notifies then anyway).
+//!
 //! `flush` takes no lock (the idle loop and interrupt handlers cannot take the stack's):
 //! it needs only the queue's doorbell and the device's suppression flag.
 
