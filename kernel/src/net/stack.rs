@@ -529,6 +529,9 @@ pub fn drain(max_ns: u64) {
     if !present() || !with(|st| st.dev.is_some()).unwrap_or(false) {
         return;
     }
+    // A notification held back for the last calls goes out now: a datagram answered
+    // just before the exit must not stay in the ring.
+    with(|st| st.poll());
     klog!(
         "eremit: network device: {}",
         crate::drivers::virtio::net_counters::summary()
