@@ -308,11 +308,15 @@ enum Notify {
     UnlessBusy,
 }
 
-/// Whether a socket holds received data the application has not read.
+/// Whether a socket holds received data the application has not read. A connection
+/// reset or closed (`Closed`, `TimeWait`) keeps what it had received, which nobody
+/// reads any more: it does not count, or every answer after it would wait.
 fn data_waiting(set: &Sockets) -> bool {
-    use smoltcp::socket::Socket;
+    use smoltcp::socket::{Socket, tcp::State};
     set.iter().any(|(_, s)| match s {
-        Socket::Tcp(t) => t.recv_queue() > 0,
+        Socket::Tcp(t) => {
+            t.recv_queue() > 0 && !matches!(t.state(), State::Closed | State::TimeWait)
+        }
         Socket::Udp(u) => u.can_recv(),
         _ => false,
     })
