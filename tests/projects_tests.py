@@ -35,6 +35,10 @@ The sources come from crates.io crates that bundle them (fetched with `cargo fet
 - tests/projects/threads/c11threads.c: the same with C11's <threads.h>;
 - tests/projects/mmap/mapcheck.c: MAP_SHARED file mappings (what SQLite's WAL needs).
 
+The same cases built for aarch64 (aarch64-hermit-gcc, cmake/hermit-toolchain.cmake with
+-DHERMIT_ARCH=aarch64) are the suite projects-aarch64 (`tests/run.py --arch aarch64
+projects`), compared with the same native x86_64 builds.
+
 Sources and builds are cached in build/projects, so a second run only links and runs.
 Ends with 'N passed, N failed'."""
 
