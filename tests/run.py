@@ -146,7 +146,7 @@ def main():
         if suite.run(args.patterns, only):
             ran.append((suite, time.monotonic() - start))
     if not ran:
-        print(f"no case matches {args.patterns}")
+        print(f"no case matches {args.patterns}" if args.patterns else "no suite to run")
         return 2
     print()
     for suite, seconds in ran:
