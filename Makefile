@@ -212,7 +212,7 @@ test-cxx: toolchain-c
 TEST_ARCH ?=
 test: test-host test-miri toolchain-c hello
 	@scripts/ensure-deps.sh oci
-	@echo "==> every test suite (tests/run.py $(TEST_ARCH); QEMU, TCG)"
+	@echo "==> every test suite (tests/run.py$(if $(TEST_ARCH), $(TEST_ARCH)); QEMU, TCG)"
 	@python3 tests/run.py $(TEST_ARCH)
 
 # The long runs CI leaves out: everything in `make test` with aarch64's suites in full
