@@ -3,7 +3,8 @@
 boots them with `eremit run` (qemu-system-aarch64 -M virt, chosen from the image's ELF
 header) and checks output and exit codes against the native run, and the crash reports;
 and C, C++, Fortran and OpenMP programs built with aarch64-hermit-* (tests/aarch64_c.py).
-Not part of `make test` yet (`make test-aarch64`). Ends with 'N passed, N failed'."""
+`make test` runs a short set of the cases (tests/run.py, AARCH64_SHORT), `make
+test-aarch64` all of them. Ends with 'N passed, N failed'."""
 
 import os
 import re
