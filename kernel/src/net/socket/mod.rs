@@ -1,6 +1,8 @@
 //! Sockets: the objects behind the application's socket descriptors, on top of smoltcp's
-//! TCP and UDP sockets. All their state lives in the stack (under its lock); a socket
-//! descriptor holds only the id of its entry in the `Table`.
+//! TCP and UDP sockets. Their state lives in the stack (under its lock); a socket
+//! descriptor holds the id of its entry in the `Table`. The exception is a loopback
+//! connection's data, behind a lock of its own that the descriptor reaches directly
+//! (`loop_end`), so loopback connections carry data in parallel.
 //!
 //! A TCP listener has no smoltcp socket of its own: when a SYN for its port arrives, the
 //! stack asks `Table::admit` before smoltcp sees the frame, and the listener gets a
