@@ -2,7 +2,8 @@
 //! and the task that drives them, and the application's socket table. Loopback needs
 //! no device: without one, the first socket call makes a device-less stack (no network
 //! task), so a program that never uses the network pays nothing at boot.
-//! Everything lives behind one lock, a `SleepLock`: interrupts stay on while it is held
+//! Everything lives behind one lock, a `SleepLock` (but a loopback connection's data,
+//! which has a lock of its own: socket/loop_end.rs): interrupts stay on while it is held
 //! (the copies of application data into and out of socket buffers run under it), and a
 //! task that finds it taken sleeps rather than spins, so a holder that is preempted
 //! holds up nobody's CPU. No interrupt handler takes it: the virtio-net interrupt only
