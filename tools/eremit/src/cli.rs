@@ -24,10 +24,11 @@ Options (also accepted as --option=VALUE):
   --env K=V                set an environment variable in the guest (repeatable)
   --net none|user|passt|tap:IF
                            networking (default none): user is QEMU's
-                           built-in user network, passt the same with the
-                           passt daemon (faster; the guest gets the host's
-                           address, gateway and DNS by DHCP; the gateway
-                           address reaches the host)
+                           built-in user network, passt user-mode
+                           networking by a passt daemon the runner starts
+                           (the guest gets the host's address, gateway and
+                           DNS by DHCP; the gateway address reaches the
+                           host's loopback)
   --forward tcp|udp:HOST:GUEST
                            forward a host TCP or UDP port to the guest
                            (repeatable, needs --net user or passt)

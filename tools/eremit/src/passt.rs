@@ -30,10 +30,11 @@ pub fn socket_dir(pid: u32) -> PathBuf {
     std::env::temp_dir().join(format!("eremit-passt-{pid}"))
 }
 
-/// passt's arguments: foreground, quiet, the socket, and the forwarded ports.
-/// `runas` is the user to change to when started as root.
+/// passt's arguments: foreground, quiet, one client (it ends when QEMU does, even if the
+/// runner was killed), the socket, and the forwarded ports. `runas` is the user to change
+/// to when started as root.
 pub fn daemon_args(socket: &Path, forwards: &[Forward], runas: Option<u32>) -> Vec<String> {
-    let mut args: Vec<String> = vec!["--foreground".into(), "--quiet".into()];
+    let mut args: Vec<String> = vec!["--foreground".into(), "--quiet".into(), "--one-off".into()];
     if let Some(uid) = runas {
         args.push("--runas".into());
         args.push(format!("{uid}:{uid}"));
@@ -106,10 +107,15 @@ impl Passt {
             let _ = std::fs::remove_dir_all(&dir);
             message
         };
+        // Only passt's user (and root) may reach the socket.
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| cleanup(format!("cannot chmod {}: {}", dir.display(), io_text(&e))))?;
+        }
         // SAFETY: geteuid has no preconditions and cannot fail.
         let runas = (unsafe { libc::geteuid() } == 0).then_some(NOBODY);
         if let Some(uid) = runas {
-            // Only passt's user (and root) may reach the socket.
             std::os::unix::fs::chown(&dir, Some(uid), Some(uid))
                 .map_err(|e| cleanup(format!("cannot chown {}: {}", dir.display(), io_text(&e))))?;
         }
@@ -224,6 +230,7 @@ mod tests {
             [
                 "--foreground",
                 "--quiet",
+                "--one-off",
                 "--socket",
                 "/tmp/d/passt.sock",
                 "--tcp-ports",
@@ -247,6 +254,7 @@ mod tests {
             [
                 "--foreground",
                 "--quiet",
+                "--one-off",
                 "--runas",
                 "65534:65534",
                 "--socket",
