@@ -4,7 +4,7 @@
 # and cargo-installed tools. Every script and make target that needs something calls this.
 #
 #   scripts/ensure-deps.sh              QEMU, binutils, compilers, cmake, python3, curl,
-#                                       libclang; rustup components and targets
+#                                       libclang, passt; rustup components and targets
 #   scripts/ensure-deps.sh c-toolchain  also newlib's and GCC's sources, gfortran and the
 #                                       aarch64-linux-gnu gcc, g++, gfortran
 #                                       (scripts/build-toolchain.sh)
@@ -38,6 +38,8 @@ command -v ld >/dev/null && command -v objcopy >/dev/null || need_apt+=(binutils
 command -v gcc >/dev/null || need_apt+=(gcc)
 command -v python3 >/dev/null || need_apt+=(python3)
 command -v curl >/dev/null || need_apt+=(curl)
+# eremit run --net passt (tests/net_tests.py's passt case).
+command -v passt >/dev/null || need_apt+=(passt)
 command -v cmake >/dev/null || need_apt+=(cmake)
 command -v g++ >/dev/null || need_apt+=(g++)
 # bindgen (mixed Rust/C builds) needs libclang itself (libclang-cpp, which other

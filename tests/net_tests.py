@@ -4,19 +4,22 @@ talks to it with curl and Python sockets (a small page, a 4 MiB body checked byt
 byte, 20 concurrent requests, keep-alive), on microvm (virtio-mmio) and q35 (virtio-pci);
 runs tests/apps/net-client in the guest against servers on the host (QEMU user
 networking: the host is 10.0.2.2), which fetches 1 MiB and checks socket behaviour.
+The passt case does the same with `--net passt` (the passt daemon, when installed).
 Prints measurements (requests/s, MB/s, idle host CPU of a networked guest) and ends with
 'N passed, N failed'. All traffic stays on this machine (loopback and QEMU's user
 network)."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import (APPS, EREMIT, EXAMPLES_RUST, HERMIT_BUILD, HERMIT_TARGET, Guest, HostServers,  # noqa: E402
-                     Suite, check, ensure_curl, start_server, free_port, measure, once, pattern, run, serve_commands)
+                     Suite, check, ensure_curl, skip, start_server, free_port, measure, once, pattern, run, serve_commands)
 
 HTTPD = os.path.join(EXAMPLES_RUST, "target", HERMIT_TARGET, "release", "httpd")
 NET_CLIENT = os.path.join(APPS, "target", HERMIT_TARGET, "release", "net-client")
@@ -184,6 +187,108 @@ def no_network():
     code, out, err = g.finish(timeout=90)
     check("without --net: connect fails cleanly (no hang, no crash)",
           code == 1 and "fetch FAILED: connect:" in out, f"exit {code}\n{out}\n{err[-1000:]}")
+
+
+# --- --net passt: the passt daemon instead of QEMU's built-in user network -----------------
+
+def host_address():
+    """(address/prefix, gateway) of the host's interface with the IPv4 default route, as
+    passt hands them to the guest by DHCP; None when there is no default route."""
+    route = subprocess.run(["ip", "-4", "route", "show", "default"], capture_output=True, text=True).stdout.split()
+    if "via" not in route or "dev" not in route:
+        return None
+    gateway, dev = route[route.index("via") + 1], route[route.index("dev") + 1]
+    addr = subprocess.run(["ip", "-4", "-o", "addr", "show", "dev", dev], capture_output=True, text=True).stdout.split()
+    return (addr[addr.index("inet") + 1], gateway) if "inet" in addr else None
+
+
+def passt_left_behind(g):
+    """What an ended `eremit run --net passt` left: its socket directory, passt processes."""
+    d = os.path.join(tempfile.gettempdir(), f"eremit-passt-{g.proc.pid}")
+    left = [d] if os.path.exists(d) else []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if d in cmdline:
+            left.append(f"process {pid}: {cmdline}")
+    return left
+
+
+@suite.case("passt")
+def passt_net():
+    build()
+    ensure_curl(also=["passt"])
+    if shutil.which("passt") is None:
+        skip("net/passt", "passt is not installed (apt-get install passt; scripts/ensure-deps.sh)")
+        return
+    host = host_address()
+    if host is None:
+        skip("net/passt", "the host has no IPv4 default route (passt takes its address from it)")
+        return
+    cidr, gateway = host
+    with HostServers(serve_commands) as server:
+        for machine in ("microvm", "q35"):
+            # passt maps connections to the gateway address to the host's loopback.
+            g = Guest(NET_CLIENT, args=["fetch", gateway, str(server.port), str(1 << 20)],
+                      opts=["--net", "passt", "--machine", machine, "-v"], timeout=120)
+            code, out, err = g.finish(timeout=150)
+            check(f"--net passt on {machine}: net-client fetches 1 MiB from a host server, intact",
+                  code == 0 and "fetch ok 1048576 bytes" in out, f"exit {code}\n{out}\n{err[-2000:]}")
+            lease = f"eremit: network: {cidr}, gateway {gateway}"
+            check(f"--net passt on {machine}: DHCP gives the guest the host's address and gateway ({cidr}, {gateway})",
+                  lease in err, "\n".join(l for l in err.splitlines() if "network" in l)[-2000:])
+            for line in out.splitlines():
+                if line.startswith("fetch ok"):
+                    measure(f"--net passt, {machine}: guest downloads 1 MiB (host -> guest): {line[len('fetch ok '):]}")
+            left = passt_left_behind(g)
+            check(f"--net passt on {machine}: passt and its socket are gone after the guest", not left, left)
+
+    for machine in ("microvm", "q35"):
+        port = free_port()
+        g = start_server(f"--net passt on {machine}: httpd starts and listens", HTTPD, ready="listening on",
+                         opts=["--net", "passt", "--forward", f"tcp:{port}:8080", "--machine", machine])
+        if g is None:
+            continue
+        p = curl(f"http://127.0.0.1:{port}/")
+        text = p.stdout.decode(errors="replace")
+        page, _, status_line = text.rpartition("\n")
+        check(f"--net passt on {machine}: --forward tcp:{port}:8080, curl / answers 200 with the page",
+              p.returncode == 0 and status_line.split()[:1] == ["200"] and "Hello from Eremit!" in page,
+              text + p.stderr.decode(errors="replace"))
+        big_path = f"/tmp/eremit-net-passt-big-{os.getpid()}"
+        p = curl(f"http://127.0.0.1:{port}/big", out=big_path)
+        body = open(big_path, "rb").read() if os.path.exists(big_path) else b""
+        if os.path.exists(big_path):
+            os.unlink(big_path)
+        code_time = p.stdout.decode().split()
+        ok = p.returncode == 0 and code_time[:1] == ["200"] and body == pattern(BIG)
+        check(f"--net passt on {machine}: curl /big: 4 MiB intact", ok,
+              f"curl exit {p.returncode}, {p.stdout!r}, {len(body)} bytes, {p.stderr!r}")
+        if ok:
+            secs = float(code_time[1])
+            measure(f"--net passt, {machine}: 4 MiB over HTTP (guest -> host) in {secs * 1000:.0f} ms: "
+                    f"{BIG / secs / 1e6:.1f} MB/s")
+        status, _, _ = http_get(port, "/quit")
+        code, out, err = g.finish()
+        check(f"--net passt on {machine}: /quit ends the program with exit code 0",
+              status.startswith("HTTP/1.1 200") and code == 0, f"exit {code}\n{err[-2000:]}")
+        left = passt_left_behind(g)
+        check(f"--net passt on {machine}: passt and its socket are gone after the guest", not left, left)
+
+    # The timeout (124) ends passt with the VM as well.
+    g = Guest(HTTPD, opts=["--net", "passt", "--forward", f"tcp:{free_port()}:8080"], timeout=3)
+    code, out, err = g.finish(timeout=60)
+    left = passt_left_behind(g)
+    check("--net passt: --timeout ends with 124 and leaves no passt or socket behind",
+          code == 124 and not left, f"exit {code}, left {left}\n{err[-1000:]}")
+
+    # A missing passt is the runner's error (125), named, before anything starts.
+    env = dict(os.environ, EREMIT_PASST="/nonexistent/passt")
+    p = subprocess.run([EREMIT, "run", "--net", "passt", HTTPD], capture_output=True, text=True, env=env, timeout=60)
+    check("--net passt without passt: exit 125 and a message naming it",
+          p.returncode == 125 and "passt" in p.stderr, f"exit {p.returncode}: {p.stderr[-500:]}")
 
 
 if __name__ == "__main__":

@@ -279,8 +279,10 @@ def native(exe, args=(), env=None, timeout=120):
     return shell_status(p.returncode), p.stdout, p.stderr
 
 
-def ensure_curl():
-    if shutil.which("curl"):
+def ensure_curl(also=()):
+    """curl (and the programs named in `also`), installed by scripts/ensure-deps.sh when
+    missing."""
+    if shutil.which("curl") and all(shutil.which(p) for p in also):
         return
     # scripts/ensure-deps.sh is the one place that installs packages (curl among them).
     subprocess.run([os.path.join(ROOT, "scripts", "ensure-deps.sh")], check=False,

@@ -22,10 +22,16 @@ Options (also accepted as --option=VALUE):
                            means MiB (default 512M; at least 4M, more for an
                            image larger than 1.5 MiB or several CPUs)
   --env K=V                set an environment variable in the guest (repeatable)
-  --net none|user|tap:IF   networking (default none)
+  --net none|user|passt|tap:IF
+                           networking (default none): user is QEMU's
+                           built-in user network, passt user-mode
+                           networking by a passt daemon the runner starts
+                           (the guest gets the host's address, gateway and
+                           DNS by DHCP; the gateway address reaches the
+                           host's loopback)
   --forward tcp|udp:HOST:GUEST
                            forward a host TCP or UDP port to the guest
-                           (repeatable, needs --net user)
+                           (repeatable, needs --net user or passt)
   --ip ADDR/PREFIX         the guest's IPv4 address (needs --net); without it
                            the guest asks DHCP, or takes HERMIT_IP from its
                            environment, or user networking's 10.0.2.15/24
@@ -110,7 +116,10 @@ pub enum Machine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Net {
     None,
+    /// QEMU's built-in user network (slirp).
     User,
+    /// User-mode networking by a `passt` daemon the runner starts (`crate::passt`).
+    Passt,
     Tap(String),
 }
 
@@ -311,8 +320,8 @@ fn parse_run(args: &[String]) -> Result<Command, UsageError> {
     }
     opts.image = args[image_index].clone();
     opts.args = args[image_index + 1..].to_vec();
-    if !opts.forwards.is_empty() && opts.net != Net::User {
-        return usage_err("--forward needs --net user");
+    if !opts.forwards.is_empty() && !matches!(opts.net, Net::User | Net::Passt) {
+        return usage_err("--forward needs --net user or --net passt");
     }
     crate::netaddr::validate(&opts)?;
     Ok(Command::Run(opts))
@@ -434,10 +443,13 @@ pub fn parse_net(value: &str) -> Result<Net, UsageError> {
     match value {
         "none" => Ok(Net::None),
         "user" => Ok(Net::User),
+        "passt" => Ok(Net::Passt),
         _ => match value.strip_prefix("tap:") {
             Some(ifname) if valid_ifname(ifname) => Ok(Net::Tap(ifname.to_string())),
             Some(ifname) => usage_err(format!("invalid tap interface name '{ifname}'")),
-            None => usage_err(format!("invalid --net '{value}' (none, user or tap:IF)")),
+            None => usage_err(format!(
+                "invalid --net '{value}' (none, user, passt or tap:IF)"
+            )),
         },
     }
 }
@@ -639,6 +651,9 @@ mod tests {
                 guest: 2
             }]
         );
+        let o = run(&["run", "--forward", "udp:3:4", "--net", "passt", "x"]);
+        assert_eq!(o.net, Net::Passt);
+        assert_eq!(o.forwards.len(), 1);
     }
 
     #[test]
@@ -705,6 +720,7 @@ mod tests {
     fn net_values() {
         assert_eq!(parse_net("none"), Ok(Net::None));
         assert_eq!(parse_net("user"), Ok(Net::User));
+        assert_eq!(parse_net("passt"), Ok(Net::Passt));
         assert_eq!(parse_net("tap:tap0"), Ok(Net::Tap("tap0".into())));
         assert!(parse_net("tap:").is_err());
         assert!(parse_net("tap:a,b").is_err());

@@ -14,6 +14,7 @@ pub mod memory;
 pub mod netaddr;
 pub mod oci;
 pub mod output;
+pub mod passt;
 pub mod pkg;
 pub mod qemu;
 pub mod record;

@@ -46,6 +46,8 @@ pub struct QemuSpec<'a> {
     /// The NIC's MAC address (`aa:bb:cc:dd:ee:ff`), QEMU's default when `None`.
     pub mac: Option<&'a str>,
     pub forwards: &'a [Forward],
+    /// With `Net::Passt`: the socket of the running passt (no network without it).
+    pub passt_socket: Option<&'a Path>,
     /// A virtio console carries the application's stdin (`crate::stdin`).
     pub stdin: bool,
     /// A second virtio console carries the signals sent to eremit (`crate::signals`).
@@ -153,6 +155,8 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
             }
             Some(s)
         }
+        // The daemon's socket, once the runner started it (crate::passt).
+        Net::Passt => spec.passt_socket.map(crate::passt::netdev),
         Net::Tap(ifname) => Some(format!(
             "tap,id=net0,ifname={ifname},script=no,downscript=no"
         )),
@@ -313,6 +317,7 @@ mod tests {
             net,
             mac: None,
             forwards,
+            passt_socket: None,
             stdin: false,
             signals: false,
             volumes: &[],
@@ -555,6 +560,47 @@ mod tests {
     }
 
     #[test]
+    fn passt_net() {
+        let fwd = [Forward {
+            proto: Proto::Tcp,
+            host: 8080,
+            guest: 80,
+        }];
+        let socket = Path::new("/tmp/eremit-passt-9/passt.sock");
+        let mut s = spec(&Net::Passt, &fwd);
+        s.passt_socket = Some(socket);
+        let netdev = [
+            "-netdev",
+            "stream,id=net0,server=off,addr.type=unix,addr.path=/tmp/eremit-passt-9/passt.sock",
+        ];
+        let args = build_args(&s);
+        assert!(has_seq(
+            &args,
+            &[
+                netdev[0],
+                netdev[1],
+                "-device",
+                "virtio-net-device,netdev=net0"
+            ]
+        ));
+        // The forwards are passt's (crate::passt), not QEMU's.
+        assert!(!joined(&args).contains("hostfwd"));
+        s.machine = Machine::Q35;
+        assert!(has_seq(
+            &build_args(&s),
+            &[
+                netdev[0],
+                netdev[1],
+                "-device",
+                "virtio-net-pci,netdev=net0,disable-legacy=on"
+            ]
+        ));
+        // Without the daemon's socket, no network device.
+        s.passt_socket = None;
+        assert!(!joined(&build_args(&s)).contains("netdev"));
+    }
+
+    #[test]
     fn nic_mac() {
         let net = Net::Tap("tap0".into());
         let mut s = spec(&net, &[]);
@@ -669,7 +715,7 @@ mod tests {
             host: 8080,
             guest: 80,
         }];
-        let nets = [Net::None, Net::User, Net::Tap("tap0".into())];
+        let nets = [Net::None, Net::User, Net::Passt, Net::Tap("tap0".into())];
         for machine in [Machine::Virt, Machine::Microvm, Machine::Q35] {
             for net in &nets {
                 for extras in [false, true] {

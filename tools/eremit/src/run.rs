@@ -10,6 +10,7 @@ use crate::demux;
 use crate::image::{self, Arch, ImageError};
 use crate::memory;
 use crate::output::{self, ExitRecord, Sink};
+use crate::passt::Passt;
 use crate::qemu::{self, QemuSpec};
 use crate::record::exit_status;
 use crate::signals;
@@ -197,6 +198,11 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
 
     // Stopped (killed) when this returns, whichever way: with the VM.
     let daemons = volume::Daemons::start(&volumes, opts.verbose).or_else(fail)?;
+    // The same for passt with `--net passt`: killed and its socket removed on return.
+    let passt = match opts.net {
+        crate::cli::Net::Passt => Some(Passt::start(&opts.forwards, opts.verbose).or_else(fail)?),
+        _ => None,
+    };
 
     let stdin_source = stdin::source();
     let gic_version =
@@ -213,6 +219,7 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
         net: &opts.net,
         mac: opts.mac.as_deref(),
         forwards: &opts.forwards,
+        passt_socket: passt.as_ref().map(|p| p.socket.as_path()),
         stdin: stdin_source == stdin::Source::Forward,
         signals: true,
         volumes: &daemons.sockets,
