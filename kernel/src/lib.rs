@@ -12,6 +12,7 @@ extern crate alloc;
 
 pub mod abi;
 pub mod civil_time;
+pub mod clock;
 pub mod cmdline;
 pub mod drivers;
 pub mod elf;
@@ -23,6 +24,7 @@ pub mod net;
 pub mod sched;
 pub mod signals;
 pub mod stdin;
+pub mod tls;
 pub mod unserved;
 
 pub mod arch;
