@@ -1,11 +1,12 @@
 //! Command-line parsing for `eremit` (by hand, no external parser): the command here,
-//! `run`'s arguments in `run_args.rs`, option values in `values.rs`, what they become in
+//! `run`'s arguments in `run_args.rs` (scanned by `scan.rs`, which `pkg` uses too), option values in `values.rs`, what they become in
 //! `options.rs`, the help text in `usage.rs`.
 
 use std::fmt;
 
 mod options;
 mod run_args;
+pub mod scan;
 mod usage;
 mod values;
 

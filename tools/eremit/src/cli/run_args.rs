@@ -1,6 +1,7 @@
 //! The arguments of `eremit run`: options in both forms (`--name value`, `--name=value`),
 //! then IMAGE and the application's arguments.
 
+use super::scan::{Grammar, Scanned, scan};
 use super::values::{parse_cpus, parse_env, parse_forward, parse_memory, parse_net, parse_timeout};
 use super::{Accel, Command, Machine, Net, RunOptions, UsageError, usage_err};
 
@@ -25,51 +26,21 @@ const VALUE_OPTIONS: &[&str] = &[
 
 pub(super) fn parse_run(args: &[String]) -> Result<Command, UsageError> {
     let mut opts = RunOptions::default();
-    let mut i = 0;
-    let mut image = None;
-    while i < args.len() {
-        let arg = &args[i];
-        i += 1;
-        if arg == "--" {
-            // Explicit end of options: the next argument is IMAGE.
-            if i < args.len() {
-                image = Some(i);
-            }
-            break;
-        }
-        if !arg.starts_with('-') || arg == "-" {
-            image = Some(i - 1);
-            break;
-        }
-        if arg == "-h" || arg == "--help" {
-            return Ok(Command::Help);
-        }
-        let (name, inline_value) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        if name == "--verbose" || name == "-v" {
-            if inline_value.is_some() {
-                return usage_err("option '--verbose' takes no value");
-            }
+    let grammar = Grammar {
+        values: VALUE_OPTIONS,
+        flags: &["--verbose", "-v"],
+        unknown_context: "",
+    };
+    let image = match scan(args, &grammar, |name, value| match value {
+        Some(value) => apply_option(&mut opts, name, &value),
+        None => {
             opts.verbose = true;
-            continue;
+            Ok(())
         }
-        if !VALUE_OPTIONS.contains(&name) {
-            return usage_err(format!("unknown option '{name}' (try 'eremit --help')"));
-        }
-        let value = match inline_value {
-            Some(v) => v,
-            None => {
-                let Some(v) = args.get(i) else {
-                    return usage_err(format!("option '{name}' needs a value"));
-                };
-                i += 1;
-                v.clone()
-            }
-        };
-        apply_option(&mut opts, name, &value)?;
-    }
+    })? {
+        Scanned::Help => return Ok(Command::Help),
+        Scanned::Image(image) => image,
+    };
     let Some(image_index) = image else {
         return usage_err("missing IMAGE (usage: eremit run [OPTIONS] IMAGE [ARGS...])");
     };
