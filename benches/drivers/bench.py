@@ -27,7 +27,16 @@ allocation and deallocation of random sizes, thread spawn+join, a Condvar (futex
 ping-pong between two threads, and the speedup of CPU-bound work split over
 available_parallelism() threads (Eremit: --cpus 2 against --cpus 1).
 
-Network (third table, benches/drivers/netbench.py; --no-net-bench skips it, and it is skipped
+aarch64 (third table, arch_figures.py; --arch-runs N, default 3, 0 skips it): the hello
+example and benches/micro built for aarch64-unknown-hermit and benches/c-micro built with
+aarch64-hermit-gcc, booted on QEMU's virt (TCG), beside their x86-64 figures and native
+x86-64 Linux, in ns: both guests are emulated, so the table compares shapes, not speed.
+
+The parts: builds.py (the runner, tools, stripping), boot_figures.py (first table),
+micro_figures.py (second), arch_figures.py (third); bench.py runs them and writes the
+results.
+
+Network (fourth table, benches/drivers/netbench.py; --no-net-bench skips it, and it is skipped
 with a message when it cannot be set up): the same C server (benches/net/netserver.c) in
 Eremit and in a Linux guest (Debian's kernel with a busybox initramfs) under the same QEMU
 options, over tap devices in a network namespace made for the run (or QEMU's user
@@ -46,6 +55,7 @@ from benchlib import BenchError, OUT, git_commit, host_cpu, now_iso, publish, su
 from boot_figures import (ENTRY_GOAL_MS, ENTRY_GOAL_PEER_MS, HELLO, SIZE_GOAL_BYTES,
                           SIZE_GOAL_PEER_BYTES, WALL_GOAL_MS, build_hello, build_native_hello,
                           build_null_guest, make_configs, measure, report)
+import arch_figures
 from builds import build_runner, progress, require_tools, stripped_size
 from micro_figures import (SPEEDUP_GOAL, SPEEDUP_IDEAL, build_micro, measure_micro,
                            micro_configs, micro_report, micro_summary, speedups)
@@ -59,6 +69,9 @@ def main():
     ap.add_argument("--micro-runs", type=int, default=5,
                     help="process runs of the microbenchmarks per configuration (default 5; "
                          "0 skips them)")
+    ap.add_argument("--arch-runs", type=int, default=3,
+                    help="runs of the aarch64 figures per configuration (default 3; 0 skips "
+                         "them)")
     ap.add_argument("--net-bench", action=argparse.BooleanOptionalAction, default=True,
                     help="network benchmarks against a Linux guest (default on; skipped with "
                          "a message when they cannot be set up)")
@@ -70,6 +83,8 @@ def main():
     args = ap.parse_args()
     if args.runs < 1:
         ap.error("--runs must be at least 1")
+    if args.arch_runs < 0:
+        ap.error("--arch-runs must not be negative")
     if args.micro_runs < 0:
         ap.error("--micro-runs must not be negative")
     micro = args.micro_runs > 0
@@ -78,17 +93,17 @@ def main():
     try:
         require_tools(qemu)
         os.makedirs(OUT, exist_ok=True)
-        progress("step 1/9: building the runner (cargo build -p eremit)")
+        progress("step 1/10: building the runner (cargo build -p eremit)")
         build_runner()
-        progress("step 2/9: building the hello example (release, x86_64-unknown-hermit)")
+        progress("step 2/10: building the hello example (release, x86_64-unknown-hermit)")
         build_hello()
-        progress("step 3/9: building the native hello (rustc -O) and the null guest (as, ld)")
+        progress("step 3/10: building the native hello (rustc -O) and the null guest (as, ld)")
         hello_native = build_native_hello()
         null_guest = build_null_guest()
         if micro:
-            progress("step 4/9: building benches/micro natively and for Eremit")
+            progress("step 4/10: building benches/micro natively and for Eremit")
             build_micro()
-        progress("step 5/9: measuring image sizes")
+        progress("step 5/10: measuring image sizes")
         sizes = {
             "hello": os.path.getsize(HELLO),
             "hello_stripped": stripped_size(HELLO, "hello.stripped"),
@@ -96,29 +111,40 @@ def main():
             "native_stripped": stripped_size(hello_native, "hello-native.stripped"),
         }
         progress(f"hello: {sizes['hello']:,} B as built, {sizes['hello_stripped']:,} B stripped")
-        progress(f"step 6/9: timing {args.runs} runs of each configuration ({args.accel})")
+        progress(f"step 6/10: timing {args.runs} runs of each configuration ({args.accel})")
         configs = make_configs(qemu, args.accel, hello_native, null_guest)
         samples = measure(configs, args.runs)
         micro_cfgs, micro_samples, micro_errors, micro_load = {}, {}, {}, []
         if micro:
-            progress(f"step 7/9: {args.micro_runs} runs of benches/micro natively and in "
+            progress(f"step 7/10: {args.micro_runs} runs of benches/micro natively and in "
                      f"Eremit ({args.accel}, --cpus 1 and 2)")
             micro_cfgs = micro_configs(args.accel)
             micro_samples, micro_errors, micro_load = measure_micro(micro_cfgs, args.micro_runs)
     except BenchError as e:
         print(f"bench: error: {e}", file=sys.stderr)
         return 1
+    a64 = None
+    if args.arch_runs > 0:
+        progress(f"step 8/10: aarch64: hello, benches/micro and benches/c-micro built for "
+                 f"aarch64 on virt ({args.arch_runs} runs)")
+        try:
+            a64 = arch_figures.measure(args.arch_runs, args.accel)
+        except BenchError as e:
+            a64 = {"ok": False, "reason": str(e).splitlines()[0] if str(e) else "error"}
+            progress(f"aarch64 figures skipped: {e}")
+    else:
+        progress("step 8/10: aarch64 figures not requested (--arch-runs 0)")
     net = None
     if args.net_bench and args.net_runs > 0:
-        progress(f"step 8/9: network: Eremit against a Linux guest ({args.net_runs} runs, "
+        progress(f"step 9/10: network: Eremit against a Linux guest ({args.net_runs} runs, "
                  f"{args.accel})")
         net = netbench.run_benchmarks(args.net_runs, args.accel, args.net_mode)
         if not net.get("ok"):
             progress(f"network benchmarks skipped: {net.get('reason')}")
     else:
-        progress("step 8/9: network benchmarks not requested (--no-net-bench)")
+        progress("step 9/10: network benchmarks not requested (--no-net-bench)")
 
-    progress("step 9/9: writing build/bench/results.md and build/bench/results.json")
+    progress("step 10/10: writing build/bench/results.md and build/bench/results.json")
     stats = {}
     for name, s in samples.items():
         stats[name] = summary(s["value_ms"] if s["value_ms"] else s["wall_ms"])
@@ -135,9 +161,12 @@ def main():
         "runs": args.runs,
     }
     text = report(meta, sizes, stats, args.runs, args.accel)
+    micro_stats = None
     if micro:
         micro_stats = micro_summary(micro_samples)
         text += micro_report(micro_stats, micro_errors, args.micro_runs, args.accel, micro_load)
+    if a64 is not None:
+        text += arch_figures.report(a64, sizes, stats, micro_stats)
     if net is not None:
         text += netbench.report(net)
     units = {"entry": "ms in guest (kernel entry to app entry, TSC)",
@@ -185,6 +214,8 @@ def main():
                       "parallel_speedup_ideal": SPEEDUP_IDEAL},
             "samples": micro_samples,
         }
+    if a64 is not None:
+        results["aarch64"] = a64
     if net is not None:
         results["network"] = net
     publish("results.md", "results.json", text, results, progress, started)
