@@ -14,8 +14,8 @@ import os
 import shutil
 import statistics
 
-from benchlib import (BenchError, EREMIT, HERMIT_CC, OUT, ROOT, json_lines, md_table,
-                      one_line, rel, round_robin, run_checked, run_process, tail)
+from benchlib import (BenchError, EREMIT, HERMIT_CC, OUT, ROOT, json_lines, load_note, loadavg,
+                      md_table, one_line, rel, round_robin, run_checked, run_process, tail)
 from boot_figures import ENTRY_RE, EXAMPLES, HELLO_OUTPUT, fmt_bytes, fmt_ms
 from builds import progress
 from micro_figures import MICRO_DIR, fmt_micro
@@ -176,8 +176,10 @@ def measure(runs, accel):
         progress(f"warning: aarch64 figures, {name} failed, not running it again: {e}")
         return f"{tag}: {one_line(str(e))[:400]}"
 
+    load = [loadavg()]
     samples, errors = round_robin(cfgs, runs, run_one, progress, label="aarch64 run",
                                   on_error=on_error)
+    load.append(loadavg())
     stats = {}
     for name, rs in samples.items():
         if not rs:
@@ -188,7 +190,8 @@ def measure(runs, accel):
             stats[name] = statistics.median(s["value"] for s in rs)
         else:
             stats[name] = {b: statistics.median(s["value"][b] for s in rs) for b in rs[0]["value"]}
-    return {"ok": True, "runs": runs, "sizes_bytes": sizes, "stats": stats, "errors": errors,
+    return {"ok": True, "runs": runs, "loadavg": load, "sizes_bytes": sizes, "stats": stats,
+            "errors": errors,
             "not_built": missing, "samples": samples,
             "commands": {n: [rel(a) for a in c[0]] for n, c in cfgs.items()}}
 
@@ -250,6 +253,8 @@ def report(a64, sizes, stats, micro_stats):
         "Under TCG both guests' code is translated, so a row far from the others' ratio "
         "points at a kernel path, not at the emulation.",
     ]
+    lines.append("- " + load_note(a64, ": under load, wall times and the two-thread rows "
+                                     "vary most"))
     for name, err in a64.get("errors", {}).items():
         lines.append(f"- {name} failed ({' '.join(a64['commands'][name])}): {err}")
     for what in a64.get("not_built", []):
