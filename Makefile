@@ -71,8 +71,9 @@ test-boot: toolchain hello
 	@python3 tests/run.py boot
 
 # aarch64 on QEMU virt (qemu-system-aarch64, TCG): Rust std programs against their native
-# runs, crash reports; C, pthreads on 4 vCPUs, C++ exceptions, Fortran and OpenMP built
-# with aarch64-hermit-* against native x86_64 builds. Not in `make test` yet.
+# runs, crash reports, GICv3 and GICv2 with 4 vCPUs, the device tree's devices, virtio-rng;
+# C, pthreads on 4 vCPUs, C++ exceptions, Fortran, OpenMP and SIGSEGV handlers built with
+# aarch64-hermit-* against native x86_64 builds. Not in `make test` yet.
 test-aarch64: toolchain-c
 	@echo "==> aarch64 tests (qemu-system-aarch64 -M virt, TCG)"
 	@python3 tests/run.py aarch64

@@ -17,12 +17,22 @@ must be the native run's (the answer is Linux's).
 - mixed-rust-c: examples-rust/mixed (a Rust std program whose build script compiles C
   with `cc` and `bindgen`) for aarch64-unknown-hermit through build/toolchain/cargo.toml,
   its output as tests/mixed_tests.py expects on x86-64 (with the same known errno gap);
+- c-segv: memory faults as SIGSEGV to the program's handler (tests/aarch64/segv.c: si_addr,
+  SEGV_ACCERR and SEGV_MAPERR, the handler's return retrying the instruction, siglongjmp
+  out, a call into a non-executable page), then the crash report and 139 without one;
 - c-ldouble: the C library's exact long double functions (binary128 on AArch64, the x87
-  format natively) on arguments whose answers both formats represent."""
+  format natively) on arguments whose answers both formats represent;
+- c-streams, c-streams-4cpus: stdout and stderr byte for byte as natively although both
+  travel with the kernel log through the one PL011 (the escape byte, selection-like
+  pairs, exit records, all 256 byte values), and from 4 threads on 4 vCPUs every line
+  whole on its own stream;
+- no-semihosting: a program asking QEMU to create a host file through semihosting
+  (HLT #0xF000) gets SIGILL (132) and no file appears."""
 
 import os
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import testlib  # noqa: E402
@@ -45,6 +55,8 @@ PROGRAMS = {
     "openmp": ("omp.c", ["-O2", "-fopenmp"], (CC, "gcc")),
     "ldouble": ("ldouble.c", ["-O2"], (CC, "gcc")),
     "jumps": ("jumps.c", ["-O2"], (CC, "gcc")),
+    "segv": ("segv.c", ["-O2"], (CC, "gcc")),
+    "streams": ("streams.c", ["-O2", "-pthread"], (CC, "gcc")),
 }
 
 
@@ -96,6 +108,7 @@ def compare(name, args=(), cpus=1, env=None, compare_stderr=True, expect_code=No
     if compare_stderr:
         check(f"{label}: stderr as natively", err.strip().endswith(nerr.strip()), f"eremit:\n{err}\nnative:\n{nerr}")
     testlib.measure(f"aarch64 {label}: {secs:.1f} s in QEMU (TCG, {cpus} vCPU)")
+    return code, out, err
 
 
 def hello():
@@ -132,6 +145,66 @@ def jumps():
     compare("jumps", expect_code=3)
 
 
+def segv():
+    # Memory faults as SIGSEGV to the program's handler (si_addr, SEGV_ACCERR/MAPERR,
+    # returning retries the instruction, siglongjmp out), then one without a handler:
+    # 139, and in Eremit the crash report (natively the shell's "Segmentation fault").
+    got = compare("segv", compare_stderr=False, expect_code=139)
+    if got:
+        code, out, err = got
+        check("segv.c: the unhandled fault's crash report (data abort, a read-only page, backtrace)",
+              "fatal exception: data abort" in err and "writing a read-only page" in err and "#0" in err,
+              err[-3000:])
+
+
+def streams(args=(), cpus=1):
+    """stdout and stderr compared as bytes with the native run's (sorted by line with
+    threads, whose order is the scheduler's)."""
+    if not os.access(CC, os.X_OK):
+        check("streams.c: aarch64-hermit-gcc exists", False, HINT)
+        return
+    image, exe = build("streams")
+    if image is None:
+        return
+    cmd = [testlib.EREMIT, "run", "--timeout", "240", "--cpus", str(cpus), image, *args]
+    p = subprocess.run(cmd, capture_output=True, stdin=subprocess.DEVNULL, timeout=300)
+    n = subprocess.run([exe, *args], capture_output=True, stdin=subprocess.DEVNULL, timeout=120)
+    label = f"streams.c{' ' + ' '.join(args) if args else ''} with {cpus} vCPU"
+    out, err, nout, nerr = p.stdout, p.stderr, n.stdout, n.stderr
+    if args:
+        out, err, nout, nerr = (sorted(x.split(b"\n")) for x in (out, err, nout, nerr))
+    check(f"{label}: stdout byte for byte as natively", out == nout,
+          f"eremit:\n{p.stdout[-3000:]!r}\nnative:\n{n.stdout[-3000:]!r}")
+    check(f"{label}: stderr byte for byte as natively", err == nerr,
+          f"eremit:\n{p.stderr[-3000:]!r}\nnative:\n{n.stderr[-3000:]!r}")
+    check(f"{label}: exit code {n.returncode} as natively (eremit: {p.returncode})",
+          p.returncode == n.returncode == 5, repr(p.stderr[-2000:]))
+
+
+def streams_threads():
+    streams(["threads"], cpus=4)
+
+
+def no_semihosting():
+    if not os.access(CC, os.X_OK):
+        check("semihosting.c: aarch64-hermit-gcc exists", False, HINT)
+        return
+    os.makedirs(OUT, exist_ok=True)
+    image = os.path.join(OUT, "semihosting")
+    p = run([CC, "-O2", os.path.join(SRC, "semihosting.c"), "-o", image])
+    check("semihosting.c: builds with aarch64-hermit-gcc", p.returncode == 0, p.stdout + p.stderr,
+          keep_end=True)
+    if p.returncode != 0:
+        return
+    with tempfile.TemporaryDirectory(prefix="eremit-a64-semihosting-") as tmp:
+        target = os.path.join(tmp, "created-by-the-guest")
+        code, out, err, _ = testlib.eremit(image, [target], guest_timeout=120)
+        check("semihosting on virt: HLT #0xF000 is an undefined instruction (exit 132, SIGILL)",
+              code == 132 and out == f"opening {target} through semihosting\n", f"exit {code}\n{out}\n{err}")
+        check("semihosting on virt: the guest cannot create a host file", not os.path.exists(target),
+              f"{target} exists")
+
+
 def mixed_rust_c():
     import mixed_tests  # the expected output, shared with the x86-64 case
 
@@ -164,4 +237,8 @@ def add_to(suite):
     suite.add("openmp-4cpus", openmp)
     suite.add("c-ldouble", ldouble)
     suite.add("c-jumps", jumps)
+    suite.add("c-segv", segv)
+    suite.add("c-streams", streams)
+    suite.add("c-streams-4cpus", streams_threads)
+    suite.add("no-semihosting", no_semihosting)
     suite.add("mixed-rust-c", mixed_rust_c)

@@ -6,10 +6,12 @@ and C, C++, Fortran and OpenMP programs built with aarch64-hermit-* (tests/aarch
 Not part of `make test` yet (`make test-aarch64`). Ends with 'N passed, N failed'."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import aarch64_c  # noqa: E402
@@ -110,6 +112,92 @@ def net():
         bad = [line for line in lines if not line.startswith("ok ")]
         check("net-client checks on virt with 2 vCPUs (TCP, UDP, refused, timeouts): all pass, exit 0",
               code == 0 and len(lines) >= 11 and not bad, f"exit {code}, {len(lines)} checks\n{out}\n{err[-2000:]}")
+
+
+def eremit_env(app, args=(), opts=(), env=None, cpus=None):
+    """`eremit run --verbose` with `env` added to the runner's own environment (not the
+    guest's): (exit code, stdout, stderr with the kernel log)."""
+    build()
+    cmd = [EREMIT, "run", "--verbose", "--timeout", "120", *opts]
+    cmd += ["--cpus", str(cpus)] if cpus else []
+    p = subprocess.run([*cmd, os.path.join(HERMIT_BIN, app), *args], env=dict(os.environ, **(env or {})),
+                       capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=180, errors="replace")
+    return p.returncode, p.stdout, p.stderr
+
+
+@suite.case("gic")
+def gic():
+    # The GIC the device tree names: v3 (the runner's default: distributor, one
+    # redistributor per CPU, the system-register CPU interface, wake-up SGIs through
+    # ICC_SGI1R_EL1) and v2 (EREMIT_GIC_VERSION=2), each with 4 vCPUs: threads on every
+    # CPU, woken by SGIs, preempted by the timer's PPI; the output must be native's.
+    build()
+    ncode, nout, _ = testlib.native(os.path.join(NATIVE_BIN, "threads"), ["1000"])
+    for version in (3, 2):
+        code, out, err = eremit_env("threads", ["1000"], env={"EREMIT_GIC_VERSION": str(version)}, cpus=4)
+        check(f"GICv{version} with 4 vCPUs: threads' stdout and exit code {ncode} as native",
+              (code, out) == (ncode, nout), f"exit {code}\n{out}\nnative:\n{nout}\n{err[-3000:]}")
+        check(f"GICv{version} with 4 vCPUs: the device tree's GIC is used, 3 other CPUs started",
+              f"device tree: V{version} GIC" in err and "started 3 other CPUs" in err, err[-3000:])
+    code, _, err = eremit_env("std-basics", env={"EREMIT_GIC_VERSION": "4"})
+    check("EREMIT_GIC_VERSION=4 is refused (exit 125, says 2 or 3)", code == 125 and "2 or 3" in err,
+          f"exit {code}\n{err[-1000:]}")
+
+
+@suite.case("devices")
+def devices():
+    # The devices come from the device tree, not from constants: virt's GIC, PL011 (stdout),
+    # PL031 (the wall clock) and its 32 virtio-mmio transports, the network device found
+    # among them with the SPI the tree gives it.
+    with HostServers(serve_commands) as server:
+        code, out, err = eremit_env("net-client", ["fetch", "10.0.2.2", str(server.port), str(1 << 16)],
+                                    opts=["--net", "user"])
+    check("device tree: GICv3 at 0x8000000, PL011 at 0x9000000, PL031 at 0x9010000, 32 virtio-mmio transports",
+          "eremit: device tree: V3 GIC (distributor 0x8000000), PL011 at 0x9000000, PL031 at 0x9010000, "
+          "32 virtio-mmio transports" in err, err[-3000:])
+    m = re.search(r"virtio-net at 0xa00([0-9a-f]{4}) \(virtio-mmio slot (\d+), GSIs \[(\d+)\]\)", err)
+    check("device tree: virtio-net on a virtio-mmio transport with the SPI the tree gives it (16 + slot)",
+          m is not None and int(m.group(1), 16) == 0x200 * int(m.group(2))
+          and int(m.group(3)) == 16 + int(m.group(2)), err[-3000:])
+    check("virtio-net from the device tree: fetches 64 KiB, exit 0",
+          code == 0 and "fetch ok 65536 bytes" in out, f"exit {code}\n{out}\n{err[-2000:]}")
+    m = re.search(r"wall clock (\d+) s", err)
+    check("the PL031 from the device tree gives the wall clock (within 10 minutes of the host's)",
+          m is not None and abs(int(m.group(1)) - time.time()) < 600, err[-3000:])
+
+
+# QEMU as `eremit run` starts it, but with a core without FEAT_RNG (no RNDR) and, when
+# EREMIT_T_RNG=1, a virtio-rng device: the runner offers neither.
+NO_RNDR_QEMU = """#!/bin/sh
+for a in "$@"; do
+  case "$a" in max) a=cortex-a72;; esac
+  set -- "$@" "$a"; shift
+done
+[ "$EREMIT_T_RNG" = 1 ] && set -- "$@" -device virtio-rng-device
+exec qemu-system-aarch64 "$@"
+"""
+
+
+@suite.case("rng")
+def rng():
+    # Random bytes (std's HashMap keys, getrandom) come from RNDR with -cpu max; on a core
+    # without it, from a virtio-rng device found among the device tree's transports; with
+    # neither the kernel gives none (EIO), and std aborts (134).
+    build()
+    ncode, nout, _ = testlib.native(os.path.join(NATIVE_BIN, "std-basics"), ARGS, env=ENV)
+    with tempfile.TemporaryDirectory(prefix="eremit-a64-rng-") as tmp:
+        qemu = os.path.join(tmp, "qemu")
+        with open(qemu, "w") as f:
+            f.write(NO_RNDR_QEMU)
+        os.chmod(qemu, 0o755)
+        guest_env = testlib.env_options(ENV)
+        code, out, err = eremit_env("std-basics", ARGS, opts=guest_env, env={"EREMIT_QEMU": qemu, "EREMIT_T_RNG": "1"})
+        check("cortex-a72 (no RNDR) with virtio-rng: std-basics' stdout and exit code as native",
+              (code, out) == (ncode, nout) and "eremit: virtio-rng at 0xa00" in err,
+              f"exit {code}\n{out}\nnative:\n{nout}\n{err[-3000:]}")
+        code, out, err = eremit_env("std-basics", ARGS, opts=guest_env, env={"EREMIT_QEMU": qemu})
+        check("cortex-a72 without virtio-rng: no random bytes, std aborts (134)",
+              code == 134 and "virtio-rng" not in err, f"exit {code}\n{err[-3000:]}")
 
 
 @suite.case("stdin")

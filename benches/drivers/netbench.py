@@ -29,6 +29,8 @@ Only this machine's own loopback and namespaces carry traffic.
 Measurements, round-robin between the guests (booted together, idle while another is
 measured), medians of --runs rounds after a warm-up:
   * keep-alive HTTP: `wrk -t1 -cN` with N = 1, 8, 32 against each HTTP server (req/s);
+  * short connections: the same with `-H 'Connection: close'` against the C server (one
+    request per connection; the server answers and closes, wrk closes too);
   * throughput host -> guest: 64 MiB sent to netserver, which counts and answers the
     count (timed from connect to the answer);
   * throughput guest -> host: the server sends 64 MiB;
@@ -547,12 +549,12 @@ def measure_once(net, guest, what, amount):
     return json.loads(p.stdout)
 
 
-def wrk_once(net, guest, conns, seconds):
+def wrk_once(net, guest, conns, seconds, headers=()):
     """Requests per second of keep-alive GET / with `conns` connections (one wrk thread:
-    the guests, not the client, are the bottleneck under TCG)."""
+    the guests, not the client, are the bottleneck under TCG); `headers`: wrk -H values."""
     host, port = net.target(guest)
     cmd = net.prefix() + ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--timeout", "5s",
-                          f"http://{host}:{port}/"]
+                          *(a for h in headers for a in ("-H", h)), f"http://{host}:{port}/"]
     p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                        timeout=seconds + 60)
     m = re.search(r"Requests/sec:\s*([\d.]+)", p.stdout)
@@ -590,6 +592,18 @@ FULL = {"runs": 3, "wrk_seconds": 8, "stream_bytes": THROUGHPUT_BYTES, "round_tr
 QUICK = {"runs": 1, "wrk_seconds": 3, "stream_bytes": 16 << 20, "round_trips": 500,
          "idle_seconds": 5}
 HTTP_CONNS = (1, 8, 32)
+
+
+def close_measures(net, size):
+    """Short connections: `wrk -H 'Connection: close'` against the C server, one request
+    per connection (connect, GET, the server's answer and FIN), with HTTP_CONNS clients;
+    round_robin's (key, function) pairs."""
+    def close(conns):
+        def fn(g, warm_up):
+            secs = 1 if warm_up else size["wrk_seconds"]
+            return {f"close_c{conns}_rps": wrk_once(net, g, conns, secs, ("Connection: close",))}
+        return fn
+    return [(f"close{c}", close(c)) for c in HTTP_CONNS]
 
 
 def boot_pair(art, net, accel, prog, guests):
@@ -680,8 +694,10 @@ def run_benchmarks(runs=3, accel="tcg", mode="auto", quick=False, baseline=None)
                         secs = 1 if warm_up else size["wrk_seconds"]
                         return {f"{prog}_c{conns}_rps": wrk_once(net, g, conns, secs)}
                     return fn
-                round_robin(size["runs"], [(f"{prog}{c}", http(c)) for c in HTTP_CONNS],
-                            samples, errors, [vm.guest for vm in vms])
+                measures = [(f"{prog}{c}", http(c)) for c in HTTP_CONNS]
+                if prog == "httpserver":
+                    measures += close_measures(net, size)
+                round_robin(size["runs"], measures, samples, errors, [vm.guest for vm in vms])
                 for vm in vms:
                     vm.stop()
         if all(not samples[g] for g in guests):
@@ -765,6 +781,9 @@ def report(res):
         for c in HTTP_CONNS:
             row(f"HTTP keep-alive, {PROGRAM_TITLES[prog]}, {c} connection{'s' if c > 1 else ''} (req/s)",
                 f"{prog}_c{c}_rps", True, lambda v: f"{v:,.0f}")
+    for c in HTTP_CONNS:
+        row(f"HTTP `Connection: close`, C poll() server, {c} client{'s' if c > 1 else ''} (req/s)",
+            f"close_c{c}_rps", True, lambda v: f"{v:,.0f}")
     row(f"TCP stream host -> guest ({mib} MiB)", "in_MBps", True, lambda v: f"{v:.1f} MB/s")
     row(f"TCP stream guest -> host ({mib} MiB)", "out_MBps", True, lambda v: f"{v:.1f} MB/s")
     row(f"request/response latency, 1 byte, median of {res['round_trips']}", "rtt_median_us",
@@ -796,7 +815,8 @@ def report(res):
         "Eremit; the Rust server (examples-rust/httpd, a thread per connection) with rustc for "
         "x86_64-unknown-linux-gnu (static) and cargo for x86_64-unknown-hermit.",
         f"- HTTP: `wrk -t1 -cN -d{res['wrk_seconds']}s` on the host, GET / (a 33-byte body) on "
-        "connections kept alive. Streams: timed by a Python client from connect until the "
+        "connections kept alive; `Connection: close`: the same with `-H 'Connection: close'`, a "
+        "new connection per request. Streams: timed by a Python client from connect until the "
         "server's count (host -> guest) or the end of the stream (guest -> host); latency: "
         "1-byte ping-pong with TCP_NODELAY both sides.",
     ]

@@ -1,7 +1,8 @@
 //! A reader for the flattened device tree (the DTB that QEMU's `virt` machine hands an
-//! aarch64 kernel): the RAM ranges (`/memory*` nodes' `reg`) and the kernel command line
-//! (`/chosen/bootargs`). Only what the boot needs; every read is bounds-checked, so a
-//! malformed tree is an error, never a fault.
+//! aarch64 kernel): the RAM ranges (`/memory*` nodes' `reg`), the kernel command line
+//! (`/chosen/bootargs`) and the devices below the root (`devices`: each node's
+//! `compatible`, `reg` and `interrupts`). Only what the boot needs; every read is
+//! bounds-checked, so a malformed tree is an error, never a fault.
 
 use crate::mm::regions::Range;
 
@@ -170,6 +171,96 @@ impl<'a> Fdt<'a> {
     }
 }
 
+/// A node below the root (a device, on `virt`): the properties the kernel looks at, raw.
+#[derive(Clone, Copy, Default)]
+pub struct Device<'a> {
+    /// The node's name with its unit address (`pl011@9000000`).
+    pub name: &'a str,
+    /// NUL-separated strings, most specific first.
+    pub compatible: &'a [u8],
+    pub reg: &'a [u8],
+    pub interrupts: &'a [u8],
+    /// The root's `#address-cells` and `#size-cells`, which `reg` is written in.
+    pub address_cells: usize,
+    pub size_cells: usize,
+}
+
+impl<'a> Device<'a> {
+    /// Whether one of the `compatible` strings is `name`.
+    pub fn is_compatible(&self, name: &str) -> bool {
+        self.compatible
+            .split(|&c| c == 0)
+            .any(|s| s == name.as_bytes())
+    }
+
+    /// The `index`th (address, size) pair of `reg`; `None` past the end or with cell
+    /// counts other than 1 or 2.
+    pub fn reg(&self, index: usize) -> Option<(u64, u64)> {
+        let (ac, sc) = (self.address_cells, self.size_cells);
+        if !(1..=2).contains(&ac) || !(1..=2).contains(&sc) {
+            return None;
+        }
+        let entry = 4 * (ac + sc);
+        let e = self.reg.get(index * entry..(index + 1) * entry)?;
+        Some((cells(e, 0, ac), cells(e, ac, sc)))
+    }
+
+    /// The `index`th cell of `interrupts` (for the GIC's 3-cell specifiers: type, number,
+    /// flags).
+    pub fn interrupt_cell(&self, index: usize) -> Option<u32> {
+        be32(self.interrupts, index.checked_mul(4)?)
+    }
+}
+
+/// `count` big-endian cells from cell `from` of `e` as one number.
+fn cells(e: &[u8], from: usize, count: usize) -> u64 {
+    (0..count).fold(0u64, |v, i| {
+        v << 32 | be32(e, 4 * (from + i)).unwrap_or(0) as u64
+    })
+}
+
+impl<'a> Fdt<'a> {
+    /// Calls `f` with every node directly below the root, in the tree's order (children
+    /// of those nodes are not devices of their own here: the GIC's ITS, the cpus' list).
+    pub fn devices(&self, mut f: impl FnMut(&Device<'a>)) -> Result<(), &'static str> {
+        let (mut address_cells, mut size_cells) = (2usize, 1usize);
+        let mut current: Option<Device<'a>> = None;
+        self.for_each_property(|p| {
+            if p.depth == 0 {
+                match p.name {
+                    "#address-cells" => address_cells = be32(p.value, 0).unwrap_or(2) as usize,
+                    "#size-cells" => size_cells = be32(p.value, 0).unwrap_or(1) as usize,
+                    _ => {}
+                }
+                return;
+            }
+            if p.depth != 1 {
+                return;
+            }
+            // A node's own properties come before its children, so they are contiguous.
+            if current.is_some_and(|d| d.name != p.node) {
+                f(&current.take().unwrap_or_default());
+            }
+            let d = current.get_or_insert(Device {
+                name: p.node,
+                address_cells,
+                size_cells,
+                ..Device::default()
+            });
+            match p.name {
+                "compatible" => d.compatible = p.value,
+                "reg" => d.reg = p.value,
+                "interrupts" => d.interrupts = p.value,
+                _ => {}
+            }
+        })?;
+        if let Some(d) = current {
+            f(&d);
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,6 +315,25 @@ mod tests {
         r.extend_from_slice(&(128u64 << 20).to_be_bytes());
         prop(&mut st, reg, &r);
         word(&mut st, END_NODE);
+        // Two devices: a UART, and a GIC whose child (an ITS) has a `reg` of its own.
+        let (compat, irqs) = (name("compatible"), name("interrupts"));
+        let be = |ws: &[u32]| ws.iter().flat_map(|w| w.to_be_bytes()).collect::<Vec<u8>>();
+        node(&mut st, "pl011@9000000");
+        prop(&mut st, compat, b"arm,pl011\0arm,primecell\0");
+        prop(&mut st, reg, &be(&[0, 0x0900_0000, 0, 0x1000]));
+        prop(&mut st, irqs, &be(&[0, 1, 4]));
+        word(&mut st, END_NODE);
+        node(&mut st, "intc@8000000");
+        prop(&mut st, compat, b"arm,gic-v3\0");
+        prop(
+            &mut st,
+            reg,
+            &be(&[0, 0x0800_0000, 0, 0x10000, 0, 0x080a_0000, 0, 0xf6_0000]),
+        );
+        node(&mut st, "its@8080000");
+        prop(&mut st, reg, &be(&[0, 0x0808_0000, 0, 0x20000]));
+        word(&mut st, END_NODE);
+        word(&mut st, END_NODE);
         word(&mut st, END_NODE);
         word(&mut st, END);
         let off_struct = 40 + 16;
@@ -262,6 +372,61 @@ mod tests {
     }
 
     #[test]
+    fn lists_the_devices_below_the_root() {
+        let blob = sample("");
+        let fdt = Fdt::parse(&blob).unwrap();
+        let mut seen = Vec::new();
+        fdt.devices(|d| {
+            seen.push((
+                d.name,
+                d.is_compatible("arm,primecell"),
+                d.reg(0),
+                d.reg(1),
+                d.interrupt_cell(1),
+            ))
+        })
+        .unwrap();
+        assert_eq!(
+            seen,
+            [
+                ("chosen", false, None, None, None),
+                (
+                    "memory@40000000",
+                    false,
+                    Some((0x4000_0000, 128 << 20)),
+                    None,
+                    None
+                ),
+                (
+                    "pl011@9000000",
+                    true,
+                    Some((0x0900_0000, 0x1000)),
+                    None,
+                    Some(1)
+                ),
+                (
+                    "intc@8000000",
+                    false,
+                    Some((0x0800_0000, 0x10000)),
+                    Some((0x080a_0000, 0xf6_0000)),
+                    None
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_partial_name_is_not_compatible() {
+        let d = Device {
+            compatible: b"arm,gic-v3\0",
+            ..Device::default()
+        };
+        assert!(d.is_compatible("arm,gic-v3"));
+        assert!(!d.is_compatible("arm,gic"));
+        assert!(!d.is_compatible("arm,gic-v3-its"));
+    }
+
+    #[test]
     fn rejects_bad_magic_and_truncation() {
         let mut blob = sample("x");
         assert!(Fdt::parse(&blob[..20]).is_err());
@@ -283,6 +448,9 @@ mod tests {
                 let _ = f.bootargs();
                 let mut ram = [Range::new(0, 0); 2];
                 let _ = f.memory(&mut ram);
+                let _ = f.devices(|d| {
+                    let _ = (d.reg(0), d.reg(3), d.interrupt_cell(2));
+                });
             }
         }
     }

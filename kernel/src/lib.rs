@@ -14,6 +14,7 @@ pub mod abi;
 pub mod civil_time;
 pub mod clock;
 pub mod cmdline;
+pub mod console_mux;
 pub mod drivers;
 pub mod elf;
 pub mod fd;

@@ -126,6 +126,8 @@ pub mod exit {
 #[cfg(target_os = "none")]
 pub mod platform {
     pub use super::imp::apic::init as init_interrupt_controller;
+    #[cfg(target_arch = "aarch64")]
+    pub use super::imp::board::virtio_mmio;
     pub use super::imp::entry::{BOOT_MAPPED_END, MMIO_WINDOWS};
     pub use super::imp::irq::init as install_interrupt_handlers;
     #[cfg(target_arch = "aarch64")]

@@ -83,13 +83,11 @@ fn find_pci(_: u8) -> Option<NetDevice> {
     None
 }
 
-/// microvm's transports and the I/O APIC pins of slot `n`: GSI 5+n without ACPI (how
-/// the runner starts microvm; checked against QEMU 7.2, where only that pin fires),
-/// 16+n with ACPI. Both are routed, level-triggered: nothing else is wired to the other
-/// one on microvm, so it never rises.
+/// The first virtio-mmio transport with a network device (`mmio::transports`: the
+/// machine's, with the interrupt lines each may use, all routed level-triggered).
 fn find_mmio(vector: u8) -> Option<NetDevice> {
-    for slot in 0..mmio::TRANSPORT_SLOTS {
-        let base = mmio::TRANSPORT_BASE + slot * mmio::TRANSPORT_STRIDE;
+    for slot in mmio::transports() {
+        let base = slot.base;
         let Some((id, transport)) = mmio::probe(base) else {
             continue;
         };
@@ -97,21 +95,20 @@ fn find_mmio(vector: u8) -> Option<NetDevice> {
             continue;
         }
         let apic = crate::arch::apic::id();
-        let gsis = [5 + slot as u32, 16 + slot as u32];
+        let gsis = slot.gsis();
         let routed = gsis
             .iter()
             .filter(|&&g| crate::arch::ioapic::route(g, vector, true, apic))
             .count();
         if routed == 0 {
-            klog!("eremit: virtio-net at {base:#x}: no I/O APIC pin for its interrupt");
+            klog!("eremit: virtio-net at {base:#x}: no interrupt line could be routed");
         }
         MMIO_BASE.store(base, Ordering::Release);
         match VirtioNet::new(NetTransport::Mmio(transport)) {
             Ok(dev) => {
                 klog!(
-                    "eremit: virtio-net at {base:#x} (virtio-mmio slot {slot}, GSI {} or {}), vector {vector:#x}",
-                    gsis[0],
-                    gsis[1]
+                    "eremit: virtio-net at {base:#x} (virtio-mmio slot {}, GSIs {gsis:?}), vector {vector:#x}",
+                    slot.index
                 );
                 return Some(dev);
             }

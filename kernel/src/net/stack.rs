@@ -155,6 +155,8 @@ impl Stack {
         while self.iface.poll_egress(now, dev, &mut self.set) == PollResult::SocketStateChanged {
             changed = true;
         }
+        // After egress, which sent the ACK of the FIN that brought them there.
+        self.table.reap_time_wait(&mut self.set);
         dev.flush();
         changed |= self.dhcp_update();
         if changed {

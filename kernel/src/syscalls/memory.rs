@@ -232,8 +232,7 @@ pub unsafe extern "C" fn sys_munmap(ptr: *mut u8, size: usize) -> i32 {
 /// back (its protection may be `PROT_NONE`): a fault there is an access error
 /// (`SEGV_ACCERR`), elsewhere a missing mapping (`SEGV_MAPERR`). Called for faults in
 /// the program's code only: this CPU then holds no kernel lock (another CPU may, for a
-/// moment). (aarch64 delivers no faults to the program yet: unused there.)
-#[cfg_attr(target_arch = "aarch64", allow(dead_code))]
+/// moment).
 pub fn is_mapped_page(addr: usize) -> bool {
     let page = addr / PAGE as usize * PAGE as usize;
     if in_window(page, page + PAGE as usize) {

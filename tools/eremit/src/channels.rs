@@ -2,7 +2,8 @@
 //! stderr, kernel log): pipes created here whose write ends QEMU inherits as
 //! fds 3, 4 and 5 and opens as `/dev/fd/N`; and, when the application gets
 //! eremit's stdin, QEMU's end of the socket that carries it (`crate::stdin`), as fd 6;
-//! QEMU's end of the signal channel (`crate::signals`) as fd 7.
+//! QEMU's end of the signal channel (`crate::signals`) as fd 7. On aarch64's `virt`
+//! QEMU writes all three channels, multiplexed, to fd 3 (`crate::demux` splits them).
 
 use std::fs::File;
 use std::io;
@@ -10,11 +11,11 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command};
 
-/// Application stdout (COM1) in QEMU.
+/// Application stdout (COM1) in QEMU; on `virt`, the PL011's multiplexed stream.
 pub const APP_STDOUT_FD: RawFd = 3;
-/// Application stderr (COM2) in QEMU.
+/// Application stderr (COM2) in QEMU (unused on `virt`).
 pub const APP_STDERR_FD: RawFd = 4;
-/// Kernel log and exit record (debug console) in QEMU.
+/// Kernel log and exit record (debug console) in QEMU (unused on `virt`).
 pub const KERNEL_LOG_FD: RawFd = 5;
 /// The socket carrying the application's stdin, in QEMU.
 pub const APP_STDIN_FD: RawFd = 6;
@@ -58,7 +59,8 @@ fn cvt(ret: libc::c_int) -> io::Result<libc::c_int> {
     }
 }
 
-fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
+/// A pipe, both ends close-on-exec: (read end, write end).
+pub(crate) fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [0 as libc::c_int; 2];
     // SAFETY: `fds` is a valid, writable array of two ints as pipe2 requires.
     cvt(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) })?;

@@ -7,6 +7,7 @@ pub mod backtrace;
 pub mod channels;
 pub mod cli;
 pub mod cmdline;
+pub mod demux;
 pub mod elf;
 pub mod image;
 pub mod memory;

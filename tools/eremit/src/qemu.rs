@@ -15,6 +15,18 @@ pub const DEFAULT_QEMU: &str = "qemu-system-x86_64";
 pub const DEFAULT_QEMU_AARCH64: &str = "qemu-system-aarch64";
 /// Environment variable that overrides the QEMU binary.
 pub const QEMU_ENV: &str = "EREMIT_QEMU";
+/// Environment variable choosing the GIC of aarch64's `virt` machine: 3 (the default) or 2
+/// (the kernel reads which from the device tree).
+pub const GIC_ENV: &str = "EREMIT_GIC_VERSION";
+
+/// The GIC version `EREMIT_GIC_VERSION` asks for (`value`, unset or empty: 3).
+pub fn gic_version(value: Option<&str>) -> Result<u8, String> {
+    match value.map(str::trim) {
+        None | Some("") | Some("3") => Ok(3),
+        Some("2") => Ok(2),
+        Some(v) => Err(format!("{GIC_ENV}={v}: the GIC version is 2 or 3")),
+    }
+}
 
 /// Everything that decides the QEMU command line.
 #[derive(Debug, Clone)]
@@ -25,6 +37,8 @@ pub struct QemuSpec<'a> {
     pub memory_kib: u64,
     pub cpus: u32,
     pub machine: Machine,
+    /// The GIC of `virt` (2 or 3; unused by the x86-64 machines).
+    pub gic_version: u8,
     pub backend: Backend,
     /// Under TCG with several vCPUs, one host thread for all (`--tcg-threads single`).
     pub tcg_single_thread: bool,
@@ -74,7 +88,7 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
         Machine::Q35 => push(&["-M", "q35"]),
         Machine::Virt => push(&[
             "-M",
-            "virt,gic-version=2",
+            &format!("virt,gic-version={}", spec.gic_version),
             "-global",
             "virtio-mmio.force-legacy=off",
         ]),
@@ -88,18 +102,14 @@ pub fn build_args(spec: &QemuSpec<'_>) -> Vec<String> {
         Backend::Tcg => push(&["-accel", "tcg", "-cpu", "max"]),
     }
     if spec.machine == Machine::Virt {
-        // aarch64: stdout (and, for now, stderr) on the PL011; the kernel log and the
-        // exit record on the semihosting console, whose exit call also ends QEMU with
-        // the code. The stderr pipe stays open and empty.
+        // aarch64: the PL011 carries stdout, stderr and the kernel log with the exit
+        // record as one stream (crate::demux); the guest powers off with PSCI. No
+        // semihosting: it would let any code in the guest open host files.
         push(&[
             "-chardev",
             &format!("file,id=eout,path=/dev/fd/{APP_STDOUT_FD}"),
             "-serial",
             "chardev:eout",
-            "-chardev",
-            &format!("file,id=elog,path=/dev/fd/{KERNEL_LOG_FD}"),
-            "-semihosting-config",
-            "enable=on,target=native,chardev=elog",
         ]);
     } else {
         push(&["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]);
@@ -297,6 +307,7 @@ mod tests {
             memory_kib: 512 * 1024,
             cpus: 1,
             machine: Machine::Microvm,
+            gic_version: 3,
             backend: Backend::Tcg,
             tcg_single_thread: false,
             net,
@@ -610,22 +621,76 @@ mod tests {
     }
 
     #[test]
-    fn virt_consoles_and_semihosting() {
+    fn gic_version_from_the_environment() {
+        assert_eq!(gic_version(None), Ok(3));
+        assert_eq!(gic_version(Some("")), Ok(3));
+        assert_eq!(gic_version(Some("3")), Ok(3));
+        assert_eq!(gic_version(Some(" 2")), Ok(2));
+        assert!(gic_version(Some("4")).unwrap_err().contains("2 or 3"));
+        let net = Net::None;
+        let mut s = spec(&net, &[]);
+        s.machine = Machine::Virt;
+        s.gic_version = 2;
+        assert!(has_seq(&build_args(&s), &["-M", "virt,gic-version=2"]));
+    }
+
+    #[test]
+    fn virt_one_serial_stream() {
         let net = Net::User;
         let mut s = spec(&net, &[]);
         s.machine = Machine::Virt;
         let args = build_args(&s);
-        assert!(has_seq(&args, &["-M", "virt,gic-version=2"]));
-        assert!(has_seq(&args, &["-serial", "chardev:eout"]));
+        assert!(has_seq(&args, &["-M", "virt,gic-version=3"]));
         assert!(has_seq(
             &args,
             &[
-                "-semihosting-config",
-                "enable=on,target=native,chardev=elog"
+                "-chardev",
+                "file,id=eout,path=/dev/fd/3",
+                "-serial",
+                "chardev:eout"
             ]
         ));
+        // The one serial port: stderr's and the log's fds are not QEMU's to write.
+        assert_eq!(args.iter().filter(|a| *a == "-serial").count(), 1);
+        assert!(!joined(&args).contains("/dev/fd/4"), "{}", joined(&args));
+        assert!(!joined(&args).contains("/dev/fd/5"), "{}", joined(&args));
         assert!(!joined(&args).contains("isa-"), "{}", joined(&args));
         // virtio devices on virt's MMIO transports.
         assert!(joined(&args).contains("virtio-net-device,netdev=net0"));
+    }
+
+    /// Semihosting would let any code in an aarch64 guest open and write host files with
+    /// QEMU's rights: no QEMU command line may turn it on, whatever the options.
+    #[test]
+    fn no_semihosting_on_any_machine() {
+        let sockets = [PathBuf::from("/t/a.sock")];
+        let fwd = [Forward {
+            proto: Proto::Tcp,
+            host: 8080,
+            guest: 80,
+        }];
+        let nets = [Net::None, Net::User, Net::Tap("tap0".into())];
+        for machine in [Machine::Virt, Machine::Microvm, Machine::Q35] {
+            for net in &nets {
+                for extras in [false, true] {
+                    let mut s = spec(net, &fwd);
+                    s.machine = machine;
+                    s.cpus = if extras { 4 } else { 1 };
+                    s.stdin = extras;
+                    s.signals = extras;
+                    if extras {
+                        s.volumes = &sockets;
+                    }
+                    let args = build_args(&s);
+                    assert!(
+                        !args
+                            .iter()
+                            .any(|a| a.to_ascii_lowercase().contains("semihost")),
+                        "{machine:?}: {}",
+                        joined(&args)
+                    );
+                }
+            }
+        }
     }
 }

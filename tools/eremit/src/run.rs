@@ -6,6 +6,7 @@ use crate::backtrace::Symboliser;
 use crate::channels::Channels;
 use crate::cli::{Machine, RunOptions};
 use crate::cmdline::{self, KernelCmdline};
+use crate::demux;
 use crate::image::{self, Arch, ImageError};
 use crate::memory;
 use crate::output::{self, ExitRecord, Sink};
@@ -198,12 +199,15 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
     let daemons = volume::Daemons::start(&volumes, opts.verbose).or_else(fail)?;
 
     let stdin_source = stdin::source();
+    let gic_version =
+        qemu::gic_version(std::env::var(qemu::GIC_ENV).ok().as_deref()).or_else(fail)?;
     let args = qemu::build_args(&QemuSpec {
         image: &opts.image,
         append: &append,
         memory_kib: opts.memory_kib,
         cpus: opts.cpus,
         machine,
+        gic_version,
         backend,
         tcg_single_thread: opts.tcg_single_thread,
         net: &opts.net,
@@ -251,6 +255,19 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
                 io_text(&e)
             ));
         }
+    };
+    // On virt the PL011 carries all three channels as one stream (crate::demux).
+    let readers = if machine == Machine::Virt {
+        match demux::split(readers) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return fail(format!("cannot create pipes for QEMU: {}", io_text(&e)));
+            }
+        }
+    } else {
+        readers
     };
 
     if let Some(socket) = forwarder {

@@ -1,8 +1,6 @@
 //! The clock's hardware on aarch64: the generic timer's virtual counter (`CNTVCT_EL0`,
 //! read by `cpu::rdtsc`) at the frequency `CNTFRQ_EL0` states, and the wall clock from
-//! the PL031 RTC. What is made of them is `crate::clock`'s.
-
-use super::board::RTC;
+//! the PL031 RTC the device tree names. What is made of them is `crate::clock`'s.
 
 /// The counter's name in the boot log.
 pub const COUNTER: &str = "generic timer";
@@ -26,9 +24,10 @@ pub fn boot_ticks() -> u64 {
     super::entry::entry_ticks()
 }
 
-/// The PL031's seconds since the epoch.
+/// The PL031's seconds since the epoch; `None` when the device tree has no PL031.
 pub fn wall_clock_secs() -> Option<i64> {
-    // SAFETY: the PL031's data register (seconds since the epoch), in the mapped device
-    // window; reading it has no side effects.
-    Some(unsafe { (RTC as *const u32).read_volatile() } as i64)
+    let rtc = super::board::rtc();
+    // SAFETY: the device tree's PL031's data register (seconds since the epoch), in the
+    // mapped device window (`board::read` checked); reading it has no side effects.
+    (rtc != 0).then(|| unsafe { (rtc as *const u32).read_volatile() } as i64)
 }

@@ -82,12 +82,12 @@ pub fn entry_ticks() -> u64 {
     unsafe { core::ptr::addr_of!(eremit_boot_ticks).read_volatile() }
 }
 
-/// The first Rust code: the MMU, the console, the device tree, then the kernel's start.
+/// The first Rust code: the MMU, the device tree (its devices too), the console, then the
+/// kernel's start.
 #[unsafe(no_mangle)]
 extern "C" fn eremit_kernel_boot(dtb: u64) -> ! {
     // SAFETY: called once, on the boot CPU, with the MMU off and nothing else running.
     unsafe { super::translation::enable() };
-    crate::console::init(false);
     // QEMU leaves x0 zero for an ELF kernel and puts the tree at the start of RAM.
     let dtb = if dtb != 0 {
         dtb
@@ -96,7 +96,9 @@ extern "C" fn eremit_kernel_boot(dtb: u64) -> ! {
     };
     // SAFETY: `dtb` is RAM the boot tables map (the start of RAM); `read` checks the
     // magic and bounds before using what is there.
-    let info =
-        unsafe { super::platform::read_boot_info(dtb) }.unwrap_or_else(|e| crate::boot::fatal(e));
+    let info = unsafe { super::platform::read_boot_info(dtb) };
+    // The console's UART is the tree's: it starts once the tree is read.
+    crate::console::init(false);
+    let info = info.unwrap_or_else(|e| crate::boot::fatal(e));
     crate::boot::kernel_main(info)
 }

@@ -1,19 +1,10 @@
-//! The GICv2 of `virt` (`gic-version=2`, which the runner asks for): the distributor and
-//! this CPU's interface, the virtual timer's interrupt (PPI 27) enabled, and the
-//! acknowledge/end of each interrupt for `irq::dispatch`.
+//! The interrupt controller: the GICv3 (`gic_v3`, what the runner asks `virt` for) or the
+//! GICv2 (`gic_v2`, `EREMIT_GIC_VERSION=2`), whichever the device tree names
+//! (`board::read`). Both enable the virtual timer's interrupt and the wake-up SGI on every
+//! CPU, route device SPIs, and acknowledge and end each interrupt for `irq::dispatch`.
 
-use super::board::{GICC, GICD};
-
-const GICD_CTLR: u64 = 0x000;
-const GICD_ISENABLER: u64 = 0x100;
-const GICD_IPRIORITYR: u64 = 0x400;
-const GICD_SGIR: u64 = 0xf00;
-const GICD_ITARGETSR: u64 = 0x800;
-const GICD_ICFGR: u64 = 0xc00;
-const GICC_CTLR: u64 = 0x000;
-const GICC_PMR: u64 = 0x004;
-const GICC_IAR: u64 = 0x00c;
-const GICC_EOIR: u64 = 0x010;
+use super::board::{self, GicVersion};
+use super::{gic_v2, gic_v3};
 
 /// The virtual timer's private interrupt.
 pub const VIRTUAL_TIMER: u32 = 27;
@@ -22,85 +13,119 @@ pub const WAKEUP_SGI: u32 = 0;
 /// Interrupt ids the kernel routes stay below this (virt's SPIs for devices are 32..96).
 pub const MAX_ID: u32 = 128;
 /// Interrupt ids from 1020 up are special (1023: nothing pending).
-const SPURIOUS_FROM: u32 = 1020;
+pub const SPURIOUS_FROM: u32 = 1020;
+/// The priority every enabled interrupt gets (all are let through: `PMR` 0xff).
+pub const PRIORITY: u8 = 0x80;
 
-fn write(base: u64, reg: u64, value: u32) {
-    // SAFETY: a GIC register in the mapped device window; the values written are the
-    // configuration this module intends.
-    unsafe { ((base + reg) as *mut u32).write_volatile(value) }
+fn version() -> GicVersion {
+    // `board::read` succeeded before the kernel's start (it fails without a GIC).
+    board::gic().0.unwrap_or(GicVersion::V2)
 }
 
-fn read(base: u64, reg: u64) -> u32 {
-    // SAFETY: as in `write`; reading IAR acknowledges, which `acknowledge` intends.
-    unsafe { ((base + reg) as *const u32).read_volatile() }
-}
-
-/// Turns the distributor and this CPU's interface on, with the timer's interrupt
-/// enabled at a middle priority and every priority let through.
+/// Turns the distributor and this CPU's interface on (the boot CPU, once).
 pub fn init() {
-    write(GICD, GICD_CTLR, 1);
-    init_cpu();
+    let (v, dist, other, size) = board::gic();
+    match v {
+        Some(GicVersion::V3) => gic_v3::init(dist, other, size),
+        _ => gic_v2::init(dist, other),
+    }
+    board::log();
 }
 
-/// This CPU's part (banked registers: the private interrupts and the CPU interface).
+/// This CPU's part: its private interrupts and its CPU interface.
 pub fn init_cpu() {
-    // Priority bytes: 4 interrupts a word.
-    let word = GICD_IPRIORITYR + (VIRTUAL_TIMER as u64 / 4) * 4;
-    let shift = (VIRTUAL_TIMER % 4) * 8;
-    let prio = read(GICD, word) & !(0xff << shift) | (0x80 << shift);
-    write(GICD, word, prio);
-    write(
-        GICD,
-        GICD_ISENABLER,
-        (1 << VIRTUAL_TIMER) | (1 << WAKEUP_SGI),
-    );
-    write(GICC, GICC_PMR, 0xff);
-    write(GICC, GICC_CTLR, 1);
-}
-
-/// Enables shared interrupt `id`, level-triggered or edge, delivered to CPU interface
-/// `cpu` (0-7).
-pub fn enable_spi(id: u32, level: bool, cpu: u32) {
-    let id64 = id as u64;
-    // One target byte per interrupt.
-    let word = GICD_ITARGETSR + id64 / 4 * 4;
-    let shift = (id % 4) * 8;
-    let targets = read(GICD, word) & !(0xff << shift) | ((1 << (cpu % 8)) << shift);
-    write(GICD, word, targets);
-    let word = GICD_IPRIORITYR + id64 / 4 * 4;
-    write(
-        GICD,
-        word,
-        read(GICD, word) & !(0xff << shift) | (0x80 << shift),
-    );
-    // Two configuration bits per interrupt: 0b10 edge, 0b00 level.
-    let word = GICD_ICFGR + id64 / 16 * 4;
-    let shift = (id % 16) * 2;
-    let edge = if level { 0 } else { 0b10 };
-    write(
-        GICD,
-        word,
-        read(GICD, word) & !(0b11 << shift) | (edge << shift),
-    );
-    write(GICD, GICD_ISENABLER + id64 / 32 * 4, 1 << (id % 32));
-}
-
-/// Sends the wake-up SGI to `cpu` (its bit in the distributor's target list: virt's
-/// CPU interface numbers follow the CPUs' up to 8).
-pub fn send_wakeup(cpu: usize) {
-    if cpu < 8 {
-        write(GICD, GICD_SGIR, (1 << (16 + cpu)) | WAKEUP_SGI);
+    match version() {
+        GicVersion::V3 => gic_v3::init_cpu(),
+        GicVersion::V2 => gic_v2::init_cpu(),
     }
 }
 
-/// The pending interrupt's id, acknowledged; `None` when nothing is pending.
+/// Enables shared interrupt `id`, level-triggered or edge, delivered to the CPU whose
+/// affinity (`apic::id`, `MPIDR_EL1`'s) is `cpu`.
+pub fn enable_spi(id: u32, level: bool, cpu: u32) {
+    match version() {
+        GicVersion::V3 => gic_v3::enable_spi(id, level, cpu),
+        GicVersion::V2 => gic_v2::enable_spi(id, level, cpu),
+    }
+}
+
+/// Sends the wake-up SGI to `cpu` (on `virt`, CPU n's affinity is n: `smp`).
+pub fn send_wakeup(cpu: usize) {
+    match version() {
+        GicVersion::V3 => gic_v3::send_sgi(cpu, WAKEUP_SGI),
+        GicVersion::V2 => gic_v2::send_sgi(cpu, WAKEUP_SGI),
+    }
+}
+
+/// The pending interrupt, acknowledged (its id in the low 10 bits); `None` when nothing
+/// is pending.
 pub fn acknowledge() -> Option<u32> {
-    let iar = read(GICC, GICC_IAR);
-    let id = iar & 0x3ff;
+    // v2's id is bits 0-9 (an SGI's source CPU above), v3's bits 0-23.
+    let (iar, id) = match version() {
+        GicVersion::V3 => {
+            let iar = gic_v3::acknowledge();
+            (iar, iar & 0x00ff_ffff)
+        }
+        GicVersion::V2 => {
+            let iar = gic_v2::acknowledge();
+            (iar, iar & 0x3ff)
+        }
+    };
     (id < SPURIOUS_FROM).then_some(iar)
 }
 
 /// Ends the interrupt `acknowledge` returned.
 pub fn end(iar: u32) {
-    write(GICC, GICC_EOIR, iar);
+    match version() {
+        GicVersion::V3 => gic_v3::end(iar),
+        GicVersion::V2 => gic_v2::end(iar),
+    }
+}
+
+/// The distributor's registers both versions share (offsets from its base).
+pub mod dist {
+    pub const CTLR: u64 = 0x000;
+    pub const IGROUPR: u64 = 0x080;
+    pub const ISENABLER: u64 = 0x100;
+    pub const IPRIORITYR: u64 = 0x400;
+    pub const ICFGR: u64 = 0xc00;
+}
+
+pub fn write(base: u64, reg: u64, value: u32) {
+    // SAFETY: a GIC register (the tree's frames, in the mapped device window:
+    // `board::read`); the values written are the configuration the callers intend.
+    unsafe { ((base + reg) as *mut u32).write_volatile(value) }
+}
+
+pub fn read(base: u64, reg: u64) -> u32 {
+    // SAFETY: as in `write`; reading an acknowledge register acknowledges, which
+    // `acknowledge` intends.
+    unsafe { ((base + reg) as *const u32).read_volatile() }
+}
+
+/// Sets the priority byte of interrupt `id` in the priority registers at `base`
+/// (the distributor's, or a GICv3 redistributor's for private interrupts).
+pub fn set_priority(base: u64, id: u32) {
+    let word = dist::IPRIORITYR + (id as u64 / 4) * 4;
+    let shift = (id % 4) * 8;
+    write(
+        base,
+        word,
+        read(base, word) & !(0xff << shift) | ((PRIORITY as u32) << shift),
+    );
+}
+
+/// Configures SPI `id` as level-triggered or edge (two bits per interrupt: 0b10 edge,
+/// 0b00 level), at a middle priority, and enables it at the distributor `dist`.
+pub fn configure_spi(dist: u64, id: u32, level: bool) {
+    set_priority(dist, id);
+    let word = dist::ICFGR + id as u64 / 16 * 4;
+    let shift = (id % 16) * 2;
+    let edge = if level { 0 } else { 0b10 };
+    write(
+        dist,
+        word,
+        read(dist, word) & !(0b11 << shift) | (edge << shift),
+    );
+    write(dist, dist::ISENABLER + id as u64 / 32 * 4, 1 << (id % 32));
 }

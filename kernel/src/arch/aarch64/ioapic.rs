@@ -1,13 +1,13 @@
-//! Routing a device's interrupt line (what the I/O APIC does on x86-64): on `virt` a
-//! virtio-mmio slot n interrupts on SPI 16+n, which the drivers name "GSI 16+n" as on
-//! microvm with ACPI; lines below 16 (microvm's other numbering) are not devices here.
+//! Routing a device's interrupt line (what the I/O APIC does on x86-64): on `virt` the
+//! drivers name a device's SPI (the device tree's, `drivers::virtio::mmio::transports`)
+//! as its "GSI"; its interrupt id at the GIC is 32 more.
 
 use super::gic;
 
-/// Routes SPI `gsi` to `vector` on the CPU with interface number `cpu` (the boot CPU's
-/// 0), level-triggered or edge; false for a line that is not a device's.
+/// Routes SPI `gsi` to `vector` on the CPU with affinity `cpu` (`apic::id`), level-
+/// triggered or edge; false for a line beyond those the kernel routes.
 pub fn route(gsi: u32, vector: u8, level: bool, cpu: u32) -> bool {
-    if !(16..gic::MAX_ID - 32).contains(&gsi) {
+    if gsi >= gic::MAX_ID - 32 {
         return false;
     }
     let id = gsi + 32;

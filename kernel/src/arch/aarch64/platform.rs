@@ -1,5 +1,5 @@
-//! The boot information from the device tree, and PSCI (the firmware interface QEMU
-//! implements for powering off and, later, starting CPUs).
+//! The boot information from the device tree (with the devices: `board`), and PSCI (the
+//! firmware interface QEMU implements for powering off and starting CPUs).
 
 use crate::fdt::{self, Fdt};
 use crate::mm::regions::Range;
@@ -40,6 +40,7 @@ pub unsafe fn read_boot_info(addr: u64) -> Result<BootInfo, &'static str> {
         ram_count: 0,
     };
     info.ram_count = tree.memory(&mut info.ram)?;
+    super::board::read(&tree)?;
     // RAM beyond what the boot tables map is left out.
     let mapped_end = super::entry::BOOT_MAPPED_END;
     for r in &mut info.ram[..info.ram_count] {

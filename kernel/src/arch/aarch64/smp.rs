@@ -8,7 +8,8 @@ use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::klog;
 
-/// CPUs tried: virt numbers them 0.. in `MPIDR_EL1.Aff0` up to 8 with GICv2.
+/// CPUs tried: virt numbers them 0.. in `MPIDR_EL1.Aff0` (up to 8 with GICv2, 16 with
+/// GICv3, whose SGIs `gic_v3::send_sgi` addresses by that number).
 const MAX_CPUS: usize = 8;
 const STACK_SIZE: usize = 64 << 10;
 /// How long a CPU has to come online.

@@ -114,22 +114,23 @@ fn find_pci(_: u32, _: u8, _: Accept) -> Option<Found> {
     None
 }
 
-/// The first virtio-mmio slot holding `device_id` that `accept` takes; its interrupt pins (GSI 5+n without
-/// ACPI, as the runner starts microvm, 16+n with ACPI) are both routed to `vector`,
-/// level-triggered, as for the network device.
+/// The first virtio-mmio transport holding `device_id` that `accept` takes; its interrupt
+/// lines (`mmio::transports`) are all routed to `vector`, level-triggered, as for the
+/// network device.
 fn find_mmio(device_id: u32, vector: u8, accept: Accept) -> Option<Found> {
-    for slot in 0..mmio::TRANSPORT_SLOTS {
-        let base = mmio::TRANSPORT_BASE + slot * mmio::TRANSPORT_STRIDE;
+    for slot in mmio::transports() {
+        let base = slot.base;
         match mmio::probe(base) {
             Some((id, transport)) if id == device_id && accept(&transport) => {
                 let apic = crate::arch::apic::id();
-                let gsis = [5 + slot as u32, 16 + slot as u32];
-                let routed = gsis
+                let routed = slot
+                    .gsis()
                     .iter()
                     .filter(|&&g| crate::arch::ioapic::route(g, vector, true, apic))
                     .count();
                 crate::klog!(
-                    "eremit: virtio device {device_id} at {base:#x} (slot {slot}), vector {vector:#x}, {routed} pins routed"
+                    "eremit: virtio device {device_id} at {base:#x} (slot {}), vector {vector:#x}, {routed} pins routed",
+                    slot.index
                 );
                 return Some(Found {
                     transport: AnyTransport::Mmio(transport),

@@ -299,9 +299,8 @@ fn transports() -> Vec<AnyTransport> {
         pci_transports(&mut out);
     } else {
         use super::mmio;
-        for slot in 0..mmio::TRANSPORT_SLOTS {
-            let base = mmio::TRANSPORT_BASE + slot * mmio::TRANSPORT_STRIDE;
-            if let Some((DEVICE_FS, t)) = mmio::probe(base) {
+        for slot in mmio::transports() {
+            if let Some((DEVICE_FS, t)) = mmio::probe(slot.base) {
                 out.push(AnyTransport::Mmio(t));
             }
         }

@@ -1,6 +1,7 @@
 //! The virtio-mmio transport, version 2 (virtio 1.x, 4.2): a page of registers per
 //! device. QEMU's microvm has eight such slots at 0xFEB00000 + n*0x200 and fills them
-//! from the top (the first device on the command line sits in slot 7).
+//! from the top (the first device on the command line sits in slot 7); `virt`'s are in
+//! its device tree.
 
 use super::Transport;
 use super::queue::Addresses;
@@ -28,17 +29,58 @@ const REG_QUEUE_DEVICE: usize = 0x0a0;
 const REG_CONFIG_GENERATION: usize = 0x0fc;
 const REG_CONFIG: usize = 0x100;
 
-/// Where the machine puts its transports, how many and how far apart: microvm's on
-/// x86-64, virt's on aarch64 (whose slot n interrupts on SPI 16+n).
+/// microvm's transports on x86-64: eight slots from here, 0x200 apart (aarch64's `virt`
+/// has its own, from the device tree: `transports`).
 #[cfg(not(target_arch = "aarch64"))]
-pub const TRANSPORT_BASE: u64 = 0xfeb0_0000;
+const MICROVM_BASE: u64 = 0xfeb0_0000;
 #[cfg(not(target_arch = "aarch64"))]
-pub const TRANSPORT_SLOTS: u64 = 8;
-#[cfg(target_arch = "aarch64")]
-pub const TRANSPORT_BASE: u64 = 0x0a00_0000;
-#[cfg(target_arch = "aarch64")]
-pub const TRANSPORT_SLOTS: u64 = 32;
+const MICROVM_SLOTS: usize = 8;
 pub const TRANSPORT_STRIDE: u64 = 0x200;
+
+/// A virtio-mmio transport of the machine: its position among them, its register window,
+/// and the interrupt lines (GSIs, as `arch::ioapic::route` names them) its interrupt may
+/// arrive on.
+#[derive(Clone, Copy, Debug)]
+pub struct Slot {
+    pub index: usize,
+    pub base: u64,
+    gsis: [u32; 2],
+    gsi_count: usize,
+}
+
+impl Slot {
+    pub fn gsis(&self) -> &[u32] {
+        &self.gsis[..self.gsi_count]
+    }
+}
+
+/// microvm's transports: slot n's pins are GSI 5+n without ACPI (how the runner starts
+/// microvm; checked against QEMU 7.2, where only that pin fires) and 16+n with ACPI.
+/// Both are routed: nothing else is wired to the other one on microvm, so it never rises.
+#[cfg(not(target_arch = "aarch64"))]
+pub fn transports() -> impl Iterator<Item = Slot> {
+    (0..MICROVM_SLOTS).map(|n| Slot {
+        index: n,
+        base: MICROVM_BASE + n as u64 * TRANSPORT_STRIDE,
+        gsis: [5 + n as u32, 16 + n as u32],
+        gsi_count: 2,
+    })
+}
+
+/// `virt`'s transports as the device tree lists them (`reg` and the SPI of
+/// `interrupts`), by address.
+#[cfg(target_arch = "aarch64")]
+pub fn transports() -> impl Iterator<Item = Slot> {
+    (0..)
+        .map_while(crate::arch::platform::virtio_mmio)
+        .enumerate()
+        .map(|(index, (base, spi))| Slot {
+            index,
+            base,
+            gsis: [spi, 0],
+            gsi_count: 1,
+        })
+}
 
 /// One device's register window (mapped uncached).
 pub struct MmioTransport {

@@ -1,6 +1,6 @@
 //! Virtio 1.x devices: the split virtqueue, the two transports Eremit's machines offer
-//! (virtio-mmio on microvm, modern virtio-pci on q35), the network device and the
-//! console that carries standard input.
+//! (virtio-mmio on microvm, modern virtio-pci on q35), the network device, the
+//! console that carries standard input and the entropy device.
 
 #[cfg(target_os = "none")]
 pub mod any_transport;
@@ -19,6 +19,8 @@ pub mod net_counters;
 #[cfg(all(target_os = "none", feature = "pci"))]
 pub mod pci;
 pub mod queue;
+#[cfg(target_os = "none")]
+pub mod rng;
 
 use queue::Addresses;
 

@@ -207,10 +207,12 @@ impl Table {
         }
     }
 
-    /// Frees the connections the application closed once they are done (or have had
-    /// LINGER_AFTER_CLOSE to finish). One that receives data after the close is reset,
-    /// as Linux resets it: nobody will read the data, and a peer still sending would
-    /// otherwise fill the window and block instead of getting ECONNRESET/EPIPE.
+    /// Frees the connections the application closed once they are closed (or have had
+    /// LINGER_AFTER_CLOSE to finish); those in TIME-WAIT wait for `reap_time_wait`.
+    /// One that receives data after the close is reset, as Linux resets it: nobody
+    /// will read the data, and a peer still sending would otherwise fill the window
+    /// and block instead of getting ECONNRESET/EPIPE. Runs before egress, so that the
+    /// resets it decides go out in the same poll.
     pub fn reap(&mut self, set: &mut Sockets) {
         if self.orphans.is_empty() {
             return;
@@ -219,16 +221,34 @@ impl Table {
         self.orphans.retain(|&(h, deadline)| {
             let s = set.get_mut::<tcp::Socket>(h);
             match s.state() {
-                tcp::State::Closed | tcp::State::TimeWait => {
+                tcp::State::Closed => {
                     set.remove(h);
                     false
                 }
+                tcp::State::TimeWait => true,
                 _ if now >= deadline || s.recv_queue() > 0 => {
                     s.abort();
                     true
                 }
                 _ => true,
             }
+        });
+    }
+
+    /// Frees the closed connections in TIME-WAIT. Runs after egress: a connection gets
+    /// there on the peer's FIN (answering our FIN's ACK or crossing it), and that FIN's
+    /// ACK leaves in the egress after it. Freed before, the ACK never went out; the
+    /// peer, stuck in LAST-ACK, sent its FIN again a few milliseconds later and got a
+    /// reset: two frames more per connection and a retransmission on the peer's side
+    /// (every short connection whose FIN crossed ours, or came after it).
+    /// The TIME-WAIT itself is not kept (it would hold the connection's buffers).
+    pub fn reap_time_wait(&mut self, set: &mut Sockets) {
+        self.orphans.retain(|&(h, _)| {
+            if set.get::<tcp::Socket>(h).state() == tcp::State::TimeWait {
+                set.remove(h);
+                return false;
+            }
+            true
         });
     }
 

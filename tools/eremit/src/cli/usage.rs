@@ -57,7 +57,8 @@ SIGINT/SIGTERM (signal n) ended the guest; 125 when eremit itself
 fails (QEMU missing, image not bootable, --memory too small or too large for it,
 a bad --volume or a virtiofsd that does not start, guest ended without an exit
 status); 2 on usage errors.
-Environment: EREMIT_QEMU overrides the QEMU binary (default qemu-system-x86_64).
+Environment: EREMIT_QEMU overrides the QEMU binary (default qemu-system-x86_64);
+EREMIT_GIC_VERSION=2 gives aarch64's virt a GICv2 instead of its default GICv3.
 
 eremit pkg writes FILE.tar, an OCI image archive (podman load -i FILE.tar,
 skopeo copy oci-archive:FILE.tar ...) named NAME:TAG (TAG defaults to latest):
