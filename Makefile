@@ -70,13 +70,15 @@ test-boot: toolchain hello
 	@echo "==> boot tests (QEMU, TCG)"
 	@python3 tests/run.py boot
 
-# aarch64 on QEMU virt (qemu-system-aarch64, TCG): Rust std programs against their native
-# runs, crash reports, GICv3 and GICv2 with 4 vCPUs, the device tree's devices, virtio-rng;
-# C, pthreads on 4 vCPUs, C++ exceptions, Fortran, OpenMP and SIGSEGV handlers built with
-# aarch64-hermit-* against native x86_64 builds. Not in `make test` yet.
+# aarch64 on QEMU virt (qemu-system-aarch64, TCG), every case: the suite aarch64 (Rust std
+# programs against their native runs, crash reports, GICv3 and GICv2 with 4 vCPUs, a start
+# at EL2, the device tree's devices, virtio-rng; C, pthreads on 4 vCPUs, C++ exceptions,
+# Fortran, OpenMP, SIGSEGV handlers, mixed Rust/C built with aarch64-hermit-*) and the
+# projects built for aarch64 (SQLite, zlib, zlib-ng, Lua, LevelDB, threads programs) against
+# native x86_64 builds. `make test` runs a short set of them (tests/run.py, AARCH64_SHORT).
 test-aarch64: toolchain-c
 	@echo "==> aarch64 tests (qemu-system-aarch64 -M virt, TCG)"
-	@python3 tests/run.py aarch64
+	@python3 tests/run.py --arch aarch64
 
 # C: the toolchain, libc-port, examples-c in Eremit compared with native builds.
 test-c: toolchain-c
@@ -204,16 +206,21 @@ test-cxx: toolchain-c
 	@echo "==> C++, Fortran and OpenMP tests (examples-cxx, examples-fortran, CMake; QEMU)"
 	@python3 tests/run.py cxx
 
-# Every suite in one run (tests/run.py: `python3 tests/run.py --list` lists the suites and
-# their cases, `python3 tests/run.py SUITE -k PATTERN` runs some); the builds they need first.
+# Every x86_64 suite and aarch64's short set (every capability once) in one run
+# (tests/run.py: `python3 tests/run.py --list` lists the suites and their cases,
+# `python3 tests/run.py SUITE -k PATTERN` runs some); the builds they need first.
+# TEST_ARCH="--arch all": every suite on both architectures (make test-full).
+TEST_ARCH ?=
 test: test-host test-miri toolchain-c hello
 	@scripts/ensure-deps.sh oci
-	@echo "==> every test suite (tests/run.py; QEMU, TCG)"
-	@python3 tests/run.py
+	@echo "==> every test suite (tests/run.py$(if $(TEST_ARCH), $(TEST_ARCH)); QEMU, TCG)"
+	@python3 tests/run.py $(TEST_ARCH)
 
-# The long runs CI leaves out: everything in `make test`, then the full GCC run-test
-# conformance (about 15 minutes), a 10-minute fuzz and the 30-minute soak.
-test-full: test
+# The long runs CI leaves out: everything in `make test` with aarch64's suites in full
+# too, then the full GCC run-test conformance (about 15 minutes), a 10-minute fuzz and the
+# 30-minute soak (these three x86_64 only).
+test-full:
+	@$(MAKE) --no-print-directory test TEST_ARCH="--arch all"
 	@$(MAKE) --no-print-directory conformance
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=600
 	@$(MAKE) --no-print-directory soak

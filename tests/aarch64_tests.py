@@ -3,7 +3,8 @@
 boots them with `eremit run` (qemu-system-aarch64 -M virt, chosen from the image's ELF
 header) and checks output and exit codes against the native run, and the crash reports;
 and C, C++, Fortran and OpenMP programs built with aarch64-hermit-* (tests/aarch64_c.py).
-Not part of `make test` yet (`make test-aarch64`). Ends with 'N passed, N failed'."""
+`make test` runs a short set of the cases (tests/run.py, AARCH64_SHORT), `make
+test-aarch64` all of them. Ends with 'N passed, N failed'."""
 
 import os
 import re
@@ -198,6 +199,45 @@ def rng():
         code, out, err = eremit_env("std-basics", ARGS, opts=guest_env, env={"EREMIT_QEMU": qemu})
         check("cortex-a72 without virtio-rng: no random bytes, std aborts (134)",
               code == 134 and "virtio-rng" not in err, f"exit {code}\n{err[-3000:]}")
+
+
+# QEMU as `eremit run` starts it, but with `virtualization=on`: every CPU starts at EL2
+# (the boot CPU at the entry, the others at PSCI CPU_ON's address), and QEMU's PSCI is
+# reached with SMC (the device tree's `method`), since EL2 is the guest's.
+EL2_QEMU = """#!/bin/sh
+for a in "$@"; do
+  case "$a" in virt,*) a="$a,virtualization=on";; esac
+  set -- "$@" "$a"; shift
+done
+exec qemu-system-aarch64 "$@"
+"""
+
+
+@suite.case("el2")
+def el2():
+    # Started at EL2, the kernel leaves for EL1 on every CPU and runs as it does at EL1:
+    # threads on 4 vCPUs with GICv3 and GICv2 give native's output and exit code, a fault
+    # gives the crash report and 139.
+    build()
+    ncode, nout, _ = testlib.native(os.path.join(NATIVE_BIN, "threads"), ["1000"])
+    with tempfile.TemporaryDirectory(prefix="eremit-a64-el2-") as tmp:
+        qemu = os.path.join(tmp, "qemu")
+        with open(qemu, "w") as f:
+            f.write(EL2_QEMU)
+        os.chmod(qemu, 0o755)
+        for version in (3, 2):
+            env = {"EREMIT_QEMU": qemu, "EREMIT_GIC_VERSION": str(version)}
+            code, out, err = eremit_env("threads", ["1000"], env=env, cpus=4)
+            check(f"started at EL2, GICv{version}, 4 vCPUs: threads' stdout and exit code {ncode} as native",
+                  (code, out) == (ncode, nout), f"exit {code}\n{out}\nnative:\n{nout}\n{err[-3000:]}")
+            check(f"started at EL2, GICv{version}: the kernel left EL2, 3 other CPUs started",
+                  "eremit: started at EL2, running at EL1" in err and f"device tree: V{version} GIC" in err
+                  and "started 3 other CPUs" in err, err[-3000:])
+        code, out, err = eremit_env("fault", env={"EREMIT_QEMU": qemu}, cpus=2)
+        check("started at EL2: a fault gives exit 139 and the crash report (cause, address, backtrace)",
+              code == 139 and out == "about to fault\n" and "started at EL2" in err
+              and "fatal exception: data abort" in err and "fault address (far) 0x0000700000000000" in err
+              and "fault::main" in err, f"exit {code}\n{out}\n{err[-3000:]}")
 
 
 @suite.case("stdin")

@@ -174,7 +174,7 @@ def build():
         p = run(["cmake", "--build", EXAMPLES_OUT, "-j2", "--target", "echo-server", "echo-client"])
     check("examples-c/echo builds with the CMake toolchain file (-Wall -Wextra, no warnings)",
           p.returncode == 0 and "warning" not in p.stdout + p.stderr, p.stdout[-3000:] + p.stderr[-3000:])
-    flags = ["-std=gnu11", "-O2", "-g", "-Wall", "-Wextra", "-Werror"]
+    flags = ["-std=gnu11", "-O2", "-g", "-Wall", "-Wextra", "-Werror", "-pthread"]
     hermit = os.path.join(OUT, "net-checks")
     native = os.path.join(OUT, "net-checks-native")
     p = run([CC, *flags, CHECKS_SRC, "-o", hermit])

@@ -35,6 +35,10 @@ The sources come from crates.io crates that bundle them (fetched with `cargo fet
 - tests/projects/threads/c11threads.c: the same with C11's <threads.h>;
 - tests/projects/mmap/mapcheck.c: MAP_SHARED file mappings (what SQLite's WAL needs).
 
+The same cases built for aarch64 (aarch64-hermit-gcc, cmake/hermit-toolchain.cmake with
+-DHERMIT_ARCH=aarch64) are the suite projects-aarch64 (`tests/run.py --arch aarch64
+projects`), compared with the same native x86_64 builds.
+
 Sources and builds are cached in build/projects, so a second run only links and runs.
 Ends with 'N passed, N failed'."""
 
@@ -50,7 +54,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import testlib  # noqa: E402
-from testlib import AR, CC, EREMIT, ROOT, SYSROOT, TOOLCHAIN_FILE, Suite, check, once  # noqa: E402
+from testlib import BIN, EREMIT, ROOT, TOOLCHAIN, TOOLCHAIN_FILE, Suite, check, once  # noqa: E402
 
 PROJECTS = os.path.join(ROOT, "tests", "projects")
 OUT = os.path.join(ROOT, "build", "projects")
@@ -58,7 +62,27 @@ OUT = os.path.join(ROOT, "build", "projects")
 # Crate, version: the sources.  Pinned, so that the outputs compared stay the same.
 CRATES = {"sqlite3-src": "0.7.1", "libz-sys": "1.1.31", "lua-src": "551.1.0", "leveldb-sys": "2.0.9"}
 
-suite = Suite("projects", requires=[CC, EREMIT])
+
+
+class Target:
+    """The Eremit side of the comparison on one architecture: its compilers, sysroot and
+    CMake options, and where its builds go (build/projects/NAME/DIR); the native side is
+    always the host's gcc (x86_64, glibc)."""
+
+    def __init__(self, arch, dirname, simd):
+        self.arch = arch
+        self.dir = dirname
+        self.cc = os.path.join(BIN, f"{arch}-hermit-gcc")
+        self.ar = os.path.join(BIN, f"{arch}-hermit-ar")
+        self.sysroot = os.path.join(TOOLCHAIN, f"{arch}-hermit")
+        # x86_64 is the toolchain file's default; naming it would change the configured
+        # builds' keys (cmake_build) and rebuild them from scratch once.
+        self.cmake = [f"-DCMAKE_TOOLCHAIN_FILE={TOOLCHAIN_FILE}"] + ([] if arch == "x86_64" else [f"-DHERMIT_ARCH={arch}"])
+        self.simd = simd  # what zlib-ng's runtime CPU detection picks from
+
+
+X86_64 = Target("x86_64", "hermit", "SSE/AVX")
+AARCH64 = Target("aarch64", "hermit-aarch64", "NEON/CRC32")
 
 timings = []  # (what, seconds)
 
@@ -139,10 +163,10 @@ def fetch():
 
 # --- building (cached) -------------------------------------------------------------------
 
-def toolchain_key():
+def toolchain_key(target):
     """Changes when the sysroot's headers change (objects must be recompiled)."""
     try:
-        return open(os.path.join(SYSROOT, ".headers")).read().strip()
+        return open(os.path.join(target.sysroot, ".headers")).read().strip()
     except OSError:
         return "?"
 
@@ -184,8 +208,10 @@ def compile_objects(cc, sources, objdir, flags, key):
     return objs, log
 
 
-def flavors():
-    return (("native", "gcc", "ar", "native"), ("hermit", CC, AR, toolchain_key()))
+def flavors(target):
+    """(flavor, its directory's name, cc, ar, key of its objects) of both builds."""
+    return (("native", "native", "gcc", "ar", "native"),
+            ("hermit", target.dir, target.cc, target.ar, toolchain_key(target)))
 
 
 # --- running and comparing ----------------------------------------------------------------
@@ -287,10 +313,10 @@ SQLITE_ARGS = [
 SQLITE_CLEAN = ["/tmp/eremit-sqlite*"]
 
 
-def sqlite(src):
+def sqlite(target, src):
     dirs = {}
-    for flavor, cc, _, key in flavors():
-        d = os.path.join(OUT, "sqlite", flavor)
+    for flavor, where, cc, _, key in flavors(target):
+        d = os.path.join(OUT, "sqlite", where)
         flags = ["-O2", "-DSQLITE_THREADSAFE=1"]
         start = time.monotonic()
         objs, log = compile_objects(cc, [os.path.join(src, "shell.c"), os.path.join(src, "sqlite3.c")],
@@ -301,8 +327,8 @@ def sqlite(src):
         else:
             ok = False
         secs = time.monotonic() - start
-        timings.append((f"build sqlite ({flavor})", secs))
-        check(f"SQLite {version_of(src)}: cc -O2 -DSQLITE_THREADSAFE=1 shell.c sqlite3.c -lpthread -lm ({flavor}, {secs:.0f} s)",
+        timings.append((f"build sqlite ({where})", secs))
+        check(f"SQLite {version_of(src)}: cc -O2 -DSQLITE_THREADSAFE=1 shell.c sqlite3.c -lpthread -lm ({where}, {secs:.0f} s)",
               ok, log[-3000:])
         if not ok:
             return
@@ -334,15 +360,15 @@ def version_of(src):
 ZCHECK_CLEAN = ["/tmp/zcheck.*", "/tmp/lines.gz", "/tmp/plain.txt"]
 
 
-def zlib(crate):
+def zlib(target, crate):
     src = os.path.join(crate, "src", "zlib")
     if not os.path.exists(os.path.join(src, "zlib.h")):
         skip("zlib", f"no zlib sources in {crate}")
         return
     zcheck = os.path.join(PROJECTS, "zlib", "zcheck.c")
     built = {}
-    for flavor, cc, ar, key in flavors():
-        d = os.path.join(OUT, "zlib", flavor)
+    for flavor, where, cc, ar, key in flavors(target):
+        d = os.path.join(OUT, "zlib", where)
         start = time.monotonic()
         # zlib's Makefile: CFLAGS -O3 -D_LARGEFILE64_SOURCE=1 -DHAVE_HIDDEN, then ar rc.
         objs, log = compile_objects(cc, sorted(glob.glob(os.path.join(src, "*.c"))), os.path.join(d, "obj"),
@@ -358,8 +384,8 @@ def zlib(crate):
             ok = p.returncode == 0 and q.returncode == 0
             log += p.stderr + q.stdout + q.stderr
         secs = time.monotonic() - start
-        timings.append((f"build zlib ({flavor})", secs))
-        check(f"zlib {zlib_version(src)}: libz.a with {os.path.basename(cc)} and {os.path.basename(ar)}, zcheck linked -lz ({flavor}, {secs:.0f} s)",
+        timings.append((f"build zlib ({where})", secs))
+        check(f"zlib {zlib_version(src)}: libz.a with {os.path.basename(cc)} and {os.path.basename(ar)}, zcheck linked -lz ({where}, {secs:.0f} s)",
               ok, log[-3000:])
         if not ok:
             return
@@ -367,7 +393,7 @@ def zlib(crate):
     _, out, _ = same_as_native("zlib: zcheck (gzip/gunzip files in /tmp, streams)", built["hermit"], built["native"],
                                clean=ZCHECK_CLEAN)
     check("... every round trip gave back its input", "zcheck: all round trips ok" in out, out[-1500:])
-    zlib_ng(os.path.join(crate, "src", "zlib-ng"), zcheck)
+    zlib_ng(target, os.path.join(crate, "src", "zlib-ng"), zcheck)
     remove(ZCHECK_CLEAN)
 
 
@@ -394,28 +420,28 @@ def cmake_build(label, source, build, extra, key):
     return p.returncode == 0, log + p.stdout + p.stderr
 
 
-def zlib_ng(src, zcheck):
+def zlib_ng(target, src, zcheck):
     if not os.path.exists(os.path.join(src, "CMakeLists.txt")):
         skip("zlib-ng", f"no CMakeLists.txt in {src}")
         return
     built = {}
     opts = ["-DZLIB_COMPAT=ON", "-DZLIB_ENABLE_TESTS=OFF", "-DWITH_GTEST=OFF", "-DBUILD_SHARED_LIBS=OFF"]
-    for flavor, cc, _, key in flavors():
-        d = os.path.join(OUT, "zlib-ng", flavor)
-        extra = opts + ([f"-DCMAKE_TOOLCHAIN_FILE={TOOLCHAIN_FILE}"] if flavor == "hermit" else [])
+    for flavor, where, cc, _, key in flavors(target):
+        d = os.path.join(OUT, "zlib-ng", where)
+        extra = opts + (target.cmake if flavor == "hermit" else [])
         start = time.monotonic()
         ok, log = cmake_build("zlib-ng", src, d, extra, key)
         if ok:
             p = run([cc, "-O2", "-I", d, zcheck, os.path.join(d, "libz.a"), "-o", os.path.join(d, "zcheck")])
             ok, log = p.returncode == 0, log + p.stderr
         secs = time.monotonic() - start
-        timings.append((f"build zlib-ng ({flavor})", secs))
+        timings.append((f"build zlib-ng ({where})", secs))
         how = "with cmake/hermit-toolchain.cmake" if flavor == "hermit" else "natively"
         check(f"zlib-ng: its CMakeLists.txt configures and builds {how} (ZLIB_COMPAT, {secs:.0f} s)", ok, log[-3000:])
         if not ok:
             return
         built[flavor] = os.path.join(d, "zcheck")
-    _, out, _ = same_as_native("zlib-ng: zcheck (runtime CPU detection: SSE/AVX paths)", built["hermit"],
+    _, out, _ = same_as_native(f"zlib-ng: zcheck (runtime CPU detection: {target.simd} paths)", built["hermit"],
                                built["native"], clean=ZCHECK_CLEAN)
     check("... every round trip gave back its input", "zcheck: all round trips ok" in out, out[-1500:])
 
@@ -443,7 +469,7 @@ set_tests_properties(lua-arith PROPERTIES PASS_REGULAR_EXPRESSION "^1\\\\.41\t3"
 """
 
 
-def lua(crate):
+def lua(target, crate):
     dirs = sorted(glob.glob(os.path.join(crate, "lua-5.4*")))
     if not dirs:
         skip("Lua", f"no lua-5.4 sources in {crate}")
@@ -458,15 +484,15 @@ def lua(crate):
     if not os.path.exists(path) or open(path).read() != text:
         open(path, "w").write(text)
     built = {}
-    for flavor, _, _, key in flavors():
-        d = os.path.join(OUT, "lua", flavor)
-        extra = [f"-DCMAKE_TOOLCHAIN_FILE={TOOLCHAIN_FILE}"] if flavor == "hermit" else []
+    for flavor, where, _, _, key in flavors(target):
+        d = os.path.join(OUT, "lua", where)
+        extra = target.cmake if flavor == "hermit" else []
         start = time.monotonic()
         if os.path.exists(os.path.join(d, "luarun")):
             os.remove(os.path.join(d, "luarun"))  # relinked: the C library may have changed
         ok, log = cmake_build("lua", source, d, extra, key)
         secs = time.monotonic() - start
-        timings.append((f"build lua ({flavor})", secs))
+        timings.append((f"build lua ({where})", secs))
         how = "through cmake/hermit-toolchain.cmake" if flavor == "hermit" else "natively"
         check(f"Lua ({version}): a CMakeLists.txt outside the repository builds {how} ({secs:.0f} s)", ok, log[-3000:])
         if not ok:
@@ -508,11 +534,11 @@ LEVELDB_OPTS = ["-DLEVELDB_BUILD_TESTS=ON", "-DLEVELDB_BUILD_BENCHMARKS=ON",
 LEVELDB_BENCH_NUM = 50000
 
 
-def sysroot_libs_key():
+def sysroot_libs_key(target):
     """Changes when a library that images link changes (CMake relinks only for its own)."""
     key = []
     for lib in ("libc.a", "libhermit.a", "libstdc++.a", "libm.a"):
-        f = os.path.join(SYSROOT, "lib", lib)
+        f = os.path.join(target.sysroot, "lib", lib)
         key.append([lib, os.path.getmtime(f), os.path.getsize(f)] if os.path.exists(f) else [lib])
     return key
 
@@ -540,7 +566,7 @@ def ctest_results(output):
     return {name: (status[name], ran.get(num, []), passed.get(num)) for num, name in names.items()}
 
 
-def leveldb(crate):
+def leveldb(target, crate):
     dirs = sorted(glob.glob(os.path.join(crate, "deps", "leveldb-*")))
     if not dirs or not os.path.exists(os.path.join(dirs[-1], "CMakeLists.txt")):
         skip("LevelDB", f"no deps/leveldb-*/CMakeLists.txt in {crate}")
@@ -548,13 +574,13 @@ def leveldb(crate):
     src = dirs[-1]
     version = os.path.basename(src)
     built = {}
-    for flavor, _, _, key in flavors():
-        d = os.path.join(OUT, "leveldb", flavor)
-        extra = LEVELDB_OPTS + ([f"-DCMAKE_TOOLCHAIN_FILE={TOOLCHAIN_FILE}"] if flavor == "hermit" else [])
+    for flavor, where, _, _, key in flavors(target):
+        d = os.path.join(OUT, "leveldb", where)
+        extra = LEVELDB_OPTS + (target.cmake if flavor == "hermit" else [])
         start = time.monotonic()
         # Relinked when the toolchain's libraries changed: CMake only knows its own.
         libs = os.path.join(d, ".eremit-libs")
-        libs_key = json.dumps(sysroot_libs_key() if flavor == "hermit" else [])
+        libs_key = json.dumps(sysroot_libs_key(target) if flavor == "hermit" else [])
         if os.path.isdir(d) and (not os.path.exists(libs) or open(libs).read() != libs_key):
             for f in glob.glob(os.path.join(d, "*_test")) + glob.glob(os.path.join(d, "db_bench")):
                 os.remove(f)
@@ -562,7 +588,7 @@ def leveldb(crate):
         if ok:
             open(libs, "w").write(libs_key)
         secs = time.monotonic() - start
-        timings.append((f"build leveldb ({flavor})", secs))
+        timings.append((f"build leveldb ({where})", secs))
         how = "with cmake/hermit-toolchain.cmake" if flavor == "hermit" else "natively"
         check(f"LevelDB ({version}, C++): its CMakeLists.txt configures and builds {how}"
               f" (tests and benchmarks, {secs:.0f} s)", ok, log[-3000:])
@@ -652,15 +678,15 @@ def leveldb(crate):
 
 # --- programs of our own ------------------------------------------------------------------
 
-def own_program(name, rel, libs, runs):
+def own_program(target, name, rel, libs, runs):
     src = os.path.join(PROJECTS, rel)
     built = {}
-    for flavor, cc, _, _ in flavors():
-        d = os.path.join(OUT, name, flavor)
+    for flavor, where, cc, _, _ in flavors(target):
+        d = os.path.join(OUT, name, where)
         os.makedirs(d, exist_ok=True)
         exe = os.path.join(d, name)
         p = run([cc, "-O2", "-Wall", "-Wextra", "-Werror", src, *libs, "-o", exe])
-        check(f"{rel}: builds ({flavor})", p.returncode == 0, p.stderr[-2000:])
+        check(f"{rel}: builds ({where})", p.returncode == 0, p.stderr[-2000:])
         if p.returncode != 0:
             return
         built[flavor] = exe
@@ -702,27 +728,37 @@ def with_timings(fn, *args):
     return case
 
 
-def from_crate(title, crate, fn, subdir=None):
-    """fn on the fetched crate's directory (or its subdir), or a skip line."""
+def from_crate(target, title, crate, fn, subdir=None):
+    """fn(target, the fetched crate's directory (or its subdir)), or a skip line."""
     found = crates()
     if crate not in found:
         skip(title, f"the crate {crate} could not be fetched")
         return
-    fn(os.path.join(found[crate], subdir) if subdir else found[crate])
+    fn(target, os.path.join(found[crate], subdir) if subdir else found[crate])
 
 
-suite.add("pcsync", with_timings(own_program, "pcsync", "threads/pcsync.c", ["-lpthread"],
+def make_suite(name, target):
+    """The suite's cases with the Eremit builds for `target`."""
+    s = Suite(name, requires=[target.cc, EREMIT])
+    s.add("pcsync", with_timings(own_program, target, "pcsync", "threads/pcsync.c", ["-lpthread"],
                                  [("pcsync (threads, semaphores, clocks)", [], 1, []),
                                   ("pcsync on 2 vCPUs", ["50000"], 2, [])]))
-suite.add("c11threads", with_timings(own_program, "c11threads", "threads/c11threads.c", ["-lpthread"],
+    s.add("c11threads", with_timings(own_program, target, "c11threads", "threads/c11threads.c", ["-lpthread"],
                                      [("c11threads (C11 <threads.h>)", [], 1, []),
                                       ("c11threads on 2 vCPUs", [], 2, [])]))
-suite.add("mapcheck", with_timings(own_program, "mapcheck", "mmap/mapcheck.c", [],
+    s.add("mapcheck", with_timings(own_program, target, "mapcheck", "mmap/mapcheck.c", [],
                                    [("mapcheck (MAP_SHARED file mappings)", [], 1, ["/tmp/mapcheck.dat"])]))
-suite.add("sqlite", with_timings(from_crate, "SQLite", "sqlite3-src", sqlite, "source"))
-suite.add("zlib", with_timings(from_crate, "zlib", "libz-sys", zlib))
-suite.add("lua", with_timings(from_crate, "Lua", "lua-src", lua))
-suite.add("leveldb", with_timings(from_crate, "LevelDB", "leveldb-sys", leveldb))
+    s.add("sqlite", with_timings(from_crate, target, "SQLite", "sqlite3-src", sqlite, "source"))
+    s.add("zlib", with_timings(from_crate, target, "zlib", "libz-sys", zlib))
+    s.add("lua", with_timings(from_crate, target, "Lua", "lua-src", lua))
+    s.add("leveldb", with_timings(from_crate, target, "LevelDB", "leveldb-sys", leveldb))
+    return s
+
+
+suite = make_suite("projects", X86_64)
+# The same projects built with aarch64-hermit-gcc (tests/run.py --arch aarch64 projects),
+# still against the native x86_64 builds.
+aarch64_suite = make_suite("projects-aarch64", AARCH64)
 
 
 if __name__ == "__main__":

@@ -138,12 +138,15 @@ class Suite:
             ap.add_argument(*a, **kw)
         self.options = ap.parse_args([])
 
-    def select(self, patterns):
-        return [(n, fn) for n, fn in self.cases if matches(self.name, n, patterns)]
+    def select(self, patterns, only=None):
+        """The cases matching the patterns, among the names in `only` (all without)."""
+        return [(n, fn) for n, fn in self.cases
+                if matches(self.name, n, patterns) and (only is None or n in only)]
 
-    def run(self, patterns=()):
-        """Runs the cases matching the patterns (all without); False if none matched."""
-        chosen = self.select(patterns)
+    def run(self, patterns=(), only=None):
+        """Runs the cases matching the patterns (all without), among the names in `only`
+        (a subset tests/run.py picks); False if none matched."""
+        chosen = self.select(patterns, only)
         if not vars(self.options):
             self.defaults()
         if not chosen:

@@ -4,7 +4,7 @@
  *
  * Usage: c-micro [--scale F] [--dir DIR] BENCH...
  *   BENCH: getpid | call | malloc_4k | malloc_64k | pthread_create_join | condvar_pingpong |
- *          file_io | file_parallel | all
+ *          file_io | file_parallel | socket_parallel | all
  *   --scale F  multiplies every iteration count and the file size (0.1: a quick check)
  *   --dir DIR  directory for file_io's file (default /tmp)
  *
@@ -46,16 +46,26 @@
  *                        "median" is the two threads' time (ns), "one_thread_ns" the one
  *                        thread's, "ratio" the median of two/one per batch (the goal on 2
  *                        CPUs: at most 0.6).
+ *   socket_parallel      the same with two loopback TCP connections (127.0.0.1): 64 MiB
+ *                        through each in 64 KiB writes, every write read back at once
+ *                        from the connection's other end by the same thread (so no
+ *                        thread waits for another: the copies alone), both connections
+ *                        by one thread one after the other, then by two threads at once,
+ *                        one connection each; "median", "one_thread_ns" and "ratio" as
+ *                        for file_parallel. The received bytes are checked.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #if defined(__x86_64__)
@@ -693,10 +703,155 @@ out:
     free(buf);
 }
 
+/* ------------------------------------------------------------------ parallel loopback sockets */
+
+/* One connection of socket_parallel: `tx` its client end, `rx` its server end. */
+struct pconn {
+    int tx, rx;
+    long chunks;
+    const unsigned char *buf;
+    unsigned char *in; /* FILE_CHUNK bytes to read into */
+    int error;         /* an errno, or -1 for a short transfer or wrong bytes */
+};
+
+/* Sends `chunks` FILE_CHUNK writes through the connection, reading each back from the
+ * other end before the next (64 KiB fits in a loopback connection's buffer natively and
+ * in Eremit, so neither call waits). */
+static void *pconn_transfer(void *arg)
+{
+    struct pconn *c = arg;
+    for (long k = 0; k < c->chunks && !c->error; k++) {
+        ssize_t n = write(c->tx, c->buf, FILE_CHUNK);
+        if (n != FILE_CHUNK) {
+            c->error = n < 0 ? errno : -1;
+            break;
+        }
+        for (long got = 0; got < FILE_CHUNK;) {
+            ssize_t r = read(c->rx, c->in + got, (size_t)(FILE_CHUNK - got));
+            if (r <= 0) {
+                c->error = r < 0 ? errno : -1;
+                break;
+            }
+            got += r;
+        }
+        if (!c->error && (c->in[0] != c->buf[0] || c->in[FILE_CHUNK - 1] != c->buf[FILE_CHUNK - 1]))
+            c->error = -1;
+    }
+    return NULL;
+}
+
+/* Two connected pairs over 127.0.0.1 (client ends in c[i].tx, server ends in c[i].rx). */
+static int pconn_open(struct pconn *c)
+{
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) != 0 || listen(l, 2) != 0 ||
+        getsockname(l, (struct sockaddr *)&a, &len) != 0) {
+        fail("socket_parallel", "listener: %s", strerror(errno));
+        if (l >= 0)
+            close(l);
+        return 0;
+    }
+    int ok = 1;
+    for (int i = 0; i < 2 && ok; i++) {
+        c[i].tx = socket(AF_INET, SOCK_STREAM, 0);
+        if (c[i].tx < 0 || connect(c[i].tx, (struct sockaddr *)&a, sizeof a) != 0 ||
+            (c[i].rx = accept(l, NULL, NULL)) < 0) {
+            fail("socket_parallel", "connection %d: %s", i, strerror(errno));
+            ok = 0;
+        }
+    }
+    close(l);
+    return ok;
+}
+
+static int pconn_failed(struct pconn *c)
+{
+    for (int i = 0; i < 2; i++)
+        if (c[i].error) {
+            fail("socket_parallel", "connection %d: %s", i,
+                 c[i].error < 0 ? "short transfer or wrong bytes" : strerror(c[i].error));
+            return 1;
+        }
+    return 0;
+}
+
+/* Two loopback connections carrying FILE_BYTES each, by one thread one after the other,
+ * then by two threads at once (one connection each); reported as file_parallel. */
+static void bench_socket_parallel(void)
+{
+    long chunks = scaled(FILE_BYTES / FILE_CHUNK);
+    long bytes = chunks * FILE_CHUNK;
+    unsigned char *buf = malloc(3 * FILE_CHUNK);
+    struct pconn c[2] = {{.tx = -1, .rx = -1}, {.tx = -1, .rx = -1}};
+    if (!buf) {
+        fail("socket_parallel", "malloc(%ld) failed", 3 * FILE_CHUNK);
+        return;
+    }
+    for (long i = 0; i < FILE_CHUNK; i++)
+        buf[i] = (unsigned char)(i * 7 + 1);
+    if (!pconn_open(c))
+        goto out;
+    for (int i = 0; i < 2; i++) {
+        c[i].chunks = chunks;
+        c[i].buf = buf;
+        c[i].in = buf + (1 + i) * FILE_CHUNK;
+    }
+    struct sample one[FILE_BATCHES], two[FILE_BATCHES];
+    double ratio[FILE_BATCHES];
+    for (int b = -1; b < FILE_BATCHES; b++) {
+        c[0].error = c[1].error = 0;
+        struct timer t;
+        timer_start(&t);
+        pconn_transfer(&c[0]);
+        pconn_transfer(&c[1]);
+        struct sample s1 = timer_per_op(&t, 1);
+        if (pconn_failed(c))
+            goto out;
+        pthread_t th;
+        timer_start(&t);
+        int e = pthread_create(&th, NULL, pconn_transfer, &c[1]);
+        if (e != 0) {
+            fail("socket_parallel", "pthread_create: %s", strerror(e));
+            goto out;
+        }
+        pconn_transfer(&c[0]);
+        pthread_join(th, NULL);
+        struct sample s2 = timer_per_op(&t, 1);
+        if (pconn_failed(c))
+            goto out;
+        if (b >= 0) {
+            one[b] = s1;
+            two[b] = s2;
+            ratio[b] = s2.ns / s1.ns;
+        }
+    }
+    {
+        double ns1[FILE_BATCHES];
+        for (int i = 0; i < FILE_BATCHES; i++)
+            ns1[i] = one[i].ns;
+        char extra[160];
+        snprintf(extra, sizeof extra,
+                 ", \"one_thread_ns\": %.0f, \"ratio\": %.3f, \"bytes_per_connection\": %ld",
+                 median(ns1, FILE_BATCHES), median(ratio, FILE_BATCHES), bytes);
+        report("socket_parallel", "ns", 1, two, FILE_BATCHES, extra);
+    }
+out:
+    for (int i = 0; i < 2; i++) {
+        if (c[i].tx >= 0)
+            close(c[i].tx);
+        if (c[i].rx >= 0)
+            close(c[i].rx);
+    }
+    free(buf);
+}
+
 /* ------------------------------------------------------------------ main */
 
 static const char *const ALL[] = {"getpid", "call", "malloc_4k", "malloc_64k", "pthread_create_join",
-                                  "condvar_pingpong", "file_io", "file_parallel"};
+                                  "condvar_pingpong", "file_io", "file_parallel",
+                                  "socket_parallel"};
 #define NALL (sizeof ALL / sizeof ALL[0])
 
 static void usage(void)
@@ -726,6 +881,8 @@ static void run(const char *b)
         bench_file_io();
     else if (strcmp(b, "file_parallel") == 0)
         bench_file_parallel();
+    else if (strcmp(b, "socket_parallel") == 0)
+        bench_socket_parallel();
     else {
         fprintf(stderr, "c-micro: unknown benchmark '%s'\n", b);
         usage();

@@ -26,6 +26,8 @@ configuration sees the same host conditions:
                    toolchain (DIR/bin/x86_64-hermit-gcc and DIR/bin/eremit, e.g. a copy
                    of build/toolchain made before a change), so "before" and "after" come
                    from the same run; the table gains a column for it.
+  * baseline_2cpu  with --baseline DIR: the parallel benchmarks (file_parallel,
+                   socket_parallel) of that build with --cpus 2, for the same column.
 A benchmark that fails (an error line, a crash, a timeout) is recorded, shown as failed
 in the table with the reason in the notes, and not run again in that configuration; the
 others go on.
@@ -63,12 +65,13 @@ BENCH_LINES = {
     "condvar_pingpong": ["condvar_pingpong"],
     "file_io": ["file_write", "file_read"],
     "file_parallel": ["file_parallel"],
+    "socket_parallel": ["socket_parallel"],
 }
 ALL = list(BENCH_LINES)
 TWO_THREAD = ["pthread_create_join", "condvar_pingpong"]
 # Run on 2 CPUs besides the two-thread benchmarks above (and on 1 CPU with ALL).
-PARALLEL = ["file_parallel"]
-PARALLEL_GOAL = 0.6     # two threads writing two files: at most 0.6x one thread's time
+PARALLEL = ["file_parallel", "socket_parallel"]
+PARALLEL_GOAL = 0.6     # two threads on two files (connections): at most 0.6x one thread's time
 TCG_REF = ["getpid", "call", "malloc_4k", "malloc_64k"]
 
 TITLES = {
@@ -84,6 +87,9 @@ TITLES = {
     "file_read": "64 MiB read() back in 64 KiB chunks",
     "file_parallel": "two 64 MiB files written by two threads at once (one thread writing both: "
                      "the ratio)",
+    "socket_parallel": "two loopback TCP connections, 64 MiB each (64 KiB writes, each read back "
+                       "by the same thread), carried by two threads at once (one thread doing "
+                       "both: the ratio)",
 }
 SYSCALL_GOAL = 20.0     # Eremit at least 20x cheaper than native
 MALLOC_GOAL = 1.5       # Eremit within 1.5x of glibc
@@ -169,6 +175,8 @@ def make_configs(accel, tmp_dir, shm_dir, qemu_user, baseline=None):
         base = [os.path.join(baseline, "bin", "eremit"), "run", "--accel", accel, "--machine", "microvm"]
         cfgs["baseline_1cpu"] = {"cmd": base + ["--cpus", "1", BASE_IMAGE], "benches": ALL,
                                  "cpus": None, "what": f"Eremit built with {baseline}, --cpus 1"}
+        cfgs["baseline_2cpu"] = {"cmd": base + ["--cpus", "2", BASE_IMAGE], "benches": PARALLEL,
+                                 "cpus": None, "what": f"Eremit built with {baseline}, --cpus 2"}
     if qemu_user:
         cfgs["glibc_tcg"] = {"cmd": [qemu_user, NATIVE], "benches": TCG_REF, "cpus": None,
                              "what": "the native (glibc) build under qemu-x86_64 (user-mode TCG)"}
@@ -371,10 +379,13 @@ def report(meta, stats, errors, cfgs, fs):
             if line == "file_write" and n and "fsync_ms" in n:
                 ncell += f"; fsync after it: {n['fsync_ms']:.1f} ms"
         if "baseline_1cpu" in cfgs:
-            b = stats.get("baseline_1cpu", {}).get(line) if ecfg == "eremit_1cpu" else None
+            bcfg = {"eremit_1cpu": "baseline_1cpu", "eremit_2cpu": "baseline_2cpu"}.get(ecfg)
+            b = stats.get(bcfg, {}).get(line) if bcfg else None
             bcell = cell(b) if b else "-"
             if b and e:
                 bcell += f" (now/before {e['median'] / b['median']:.2f})"
+            if b and line in PARALLEL:
+                bcell += f"; 1 thread {fmt(b['one_thread_ns'], 'ns')}, ratio {b['ratio']:.2f}"
             rows.append((title, ecell, bcell, ncell, ratio, goal))
         else:
             rows.append((title, ecell, ncell, ratio, goal))

@@ -261,6 +261,33 @@ impl<'a> Fdt<'a> {
     }
 }
 
+impl<'a> Fdt<'a> {
+    /// Property `name` of the first node below the root compatible with `compatible`
+    /// (PSCI's `method` on `/psci`), or `None` when there is no such node or property.
+    pub fn property_of(
+        &self,
+        compatible: &str,
+        name: &str,
+    ) -> Result<Option<&'a [u8]>, &'static str> {
+        let mut node = None;
+        self.devices(|d| {
+            if node.is_none() && d.is_compatible(compatible) {
+                node = Some(d.name);
+            }
+        })?;
+        let Some(node) = node else {
+            return Ok(None);
+        };
+        let mut value = None;
+        self.for_each_property(|p| {
+            if p.depth == 1 && p.node == node && p.name == name {
+                value.get_or_insert(p.value);
+            }
+        })?;
+        Ok(value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,6 +349,11 @@ mod tests {
         prop(&mut st, compat, b"arm,pl011\0arm,primecell\0");
         prop(&mut st, reg, &be(&[0, 0x0900_0000, 0, 0x1000]));
         prop(&mut st, irqs, &be(&[0, 1, 4]));
+        word(&mut st, END_NODE);
+        let method = name("method");
+        node(&mut st, "psci");
+        prop(&mut st, compat, b"arm,psci-1.0\0arm,psci-0.2\0arm,psci\0");
+        prop(&mut st, method, b"smc\0");
         word(&mut st, END_NODE);
         node(&mut st, "intc@8000000");
         prop(&mut st, compat, b"arm,gic-v3\0");
@@ -404,6 +436,7 @@ mod tests {
                     None,
                     Some(1)
                 ),
+                ("psci", false, None, None, None),
                 (
                     "intc@8000000",
                     false,
@@ -413,6 +446,20 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn finds_a_property_of_the_node_compatible_with_a_name() {
+        let blob = sample("");
+        let fdt = Fdt::parse(&blob).unwrap();
+        assert_eq!(
+            fdt.property_of("arm,psci-0.2", "method").unwrap(),
+            Some(&b"smc\0"[..])
+        );
+        assert_eq!(fdt.property_of("arm,psci-0.2", "cpu_on").unwrap(), None);
+        // Another node's property of the same name is not this node's.
+        assert_eq!(fdt.property_of("arm,pl011", "method").unwrap(), None);
+        assert_eq!(fdt.property_of("arm,nothing", "method").unwrap(), None);
     }
 
     #[test]
@@ -451,6 +498,7 @@ mod tests {
                 let _ = f.devices(|d| {
                     let _ = (d.reg(0), d.reg(3), d.interrupt_cell(2));
                 });
+                let _ = f.property_of("arm,psci", "method");
             }
         }
     }

@@ -5,6 +5,9 @@
  *
  *   net-checks HOST TCP_ECHO_PORT UDP_PORT CLOSED_PORT
  *
+ * The last part runs over loopback (127.0.0.1) alone: a connection's calls without
+ * waiting, with a timeout, half closes, and two threads on two connections at once.
+ *
  * Nothing printed may depend on the host's address or on timing. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -14,6 +17,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -466,6 +470,112 @@ static void udp(void)
     close(fd);
 }
 
+/* A connected loopback pair: *client and *server (accepted). */
+static void loop_pair(int *client, int *server)
+{
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = addr_of("127.0.0.1", 0);
+    socklen_t len = sizeof a;
+    CHECK(bind(l, (struct sockaddr *)&a, sizeof a) == 0);
+    CHECK(listen(l, 2) == 0);
+    CHECK(getsockname(l, (struct sockaddr *)&a, &len) == 0);
+    *client = socket(AF_INET, SOCK_STREAM, 0);
+    CHECK(connect(*client, (struct sockaddr *)&a, sizeof a) == 0);
+    *server = accept(l, NULL, NULL);
+    CHECK(*server >= 0);
+    close(l);
+}
+
+/* One thread's connection of the parallel check: 8 MiB in 16 KiB writes, each read back
+ * at the other end and compared. */
+struct loop_job {
+    int tx, rx, seed, ok;
+};
+
+static void *loop_transfer(void *arg)
+{
+    struct loop_job *j = arg;
+    static __thread char out[16384], in[16384];
+    j->ok = 1;
+    for (int k = 0; k < 512 && j->ok; k++) {
+        for (size_t i = 0; i < sizeof out; i++)
+            out[i] = (char)(i * 31 + (size_t)k * 7 + (size_t)j->seed);
+        if (write(j->tx, out, sizeof out) != (ssize_t)sizeof out) {
+            j->ok = 0;
+            break;
+        }
+        size_t got = 0;
+        while (got < sizeof in) {
+            ssize_t n = read(j->rx, in + got, sizeof in - got);
+            if (n <= 0)
+                break;
+            got += (size_t)n;
+        }
+        j->ok = got == sizeof in && memcmp(in, out, sizeof in) == 0;
+    }
+    return NULL;
+}
+
+static void loopback(void)
+{
+    printf("-- loopback\n");
+    int c, s;
+    loop_pair(&c, &s);
+    char buf[64];
+    FAILS(recv(s, buf, sizeof buf, MSG_DONTWAIT), EAGAIN);
+    printf("poll, nothing sent: POLLIN %d POLLOUT %d\n", (wait_for(s, POLLIN, 0) & POLLIN) != 0,
+           (wait_for(c, POLLOUT, 0) & POLLOUT) != 0);
+    /* SO_RCVTIMEO: EAGAIN once it has passed. */
+    struct timeval tv = {0, 100000};
+    CHECK(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    FAILS(recv(s, buf, sizeof buf, 0), EAGAIN);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    printf("SO_RCVTIMEO waited at least 0.09 s: %d\n", waited >= 0.09);
+    CHECK(send(c, "ping", 4, 0) == 4);
+    printf("poll after send: POLLIN %d\n", (wait_for(s, POLLIN, 1000) & POLLIN) != 0);
+    ssize_t n = recv(s, buf, sizeof buf, MSG_PEEK);
+    printf("MSG_PEEK: %zd '%.*s'\n", n, (int)(n > 0 ? n : 0), buf);
+    n = recv(s, buf, 2, 0);
+    printf("recv 2: %zd '%.*s'\n", n, (int)(n > 0 ? n : 0), buf);
+    n = read(s, buf, sizeof buf);
+    printf("read: %zd '%.*s'\n", n, (int)(n > 0 ? n : 0), buf);
+    /* The server shuts reading: its reads are the end of the stream, and it can still
+     * send. */
+    CHECK(shutdown(s, SHUT_RD) == 0);
+    printf("after SHUT_RD: recv %zd, POLLIN %d\n", recv(s, buf, sizeof buf, 0),
+           (wait_for(s, POLLIN, 0) & POLLIN) != 0);
+    CHECK(send(s, "pong", 4, 0) == 4);
+    n = recv(c, buf, sizeof buf, 0);
+    printf("client reads: %zd '%.*s'\n", n, (int)(n > 0 ? n : 0), buf);
+    /* The client shuts writing: EPIPE for it, the end of the stream for the server. */
+    CHECK(shutdown(c, SHUT_WR) == 0);
+    FAILS(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
+    /* The server closes: the client reads the end of the stream. */
+    CHECK(close(s) == 0);
+    printf("after the peer's close: recv %zd, POLLIN %d\n", recv(c, buf, sizeof buf, 0),
+           (wait_for(c, POLLIN, 1000) & POLLIN) != 0);
+    CHECK(close(c) == 0);
+
+    /* Two connections, two threads at once. */
+    struct loop_job j[2];
+    for (int i = 0; i < 2; i++) {
+        loop_pair(&j[i].tx, &j[i].rx);
+        j[i].seed = i;
+    }
+    pthread_t th;
+    CHECK(pthread_create(&th, NULL, loop_transfer, &j[1]) == 0);
+    loop_transfer(&j[0]);
+    CHECK(pthread_join(th, NULL) == 0);
+    printf("two threads, 8 MiB each over two connections: %d %d\n", j[0].ok, j[1].ok);
+    for (int i = 0; i < 2; i++) {
+        close(j[i].tx);
+        close(j[i].rx);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 5) {
@@ -482,6 +592,7 @@ int main(int argc, char **argv)
     options();
     tcp();
     udp();
+    loopback();
     printf("%s: %d failures\n", failures ? "FAILED" : "done", failures);
     return failures ? 1 : 0;
 }

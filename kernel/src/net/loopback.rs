@@ -2,7 +2,9 @@
 //! sockets of the application is a pair of in-memory pipes, and a datagram goes
 //! straight into the receiving socket's queue. No packets, headers, checksums, device
 //! or network task are involved: `send` copies into the peer's pipe and wakes its
-//! reader. (socket/ routes the calls here; this module holds only the data.)
+//! reader. (socket/ routes the calls here; this module holds only the data. Each
+//! connection has a lock of its own there, `socket/loop_end.rs`, so two connections
+//! carry their data in parallel.)
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
@@ -90,6 +92,8 @@ pub struct Conn {
     pipes: [Pipe; 2],
     /// Whether end `i` still has its socket (it is not closed).
     open: [bool; 2],
+    /// End `i` shut reading (shutdown SHUT_RD): its reads return end of file.
+    read_shut: [bool; 2],
 }
 
 /// What `Conn::recv` found.
@@ -107,6 +111,7 @@ impl Conn {
         Some(Conn {
             pipes: [Pipe::new(capacity)?, Pipe::new(capacity)?],
             open: [true, true],
+            read_shut: [false, false],
         })
     }
 
@@ -119,8 +124,12 @@ impl Conn {
         Ok(self.pipes[side].write(data))
     }
 
-    /// Takes (or with `peek` copies) what end `side` has to read.
+    /// Takes (or with `peek` copies) what end `side` has to read: end of file once it
+    /// shut reading, and for an empty `out`.
     pub fn recv(&mut self, side: usize, out: &mut [u8], peek: bool) -> Received {
+        if self.read_shut[side] || out.is_empty() {
+            return Received::Bytes(0);
+        }
         let pipe = &mut self.pipes[1 - side];
         if pipe.len() > 0 {
             return Received::Bytes(pipe.read(out, peek));
@@ -131,22 +140,32 @@ impl Conn {
         Received::Empty
     }
 
+    /// Whether end `side` shut writing or was closed.
+    pub fn write_shut(&self, side: usize) -> bool {
+        self.pipes[side].closed
+    }
+
     /// End `side` sends no more (shutdown SHUT_WR): the other end reads end of file.
     pub fn shut_write(&mut self, side: usize) {
         self.pipes[side].closed = true;
     }
 
-    /// End `side` is closed; returns whether both are (the connection can go).
-    pub fn close(&mut self, side: usize) -> bool {
+    /// End `side` reads no more (shutdown SHUT_RD): its reads return end of file.
+    pub fn shut_read(&mut self, side: usize) {
+        self.read_shut[side] = true;
+    }
+
+    /// End `side` is closed: the other end reads what is left, then end of file, and
+    /// its writes fail.
+    pub fn close(&mut self, side: usize) {
         self.open[side] = false;
         self.pipes[side].closed = true;
-        !self.open[1 - side]
     }
 
     /// Whether a read on end `side` would not wait (data or end of file).
     pub fn readable(&self, side: usize) -> bool {
         let pipe = &self.pipes[1 - side];
-        pipe.len() > 0 || pipe.closed || !self.open[1 - side]
+        self.read_shut[side] || pipe.len() > 0 || pipe.closed || !self.open[1 - side]
     }
 
     /// Whether a write on end `side` would not wait (room, or an error to report).
@@ -163,51 +182,6 @@ impl Conn {
     /// Bytes each way.
     pub fn capacity(&self) -> usize {
         self.pipes[0].capacity()
-    }
-}
-
-pub type ConnId = usize;
-
-/// The loopback connections, by id; ids of closed ones are reused.
-#[derive(Default)]
-pub struct Conns {
-    slots: Vec<Option<Conn>>,
-    free: Vec<ConnId>,
-}
-
-impl Conns {
-    /// Stores `conn`; `None` when the table cannot grow.
-    pub fn insert(&mut self, conn: Conn) -> Option<ConnId> {
-        if let Some(id) = self.free.pop() {
-            self.slots[id] = Some(conn);
-            return Some(id);
-        }
-        self.slots.try_reserve(1).ok()?;
-        // Room to give every id back without allocating in `close`.
-        self.free.try_reserve_exact(self.slots.len() + 1).ok()?;
-        self.slots.push(Some(conn));
-        Some(self.slots.len() - 1)
-    }
-
-    pub fn get(&self, id: ConnId) -> &Conn {
-        self.slots[id].as_ref().expect("live loopback connection")
-    }
-
-    pub fn get_mut(&mut self, id: ConnId) -> &mut Conn {
-        self.slots[id].as_mut().expect("live loopback connection")
-    }
-
-    /// Closes end `side` of `id`, freeing the connection when both ends are closed.
-    pub fn close(&mut self, id: ConnId, side: usize) {
-        if self.get_mut(id).close(side) {
-            self.slots[id] = None;
-            self.free.push(id);
-        }
-    }
-
-    /// Connections alive.
-    pub fn live(&self) -> usize {
-        self.slots.len() - self.free.len()
     }
 }
 
@@ -315,11 +289,10 @@ mod tests {
         // The other direction still works until end 1 shuts it too.
         assert!(!c.hung_up(1));
         assert_eq!(c.send(1, b"ok"), Ok(2));
-        assert!(!c.close(1));
+        c.close(1);
         assert!(c.hung_up(0));
         assert_eq!(c.recv(0, &mut out, false), Received::Bytes(2));
         assert_eq!(c.recv(0, &mut out, false), Received::Bytes(0));
-        assert!(c.close(0));
     }
 
     #[test]
@@ -331,16 +304,20 @@ mod tests {
     }
 
     #[test]
-    fn connection_ids_are_reused_when_both_ends_close() {
-        let mut t = Conns::default();
-        let a = t.insert(Conn::new(4).unwrap()).unwrap();
-        let b = t.insert(Conn::new(4).unwrap()).unwrap();
-        assert_ne!(a, b);
-        t.close(a, 0);
-        assert_eq!(t.live(), 2);
-        t.close(a, 1);
-        assert_eq!(t.live(), 1);
-        assert_eq!(t.insert(Conn::new(4).unwrap()), Some(a));
+    fn shut_reading_reads_end_of_file_at_once() {
+        let mut c = Conn::new(16).unwrap();
+        assert_eq!(c.send(0, b"unread"), Ok(6));
+        assert!(c.readable(1));
+        let mut out = [0u8; 8];
+        assert_eq!(c.recv(1, &mut [], false), Received::Bytes(0));
+        c.shut_read(1);
+        assert!(c.readable(1));
+        assert_eq!(c.recv(1, &mut out, false), Received::Bytes(0));
+        // The other direction is untouched.
+        assert!(!c.readable(0));
+        assert_eq!(c.recv(0, &mut out, false), Received::Empty);
+        assert_eq!(c.send(1, b"ok"), Ok(2));
+        assert_eq!(c.recv(0, &mut out, false), Received::Bytes(2));
     }
 
     #[test]

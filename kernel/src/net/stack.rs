@@ -2,7 +2,8 @@
 //! and the task that drives them, and the application's socket table. Loopback needs
 //! no device: without one, the first socket call makes a device-less stack (no network
 //! task), so a program that never uses the network pays nothing at boot.
-//! Everything lives behind one lock, a `SleepLock`: interrupts stay on while it is held
+//! Everything lives behind one lock, a `SleepLock` (but a loopback connection's data,
+//! which has a lock of its own: socket/loop_end.rs): interrupts stay on while it is held
 //! (the copies of application data into and out of socket buffers run under it), and a
 //! task that finds it taken sleeps rather than spins, so a holder that is preempted
 //! holds up nobody's CPU. No interrupt handler takes it: the virtio-net interrupt only
@@ -108,9 +109,14 @@ fn kick() {
 }
 
 impl Stack {
-    /// Moves packets: everything received, then everything the sockets want to send.
-    /// Signals waiters when socket state may have changed.
+    /// Moves packets: everything received, then everything the sockets want to send,
+    /// and tells the device. Signals waiters when socket state may have changed.
     pub fn poll(&mut self) -> bool {
+        self.poll_and(Notify::Now)
+    }
+
+    /// `poll`, with the transmit notification as `notify` says.
+    fn poll_and(&mut self, notify: Notify) -> bool {
         let Some(dev) = self.dev.as_mut() else {
             // Loopback moves its data in the calls themselves.
             return false;
@@ -157,7 +163,12 @@ impl Stack {
         }
         // After egress, which sent the ACK of the FIN that brought them there.
         self.table.reap_time_wait(&mut self.set);
-        dev.flush();
+        // A call that queued nothing also leaves a held notification held while busy.
+        if notify == Notify::UnlessBusy && (dev.rx_pending() || data_waiting(&self.set)) {
+            dev.flush_holding_tx();
+        } else {
+            dev.flush();
+        }
         changed |= self.dhcp_update();
         if changed {
             events::signal();
@@ -180,7 +191,7 @@ impl Stack {
         if self.dev.is_none() {
             return;
         }
-        self.poll();
+        self.poll_and(Notify::UnlessBusy);
         if let Some(at) = self.iface.poll_at(now(), &self.set)
             && instant_to_tsc(at) < NET_DEADLINE.load(Ordering::Relaxed)
         {
@@ -286,6 +297,32 @@ impl Stack {
     fn dhcp_update(&mut self) -> bool {
         false
     }
+}
+
+/// When `poll` tells the device about the frames it queued.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Notify {
+    /// At once.
+    Now,
+    /// Later if the application has more to do (frames in the receive ring, data
+    /// received and not read yet): it is serving a batch of requests, and one
+    /// notification after the batch replaces one per answer (see
+    /// drivers/virtio/net_tx_notify.rs for when it goes out).
+    UnlessBusy,
+}
+
+/// Whether a socket holds received data the application has not read. A connection
+/// reset or closed (`Closed`, `TimeWait`) keeps what it had received, which nobody
+/// reads any more: it does not count, or every answer after it would wait.
+fn data_waiting(set: &Sockets) -> bool {
+    use smoltcp::socket::{Socket, tcp::State};
+    set.iter().any(|(_, s)| match s {
+        Socket::Tcp(t) => {
+            t.recv_queue() > 0 && !matches!(t.state(), State::Closed | State::TimeWait)
+        }
+        Socket::Udp(u) => u.can_recv(),
+        _ => false,
+    })
 }
 
 /// Logs the interface's IPv6 addresses beyond the link-local one (after SLAAC changed
@@ -499,6 +536,9 @@ pub fn drain(max_ns: u64) {
     if !present() || !with(|st| st.dev.is_some()).unwrap_or(false) {
         return;
     }
+    // A notification held back for the last calls goes out now: a datagram answered
+    // just before the exit must not stay in the ring.
+    with(|st| st.poll());
     klog!(
         "eremit: network device: {}",
         crate::drivers::virtio::net_counters::summary()

@@ -55,6 +55,8 @@ pub fn idle_loop() -> ! {
             arm_quiet_check(cpu);
         }
         drop(g);
+        // Nothing left to run: what the drivers held back for a batch goes out now.
+        crate::drivers::flush_held_notifications();
         // Halts with interrupts on: a task made ready meanwhile sends the wake-up
         // interrupt (make_ready), which ends the halt.
         interrupts::enable_and_wait();

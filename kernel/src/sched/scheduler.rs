@@ -586,6 +586,8 @@ pub fn priority() -> u8 {
 
 /// Timer interrupt: wake sleepers, rotate the time slice.
 pub fn timer_interrupt() {
+    // A notification held back must not wait for the interrupted task's next call.
+    crate::drivers::flush_held_notifications();
     // Before taking LOCK: growing the TLB under TCG takes a millisecond, once.
     crate::mm::soft_tlb::on_timer(percpu::cpu_index());
     // Interrupts are off (interrupt gate).

@@ -1,5 +1,5 @@
 //! The entry: QEMU (`-M virt -kernel IMAGE`, an ELF) starts the boot CPU at `_start` with
-//! the MMU off, at EL1 (or EL2 with `virtualization=on`, which this code leaves for EL1).
+//! the MMU off, at EL1 (or EL2 with `virtualization=on`, which it leaves for EL1: `el2`).
 //! It sets up the boot stack, turns on FP/SIMD (Rust code uses the vector registers),
 //! installs the exception vectors and calls `eremit_kernel_boot`, which turns the MMU on
 //! (`translation`), reads the device tree and hands over to the kernel's start,
@@ -25,27 +25,17 @@ global_asm!(
     .p2align 3
     .global eremit_boot_ticks
     eremit_boot_ticks: .quad 0
+    .global eremit_entry_el
+    eremit_entry_el: .quad 0
 
     .section .text.eremit_boot, "ax"
     .global _start
     _start:
     mrs x9, CurrentEL
     lsr x9, x9, #2
-    cmp x9, #2
-    b.ne 1f
-    // EL2: EL1 runs AArch64 and may read the counters; return to 1: at EL1 with every
-    // exception masked.
-    mov x9, #(1 << 31)
-    msr hcr_el2, x9
-    mov x9, #3
-    msr cnthctl_el2, x9
-    msr cntvoff_el2, xzr
-    mov x9, #0x3c5
-    msr spsr_el2, x9
-    adr x9, 1f
-    msr elr_el2, x9
-    eret
-    1:
+    adrp x10, eremit_entry_el
+    str x9, [x10, :lo12:eremit_entry_el]
+    bl eremit_leave_el2
     msr daifset, #0xf
     mov x19, x0
     adrp x9, eremit_boot_stack_top
@@ -74,6 +64,17 @@ global_asm!(
 
 unsafe extern "C" {
     static eremit_boot_ticks: u64;
+    static eremit_entry_el: u64;
+}
+
+/// Logs the exception level QEMU started the boot CPU at (1, or 2 with
+/// `virtualization=on`); called once the log is on (`verbose` is known).
+pub fn log_entry_level() {
+    // SAFETY: written once by the entry code before any Rust runs, read-only afterwards.
+    match unsafe { core::ptr::addr_of!(eremit_entry_el).read_volatile() } {
+        2 => crate::klog!("eremit: started at EL2, running at EL1"),
+        el => crate::klog!("eremit: started at EL{el}"),
+    }
 }
 
 /// The counter value at the kernel's first instructions.

@@ -29,7 +29,10 @@ pub fn init() {
         Some(GicVersion::V3) => gic_v3::init(dist, other, size),
         _ => gic_v2::init(dist, other),
     }
+    // The platform's first log lines (the log is on from here): the devices, the level
+    // the boot CPU started at.
     board::log();
+    super::entry::log_entry_level();
 }
 
 /// This CPU's part: its private interrupts and its CPU interface.

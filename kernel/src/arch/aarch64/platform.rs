@@ -40,6 +40,8 @@ pub unsafe fn read_boot_info(addr: u64) -> Result<BootInfo, &'static str> {
         ram_count: 0,
     };
     info.ram_count = tree.memory(&mut info.ram)?;
+    // PSCI first: a fatal error about the devices still powers off through it.
+    super::psci::read(&tree)?;
     super::board::read(&tree)?;
     // RAM beyond what the boot tables map is left out.
     let mapped_end = super::entry::BOOT_MAPPED_END;
@@ -49,10 +51,7 @@ pub unsafe fn read_boot_info(addr: u64) -> Result<BootInfo, &'static str> {
     Ok(info)
 }
 
-const PSCI_SYSTEM_OFF: u64 = 0x8400_0008;
-
-/// PSCI SYSTEM_OFF through HVC, QEMU's conduit for `virt` at EL1.
+/// PSCI SYSTEM_OFF, which ends QEMU; returns only without PSCI.
 pub fn psci_system_off() {
-    // SAFETY: a PSCI call; SYSTEM_OFF does not return when served.
-    unsafe { core::arch::asm!("hvc #0", inout("x0") PSCI_SYSTEM_OFF => _, options(nostack)) };
+    super::psci::call(super::psci::SYSTEM_OFF, 0, 0, 0);
 }

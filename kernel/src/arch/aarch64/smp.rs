@@ -1,5 +1,6 @@
 //! The other CPUs, started with PSCI `CPU_ON` (QEMU's firmware interface on `virt`): each
-//! enters `eremit_secondary_entry` with the MMU off, on the stack `start_aps` gave it,
+//! enters `eremit_secondary_entry` with the MMU off (at EL2 if the boot CPU started
+//! there: it leaves for EL1 as the boot CPU did, `el2`), on the stack `start_aps` gave it,
 //! turns on the boot CPU's translation tables, the FP/SIMD unit, the vectors and its GIC
 //! interface, and runs the kernel's `entry(cpu)`.
 
@@ -15,9 +16,6 @@ const STACK_SIZE: usize = 64 << 10;
 /// How long a CPU has to come online.
 const TIMEOUT_NS: u64 = 2_000_000_000;
 
-const PSCI_CPU_ON: u64 = 0xc400_0003;
-const PSCI_INVALID_PARAMETERS: i64 = -2;
-
 /// One bit per online CPU (bit 0: the boot CPU).
 static ONLINE: AtomicU64 = AtomicU64::new(1);
 /// The kernel's entry for the other CPUs (an `extern "C" fn(usize) -> !`).
@@ -31,6 +29,8 @@ global_asm!(
     .section .text.eremit_boot, "ax"
     .global eremit_secondary_entry
     eremit_secondary_entry:
+    // PSCI starts this CPU at the boot CPU's first level: EL2 with `virtualization=on`.
+    bl eremit_leave_el2
     msr daifset, #0xf
     adrp x9, EREMIT_SECONDARY_STACKS
     add x9, x9, :lo12:EREMIT_SECONDARY_STACKS
@@ -64,20 +64,7 @@ pub fn is_online(cpu: usize) -> bool {
 }
 
 fn cpu_on(mpidr: u64, entry: u64, context: u64) -> i64 {
-    let ret: i64;
-    // SAFETY: a PSCI call (HVC, QEMU's conduit at EL1); CPU_ON starts the CPU at `entry`
-    // with `context` in x0 and touches nothing of this CPU's state.
-    unsafe {
-        core::arch::asm!(
-            "hvc #0",
-            inout("x0") PSCI_CPU_ON as i64 => ret,
-            inout("x1") mpidr => _,
-            inout("x2") entry => _,
-            inout("x3") context => _,
-            options(nostack)
-        )
-    };
-    ret
+    super::psci::call(super::psci::CPU_ON, mpidr, entry, context)
 }
 
 /// Starts every other CPU the machine has; each runs `entry(cpu)` once set up. Returns
@@ -95,7 +82,7 @@ pub fn start_aps(entry: extern "C" fn(usize) -> !) -> usize {
         core::sync::atomic::fence(Ordering::SeqCst);
         let start = core::ptr::addr_of!(eremit_secondary_entry) as u64;
         let ret = cpu_on(cpu as u64, start, cpu as u64);
-        if ret == PSCI_INVALID_PARAMETERS {
+        if ret == super::psci::INVALID_PARAMETERS {
             break; // no such CPU: the machine has `cpu` CPUs
         }
         if ret != 0 {

@@ -41,8 +41,8 @@ impl Transport for AnyTransport {
     fn setup_queue(&self, i: u16, size: u16, a: Addresses) -> Result<(), &'static str> {
         delegate!(self, t => t.setup_queue(i, size, a))
     }
-    fn notify(&self, i: u16) {
-        delegate!(self, t => t.notify(i))
+    fn doorbell(&self, i: u16) -> super::doorbell::Doorbell {
+        delegate!(self, t => t.doorbell(i))
     }
     fn config_read8(&self, o: usize) -> u8 {
         delegate!(self, t => t.config_read8(o))

@@ -4,6 +4,7 @@
 //! its device tree.
 
 use super::Transport;
+use super::doorbell::Doorbell;
 use super::queue::Addresses;
 
 pub const MAGIC: u32 = 0x7472_6976; // "virt"
@@ -188,8 +189,8 @@ impl Transport for MmioTransport {
         Ok(())
     }
 
-    fn notify(&self, index: u16) {
-        self.write(REG_QUEUE_NOTIFY, index as u32);
+    fn doorbell(&self, index: u16) -> Doorbell {
+        Doorbell::new(self.base + REG_QUEUE_NOTIFY as u64, index, true)
     }
 
     fn config_read8(&self, offset: usize) -> u8 {

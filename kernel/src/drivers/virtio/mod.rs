@@ -6,6 +6,7 @@
 pub mod any_transport;
 #[cfg(target_os = "none")]
 pub mod console;
+pub mod doorbell;
 #[cfg(all(target_os = "none", feature = "virtio-fs"))]
 pub mod fs;
 #[cfg(target_os = "none")]
@@ -16,6 +17,8 @@ pub mod net;
 pub mod net_checksum;
 #[cfg(all(target_os = "none", feature = "net"))]
 pub mod net_counters;
+#[cfg(all(target_os = "none", feature = "net"))]
+pub mod net_tx_notify;
 #[cfg(all(target_os = "none", feature = "pci"))]
 pub mod pci;
 pub mod queue;
@@ -48,7 +51,12 @@ pub trait Transport {
     fn queue_max_size(&self, index: u16) -> u16;
     /// Tells the device where queue `index` (of `size` entries) is and enables it.
     fn setup_queue(&self, index: u16, size: u16, addresses: Addresses) -> Result<(), &'static str>;
-    fn notify(&self, index: u16);
+    /// The notification register of queue `index` (set up already).
+    fn doorbell(&self, index: u16) -> doorbell::Doorbell;
+    /// Tells the device that queue `index` has new buffers.
+    fn notify(&self, index: u16) {
+        self.doorbell(index).ring();
+    }
     /// Byte `offset` of the device-specific configuration.
     fn config_read8(&self, offset: usize) -> u8;
     /// Changes whenever the device changes its configuration (to read it consistently).
@@ -150,6 +158,9 @@ mod tests {
         }
         fn setup_queue(&self, _: u16, _: u16, _: Addresses) -> Result<(), &'static str> {
             Ok(())
+        }
+        fn doorbell(&self, i: u16) -> doorbell::Doorbell {
+            doorbell::Doorbell::new(0, i, false)
         }
         fn notify(&self, _: u16) {}
         fn config_read8(&self, offset: usize) -> u8 {

@@ -15,6 +15,7 @@ use smoltcp::time::Instant;
 
 use super::net_checksum;
 use super::net_counters::{NOTIFICATIONS, RX_DROPPED, RX_FRAMES, TX_FRAMES};
+use super::net_tx_notify;
 use super::queue::{Buffer, SplitQueue};
 use super::{Transport, read_config};
 
@@ -173,6 +174,7 @@ impl<T: Transport> VirtioNet<T> {
             rx.post(i);
         }
         super::driver_ok(&transport);
+        net_tx_notify::install(transport.doorbell(TX_QUEUE), tx.queue.notify_hint())?;
         let mut dev = VirtioNet {
             transport,
             mac,
@@ -193,17 +195,23 @@ impl<T: Transport> VirtioNet<T> {
         self.checksum_offload
     }
 
-    /// Tells the device about buffers posted or queued since the last call. Called
-    /// after each round of smoltcp's polling, so a burst of frames costs one
-    /// notification.
+    /// Tells the device about buffers posted or queued since the last call (and about
+    /// frames whose notification was held back). Called after each round of smoltcp's
+    /// polling, so a burst of frames costs one notification.
     pub fn flush(&mut self) {
+        self.flush_holding_tx();
+        net_tx_notify::flush();
+    }
+
+    /// As `flush`, but the notification for frames queued is held back until the
+    /// application's batch of calls ends (net_tx_notify.rs says when that is).
+    pub fn flush_holding_tx(&mut self) {
         if core::mem::take(&mut self.rx.posted) && self.rx.queue.needs_notify() {
             NOTIFICATIONS.add(1);
             self.transport.notify(RX_QUEUE);
         }
-        if core::mem::take(&mut self.tx.queued) && self.tx.queue.needs_notify() {
-            NOTIFICATIONS.add(1);
-            self.transport.notify(TX_QUEUE);
+        if core::mem::take(&mut self.tx.queued) {
+            net_tx_notify::hold();
         }
     }
 

@@ -5,6 +5,7 @@
 use core::cell::Cell;
 
 use super::Transport;
+use super::doorbell::Doorbell;
 use super::queue::Addresses;
 use crate::drivers::pci::{self, Bar, ConfigSpace, Location, PortConfig};
 
@@ -219,9 +220,13 @@ impl Transport for PciTransport {
         Ok(())
     }
 
-    fn notify(&self, index: u16) {
+    fn doorbell(&self, index: u16) -> Doorbell {
         let off = self.notify_off[index as usize % MAX_QUEUES].get() as u64;
-        wr::<u16>(self.notify + off * self.notify_multiplier as u64, index);
+        Doorbell::new(
+            self.notify + off * self.notify_multiplier as u64,
+            index,
+            false,
+        )
     }
 
     fn config_read8(&self, offset: usize) -> u8 {

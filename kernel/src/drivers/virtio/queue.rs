@@ -86,6 +86,29 @@ pub struct SplitQueue {
     last_used: u16,
 }
 
+/// Where a queue's device writes its notification-suppression flag (the used ring's
+/// flags word): lets a driver decide whether to notify without reaching the queue
+/// itself. Valid as long as the queue's memory is, which the holder must ensure (the
+/// network driver's queues are never freed).
+#[derive(Debug, Clone, Copy)]
+pub struct NotifyHint {
+    used_flags: *mut u16,
+}
+
+impl NotifyHint {
+    /// Whether the device wants to hear about new buffers (as `needs_notify`).
+    ///
+    /// # Safety
+    /// The queue this hint came from must still exist.
+    pub unsafe fn wants_notification(&self) -> bool {
+        // The new available index must be visible before the flag is read (see
+        // `needs_notify`).
+        fence(Ordering::SeqCst);
+        // SAFETY: the used ring's flags word of a live queue (the caller's promise).
+        unsafe { ptr::read_volatile(self.used_flags) & USED_F_NO_NOTIFY == 0 }
+    }
+}
+
 // SAFETY: the queue owns its allocation; the raw pointer is only used through &mut self
 // (or &self for reads of device-written fields), so it moves between threads like a Box.
 unsafe impl Send for SplitQueue {}
@@ -219,6 +242,14 @@ impl SplitQueue {
         fence(Ordering::SeqCst);
         // SAFETY: the used ring's flags word, written by the device.
         unsafe { ptr::read_volatile(self.used_flags()) & USED_F_NO_NOTIFY == 0 }
+    }
+
+    /// The device's "no notification needed" flag as a handle that outlives this borrow,
+    /// for code that notifies without the queue (see `NotifyHint`).
+    pub fn notify_hint(&self) -> NotifyHint {
+        NotifyHint {
+            used_flags: self.used_flags(),
+        }
     }
 
     /// Whether the device has returned chains not taken yet.
@@ -524,9 +555,15 @@ mod tests {
         q.set_interrupts(true);
         // SAFETY (test): the avail flags word.
         assert_eq!(unsafe { ptr::read_volatile(avail) }, 0);
+        let hint = q.notify_hint();
+        // SAFETY (test): the queue is alive.
+        assert!(unsafe { hint.wants_notification() });
         // SAFETY (test): the used flags word, as the device would set it.
         unsafe { ptr::write_volatile(used, USED_F_NO_NOTIFY) };
         assert!(!q.needs_notify());
+        // The hint reads the device's current flag, not a copy.
+        // SAFETY (test): the queue is alive.
+        assert!(!unsafe { hint.wants_notification() });
     }
 
     #[test]

@@ -10,7 +10,6 @@ impl Table {
             socks: Vec::new(),
             free: Vec::new(),
             orphans: Vec::new(),
-            loops: Conns::default(),
             next_port: EPHEMERAL_FIRST + (crate::arch::cpu::rdtsc() % 16384) as u16,
         }
     }
@@ -272,7 +271,7 @@ impl Table {
         &mut self,
         client: SockAddr,
         to: SockAddr,
-    ) -> Result<ConnId, Errno> {
+    ) -> Result<SharedConn, Errno> {
         let listener = self.socks.iter_mut().flatten().find_map(|s| {
             let receives =
                 matches!(&s.kind, Kind::Listener { local, .. } if s.receives(*local, to));
@@ -292,7 +291,7 @@ impl Table {
         if in_handshake + queue.len() >= backlog {
             return Err(EAGAIN);
         }
-        queue_loop_conn(&mut self.loops, in_handshake, queue, client, to)
+        queue_loop_conn(in_handshake, queue, client, to)
     }
 
     /// After `accept` made room in the backlog of listener `local` (with IPV6_V6ONLY:
@@ -319,7 +318,7 @@ impl Table {
                 continue;
             }
             // Without memory it stays waiting; its next call tries again.
-            if let Ok(conn) = queue_loop_conn(&mut self.loops, in_handshake, queue, client, to) {
+            if let Ok(conn) = queue_loop_conn(in_handshake, queue, client, to) {
                 s.kind = Kind::Loop {
                     conn,
                     side: 0,
@@ -365,20 +364,18 @@ impl Table {
 /// A new loopback connection from `client` to `to`, queued for `accept` on a listener
 /// with `in_handshake` connections in the handshake and `queue` (which has room).
 pub(super) fn queue_loop_conn(
-    loops: &mut Conns,
     in_handshake: usize,
     queue: &mut Vec<LoopPending>,
     client: SockAddr,
     to: SockAddr,
-) -> Result<ConnId, Errno> {
+) -> Result<SharedConn, Errno> {
     reserve(queue, 1).ok_or(ENOMEM)?;
     let (free, _) = crate::mm::heap::HEAP.usage();
     let conn = tcp_buffer_sizes(in_handshake + queue.len(), free)
-        .find_map(Conn::new)
+        .find_map(SharedConn::new)
         .ok_or(ENOMEM)?;
-    let conn = loops.insert(conn).ok_or(ENOMEM)?;
     queue.push(LoopPending {
-        conn,
+        conn: conn.clone(),
         client,
         server: to,
     });

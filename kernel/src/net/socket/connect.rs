@@ -9,6 +9,19 @@ const SLAAC_WAIT_NS: u64 = 13_000_000_000;
 
 /// `connect` to `to`, given as a `sockaddr` of `family`.
 pub fn connect(id: SocketId, to: SockAddr, family: i32, nonblocking: bool) -> Result<(), Errno> {
+    if nonblocking {
+        // Not EAGAIN (which connect never gives on Linux but for a lack of ports) while
+        // the interface is still being configured at boot: the non-blocking connect waits
+        // for its source address as a blocking one does, then goes on without waiting.
+        blocking(id, Dir::Connect, false, |st, sock| {
+            let remote = matches!(sock.kind, Kind::Tcp { .. }) && !is_local(st, to.addr);
+            if remote && st.dev.is_some() && source_pending(st, to) {
+                Poll::Pending
+            } else {
+                Poll::Ready(Ok(()))
+            }
+        })?;
+    }
     let mut started = false;
     let r = blocking(id, Dir::Connect, nonblocking, |st, sock| {
         if !started && let Err(e) = sock.check_address(to, family, false) {
@@ -54,14 +67,7 @@ pub fn connect(id: SocketId, to: SockAddr, family: i32, nonblocking: bool) -> Re
                 if st.dev.is_none() {
                     return Poll::Ready(Err(ENETUNREACH));
                 }
-                // Before DHCP has answered there is no source address: wait for it. So
-                // for IPv6 while SLAAC may still bring one (its solicitations take 12 s):
-                // a link-local source would not reach another network.
-                if !stack::configured()
-                    || (to.ipv4().is_none()
-                        && !st.has_routable_ipv6()
-                        && clock::uptime_ns() < SLAAC_WAIT_NS)
-                {
+                if source_pending(st, to) {
                     return Poll::Pending;
                 }
                 let local = match *bound {
@@ -152,6 +158,14 @@ pub fn connect(id: SocketId, to: SockAddr, family: i32, nonblocking: bool) -> Re
         });
     }
     r
+}
+
+/// Whether a connection to `to` must wait for the interface's source address: before
+/// DHCP has answered there is none; for IPv6, none while SLAAC may still bring one (its
+/// solicitations take 12 s): a link-local source would not reach another network.
+fn source_pending(st: &Stack, to: SockAddr) -> bool {
+    !stack::configured()
+        || (to.ipv4().is_none() && !st.has_routable_ipv6() && clock::uptime_ns() < SLAAC_WAIT_NS)
 }
 
 /// Moves a loopback `connect` that waited for room in the listener's backlog on:

@@ -55,7 +55,7 @@ pub fn accept(id: SocketId, nonblocking: bool) -> Result<(SocketId, SockAddr, bo
         };
         // Without room in the table for the new socket the connection stays queued and
         // the call fails.
-        let r = if let Some(&pending) = loop_queue.first() {
+        let r = if let Some(pending) = loop_queue.first().cloned() {
             let conn = Sock::new(
                 Kind::Loop {
                     conn: pending.conn,

@@ -1,6 +1,8 @@
 //! Sockets: the objects behind the application's socket descriptors, on top of smoltcp's
-//! TCP and UDP sockets. All their state lives in the stack (under its lock); a socket
-//! descriptor holds only the id of its entry in the `Table`.
+//! TCP and UDP sockets. Their state lives in the stack (under its lock); a socket
+//! descriptor holds the id of its entry in the `Table`. The exception is a loopback
+//! connection's data, behind a lock of its own that the descriptor reaches directly
+//! (`loop_end`), so loopback connections carry data in parallel.
 //!
 //! A TCP listener has no smoltcp socket of its own: when a SYN for its port arrives, the
 //! stack asks `Table::admit` before smoltcp sees the frame, and the listener gets a
@@ -42,7 +44,7 @@ use smoltcp::wire::{IpAddress, IpEndpoint, IpListenEndpoint, Ipv4Address, Ipv6Ad
 
 use super::binding::overlaps;
 use super::events;
-use super::loopback::{self, Conn, ConnId, Conns, Inbox, Received};
+use super::loopback::{self, Conn, Inbox, Received};
 use super::memory::{TCP_BUFFER_FULL, reserve, reserve_total, tcp_buffer_sizes, try_filled};
 use super::socket_set::Sockets;
 use super::stack::{self, Stack, now};
@@ -55,6 +57,7 @@ mod backlog;
 mod connect;
 mod datagram;
 mod listener;
+mod loop_end;
 mod options;
 mod stream;
 mod transfer;
@@ -63,6 +66,8 @@ pub use connect::connect;
 use connect::finish_loop_connect;
 pub use datagram::Udp;
 pub use listener::{accept, listen};
+use loop_end::SharedConn;
+pub use loop_end::{LoopEnd, LoopState, loop_state, recv_on, send_on};
 pub use options::{OptValue, getsockopt, setsockopt};
 pub use stream::Tcp;
 pub use transfer::{Attempt, Got, ItsOwnKind, Protocol, readiness, recv, send};
@@ -105,7 +110,7 @@ pub enum Kind {
     LoopConnecting { local: SockAddr, to: SockAddr },
     /// One end (`side`) of a loopback connection.
     Loop {
-        conn: ConnId,
+        conn: SharedConn,
         side: usize,
         local: SockAddr,
         peer: SockAddr,
@@ -125,9 +130,9 @@ pub enum Kind {
 }
 
 /// A loopback connection waiting for `accept`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct LoopPending {
-    conn: ConnId,
+    conn: SharedConn,
     /// The client's address (the server's peer).
     client: SockAddr,
     /// The address the client connected to (the server's local address).
@@ -222,8 +227,6 @@ pub struct Table {
     free: Vec<SocketId>,
     /// Its capacity covers every TCP socket of the set, so `orphan` never allocates.
     orphans: Vec<(SocketHandle, Instant)>,
-    /// Loopback connections.
-    loops: Conns,
     next_port: u16,
 }
 
@@ -525,12 +528,16 @@ pub fn shutdown(id: SocketId, how: i32) -> Result<(), Errno> {
             Ok(())
         }
         Kind::Loop { conn, side, .. } => {
+            // The connection holds the state too: its sockets' descriptors send and
+            // receive on it without the stack (loop_end.rs).
+            let mut c = conn.lock();
             if how != SHUT_WR {
                 sock.shut_rd = true;
+                c.shut_read(*side);
             }
             if how != SHUT_RD {
                 sock.shut_wr = true;
-                st.table.loops.get_mut(*conn).shut_write(*side);
+                c.shut_write(*side);
             }
             events::signal();
             Ok(())
@@ -553,13 +560,13 @@ pub fn close(id: SocketId) {
         st.table.release(id);
         match sock.kind {
             Kind::Stream { handle, .. } => st.table.orphan(&mut st.set, handle),
-            Kind::Loop { conn, side, .. } => st.table.loops.close(conn, side),
+            Kind::Loop { conn, side, .. } => conn.lock().close(side),
             Kind::Listener {
                 slots, loop_queue, ..
             } => {
                 // Loopback connections never accepted: their clients read end of file.
                 for pending in loop_queue {
-                    st.table.loops.close(pending.conn, 1);
+                    pending.conn.lock().close(1);
                 }
                 for h in slots {
                     let s = st.set.get_mut::<tcp::Socket>(h);

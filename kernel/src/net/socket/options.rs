@@ -133,7 +133,7 @@ pub fn getsockopt(id: SocketId, level: i32, name: i32) -> Result<OptValue, Errno
                     s.recv_capacity()
                 }
             }
-            Kind::Loop { conn, .. } => st.table.loops.get(*conn).capacity(),
+            Kind::Loop { conn, .. } => conn.lock().capacity(),
             _ => TCP_BUFFER_FULL,
         };
         match (level, name) {

@@ -8,6 +8,10 @@ use super::*;
 pub struct Tcp;
 
 impl Protocol for Tcp {
+    fn may_be_loopback(&self) -> bool {
+        true
+    }
+
     fn send(
         &self,
         st: &mut Stack,
@@ -41,22 +45,12 @@ impl Protocol for Tcp {
                     Err(_) => Poll::Ready(Err(EPIPE)),
                 }
             }
-            Kind::Loop { conn, side, .. } => {
-                if sock.shut_wr {
-                    return Poll::Ready(Err(EPIPE));
-                }
-                if data.is_empty() {
-                    return Poll::Ready(Ok(0));
-                }
-                match st.table.loops.get_mut(*conn).send(*side, data) {
-                    Ok(0) => Poll::Pending,
-                    Ok(n) => {
-                        events::signal();
-                        Poll::Ready(Ok(n))
-                    }
-                    Err(e) => Poll::Ready(Err(e)),
-                }
+            // The connection's own lock, inside the stack's (loop_end.rs).
+            Kind::Loop { conn, side, .. } => LoopEnd {
+                conn: conn.clone(),
+                side: *side,
             }
+            .send(data),
             // Sent once the backlog has room (finish_loop_connect), as a connection
             // in the handshake would.
             Kind::LoopConnecting { .. } => Poll::Pending,
@@ -90,21 +84,12 @@ impl Protocol for Tcp {
                 }
                 Poll::Pending
             }
-            Kind::Loop { conn, side, .. } => {
-                if sock.shut_rd || buf.is_empty() {
-                    return Poll::Ready(Ok((0, None)));
-                }
-                match st.table.loops.get_mut(*conn).recv(*side, buf, peek) {
-                    Received::Bytes(n) => {
-                        if n > 0 && !peek {
-                            // Room for a writer waiting on a full pipe.
-                            events::signal();
-                        }
-                        Poll::Ready(Ok((n, None)))
-                    }
-                    Received::Empty => Poll::Pending,
-                }
+            Kind::Loop { conn, side, .. } => LoopEnd {
+                conn: conn.clone(),
+                side: *side,
             }
+            .recv(buf, peek)
+            .map(|r| r.map(|n| (n, None))),
             // Sent once the backlog has room (finish_loop_connect), as a connection
             // in the handshake would.
             Kind::LoopConnecting { .. } => Poll::Pending,
@@ -159,20 +144,11 @@ impl Protocol for Tcp {
                 }
                 r
             }
-            Kind::Loop { conn, side, .. } => {
-                let c = st.table.loops.get(*conn);
-                let mut r = 0;
-                if c.readable(*side) || sock.shut_rd {
-                    r |= POLLIN;
-                }
-                if c.writable(*side) {
-                    r |= POLLOUT;
-                }
-                if c.hung_up(*side) {
-                    r |= POLLHUP;
-                }
-                r
+            Kind::Loop { conn, side, .. } => LoopEnd {
+                conn: conn.clone(),
+                side: *side,
             }
+            .readiness(),
             Kind::Udp { .. } => POLLNVAL,
         }
     }

@@ -25,6 +25,12 @@ pub trait Protocol: Send + Sync + 'static {
 
     /// poll(2) readiness: POLLIN, POLLOUT, POLLHUP, POLLERR.
     fn readiness(&self, st: &Stack, sock: &Sock) -> i16;
+
+    /// Whether a socket of this kind can become one end of a loopback connection
+    /// (loop_end.rs), which its descriptor then reaches without the stack.
+    fn may_be_loopback(&self) -> bool {
+        false
+    }
 }
 
 /// The kind a socket's state says, for calls that reach a socket by its id (`sendto`
