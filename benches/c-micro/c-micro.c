@@ -14,8 +14,9 @@
  *    "batches": B, "min": X, "max": X, ...}
  * the median over B timed batches (after one discarded warm-up batch) of the cost of one
  * operation, each batch timing N operations in a row; every line carries the other time
- * unit too ("median_ns" or "median_ticks"). Ticks are TSC ticks (__rdtsc; a guest's TSC
- * under QEMU TCG runs at the host's rate), ns come from clock_gettime(CLOCK_MONOTONIC).
+ * unit too ("median_ns" or "median_ticks"). Ticks are TSC ticks on x86-64 (__rdtsc; a
+ * guest's TSC under QEMU TCG runs at the host's rate) and the virtual counter's on aarch64
+ * (CNTVCT_EL0, its own rate), ns come from clock_gettime(CLOCK_MONOTONIC).
  * A benchmark that fails prints {"bench": NAME, "error": "..."} instead, the program goes
  * on with the next one and exits with 1 at the end.
  *
@@ -67,7 +68,9 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__x86_64__)
 #include <x86intrin.h>
+#endif
 
 #define BATCHES 11
 #define FILE_BATCHES BATCHES
@@ -92,10 +95,25 @@ struct timer {
     struct timespec ts;
 };
 
+/* The cycle counter: the TSC on x86-64, the generic timer's virtual counter on aarch64
+ * (its own fixed rate: compare the two architectures in ns). */
+static inline uint64_t cycles(void)
+{
+#if defined(__x86_64__)
+    return __rdtsc();
+#elif defined(__aarch64__)
+    uint64_t t;
+    __asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(t));
+    return t;
+#else
+#error "c-micro: no cycle counter for this architecture"
+#endif
+}
+
 static inline void timer_start(struct timer *t)
 {
     clock_gettime(CLOCK_MONOTONIC, &t->ts);
-    t->ticks = __rdtsc();
+    t->ticks = cycles();
 }
 
 /* One timed batch: TSC ticks and ns for `ops` operations. */
@@ -105,7 +123,7 @@ struct sample {
 
 static inline struct sample timer_per_op(const struct timer *t, double ops)
 {
-    uint64_t end = __rdtsc();
+    uint64_t end = cycles();
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     double ns = (double)(now.tv_sec - t->ts.tv_sec) * 1e9 + (double)(now.tv_nsec - t->ts.tv_nsec);
@@ -215,6 +233,7 @@ static void bench_getpid(void)
 /* The same two instructions as Eremit's sys_getpid, alone on their own code page as a
  * library or kernel function is away from its caller (TCG chains jumps only within a
  * page; a call to another page is looked up like a return). */
+#if defined(__x86_64__)
 __asm__(".pushsection .text.c_micro_empty_call, \"ax\", @progbits\n"
         ".p2align 12\n"
         ".globl c_micro_empty_call\n"
@@ -225,6 +244,18 @@ __asm__(".pushsection .text.c_micro_empty_call, \"ax\", @progbits\n"
         ".size c_micro_empty_call, .-c_micro_empty_call\n"
         ".p2align 12, 0xcc\n"
         ".popsection\n");
+#elif defined(__aarch64__)
+__asm__(".pushsection .text.c_micro_empty_call, \"ax\", %progbits\n"
+        ".p2align 12\n"
+        ".globl c_micro_empty_call\n"
+        ".type c_micro_empty_call, %function\n"
+        "c_micro_empty_call:\n"
+        "    mov w0, #1\n"
+        "    ret\n"
+        ".size c_micro_empty_call, .-c_micro_empty_call\n"
+        ".p2align 12\n"
+        ".popsection\n");
+#endif
 int c_micro_empty_call(void);
 
 static void bench_call(void)

@@ -5,8 +5,9 @@
 use alloc::vec::Vec;
 use core::ffi::c_char;
 
+use crate::arch::exit;
 use crate::arch::platform::{self, BootInfo};
-use crate::arch::{clock, exit};
+use crate::clock;
 use crate::cmdline::{self, CommandLine};
 use crate::elf::{PT_LOAD, ProgramHeaders, Segment};
 use crate::mm::heap::HEAP;

@@ -110,38 +110,6 @@ impl<'a> ProgramHeaders<'a> {
     }
 }
 
-/// Where the TLS block of one thread goes, for the x86-64 layout (variant II): the block
-/// ends at the thread pointer, which points at itself. Above it lies a thread control
-/// block of `TCB_SIZE` bytes: GCC's stack protector reads its canary at `%fs:0x28`.
-/// Bytes from the thread pointer on: the self pointer at 0 and the stack-protector canary
-/// at 0x28, as the x86-64 ABI's thread control block has them.
-pub const TCB_SIZE: usize = 64;
-/// Offset of the stack-protector canary from the thread pointer.
-pub const TCB_CANARY: usize = 0x28;
-
-#[derive(Debug, PartialEq, Eq, Clone, Copy)]
-pub struct TlsLayout {
-    /// Bytes to allocate: the aligned block plus the 8-byte self pointer at the TP.
-    pub size: usize,
-    /// Alignment of the allocation.
-    pub align: usize,
-    /// Offset of the thread pointer from the start of the allocation.
-    pub tp_offset: usize,
-}
-
-impl TlsLayout {
-    pub fn for_segment(tls: Option<&Segment>) -> Self {
-        let (memsz, align) = tls.map_or((0, 1), |s| (s.memsz as usize, s.align.max(1) as usize));
-        let align = align.max(16);
-        let block = memsz.next_multiple_of(align);
-        Self {
-            size: block + TCB_SIZE,
-            align,
-            tp_offset: block,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,16 +148,6 @@ mod tests {
         assert_eq!(ProgramHeaders::header_len(&img), Some(64 + 112));
         let tls = ph.tls().unwrap();
         assert_eq!((tls.filesz, tls.memsz, tls.align), (8, 40, 8));
-        let layout = TlsLayout::for_segment(Some(&tls));
-        assert_eq!(
-            layout,
-            TlsLayout {
-                size: 48 + TCB_SIZE,
-                align: 16,
-                tp_offset: 48
-            }
-        );
-        assert_eq!(TlsLayout::for_segment(None).tp_offset, 0);
     }
 
     #[test]

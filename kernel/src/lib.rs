@@ -12,6 +12,7 @@ extern crate alloc;
 
 pub mod abi;
 pub mod civil_time;
+pub mod clock;
 pub mod cmdline;
 pub mod console_mux;
 pub mod drivers;
@@ -24,6 +25,7 @@ pub mod net;
 pub mod sched;
 pub mod signals;
 pub mod stdin;
+pub mod tls;
 pub mod unserved;
 
 pub mod arch;

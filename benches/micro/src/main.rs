@@ -11,9 +11,11 @@
 //! Each benchmark prints one JSON line on stdout:
 //! `{"bench": NAME, "unit": "ticks"|"ns", "median": X, "iterations": N, "batches": B, ...}`:
 //! the median over B timed batches (after one discarded warm-up batch) of the cost of one
-//! operation, each batch timing N operations in a row. Ticks are TSC ticks
-//! (`_rdtsc`; a guest's TSC under QEMU TCG runs at the host's rate), ns come from
-//! `Instant`; every line carries the other unit too (`median_ns` or `median_ticks`).
+//! operation, each batch timing N operations in a row. Ticks are the cycle counter's: the
+//! TSC on x86-64 (`_rdtsc`; a guest's TSC under QEMU TCG runs at the host's rate), the
+//! generic timer's virtual counter on aarch64 (`CNTVCT_EL0`, at its own fixed rate, so
+//! compare aarch64 with x86-64 in ns); ns come from `Instant`; every line carries the
+//! other unit too (`median_ns` or `median_ticks`).
 //!
 //! `parallel_speedup` runs a fixed amount of CPU-bound work (a dependent chain of integer
 //! hashing, which the compiler cannot vectorise) split over `available_parallelism()`
@@ -24,7 +26,6 @@
 use hermit as _;
 
 use std::alloc::{Layout, alloc, dealloc};
-use std::arch::x86_64::_rdtsc;
 use std::hint::black_box;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
@@ -45,9 +46,19 @@ const PARALLEL_WORK: u64 = 1 << 25;
 const ALLOC_MIN: u64 = 64;
 const ALLOC_MAX: u64 = 32 * 1024;
 
+#[cfg(target_arch = "x86_64")]
 fn ticks() -> u64 {
     // SAFETY: RDTSC is available on every x86_64 CPU.
-    unsafe { _rdtsc() }
+    unsafe { std::arch::x86_64::_rdtsc() }
+}
+
+#[cfg(target_arch = "aarch64")]
+fn ticks() -> u64 {
+    let t: u64;
+    // SAFETY: reading the virtual counter has no side effects (EL0 may read it: Eremit
+    // runs everything at EL1, Linux enables it); the ISB orders it after what came before.
+    unsafe { std::arch::asm!("isb", "mrs {}, cntvct_el0", out(reg) t, options(nomem, nostack)) };
+    t
 }
 
 /// One timed batch: (TSC ticks, ns) for `ops` operations.
@@ -149,6 +160,7 @@ fn bench_getpid(scale: f64) {
 // a kernel or library function is away from its caller (TCG chains jumps only within a
 // page; a call to another page is looked up like a return): `call` times the same loop
 // as `getpid` around it, the floor of any call into other code.
+#[cfg(target_arch = "x86_64")]
 std::arch::global_asm!(
     ".pushsection .text.micro_empty_call, \"ax\", @progbits",
     ".p2align 12",
@@ -161,6 +173,19 @@ std::arch::global_asm!(
     ".p2align 12, 0xcc",
     ".popsection",
 );
+#[cfg(target_arch = "aarch64")]
+std::arch::global_asm!(
+    ".pushsection .text.micro_empty_call, \"ax\", %progbits",
+    ".p2align 12",
+    ".globl micro_empty_call",
+    ".type micro_empty_call, %function",
+    "micro_empty_call:",
+    "    mov w0, #1",
+    "    ret",
+    ".size micro_empty_call, .-micro_empty_call",
+    ".p2align 12",
+    ".popsection",
+);
 
 unsafe extern "C" {
     fn micro_empty_call() -> i32;
@@ -170,7 +195,7 @@ fn bench_call(scale: f64) {
     let n = scaled(GETPID_ITERS, scale);
     let s = measure(n, |n| {
         for _ in 0..n {
-            // SAFETY: the assembly above only writes eax and returns.
+            // SAFETY: the assembly above only writes eax (w0) and returns.
             black_box(unsafe { micro_empty_call() });
         }
     });

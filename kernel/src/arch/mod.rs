@@ -29,10 +29,12 @@ pub mod cpu {
     pub use super::imp::cpu::{cpuid, halt_forever, hardware_random, rdtsc};
 }
 
-/// Time: monotonic and wall-clock time, and conversions between nanoseconds and the
-/// cycle counter (the unit of scheduler deadlines).
+/// The clock's hardware: the counter (its name, value, frequency and value at boot) and
+/// the wall clock at boot. Time itself (uptime, wall clock, deadlines) is `crate::clock`.
 #[cfg(target_os = "none")]
-pub use self::imp::clock;
+pub mod clock {
+    pub use super::imp::clock::{COUNTER, boot_ticks, counter_khz, ticks, wall_clock_secs};
+}
 
 /// Interrupt control on the running CPU.
 #[cfg(target_os = "none")]
@@ -102,9 +104,11 @@ pub mod context {
     pub use super::imp::fpu::{FpuState, init_fpu};
     pub use super::imp::switch::{initial_stack, switch_to};
 }
+/// Thread-local storage: the ELF TLS variant, the thread control block's words, and the
+/// thread pointer's register (the block itself is `crate::tls`'s).
 #[cfg(target_os = "none")]
 pub mod tls {
-    pub use super::imp::tls::{TlsBlock, activate};
+    pub use super::imp::tls::{VARIANT, activate, control_block};
 }
 
 /// Crash reports (backtraces) and leaving the VM with an exit code.

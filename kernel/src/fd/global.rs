@@ -18,7 +18,7 @@ use crate::fs::{Errno, Fs, FsLock};
 static FILES: InterruptSpinMutex<Option<Files>> = InterruptSpinMutex::new(None);
 
 fn clock() -> i128 {
-    crate::arch::clock::realtime_ns()
+    crate::clock::realtime_ns()
 }
 
 /// The filesystem and the console on descriptors 0-2; `terminals` (bit 0 stdin, 1

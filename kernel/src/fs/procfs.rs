@@ -59,7 +59,7 @@ fn system_info() -> SystemInfo {
         mem_total: total as u64,
         mem_free: free as u64,
         cpus: crate::arch::smp::online_cpus(),
-        tsc_khz: crate::arch::clock::tsc_khz(),
+        tsc_khz: crate::clock::counter_khz(),
     }
 }
 

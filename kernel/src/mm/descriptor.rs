@@ -9,17 +9,17 @@ use super::page_table::{
     ADDR_MASK, HUGE_PAGE, NO_CACHE, NO_EXECUTE, PRESENT, WRITABLE, WRITE_THROUGH,
 };
 
-const VALID: u64 = 1;
+pub const VALID: u64 = 1;
 /// Levels 3-1 (root to page directory): a table, not a block; level 0: a page.
-const TABLE_OR_PAGE: u64 = 1 << 1;
+pub const TABLE_OR_PAGE: u64 = 1 << 1;
 /// `AttrIndx` 1: normal write-back memory (`MAIR_EL1` attribute 1); 0: Device-nGnRnE.
-const ATTR_NORMAL: u64 = 1 << 2;
+pub const ATTR_NORMAL: u64 = 1 << 2;
 const ATTR_MASK: u64 = 7 << 2;
-const READ_ONLY: u64 = 1 << 7;
-const INNER_SHAREABLE: u64 = 3 << 8;
-const ACCESSED: u64 = 1 << 10;
-const PXN: u64 = 1 << 53;
-const UXN: u64 = 1 << 54;
+pub const READ_ONLY: u64 = 1 << 7;
+pub const INNER_SHAREABLE: u64 = 3 << 8;
+pub const ACCESSED: u64 = 1 << 10;
+pub const PXN: u64 = 1 << 53;
+pub const UXN: u64 = 1 << 54;
 
 /// Whether an entry at `level` (0: page table ... 3: root) in x86-64 form is a leaf.
 fn is_leaf(level: u32, e: u64) -> bool {

@@ -232,7 +232,7 @@ impl KernelHeap {
         let mut guard = self.heap.lock();
         let heap = &mut *guard;
         let now = crate::arch::cpu::rdtsc();
-        if crate::arch::clock::ticks_to_ns(now.saturating_sub(heap.window.1)) >= QUIET_NS {
+        if crate::clock::ticks_to_ns(now.saturating_sub(heap.window.1)) >= QUIET_NS {
             heap.quiet = heap.ops - heap.window.0 < QUIET_OPS;
             heap.window = (heap.ops, now);
         }

@@ -346,7 +346,7 @@ pub fn restore_guard(addr: u64) {
 /// page-table writes (with interrupts off), but under TCG on a loaded host its vCPU can
 /// be descheduled for a while.
 pub fn try_restore_guard(addr: u64) -> bool {
-    let deadline = crate::arch::clock::deadline_after_ns(50_000_000);
+    let deadline = crate::clock::deadline_after_ns(50_000_000);
     let _g = loop {
         if let Some(g) = LOCK.try_lock() {
             break g;

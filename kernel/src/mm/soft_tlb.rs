@@ -93,7 +93,7 @@ pub fn grow_at_start(cpu: usize) {
 /// LATE_AFTER_NS of uptime grows the table to its full size.
 pub fn on_timer(cpu: usize) {
     if REACHED[cpu].load(Ordering::Relaxed) < FULL_BITS as u8
-        && crate::arch::clock::uptime_ns() >= LATE_AFTER_NS
+        && crate::clock::uptime_ns() >= LATE_AFTER_NS
     {
         grow(cpu, FULL_BITS);
     }
@@ -143,7 +143,7 @@ fn grow(cpu: usize, target: u32) {
     crate::klog!(
         "eremit: TCG: vCPU {cpu}'s software TLB grown to {} entries in {} us",
         1u32 << target,
-        crate::arch::clock::ticks_to_ns(crate::arch::cpu::rdtsc() - t0) / 1000
+        crate::clock::ticks_to_ns(crate::arch::cpu::rdtsc() - t0) / 1000
     );
 }
 

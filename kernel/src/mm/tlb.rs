@@ -41,9 +41,9 @@ pub fn shootdown(me: usize) {
         }
         // Under TCG on a busy host a vCPU's thread can go unscheduled for a good part of
         // a second: wait (sending the interrupt again every 100 ms) before giving up.
-        let deadline = crate::arch::clock::deadline_after_ns(5_000_000_000);
+        let deadline = crate::clock::deadline_after_ns(5_000_000_000);
         for cpu in others {
-            let mut resend = crate::arch::clock::deadline_after_ns(100_000_000);
+            let mut resend = crate::clock::deadline_after_ns(100_000_000);
             while SEEN[cpu].load(Ordering::Acquire) < g {
                 let now = crate::arch::cpu::rdtsc();
                 if now > deadline {
@@ -52,7 +52,7 @@ pub fn shootdown(me: usize) {
                 }
                 if now > resend {
                     crate::arch::timer::send_wakeup(cpu);
-                    resend = crate::arch::clock::deadline_after_ns(100_000_000);
+                    resend = crate::clock::deadline_after_ns(100_000_000);
                 }
                 core::hint::spin_loop();
             }

@@ -35,7 +35,7 @@ fn addresses(a: impl ExactSizeIterator<Item = [u8; 4]>) -> Result<Vec<[u8; 4]>, 
 fn query(name: &str) -> Result<Vec<[u8; 4]>, i32> {
     use super::{events, stack};
     use crate::abi::net::EAI_AGAIN;
-    use crate::arch::clock;
+    use crate::clock;
     use smoltcp::socket::dns::{GetQueryResultError, Socket};
     use smoltcp::wire::{DnsQueryType, IpAddress};
 
@@ -126,7 +126,7 @@ fn query_v6(name: &str) -> Result<Vec<[u8; 16]>, i32> {
     use super::dns_message::{AnswerError, TYPE_AAAA, answers, query};
     use super::{events, socket, stack};
     use crate::abi::net::{AF_INET, EAI_AGAIN, SO_RCVTIMEO, SOL_SOCKET, SockAddr};
-    use crate::arch::clock;
+    use crate::clock;
 
     const CONFIG_WAIT_NS: u64 = 5_000_000_000;
     /// Each server is asked up to this many times, waiting this long for each answer

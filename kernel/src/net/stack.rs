@@ -25,7 +25,7 @@ use super::memory::reserve;
 use super::socket::{Admission, Table};
 use super::socket_set::Sockets;
 use super::syn;
-use crate::arch::clock;
+use crate::clock;
 use crate::cmdline::NetOptions;
 use crate::drivers::{NetDevice, open_net};
 use crate::klog;
@@ -73,7 +73,7 @@ pub fn now() -> Instant {
 }
 
 fn instant_to_tsc(at: Instant) -> u64 {
-    clock::tsc_at_uptime_ns(at.total_micros().max(0) as u64 * 1000)
+    clock::ticks_at_uptime_ns(at.total_micros().max(0) as u64 * 1000)
 }
 
 /// Runs `f` on the stack; `None` before `init`.

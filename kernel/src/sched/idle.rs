@@ -4,7 +4,8 @@ use core::sync::atomic::Ordering;
 
 use super::percpu::PerCpu;
 use super::scheduler::{Locked, READY, arm_timer, reschedule};
-use crate::arch::{clock, cpu, interrupts, timer};
+use crate::arch::{cpu, interrupts, timer};
+use crate::clock;
 use crate::mm::heap::{HEAP, QUIET_NS, Quiet};
 use crate::mm::stacks;
 

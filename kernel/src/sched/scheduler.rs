@@ -20,9 +20,10 @@ use super::timers::Timers;
 use crate::abi::Tid;
 use crate::abi::errno::{EDEADLK, ENOMEM, ESRCH, Errno};
 use crate::arch::context::{self, FpuState};
-use crate::arch::{clock, cpu, interrupts, timer, tls};
+use crate::arch::{cpu, interrupts, timer};
 use crate::elf::Segment;
 use crate::mm::stacks;
+use crate::{clock, tls};
 
 /// Time slice when other tasks are waiting for a CPU.
 const SLICE_NS: u64 = 10_000_000;

@@ -38,7 +38,7 @@ pub struct Task {
     /// The stack (`stacks::Stack`), None for a CPU's boot/idle context.
     pub stack: Option<crate::mm::stacks::Stack>,
     /// Thread pointer (FS base) and the TLS block behind it.
-    pub tls: Option<crate::arch::tls::TlsBlock>,
+    pub tls: Option<crate::tls::TlsBlock>,
     pub fpu: FpuState,
     pub wake_reason: WakeReason,
     /// Its index into the scheduler's per-task tables; None for a CPU's idle task,

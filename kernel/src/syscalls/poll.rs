@@ -33,7 +33,7 @@ pub unsafe extern "C" fn sys_poll(fds: *mut pollfd, nfds: nfds_t, timeout: i32) 
     };
     let entries = raw.as_mut_ptr() as *mut pollfd;
     let deadline =
-        (timeout >= 0).then(|| crate::arch::clock::deadline_after_ns(timeout as u64 * 1_000_000));
+        (timeout >= 0).then(|| crate::clock::deadline_after_ns(timeout as u64 * 1_000_000));
     loop {
         let seen = events::current();
         let mut ready = 0;

@@ -6,7 +6,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 use super::{fail, uaccess};
 use crate::abi::errno::{EAGAIN, EINVAL, ENOMEM, ESRCH, ETIMEDOUT, Errno};
 use crate::abi::{FUTEX_INTERRUPTIBLE, FUTEX_RELATIVE_TIMEOUT, Tid, sem_t, timespec};
-use crate::arch::clock;
+use crate::clock;
 use crate::sched;
 
 /// Reads a timespec from the application: Err(errno) when bad.
@@ -44,7 +44,7 @@ pub extern "C" fn sys_futex_wait(
     let deadline = match read_timespec(timeout) {
         Ok(None) => None,
         Ok(Some(ns)) if flags & FUTEX_RELATIVE_TIMEOUT != 0 => Some(clock::deadline_after_ns(ns)),
-        Ok(Some(ns)) => Some(clock::tsc_at_uptime_ns(super::time::uptime_of_monotonic(
+        Ok(Some(ns)) => Some(clock::ticks_at_uptime_ns(super::time::uptime_of_monotonic(
             ns,
         ))),
         Err(e) => return fail(e),
@@ -295,7 +295,7 @@ pub extern "C" fn sys_sem_timedwait(sem: *mut sem_t, abs_timeout: *const timespe
         Err(e) => return fail(e),
     };
     let deadline = match read_timespec(abs_timeout) {
-        Ok(t) => t.map(|ns| clock::tsc_at_realtime_ns(ns as i128)),
+        Ok(t) => t.map(|ns| clock::ticks_at_realtime_ns(ns as i128)),
         Err(e) => return fail(e),
     };
     loop {

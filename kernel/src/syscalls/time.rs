@@ -8,7 +8,7 @@
 use super::{fail, uaccess};
 use crate::abi::errno::EINVAL;
 use crate::abi::{CLOCK_MONOTONIC, CLOCK_REALTIME, clockid_t, timespec};
-use crate::arch::clock;
+use crate::clock;
 
 /// `CLOCK_MONOTONIC` at boot: one day, as if the host had been up that long.
 pub const MONOTONIC_AT_BOOT_NS: u64 = 86_400 * 1_000_000_000;

@@ -3,7 +3,7 @@
 
 /// Arms the virtual timer to interrupt `ns` from now.
 pub fn oneshot_ns(ns: u64) {
-    let ticks = super::clock::ns_to_ticks(ns).clamp(1, i32::MAX as u64);
+    let ticks = crate::clock::ns_to_ticks(ns).clamp(1, i32::MAX as u64);
     // SAFETY: programming this CPU's virtual timer (enabled, interrupt unmasked) has no
     // effect beyond its interrupt.
     unsafe {

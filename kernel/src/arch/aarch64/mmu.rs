@@ -36,7 +36,7 @@ pub unsafe fn load_current() {
 /// # Safety
 /// As `load_root`.
 unsafe fn load(root: u64) {
-    let tcr: u64 = 16 | (1 << 8) | (1 << 10) | (3 << 12) | (1 << 23) | (2 << 32);
+    let tcr: u64 = 16 | super::translation::TCR_WALKS;
     // SAFETY: the new tables map this code where it is (the caller's promise), so
     // execution continues across the switch; WXN off, as above.
     unsafe {

@@ -71,7 +71,7 @@ fn cpu_on(mpidr: u64, entry: u64, context: u64) -> i64 {
 /// the number of CPUs online.
 pub fn start_aps(entry: extern "C" fn(usize) -> !) -> usize {
     ENTRY.store(entry as usize, Ordering::Release);
-    let begin = super::clock::uptime_ns();
+    let begin = crate::clock::uptime_ns();
     for cpu in 1..MAX_CPUS.min(crate::sched::MAX_CPUS) {
         let Some(top) = crate::mm::stacks::allocate(STACK_SIZE, "a CPU's boot stack") else {
             klog!("eremit: no memory for CPU {cpu}'s stack");
@@ -89,8 +89,8 @@ pub fn start_aps(entry: extern "C" fn(usize) -> !) -> usize {
             klog!("eremit: PSCI CPU_ON for CPU {cpu} failed ({ret})");
             break;
         }
-        let sent = super::clock::uptime_ns();
-        while !is_online(cpu) && super::clock::uptime_ns() - sent < TIMEOUT_NS {
+        let sent = crate::clock::uptime_ns();
+        while !is_online(cpu) && crate::clock::uptime_ns() - sent < TIMEOUT_NS {
             core::hint::spin_loop();
         }
         if !is_online(cpu) {
@@ -101,7 +101,7 @@ pub fn start_aps(entry: extern "C" fn(usize) -> !) -> usize {
     klog!(
         "eremit: started {} other CPUs in {} us",
         online_cpus() - 1,
-        (super::clock::uptime_ns() - begin) / 1000
+        (crate::clock::uptime_ns() - begin) / 1000
     );
     online_cpus()
 }

@@ -12,26 +12,26 @@ use core::arch::asm;
 
 use super::board::{DEVICES, RAM_START};
 use crate::elf::{PF_W, PF_X, PT_LOAD, ProgramHeaders};
+use crate::mm::descriptor::{
+    ACCESSED, ATTR_NORMAL, INNER_SHAREABLE, PXN, READ_ONLY, TABLE_OR_PAGE, UXN, VALID,
+};
 
 /// RAM mapped from `RAM_START`; more is left out (and not given to the heap).
 pub const MAX_RAM: u64 = 4 << 30;
 
 const PAGE: u64 = 4096;
+/// TCR_EL1 but for T0SZ: walks cacheable and inner-shareable, 4 KiB granule, no TTBR1
+/// walks (EPD1), 40-bit physical addresses.
+pub const TCR_WALKS: u64 = (1 << 8) | (1 << 10) | (3 << 12) | (1 << 23) | (2 << 32);
+
 const BLOCK: u64 = 2 << 20;
 const GIB: u64 = 1 << 30;
 /// Level-3 tables for the image: 2 MiB each, so images up to 32 MiB.
 const IMAGE_L3: usize = 16;
 
-const VALID: u64 = 1;
-/// Level 1-2: a table (not a block); level 3: a page.
-const TABLE_OR_PAGE: u64 = 1 << 1;
+// The descriptor bits are `mm::descriptor`'s (level 1-2: TABLE_OR_PAGE marks a table, not
+// a block; level 3: a page); `AttrIndx` 0 is MAIR attribute 0, Device-nGnRnE.
 const ATTR_DEVICE: u64 = 0 << 2;
-const ATTR_NORMAL: u64 = 1 << 2;
-const READ_ONLY: u64 = 1 << 7;
-const INNER_SHAREABLE: u64 = 3 << 8;
-const ACCESSED: u64 = 1 << 10;
-const PXN: u64 = 1 << 53;
-const UXN: u64 = 1 << 54;
 
 const RAM_FLAGS: u64 = ATTR_NORMAL | INNER_SHAREABLE | ACCESSED | PXN | UXN;
 const DEVICE_FLAGS: u64 = ATTR_DEVICE | ACCESSED | PXN | UXN;
@@ -156,9 +156,8 @@ pub unsafe fn enable_secondary() {
 unsafe fn load(root: u64) {
     // MAIR: attribute 0 Device-nGnRnE, 1 Normal write-back.
     let mair: u64 = 0xff << 8;
-    // TCR: T0SZ 25, walks cacheable and inner-shareable, 4 KiB granule, no TTBR1 walks
-    // (EPD1), 40-bit physical addresses.
-    let tcr: u64 = 25 | (1 << 8) | (1 << 10) | (3 << 12) | (1 << 23) | (2 << 32);
+    // TCR: T0SZ 25 (three levels from level 1), and `TCR_WALKS`.
+    let tcr: u64 = 25 | TCR_WALKS;
     // SAFETY: the tables map the code running now at its own address (identity), so
     // turning translation on continues at the next instruction; M, C, I, WXN on, the
     // alignment check (A) off as the compiler expects unaligned accesses to work.

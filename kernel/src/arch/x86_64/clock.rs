@@ -1,17 +1,31 @@
-//! Time: the TSC gives monotonic time, the RTC the wall-clock time at boot.
+//! The clock's hardware on x86-64: the TSC as the counter, the CMOS RTC as the wall clock
+//! at boot. What is made of them is `crate::clock`'s.
 //!
 //! The TSC's rate comes from the command line (`tsc_khz=`, measured on the host by the
 //! runner: under TCG and KVM the guest TSC runs at the host's rate), else from CPUID.
 
-use core::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use x86_64::instructions::port::Port;
 
-use super::cpu::{cpuid, rdtsc};
+use super::cpu::cpuid;
 use crate::civil_time::{from_bcd, unix_seconds};
 
-static TSC_KHZ: AtomicU64 = AtomicU64::new(1_000_000);
-static BOOT_TSC: AtomicU64 = AtomicU64::new(0);
-static BOOT_EPOCH_SECS: AtomicI64 = AtomicI64::new(0);
+/// The counter's name in the boot log.
+pub const COUNTER: &str = "TSC";
+
+/// The TSC's frequency in kHz: the runner's measurement, else CPUID's.
+pub fn counter_khz(khz_from_cmdline: Option<u64>) -> Option<u64> {
+    khz_from_cmdline.or_else(tsc_khz_from_cpuid)
+}
+
+/// The counter now.
+pub fn ticks() -> u64 {
+    super::cpu::rdtsc()
+}
+
+/// The TSC at the kernel's first instruction.
+pub fn boot_ticks() -> u64 {
+    super::entry::entry_tsc()
+}
 
 /// TSC kHz from CPUID leaves 0x15/0x16 or the hypervisor timing leaf, if reported.
 fn tsc_khz_from_cpuid() -> Option<u64> {
@@ -38,52 +52,6 @@ fn tsc_khz_from_cpuid() -> Option<u64> {
     None
 }
 
-pub fn init(khz_from_cmdline: Option<u64>) {
-    let khz = khz_from_cmdline.or_else(tsc_khz_from_cpuid);
-    match khz {
-        Some(k) => TSC_KHZ.store(k, Ordering::Relaxed),
-        None => crate::kreport!(
-            "eremit: warning: TSC frequency unknown (no tsc_khz= option, no CPUID leaf); assuming 1 GHz"
-        ),
-    }
-    BOOT_TSC.store(super::entry::entry_tsc(), Ordering::Relaxed);
-    match read_rtc() {
-        Some(secs) => BOOT_EPOCH_SECS.store(
-            secs - (uptime_ns() / 1_000_000_000) as i64,
-            Ordering::Relaxed,
-        ),
-        None => crate::klog!("eremit: no RTC; wall-clock time starts at the epoch"),
-    }
-    crate::klog!(
-        "eremit: TSC {} kHz, wall clock {} s",
-        TSC_KHZ.load(Ordering::Relaxed),
-        BOOT_EPOCH_SECS.load(Ordering::Relaxed)
-    );
-}
-
-pub fn tsc_khz() -> u64 {
-    TSC_KHZ.load(Ordering::Relaxed)
-}
-
-/// Converts TSC ticks to nanoseconds.
-pub fn ticks_to_ns(ticks: u64) -> u64 {
-    (ticks as u128 * 1_000_000 / tsc_khz() as u128) as u64
-}
-
-pub fn ns_to_ticks(ns: u64) -> u64 {
-    (ns as u128 * tsc_khz() as u128 / 1_000_000) as u64
-}
-
-/// Nanoseconds since the kernel's first instruction.
-pub fn uptime_ns() -> u64 {
-    ticks_to_ns(rdtsc().saturating_sub(BOOT_TSC.load(Ordering::Relaxed)))
-}
-
-/// Nanoseconds since the Unix epoch.
-pub fn realtime_ns() -> i128 {
-    BOOT_EPOCH_SECS.load(Ordering::Relaxed) as i128 * 1_000_000_000 + uptime_ns() as i128
-}
-
 fn cmos(reg: u8) -> u8 {
     // SAFETY: CMOS index/data ports; bit 7 of the index keeps NMIs enabled as they were.
     unsafe {
@@ -92,8 +60,9 @@ fn cmos(reg: u8) -> u8 {
     }
 }
 
-/// Reads the RTC (UTC in QEMU) as seconds since the epoch; `None` without an RTC.
-fn read_rtc() -> Option<i64> {
+/// The wall clock: the CMOS RTC (UTC in QEMU) as seconds since the epoch; `None`
+/// without an RTC.
+pub fn wall_clock_secs() -> Option<i64> {
     if cmos(0x0b) == 0xff {
         return None;
     }
@@ -142,22 +111,4 @@ fn read_rtc() -> Option<i64> {
         conv(a[1]),
         conv(a[0]),
     )
-}
-
-/// The TSC value `ns` nanoseconds from now.
-pub fn deadline_after_ns(ns: u64) -> u64 {
-    rdtsc().saturating_add(ns_to_ticks(ns))
-}
-
-/// The TSC value at `ns` nanoseconds after boot (CLOCK_MONOTONIC).
-pub fn tsc_at_uptime_ns(ns: u64) -> u64 {
-    BOOT_TSC
-        .load(Ordering::Relaxed)
-        .saturating_add(ns_to_ticks(ns))
-}
-
-/// The TSC value when CLOCK_REALTIME reads `ns`.
-pub fn tsc_at_realtime_ns(ns: i128) -> u64 {
-    let since_boot = ns - BOOT_EPOCH_SECS.load(Ordering::Relaxed) as i128 * 1_000_000_000;
-    tsc_at_uptime_ns(since_boot.clamp(0, u64::MAX as i128) as u64)
 }

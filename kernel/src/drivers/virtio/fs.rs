@@ -98,7 +98,7 @@ impl Inner {
         if self.requests.needs_notify() {
             self.transport.notify(REQUEST_QUEUE);
         }
-        let deadline = crate::arch::clock::uptime_ns() + TIMEOUT_NS;
+        let deadline = crate::clock::uptime_ns() + TIMEOUT_NS;
         loop {
             if let Some(used) = self.requests.pop_used() {
                 // The device's writes to the reply before the caller reads it.
@@ -110,7 +110,7 @@ impl Inner {
                 }
                 return Ok(used.len);
             }
-            if crate::arch::clock::uptime_ns() > deadline {
+            if crate::clock::uptime_ns() > deadline {
                 self.give_up();
                 return Err(EIO);
             }
@@ -140,7 +140,7 @@ impl Inner {
     /// Queues a FORGET without waiting for it (room permitting: else until the device
     /// used an earlier one).
     fn forget(&mut self, request: Vec<u8>) {
-        let deadline = crate::arch::clock::uptime_ns() + TIMEOUT_NS;
+        let deadline = crate::clock::uptime_ns() + TIMEOUT_NS;
         loop {
             if self.broken {
                 // The device may never use the earlier ones: they stay allocated.
@@ -151,7 +151,7 @@ impl Inner {
             if self.hiprio.num_free() > 0 {
                 break;
             }
-            if crate::arch::clock::uptime_ns() > deadline {
+            if crate::clock::uptime_ns() > deadline {
                 self.give_up();
             }
             fuse::relax();

@@ -87,14 +87,14 @@ impl Device {
         if self.queue.needs_notify() {
             self.transport.notify(QUEUE);
         }
-        let deadline = crate::arch::clock::uptime_ns() + TIMEOUT_NS;
+        let deadline = crate::clock::uptime_ns() + TIMEOUT_NS;
         loop {
             if let Some(used) = self.queue.pop_used() {
                 // The device's writes to the buffer before they are read.
                 fence(Ordering::Acquire);
                 return (used.head == head).then_some((used.len as usize).min(CHUNK));
             }
-            if crate::arch::clock::uptime_ns() > deadline {
+            if crate::clock::uptime_ns() > deadline {
                 return None;
             }
             core::hint::spin_loop();

@@ -51,7 +51,7 @@ use super::stack::{self, Stack, now};
 use super::syn::Syn;
 use crate::abi::errno::*;
 use crate::abi::net::*;
-use crate::arch::clock;
+use crate::clock;
 
 mod backlog;
 mod connect;

@@ -2,6 +2,7 @@
 //! `cli::parse_cpus`, `parse_memory`, `parse_env`).
 
 use super::imageref::{self, ImageRef};
+use crate::cli::scan::{Grammar, Scanned, scan};
 use crate::cli::{self, Command, Proto, UsageError, usage_err};
 
 /// Everything `eremit pkg` was told.
@@ -38,43 +39,13 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
     let mut ports = Vec::new();
     let mut reference = None;
     let mut output = None;
-    let mut image = None;
-    let mut i = 0;
-    while i < args.len() {
-        let arg = &args[i];
-        i += 1;
-        if arg == "--" {
-            if i < args.len() {
-                image = Some(i);
-            }
-            break;
-        }
-        if !arg.starts_with('-') || arg == "-" {
-            image = Some(i - 1);
-            break;
-        }
-        if arg == "-h" || arg == "--help" {
-            return Ok(Command::Help);
-        }
-        let (name, inline_value) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        if !VALUE_OPTIONS.contains(&name) {
-            return usage_err(format!(
-                "unknown option '{name}' for pkg (try 'eremit --help')"
-            ));
-        }
-        let value = match inline_value {
-            Some(v) => v,
-            None => {
-                let Some(v) = args.get(i) else {
-                    return usage_err(format!("option '{name}' needs a value"));
-                };
-                i += 1;
-                v.clone()
-            }
-        };
+    let grammar = Grammar {
+        values: VALUE_OPTIONS,
+        flags: &[],
+        unknown_context: " for pkg",
+    };
+    let scanned = scan(args, &grammar, |name, value| {
+        let value = value.unwrap_or_default();
         match name {
             "--cpus" => cpus = cli::parse_cpus(&value)?,
             "--memory" => memory_kib = cli::parse_memory(&value)?,
@@ -93,7 +64,12 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
             }
             _ => unreachable!("option list and match are out of sync: {name}"),
         }
-    }
+        Ok(())
+    })?;
+    let image = match scanned {
+        Scanned::Help => return Ok(Command::Help),
+        Scanned::Image(image) => image,
+    };
     let Some(reference) = reference else {
         return usage_err(format!("missing -t NAME[:TAG] ({SYNOPSIS})"));
     };
