@@ -20,12 +20,26 @@ pub const IST_NMI: u16 = 3;
 pub const IST_IRQ: u16 = 4;
 
 const IST_COUNT: usize = 4;
-const IST_SIZE: usize = 32 * 1024;
+/// Bytes of each IST stack, by slot. Exceptions run the crash report (and fault delivery)
+/// on theirs; an interrupt only leaves its frame on its stack before moving to the
+/// interrupted one (irq_stubs.s), so 4 KiB is plenty, and the boot CPU's stacks are in
+/// the image's .bss, which counts toward the smallest VM (tools/eremit/src/memory.rs).
+const IST_SIZES: [usize; IST_COUNT] = [32 * 1024, 32 * 1024, 32 * 1024, 4 * 1024];
+const IST_TOTAL: usize = IST_SIZES[0] + IST_SIZES[1] + IST_SIZES[2] + IST_SIZES[3];
 
 #[repr(C, align(16))]
-struct Stack([u8; IST_SIZE]);
+struct Stacks([u8; IST_TOTAL]);
 
-static mut BOOT_IST_STACKS: [Stack; IST_COUNT] = [const { Stack([0; IST_SIZE]) }; IST_COUNT];
+static mut BOOT_IST_STACKS: Stacks = Stacks([0; IST_TOTAL]);
+
+/// The top of each slot's stack in an area of IST_TOTAL bytes from `bottom`.
+fn stack_tops(bottom: u64) -> [u64; IST_COUNT] {
+    let mut top = bottom;
+    core::array::from_fn(|i| {
+        top += IST_SIZES[i] as u64;
+        top
+    })
+}
 static mut BOOT_TSS: TaskStateSegment = TaskStateSegment::new();
 static mut BOOT_GDT: GlobalDescriptorTable = GlobalDescriptorTable::new();
 
@@ -63,13 +77,13 @@ impl CpuTables {
     /// Tables for another CPU, with interrupt stacks from the heap. `None` when memory is
     /// short. One allocation holds the stacks and one the TSS with the GDT.
     pub fn allocate() -> Option<Self> {
-        let layout = Layout::from_size_align(IST_COUNT * IST_SIZE, 16).ok()?;
+        let layout = Layout::from_size_align(IST_TOTAL, 16).ok()?;
         // SAFETY: the layout has non-zero size. The stacks are never freed.
         let bottom = unsafe { alloc(layout) } as u64;
         if bottom == 0 {
             return None;
         }
-        let tops = core::array::from_fn(|i| bottom + ((i + 1) * IST_SIZE) as u64);
+        let tops = stack_tops(bottom);
         let (tss, gdt) = Box::leak(Box::new((
             tss_with_stacks(tops),
             GlobalDescriptorTable::new(),
@@ -104,7 +118,7 @@ pub fn init() {
     // interrupt stacks; afterwards they are only read by the CPU.
     let tables = unsafe {
         let stacks = &*core::ptr::addr_of!(BOOT_IST_STACKS);
-        let tops = core::array::from_fn(|i| stacks[i].0.as_ptr() as u64 + IST_SIZE as u64);
+        let tops = stack_tops(stacks.0.as_ptr() as u64);
         *core::ptr::addr_of_mut!(BOOT_TSS) = tss_with_stacks(tops);
         let gdt = &mut *core::ptr::addr_of_mut!(BOOT_GDT);
         let (code, data, tss) = fill(gdt, &*core::ptr::addr_of!(BOOT_TSS));
