@@ -16,9 +16,6 @@
 
 /* ---- exact ------------------------------------------------------------------------ */
 
-long double fabsl(long double x) { return __builtin_fabsl(x); }
-long double copysignl(long double x, long double y) { return __builtin_copysignl(x, y); }
-
 /* frndint rounds in the current rounding mode (to nearest even by default). */
 long double rintl(long double x)
 {
@@ -179,34 +176,6 @@ long double remquol(long double x, long double y, int *quo)
     return r;
 }
 
-long double fdiml(long double x, long double y)
-{
-    if (isnan(x) || isnan(y))
-        return x + y;
-    return x > y ? x - y : 0.0L;
-}
-
-long double fmaxl(long double x, long double y)
-{
-    if (isnan(x))
-        return y;
-    if (isnan(y))
-        return x;
-    return x > y ? x : y;
-}
-
-long double fminl(long double x, long double y)
-{
-    if (isnan(x))
-        return y;
-    if (isnan(y))
-        return x;
-    return x < y ? x : y;
-}
-
-/* Not fused: the product is rounded to 64 bits first. */
-long double fmal(long double x, long double y, long double z) { return x * y + z; }
-
 /* ---- logarithms and atan2 on the x87 ------------------------------------------------ */
 
 /* fyl2x: st(1) * log2(st(0)), popping; the constant loaded first is st(1). */
@@ -231,49 +200,5 @@ long double atan2l(long double y, long double x)
 
 long double atanl(long double x) { return atan2l(x, 1.0L); }
 
-/* ---- the rest, in double precision -------------------------------------------------- */
-
-#define VIA_DOUBLE1(name, f)                                                           \
-    long double name(long double x) { return (long double)f((double)x); }
-
-VIA_DOUBLE1(sinl, sin)
-VIA_DOUBLE1(cosl, cos)
-VIA_DOUBLE1(tanl, tan)
-VIA_DOUBLE1(asinl, asin)
-VIA_DOUBLE1(acosl, acos)
-VIA_DOUBLE1(sinhl, sinh)
-VIA_DOUBLE1(coshl, cosh)
-VIA_DOUBLE1(tanhl, tanh)
-VIA_DOUBLE1(asinhl, asinh)
-VIA_DOUBLE1(acoshl, acosh)
-VIA_DOUBLE1(atanhl, atanh)
-VIA_DOUBLE1(expl, exp)
-VIA_DOUBLE1(exp2l, exp2)
-VIA_DOUBLE1(expm1l, expm1)
-VIA_DOUBLE1(log1pl, log1p)
-VIA_DOUBLE1(cbrtl, cbrt)
-VIA_DOUBLE1(erfl, erf)
-VIA_DOUBLE1(erfcl, erfc)
-VIA_DOUBLE1(tgammal, tgamma)
-VIA_DOUBLE1(lgammal, lgamma)
-
-long double powl(long double x, long double y) { return (long double)pow((double)x, (double)y); }
-
-/* The double and float steps towards a long double. */
-double nexttoward(double x, long double y)
-{
-    if (isnan(x) || isnan(y))
-        return (double)((long double)x + y);
-    if ((long double)x == y)
-        return (double)y;
-    return nextafter(x, (long double)x < y ? HUGE_VAL : -HUGE_VAL);
-}
-
-float nexttowardf(float x, long double y)
-{
-    if (isnan(x) || isnan(y))
-        return (float)((long double)x + y);
-    if ((long double)x == y)
-        return (float)y;
-    return nextafterf(x, (long double)x < y ? HUGE_VALF : -HUGE_VALF);
-}
+/* fabsl, copysignl, fdiml, fmaxl, fminl, fmal, nexttoward(f), powl and the functions
+ * computed in double precision: ../ldouble_common.c, the same on every architecture. */
