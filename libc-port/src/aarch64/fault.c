@@ -30,19 +30,10 @@ struct fault_record {
 
 _Static_assert(sizeof(struct fault_record) == 304, "the kernel's FaultRecord");
 
-int __eremit_signal_fault(int sig, siginfo_t *info); /* signal.c */
+void __eremit_fault_deliver(uint64_t addr, uint64_t code); /* ../fault_signal.c */
 
 /* Called by the entry with the record; returns to resume the faulting instruction. */
-void __eremit_fault_dispatch(struct fault_record *r)
-{
-    siginfo_t info;
-    memset(&info, 0, sizeof info);
-    info.si_signo = SIGSEGV;
-    info.si_code = (int)r->code;
-    info.si_addr = (void *)(uintptr_t)r->addr;
-    if (__eremit_signal_fault(SIGSEGV, &info) != 0)
-        sys_fault_entry(0);
-}
+void __eremit_fault_dispatch(struct fault_record *r) { __eremit_fault_deliver(r->addr, r->code); }
 
 /* sp = x0 = the record on entry; x19 keeps it across the call (its own value is in the
  * record). 528 bytes keep the interrupted code's FPCR, FPSR and q0-q31 from the handler.
@@ -81,15 +72,3 @@ __asm__(".text\n"
         "\tldr x0, [x0]\n"
         "\teret\n"
         ".size __eremit_fault_entry, . - __eremit_fault_entry\n");
-
-void __eremit_fault_entry(void);
-
-/* signal.c calls this whenever an action changes: the kernel delivers faults only while
- * SIGSEGV has a handler. */
-void __eremit_fault_action_changed(int sig, const struct sigaction *act)
-{
-    if (sig != SIGSEGV)
-        return;
-    int handled = act->sa_handler != SIG_DFL && act->sa_handler != SIG_IGN;
-    sys_fault_entry(handled ? (size_t)(uintptr_t)__eremit_fault_entry : 0);
-}
