@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cmdline;
 pub mod demux;
 pub mod elf;
+pub mod helper_process;
 pub mod image;
 pub mod memory;
 pub mod netaddr;

@@ -9,9 +9,10 @@
 //! host's loopback. Each `--forward` becomes a `-t`/`-u` `HOST:GUEST` port mapping.
 
 use crate::cli::{Forward, Proto};
+use crate::helper_process::helper_command;
 use crate::run::io_text;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 /// The program looked up on `PATH` (Debian's package `passt`).
@@ -120,37 +121,8 @@ impl Passt {
                 .map_err(|e| cleanup(format!("cannot chown {}: {}", dir.display(), io_text(&e))))?;
         }
         let socket = dir.join("passt.sock");
-        let mut cmd = Command::new(&program_path);
-        cmd.args(daemon_args(&socket, forwards, runas))
-            .stdin(Stdio::null())
-            .stdout(if verbose {
-                Stdio::inherit()
-            } else {
-                Stdio::null()
-            })
-            .stderr(if verbose {
-                Stdio::inherit()
-            } else {
-                Stdio::null()
-            });
-        // SAFETY: the closure runs in the forked child before exec and only makes
-        // async-signal-safe system calls (setpgid, prctl, getppid).
-        unsafe {
-            use std::os::unix::process::CommandExt;
-            let parent = libc::getpid();
-            cmd.pre_exec(move || {
-                // Not the target of a Ctrl-C on eremit's terminal (eremit forwards it to
-                // the guest). The death signal covers a killed eremit until passt changes
-                // its user (which clears it); every other way out of `run` drops `Passt`.
-                libc::setpgid(0, 0);
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong) != 0
-                    || libc::getppid() != parent
-                {
-                    return Err(std::io::Error::other("eremit exited"));
-                }
-                Ok(())
-            });
-        }
+        let mut cmd = helper_command(&program_path, verbose);
+        cmd.args(daemon_args(&socket, forwards, runas));
         let child = cmd.spawn().map_err(|e| {
             cleanup(format!(
                 "cannot start {}: {}",

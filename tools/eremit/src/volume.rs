@@ -4,6 +4,7 @@
 //! the VM on every path out of `run` (normal exit, timeout, runner error).
 
 use crate::cli::{UsageError, usage_err};
+use crate::helper_process::helper_command;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -261,36 +262,8 @@ fn start_one(
     sandbox: &str,
     verbose: bool,
 ) -> Result<Child, String> {
-    let mut cmd = Command::new(program);
-    cmd.args(daemon_args(socket, host, sandbox))
-        .stdin(Stdio::null())
-        .stdout(if verbose {
-            Stdio::inherit()
-        } else {
-            Stdio::null()
-        })
-        .stderr(if verbose {
-            Stdio::inherit()
-        } else {
-            Stdio::null()
-        });
-    // SAFETY: the closure runs in the forked child before exec and only makes
-    // async-signal-safe system calls (setpgid, prctl, getppid).
-    unsafe {
-        use std::os::unix::process::CommandExt;
-        let parent = libc::getpid();
-        cmd.pre_exec(move || {
-            // Not the target of a Ctrl-C on eremit's terminal (eremit forwards it to the
-            // guest), and gone with eremit even when it is killed.
-            libc::setpgid(0, 0);
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong) != 0
-                || libc::getppid() != parent
-            {
-                return Err(std::io::Error::other("eremit exited"));
-            }
-            Ok(())
-        });
-    }
+    let mut cmd = helper_command(program, verbose);
+    cmd.args(daemon_args(socket, host, sandbox));
     let mut child = cmd.spawn().map_err(|e| io_text(&e))?;
     let deadline = Instant::now() + START_TIMEOUT;
     loop {
