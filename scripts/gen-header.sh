@@ -77,12 +77,14 @@ PY
 )"
 [ -n "$abi_names" ] || { echo "gen-header: rustdoc listed nothing in the abi module" >&2; exit 1; }
 # Everything cbindgen emitted: functions and statics (top-level declarations), #defines,
-# struct tags and typedefs.
+# struct tags (defined or only declared) and typedefs.
 {
     grep -oP '^(?!#|typedef|struct|union|enum|\s|/|\*|\}|extern "C")[^()]*?\b\K\w+(?=\()' "$tmpdir/all.h" || true
     grep -oP '^extern [^(]*\b\K\w+(?=;)' "$tmpdir/all.h" || true
     grep -oP '^#define \K\w+' "$tmpdir/all.h" | grep -vx HERMIT_SYSCALL_H || true
     grep -oP '^(struct|union|enum) \K\w+(?= \{)' "$tmpdir/all.h" || true
+    # Forward declarations: the opaque types cbindgen meets (a kernel enum without repr(C)).
+    grep -oP '^(struct|union|enum) \K\w+(?=;)' "$tmpdir/all.h" || true
     grep -oP '^typedef .*\b\K\w+(?=;)' "$tmpdir/all.h" || true
 } | sort -u >"$tmpdir/emitted"
 exclude="$(grep -v '^sys_' "$tmpdir/emitted" | grep -vxF -f <(echo "$abi_names") || true)"

@@ -254,8 +254,6 @@
 
 #define HERMIT_X_OK 1
 
-struct hermit_Topology;
-
 /**
  * Generic socket address.
  */
@@ -564,6 +562,8 @@ struct hermit_linger {
 #define HERMIT_ETIMEDOUT 110
 
 #define HERMIT_EXDEV 18
+
+
 
 
 

@@ -254,8 +254,6 @@
 
 #define X_OK 1
 
-struct Topology;
-
 /**
  * Generic socket address.
  */
@@ -564,6 +562,8 @@ struct linger {
 #define ETIMEDOUT 110
 
 #define EXDEV 18
+
+
 
 
 
