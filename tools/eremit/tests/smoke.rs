@@ -6,24 +6,18 @@
 //! missing.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 const GUEST_SOURCE: &str = include_str!("pvh-guest/guest.S");
 const GUEST_LDS: &str = include_str!("pvh-guest/guest.ld");
-const EREMIT: &str = env!("CARGO_BIN_EXE_eremit");
-
-fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
-}
+mod common;
+use common::{build_guests, on_path, path, text};
 
 fn work_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("eremit-smoke");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::work_dir("eremit-smoke")
 }
 
 /// Builds the guest in all modes once; `None` (with a printed reason) when
@@ -36,51 +30,13 @@ fn guests() -> Option<&'static [PathBuf; 5]> {
                 return Err(format!("`{tool}` not found (install binutils)"));
             }
         }
-        let dir = work_dir();
-        std::fs::write(dir.join("guest.S"), GUEST_SOURCE).unwrap();
-        std::fs::write(dir.join("guest.ld"), GUEST_LDS).unwrap();
-        let build = |mode: usize| -> Result<PathBuf, String> {
-            let obj = dir.join(format!("guest{mode}.o"));
-            let elf = dir.join(format!("guest{mode}"));
-            let steps: [Vec<String>; 2] = [
-                vec![
-                    "as".into(),
-                    "--64".into(),
-                    "--defsym".into(),
-                    format!("MODE={mode}"),
-                    "-o".into(),
-                    obj.display().to_string(),
-                    dir.join("guest.S").display().to_string(),
-                ],
-                vec![
-                    "ld".into(),
-                    "-m".into(),
-                    "elf_x86_64".into(),
-                    "-static".into(),
-                    "-nostdlib".into(),
-                    "-T".into(),
-                    dir.join("guest.ld").display().to_string(),
-                    "-o".into(),
-                    elf.display().to_string(),
-                    obj.display().to_string(),
-                ],
-            ];
-            for step in steps {
-                let out = Command::new(&step[0])
-                    .args(&step[1..])
-                    .output()
-                    .map_err(|e| format!("{}: {e}", step[0]))?;
-                if !out.status.success() {
-                    return Err(format!(
-                        "{} failed: {}",
-                        step[0],
-                        String::from_utf8_lossy(&out.stderr)
-                    ));
-                }
-            }
-            Ok(elf)
-        };
-        Ok([build(0)?, build(1)?, build(2)?, build(3)?, build(4)?])
+        build_guests(
+            &work_dir(),
+            GUEST_SOURCE,
+            GUEST_LDS,
+            &["as", "--64"],
+            &["ld", "-m", "elf_x86_64"],
+        )
     });
     match built {
         Ok(g) => Some(g),
@@ -108,23 +64,11 @@ fn setup() -> Option<&'static [PathBuf; 5]> {
 }
 
 fn eremit(args: &[&str]) -> Command {
-    let mut cmd = Command::new(EREMIT);
-    cmd.args(args)
-        .env("XDG_CACHE_HOME", work_dir().join("cache"))
-        .stdin(Stdio::null());
-    cmd
+    common::eremit(&work_dir(), args)
 }
 
 fn run(args: &[&str]) -> Output {
     eremit(args).output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn path(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 #[test]

@@ -7,67 +7,22 @@
 //! Tests that need QEMU or the aarch64 assembler print why they are skipped and pass
 //! when either is missing.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
+use common::{build_guests, on_path, path, text};
+use std::path::PathBuf;
+use std::process::Output;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 const GUEST_SOURCE: &str = include_str!("virt-guest/guest.S");
 const GUEST_LDS: &str = include_str!("virt-guest/guest.ld");
-const EREMIT: &str = env!("CARGO_BIN_EXE_eremit");
 const AS: &str = "aarch64-linux-gnu-as";
 const LD: &str = "aarch64-linux-gnu-ld";
 const QEMU: &str = "qemu-system-aarch64";
 const MODES: usize = 4;
 
-fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
-}
-
 fn work_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("eremit-virt-smoke");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn build(dir: &Path, mode: usize) -> Result<PathBuf, String> {
-    let obj = dir.join(format!("guest{mode}.o"));
-    let elf = dir.join(format!("guest{mode}"));
-    let steps: [Vec<String>; 2] = [
-        vec![
-            AS.into(),
-            "--defsym".into(),
-            format!("MODE={mode}"),
-            "-o".into(),
-            obj.display().to_string(),
-            dir.join("guest.S").display().to_string(),
-        ],
-        vec![
-            LD.into(),
-            "-static".into(),
-            "-nostdlib".into(),
-            "-T".into(),
-            dir.join("guest.ld").display().to_string(),
-            "-o".into(),
-            elf.display().to_string(),
-            obj.display().to_string(),
-        ],
-    ];
-    for step in steps {
-        let out = Command::new(&step[0])
-            .args(&step[1..])
-            .output()
-            .map_err(|e| format!("{}: {e}", step[0]))?;
-        if !out.status.success() {
-            return Err(format!(
-                "{} failed: {}",
-                step[0],
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
-    }
-    Ok(elf)
+    common::work_dir("eremit-virt-smoke")
 }
 
 /// The guest in every mode, when QEMU and the assembler are there; `None` (with a
@@ -80,14 +35,7 @@ fn setup() -> Option<&'static [PathBuf; MODES]> {
                 return Err(format!("`{tool}` not found"));
             }
         }
-        let dir = work_dir();
-        std::fs::write(dir.join("guest.S"), GUEST_SOURCE).unwrap();
-        std::fs::write(dir.join("guest.ld"), GUEST_LDS).unwrap();
-        let mut guests: [PathBuf; MODES] = Default::default();
-        for (mode, g) in guests.iter_mut().enumerate() {
-            *g = build(&dir, mode)?;
-        }
-        Ok(guests)
+        build_guests(&work_dir(), GUEST_SOURCE, GUEST_LDS, &[AS], &[LD])
     });
     match built {
         Ok(g) => Some(g),
@@ -99,21 +47,9 @@ fn setup() -> Option<&'static [PathBuf; MODES]> {
 }
 
 fn run(args: &[&str]) -> Output {
-    Command::new(EREMIT)
-        .args(args)
-        .env("XDG_CACHE_HOME", work_dir().join("cache"))
-        .env_remove("EREMIT_QEMU")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn path(p: &Path) -> &str {
-    p.to_str().unwrap()
+    let mut cmd = common::eremit(&work_dir(), args);
+    cmd.env_remove("EREMIT_QEMU");
+    cmd.output().unwrap()
 }
 
 #[test]
