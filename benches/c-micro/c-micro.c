@@ -639,9 +639,69 @@ static int writer_failed(struct pwriter *w, int count)
     return 0;
 }
 
+/* The parallel benchmarks' measure: `work` on arg[0] then arg[1] by one thread, then on
+ * both at once by two threads, FILE_BATCHES times after a warm-up; `failed` checks each
+ * run (and readies the next) and stops the benchmark when it returns nonzero. Reported as
+ * `name`: "median" the two threads' time (ns), with the one thread's time and the ratio
+ * two/one (1.0: no parallelism; 0.5: perfect on 2 CPUs), and `bytes_key`: `bytes`. */
+static void one_vs_two_threads(const char *name, void *(*work)(void *), void *arg[2],
+                               int (*failed)(void *ctx), void *ctx, const char *bytes_key,
+                               long bytes)
+{
+    struct sample one[FILE_BATCHES], two[FILE_BATCHES];
+    double ratio[FILE_BATCHES];
+    for (int b = -1; b < FILE_BATCHES; b++) {
+        struct timer t;
+        timer_start(&t);
+        work(arg[0]);
+        work(arg[1]);
+        struct sample s1 = timer_per_op(&t, 1);
+        if (failed(ctx))
+            return;
+        pthread_t th;
+        timer_start(&t);
+        int e = pthread_create(&th, NULL, work, arg[1]);
+        if (e != 0) {
+            fail(name, "pthread_create: %s", strerror(e));
+            return;
+        }
+        work(arg[0]);
+        pthread_join(th, NULL);
+        struct sample s2 = timer_per_op(&t, 1);
+        if (failed(ctx))
+            return;
+        if (b >= 0) {
+            one[b] = s1;
+            two[b] = s2;
+            ratio[b] = s2.ns / s1.ns;
+        }
+    }
+    double ns1[FILE_BATCHES];
+    for (int i = 0; i < FILE_BATCHES; i++)
+        ns1[i] = one[i].ns;
+    char extra[160];
+    snprintf(extra, sizeof extra, ", \"one_thread_ns\": %.0f, \"ratio\": %.3f, \"%s\": %ld",
+             median(ns1, FILE_BATCHES), median(ratio, FILE_BATCHES), bytes_key, bytes);
+    report(name, "ns", 1, two, FILE_BATCHES, extra);
+}
+
+/* one_vs_two_threads' check for file_parallel: both writes succeeded and both files
+ * hold what was written; then they are removed and the errors cleared. */
+struct pwriters {
+    struct pwriter *w;
+    long bytes;
+};
+
+static int pwriters_failed(void *ctx)
+{
+    struct pwriters *p = ctx;
+    int bad = writer_failed(p->w, 2) || !check_and_remove(p->w, 2, p->bytes);
+    p->w[0].error = p->w[1].error = 0;
+    return bad;
+}
+
 /* Two files of FILE_BYTES each, written by one thread one after the other, then by two
- * threads at once (one file each); "median" is the two threads' time (ns), with the one
- * thread's time and the ratio two/one (1.0: no parallelism; 0.5: perfect on 2 CPUs). */
+ * threads at once (one file each): one_vs_two_threads. */
 static void bench_file_parallel(void)
 {
     long chunks = scaled(FILE_BYTES / FILE_CHUNK);
@@ -659,47 +719,11 @@ static void bench_file_parallel(void)
         w[i].chunks = chunks;
         w[i].buf = buf;
     }
-    struct sample one[FILE_BATCHES], two[FILE_BATCHES];
-    double ratio[FILE_BATCHES];
-    for (int b = -1; b < FILE_BATCHES; b++) {
-        w[0].error = w[1].error = 0;
-        struct timer t;
-        timer_start(&t);
-        pwrite_file(&w[0]);
-        pwrite_file(&w[1]);
-        struct sample s1 = timer_per_op(&t, 1);
-        if (writer_failed(w, 2) || !check_and_remove(w, 2, bytes))
-            goto out;
-        w[0].error = w[1].error = 0;
-        pthread_t th;
-        timer_start(&t);
-        int e = pthread_create(&th, NULL, pwrite_file, &w[1]);
-        if (e != 0) {
-            fail("file_parallel", "pthread_create: %s", strerror(e));
-            goto out;
-        }
-        pwrite_file(&w[0]);
-        pthread_join(th, NULL);
-        struct sample s2 = timer_per_op(&t, 1);
-        if (writer_failed(w, 2) || !check_and_remove(w, 2, bytes))
-            goto out;
-        if (b >= 0) {
-            one[b] = s1;
-            two[b] = s2;
-            ratio[b] = s2.ns / s1.ns;
-        }
-    }
-    {
-        double ns1[FILE_BATCHES];
-        for (int i = 0; i < FILE_BATCHES; i++)
-            ns1[i] = one[i].ns;
-        char extra[160];
-        snprintf(extra, sizeof extra,
-                 ", \"one_thread_ns\": %.0f, \"ratio\": %.3f, \"bytes_per_file\": %ld",
-                 median(ns1, FILE_BATCHES), median(ratio, FILE_BATCHES), bytes);
-        report("file_parallel", "ns", 1, two, FILE_BATCHES, extra);
-    }
-out:
+    w[0].error = w[1].error = 0;
+    struct pwriters ctx = {w, bytes};
+    void *args[2] = {&w[0], &w[1]};
+    one_vs_two_threads("file_parallel", pwrite_file, args, pwriters_failed, &ctx,
+                       "bytes_per_file", bytes);
     free(buf);
 }
 
@@ -766,8 +790,9 @@ static int pconn_open(struct pconn *c)
     return ok;
 }
 
-static int pconn_failed(struct pconn *c)
+static int pconn_failed(void *ctx)
 {
+    struct pconn *c = ctx;
     for (int i = 0; i < 2; i++)
         if (c[i].error) {
             fail("socket_parallel", "connection %d: %s", i,
@@ -798,45 +823,9 @@ static void bench_socket_parallel(void)
         c[i].buf = buf;
         c[i].in = buf + (1 + i) * FILE_CHUNK;
     }
-    struct sample one[FILE_BATCHES], two[FILE_BATCHES];
-    double ratio[FILE_BATCHES];
-    for (int b = -1; b < FILE_BATCHES; b++) {
-        c[0].error = c[1].error = 0;
-        struct timer t;
-        timer_start(&t);
-        pconn_transfer(&c[0]);
-        pconn_transfer(&c[1]);
-        struct sample s1 = timer_per_op(&t, 1);
-        if (pconn_failed(c))
-            goto out;
-        pthread_t th;
-        timer_start(&t);
-        int e = pthread_create(&th, NULL, pconn_transfer, &c[1]);
-        if (e != 0) {
-            fail("socket_parallel", "pthread_create: %s", strerror(e));
-            goto out;
-        }
-        pconn_transfer(&c[0]);
-        pthread_join(th, NULL);
-        struct sample s2 = timer_per_op(&t, 1);
-        if (pconn_failed(c))
-            goto out;
-        if (b >= 0) {
-            one[b] = s1;
-            two[b] = s2;
-            ratio[b] = s2.ns / s1.ns;
-        }
-    }
-    {
-        double ns1[FILE_BATCHES];
-        for (int i = 0; i < FILE_BATCHES; i++)
-            ns1[i] = one[i].ns;
-        char extra[160];
-        snprintf(extra, sizeof extra,
-                 ", \"one_thread_ns\": %.0f, \"ratio\": %.3f, \"bytes_per_connection\": %ld",
-                 median(ns1, FILE_BATCHES), median(ratio, FILE_BATCHES), bytes);
-        report("socket_parallel", "ns", 1, two, FILE_BATCHES, extra);
-    }
+    void *args[2] = {&c[0], &c[1]};
+    one_vs_two_threads("socket_parallel", pconn_transfer, args, pconn_failed, c,
+                       "bytes_per_connection", bytes);
 out:
     for (int i = 0; i < 2; i++) {
         if (c[i].tx >= 0)
