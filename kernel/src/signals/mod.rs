@@ -9,6 +9,8 @@
 //! Once subscribed, signals are queued here and the library takes them one at a time
 //! with `sys_signal_wait_external`.
 
+#[cfg(target_os = "none")]
+pub mod fault;
 pub mod pending;
 #[cfg(target_os = "none")]
 mod port;

@@ -36,8 +36,6 @@ struct FaultRecord {
     _pad: u64,
 }
 
-const SEGV_MAPERR: u64 = 1;
-const SEGV_ACCERR: u64 = 2;
 /// Exception classes (`ESR_EL1.EC`) of aborts taken from EL1, where the program runs.
 const EC_INSTRUCTION_ABORT: u64 = 0x21;
 const EC_DATA_ABORT: u64 = 0x25;
@@ -123,28 +121,11 @@ pub fn abort(f: &mut Frame) -> bool {
     if entry == 0 || !in_application(f.elr) {
         return false;
     }
-    let code = if kind == FaultKind::Permission
-        || crate::syscalls::memory::is_mapped_page(addr as usize)
-    {
-        SEGV_ACCERR
-    } else {
-        SEGV_MAPERR
-    };
+    let code = crate::signals::fault::segv_code(kind == FaultKind::Permission, addr);
     let size = core::mem::size_of::<FaultRecord>() as u64;
-    let Some(at) =
-        f.sp.checked_sub(size)
-            .map(|a| a & !15)
-            .filter(|&a| a >= crate::mm::user_map::LOW_LIMIT)
-    else {
+    let Some(at) = crate::signals::fault::record_slot(f.sp, 0, size) else {
         return false;
     };
-    // The record must land in memory the program may write (the system-call boundary's
-    // rule: never the kernel's statics or page tables, never a missing page): an
-    // overflowed stack (its guard page) or a stack pointer gone astray ends in the crash
-    // report, as on Linux without an alternate signal stack.
-    if crate::syscalls::uaccess::check_write(at as *mut u8, (f.sp - at) as usize).is_err() {
-        return false;
-    }
     let record = FaultRecord {
         x: f.x,
         sp: f.sp,

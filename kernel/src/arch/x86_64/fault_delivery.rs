@@ -38,8 +38,6 @@ struct FaultRecord {
     _pad: u64,
 }
 
-const SEGV_MAPERR: u64 = 1;
-const SEGV_ACCERR: u64 = 2;
 const RED_ZONE: u64 = 128;
 /// The page-fault error code's "reserved bit set in a page-table entry".
 const RESERVED_BIT: u64 = 1 << 3;
@@ -80,27 +78,11 @@ pub fn page_fault(f: &mut ExceptionFrame, cr2: u64) -> bool {
     if entry == 0 || in_kernel_code(f.rip) {
         return false;
     }
-    let code = if f.error_code & 1 != 0 || crate::syscalls::memory::is_mapped_page(cr2 as usize) {
-        SEGV_ACCERR
-    } else {
-        SEGV_MAPERR
-    };
+    let code = crate::signals::fault::segv_code(f.error_code & 1 != 0, cr2);
     let size = core::mem::size_of::<FaultRecord>() as u64;
-    let Some(at) = f
-        .rsp
-        .checked_sub(RED_ZONE + size)
-        .map(|a| a & !15)
-        .filter(|&a| a >= crate::mm::user_map::LOW_LIMIT)
-    else {
+    let Some(at) = crate::signals::fault::record_slot(f.rsp, RED_ZONE, size) else {
         return false;
     };
-    // The record must land in memory the program may write (the system-call boundary's
-    // rule: never the kernel's statics or page tables, never a missing page): an
-    // overflowed stack (its guard page) or a stack pointer gone astray ends in the crash
-    // report, as on Linux without an alternate signal stack.
-    if crate::syscalls::uaccess::check_write(at as *mut u8, (f.rsp - at) as usize).is_err() {
-        return false;
-    }
     let record = FaultRecord {
         gprs: [
             f.r15, f.r14, f.r13, f.r12, f.r11, f.r10, f.r9, f.r8, f.rbp, f.rdi, f.rsi, f.rdx,
