@@ -113,7 +113,14 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
+    if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null; then
+        # apt's resolver can refuse a whole set ("generated breaks") that it installs one
+        # package at a time, as on a new bookworm image; try that before giving up.
+        log "apt-get refused the set; installing one package at a time"
+        for pkg in "${need_apt[@]}"; do
+            DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$pkg" >/dev/null
+        done
+    fi
 fi
 
 if ! command -v rustup >/dev/null; then

@@ -97,6 +97,19 @@ def links_attrs():
           os.path.islink(os.path.join(host_g, "dangling")) and os.readlink(os.path.join(host_g, "dangling")) == "nowhere")
 
 
+@suite.case("cwd-race")
+def cwd_race():
+    """chdir between the volume and the in-memory tree on one thread, relative-path calls
+    on three others, on 2 vCPUs (a lock-order deadlock hung every CPU here)."""
+    host_n, host_g = fresh_dir("cwd-native"), fresh_dir("cwd-guest")
+    ncode, nout, _ = native("cwd_race", [host_n, "/tmp"])
+    cmd = [EREMIT, "run", "--cpus", "2", "--timeout", "120", "--volume", f"{host_g}:/data",
+           built()["cwd_race"][0], "/data", "/tmp"]
+    code, out, err = run_bytes(cmd, 150)
+    check("cwd-race: every call returned, as natively", out == nout and code == ncode,
+          f"exit {code} (native {ncode})\neremit:\n{out}\nnative:\n{nout}\nstderr:\n{err[-2000:]}")
+
+
 @suite.case("mmap")
 def mapped():
     host_n, host_g = fresh_dir("mmap-native"), fresh_dir("mmap-guest")

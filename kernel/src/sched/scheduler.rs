@@ -481,6 +481,11 @@ pub(super) fn block(prepare: impl FnOnce(&mut Scheduler, &mut Task)) -> WakeReas
     let (s, cpu) = g.parts();
     // SAFETY: the current task is valid.
     let me = unsafe { &mut *cpu.current };
+    // A `prepare` that does not block (the deadline passed, a signal already pending)
+    // leaves the task running, and the reason read below must not be the last wake-up's:
+    // a stale `Interrupted` made every later zero-length sleep fail with EINTR, and
+    // nanosleep's restart loop never ended (the fuzzer's main thread, seed 1).
+    me.wake_reason = WakeReason::Woken;
     prepare(s, me);
     reschedule(&mut g, false);
     // SAFETY: the current task (this one, on whichever CPU it came back) is valid.

@@ -25,10 +25,29 @@ pub type OnVolume = (Arc<Volume>, Vec<u8>);
 /// filesystem keeps the current directory otherwise).
 static VOLUME_CWD: SpinMutex<Option<Vec<u8>>> = SpinMutex::new(None);
 
-/// `path` made absolute against the current directory (volume or in-memory).
+/// The current directory on a volume, copied: VOLUME_CWD is a spin lock and stays a leaf,
+/// never held while another lock is taken. (Holding it across the in-memory filesystem's
+/// sleeping lock, which callers of `memory_path` hold while taking this one, deadlocked
+/// every CPU: the fuzzer's path calls, seed 1.)
+fn volume_cwd() -> Option<Vec<u8>> {
+    VOLUME_CWD.lock().clone()
+}
+
+/// `path` appended to the directory `base`.
+fn joined(mut base: Vec<u8>, path: &[u8]) -> Result<Vec<u8>, Errno> {
+    base.push(b'/');
+    base.extend_from_slice(path);
+    if base.len() >= PATH_MAX {
+        return Err(ENAMETOOLONG);
+    }
+    Ok(base)
+}
+
+/// `path` made absolute against the current directory (volume or in-memory). Takes the
+/// in-memory filesystem's lock: callers must not hold it.
 fn absolute(path: &[u8]) -> Result<Vec<u8>, Errno> {
-    let mut abs = match &*VOLUME_CWD.lock() {
-        Some(cwd) => cwd.clone(),
+    let base = match volume_cwd() {
+        Some(cwd) => cwd,
         None => {
             let mut buf = alloc::vec![0u8; PATH_MAX];
             let n = global::fs()?.lock().getcwd(&mut buf)?;
@@ -36,12 +55,7 @@ fn absolute(path: &[u8]) -> Result<Vec<u8>, Errno> {
             buf
         }
     };
-    abs.push(b'/');
-    abs.extend_from_slice(path);
-    if abs.len() >= PATH_MAX {
-        return Err(ENAMETOOLONG);
-    }
-    Ok(abs)
+    joined(base, path)
 }
 
 /// Where `path` leads: `None` for the in-memory tree, else the volume (or why it
@@ -61,10 +75,11 @@ pub fn route(path: &[u8]) -> Option<Result<OnVolume, Errno>> {
 }
 
 /// The path to give the in-memory filesystem for a `path` that `route` left there: as
-/// it is, unless the current directory is on a volume (then made absolute).
+/// it is, unless the current directory is on a volume (then made absolute). Takes no
+/// lock but VOLUME_CWD, so callers may hold the in-memory filesystem's.
 pub fn memory_path(path: &[u8]) -> Cow<'_, [u8]> {
-    if path.first() != Some(&b'/') && VOLUME_CWD.lock().is_some() {
-        if let Ok(abs) = absolute(path) {
+    if path.first() != Some(&b'/') {
+        if let Some(Ok(abs)) = volume_cwd().map(|cwd| joined(cwd, path)) {
             return Cow::Owned(abs);
         }
     }
@@ -117,12 +132,11 @@ fn clamped(path: &[u8]) -> Vec<&[u8]> {
 
 /// `getcwd` when the current directory is on a volume: its path with a NUL in `buf`.
 pub fn getcwd(buf: &mut [u8]) -> Option<Result<usize, Errno>> {
-    let cwd = VOLUME_CWD.lock();
-    let cwd = cwd.as_ref()?;
+    let cwd = volume_cwd()?;
     if buf.len() < cwd.len() + 1 {
         return Some(Err(crate::abi::errno::ERANGE));
     }
-    buf[..cwd.len()].copy_from_slice(cwd);
+    buf[..cwd.len()].copy_from_slice(&cwd);
     buf[cwd.len()] = 0;
     Some(Ok(cwd.len() + 1))
 }
