@@ -47,6 +47,11 @@ pub struct Stack {
     pub table: Table,
     /// Consecutive polls that asked to be repeated at once without changing anything.
     idle_repeats: u32,
+    /// Set by a call that queued nothing to send and changed nothing the peer must hear
+    /// of at once (a read that left the receive window at least half open): the poll
+    /// after it is skipped (`socket::with_sock`). A keep-alive server's read is then
+    /// one poll of every socket cheaper; the answer's send polls right after.
+    pub quiet_call: bool,
 }
 
 static STACK: SleepLock<Option<Stack>> = SleepLock::new(None);
@@ -375,6 +380,7 @@ impl Stack {
             dns_override: Vec::new(),
             table: Table::new(),
             idle_repeats: 0,
+            quiet_call: false,
         }
     }
 }
@@ -489,6 +495,7 @@ pub fn init(opts: &NetOptions) {
         dns_override: opts.dns.iter().map(|&a| Ipv4Address::from(a)).collect(),
         table: Table::new(),
         idle_repeats: 0,
+        quiet_call: false,
     };
     klog!(
         "eremit: network: MAC {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}, TCP checksums {}",

@@ -350,11 +350,13 @@ fn with_sock<R>(
     stack::with(|st| {
         let mut sock = st.table.take(id).ok_or(EBADF)?;
         finish_loop_connect(st, &mut sock);
+        st.quiet_call = false;
         let r = f(st, &mut sock);
-        // A loopback connection queued nothing for smoltcp: no poll to pay for.
+        // A loopback connection queued nothing for smoltcp: no poll to pay for; nor
+        // does a call that said it changed nothing urgent (stack.rs, quiet_call).
         let loopback = matches!(sock.kind, Kind::Loop { .. });
         st.table.put(id, sock);
-        if !loopback {
+        if !loopback && !core::mem::take(&mut st.quiet_call) {
             st.after_call();
         }
         r

@@ -71,6 +71,11 @@ impl Protocol for Tcp {
                     return Poll::Ready(Ok((0, None)));
                 }
                 if s.can_recv() {
+                    // With at least half the window still free before this read, the
+                    // peer is not held back: the window update can wait for the next
+                    // poll (the answer's send, the network task's timer).
+                    let free = s.recv_capacity() - s.recv_queue();
+                    st.quiet_call = peek || free >= s.recv_capacity() / 2;
                     let r = if peek {
                         s.peek_slice(buf)
                     } else {
