@@ -12,6 +12,9 @@ import time
 from netbench_common import (ALL_GUESTS, BOOT_TIMEOUT, GUEST_NAMES, MAC, PORT, WORK, NetSkip,
                              run)
 
+# TIME-WAIT sockets the client's namespace keeps (tap mode; see Network._tap).
+TIME_WAIT_BUCKETS = 1024
+
 
 class Network:
     """Where the guests are and how to reach them: a namespace with taps, or user mode."""
@@ -55,6 +58,15 @@ class Network:
         run(["ip", "netns", "add", self.ns])
         ex = ["ip", "netns", "exec", self.ns]
         run(ex + ["ip", "link", "set", "lo", "up"])
+        # wrk closes first (it has read the answer before the server's FIN arrives), so
+        # each `Connection: close` request leaves a TIME-WAIT socket on the client for
+        # 60 s. At a few thousand requests per second they took all 28,232 ephemeral
+        # ports of the namespace (ss counted 28,337), and every measurement after that
+        # waited for a free port: the "collapse at 8+ clients" on tap, for whichever
+        # guest ran then. Keeping only a few in TIME-WAIT (the kernel drops the rest at
+        # once, "TCP: time wait bucket table overflow") frees the ports; the guests do not
+        # send TCP timestamps, so tcp_tw_reuse could not reuse them instead.
+        run(ex + ["sysctl", "-qw", f"net.ipv4.tcp_max_tw_buckets={TIME_WAIT_BUCKETS}"])
         for i, g in enumerate(ALL_GUESTS):
             tap = f"ebtap{i}"
             run(ex + ["ip", "tuntap", "add", "dev", tap, "mode", "tap"])
