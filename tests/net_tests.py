@@ -66,6 +66,30 @@ def curl(url, out=None, timeout=60):
     return p
 
 
+def curl_page_and_big(who, page_check, port, measure_label):
+    """curl's GET / (httpd's page, status 200) and GET /big (4 MiB, intact, timed) from the
+    httpd guest forwarded at `port`; `who` prefixes the checks' names."""
+    p = curl(f"http://127.0.0.1:{port}/")
+    text = p.stdout.decode(errors="replace")
+    page, _, status_line = text.rpartition("\n")
+    check(f"{who}: {page_check}",
+          p.returncode == 0 and status_line.split()[:1] == ["200"] and "Hello from Eremit!" in page,
+          text + p.stderr.decode(errors="replace"))
+    big_path = f"/tmp/eremit-net-big-{os.getpid()}"
+    p = curl(f"http://127.0.0.1:{port}/big", out=big_path)
+    body = open(big_path, "rb").read() if os.path.exists(big_path) else b""
+    if os.path.exists(big_path):
+        os.unlink(big_path)
+    code_time = p.stdout.decode().split()  # "200 0.05" (the body went to the file)
+    ok = p.returncode == 0 and code_time[:1] == ["200"] and body == pattern(BIG)
+    check(f"{who}: curl /big: 4 MiB intact", ok,
+          f"curl exit {p.returncode}, {p.stdout!r}, {len(body)} bytes, {p.stderr!r}")
+    if ok:
+        secs = float(code_time[1])
+        measure(f"{measure_label}: 4 MiB over HTTP (guest -> host) in {secs * 1000:.0f} ms: "
+                f"{BIG / secs / 1e6:.1f} MB/s")
+
+
 def httpd_suite(machine, cpus=1, full=True):
     build()
     port = free_port()
@@ -76,25 +100,7 @@ def httpd_suite(machine, cpus=1, full=True):
     if g is None:
         return
 
-    p = curl(f"http://127.0.0.1:{port}/")
-    text = p.stdout.decode(errors="replace")
-    page, _, status_line = text.rpartition("\n")
-    check(f"httpd on {label}: curl / answers 200 with the page",
-          p.returncode == 0 and status_line.split()[:1] == ["200"] and "Hello from Eremit!" in page,
-          text + p.stderr.decode(errors="replace"))
-
-    big_path = f"/tmp/eremit-net-big-{os.getpid()}"
-    p = curl(f"http://127.0.0.1:{port}/big", out=big_path)
-    body = open(big_path, "rb").read() if os.path.exists(big_path) else b""
-    if os.path.exists(big_path):
-        os.unlink(big_path)
-    code_time = p.stdout.decode().split()  # "200 0.05" (the body went to the file)
-    ok = p.returncode == 0 and code_time[:1] == ["200"] and body == pattern(BIG)
-    check(f"httpd on {label}: curl /big: 4 MiB intact", ok,
-          f"curl exit {p.returncode}, {p.stdout!r}, {len(body)} bytes, {p.stderr!r}")
-    if ok:
-        secs = float(code_time[1])
-        measure(f"{label}: 4 MiB over HTTP (guest -> host) in {secs * 1000:.0f} ms: {BIG / secs / 1e6:.1f} MB/s")
+    curl_page_and_big(f"httpd on {label}", "curl / answers 200 with the page", port, label)
 
     status, headers, body = http_get(port, "/nowhere")
     check(f"httpd on {label}: Python socket, unknown path gives 404", status.startswith("HTTP/1.1 404"), status)
@@ -251,25 +257,9 @@ def passt_net():
                          opts=["--net", "passt", "--forward", f"tcp:{port}:8080", "--machine", machine])
         if g is None:
             continue
-        p = curl(f"http://127.0.0.1:{port}/")
-        text = p.stdout.decode(errors="replace")
-        page, _, status_line = text.rpartition("\n")
-        check(f"--net passt on {machine}: --forward tcp:{port}:8080, curl / answers 200 with the page",
-              p.returncode == 0 and status_line.split()[:1] == ["200"] and "Hello from Eremit!" in page,
-              text + p.stderr.decode(errors="replace"))
-        big_path = f"/tmp/eremit-net-passt-big-{os.getpid()}"
-        p = curl(f"http://127.0.0.1:{port}/big", out=big_path)
-        body = open(big_path, "rb").read() if os.path.exists(big_path) else b""
-        if os.path.exists(big_path):
-            os.unlink(big_path)
-        code_time = p.stdout.decode().split()
-        ok = p.returncode == 0 and code_time[:1] == ["200"] and body == pattern(BIG)
-        check(f"--net passt on {machine}: curl /big: 4 MiB intact", ok,
-              f"curl exit {p.returncode}, {p.stdout!r}, {len(body)} bytes, {p.stderr!r}")
-        if ok:
-            secs = float(code_time[1])
-            measure(f"--net passt, {machine}: 4 MiB over HTTP (guest -> host) in {secs * 1000:.0f} ms: "
-                    f"{BIG / secs / 1e6:.1f} MB/s")
+        curl_page_and_big(f"--net passt on {machine}",
+                          f"--forward tcp:{port}:8080, curl / answers 200 with the page", port,
+                          f"--net passt, {machine}")
         status, _, _ = http_get(port, "/quit")
         code, out, err = g.finish()
         check(f"--net passt on {machine}: /quit ends the program with exit code 0",
