@@ -86,3 +86,11 @@ pub fn text(bytes: &[u8]) -> String {
 pub fn path(p: &Path) -> &str {
     p.to_str().unwrap()
 }
+
+/// Whether `needle`'s characters appear in `haystack` in order. The kernel log and the
+/// application's stderr reach the runner's stderr from two threads, so with --verbose a
+/// line of one can land inside a line of the other; each stream keeps its own order.
+pub fn interleaved_in(haystack: &str, needle: &str) -> bool {
+    let mut rest = haystack.chars();
+    needle.chars().all(|c| rest.any(|h| h == c))
+}
