@@ -104,6 +104,9 @@ pub fn kernel_main(info: BootInfo) -> ! {
         kreport!("eremit: warning: unknown kernel option {unknown:?} ignored");
     }
     crate::unserved::report();
+    if let Some(hz) = cmd.profile_hz {
+        crate::profile::start(hz);
+    }
 
     let segments: Vec<Segment> = headers.iter().collect();
     mm::paging::init(

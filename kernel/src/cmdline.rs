@@ -30,6 +30,9 @@ pub struct CommandLine {
     pub volumes: Vec<crate::fs::fuse::mounts::MountSpec>,
     /// The runner forwards signals over a console of their own (`signals`).
     pub signals: bool,
+    /// Sample the interrupted address this many times a second (`profile=HZ`, x86_64),
+    /// counts in the kernel log at exit (profile.rs).
+    pub profile_hz: Option<u32>,
     /// The application's argv, argv[0] included.
     pub args: Vec<String>,
     /// Options the kernel did not understand (logged, never fatal).
@@ -268,6 +271,11 @@ pub fn parse(line: &str) -> CommandLine {
         } else if let Some(khz) = token.strip_prefix("tsc_khz=") {
             match khz.parse::<u64>() {
                 Ok(v) if v > 0 => cmd.tsc_khz = Some(v),
+                _ => cmd.unknown.push(token),
+            }
+        } else if let Some(v) = token.strip_prefix("profile=") {
+            match v.parse::<u32>() {
+                Ok(hz) if hz > 0 => cmd.profile_hz = Some(hz),
                 _ => cmd.unknown.push(token),
             }
         } else if let Some(v) = token.strip_prefix("ip=") {

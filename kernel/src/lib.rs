@@ -22,6 +22,7 @@ pub mod fdt;
 pub mod fs;
 pub mod mm;
 pub mod net;
+pub mod profile;
 pub mod sched;
 pub mod signals;
 pub mod stdin;

@@ -26,9 +26,13 @@ pub fn signal() {
     }
 }
 
-/// Sleeps until the counter differs from `seen` or the TSC reaches `deadline`.
+/// Sleeps until the counter differs from `seen` or the TSC reaches `deadline`; first
+/// sends what socket calls deferred (net/deferred_egress.rs), which may be what the
+/// waiter waits for the answer to.
 /// Returns false on timeout.
 pub fn wait(seen: u32, deadline: Option<u64>) -> bool {
+    #[cfg(feature = "net")]
+    crate::net::flush_deferred_egress();
     WAITERS.fetch_add(1, Ordering::SeqCst);
     let r = crate::sched::futex_wait(&EVENTS, seen, deadline);
     WAITERS.fetch_sub(1, Ordering::SeqCst);
@@ -38,6 +42,8 @@ pub fn wait(seen: u32, deadline: Option<u64>) -> bool {
 /// `wait` that a signal for the task ends too (`signal.rs`): Ok(false) on timeout,
 /// `EINTR` when interrupted. For the calls Linux interrupts (read, accept, poll...).
 pub fn wait_interruptible(seen: u32, deadline: Option<u64>) -> Result<bool, Errno> {
+    #[cfg(feature = "net")]
+    crate::net::flush_deferred_egress();
     WAITERS.fetch_add(1, Ordering::SeqCst);
     let r = crate::sched::futex_wait_interruptible(&EVENTS, seen, deadline);
     WAITERS.fetch_sub(1, Ordering::SeqCst);

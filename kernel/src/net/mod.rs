@@ -7,6 +7,7 @@
 #![deny(unsafe_code)]
 
 pub mod binding;
+pub mod deferred_egress;
 pub mod dns_message;
 #[cfg(target_os = "none")]
 pub mod events;
@@ -19,7 +20,7 @@ pub mod syn;
 #[cfg(all(target_os = "none", feature = "net"))]
 mod stack;
 #[cfg(all(target_os = "none", feature = "net"))]
-pub use stack::{drain, init};
+pub use stack::{drain, flush_deferred_egress, init, kick_deferred_egress};
 #[cfg(all(target_os = "none", feature = "net"))]
 pub mod dns;
 #[cfg(all(target_os = "none", feature = "net"))]

@@ -20,6 +20,7 @@ use smoltcp::wire::{
     EthernetAddress, HardwareAddress, IpCidr, Ipv4Address, Ipv4Cidr, Ipv6Address, Ipv6Cidr,
 };
 
+use super::deferred_egress::Deferral;
 use super::events;
 use super::memory::reserve;
 use super::socket::{Admission, Table};
@@ -82,6 +83,28 @@ fn instant_to_tsc(at: Instant) -> u64 {
 }
 
 /// Runs `f` on the stack; `None` before `init`.
+/// Socket calls' egress left for later (deferred_egress.rs).
+static DEFERRAL: Deferral = Deferral::new();
+
+/// Sends what socket calls deferred, if anything: before a task sleeps on readiness.
+pub fn flush_deferred_egress() {
+    if DEFERRAL.take() {
+        with(|st| {
+            if st.dev.is_some() {
+                st.egress(Notify::Now);
+            }
+        });
+    }
+}
+
+/// Wakes the network task to send what socket calls deferred, if anything: from
+/// interrupts and a task about to block, which cannot take the stack's lock there.
+pub fn kick_deferred_egress() {
+    if DEFERRAL.take() {
+        kick();
+    }
+}
+
 pub fn with<R>(f: impl FnOnce(&mut Stack) -> R) -> Option<R> {
     let r = {
         let mut guard = STACK.lock();
@@ -127,6 +150,8 @@ impl Stack {
             return false;
         };
         let now = now();
+        // Egress below covers every socket, so whatever calls deferred goes out too.
+        DEFERRAL.sent();
         // SLAAC adds and removes addresses here: a connect waiting for one is told.
         let addresses = self.iface.ip_addrs().len();
         self.iface.poll_maintenance(now);
@@ -193,10 +218,20 @@ impl Stack {
     /// After an application call changed a socket: send what it queued and make sure
     /// the network task wakes in time for the socket's timers.
     pub fn after_call(&mut self) {
-        if self.dev.is_none() {
+        let Some(dev) = self.dev.as_ref() else {
+            return;
+        };
+        // More calls are coming: their sending can be done once (deferred_egress.rs).
+        if (dev.rx_pending() || data_waiting(&self.set)) && DEFERRAL.defer() {
             return;
         }
-        self.poll_and(Notify::UnlessBusy);
+        self.egress(Notify::UnlessBusy);
+    }
+
+    /// Sends what the sockets hold and makes sure the network task wakes in time for
+    /// their timers.
+    fn egress(&mut self, notify: Notify) {
+        self.poll_and(notify);
         if let Some(at) = self.iface.poll_at(now(), &self.set)
             && instant_to_tsc(at) < NET_DEADLINE.load(Ordering::Relaxed)
         {

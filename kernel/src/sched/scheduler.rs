@@ -350,6 +350,10 @@ pub(super) fn arm_timer(s: &Scheduler, cpu: &mut PerCpu) {
         let slice_end = now + clock::ns_to_ticks(SLICE_NS);
         deadline = Some(deadline.map_or(slice_end, |d| d.min(slice_end)));
     }
+    if let Some(p) = crate::profile::period_ns() {
+        let sample = now + clock::ns_to_ticks(p);
+        deadline = Some(deadline.map_or(sample, |d| d.min(sample)));
+    }
     let Some(d) = deadline else { return };
     if cpu.timer_armed > now && cpu.timer_armed <= d {
         return;
@@ -477,6 +481,10 @@ pub fn exit_current() -> ! {
 
 /// Blocks the current task (state already set by `prepare`), switching away.
 pub(super) fn block(prepare: impl FnOnce(&mut Scheduler, &mut Task)) -> WakeReason {
+    // Sending that this task's socket calls deferred must not wait for its wake-up: the
+    // network task (higher priority) does it next. Before the lock: waking takes it.
+    #[cfg(feature = "net")]
+    crate::net::kick_deferred_egress();
     let mut g = Locked::lock();
     let (s, cpu) = g.parts();
     // SAFETY: the current task is valid.
@@ -591,8 +599,12 @@ pub fn priority() -> u8 {
 
 /// Timer interrupt: wake sleepers, rotate the time slice.
 pub fn timer_interrupt() {
-    // A notification held back must not wait for the interrupted task's next call.
+    // A notification held back must not wait for the interrupted task's next call, nor
+    // the sending that socket calls deferred (the network task does it: its wake-up
+    // takes the scheduler's lock, so before this function takes it).
     crate::drivers::flush_held_notifications();
+    #[cfg(feature = "net")]
+    crate::net::kick_deferred_egress();
     // Before taking LOCK: growing the TLB under TCG takes a millisecond, once.
     crate::mm::soft_tlb::on_timer(percpu::cpu_index());
     // Interrupts are off (interrupt gate).

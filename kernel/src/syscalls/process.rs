@@ -22,6 +22,7 @@ pub extern "C" fn sys_exit(status: i32) -> ! {
     #[cfg(feature = "net")]
     crate::net::drain(2_000_000_000);
     crate::klog!("eremit: application exited with status {status}");
+    crate::profile::report();
     if crate::console::verbose() {
         let (free, total) = crate::mm::heap::HEAP.usage();
         let (live, switches) = crate::sched::stats();

@@ -6,6 +6,9 @@ use crate::backtrace::Symboliser;
 use crate::channels::Channels;
 use crate::cli::{Machine, RunOptions};
 use crate::cmdline::{self, KernelCmdline};
+
+/// Environment variable with extra kernel options (space-separated) for development.
+pub const KERNEL_OPTIONS_ENV: &str = "EREMIT_KERNEL_OPTIONS";
 use crate::demux;
 use crate::image::{self, Arch, ImageError};
 use crate::memory;
@@ -176,6 +179,11 @@ pub fn run(opts: &RunOptions) -> Result<i32, Failure> {
 
     let mut net = crate::netaddr::kernel_options(opts);
     net.extend(volume::kernel_options(&volumes));
+    // Kernel options for development, such as `profile=1000` (kernel/src/profile.rs);
+    // the kernel logs and ignores ones it does not know.
+    if let Ok(extra) = std::env::var(KERNEL_OPTIONS_ENV) {
+        net.extend(extra.split_whitespace().map(str::to_string));
+    }
     let append = cmdline::build(&KernelCmdline {
         verbose: opts.verbose,
         tsc_khz,

@@ -74,7 +74,10 @@ fn verbose_shows_the_log_without_the_record_or_semihosting() {
     assert_eq!(out.status.code(), Some(3));
     let err = text(&out.stderr);
     // Each stream in order; a log line may land inside the application's line.
-    for stream in ["oops on stderr\n", "kernel: booting\nkernel: after the record\n"] {
+    for stream in [
+        "oops on stderr\n",
+        "kernel: booting\nkernel: after the record\n",
+    ] {
         assert!(interleaved_in(&err, stream), "{stream:?} in {err}");
     }
     assert!(!err.contains("EREMIT-EXIT 3"), "{err}");

@@ -92,7 +92,8 @@ pub fn init() {
 }
 
 #[unsafe(no_mangle)]
-extern "C" fn eremit_irq(vector: u64) {
+extern "C" fn eremit_irq(vector: u64, interrupted: u64) {
+    crate::profile::sample(interrupted);
     match vector as u8 {
         TIMER_VECTOR | WAKEUP_VECTOR => {
             apic_timer::eoi();

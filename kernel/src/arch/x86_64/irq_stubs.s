@@ -50,6 +50,7 @@ eremit_irq_common:
     push r10
     push r11
     mov rdi, [rsp + 64]
+    mov rsi, [rsp + 88]
     cld
     call eremit_irq
     // Back on the interrupted task (maybe after other tasks ran): a signal for it may
