@@ -82,7 +82,6 @@ fn instant_to_tsc(at: Instant) -> u64 {
     clock::ticks_at_uptime_ns(at.total_micros().max(0) as u64 * 1000)
 }
 
-/// Runs `f` on the stack; `None` before `init`.
 /// Socket calls' egress left for later (deferred_egress.rs).
 static DEFERRAL: Deferral = Deferral::new();
 
@@ -105,6 +104,7 @@ pub fn kick_deferred_egress() {
     }
 }
 
+/// Runs `f` on the stack; `None` before `init`.
 pub fn with<R>(f: impl FnOnce(&mut Stack) -> R) -> Option<R> {
     let r = {
         let mut guard = STACK.lock();
