@@ -439,7 +439,8 @@ def runtime_cli():
     runtime(root, "start", "c3")
     seen = b""
     deadline = time.time() + 60
-    while b"listening on 8080" not in seen and time.time() < deadline:
+    # Until the whole line: the terminal may hand it over in more than one read.
+    while b"listening on 8080\r\n" not in seen and time.time() < deadline:
         seen += os.read(master, 1024)
     check("console socket: the program's output comes out of the terminal", b"listening on 8080\r\n" in seen, seen)
     pid = int(open(pidfile).read())
