@@ -1,5 +1,5 @@
 //! A sampling profiler for the kernel and the application (`profile=HZ` kernel option):
-//! every CPU's timer also fires HZ times a second, and each interrupt counts the address
+//! every CPU's timer also fires HZ times a second, and each timer interrupt counts the address
 //! it interrupted. At exit the counts go to the kernel log as `eremit: profile ADDR N`
 //! lines, which benches/drivers/profile_report.py turns into functions.
 //!
@@ -116,7 +116,7 @@ fn table() -> Option<&'static Histogram> {
     unsafe { p.as_ref() }
 }
 
-/// Called by every interrupt with the address it interrupted.
+/// Called by every timer interrupt with the address it interrupted.
 pub fn sample(addr: u64) {
     if let Some(t) = table() {
         t.add(addr);
