@@ -23,7 +23,9 @@ Network, in order of preference:
         and the client run inside the namespace (`ip netns exec`). Needs root.
   user  QEMU's user network (slirp) with a forwarded port per guest (hostfwd on
         127.0.0.1), the guest 10.0.2.15. Slirp copies every byte through the QEMU
-        process and caps throughput for both guests alike.
+        process and caps throughput for both guests alike. As root QEMU and the client
+        run in a namespace made for the run here too, so that the client's TIME-WAIT
+        sockets (capped as on tap) are not the host's.
 Only this machine's own loopback and namespaces carry traffic.
 
 Measurements, round-robin between the guests (booted together, idle while another is

@@ -12,7 +12,7 @@ import time
 from netbench_common import (ALL_GUESTS, BOOT_TIMEOUT, GUEST_NAMES, MAC, PORT, WORK, NetSkip,
                              run)
 
-# TIME-WAIT sockets the client's namespace keeps (tap mode; see Network._tap).
+# TIME-WAIT sockets the client's namespace keeps (see Network._namespace).
 TIME_WAIT_BUCKETS = 1024
 
 
@@ -35,6 +35,15 @@ class Network:
                 self.cleanup()
         self.mode = "user"
         self.ports = {g: self._free_port() for g in ALL_GUESTS}
+        # QEMU and the client in a namespace of their own here too, when one can be made:
+        # the client's TIME-WAIT sockets are then the run's, not the host's (see
+        # _namespace); otherwise in the host's.
+        try:
+            self._namespace()
+        except NetSkip as e:
+            self.cleanup()
+            note = f"the user network runs in the host's namespace ({e})"
+            self.note = f"{self.note}; {note}" if self.note else note
 
     @staticmethod
     def _free_port():
@@ -43,12 +52,22 @@ class Network:
             return s.getsockname()[1]
 
     def _tap(self):
+        if not os.path.exists("/dev/net/tun"):
+            raise NetSkip("no /dev/net/tun")
+        self._namespace()
+        ex = ["ip", "netns", "exec", self.ns]
+        for i, g in enumerate(ALL_GUESTS):
+            tap = f"ebtap{i}"
+            run(ex + ["ip", "tuntap", "add", "dev", tap, "mode", "tap"])
+            run(ex + ["ip", "addr", "add", f"10.77.{i}.1/24", "dev", tap])
+            run(ex + ["ip", "link", "set", tap, "up"])
+
+    def _namespace(self):
+        """A network namespace for the run (self.ns) with its loopback up."""
         if os.geteuid() != 0:
             raise NetSkip("not root")
         if not shutil.which("ip"):
             raise NetSkip("no `ip` (iproute2)")
-        if not os.path.exists("/dev/net/tun"):
-            raise NetSkip("no /dev/net/tun")
         # Namespaces left by runs that were killed (their process is gone).
         for line in run(["ip", "netns", "list"], check=False).stdout.splitlines():
             m = re.match(r"eremit-bench-(\d+)\b", line)
@@ -67,15 +86,10 @@ class Network:
         # once, "TCP: time wait bucket table overflow") frees the ports; the guests do not
         # send TCP timestamps, so tcp_tw_reuse could not reuse them instead.
         run(ex + ["sysctl", "-qw", f"net.ipv4.tcp_max_tw_buckets={TIME_WAIT_BUCKETS}"])
-        for i, g in enumerate(ALL_GUESTS):
-            tap = f"ebtap{i}"
-            run(ex + ["ip", "tuntap", "add", "dev", tap, "mode", "tap"])
-            run(ex + ["ip", "addr", "add", f"10.77.{i}.1/24", "dev", tap])
-            run(ex + ["ip", "link", "set", tap, "up"])
 
     def prefix(self):
         """The command prefix that runs QEMU and the client where the guests are."""
-        return ["ip", "netns", "exec", self.ns] if self.mode == "tap" else []
+        return ["ip", "netns", "exec", self.ns] if self.ns else []
 
     def netdev(self, guest):
         i = ALL_GUESTS.index(guest)
@@ -98,8 +112,10 @@ class Network:
             return ("tap: a network namespace made for the run, one tap device per guest "
                     "(host side 10.77.N.1/24, guest 10.77.N.2, static addresses), QEMU and the "
                     "client inside the namespace")
+        where = (" (QEMU and the client in a network namespace made for the run, which keeps "
+                 f"at most {TIME_WAIT_BUCKETS:,} TIME-WAIT sockets)") if self.ns else ""
         return ("QEMU user network (slirp), the client on 127.0.0.1 through a forwarded port "
-                "per guest (hostfwd); the guest 10.0.2.15")
+                f"per guest (hostfwd); the guest 10.0.2.15{where}")
 
     def cleanup(self):
         if self.ns:
