@@ -30,7 +30,7 @@ pub struct CommandLine {
     pub volumes: Vec<crate::fs::fuse::mounts::MountSpec>,
     /// The runner forwards signals over a console of their own (`signals`).
     pub signals: bool,
-    /// Sample the interrupted address this many times a second (`profile=HZ`, x86_64),
+    /// Sample the interrupted address this many times a second (`profile=HZ`),
     /// counts in the kernel log at exit (profile.rs).
     pub profile_hz: Option<u32>,
     /// The application's argv, argv[0] included.

@@ -14,6 +14,9 @@
 //!     interrupt: the network task is woken to do it, so a program that computes
 //!     without another call waits at most its time slice.
 //!
+//! Only with one CPU online (`Stack::after_call`): the gain was measured there, and a CI
+//! run of the tokio server on two vCPUs was 10x slower once with it.
+//!
 //! The owed flag is only set under the stack's lock and cleared by any poll of the
 //! stack (which sends for every socket), so one flag serves all CPUs.
 

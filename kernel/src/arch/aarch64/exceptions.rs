@@ -147,7 +147,7 @@ const SYNC_CURRENT_SPX: u64 = 4;
 #[unsafe(no_mangle)]
 extern "C" fn eremit_exception(frame: &mut Frame, kind: u64) {
     match kind {
-        IRQ_CURRENT_SPX => super::irq::dispatch(),
+        IRQ_CURRENT_SPX => super::irq::dispatch(frame.elr),
         SYNC_CURRENT_SPX if super::fault_delivery::abort(frame) => {}
         _ => super::crash::exception(frame, kind),
     }

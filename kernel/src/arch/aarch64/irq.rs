@@ -56,14 +56,18 @@ fn run_device_handler(id: u32) {
 /// An IRQ (from the exception vectors, interrupts masked): acknowledges it at the GIC,
 /// runs a device's handler, ends it, and lets the scheduler run (which may switch tasks
 /// before returning), as x86-64 does after its timer, wake-up and device interrupts. The
-/// one-shot timer is stopped first.
-pub fn dispatch() {
+/// one-shot timer is stopped first. `interrupted`: the address the IRQ interrupted (the
+/// profile's sample, profile.rs).
+pub fn dispatch(interrupted: u64) {
     let Some(iar) = gic::acknowledge() else {
         return;
     };
     let id = iar & 0x3ff;
     match id {
-        gic::VIRTUAL_TIMER => super::apic_timer::stop(),
+        gic::VIRTUAL_TIMER => {
+            crate::profile::sample(interrupted);
+            super::apic_timer::stop()
+        }
         gic::WAKEUP_SGI => {}
         _ => run_device_handler(id),
     }
