@@ -7,7 +7,7 @@
 //! addresses, and stopping the VM to read its registers only lands where the vCPU waits
 //! for QEMU's lock (MMIO), not where its time goes.
 
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering};
 
 /// Distinct addresses kept; samples of addresses beyond it are counted as `lost`.
 pub const SLOTS: usize = 4096;
@@ -81,7 +81,7 @@ static PERIOD_NS: AtomicU64 = AtomicU64::new(0);
 
 /// Allocated when profiling starts: the table is 48 KiB that a run without the option
 /// should not carry.
-static TABLE: AtomicU64 = AtomicU64::new(0);
+static TABLE: AtomicPtr<Histogram> = AtomicPtr::new(core::ptr::null_mut());
 
 /// Starts sampling `hz` times a second on every CPU (kept between 100 and 100,000).
 #[cfg(target_os = "none")]
@@ -94,7 +94,7 @@ pub fn start(hz: u32) {
         crate::kreport!("eremit: warning: no memory for the profile; not profiling");
         return;
     }
-    TABLE.store(table as u64, Ordering::Release);
+    TABLE.store(table.cast::<Histogram>(), Ordering::Release);
     PERIOD_NS.store(
         1_000_000_000 / hz.clamp(100, 100_000) as u64,
         Ordering::Release,
@@ -111,9 +111,8 @@ pub fn period_ns() -> Option<u64> {
 }
 
 fn table() -> Option<&'static Histogram> {
-    let p = TABLE.load(Ordering::Acquire) as *const Histogram;
-    // SAFETY: set once by `start` to a leaked, never freed table.
-    unsafe { p.as_ref() }
+    // SAFETY: null, or set once by `start` to a zeroed (valid, empty) table never freed.
+    unsafe { TABLE.load(Ordering::Acquire).as_ref() }
 }
 
 /// Called by every timer interrupt with the address it interrupted.

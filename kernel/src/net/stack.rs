@@ -87,12 +87,9 @@ static DEFERRAL: Deferral = Deferral::new();
 
 /// Sends what socket calls deferred, if anything: before a task sleeps on readiness.
 pub fn flush_deferred_egress() {
+    // Owed only by `after_call` on a stack with a device.
     if DEFERRAL.take() {
-        with(|st| {
-            if st.dev.is_some() {
-                st.egress(Notify::Now);
-            }
-        });
+        with(|st| st.egress(Notify::Now));
     }
 }
 
