@@ -83,13 +83,20 @@ def counts(suite=None):
 
 
 def finish():
-    """Prints the measurements and the closing line; the exit code: 1 when a check failed."""
+    """Prints the measurements, the failed checks' names and the closing line; the exit
+    code: 1 when a check failed."""
     if measurements:
         print("\nmeasurements:")
         for m in measurements:
             print("  " + m)
         print()
     passed, failed = counts()
+    # Repeated next to the closing line: a CI log cut to its ends still names them.
+    if failed:
+        print("failed:")
+        for suite, name, ok in results:
+            if not ok:
+                print(f"  {suite + ': ' if suite else ''}{name}")
     print(f"{passed} passed, {failed} failed", flush=True)
     return 1 if failed else 0
 

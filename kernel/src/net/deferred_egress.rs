@@ -10,6 +10,8 @@
 //!   * a call with nothing waiting (the batch's last), or the `MAX_RUN`th call in a
 //!     row that deferred;
 //!   * a task about to sleep on network readiness (`events::wait`), before it sleeps;
+//!   * a `close` (`Stack::send_deferred`), which may discard a socket's queue: a UDP
+//!     socket's datagrams, or a TCP socket's unsent data when unread data makes it reset;
 //!   * a task about to sleep on anything else (`sched::block`), or a timer or device
 //!     interrupt: the network task is woken to do it, so a program that computes
 //!     without another call waits at most its time slice.

@@ -230,6 +230,16 @@ impl Stack {
         self.egress(Notify::UnlessBusy);
     }
 
+    /// Sends what earlier calls deferred, if anything: before a call that discards a
+    /// socket's queue (closing a UDP socket, or a TCP one with unread data, which
+    /// resets it), so that data written before it goes out first, as it would have
+    /// without the deferral.
+    pub fn send_deferred(&mut self) {
+        if DEFERRAL.take() {
+            self.egress(Notify::UnlessBusy);
+        }
+    }
+
     /// Sends what the sockets hold and makes sure the network task wakes in time for
     /// their timers.
     fn egress(&mut self, notify: Notify) {
@@ -602,8 +612,17 @@ pub fn drain(max_ns: u64) {
             })
         })
         .unwrap_or(false);
-        if !pending || crate::arch::cpu::rdtsc() >= deadline {
+        if crate::arch::cpu::rdtsc() >= deadline {
             return;
+        }
+        if !pending {
+            // The last frames handed to the device may still be in its ring.
+            let sent = with(|st| !st.dev.as_mut().is_some_and(|d| d.tx_in_flight()));
+            if sent.unwrap_or(true) {
+                return;
+            }
+            crate::sched::sleep_until(clock::deadline_after_ns(100_000));
+            continue;
         }
         kick();
         crate::sched::sleep_until(clock::deadline_after_ns(1_000_000));

@@ -221,6 +221,14 @@ impl<T: Transport> VirtioNet<T> {
         self.tx.blocked
     }
 
+    /// Frames given to the device that it has not yet sent (reclaims those it has). The
+    /// exit waits for none: QEMU sends a notified frame from its I/O thread, and a VM that
+    /// stops first loses it.
+    pub fn tx_in_flight(&mut self) -> bool {
+        self.tx.reclaim();
+        self.tx.free.len() < self.tx.queue.size() as usize
+    }
+
     /// Frames waiting in the receive ring.
     pub fn rx_pending(&self) -> bool {
         self.rx.queue.has_used()

@@ -559,6 +559,7 @@ pub fn close(id: SocketId) {
         let Some(sock) = st.table.take(id) else {
             return;
         };
+        st.send_deferred();
         st.table.release(id);
         match sock.kind {
             Kind::Stream { handle, .. } => st.table.orphan(&mut st.set, handle),
