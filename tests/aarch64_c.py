@@ -26,6 +26,8 @@ must be the native run's (the answer is Linux's).
   travel with the kernel log through the one PL011 (the escape byte, selection-like
   pairs, exit records, all 256 byte values), and from 4 threads on 4 vCPUs every line
   whole on its own stream;
+- c-profile: the kernel's sampling profile (`profile=HZ`) finds a spinning C function, as
+  tests/c_tests.py's `profile` on x86_64 (the samples are the IRQ frame's ELR there);
 - no-semihosting: a program asking QEMU to create a host file through semihosting
   (HLT #0xF000) gets SIGILL (132) and no file appears."""
 
@@ -227,6 +229,11 @@ def mixed_rust_c():
     check(f"mixed on aarch64: exit code 7 (got {code})", code == 7, err[-2000:])
 
 
+def profile():
+    import c_tests
+    c_tests.profile_checks(CC, "aarch64 profile")
+
+
 def add_to(suite):
     """Adds the cases to the aarch64 suite."""
     suite.add("c-hello", hello)
@@ -241,4 +248,5 @@ def add_to(suite):
     suite.add("c-streams", streams)
     suite.add("c-streams-4cpus", streams_threads)
     suite.add("no-semihosting", no_semihosting)
+    suite.add("c-profile", profile)
     suite.add("mixed-rust-c", mixed_rust_c)

@@ -295,14 +295,19 @@ int main(void) { printf("%.0f\n", spin(20000000)); return 0; }
 
 @suite.case("profile")
 def profile():
-    """The kernel's sampling profile (profile=HZ through EREMIT_KERNEL_OPTIONS): the log
-    has the counts, benches/drivers/profile_report.py names the busy function, and the
-    program's output and exit code stay its own."""
+    profile_checks(CC, "profile")
+
+
+def profile_checks(cc, label):
+    """The kernel's sampling profile (profile=HZ through EREMIT_KERNEL_OPTIONS) of a
+    program built with `cc` (also tests/aarch64_c.py's): the log has the counts,
+    benches/drivers/profile_report.py names the busy function, and the program's output
+    and exit code stay its own."""
     with tempfile.TemporaryDirectory() as tmp:
         open(os.path.join(tmp, "spin.c"), "w").write(PROFILED)
         image = os.path.join(tmp, "spin")
-        p = run([CC, "-O1", "-g", "spin.c", "-o", image], cwd=tmp)
-        check("profile: the test program builds", p.returncode == 0, p.stderr)
+        p = run([cc, "-O1", "-g", "spin.c", "-o", image], cwd=tmp)
+        check(f"{label}: the test program builds", p.returncode == 0, p.stderr)
         if p.returncode != 0:
             return
         def profiled(options):
@@ -311,21 +316,21 @@ def profile():
             return r.returncode, r.stdout, r.stderr
 
         code, out, err = profiled("profile=2000")
-        check("profile: the program runs as without it (exit 0, its output)",
+        check(f"{label}: the program runs as without it (exit 0, its output)",
               code == 0 and out == "99999995000000\n", f"exit {code}, stdout {out!r}")
         m = re.search(r"eremit: profile: (\d+) samples", err)
-        check("profile: the kernel log has the sample count", m is not None and int(m.group(1)) > 50,
+        check(f"{label}: the kernel log has the sample count", m is not None and int(m.group(1)) > 50,
               err[-2000:])
         log = os.path.join(tmp, "log.txt")
         open(log, "w").write(err)
         r = run([sys.executable, os.path.join(ROOT, "benches", "drivers", "profile_report.py"),
                  image, log, "--top", "3"])
         top = re.search(r"^\s*([\d.]+)%\s+\d+\s+(\S+)", r.stdout, re.M)
-        check("profile: the report puts the spinning function first, with most samples",
+        check(f"{label}: the report puts the spinning function first, with most samples",
               r.returncode == 0 and top is not None and top.group(2) == "spin" and float(top.group(1)) > 50,
               r.stdout + r.stderr)
         code, _, err = profiled("profile=abc")
-        check("profile: a bad rate is a logged unknown option, no profile",
+        check(f"{label}: a bad rate is a logged unknown option, no profile",
               code == 0 and "unknown kernel option \"profile=abc\"" in err and "eremit: profile" not in err,
               err[-2000:])
 

@@ -48,7 +48,7 @@ AARCH64 = {"aarch64": ("aarch64_tests", "suite"), "projects": ("projects_tests",
 # native x86_64 builds. `--arch aarch64` runs every case.
 AARCH64_SHORT = {
     "aarch64": ["image", "std-basics", "threads-4cpus", "fault", "panic", "net", "c-hello", "c-threads-4cpus",
-                "cxx-exception", "fortran", "openmp-4cpus", "mixed-rust-c"],
+                "cxx-exception", "fortran", "openmp-4cpus", "mixed-rust-c", "c-profile"],
     "projects": ["pcsync", "sqlite", "zlib"],
 }
 
