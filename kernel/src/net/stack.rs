@@ -25,7 +25,7 @@ use super::events;
 use super::memory::reserve;
 use super::socket::{Admission, Table};
 use super::socket_set::Sockets;
-use super::syn;
+use super::syn::{self, Segment};
 use crate::clock;
 use crate::cmdline::NetOptions;
 use crate::drivers::{NetDevice, open_net};
@@ -159,8 +159,9 @@ impl Stack {
         loop {
             // A connection request for a listener gets a socket listening for it
             // first, or is dropped (socket/backlog.rs, Table::admit).
-            let listening = match dev.peek_received(syn::parse) {
-                Some(Some(request)) => match self.table.admit(&mut self.set, request) {
+            let segment = dev.peek_received(syn::classify);
+            let listening = match segment {
+                Some(Segment::Syn(request)) => match self.table.admit(&mut self.set, request) {
                     Admission::Pass => None,
                     Admission::Listening(h) => Some(h),
                     Admission::Drop => {
@@ -170,9 +171,17 @@ impl Stack {
                 },
                 _ => None,
             };
+            // A FIN for a closed connection already in CLOSING: the peer's again.
+            let closing = match &segment {
+                Some(Segment::Fin(fin)) => self.table.closing_orphan(&self.set, fin),
+                _ => None,
+            };
             let r = self.iface.poll_ingress_single(now, dev, &mut self.set);
             if let Some(h) = listening {
                 self.table.settle(&mut self.set, h);
+            }
+            if let Some(h) = closing {
+                self.table.free_if_closing(&mut self.set, h);
             }
             match r {
                 PollIngressSingleResult::None => break,

@@ -1,7 +1,8 @@
 //! Recognising a connection request (a TCP SYN without ACK) in a received Ethernet frame
 //! before smoltcp sees it, so the stack can give a listener a socket for it (or drop it
-//! when the listener's backlog is full) first. Only the fields needed for that decision
-//! are read; checksums and the rest are smoltcp's business.
+//! when the listener's backlog is full) first; and a FIN, for a closed connection
+//! waiting in CLOSING (socket/backlog.rs, `Table::closing_orphan`). Only the fields
+//! needed for those decisions are read; checksums and the rest are smoltcp's business.
 
 /// The endpoints of a connection request: who asks (`src`) and for what (`dst`). IPv6
 /// addresses; an IPv4 request's are IPv4-mapped (::ffff:a.b.c.d), as sockets keep them.
@@ -18,6 +19,7 @@ const ETHERTYPE_IPV4: u16 = 0x0800;
 const ETHERTYPE_IPV6: u16 = 0x86dd;
 const IPV6_HEADER: usize = 40;
 const IP_PROTOCOL_TCP: u8 = 6;
+const TCP_FLAG_FIN: u8 = 0x01;
 const TCP_FLAG_SYN: u8 = 0x02;
 const TCP_FLAG_RST: u8 = 0x04;
 const TCP_FLAG_ACK: u8 = 0x10;
@@ -35,14 +37,46 @@ fn addr6(b: &[u8], at: usize) -> Option<[u8; 16]> {
     b.get(at..at + 16)?.try_into().ok()
 }
 
-/// The connection request `frame` carries, if it is one: IPv4 (not a later fragment)
-/// or IPv6 (TCP right after the fixed header: a request behind extension headers is
-/// left to smoltcp, which then answers it only if a socket listens for it), TCP with
-/// SYN set and ACK and RST clear.
+/// What a received frame is to the stack before smoltcp sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment {
+    /// A connection request: SYN set, ACK and RST clear.
+    Syn(Syn),
+    /// A FIN (RST and SYN clear), with the endpoints as a request's would be.
+    Fin(Syn),
+    /// Anything else.
+    Other,
+}
+
+/// The connection request `frame` carries, if it is one (`classify`).
 pub fn parse(frame: &[u8]) -> Option<Syn> {
+    match classify(frame) {
+        Segment::Syn(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// Classifies `frame`: IPv4 (not a later fragment) or IPv6 (TCP right after the fixed
+/// header: a segment behind extension headers is left to smoltcp, which then answers a
+/// request only if a socket listens for it) carrying TCP.
+pub fn classify(frame: &[u8]) -> Segment {
+    let Some((endpoints, flags)) = tcp_segment(frame) else {
+        return Segment::Other;
+    };
+    if flags & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_RST) == TCP_FLAG_SYN {
+        Segment::Syn(endpoints)
+    } else if flags & (TCP_FLAG_FIN | TCP_FLAG_SYN | TCP_FLAG_RST) == TCP_FLAG_FIN {
+        Segment::Fin(endpoints)
+    } else {
+        Segment::Other
+    }
+}
+
+/// The endpoints and flags of the TCP segment in `frame`.
+fn tcp_segment(frame: &[u8]) -> Option<(Syn, u8)> {
     match be16(frame, 12)? {
         ETHERTYPE_IPV4 => {}
-        ETHERTYPE_IPV6 => return parse_v6(frame.get(ETHERNET_HEADER..)?),
+        ETHERTYPE_IPV6 => return tcp_segment_v6(frame.get(ETHERNET_HEADER..)?),
         _ => return None,
     }
     let ip = frame.get(ETHERNET_HEADER..)?;
@@ -56,33 +90,27 @@ pub fn parse(frame: &[u8]) -> Option<Syn> {
         return None;
     }
     let tcp = ip.get(header_len..)?;
-    let flags = *tcp.get(13)?;
-    if flags & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_RST) != TCP_FLAG_SYN {
-        return None;
-    }
-    Some(Syn {
+    let endpoints = Syn {
         src_addr: addr(ip, 12)?,
         src_port: be16(tcp, 0)?,
         dst_addr: addr(ip, 16)?,
         dst_port: be16(tcp, 2)?,
-    })
+    };
+    Some((endpoints, *tcp.get(13)?))
 }
 
-fn parse_v6(ip: &[u8]) -> Option<Syn> {
+fn tcp_segment_v6(ip: &[u8]) -> Option<(Syn, u8)> {
     if *ip.first()? >> 4 != 6 || *ip.get(6)? != IP_PROTOCOL_TCP {
         return None;
     }
     let tcp = ip.get(IPV6_HEADER..)?;
-    let flags = *tcp.get(13)?;
-    if flags & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_RST) != TCP_FLAG_SYN {
-        return None;
-    }
-    Some(Syn {
+    let endpoints = Syn {
         src_addr: addr6(ip, 8)?,
         src_port: be16(tcp, 0)?,
         dst_addr: addr6(ip, 24)?,
         dst_port: be16(tcp, 2)?,
-    })
+    };
+    Some((endpoints, *tcp.get(13)?))
 }
 
 #[cfg(test)]
@@ -172,6 +200,35 @@ mod tests {
         // UDP, a later fragment.
         assert_eq!(parse(&frame(5, TCP_FLAG_SYN, 0, 17)), None);
         assert_eq!(parse(&frame(5, TCP_FLAG_SYN, 0x0010, 6)), None);
+    }
+
+    #[test]
+    fn a_fin_is_recognised() {
+        for flags in [
+            TCP_FLAG_FIN,
+            TCP_FLAG_FIN | TCP_FLAG_ACK,
+            TCP_FLAG_FIN | TCP_FLAG_ACK | 0x08,
+        ] {
+            assert_eq!(classify(&frame(5, flags, 0, 6)), Segment::Fin(EXPECTED));
+        }
+        assert!(matches!(
+            classify(&frame6(6, TCP_FLAG_FIN | TCP_FLAG_ACK)),
+            Segment::Fin(_)
+        ));
+        assert_eq!(
+            classify(&frame(5, TCP_FLAG_FIN | TCP_FLAG_RST, 0, 6)),
+            Segment::Other
+        );
+        assert_eq!(
+            classify(&frame(5, TCP_FLAG_FIN | TCP_FLAG_SYN | TCP_FLAG_ACK, 0, 6)),
+            Segment::Other
+        );
+        assert_eq!(classify(&frame(5, TCP_FLAG_ACK, 0, 6)), Segment::Other);
+        assert_eq!(classify(&frame(5, TCP_FLAG_FIN, 0, 17)), Segment::Other);
+        let good = frame(5, TCP_FLAG_FIN, 0, 6);
+        for len in 0..good.len() - 6 {
+            assert_eq!(classify(&good[..len]), Segment::Other, "cut at {len}");
+        }
     }
 
     #[test]
