@@ -4,7 +4,7 @@
 # and cargo-installed tools. Every script and make target that needs something calls this.
 #
 #   scripts/ensure-deps.sh              QEMU, binutils, compilers, cmake, python3, curl,
-#                                       libclang, passt; rustup components and targets
+#                                       libclang, passt, wrk; rustup components and targets
 #   scripts/ensure-deps.sh c-toolchain  also newlib's and GCC's sources, gfortran and the
 #                                       aarch64-linux-gnu gcc, g++, gfortran
 #                                       (scripts/build-toolchain.sh)
@@ -41,6 +41,8 @@ command -v curl >/dev/null || need_apt+=(curl)
 # eremit run --net passt (tests/net_tests.py's passt case).
 command -v passt >/dev/null || need_apt+=(passt)
 command -v cmake >/dev/null || need_apt+=(cmake)
+# tests/net_c_tests.py's crossed-fins case drives short connections with wrk.
+command -v wrk >/dev/null || need_apt+=(wrk)
 command -v g++ >/dev/null || need_apt+=(g++)
 # bindgen (mixed Rust/C builds) needs libclang itself (libclang-cpp, which other
 # packages bring, is not it).

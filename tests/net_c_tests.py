@@ -17,7 +17,13 @@ poll.c, select.c and their headers):
 - on tap devices in namespaces made for the test (root): echo-client with checksum
   offload; tests/net-c/close_first.c, a server closing first, in Eremit and natively,
   whose client closes after the end of file and must see its FIN acknowledged (the
-  host's retransmission count).
+  host's retransmission count);
+- close-unread: what a program sent just before a close() that discards the socket's
+  queues (a TCP reset over unread data, a UDP socket with a datagram unread) still
+  arrives, in Eremit and natively;
+- crossed-fins: wrk's short connections against benches/net/httpserver.c, the guest's
+  frames recorded by QEMU: no FIN of the server's goes out twice when the client's
+  crossed it.
 
 All traffic stays on this machine (loopback, QEMU's user network, namespaces). Ends with
 'N passed, N failed'."""
@@ -32,7 +38,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import (BIN, CC, EREMIT, ROOT, TOOLCHAIN_FILE, HostServers, Suite, check,  # noqa: E402
-                     free_port, measure, once, pattern, run, skip, start_server)
+                     free_port, gap, measure, once, pattern, run, skip, start_server)
 
 EXAMPLES = os.path.join(ROOT, "examples-c")
 OUT = os.path.join(ROOT, "build", "net-c")
@@ -600,6 +606,88 @@ def close_unread():
               tcp == b"reply\n", repr(tcp))
         check(f"close-unread {who}: the UDP answer sent before closing the socket arrives",
               udp == b"udp reply", repr(udp))
+
+
+PCAP_TCP = r"""
+import struct, sys, collections
+def frames(path):
+    f = open(path, "rb"); f.read(24)
+    while True:
+        h = f.read(16)
+        if len(h) < 16:
+            return
+        d = f.read(struct.unpack("<IIII", h)[2])
+        if len(d) < 54 or d[12:14] != b"\x08\x00" or d[23] != 6:
+            continue
+        t = 14 + (d[14] & 15) * 4
+        sp, dp, seq = struct.unpack("!HHI", d[t:t + 8])
+        yield d[26:30] == bytes([10, 0, 2, 15]), sp, dp, seq, d[t + 13]
+fins = collections.Counter()
+for guest, sp, dp, seq, flags in frames(sys.argv[1]):
+    if flags & 1:
+        fins[(guest, sp if guest else dp, seq)] += 1
+crossed = sum(1 for (guest, port, seq), n in fins.items() if not guest and n > 1)
+again = sum(1 for (guest, port, seq), n in fins.items() if guest and n > 1)
+print(crossed, again)
+"""
+
+
+@suite.case("crossed-fins")
+def crossed_fins():
+    """Short connections whose FINs cross (wrk -H 'Connection: close' closes once it has
+    the answer, the server closes after answering): QEMU's user network acknowledges the server's FIN only
+    inside a retransmission of its own, which smoltcp reads as a keep-alive. The guest's
+    frames, recorded by QEMU (filter-dump through an EREMIT_QEMU wrapper), must show no
+    FIN of the server's sent twice (before the fix, one crossing in ten waited a second
+    for its FIN's retransmission, holding its socket)."""
+    import shutil
+    qemu = shutil.which("qemu-system-x86_64")
+    src = os.path.join(ROOT, "benches", "net", "httpserver.c")
+    image = os.path.join(OUT, "httpserver")
+    os.makedirs(OUT, exist_ok=True)
+    p = run([CC, "-O2", "-I", os.path.dirname(src), src, "-o", image])
+    check("crossed-fins: benches/net/httpserver.c builds", p.returncode == 0, p.stderr)
+    if p.returncode != 0 or not qemu:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        pcap = os.path.join(tmp, "guest.pcap")
+        wrapper = os.path.join(tmp, "qemu")
+        with open(wrapper, "w") as f:
+            f.write(f"#!/bin/sh\nexec {qemu} \"$@\" -object filter-dump,id=dump0,netdev=net0,file={pcap}\n")
+        os.chmod(wrapper, 0o755)
+        port = free_port()
+        os.environ["EREMIT_QEMU"] = wrapper
+        try:
+            g = start_server("crossed-fins: the server starts (frames recorded)", image, ["8080"],
+                             ["--net", "user", "--forward", f"tcp:{port}:8080"])
+        finally:
+            del os.environ["EREMIT_QEMU"]
+        if g is None:
+            return
+        w = run(["wrk", "-t1", "-c4", "-d3s", "-H", "Connection: close", f"http://127.0.0.1:{port}/"],
+                timeout=60)
+        m = re.search(r"(\d+) requests in", w.stdout)
+        count = int(m.group(1)) if m else 0
+        check("crossed-fins: wrk's short connections answered", w.returncode == 0 and count > 100
+              and "Non-2xx" not in w.stdout and "Socket errors" not in w.stdout, w.stdout + w.stderr)
+        # A FIN left unacknowledged goes out again after a second.
+        time.sleep(1.5)
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as c:
+            c.sendall(b"GET /quit HTTP/1.1\r\n\r\n")
+            c.recv(4096)
+        code, out, err = g.finish(timeout=60)
+        check("crossed-fins: the server quits with 0", code == 0, f"exit {code}\n{err[-2000:]}")
+        r = run([sys.executable, "-c", PCAP_TCP, pcap])
+        crossed, again = (r.stdout.split() + ["?", "?"])[:2]
+        measure(f"crossed-fins: {count} connections, the client's FIN sent twice in {crossed}, "
+                f"the server's in {again}")
+        # The crossing is a race (a few in a thousand connections here, more on a busy
+        # host): a run without one has not exercised the case, which is said, not failed.
+        if crossed == "0":
+            gap("crossed-fins", f"no FINs crossed in {count} connections: the check below "
+                "had nothing to see")
+        check(f"crossed-fins: no FIN of the server's sent twice ({again})", again == "0",
+              r.stdout + r.stderr)
 
 
 class StubDns:
