@@ -418,6 +418,20 @@ print(ok, retrans() - before)
 """
 
 
+def build_both(source, name):
+    """tests/net-c/SOURCE built with x86_64-hermit-gcc and the host's gcc (checked):
+    (image, native program), or None."""
+    src = os.path.join(ROOT, "tests", "net-c", source)
+    image, native = os.path.join(OUT, name), os.path.join(OUT, name + "-native")
+    os.makedirs(OUT, exist_ok=True)
+    for cc, out in ((CC, image), ("gcc", native)):
+        p = run([cc, "-O2", "-Wall", "-Wextra", "-Werror", src, "-o", out])
+        check(f"{source} builds with {os.path.basename(cc)}", p.returncode == 0, p.stderr)
+        if p.returncode != 0:
+            return None
+    return image, native
+
+
 @suite.case("close-tap")
 def close_tap():
     """A server that closes first (tests/net-c/close_first.c), in Eremit on a tap device
@@ -431,14 +445,10 @@ def close_tap():
     if os.geteuid() != 0 or not os.path.exists("/dev/net/tun") or not shutil.which("ip"):
         skip("net-c/close-tap", "needs root, /dev/net/tun and ip (a namespace with a tap device)")
         return
-    src = os.path.join(ROOT, "tests", "net-c", "close_first.c")
-    image, native = os.path.join(OUT, "close-first"), os.path.join(OUT, "close-first-native")
-    os.makedirs(OUT, exist_ok=True)
-    for cc, out in ((CC, image), ("gcc", native)):
-        p = run([cc, "-O2", "-Wall", "-Wextra", "-Werror", src, "-o", out])
-        check(f"close_first.c builds with {os.path.basename(cc)}", p.returncode == 0, p.stderr)
-        if p.returncode != 0:
-            return
+    built = build_both("close_first.c", "close-first")
+    if not built:
+        return
+    image, native = built
     count = 100
     ns = f"eremit-test-close-{os.getpid()}"
     inside = ["ip", "netns", "exec", ns]
@@ -571,14 +581,10 @@ def close_unread():
     its sending (deferred_egress.rs); the close sends what is owed first. Natively and in
     Eremit behind --forward (Redis' 'Protocol desync' test lost its error reply so)."""
     import subprocess
-    src = os.path.join(ROOT, "tests", "net-c", "close_unread.c")
-    image, native = os.path.join(OUT, "close-unread"), os.path.join(OUT, "close-unread-native")
-    os.makedirs(OUT, exist_ok=True)
-    for cc, out in ((CC, image), ("gcc", native)):
-        p = run([cc, "-O2", "-Wall", "-Wextra", "-Werror", src, "-o", out])
-        check(f"close_unread.c builds with {os.path.basename(cc)}", p.returncode == 0, p.stderr)
-        if p.returncode != 0:
-            return
+    built = build_both("close_unread.c", "close-unread")
+    if not built:
+        return
+    image, native = built
     tcp_port, udp_port = free_port(), free_port(socket.SOCK_DGRAM)
     server = subprocess.Popen([native, str(tcp_port), str(udp_port)], stdin=subprocess.DEVNULL,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
