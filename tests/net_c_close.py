@@ -20,7 +20,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import (CC, EREMIT, ROOT, check, free_port, gap, measure, run, skip,  # noqa: E402
-                     start_server)
+                     start_server, tap_namespace)
 
 OUT = os.path.join(ROOT, "build", "net-c")
 
@@ -97,14 +97,8 @@ def close_tap():
     ns = f"eremit-test-close-{os.getpid()}"
     inside = ["ip", "netns", "exec", ns]
     try:
-        for cmd in (["ip", "netns", "add", ns], inside + ["ip", "link", "set", "lo", "up"],
-                    inside + ["ip", "tuntap", "add", "dev", "etap0", "mode", "tap"],
-                    inside + ["ip", "addr", "add", "10.79.1.1/24", "dev", "etap0"],
-                    inside + ["ip", "link", "set", "etap0", "up"]):
-            p = run(cmd, timeout=30)
-            if p.returncode != 0:
-                check("close-tap: a namespace with a tap device", False, f"{cmd}: {p.stderr}")
-                return
+        if not tap_namespace(ns, "10.79.1.1/24", "close-tap"):
+            return
         results = {}
         for who, server_cmd, addr in (
                 ("natively", inside + [native, "10.79.1.1", "7781", str(count)], "10.79.1.1"),

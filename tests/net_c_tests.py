@@ -32,7 +32,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import net_c_close  # noqa: E402
 from testlib import (BIN, CC, EREMIT, ROOT, TOOLCHAIN_FILE, HostServers, Suite, check,  # noqa: E402
-                     free_port, measure, once, pattern, run, skip, start_server)
+                     free_port, measure, once, pattern, run, skip, start_server, tap_namespace)
 
 EXAMPLES = os.path.join(ROOT, "examples-c")
 OUT = os.path.join(ROOT, "build", "net-c")
@@ -347,14 +347,8 @@ def echo_client_tap():
     inside = ["ip", "netns", "exec", ns]
     server = None
     try:
-        for cmd in (["ip", "netns", "add", ns], inside + ["ip", "link", "set", "lo", "up"],
-                    inside + ["ip", "tuntap", "add", "dev", "etap0", "mode", "tap"],
-                    inside + ["ip", "addr", "add", "10.79.0.1/24", "dev", "etap0"],
-                    inside + ["ip", "link", "set", "etap0", "up"]):
-            p = run(cmd, timeout=30)
-            if p.returncode != 0:
-                check("echo-client-tap: a namespace with a tap device", False, f"{cmd}: {p.stderr}")
-                return
+        if not tap_namespace(ns, "10.79.0.1/24", "echo-client-tap"):
+            return
         server = subprocess.Popen(inside + [sys.executable, "-c", TAP_ECHO_SERVER, "10.79.0.1", "7777"],
                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
         server.stdout.readline()

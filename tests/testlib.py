@@ -493,6 +493,23 @@ def pattern(n, offset=0):
     return (block * ((n + start) // 251 + 2))[start:start + n]
 
 
+def tap_namespace(ns, host_cidr, label):
+    """Makes network namespace `ns` with loopback up and a tap device etap0 holding
+    `host_cidr` (the host's side; a guest on the tap takes another address of its net).
+    A failing step is a failed check `label: a namespace with a tap device`; returns
+    whether all went. The caller deletes the namespace (`ip netns del`)."""
+    inside = ["ip", "netns", "exec", ns]
+    for cmd in (["ip", "netns", "add", ns], inside + ["ip", "link", "set", "lo", "up"],
+                inside + ["ip", "tuntap", "add", "dev", "etap0", "mode", "tap"],
+                inside + ["ip", "addr", "add", host_cidr, "dev", "etap0"],
+                inside + ["ip", "link", "set", "etap0", "up"]):
+        p = run(cmd, timeout=30)
+        if p.returncode != 0:
+            check(f"{label}: a namespace with a tap device", False, f"{cmd}: {p.stderr}")
+            return False
+    return True
+
+
 def free_port(kind=socket.SOCK_STREAM):
     """A port on 127.0.0.1 that is free now (TCP, or UDP with SOCK_DGRAM): for a host
     server or a forwarding set up next, or as a port where nobody listens."""
