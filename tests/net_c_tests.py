@@ -17,6 +17,7 @@ poll.c, select.c and their headers):
 - on tap devices in namespaces made for the test (root): echo-client with checksum
   offload;
 - closing connections (tests/net_c_close.py): close-tap, close-unread, crossed-fins.
+- what serving costs the host (tests/net_c_costs.py): timer-armings.
 
 All traffic stays on this machine (loopback, QEMU's user network, namespaces). Ends with
 'N passed, N failed'."""
@@ -31,6 +32,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import net_c_close  # noqa: E402
+import net_c_costs  # noqa: E402
 from testlib import (BIN, CC, EREMIT, ROOT, TOOLCHAIN_FILE, HostServers, Suite, check,  # noqa: E402
                      free_port, measure, once, pattern, run, skip, start_server, tap_namespace)
 
@@ -535,6 +537,7 @@ def dns_suite():
 
 
 net_c_close.add_to(suite)
+net_c_costs.add_to(suite)
 
 
 if __name__ == "__main__":

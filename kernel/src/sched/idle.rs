@@ -3,8 +3,8 @@
 use core::sync::atomic::Ordering;
 
 use super::percpu::PerCpu;
-use super::scheduler::{Locked, READY, arm_timer, reschedule};
-use crate::arch::{cpu, interrupts, timer};
+use super::scheduler::{Locked, READY, arm_timer, program_timer, reschedule};
+use crate::arch::{cpu, interrupts};
 use crate::clock;
 use crate::mm::heap::{HEAP, QUIET_NS, Quiet};
 use crate::mm::stacks;
@@ -37,8 +37,7 @@ fn arm_quiet_check(cpu: &mut PerCpu) {
     if cpu.timer_armed > now && cpu.timer_armed <= d {
         return;
     }
-    cpu.timer_armed = d;
-    timer::oneshot_ns(QUIET_NS);
+    program_timer(cpu, d, QUIET_NS);
 }
 
 /// The idle loop of a CPU (the boot context of each CPU becomes its idle task).

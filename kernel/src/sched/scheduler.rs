@@ -61,6 +61,8 @@ static LIVE: AtomicU32 = AtomicU32::new(0);
 /// Set once `init` has run (per-CPU data reachable through GS).
 static RUNNING: AtomicBool = AtomicBool::new(false);
 static SWITCHES: AtomicU64 = AtomicU64::new(0);
+/// Times a CPU's timer was armed (each costs exits to the hypervisor; kernel log, tests).
+static TIMER_ARMS: AtomicU64 = AtomicU64::new(0);
 /// Length of the ready queue, readable without LOCK (a hint for `yield_now`).
 pub(super) static READY: AtomicUsize = AtomicUsize::new(0);
 
@@ -358,8 +360,14 @@ pub(super) fn arm_timer(s: &Scheduler, cpu: &mut PerCpu) {
     if cpu.timer_armed > now && cpu.timer_armed <= d {
         return;
     }
-    cpu.timer_armed = d;
-    timer::oneshot_ns(clock::ticks_to_ns(d.saturating_sub(now)).max(1_000));
+    program_timer(cpu, d, clock::ticks_to_ns(d.saturating_sub(now)).max(1_000));
+}
+
+/// Arms this CPU's one-shot timer for `deadline` (TSC), `ns` from now, and remembers it.
+pub(super) fn program_timer(cpu: &mut PerCpu, deadline: u64, ns: u64) {
+    cpu.timer_armed = deadline;
+    TIMER_ARMS.fetch_add(1, Ordering::Relaxed);
+    timer::oneshot_ns(ns);
 }
 
 /// Picks the next task and switches to it; returns (with LOCK held again, maybe on
@@ -597,8 +605,13 @@ pub fn priority() -> u8 {
     unsafe { (*percpu::current_task()).prio }
 }
 
-/// Timer interrupt: wake sleepers, rotate the time slice.
-pub fn timer_interrupt() {
+/// The end of every interrupt (the timer's, the wake-up's, a device's): wake sleepers,
+/// rotate the time slice, run a task the interrupt made ready. `timer_fired`: the
+/// interrupt is the one-shot timer's, which is armed no longer. A device's interrupt
+/// leaves it armed: forgetting that made the next switch re-arm it after every network
+/// interrupt, and under QEMU each arming is two APIC writes and a wake-up of QEMU's
+/// I/O thread for the new earliest deadline.
+pub fn after_interrupt(timer_fired: bool) {
     // A notification held back must not wait for the interrupted task's next call, nor
     // the sending that socket calls deferred (the network task does it: its wake-up
     // takes the scheduler's lock, so before this function takes it).
@@ -611,14 +624,17 @@ pub fn timer_interrupt() {
     let mut g = Locked::lock_interrupts_off();
     let (_, cpu) = g.parts();
     crate::mm::tlb::on_interrupt(cpu.cpu);
-    cpu.timer_armed = 0;
+    if timer_fired {
+        cpu.timer_armed = 0;
+    }
     reschedule(&mut g, true);
 }
 
-/// Live tasks and context switches so far (kernel log, tests).
-pub fn stats() -> (u32, u64) {
+/// Live tasks, context switches and timer armings so far (kernel log, tests).
+pub fn stats() -> (u32, u64, u64) {
     (
         LIVE.load(Ordering::Relaxed),
         SWITCHES.load(Ordering::Relaxed),
+        TIMER_ARMS.load(Ordering::Relaxed),
     )
 }

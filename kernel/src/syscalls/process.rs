@@ -25,9 +25,9 @@ pub extern "C" fn sys_exit(status: i32) -> ! {
     crate::profile::report();
     if crate::console::verbose() {
         let (free, total) = crate::mm::heap::HEAP.usage();
-        let (live, switches) = crate::sched::stats();
+        let (live, switches, arms) = crate::sched::stats();
         crate::klog!(
-            "eremit: heap in use at exit: {} bytes; {live} tasks alive; {switches} context switches",
+            "eremit: heap in use at exit: {} bytes; {live} tasks alive; {switches} context switches; {arms} timer armings",
             total - free
         );
     }

@@ -63,6 +63,7 @@ pub fn dispatch(interrupted: u64) {
         return;
     };
     let id = iar & 0x3ff;
+    let timer_fired = id == gic::VIRTUAL_TIMER;
     match id {
         gic::VIRTUAL_TIMER => {
             crate::profile::sample(interrupted);
@@ -72,7 +73,7 @@ pub fn dispatch(interrupted: u64) {
         _ => run_device_handler(id),
     }
     gic::end(iar);
-    crate::sched::timer_interrupt();
+    crate::sched::after_interrupt(timer_fired);
 }
 
 /// Interrupt handlers: the vectors are installed by the entry; nothing else to do.

@@ -101,7 +101,7 @@ extern "C" fn eremit_irq(vector: u64, interrupted: u64) {
                 crate::profile::sample(interrupted);
             }
             apic_timer::eoi();
-            crate::sched::timer_interrupt()
+            crate::sched::after_interrupt(vector as u8 == TIMER_VECTOR)
         }
         v if (DEVICE_VECTOR_BASE..DEVICE_VECTOR_BASE + DEVICE_VECTORS as u8).contains(&v) => {
             let h = DEVICE_HANDLERS[(v - DEVICE_VECTOR_BASE) as usize].load(Ordering::Acquire);
@@ -116,7 +116,7 @@ extern "C" fn eremit_irq(vector: u64, interrupted: u64) {
             apic_timer::eoi();
             // The handler usually woke a task (the network task, at a higher priority
             // than applications): run it now rather than at the next tick.
-            crate::sched::timer_interrupt()
+            crate::sched::after_interrupt(false)
         }
         _ => apic_timer::eoi(),
     }
