@@ -140,6 +140,12 @@ impl Stack {
         self.poll_and(Notify::Now)
     }
 
+    /// Lets the device interrupt for received frames again, before the network task
+    /// sleeps; whether frames came meanwhile (then it polls again instead).
+    fn unmute_rx(&mut self) -> bool {
+        self.dev.as_mut().is_some_and(|d| d.unmute_rx())
+    }
+
     /// `poll`, with the transmit notification as `notify` says.
     fn poll_and(&mut self, notify: Notify) -> bool {
         let Some(dev) = self.dev.as_mut() else {
@@ -499,15 +505,22 @@ extern "C" fn task(_: usize) {
             continue;
         };
         POLL_WANTED.store(false, Ordering::SeqCst);
+        let mut more = false;
         let deadline = guard.as_mut().and_then(|s| {
             NET_DEADLINE.store(0, Ordering::Relaxed);
             crate::drivers::virtio::net_counters::TASK_POLLS.add(1);
             let changed = s.poll();
+            // The interrupt that woke the task muted the receive queue: frames that came
+            // while it polled raised none, so they are polled now, not slept on.
+            more = s.unmute_rx();
             let d = s.next_deadline(changed);
             NET_DEADLINE.store(d.unwrap_or(u64::MAX), Ordering::Relaxed);
             d
         });
         drop(guard);
+        if more {
+            continue;
+        }
         // Woken, kicked meanwhile or timed out: every case polls again.
         let _ = crate::sched::futex_wait(&KICK, kicked, deadline);
     }

@@ -7,6 +7,7 @@ pub mod any_transport;
 #[cfg(target_os = "none")]
 pub mod console;
 pub mod doorbell;
+pub mod event_index;
 #[cfg(all(target_os = "none", feature = "virtio-fs"))]
 pub mod fs;
 #[cfg(target_os = "none")]
@@ -17,6 +18,8 @@ pub mod net;
 pub mod net_checksum;
 #[cfg(all(target_os = "none", feature = "net"))]
 pub mod net_counters;
+#[cfg(all(target_os = "none", feature = "net"))]
+pub mod net_rx_interrupts;
 #[cfg(all(target_os = "none", feature = "net"))]
 pub mod net_tx_notify;
 #[cfg(all(target_os = "none", feature = "pci"))]

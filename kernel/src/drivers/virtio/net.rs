@@ -15,6 +15,7 @@ use smoltcp::time::Instant;
 
 use super::net_checksum;
 use super::net_counters::{NOTIFICATIONS, RX_DROPPED, RX_FRAMES, TX_FRAMES};
+use super::net_rx_interrupts;
 use super::net_tx_notify;
 use super::queue::{Buffer, SplitQueue};
 use super::{Transport, read_config};
@@ -24,6 +25,9 @@ pub const F_CSUM: u64 = 1 << 0;
 /// The driver takes frames marked NEEDS_CSUM or DATA_VALID.
 pub const F_GUEST_CSUM: u64 = 1 << 1;
 pub const F_MAC: u64 = 1 << 5;
+/// Interrupts and notifications asked for by ring index (event_index.rs): a burst of
+/// received frames raises one interrupt, not one per frame.
+pub const F_EVENT_IDX: u64 = 1 << 29;
 /// virtio_net_hdr.flags (5.1.6).
 const HDR_F_NEEDS_CSUM: u8 = 1;
 const HDR_F_DATA_VALID: u8 = 2;
@@ -137,7 +141,8 @@ impl Tx {
 impl<T: Transport> VirtioNet<T> {
     /// Initialises the device behind `transport` (already known to be a network device).
     pub fn new(transport: T) -> Result<Self, &'static str> {
-        let features = super::negotiate(&transport, F_MAC | F_CSUM | F_GUEST_CSUM, F_MAC)?;
+        let features =
+            super::negotiate(&transport, F_MAC | F_CSUM | F_GUEST_CSUM | F_EVENT_IDX, F_MAC)?;
         let checksum_offload = features & (F_CSUM | F_GUEST_CSUM) == F_CSUM | F_GUEST_CSUM;
         let mac = read_config::<6>(&transport, 0);
         let size = |q| {
@@ -165,6 +170,10 @@ impl<T: Transport> VirtioNet<T> {
             queued: false,
             blocked: false,
         };
+        if features & F_EVENT_IDX != 0 {
+            rx.queue.use_event_index();
+            tx.queue.use_event_index();
+        }
         transport.setup_queue(RX_QUEUE, rx_size, rx.queue.addresses())?;
         transport.setup_queue(TX_QUEUE, tx_size, tx.queue.addresses())?;
         // Sent buffers are reclaimed when the next frame goes out; their completion
@@ -175,6 +184,7 @@ impl<T: Transport> VirtioNet<T> {
         }
         super::driver_ok(&transport);
         net_tx_notify::install(transport.doorbell(TX_QUEUE), tx.queue.notify_hint())?;
+        net_rx_interrupts::install(rx.queue.interrupt_mute())?;
         let mut dev = VirtioNet {
             transport,
             mac,
@@ -231,6 +241,15 @@ impl<T: Transport> VirtioNet<T> {
 
     /// Frames waiting in the receive ring.
     pub fn rx_pending(&self) -> bool {
+        self.rx.queue.has_used()
+    }
+
+    /// Lets the device interrupt for received frames again (the interrupt handler mutes
+    /// it, net_rx_interrupts.rs); whether frames came before that took effect, which the
+    /// caller must poll for rather than wait for an interrupt.
+    pub fn unmute_rx(&mut self) -> bool {
+        // set_interrupts fences: the device sees the flag before the ring is read.
+        self.rx.queue.set_interrupts(true);
         self.rx.queue.has_used()
     }
 

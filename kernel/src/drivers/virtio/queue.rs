@@ -8,7 +8,9 @@
 
 use alloc::alloc::{Layout, alloc_zeroed, dealloc};
 use core::ptr::{self, NonNull};
-use core::sync::atomic::{Ordering, fence};
+use core::sync::atomic::{AtomicU16, Ordering, fence};
+
+use super::event_index;
 
 /// One entry of the descriptor table.
 #[repr(C)]
@@ -84,28 +86,80 @@ pub struct SplitQueue {
     next_avail: u16,
     /// Used ring entries consumed so far (free-running).
     last_used: u16,
+    /// VIRTIO_F_EVENT_IDX was negotiated: interrupts and notifications are asked for by
+    /// index (event_index.rs), the flags words are not used.
+    event_idx: bool,
+    /// `next_avail` when `needs_notify` last decided (with the event index).
+    notified_at: u16,
 }
 
-/// Where a queue's device writes its notification-suppression flag (the used ring's
-/// flags word): lets a driver decide whether to notify without reaching the queue
-/// itself. Valid as long as the queue's memory is, which the holder must ensure (the
-/// network driver's queues are never freed).
-#[derive(Debug, Clone, Copy)]
+/// Where a queue's device says whether it wants notifications (the used ring's flags
+/// word, or its avail_event word with the event index): lets a driver decide whether to
+/// notify without reaching the queue itself. Valid as long as the queue's memory is,
+/// which the holder must ensure (the network driver's queues are never freed). With the
+/// event index only the hint may notify of the queue's buffers (it remembers the index
+/// it last told of).
+#[derive(Debug)]
 pub struct NotifyHint {
     used_flags: *mut u16,
+    avail_idx: *mut u16,
+    avail_event: *mut u16,
+    event_idx: bool,
+    notified_at: AtomicU16,
 }
 
 impl NotifyHint {
-    /// Whether the device wants to hear about new buffers (as `needs_notify`).
+    /// Whether the device wants to hear about new buffers (as `needs_notify`); the
+    /// caller notifies when it says so.
     ///
     /// # Safety
     /// The queue this hint came from must still exist.
     pub unsafe fn wants_notification(&self) -> bool {
-        // The new available index must be visible before the flag is read (see
+        // The new available index must be visible before the device's word is read (see
         // `needs_notify`).
         fence(Ordering::SeqCst);
+        if self.event_idx {
+            // SAFETY: the avail ring's idx and the used ring's avail_event words of a
+            // live queue (the caller's promise).
+            let (new, event) = unsafe {
+                (ptr::read_volatile(self.avail_idx), ptr::read_volatile(self.avail_event))
+            };
+            let old = self.notified_at.swap(new, Ordering::AcqRel);
+            return event_index::crossed(event, new, old);
+        }
         // SAFETY: the used ring's flags word of a live queue (the caller's promise).
         unsafe { ptr::read_volatile(self.used_flags) & USED_F_NO_NOTIFY == 0 }
+    }
+}
+
+/// Where a queue's driver asks the device not to interrupt (the avail ring's flags
+/// word, or its used_event word with the event index): lets an interrupt handler mute
+/// the queue without reaching it. Valid as long as the queue's memory is, which the
+/// holder must ensure.
+#[derive(Debug, Clone, Copy)]
+pub struct InterruptMute {
+    avail_flags: *mut u16,
+    used_event: *mut u16,
+    used_idx: *mut u16,
+    event_idx: bool,
+}
+
+impl InterruptMute {
+    /// Asks the device not to interrupt for this queue (as `set_interrupts(false)`).
+    ///
+    /// # Safety
+    /// The queue this handle came from must still exist.
+    pub unsafe fn mute(&self) {
+        // SAFETY: words of a live queue's rings (the caller's promise); 16-bit stores,
+        // which the queue's own writes of the same words cannot tear.
+        unsafe {
+            if self.event_idx {
+                let used = ptr::read_volatile(self.used_idx);
+                ptr::write_volatile(self.used_event, event_index::far_from(used));
+            } else {
+                ptr::write_volatile(self.avail_flags, AVAIL_F_NO_INTERRUPT);
+            }
+        }
     }
 }
 
@@ -144,7 +198,15 @@ impl SplitQueue {
             num_free: size,
             next_avail: 0,
             last_used: 0,
+            event_idx: false,
+            notified_at: 0,
         })
+    }
+
+    /// The device and driver agreed on VIRTIO_F_EVENT_IDX: from now on interrupts and
+    /// notifications are asked for by index. Before the queue is used.
+    pub fn use_event_index(&mut self) {
+        self.event_idx = true;
     }
 
     pub fn size(&self) -> u16 {
@@ -175,6 +237,18 @@ impl SplitQueue {
         debug_assert!(word < 3 + self.size as usize);
         // SAFETY: inside the avail part (6 + 2*size bytes) of the allocation.
         unsafe { self.base.as_ptr().add(self.avail_offset + 2 * word) as *mut u16 }
+    }
+
+    /// The avail ring's trailing word: the used index the driver wants an interrupt at.
+    fn used_event(&self) -> *mut u16 {
+        self.avail_word(2 + self.size as usize)
+    }
+
+    /// The used ring's trailing word: the avail index the device wants a notification at.
+    fn avail_event(&self) -> *mut u16 {
+        // SAFETY: after the used ring's 4-byte header and `size` 8-byte entries, inside
+        // the allocation (6 + 8*size bytes from used_offset).
+        unsafe { self.base.as_ptr().add(self.used_offset + 4 + 8 * self.size as usize) as *mut u16 }
     }
 
     fn used_flags(&self) -> *mut u16 {
@@ -236,10 +310,16 @@ impl SplitQueue {
 
     /// Whether the device asked to be notified of new buffers (it may suppress
     /// notifications while it is processing the ring anyway).
-    pub fn needs_notify(&self) -> bool {
-        // The index store above must be visible before the flag is read, or the device
-        // could go idle between the two without a notification.
+    pub fn needs_notify(&mut self) -> bool {
+        // The index store above must be visible before the device's word is read, or
+        // the device could go idle between the two without a notification.
         fence(Ordering::SeqCst);
+        if self.event_idx {
+            let old = core::mem::replace(&mut self.notified_at, self.next_avail);
+            // SAFETY: the used ring's avail_event word, written by the device.
+            let event = unsafe { ptr::read_volatile(self.avail_event()) };
+            return event_index::crossed(event, self.next_avail, old);
+        }
         // SAFETY: the used ring's flags word, written by the device.
         unsafe { ptr::read_volatile(self.used_flags()) & USED_F_NO_NOTIFY == 0 }
     }
@@ -249,6 +329,21 @@ impl SplitQueue {
     pub fn notify_hint(&self) -> NotifyHint {
         NotifyHint {
             used_flags: self.used_flags(),
+            avail_idx: self.avail_word(1),
+            avail_event: self.avail_event(),
+            event_idx: self.event_idx,
+            notified_at: AtomicU16::new(self.notified_at),
+        }
+    }
+
+    /// The avail ring's "no interrupt" flag as a handle that outlives this borrow, for
+    /// an interrupt handler (see `InterruptMute`).
+    pub fn interrupt_mute(&self) -> InterruptMute {
+        InterruptMute {
+            avail_flags: self.avail_word(0),
+            used_event: self.used_event(),
+            used_idx: self.used_idx(),
+            event_idx: self.event_idx,
         }
     }
 
@@ -311,11 +406,18 @@ impl SplitQueue {
         })
     }
 
-    /// Asks the device not to interrupt when it uses buffers (a hint: it may still).
+    /// Asks the device not to interrupt when it uses buffers (a hint: it may still), or
+    /// to interrupt at the next one it uses.
     pub fn set_interrupts(&mut self, enabled: bool) {
-        let flags = if enabled { 0 } else { AVAIL_F_NO_INTERRUPT };
-        // SAFETY: the avail ring's flags word.
-        unsafe { ptr::write_volatile(self.avail_word(0), flags) };
+        if self.event_idx {
+            let at = if enabled { self.last_used } else { event_index::far_from(self.last_used) };
+            // SAFETY: the avail ring's used_event word.
+            unsafe { ptr::write_volatile(self.used_event(), at) };
+        } else {
+            let flags = if enabled { 0 } else { AVAIL_F_NO_INTERRUPT };
+            // SAFETY: the avail ring's flags word.
+            unsafe { ptr::write_volatile(self.avail_word(0), flags) };
+        }
         fence(Ordering::SeqCst);
     }
 
@@ -555,6 +657,15 @@ mod tests {
         q.set_interrupts(true);
         // SAFETY (test): the avail flags word.
         assert_eq!(unsafe { ptr::read_volatile(avail) }, 0);
+        // The interrupt handler's handle mutes the same word; the queue unmutes it.
+        let mute = q.interrupt_mute();
+        // SAFETY (test): the queue is alive.
+        unsafe { mute.mute() };
+        // SAFETY (test): the avail flags word.
+        assert_eq!(unsafe { ptr::read_volatile(avail) }, AVAIL_F_NO_INTERRUPT);
+        q.set_interrupts(true);
+        // SAFETY (test): the avail flags word.
+        assert_eq!(unsafe { ptr::read_volatile(avail) }, 0);
         let hint = q.notify_hint();
         // SAFETY (test): the queue is alive.
         assert!(unsafe { hint.wants_notification() });
@@ -564,6 +675,57 @@ mod tests {
         // The hint reads the device's current flag, not a copy.
         // SAFETY (test): the queue is alive.
         assert!(!unsafe { hint.wants_notification() });
+    }
+
+    #[test]
+    fn event_index_asks_by_index() {
+        let mut q = SplitQueue::new(4).unwrap();
+        q.use_event_index();
+        let (used_event, avail_event) = (q.used_event(), q.avail_event());
+        let b = Buffer {
+            addr: 0x1000,
+            len: 8,
+            writable: true,
+        };
+        // The device asks to hear of avail index 0: the first buffer crosses it.
+        q.add(&[b]).unwrap();
+        assert!(q.needs_notify());
+        // Still 0 (the device has not looked): the second buffer does not cross it.
+        q.add(&[b]).unwrap();
+        assert!(!q.needs_notify());
+        // The device, idle again, asks to hear of index 2, which the third crosses.
+        // SAFETY (test): the used ring's avail_event word, as the device writes it.
+        unsafe { ptr::write_volatile(avail_event, 2) };
+        q.add(&[b]).unwrap();
+        assert!(q.needs_notify());
+        // The hint decides from the index it last told of, as the queue does.
+        let hint = q.notify_hint();
+        // SAFETY (test): the queue is alive.
+        assert!(!unsafe { hint.wants_notification() });
+        // SAFETY (test): as above.
+        unsafe { ptr::write_volatile(avail_event, 3) };
+        q.add(&[b]).unwrap();
+        // SAFETY (test): the queue is alive.
+        assert!(unsafe { hint.wants_notification() });
+        // Interrupts: at the next used entry, or not for half the index space; the
+        // interrupt handler's mute says the latter from the device's used index.
+        q.set_interrupts(true);
+        // SAFETY (test): the avail ring's used_event word.
+        assert_eq!(unsafe { ptr::read_volatile(used_event) }, 0);
+        q.set_interrupts(false);
+        // SAFETY (test): as above.
+        assert_eq!(unsafe { ptr::read_volatile(used_event) }, 0x8000);
+        q.set_interrupts(true);
+        // SAFETY (test): the used ring's idx word, as the device advances it.
+        unsafe { ptr::write_volatile(q.used_idx(), 3) };
+        // SAFETY (test): the queue is alive.
+        unsafe { q.interrupt_mute().mute() };
+        // SAFETY (test): as above.
+        assert_eq!(unsafe { ptr::read_volatile(used_event) }, 0x8003);
+        // The flags words are left alone.
+        let (_, flags, _, _) = q.parts();
+        // SAFETY (test): the avail flags word.
+        assert_eq!(unsafe { ptr::read_volatile(flags) }, 0);
     }
 
     #[test]
