@@ -1,6 +1,6 @@
 //! A CPU's idle loop: run ready tasks, halt when there are none.
 
-use core::sync::atomic::Ordering;
+use core::sync::atomic::{AtomicU64, Ordering};
 
 use super::percpu::PerCpu;
 use super::scheduler::{Locked, READY, arm_timer, program_timer, reschedule};
@@ -40,6 +40,24 @@ fn arm_quiet_check(cpu: &mut PerCpu) {
     program_timer(cpu, d, QUIET_NS);
 }
 
+/// TSC ticks the CPUs spent halted (kernel log: with the run's length, how busy the
+/// guest itself was, as against what its hypervisor spent around it).
+static HALTED_TICKS: AtomicU64 = AtomicU64::new(0);
+
+/// Nanoseconds the CPUs spent halted so far, all CPUs together.
+pub fn halted_ns() -> u64 {
+    clock::ticks_to_ns(HALTED_TICKS.load(Ordering::Relaxed))
+}
+
+/// The CPU's halt has ended (the interrupt that ended it is being handled, before any
+/// task it wakes runs): its length is counted.
+pub(super) fn end_halt(cpu: &mut PerCpu) {
+    let since = core::mem::take(&mut cpu.halted_since);
+    if since != 0 {
+        HALTED_TICKS.fetch_add(cpu::rdtsc().saturating_sub(since), Ordering::Relaxed);
+    }
+}
+
 /// The idle loop of a CPU (the boot context of each CPU becomes its idle task).
 pub fn idle_loop() -> ! {
     loop {
@@ -53,6 +71,7 @@ pub fn idle_loop() -> ! {
         if keeps {
             arm_quiet_check(cpu);
         }
+        cpu.halted_since = cpu::rdtsc();
         drop(g);
         // Nothing left to run: what the drivers held back for a batch goes out now.
         crate::drivers::flush_held_notifications();
@@ -62,6 +81,7 @@ pub fn idle_loop() -> ! {
         interrupts::disable();
         let mut g = Locked::lock_interrupts_off();
         let (s, cpu) = g.parts();
+        end_halt(cpu);
         s.idle_cpus &= !(1 << cpu.cpu);
     }
 }

@@ -22,6 +22,8 @@ pub struct PerCpu {
     pub idle: *mut Task,
     /// TSC deadline the APIC timer is set for (0: not armed).
     pub timer_armed: u64,
+    /// TSC when the CPU halted, until the interrupt that wakes it (0: not halted).
+    pub halted_since: u64,
 }
 
 static mut PERCPU: [PerCpu; MAX_CPUS] = [const {
@@ -31,6 +33,7 @@ static mut PERCPU: [PerCpu; MAX_CPUS] = [const {
         current: core::ptr::null_mut(),
         idle: core::ptr::null_mut(),
         timer_armed: 0,
+        halted_since: 0,
     }
 }; MAX_CPUS];
 

@@ -623,6 +623,7 @@ pub fn after_interrupt(timer_fired: bool) {
     // Interrupts are off (interrupt gate).
     let mut g = Locked::lock_interrupts_off();
     let (_, cpu) = g.parts();
+    super::idle::end_halt(cpu);
     crate::mm::tlb::on_interrupt(cpu.cpu);
     if timer_fired {
         cpu.timer_armed = 0;
@@ -630,11 +631,20 @@ pub fn after_interrupt(timer_fired: bool) {
     reschedule(&mut g, true);
 }
 
-/// Live tasks, context switches and timer armings so far (kernel log, tests).
-pub fn stats() -> (u32, u64, u64) {
-    (
-        LIVE.load(Ordering::Relaxed),
-        SWITCHES.load(Ordering::Relaxed),
-        TIMER_ARMS.load(Ordering::Relaxed),
-    )
+/// What the scheduler counted so far (kernel log, tests).
+pub struct Stats {
+    pub live_tasks: u32,
+    pub switches: u64,
+    pub timer_arms: u64,
+    /// All CPUs together.
+    pub halted_ns: u64,
+}
+
+pub fn stats() -> Stats {
+    Stats {
+        live_tasks: LIVE.load(Ordering::Relaxed),
+        switches: SWITCHES.load(Ordering::Relaxed),
+        timer_arms: TIMER_ARMS.load(Ordering::Relaxed),
+        halted_ns: super::idle::halted_ns(),
+    }
 }

@@ -25,10 +25,15 @@ pub extern "C" fn sys_exit(status: i32) -> ! {
     crate::profile::report();
     if crate::console::verbose() {
         let (free, total) = crate::mm::heap::HEAP.usage();
-        let (live, switches, arms) = crate::sched::stats();
+        let st = crate::sched::stats();
         crate::klog!(
-            "eremit: heap in use at exit: {} bytes; {live} tasks alive; {switches} context switches; {arms} timer armings",
-            total - free
+            "eremit: heap in use at exit: {} bytes; {} tasks alive; {} context switches; {} timer armings; CPUs halted {} ms of {} ms",
+            total - free,
+            st.live_tasks,
+            st.switches,
+            st.timer_arms,
+            st.halted_ns / 1_000_000,
+            crate::clock::uptime_ns() / 1_000_000
         );
     }
     exit::exit_vm(status)
