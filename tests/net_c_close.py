@@ -77,6 +77,17 @@ def build_both(source, name):
     return image, native
 
 
+def build_httpserver(label):
+    """benches/net/httpserver.c built with x86_64-hermit-gcc (checked as `label`'s): the
+    image, or None."""
+    src = os.path.join(ROOT, "benches", "net", "httpserver.c")
+    image = os.path.join(OUT, "httpserver")
+    os.makedirs(OUT, exist_ok=True)
+    p = run([CC, "-O2", "-I", os.path.dirname(src), src, "-o", image])
+    check(f"{label}: benches/net/httpserver.c builds", p.returncode == 0, p.stderr)
+    return image if p.returncode == 0 else None
+
+
 def close_tap():
     """A server that closes first (tests/net-c/close_first.c), in Eremit on a tap device
     and natively on the host's side of it: its client closes after reading the end of
@@ -232,12 +243,8 @@ def crossed_fins():
     for its FIN's retransmission, holding its socket)."""
     import shutil
     qemu = shutil.which("qemu-system-x86_64")
-    src = os.path.join(ROOT, "benches", "net", "httpserver.c")
-    image = os.path.join(OUT, "httpserver")
-    os.makedirs(OUT, exist_ok=True)
-    p = run([CC, "-O2", "-I", os.path.dirname(src), src, "-o", image])
-    check("crossed-fins: benches/net/httpserver.c builds", p.returncode == 0, p.stderr)
-    if p.returncode != 0:
+    image = build_httpserver("crossed-fins")
+    if image is None:
         return
     if not qemu:
         skip("net-c/crossed-fins", "no qemu-system-x86_64 on PATH to wrap")

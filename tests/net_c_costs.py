@@ -14,18 +14,13 @@ import socket
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import CC, ROOT, check, free_port, measure, run, start_server  # noqa: E402
-
-OUT = os.path.join(ROOT, "build", "net-c")
+from net_c_close import build_httpserver  # noqa: E402
+from testlib import check, free_port, measure, run, start_server  # noqa: E402
 
 
 def timer_armings():
-    src = os.path.join(ROOT, "benches", "net", "httpserver.c")
-    image = os.path.join(OUT, "httpserver")
-    os.makedirs(OUT, exist_ok=True)
-    p = run([CC, "-O2", "-I", os.path.dirname(src), src, "-o", image])
-    check("timer-armings: benches/net/httpserver.c builds", p.returncode == 0, p.stderr)
-    if p.returncode != 0:
+    image = build_httpserver("timer-armings")
+    if image is None:
         return
     port = free_port()
     g = start_server("timer-armings: the server starts", image, ["8080"],
