@@ -141,8 +141,11 @@ impl Tx {
 impl<T: Transport> VirtioNet<T> {
     /// Initialises the device behind `transport` (already known to be a network device).
     pub fn new(transport: T) -> Result<Self, &'static str> {
-        let features =
-            super::negotiate(&transport, F_MAC | F_CSUM | F_GUEST_CSUM | F_EVENT_IDX, F_MAC)?;
+        let features = super::negotiate(
+            &transport,
+            F_MAC | F_CSUM | F_GUEST_CSUM | F_EVENT_IDX,
+            F_MAC,
+        )?;
         let checksum_offload = features & (F_CSUM | F_GUEST_CSUM) == F_CSUM | F_GUEST_CSUM;
         let mac = read_config::<6>(&transport, 0);
         let size = |q| {

@@ -122,7 +122,10 @@ impl NotifyHint {
             // SAFETY: the avail ring's idx and the used ring's avail_event words of a
             // live queue (the caller's promise).
             let (new, event) = unsafe {
-                (ptr::read_volatile(self.avail_idx), ptr::read_volatile(self.avail_event))
+                (
+                    ptr::read_volatile(self.avail_idx),
+                    ptr::read_volatile(self.avail_event),
+                )
             };
             let old = self.notified_at.swap(new, Ordering::AcqRel);
             return event_index::crossed(event, new, old);
@@ -248,7 +251,11 @@ impl SplitQueue {
     fn avail_event(&self) -> *mut u16 {
         // SAFETY: after the used ring's 4-byte header and `size` 8-byte entries, inside
         // the allocation (6 + 8*size bytes from used_offset).
-        unsafe { self.base.as_ptr().add(self.used_offset + 4 + 8 * self.size as usize) as *mut u16 }
+        unsafe {
+            self.base
+                .as_ptr()
+                .add(self.used_offset + 4 + 8 * self.size as usize) as *mut u16
+        }
     }
 
     fn used_flags(&self) -> *mut u16 {
@@ -410,7 +417,11 @@ impl SplitQueue {
     /// to interrupt at the next one it uses.
     pub fn set_interrupts(&mut self, enabled: bool) {
         if self.event_idx {
-            let at = if enabled { self.last_used } else { event_index::far_from(self.last_used) };
+            let at = if enabled {
+                self.last_used
+            } else {
+                event_index::far_from(self.last_used)
+            };
             // SAFETY: the avail ring's used_event word.
             unsafe { ptr::write_volatile(self.used_event(), at) };
         } else {
