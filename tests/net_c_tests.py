@@ -17,7 +17,7 @@ poll.c, select.c and their headers):
 - on tap devices in namespaces made for the test (root): echo-client with checksum
   offload;
 - closing connections (tests/net_c_close.py): close-tap, close-unread, crossed-fins.
-- what serving costs the host (tests/net_c_costs.py): timer-armings.
+- what serving costs the host (tests/net_c_costs.py): timer-armings, msi-per-burst.
 
 All traffic stays on this machine (loopback, QEMU's user network, namespaces). Ends with
 'N passed, N failed'."""
