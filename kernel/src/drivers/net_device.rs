@@ -25,8 +25,6 @@ fn interrupt() {
         return; // not ours (a shared or spurious line)
     }
     super::virtio::net_counters::INTERRUPTS.add(1);
-    // Until the network task has emptied the ring (net_rx_interrupts.rs).
-    super::virtio::net_rx_interrupts::mute();
     let f = ON_INTERRUPT.load(Ordering::Acquire);
     if f != 0 {
         // SAFETY: only `open_net` stores here, and it stores a `fn()`.

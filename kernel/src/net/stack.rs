@@ -510,8 +510,9 @@ extern "C" fn task(_: usize) {
             NET_DEADLINE.store(0, Ordering::Relaxed);
             crate::drivers::virtio::net_counters::TASK_POLLS.add(1);
             let changed = s.poll();
-            // The interrupt that woke the task muted the receive queue: frames that came
-            // while it polled raised none, so they are polled now, not slept on.
+            // With the event index the device interrupted once since the last round: frames
+            // that came while the task polled raised none, so they are polled now, not
+            // slept on.
             more = s.unmute_rx();
             let d = s.next_deadline(changed);
             NET_DEADLINE.store(d.unwrap_or(u64::MAX), Ordering::Relaxed);

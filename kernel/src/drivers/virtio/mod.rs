@@ -19,8 +19,6 @@ pub mod net_checksum;
 #[cfg(all(target_os = "none", feature = "net"))]
 pub mod net_counters;
 #[cfg(all(target_os = "none", feature = "net"))]
-pub mod net_rx_interrupts;
-#[cfg(all(target_os = "none", feature = "net"))]
 pub mod net_tx_notify;
 #[cfg(all(target_os = "none", feature = "pci"))]
 pub mod pci;

@@ -15,7 +15,6 @@ use smoltcp::time::Instant;
 
 use super::net_checksum;
 use super::net_counters::{NOTIFICATIONS, RX_DROPPED, RX_FRAMES, TX_FRAMES};
-use super::net_rx_interrupts;
 use super::net_tx_notify;
 use super::queue::{Buffer, SplitQueue};
 use super::{Transport, read_config};
@@ -187,7 +186,6 @@ impl<T: Transport> VirtioNet<T> {
         }
         super::driver_ok(&transport);
         net_tx_notify::install(transport.doorbell(TX_QUEUE), tx.queue.notify_hint())?;
-        net_rx_interrupts::install(rx.queue.interrupt_mute())?;
         let mut dev = VirtioNet {
             transport,
             mac,
@@ -247,9 +245,10 @@ impl<T: Transport> VirtioNet<T> {
         self.rx.queue.has_used()
     }
 
-    /// Lets the device interrupt for received frames again (the interrupt handler mutes
-    /// it, net_rx_interrupts.rs); whether frames came before that took effect, which the
-    /// caller must poll for rather than wait for an interrupt.
+    /// Asks the device to interrupt at the next received frame (with the event index it
+    /// interrupts once after each such request, however many frames follow); whether
+    /// frames came before the request took effect, which the caller must poll for rather
+    /// than wait for an interrupt.
     pub fn unmute_rx(&mut self) -> bool {
         // set_interrupts fences: the device sees the flag before the ring is read.
         self.rx.queue.set_interrupts(true);

@@ -135,37 +135,6 @@ impl NotifyHint {
     }
 }
 
-/// Where a queue's driver asks the device not to interrupt (the avail ring's flags
-/// word, or its used_event word with the event index): lets an interrupt handler mute
-/// the queue without reaching it. Valid as long as the queue's memory is, which the
-/// holder must ensure.
-#[derive(Debug, Clone, Copy)]
-pub struct InterruptMute {
-    avail_flags: *mut u16,
-    used_event: *mut u16,
-    used_idx: *mut u16,
-    event_idx: bool,
-}
-
-impl InterruptMute {
-    /// Asks the device not to interrupt for this queue (as `set_interrupts(false)`).
-    ///
-    /// # Safety
-    /// The queue this handle came from must still exist.
-    pub unsafe fn mute(&self) {
-        // SAFETY: words of a live queue's rings (the caller's promise); 16-bit stores,
-        // which the queue's own writes of the same words cannot tear.
-        unsafe {
-            if self.event_idx {
-                let used = ptr::read_volatile(self.used_idx);
-                ptr::write_volatile(self.used_event, event_index::far_from(used));
-            } else {
-                ptr::write_volatile(self.avail_flags, AVAIL_F_NO_INTERRUPT);
-            }
-        }
-    }
-}
-
 // SAFETY: the queue owns its allocation; the raw pointer is only used through &mut self
 // (or &self for reads of device-written fields), so it moves between threads like a Box.
 unsafe impl Send for SplitQueue {}
@@ -340,17 +309,6 @@ impl SplitQueue {
             avail_event: self.avail_event(),
             event_idx: self.event_idx,
             notified_at: AtomicU16::new(self.notified_at),
-        }
-    }
-
-    /// The avail ring's "no interrupt" flag as a handle that outlives this borrow, for
-    /// an interrupt handler (see `InterruptMute`).
-    pub fn interrupt_mute(&self) -> InterruptMute {
-        InterruptMute {
-            avail_flags: self.avail_word(0),
-            used_event: self.used_event(),
-            used_idx: self.used_idx(),
-            event_idx: self.event_idx,
         }
     }
 
@@ -668,15 +626,6 @@ mod tests {
         q.set_interrupts(true);
         // SAFETY (test): the avail flags word.
         assert_eq!(unsafe { ptr::read_volatile(avail) }, 0);
-        // The interrupt handler's handle mutes the same word; the queue unmutes it.
-        let mute = q.interrupt_mute();
-        // SAFETY (test): the queue is alive.
-        unsafe { mute.mute() };
-        // SAFETY (test): the avail flags word.
-        assert_eq!(unsafe { ptr::read_volatile(avail) }, AVAIL_F_NO_INTERRUPT);
-        q.set_interrupts(true);
-        // SAFETY (test): the avail flags word.
-        assert_eq!(unsafe { ptr::read_volatile(avail) }, 0);
         let hint = q.notify_hint();
         // SAFETY (test): the queue is alive.
         assert!(unsafe { hint.wants_notification() });
@@ -718,21 +667,13 @@ mod tests {
         q.add(&[b]).unwrap();
         // SAFETY (test): the queue is alive.
         assert!(unsafe { hint.wants_notification() });
-        // Interrupts: at the next used entry, or not for half the index space; the
-        // interrupt handler's mute says the latter from the device's used index.
+        // Interrupts: at the next used entry, or not for half the index space.
         q.set_interrupts(true);
         // SAFETY (test): the avail ring's used_event word.
         assert_eq!(unsafe { ptr::read_volatile(used_event) }, 0);
         q.set_interrupts(false);
         // SAFETY (test): as above.
         assert_eq!(unsafe { ptr::read_volatile(used_event) }, 0x8000);
-        q.set_interrupts(true);
-        // SAFETY (test): the used ring's idx word, as the device advances it.
-        unsafe { ptr::write_volatile(q.used_idx(), 3) };
-        // SAFETY (test): the queue is alive.
-        unsafe { q.interrupt_mute().mute() };
-        // SAFETY (test): as above.
-        assert_eq!(unsafe { ptr::read_volatile(used_event) }, 0x8003);
         // The flags words are left alone.
         let (_, flags, _, _) = q.parts();
         // SAFETY (test): the avail flags word.
