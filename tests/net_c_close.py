@@ -12,13 +12,13 @@
   crossed it."""
 
 import os
-import re
 import socket
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from net_c_httpserver import build_httpserver, quit_server, start_wrapped, wrk_requests  # noqa: E402
 from testlib import (CC, EREMIT, ROOT, check, free_port, gap, measure, run, skip,  # noqa: E402
                      start_server, tap_namespace)
 
@@ -75,17 +75,6 @@ def build_both(source, name):
         if p.returncode != 0:
             return None
     return image, native
-
-
-def build_httpserver(label):
-    """benches/net/httpserver.c built with x86_64-hermit-gcc (checked as `label`'s): the
-    image, or None."""
-    src = os.path.join(ROOT, "benches", "net", "httpserver.c")
-    image = os.path.join(OUT, "httpserver")
-    os.makedirs(OUT, exist_ok=True)
-    p = run([CC, "-O2", "-I", os.path.dirname(src), src, "-o", image])
-    check(f"{label}: benches/net/httpserver.c builds", p.returncode == 0, p.stderr)
-    return image if p.returncode == 0 else None
 
 
 def close_tap():
@@ -241,42 +230,22 @@ def crossed_fins():
     frames, recorded by QEMU (filter-dump through an EREMIT_QEMU wrapper), must show no
     FIN of the server's sent twice (before the fix, one crossing in ten waited a second
     for its FIN's retransmission, holding its socket)."""
-    import shutil
-    qemu = shutil.which("qemu-system-x86_64")
     image = build_httpserver("crossed-fins")
     if image is None:
         return
-    if not qemu:
-        skip("net-c/crossed-fins", "no qemu-system-x86_64 on PATH to wrap")
-        return
     with tempfile.TemporaryDirectory() as tmp:
         pcap = os.path.join(tmp, "guest.pcap")
-        wrapper = os.path.join(tmp, "qemu")
-        with open(wrapper, "w") as f:
-            f.write(f"#!/bin/sh\nexec {qemu} \"$@\" -object filter-dump,id=dump0,netdev=net0,file={pcap}\n")
-        os.chmod(wrapper, 0o755)
         port = free_port()
-        os.environ["EREMIT_QEMU"] = wrapper
-        try:
-            g = start_server("crossed-fins: the server starts (frames recorded)", image, ["8080"],
-                             ["--net", "user", "--forward", f"tcp:{port}:8080"])
-        finally:
-            del os.environ["EREMIT_QEMU"]
+        g = start_wrapped("crossed-fins", "frames recorded", image,
+                          [f"-object filter-dump,id=dump0,netdev=net0,file={pcap}"],
+                          ["--net", "user", "--forward", f"tcp:{port}:8080"], tmp)
         if g is None:
             return
-        w = run(["wrk", "-t1", "-c4", "-d3s", "-H", "Connection: close", f"http://127.0.0.1:{port}/"],
-                timeout=60)
-        m = re.search(r"(\d+) requests in", w.stdout)
-        count = int(m.group(1)) if m else 0
-        check("crossed-fins: wrk's short connections answered", w.returncode == 0 and count > 100
-              and "Non-2xx" not in w.stdout and "Socket errors" not in w.stdout, w.stdout + w.stderr)
+        count = wrk_requests("crossed-fins", "short connections", port, 4, 100,
+                             ["Connection: close"])
         # A FIN left unacknowledged goes out again after a second.
         time.sleep(1.5)
-        with socket.create_connection(("127.0.0.1", port), timeout=30) as c:
-            c.sendall(b"GET /quit HTTP/1.1\r\n\r\n")
-            c.recv(4096)
-        code, out, err = g.finish(timeout=60)
-        check("crossed-fins: the server quits with 0", code == 0, f"exit {code}\n{err[-2000:]}")
+        quit_server(g, "crossed-fins", port)
         r = run([sys.executable, "-c", PCAP_TCP, pcap])
         crossed, again = (r.stdout.split() + ["?", "?"])[:2]
         measure(f"crossed-fins: {count} connections, the client's FIN sent twice in {crossed}, "

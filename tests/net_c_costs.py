@@ -14,14 +14,12 @@
 
 import os
 import re
-import shutil
-import socket
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from net_c_close import build_httpserver  # noqa: E402
-from testlib import check, free_port, gap, measure, run, skip, start_server  # noqa: E402
+from net_c_httpserver import build_httpserver, quit_server, start_wrapped, wrk_requests  # noqa: E402
+from testlib import check, free_port, gap, measure, start_server  # noqa: E402
 
 
 def timer_armings():
@@ -34,12 +32,7 @@ def timer_armings():
     if g is None:
         return
     # One connection: every request is a round trip of its own, with its own interrupt.
-    w = run(["wrk", "-t1", "-c1", "-d3s", f"http://127.0.0.1:{port}/"], timeout=60)
-    m = re.search(r"(\d+) requests in", w.stdout)
-    count = int(m.group(1)) if m else 0
-    check("timer-armings: wrk's requests answered", w.returncode == 0 and count > 500
-          and "Non-2xx" not in w.stdout and "Socket errors" not in w.stdout,
-          w.stdout + w.stderr)
+    count = wrk_requests("timer-armings", "requests", port, 1, 500)
     err = quit_server(g, "timer-armings", port)
     m = re.search(r"(\d+) timer armings", err)
     arms = int(m.group(1)) if m else None
@@ -51,48 +44,22 @@ def timer_armings():
           arms is not None and count > 0 and arms * 2 < count, err[-2000:])
 
 
-def quit_server(g, label, port):
-    """Asks the server for /quit and checks that it ends with 0; its stderr."""
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as c:
-        c.sendall(b"GET /quit HTTP/1.1\r\n\r\n")
-        c.recv(4096)
-    code, out, err = g.finish(timeout=60)
-    check(f"{label}: the server quits with 0", code == 0, f"exit {code}\n{err[-2000:]}")
-    return err
-
-
 def msi_per_burst():
-    qemu = shutil.which("qemu-system-x86_64")
     image = build_httpserver("msi-per-burst")
     if image is None:
         return
-    if not qemu:
-        skip("net-c/msi-per-burst", "no qemu-system-x86_64 on PATH to wrap")
-        return
     with tempfile.TemporaryDirectory() as tmp:
         trace = os.path.join(tmp, "mmio.log")
-        wrapper = os.path.join(tmp, "qemu")
-        with open(wrapper, "w") as f:
-            f.write(f"#!/bin/sh\nexec {qemu} \"$@\" -D {trace} -trace memory_region_ops_write\n")
-        os.chmod(wrapper, 0o755)
         port = free_port()
-        os.environ["EREMIT_QEMU"] = wrapper
-        try:
-            # q35: virtio-pci's MSI-X, where every signal is a message (microvm's
-            # virtio-mmio line stays raised until the guest acknowledges it).
-            g = start_server("msi-per-burst: the server starts (MMIO writes traced)", image,
-                             ["8080"], ["--machine", "q35", "--net", "user", "--forward",
-                                        f"tcp:{port}:8080"])
-        finally:
-            del os.environ["EREMIT_QEMU"]
+        # q35: virtio-pci's MSI-X, where every signal is a message (microvm's virtio-mmio
+        # line stays raised until the guest acknowledges it).
+        g = start_wrapped("msi-per-burst", "MMIO writes traced", image,
+                          [f"-D {trace}", "-trace memory_region_ops_write"],
+                          ["--machine", "q35", "--net", "user", "--forward", f"tcp:{port}:8080"],
+                          tmp)
         if g is None:
             return
-        w = run(["wrk", "-t1", "-c8", "-d3s", f"http://127.0.0.1:{port}/"], timeout=60)
-        m = re.search(r"(\d+) requests in", w.stdout)
-        count = int(m.group(1)) if m else 0
-        check("msi-per-burst: wrk's requests answered", w.returncode == 0 and count > 500
-              and "Non-2xx" not in w.stdout and "Socket errors" not in w.stdout,
-              w.stdout + w.stderr)
+        count = wrk_requests("msi-per-burst", "requests", port, 8, 500)
         quit_server(g, "msi-per-burst", port)
         # Writes to the local APIC's MSI window from no CPU (cpu -1) are the device's
         # messages; the CPU's own writes there (EOIs) name a CPU.
