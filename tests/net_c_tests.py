@@ -337,7 +337,9 @@ def echo_client_tap():
     """virtio-net on a tap device, where QEMU offers checksum offload: the TCP checksums
     of what the guest sends are the host's to fill in, and it takes the host's verdict on
     what it receives. A wrong checksum either way would stall the stream (the host drops
-    what fails its check), so 1 MiB echoed intact checks both."""
+    what fails its check), so 1 MiB echoed intact checks both. The host also sends the
+    echo in TCP segments of up to 64 KiB (large receive), which the guest puts together
+    from several receive buffers; the client checks every byte of what comes back."""
     import shutil
     import subprocess
     if os.geteuid() != 0 or not os.path.exists("/dev/net/tun") or not shutil.which("ip"):
@@ -363,6 +365,15 @@ def echo_client_tap():
         check("echo-client-tap: 1 MiB to an echo server on the host's side of a tap device, intact, exit 0",
               p.returncode == 0 and f"echo ok {MIB} bytes" in p.stdout,
               f"exit {p.returncode}\n{p.stdout}\n{p.stderr[-2000:]}")
+        # The echo comes back in the host's large TCP segments (GUEST_TSO4 with mergeable
+        # buffers), each spread over several receive buffers; the pattern check above
+        # says they were put together right.
+        large = re.search(r"rx frames (\d+) \((\d+) large, (\d+) dropped\)", p.stderr)
+        check("echo-client-tap: large received segments negotiated, some taken, none dropped",
+              "received TCP segments up to 64 KiB" in p.stderr and large is not None
+              and int(large.group(2)) > 0 and int(large.group(3)) == 0, p.stderr[-3000:])
+        if large:
+            measure(f"echo-client-tap: {large.group(1)} frames received, {large.group(2)} of them large segments")
     finally:
         if server:
             server.kill()

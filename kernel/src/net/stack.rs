@@ -538,6 +538,7 @@ pub fn init(opts: &NetOptions) {
     };
     let mac = dev.mac();
     let offload = dev.checksum_offload();
+    let large = dev.large_receive();
     let mut config = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
     config.random_seed =
         crate::arch::cpu::hardware_random().unwrap_or_else(crate::arch::cpu::rdtsc);
@@ -568,7 +569,7 @@ pub fn init(opts: &NetOptions) {
         quiet_call: false,
     };
     klog!(
-        "eremit: network: MAC {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}, TCP checksums {}",
+        "eremit: network: MAC {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}, TCP checksums {}{}",
         mac[0],
         mac[1],
         mac[2],
@@ -579,6 +580,11 @@ pub fn init(opts: &NetOptions) {
             "offloaded to the device"
         } else {
             "computed here"
+        },
+        if large {
+            ", received TCP segments up to 64 KiB"
+        } else {
+            ""
         }
     );
     match opts.ip {

@@ -18,6 +18,8 @@ pub mod net;
 pub mod net_checksum;
 #[cfg(all(target_os = "none", feature = "net"))]
 pub mod net_counters;
+#[cfg(any(test, all(target_os = "none", feature = "net")))]
+pub mod net_large_rx;
 #[cfg(all(target_os = "none", feature = "net"))]
 pub mod net_tx_notify;
 #[cfg(all(target_os = "none", feature = "pci"))]
@@ -68,6 +70,16 @@ pub trait Transport {
 /// `wanted` are used if offered; `required` must be (VERSION_1 always is). Returns the
 /// features in use. The driver then sets up its queues and calls `driver_ok`.
 pub fn negotiate(t: &impl Transport, wanted: u64, required: u64) -> Result<u64, &'static str> {
+    negotiate_by(t, |offered| offered & wanted, required)
+}
+
+/// As `negotiate`, for features that depend on one another: `choose` picks, from those
+/// offered, the optional ones to accept.
+pub fn negotiate_by(
+    t: &impl Transport,
+    choose: impl FnOnce(u64) -> u64,
+    required: u64,
+) -> Result<u64, &'static str> {
     t.set_status(0);
     // The reset is complete once the status reads 0 again (immediate under QEMU).
     let mut spins = 0;
@@ -90,7 +102,7 @@ pub fn negotiate(t: &impl Transport, wanted: u64, required: u64) -> Result<u64, 
             "the device lacks a required feature"
         });
     }
-    let features = offered & (wanted | required);
+    let features = offered & (choose(offered) | required);
     t.set_driver_features(features);
     t.set_status(STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
     if t.status() & STATUS_FEATURES_OK == 0 {

@@ -4,7 +4,9 @@
 //! the 12-byte virtio-net header and one Ethernet frame. When the device offers both
 //! checksum offloads (a tap backend does; QEMU's user network does not), TCP checksums
 //! are left to it going out and taken from its verdict coming in (net_checksum.rs);
-//! otherwise the header is all zeroes going out and ignored coming in.
+//! otherwise the header is all zeroes going out and ignored coming in. With them, a tap
+//! device's host may also send TCP segments of up to 64 KiB, spread over several
+//! buffers and put together here (net_large_rx.rs).
 
 use alloc::alloc::{Layout, alloc_zeroed};
 use alloc::vec::Vec;
@@ -14,15 +16,12 @@ use smoltcp::phy::{self, Checksum, DeviceCapabilities, Medium};
 use smoltcp::time::Instant;
 
 use super::net_checksum;
-use super::net_counters::{NOTIFICATIONS, RX_DROPPED, RX_FRAMES, TX_FRAMES};
+use super::net_counters::{NOTIFICATIONS, RX_DROPPED, RX_FRAMES, RX_LARGE, TX_FRAMES};
+use super::net_large_rx::{self, Assembly, F_CSUM, F_GUEST_CSUM};
 use super::net_tx_notify;
 use super::queue::{Buffer, SplitQueue};
 use super::{Transport, read_config};
 
-/// The device checksums what the driver marks NEEDS_CSUM (5.1.3).
-pub const F_CSUM: u64 = 1 << 0;
-/// The driver takes frames marked NEEDS_CSUM or DATA_VALID.
-pub const F_GUEST_CSUM: u64 = 1 << 1;
 pub const F_MAC: u64 = 1 << 5;
 /// Interrupts and notifications asked for by ring index (event_index.rs): a burst of
 /// received frames raises one interrupt, not one per frame.
@@ -92,6 +91,10 @@ struct Rx {
     /// hand it to smoltcp (a frame the device publishes between the two must not slip
     /// through unseen).
     peeked: bool,
+    /// Where a frame spanning several buffers is put together (large segments taken).
+    large: Option<Assembly>,
+    /// `large` holds the next frame (its buffers went back to the device already).
+    assembled: bool,
 }
 
 struct Tx {
@@ -140,12 +143,13 @@ impl Tx {
 impl<T: Transport> VirtioNet<T> {
     /// Initialises the device behind `transport` (already known to be a network device).
     pub fn new(transport: T) -> Result<Self, &'static str> {
-        let features = super::negotiate(
+        let features = super::negotiate_by(
             &transport,
-            F_MAC | F_CSUM | F_GUEST_CSUM | F_EVENT_IDX,
+            |offered| offered & (F_MAC | F_EVENT_IDX) | net_large_rx::offloads(offered),
             F_MAC,
         )?;
         let checksum_offload = features & (F_CSUM | F_GUEST_CSUM) == F_CSUM | F_GUEST_CSUM;
+        let large_rx = features & net_large_rx::F_MRG_RXBUF != 0;
         let mac = read_config::<6>(&transport, 0);
         let size = |q| {
             let max = transport.queue_max_size(q);
@@ -163,6 +167,8 @@ impl<T: Transport> VirtioNet<T> {
             buffer_of: alloc::vec![0; rx_size as usize],
             posted: false,
             peeked: false,
+            large: large_rx.then(Assembly::new),
+            assembled: false,
         };
         let mut tx = Tx {
             queue: SplitQueue::new(tx_size).ok_or(no_memory)?,
@@ -206,6 +212,11 @@ impl<T: Transport> VirtioNet<T> {
         self.checksum_offload
     }
 
+    /// Whether the device may send TCP segments larger than the MTU.
+    pub fn large_receive(&self) -> bool {
+        self.rx.large.is_some()
+    }
+
     /// Tells the device about buffers posted or queued since the last call (and about
     /// frames whose notification was held back). Called after each round of smoltcp's
     /// polling, so a burst of frames costs one notification.
@@ -240,9 +251,9 @@ impl<T: Transport> VirtioNet<T> {
         self.tx.free.len() < self.tx.queue.size() as usize
     }
 
-    /// Frames waiting in the receive ring.
+    /// Frames waiting in the receive ring (or put together from it).
     pub fn rx_pending(&self) -> bool {
-        self.rx.queue.has_used()
+        self.rx.assembled || self.rx.queue.has_used()
     }
 
     /// Asks the device to interrupt at the next received frame (with the event index it
@@ -252,7 +263,7 @@ impl<T: Transport> VirtioNet<T> {
     pub fn unmute_rx(&mut self) -> bool {
         // set_interrupts fences: the device sees the flag before the ring is read.
         self.rx.queue.set_interrupts(true);
-        self.rx.queue.has_used()
+        self.rx_pending()
     }
 
     /// Runs `f` on the next received frame (Ethernet header onwards) without taking it:
@@ -260,6 +271,12 @@ impl<T: Transport> VirtioNet<T> {
     /// `receive` returns only frames shown here. `None` when no frame is waiting.
     pub fn peek_received<R>(&mut self, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
         loop {
+            if self.rx.assembled
+                && let Some(a) = &self.rx.large
+            {
+                self.rx.peeked = true;
+                return Some(f(&a.frame()[HEADER_LEN..]));
+            }
             // An entry that is not a buffer of ours is skipped (pop_used drops it).
             while self.rx.queue.has_used() && self.rx.queue.peek_used().is_none() {
                 self.rx.queue.pop_used();
@@ -273,6 +290,25 @@ impl<T: Transport> VirtioNet<T> {
             // reposted only after `pop_used`, which needs `&mut self`; no other slice of
             // it lives while this one does.
             let data = unsafe { self.rx.pool.slice(buffer) };
+            if self.rx.large.is_some() {
+                match net_large_rx::buffers_of(data) {
+                    Some(1) => {}
+                    Some(n) if n <= self.rx.queue.used_waiting() => {
+                        self.assemble(n);
+                        continue;
+                    }
+                    // The device publishes a frame's buffers together; not yet, then.
+                    Some(n) if n <= self.rx.queue.size() => {
+                        self.rx.peeked = false;
+                        return None;
+                    }
+                    _ => {
+                        RX_DROPPED.add(1);
+                        self.drop_received();
+                        continue;
+                    }
+                }
+            }
             if self.checksum_offload && !checked_by_device_or_here(&mut data[..len]) {
                 RX_DROPPED.add(1);
                 self.drop_received();
@@ -286,10 +322,49 @@ impl<T: Transport> VirtioNet<T> {
     /// buffer back to the device.
     pub fn drop_received(&mut self) {
         self.rx.peeked = false;
+        if core::mem::take(&mut self.rx.assembled) {
+            return;
+        }
         if let Some(used) = self.rx.queue.pop_used() {
             let buffer = self.rx.buffer_of[used.head as usize];
             self.rx.post(buffer);
         }
+    }
+}
+
+impl<T: Transport> VirtioNet<T> {
+    /// Copies the `count` buffers of the next received frame (all in the used ring) into
+    /// the assembly buffer and gives them back to the device; `rx.assembled` says whether
+    /// the frame is there to be received (else it was dropped: too long, or malformed).
+    fn assemble(&mut self, count: u16) {
+        let Some(mut a) = self.rx.large.take() else {
+            return;
+        };
+        a.clear();
+        let mut whole = true;
+        for _ in 0..count {
+            let Some(used) = self.rx.queue.pop_used() else {
+                whole = false;
+                continue;
+            };
+            let buffer = self.rx.buffer_of[used.head as usize];
+            let len = (used.len as usize).min(BUFFER_LEN);
+            // SAFETY: the device gave this buffer back (pop_used took it from the used
+            // ring) and it is reposted only below, once copied.
+            a.push(unsafe { &self.rx.pool.slice(buffer)[..len] });
+            self.rx.post(buffer);
+        }
+        self.rx.assembled = whole
+            && match a.get_mut() {
+                Some(frame) if frame.len() > HEADER_LEN => {
+                    !self.checksum_offload || checked_by_device_or_here(frame)
+                }
+                _ => false,
+            };
+        if !self.rx.assembled {
+            RX_DROPPED.add(1);
+        }
+        self.rx.large = Some(a);
     }
 }
 
@@ -313,7 +388,8 @@ fn checked_by_device_or_here(buffer: &mut [u8]) -> bool {
 
 pub struct RxToken<'a> {
     rx: &'a mut Rx,
-    buffer: u16,
+    /// The receive buffer holding the frame, or `None` for the assembled one.
+    buffer: Option<u16>,
     len: usize,
 }
 
@@ -325,15 +401,24 @@ pub struct TxToken<'a> {
 
 impl phy::RxToken for RxToken<'_> {
     fn consume<R, F: FnOnce(&[u8]) -> R>(self, f: F) -> R {
-        // SAFETY: the device gave this buffer back; it is reposted only in `drop`.
-        let data = unsafe { self.rx.pool.slice(self.buffer) };
-        f(&data[HEADER_LEN..self.len])
+        match (self.buffer, &self.rx.large) {
+            (Some(buffer), _) => {
+                // SAFETY: the device gave this buffer back; it is reposted only in `drop`.
+                let data = unsafe { self.rx.pool.slice(buffer) };
+                f(&data[HEADER_LEN..self.len])
+            }
+            (None, Some(a)) => f(&a.frame()[HEADER_LEN..]),
+            (None, None) => f(&[]),
+        }
     }
 }
 
 impl Drop for RxToken<'_> {
     fn drop(&mut self) {
-        self.rx.post(self.buffer);
+        match self.buffer {
+            Some(buffer) => self.rx.post(buffer),
+            None => self.rx.assembled = false,
+        }
     }
 }
 
@@ -415,10 +500,16 @@ impl<T: Transport> phy::Device for VirtioNet<T> {
         }
         let tx_buffer = self.tx_buffer()?;
         self.rx.peeked = false;
-        let used = self.rx.queue.pop_used()?;
-        let buffer = self.rx.buffer_of[used.head as usize];
-        let len = (used.len as usize).clamp(HEADER_LEN, BUFFER_LEN);
         RX_FRAMES.add(1);
+        let (buffer, len) = if self.rx.assembled {
+            RX_LARGE.add(1);
+            (None, 0)
+        } else {
+            let used = self.rx.queue.pop_used()?;
+            let buffer = self.rx.buffer_of[used.head as usize];
+            let len = (used.len as usize).clamp(HEADER_LEN, BUFFER_LEN);
+            (Some(buffer), len)
+        };
         Some((
             RxToken {
                 rx: &mut self.rx,

@@ -25,6 +25,8 @@ impl Counter {
 pub static INTERRUPTS: Counter = Counter::new();
 /// Frames received and handed to the stack.
 pub static RX_FRAMES: Counter = Counter::new();
+/// Of those, TCP segments larger than the MTU, put together from several buffers.
+pub static RX_LARGE: Counter = Counter::new();
 /// Received frames dropped for a wrong TCP checksum (with checksum offload).
 pub static RX_DROPPED: Counter = Counter::new();
 /// Frames queued for sending.
@@ -41,9 +43,10 @@ pub fn summary() -> impl core::fmt::Display {
         fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
             write!(
                 f,
-                "interrupts {}, rx frames {} ({} dropped), tx frames {}, notifications {}, task polls {}",
+                "interrupts {}, rx frames {} ({} large, {} dropped), tx frames {}, notifications {}, task polls {}",
                 INTERRUPTS.get(),
                 RX_FRAMES.get(),
+                RX_LARGE.get(),
                 RX_DROPPED.get(),
                 TX_FRAMES.get(),
                 NOTIFICATIONS.get(),

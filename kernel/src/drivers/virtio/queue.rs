@@ -314,8 +314,13 @@ impl SplitQueue {
 
     /// Whether the device has returned chains not taken yet.
     pub fn has_used(&self) -> bool {
+        self.used_waiting() != 0
+    }
+
+    /// How many chains the device has returned that were not taken yet.
+    pub fn used_waiting(&self) -> u16 {
         // SAFETY: the used ring's idx word, written by the device.
-        unsafe { ptr::read_volatile(self.used_idx()) != self.last_used }
+        unsafe { ptr::read_volatile(self.used_idx()) }.wrapping_sub(self.last_used)
     }
 
     /// The chain `pop_used` returns next, left in the ring (so the driver can look at a
