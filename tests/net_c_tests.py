@@ -14,8 +14,9 @@ poll.c, select.c and their headers):
   back intact, and the server exits with 0 after the three have closed (microvm, and q35
   with 2 vCPUs); echo-client in Eremit connects out to a Python echo server on the host
   (10.0.2.2 in QEMU's user network) and checks 1 MiB;
-- on tap devices in namespaces made for the test (root): echo-client with checksum
-  offload;
+- on tap devices in namespaces made for the test (root): echo-client over IPv4 and IPv6
+  with checksum offload and the host's large TCP segments (64 KiB, put together from
+  several receive buffers);
 - closing connections (tests/net_c_close.py): close-tap, close-unread, crossed-fins.
 - what serving costs the host (tests/net_c_costs.py): timer-armings, msi-per-burst.
 
@@ -314,8 +315,9 @@ def echo_client_suite():
 # A host echo server for echo-client-tap, run inside the test's namespace.
 TAP_ECHO_SERVER = r"""
 import socket, sys, threading
-l = socket.socket()
+l = socket.socket(socket.AF_INET6)
 l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
 l.bind((sys.argv[1], int(sys.argv[2])))
 l.listen(4)
 print("listening", flush=True)
@@ -353,27 +355,32 @@ def echo_client_tap():
     try:
         if not tap_namespace(ns, "10.79.0.1/24", "echo-client-tap"):
             return
-        server = subprocess.Popen(inside + [sys.executable, "-c", TAP_ECHO_SERVER, "10.79.0.1", "7777"],
+        p = run(inside + ["ip", "-6", "addr", "add", "fd79::1/64", "dev", "etap0", "nodad"], timeout=30)
+        check("echo-client-tap: an IPv6 address on the host's side of the tap", p.returncode == 0, p.stderr)
+        server = subprocess.Popen(inside + [sys.executable, "-c", TAP_ECHO_SERVER, "::", "7777"],
                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
         server.stdout.readline()
         image = os.path.join(EXAMPLES_OUT, "echo-client")
-        p = run(inside + [EREMIT, "run", "--verbose", "--machine", "q35", "--timeout", "120", "--net", "tap:etap0",
-                          "--ip", "10.79.0.2/24", "--gateway", "10.79.0.1", image, "10.79.0.1", "7777",
-                          str(MIB)], timeout=180)
-        check("echo-client-tap: the tap device's checksum offload is taken",
-              "TCP checksums offloaded to the device" in p.stderr, p.stderr[-3000:])
-        check("echo-client-tap: 1 MiB to an echo server on the host's side of a tap device, intact, exit 0",
-              p.returncode == 0 and f"echo ok {MIB} bytes" in p.stdout,
-              f"exit {p.returncode}\n{p.stdout}\n{p.stderr[-2000:]}")
-        # The echo comes back in the host's large TCP segments (GUEST_TSO4 with mergeable
-        # buffers), each spread over several receive buffers; the pattern check above
-        # says they were put together right.
-        large = re.search(r"rx frames (\d+) \((\d+) large, (\d+) dropped\)", p.stderr)
-        check("echo-client-tap: large received segments negotiated, some taken, none dropped",
-              "received TCP segments up to 64 KiB" in p.stderr and large is not None
-              and int(large.group(2)) > 0 and int(large.group(3)) == 0, p.stderr[-3000:])
-        if large:
-            measure(f"echo-client-tap: {large.group(1)} frames received, {large.group(2)} of them large segments")
+        for host, version in (("10.79.0.1", "IPv4"), ("fd79::1", "IPv6")):
+            p = run(inside + [EREMIT, "run", "--verbose", "--machine", "q35", "--timeout", "120",
+                              "--net", "tap:etap0", "--ip", "10.79.0.2/24", "--gateway", "10.79.0.1",
+                              "--ip6", "fd79::2/64", image, host, "7777", str(MIB)], timeout=180)
+            check(f"echo-client-tap ({version}): the tap device's checksum offload is taken",
+                  "TCP checksums offloaded to the device" in p.stderr, p.stderr[-3000:])
+            check(f"echo-client-tap ({version}): 1 MiB to an echo server on the host's side of a tap "
+                  "device, intact, exit 0",
+                  p.returncode == 0 and f"echo ok {MIB} bytes" in p.stdout,
+                  f"exit {p.returncode}\n{p.stdout}\n{p.stderr[-2000:]}")
+            # The echo comes back in the host's large TCP segments (GUEST_TSO4/6 with
+            # mergeable buffers), each spread over several receive buffers; the pattern
+            # check above says they were put together right.
+            large = re.search(r"rx frames (\d+) \((\d+) large, (\d+) dropped\)", p.stderr)
+            check(f"echo-client-tap ({version}): large received segments negotiated, some taken, none dropped",
+                  "received TCP segments up to 64 KiB" in p.stderr and large is not None
+                  and int(large.group(2)) > 0 and int(large.group(3)) == 0, p.stderr[-3000:])
+            if large:
+                measure(f"echo-client-tap ({version}): {large.group(1)} frames received, "
+                        f"{large.group(2)} of them large segments")
     finally:
         if server:
             server.kill()

@@ -1,7 +1,7 @@
-/* A TCP echo client with select(): connects to HOST PORT (resolved with getaddrinfo,
- * a non-blocking connect finished with select and SO_ERROR), sends BYTES bytes of a
- * pattern while reading the echo, shuts its side down, and checks that everything came
- * back unchanged.  Exit status 0 when it did.  Plain POSIX: builds on Linux as it is.
+/* A TCP echo client with select(): connects to HOST PORT (IPv4 or IPv6, resolved with
+ * getaddrinfo, a non-blocking connect finished with select and SO_ERROR), sends BYTES
+ * bytes of a pattern while reading the echo, shuts its side down, and checks that
+ * everything came back unchanged.  Exit status 0 when it did.  Plain POSIX: builds on Linux as it is.
  *
  *   echo-client HOST PORT [BYTES]
  *
@@ -50,7 +50,7 @@ int main(int argc, char **argv)
 
     struct addrinfo hints, *res;
     memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_INET;
+    hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     int e = getaddrinfo(argv[1], argv[2], &hints, &res);
     if (e != 0) {
