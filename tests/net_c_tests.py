@@ -17,14 +17,17 @@ poll.c, select.c and their headers):
 - on tap devices in namespaces made for the test (root): echo-client over IPv4 and IPv6
   with checksum offload and the host's large TCP segments (64 KiB, put together from
   several receive buffers);
+- udp-forward: `--forward udp:HOSTPORT:7001` to tests/net-c/udp_echo.c, five datagrams
+  from the host answered in order, with `--net user` and (when installed) `--net passt`;
 - closing connections (tests/net_c_close.py): close-tap, close-unread, crossed-fins.
 - what serving costs the host (tests/net_c_costs.py): timer-armings, msi-per-burst.
 
-All traffic stays on this machine (loopback, QEMU's user network, namespaces). Ends with
+All traffic stays on this machine (loopback, QEMU's user network, passt, namespaces). Ends with
 'N passed, N failed'."""
 
 import os
 import re
+import shutil
 import socket
 import sys
 import tempfile
@@ -35,7 +38,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import net_c_close  # noqa: E402
 import net_c_costs  # noqa: E402
 from testlib import (BIN, CC, EREMIT, ROOT, TOOLCHAIN_FILE, HostServers, Suite, check,  # noqa: E402
-                     free_port, measure, once, pattern, run, skip, start_server, tap_namespace)
+                     ensure_curl, free_port, measure, once, pattern, run, skip, start_server, tap_namespace)
 
 EXAMPLES = os.path.join(ROOT, "examples-c")
 OUT = os.path.join(ROOT, "build", "net-c")
@@ -405,7 +408,8 @@ def no_network():
 @suite.case("udp-forward")
 def udp_forward_suite():
     """`--forward udp:HOST:GUEST`: datagrams from the host reach a UDP server in the guest
-    and its answers come back (QEMU's user networking relays them)."""
+    and its answers come back (QEMU's user networking relays them; then passt's `-u`
+    mapping with `--net passt`, when passt is installed)."""
     src = os.path.join(ROOT, "tests", "net-c", "udp_echo.c")
     image = os.path.join(OUT, "udp-echo")
     os.makedirs(OUT, exist_ok=True)
@@ -413,10 +417,20 @@ def udp_forward_suite():
     check("udp_echo.c builds", p.returncode == 0, p.stderr)
     if p.returncode != 0:
         return
+    udp_echo_through(image, "user", "")
+    ensure_curl(also=["passt"])
+    if shutil.which("passt") is None:
+        skip("net-c/udp-forward --net passt", "passt is not installed (apt-get install passt; scripts/ensure-deps.sh)")
+        return
+    udp_echo_through(image, "passt", "--net passt: ")
+
+
+def udp_echo_through(image, net, label):
+    """udp-echo behind `--net NET --forward udp:PORT:7001`, five datagrams from the host."""
     port = free_port(socket.SOCK_DGRAM)
     count = 5
-    g = start_server("udp-echo: starts and binds 7001", image, ["7001", str(count)],
-                     ["--net", "user", "--forward", f"udp:{port}:7001"])
+    g = start_server(f"{label}udp-echo: starts and binds 7001", image, ["7001", str(count)],
+                     ["--net", net, "--forward", f"udp:{port}:7001"])
     if g is None:
         return
     answers = []
@@ -434,12 +448,11 @@ def udp_forward_suite():
                 except socket.timeout:
                     continue
     want = [f"echo:datagram {i}".encode() for i in range(count)]
-    check(f"--forward udp:{port}:7001: {count} datagrams answered in order", answers == want,
+    check(f"{label}--forward udp:{port}:7001: {count} datagrams answered in order", answers == want,
           f"got {answers}")
     code, out, err = g.finish(timeout=60)
-    check("udp-echo: exits 0 after serving them", code == 0 and "served" in out,
+    check(f"{label}udp-echo: exits 0 after serving them", code == 0 and "served" in out,
           f"exit {code}\n{out}\n{err[-2000:]}")
-
 
 
 class StubDns:

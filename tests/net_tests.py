@@ -274,6 +274,19 @@ def passt_net():
     check("--net passt: --timeout ends with 124 and leaves no passt or socket behind",
           code == 124 and not left, f"exit {code}, left {left}\n{err[-1000:]}")
 
+    # A forwarded host port that is taken: passt itself would start and leave it
+    # unforwarded without a word, so the runner refuses (125, like QEMU's user network).
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        g = Guest(HTTPD, opts=["--net", "passt", "--forward", f"tcp:{port}:8080"], timeout=60)
+        code, out, err = g.finish(timeout=60)
+    left = passt_left_behind(g)
+    check(f"--net passt: a host port in use (--forward tcp:{port}:8080) is exit 125 naming it, nothing left",
+          code == 125 and f"host TCP port {port} is already in use" in err and not out and not left,
+          f"exit {code}, left {left}\n{out[-500:]}\n{err[-1000:]}")
+
     # A missing passt is the runner's error (125), named, before anything starts.
     env = dict(os.environ, EREMIT_PASST="/nonexistent/passt")
     p = subprocess.run([EREMIT, "run", "--net", "passt", HTTPD], capture_output=True, text=True, env=env, timeout=60)

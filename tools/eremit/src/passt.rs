@@ -7,6 +7,11 @@
 //! passt gives the guest, by DHCP, the address, gateway and DNS servers of the host's
 //! interface with the default route; connections to the gateway address reach the
 //! host's loopback. Each `--forward` becomes a `-t`/`-u` `HOST:GUEST` port mapping.
+//!
+//! passt (2023-03) says nothing when a forwarded host port is taken: it leaves the port
+//! unforwarded, or forwards only the IP version that was free (a port held on 0.0.0.0
+//! still gets passt's `[::]` socket). QEMU's user network refuses to start instead, so
+//! the runner checks the ports first (`check_host_ports`) and fails the same way.
 
 use crate::cli::{Forward, Proto};
 use crate::helper_process::helper_command;
@@ -82,6 +87,40 @@ pub fn not_found_message(override_value: Option<&str>) -> String {
     }
 }
 
+/// Whether the host ports of `forwards` are free, tried the way passt binds them (the
+/// wildcard address of IPv4, then of IPv6); an error names the first taken one. IPv6
+/// errors other than "in use" are not reported: a host without IPv6 gets IPv4 only.
+pub fn check_host_ports(forwards: &[Forward]) -> Result<(), String> {
+    use std::io::ErrorKind;
+    use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, UdpSocket};
+    for f in forwards {
+        let try_bind = |addr: SocketAddr| match f.proto {
+            Proto::Tcp => TcpListener::bind(addr).map(drop),
+            Proto::Udp => UdpSocket::bind(addr).map(drop),
+        };
+        let rule = format!("--forward {}:{}:{}", f.proto.name(), f.host, f.guest);
+        let what = format!("host {} port {}", f.proto.name().to_uppercase(), f.host);
+        if let Err(e) = try_bind((Ipv4Addr::UNSPECIFIED, f.host).into()) {
+            return Err(if e.kind() == ErrorKind::AddrInUse {
+                format!(
+                    "{rule}: {what} is already in use on IPv4 (passt would not forward it there)"
+                )
+            } else {
+                format!("{rule}: cannot bind {what}: {}", io_text(&e))
+            });
+        }
+        // std's IPv6 wildcard socket is dual-stack: with IPv4 free, "in use" is IPv6's.
+        if let Err(e) = try_bind((Ipv6Addr::UNSPECIFIED, f.host).into())
+            && e.kind() == ErrorKind::AddrInUse
+        {
+            return Err(format!(
+                "{rule}: {what} is already in use on IPv6 (passt would not forward it there)"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The running daemon; dropping this kills it and removes its directory.
 pub struct Passt {
     child: Child,
@@ -99,6 +138,7 @@ impl Passt {
         else {
             return Err(not_found_message(override_value.as_deref()));
         };
+        check_host_ports(forwards)?;
         let dir = socket_dir(std::process::id());
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir(&dir)
@@ -262,6 +302,44 @@ mod tests {
         assert!(!listening_in(table, "/tmp/f/passt.sock"));
         assert!(!listening_in(table, "/tmp/g/passt.sock"));
         assert!(!listening_in("", "/tmp/e/passt.sock"));
+    }
+
+    #[test]
+    fn taken_host_ports_reported() {
+        use std::net::{TcpListener, UdpSocket};
+        let tcp = TcpListener::bind("0.0.0.0:0").unwrap();
+        let port = tcp.local_addr().unwrap().port();
+        let e = check_host_ports(&[fwd(Proto::Tcp, port, 80)]).unwrap_err();
+        assert!(e.contains(&format!("--forward tcp:{port}:80")), "{e}");
+        assert!(
+            e.contains(&format!("host TCP port {port} is already in use on IPv4")),
+            "{e}"
+        );
+        drop(tcp);
+        assert_eq!(check_host_ports(&[fwd(Proto::Tcp, port, 80)]), Ok(()));
+
+        let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let port = udp.local_addr().unwrap().port();
+        assert!(
+            check_host_ports(&[fwd(Proto::Udp, port, 53)])
+                .unwrap_err()
+                .contains(&format!(
+                    "--forward udp:{port}:53: host UDP port {port} is already in use on IPv4"
+                ))
+        );
+        drop(udp);
+        assert_eq!(check_host_ports(&[fwd(Proto::Udp, port, 53)]), Ok(()));
+    }
+
+    #[test]
+    fn taken_ipv6_host_port_reported() {
+        // Held on IPv6 only: passt would forward IPv4 alone. Skipped without IPv6.
+        let Ok(tcp) = std::net::TcpListener::bind("[::1]:0") else {
+            return;
+        };
+        let port = tcp.local_addr().unwrap().port();
+        let e = check_host_ports(&[fwd(Proto::Tcp, port, 80)]).unwrap_err();
+        assert!(e.contains("already in use on IPv6"), "{e}");
     }
 
     #[test]

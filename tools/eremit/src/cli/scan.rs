@@ -85,7 +85,10 @@ mod tests {
         unknown_context: " for t",
     };
 
-    fn run(list: &[&str]) -> (Result<Scanned, UsageError>, Vec<(String, Option<String>)>) {
+    /// The options `scan` reported, each a name and its value.
+    type Seen = Vec<(String, Option<String>)>;
+
+    fn run(list: &[&str]) -> (Result<Scanned, UsageError>, Seen) {
         let args: Vec<String> = list.iter().map(|s| s.to_string()).collect();
         let mut seen = Vec::new();
         let r = scan(&args, &GRAMMAR, |n, v| {

@@ -29,7 +29,8 @@ Options (also accepted as --option=VALUE):
                            host's loopback)
   --forward tcp|udp:HOST:GUEST
                            forward a host TCP or UDP port to the guest
-                           (repeatable, needs --net user or passt)
+                           (repeatable, needs --net user or passt; a host
+                           port already in use is an error, 125)
   --ip ADDR/PREFIX         the guest's IPv4 address (needs --net); without it
                            the guest asks DHCP, or takes HERMIT_IP from its
                            environment, or user networking's 10.0.2.15/24
