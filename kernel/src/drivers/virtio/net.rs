@@ -500,7 +500,6 @@ impl<T: Transport> phy::Device for VirtioNet<T> {
         }
         let tx_buffer = self.tx_buffer()?;
         self.rx.peeked = false;
-        RX_FRAMES.add(1);
         let (buffer, len) = if self.rx.assembled {
             RX_LARGE.add(1);
             (None, 0)
@@ -510,6 +509,7 @@ impl<T: Transport> phy::Device for VirtioNet<T> {
             let len = (used.len as usize).clamp(HEADER_LEN, BUFFER_LEN);
             (Some(buffer), len)
         };
+        RX_FRAMES.add(1);
         Some((
             RxToken {
                 rx: &mut self.rx,
