@@ -22,6 +22,7 @@ pub mod net_counters;
 pub mod net_large_rx;
 #[cfg(all(target_os = "none", feature = "net"))]
 pub mod net_tx_notify;
+mod notify_hint;
 #[cfg(all(target_os = "none", feature = "pci"))]
 pub mod pci;
 pub mod queue;

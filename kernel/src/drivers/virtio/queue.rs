@@ -11,6 +11,7 @@ use core::ptr::{self, NonNull};
 use core::sync::atomic::{AtomicU16, Ordering, fence};
 
 use super::event_index;
+pub use super::notify_hint::NotifyHint;
 
 /// One entry of the descriptor table.
 #[repr(C)]
@@ -91,48 +92,6 @@ pub struct SplitQueue {
     event_idx: bool,
     /// `next_avail` when `needs_notify` last decided (with the event index).
     notified_at: u16,
-}
-
-/// Where a queue's device says whether it wants notifications (the used ring's flags
-/// word, or its avail_event word with the event index): lets a driver decide whether to
-/// notify without reaching the queue itself. Valid as long as the queue's memory is,
-/// which the holder must ensure (the network driver's queues are never freed). With the
-/// event index only the hint may notify of the queue's buffers (it remembers the index
-/// it last told of).
-#[derive(Debug)]
-pub struct NotifyHint {
-    used_flags: *mut u16,
-    avail_idx: *mut u16,
-    avail_event: *mut u16,
-    event_idx: bool,
-    notified_at: AtomicU16,
-}
-
-impl NotifyHint {
-    /// Whether the device wants to hear about new buffers (as `needs_notify`); the
-    /// caller notifies when it says so.
-    ///
-    /// # Safety
-    /// The queue this hint came from must still exist.
-    pub unsafe fn wants_notification(&self) -> bool {
-        // The new available index must be visible before the device's word is read (see
-        // `needs_notify`).
-        fence(Ordering::SeqCst);
-        if self.event_idx {
-            // SAFETY: the avail ring's idx and the used ring's avail_event words of a
-            // live queue (the caller's promise).
-            let (new, event) = unsafe {
-                (
-                    ptr::read_volatile(self.avail_idx),
-                    ptr::read_volatile(self.avail_event),
-                )
-            };
-            let old = self.notified_at.swap(new, Ordering::AcqRel);
-            return event_index::crossed(event, new, old);
-        }
-        // SAFETY: the used ring's flags word of a live queue (the caller's promise).
-        unsafe { ptr::read_volatile(self.used_flags) & USED_F_NO_NOTIFY == 0 }
-    }
 }
 
 // SAFETY: the queue owns its allocation; the raw pointer is only used through &mut self
