@@ -125,6 +125,7 @@ fn find_mmio(vector: u8) -> Option<NetDevice> {
 /// whenever it signals. `None` when the machine has no network device.
 pub fn open_net(on_interrupt: fn()) -> Option<NetDevice> {
     ON_INTERRUPT.store(on_interrupt as usize, Ordering::Release);
+    super::virtio::net_rx_watch::wake_with(on_interrupt);
     let vector = crate::arch::irq::register_device(interrupt)?;
     if pci_present() {
         find_pci(vector)

@@ -28,6 +28,8 @@ use super::socket_set::Sockets;
 use super::syn::{self, Segment};
 use crate::clock;
 use crate::cmdline::NetOptions;
+use crate::drivers::virtio::net_counters::RX_FRAMES;
+use crate::drivers::virtio::net_rx_watch;
 use crate::drivers::{NetDevice, open_net};
 use crate::klog;
 use crate::sched::SleepLock;
@@ -138,6 +140,12 @@ impl Stack {
     /// and tells the device. Signals waiters when socket state may have changed.
     pub fn poll(&mut self) -> bool {
         self.poll_and(Notify::Now)
+    }
+
+    /// Leaves the receive interrupt off and has the idle loop watch for frames until TSC
+    /// `until` (net_rx_watch.rs); whether frames are waiting already.
+    fn watch_rx(&mut self, until: u64) -> bool {
+        self.dev.as_mut().is_some_and(|d| d.watch_rx(until))
     }
 
     /// Lets the device interrupt for received frames again, before the network task
@@ -509,11 +517,21 @@ extern "C" fn task(_: usize) {
         let deadline = guard.as_mut().and_then(|s| {
             NET_DEADLINE.store(0, Ordering::Relaxed);
             crate::drivers::virtio::net_counters::TASK_POLLS.add(1);
+            let before = RX_FRAMES.get();
             let changed = s.poll();
-            // With the event index the device interrupted once since the last round: frames
-            // that came while the task polled raised none, so they are polled now, not
-            // slept on.
-            more = s.unmute_rx();
+            // While frames keep coming (on one CPU: the idle loop watches, and with
+            // more there would be several), the idle loop watches the ring for the
+            // next ones instead of an interrupt (net_rx_watch.rs); after a window
+            // without any, the interrupt is on again. With the event index the device
+            // interrupted once since the last round: frames that came while the task
+            // polled raised none, so either way they are polled now, not slept on.
+            let took = RX_FRAMES.get() != before;
+            more = if !net_rx_watch::take_expired() && took && crate::arch::smp::online_cpus() == 1
+            {
+                s.watch_rx(clock::deadline_after_ns(net_rx_watch::WINDOW_NS))
+            } else {
+                s.unmute_rx()
+            };
             let d = s.next_deadline(changed);
             NET_DEADLINE.store(d.unwrap_or(u64::MAX), Ordering::Relaxed);
             d

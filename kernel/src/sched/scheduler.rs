@@ -617,7 +617,10 @@ pub fn after_interrupt(timer_fired: bool) {
     // takes the scheduler's lock, so before this function takes it).
     crate::drivers::flush_held_notifications();
     #[cfg(feature = "net")]
-    crate::net::kick_deferred_egress();
+    {
+        crate::net::kick_deferred_egress();
+        crate::drivers::virtio::net_rx_watch::on_interrupt(cpu::rdtsc());
+    }
     // Before taking LOCK: growing the TLB under TCG takes a millisecond, once.
     crate::mm::soft_tlb::on_timer(percpu::cpu_index());
     // Interrupts are off (interrupt gate).

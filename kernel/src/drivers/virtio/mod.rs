@@ -16,10 +16,12 @@ pub mod mmio;
 pub mod net;
 #[cfg(any(test, all(target_os = "none", feature = "net")))]
 pub mod net_checksum;
-#[cfg(all(target_os = "none", feature = "net"))]
+#[cfg(any(test, all(target_os = "none", feature = "net")))]
 pub mod net_counters;
 #[cfg(any(test, all(target_os = "none", feature = "net")))]
 pub mod net_large_rx;
+#[cfg(any(test, all(target_os = "none", feature = "net")))]
+pub mod net_rx_watch;
 #[cfg(all(target_os = "none", feature = "net"))]
 pub mod net_tx_notify;
 mod notify_hint;

@@ -18,6 +18,7 @@ use smoltcp::time::Instant;
 use super::net_checksum;
 use super::net_counters::{NOTIFICATIONS, RX_DROPPED, RX_FRAMES, RX_LARGE, TX_FRAMES};
 use super::net_large_rx::{self, Assembly, F_CSUM, F_GUEST_CSUM};
+use super::net_rx_watch;
 use super::net_tx_notify;
 use super::queue::{Buffer, SplitQueue};
 use super::{Transport, read_config};
@@ -192,6 +193,7 @@ impl<T: Transport> VirtioNet<T> {
         }
         super::driver_ok(&transport);
         net_tx_notify::install(transport.doorbell(TX_QUEUE), tx.queue.notify_hint())?;
+        net_rx_watch::install(rx.queue.used_progress().0);
         let mut dev = VirtioNet {
             transport,
             mac,
@@ -228,6 +230,7 @@ impl<T: Transport> VirtioNet<T> {
     /// As `flush`, but the notification for frames queued is held back until the
     /// application's batch of calls ends (net_tx_notify.rs says when that is).
     pub fn flush_holding_tx(&mut self) {
+        net_rx_watch::seen(self.rx.queue.used_progress().1);
         if core::mem::take(&mut self.rx.posted) && self.rx.queue.needs_notify() {
             NOTIFICATIONS.add(1);
             self.transport.notify(RX_QUEUE);
@@ -260,6 +263,14 @@ impl<T: Transport> VirtioNet<T> {
     /// interrupts once after each such request, however many frames follow); whether
     /// frames came before the request took effect, which the caller must poll for rather
     /// than wait for an interrupt.
+    /// Leaves the receive interrupt off and has the idle loop watch the ring until TSC
+    /// `until` instead (net_rx_watch.rs); whether frames are waiting already.
+    pub fn watch_rx(&mut self, until: u64) -> bool {
+        net_rx_watch::seen(self.rx.queue.used_progress().1);
+        net_rx_watch::arm(until);
+        self.rx_pending()
+    }
+
     pub fn unmute_rx(&mut self) -> bool {
         // set_interrupts fences: the device sees the flag before the ring is read.
         self.rx.queue.set_interrupts(true);

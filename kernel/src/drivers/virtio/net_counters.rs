@@ -36,6 +36,13 @@ pub static NOTIFICATIONS: Counter = Counter::new();
 /// Rounds of the network task's polling.
 pub static TASK_POLLS: Counter = Counter::new();
 
+/// Times the idle loop found frames in the receive ring while it watched
+/// (net_rx_watch.rs) and woke the network task, each of which would otherwise have
+/// been an interrupt.
+pub static WATCH_FOUND: Counter = Counter::new();
+/// Watches that ended without a frame (the interrupt was turned back on).
+pub static WATCH_ENDED_IDLE: Counter = Counter::new();
+
 /// One line with every counter.
 pub fn summary() -> impl core::fmt::Display {
     struct S;
@@ -43,14 +50,16 @@ pub fn summary() -> impl core::fmt::Display {
         fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
             write!(
                 f,
-                "interrupts {}, rx frames {} ({} large, {} dropped), tx frames {}, notifications {}, task polls {}",
+                "interrupts {}, rx frames {} ({} large, {} dropped), tx frames {}, notifications {}, task polls {}, rx watch found frames {} times ({} ended idle)",
                 INTERRUPTS.get(),
                 RX_FRAMES.get(),
                 RX_LARGE.get(),
                 RX_DROPPED.get(),
                 TX_FRAMES.get(),
                 NOTIFICATIONS.get(),
-                TASK_POLLS.get()
+                TASK_POLLS.get(),
+                WATCH_FOUND.get(),
+                WATCH_ENDED_IDLE.get()
             )
         }
     }

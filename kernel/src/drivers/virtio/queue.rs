@@ -276,6 +276,12 @@ impl SplitQueue {
         self.used_waiting() != 0
     }
 
+    /// Where the device publishes how far the used ring goes (for a watch that reads it
+    /// without the queue, see net_rx_watch.rs), and how far the driver has taken it.
+    pub fn used_progress(&self) -> (*mut u16, u16) {
+        (self.used_idx(), self.last_used)
+    }
+
     /// How many chains the device has returned that were not taken yet.
     pub fn used_waiting(&self) -> u16 {
         // SAFETY: the used ring's idx word, written by the device.
