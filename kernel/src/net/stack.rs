@@ -521,14 +521,20 @@ extern "C" fn task(_: usize) {
             let changed = s.poll();
             // While frames keep coming (on one CPU: the idle loop watches, and with
             // more there would be several), the idle loop watches the ring for the
-            // next ones instead of an interrupt (net_rx_watch.rs); after a window
-            // without any, the interrupt is on again. With the event index the device
-            // interrupted once since the last round: frames that came while the task
-            // polled raised none, so either way they are polled now, not slept on.
+            // next ones instead of an interrupt (net_rx_watch.rs): a poll that took
+            // frames opens a window, one that took none (woken for something else)
+            // keeps the window open; after a window without frames the interrupt is on
+            // again. With the event index the device interrupted once since the last
+            // round: frames that came while the task polled raised none, so either way
+            // they are polled now, not slept on.
             let took = RX_FRAMES.get() != before;
-            more = if !net_rx_watch::take_expired() && took && crate::arch::smp::online_cpus() == 1
-            {
-                s.watch_rx(clock::deadline_after_ns(net_rx_watch::WINDOW_NS))
+            let until = match (net_rx_watch::take_expired(), took) {
+                (true, _) => 0,
+                (false, true) => clock::deadline_after_ns(net_rx_watch::WINDOW_NS),
+                (false, false) => net_rx_watch::until(),
+            };
+            more = if until != 0 && crate::arch::smp::online_cpus() == 1 {
+                s.watch_rx(until)
             } else {
                 s.unmute_rx()
             };

@@ -55,6 +55,11 @@ pub fn arm(until: u64) {
     UNTIL.store(until, Ordering::Release);
 }
 
+/// Until when (TSC) the watch runs; 0 without one.
+pub fn until() -> u64 {
+    UNTIL.load(Ordering::Acquire)
+}
+
 /// Whether the last watch ended without a frame (and forgets it): the network task
 /// then turns the receive interrupt back on rather than watch again.
 pub fn take_expired() -> bool {
@@ -138,7 +143,7 @@ mod tests {
     static WOKEN: AtomicU32 = AtomicU32::new(0);
 
     fn armed() -> bool {
-        UNTIL.load(Ordering::SeqCst) != 0
+        until() != 0
     }
 
     fn count_wake() {
