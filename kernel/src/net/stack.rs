@@ -156,10 +156,10 @@ impl Stack {
 
     /// `poll`, with the transmit notification as `notify` says.
     fn poll_and(&mut self, notify: Notify) -> bool {
-        let Some(dev) = self.dev.as_mut() else {
+        if self.dev.is_none() {
             // Loopback moves its data in the calls themselves.
             return false;
-        };
+        }
         let now = now();
         // Egress below covers every socket, so whatever calls deferred goes out too.
         DEFERRAL.sent();
@@ -171,6 +171,8 @@ impl Stack {
             log_ipv6_addresses(&self.iface);
         }
         loop {
+            // Taken anew each round: a DHCP update below needs the whole stack.
+            let Some(dev) = self.dev.as_mut() else { break };
             // A connection request for a listener gets a socket listening for it
             // first, or is dropped (socket/backlog.rs, Table::admit).
             let segment = dev.peek_received(syn::classify);
@@ -191,6 +193,13 @@ impl Stack {
                 _ => None,
             };
             let r = self.iface.poll_ingress_single(now, dev, &mut self.set);
+            // A DHCP acknowledgement configures the address before the next frame of
+            // the batch: a connection request right behind it (a client that found the
+            // port open, as QEMU's forwarding does at once) would otherwise meet no
+            // address, be dropped, and wait for the peer's retransmission (seconds).
+            if !configured() {
+                changed |= self.dhcp_update();
+            }
             if let Some(h) = listening {
                 self.table.settle(&mut self.set, h);
             }
@@ -208,6 +217,9 @@ impl Stack {
         }
         // Before egress, so that the resets it decides go out now.
         self.table.reap(&mut self.set);
+        let Some(dev) = self.dev.as_mut() else {
+            return changed;
+        };
         while self.iface.poll_egress(now, dev, &mut self.set) == PollResult::SocketStateChanged {
             changed = true;
         }

@@ -82,18 +82,25 @@ pub fn idle_loop() -> ! {
         {
             use crate::drivers::virtio::net_rx_watch::{self, Watch};
             let limit = if timer_at == 0 { u64::MAX } else { timer_at };
-            if net_rx_watch::spin(cpu::rdtsc, limit, || READY.load(Ordering::Relaxed) == 0)
-                == Watch::Ended
-            {
-                // Not halted after all: the watch's time is counted busy.
-                let mut g = Locked::lock_interrupts_off();
-                let (s, cpu) = g.parts();
-                cpu.halted_since = 0;
-                s.idle_cpus &= !(1 << cpu.cpu);
-                drop(g);
-                net_rx_watch::wake();
-                interrupts::enable();
-                continue;
+            match net_rx_watch::spin(cpu::rdtsc, limit, || READY.load(Ordering::Relaxed) == 0) {
+                Watch::Off => {}
+                Watch::Busy => {
+                    // The watch's time is counted busy; the halt starts now.
+                    let mut g = Locked::lock_interrupts_off();
+                    g.parts().1.halted_since = cpu::rdtsc();
+                }
+                Watch::Ended => {
+                    // Not halted after all, and no longer idle: the wake-up below then
+                    // needs no interrupt.
+                    let mut g = Locked::lock_interrupts_off();
+                    let (s, cpu) = g.parts();
+                    cpu.halted_since = 0;
+                    s.idle_cpus &= !(1 << cpu.cpu);
+                    drop(g);
+                    net_rx_watch::wake();
+                    interrupts::enable();
+                    continue;
+                }
             }
         }
         // Halts with interrupts on: a task made ready meanwhile sends the wake-up

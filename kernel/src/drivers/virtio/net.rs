@@ -259,10 +259,6 @@ impl<T: Transport> VirtioNet<T> {
         self.rx.assembled || self.rx.queue.has_used()
     }
 
-    /// Asks the device to interrupt at the next received frame (with the event index it
-    /// interrupts once after each such request, however many frames follow); whether
-    /// frames came before the request took effect, which the caller must poll for rather
-    /// than wait for an interrupt.
     /// Leaves the receive interrupt off and has the idle loop watch the ring until TSC
     /// `until` instead (net_rx_watch.rs); whether frames are waiting already.
     pub fn watch_rx(&mut self, until: u64) -> bool {
@@ -271,6 +267,10 @@ impl<T: Transport> VirtioNet<T> {
         self.rx_pending()
     }
 
+    /// Asks the device to interrupt at the next received frame (with the event index it
+    /// interrupts once after each such request, however many frames follow); whether
+    /// frames came before the request took effect, which the caller must poll for rather
+    /// than wait for an interrupt.
     pub fn unmute_rx(&mut self) -> bool {
         // set_interrupts fences: the device sees the flag before the ring is read.
         self.rx.queue.set_interrupts(true);
