@@ -30,13 +30,20 @@ from net_c_httpserver import build_httpserver, quit_server, start_wrapped, wrk_r
 from testlib import check, free_port, gap, measure, start_server  # noqa: E402
 
 
-def timer_armings():
-    image = build_httpserver("timer-armings")
+def verbose_server(label, *opts):
+    """benches/net/httpserver.c started with `--verbose` on the user network (checked as
+    `label`'s), its port forwarded: (guest, host port), or (None, None)."""
+    image = build_httpserver(label)
     if image is None:
-        return
+        return None, None
     port = free_port()
-    g = start_server("timer-armings: the server starts", image, ["8080"],
-                     ["--verbose", "--net", "user", "--forward", f"tcp:{port}:8080"])
+    g = start_server(f"{label}: the server starts", image, ["8080"],
+                     ["--verbose", *opts, "--net", "user", "--forward", f"tcp:{port}:8080"])
+    return g, port
+
+
+def timer_armings():
+    g, port = verbose_server("timer-armings")
     if g is None:
         return
     # One connection: every request is a round trip of its own, with its own interrupt.
@@ -86,13 +93,7 @@ def msi_per_burst():
 
 
 def rx_watch():
-    image = build_httpserver("rx-watch")
-    if image is None:
-        return
-    port = free_port()
-    g = start_server("rx-watch: the server starts", image, ["8080"],
-                     ["--verbose", "--machine", "q35", "--net", "user", "--forward",
-                      f"tcp:{port}:8080"])
+    g, port = verbose_server("rx-watch", "--machine", "q35")
     if g is None:
         return
     count = wrk_requests("rx-watch", "requests", port, 8, 500)

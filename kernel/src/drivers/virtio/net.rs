@@ -230,6 +230,7 @@ impl<T: Transport> VirtioNet<T> {
     /// As `flush`, but the notification for frames queued is held back until the
     /// application's batch of calls ends (net_tx_notify.rs says when that is).
     pub fn flush_holding_tx(&mut self) {
+        // Every poll ends here: the receive watch compares the ring with this.
         net_rx_watch::seen(self.rx.queue.used_progress().1);
         if core::mem::take(&mut self.rx.posted) && self.rx.queue.needs_notify() {
             NOTIFICATIONS.add(1);
@@ -260,9 +261,9 @@ impl<T: Transport> VirtioNet<T> {
     }
 
     /// Leaves the receive interrupt off and has the idle loop watch the ring until TSC
-    /// `until` instead (net_rx_watch.rs); whether frames are waiting already.
+    /// `until` instead (net_rx_watch.rs; the poll before told it how far frames were
+    /// taken, see `flush_holding_tx`); whether frames are waiting already.
     pub fn watch_rx(&mut self, until: u64) -> bool {
-        net_rx_watch::seen(self.rx.queue.used_progress().1);
         net_rx_watch::arm(until);
         self.rx_pending()
     }
